@@ -1,0 +1,194 @@
+/**
+ * The store interface: what the core asks of a persistence layer. Interfaces only.
+ *
+ * Business rules live in the core. A store persists rows and answers queries, with the
+ * scope the core computed from the actor pushed into every read (a SQL store turns it into
+ * `WHERE` clauses over indexes; it never loads everything to filter in JavaScript).
+ *
+ * Every row carries the tenant id; every method is given it and must filter by it.
+ */
+import type {
+  AuditEntry,
+  Message,
+  SlaCompliance,
+  Status,
+  Ticket,
+  TicketSort,
+  TicketSummary,
+} from './types.js';
+
+/**
+ * Which tickets and messages a read may return. Computed in one place by the core
+ * (`scopeFor` in `permissions.ts`) and honoured by every store query.
+ */
+export interface StoreScope {
+  tenantId: string;
+  /** Only this subscriber's tickets (customers). */
+  subscriberId?: string;
+  /** Only tickets of this reseller's subscribers (reseller staff without `view_all`). */
+  resellerId?: string;
+  /**
+   * `customer`: messages that are internal or hidden are invisible, and so are system
+   * notes marked internal. `staff`: every message.
+   */
+  visibility: 'customer' | 'staff';
+  /** Also match soft-deleted tickets (restore, system work). Default false. */
+  includeDeleted?: boolean;
+}
+
+/** Position after which a page starts, for keyset pagination. */
+export interface ListAfter {
+  /** The `attention` of the last row (sort `queue` only). */
+  attention?: number;
+  /** `updatedAt` for `queue`/`updated`, `createdAt` for `newest`/`oldest`. */
+  at: Date;
+  id: string;
+}
+
+/** A normalised list query, as the core hands it to the store. */
+export interface StoreListQuery {
+  status?: readonly Status[];
+  priority?: readonly string[];
+  category?: readonly string[];
+  department?: readonly string[];
+  /** A staff id, or `null` for unassigned. Absent: any. */
+  assigneeId?: string | null;
+  subscriberId?: string;
+  /**
+   * Case-insensitive text to find in the number, the subject, or a message body the
+   * scope may see.
+   */
+  q?: string;
+  /** `true`: archived tickets only; `false`: not archived; absent: both. */
+  archived?: boolean;
+  createdFrom?: Date;
+  createdTo?: Date;
+  sort: TicketSort;
+  /** Rows to return, at most 201 (the core asks for one more than the page). */
+  limit: number;
+  after?: ListAfter;
+}
+
+/** A normalised stats query. */
+export interface StoreStatsQuery {
+  /** Only tickets created at or after. */
+  createdFrom?: Date;
+  /** Only tickets created before. */
+  createdTo?: Date;
+  /** The statuses that count as backlog (decided by the core). */
+  unresolved: readonly Status[];
+}
+
+/** What a store's stats query returns. */
+export interface StoreStats {
+  counts: Partial<Record<Status, number>>;
+  avgFirstResponseSeconds: number | null;
+  avgResolutionSeconds: number | null;
+  backlog: { category: string; priority: string; count: number }[];
+  /** Per priority: tickets with `sla.firstResponseMet` / `sla.resolutionMet` non-null, and how many are true. */
+  sla: SlaCompliance[];
+}
+
+/** Which SLA alert a scan claims. */
+export interface SlaAlertKind {
+  target: 'firstResponse' | 'resolution';
+  /** `warning`: due at `sla.<target>WarnAt`; `breach`: due at `<target>DueAt`. */
+  kind: 'warning' | 'breach';
+}
+
+/** A ticket as written to the store: the ticket plus its tenant. */
+export type TicketRow = Ticket & { tenantId: string };
+
+/** The fields of a ticket an update may change (never id, number, tenant or createdAt). */
+export type TicketPatch = Partial<Omit<Ticket, 'id' | 'number' | 'createdAt' | 'version'>>;
+
+/** An event waiting in the outbox. The payload is plain JSON (dates as ISO strings). */
+export interface OutboxEvent {
+  id: string;
+  ticketId: string | null;
+  type: string;
+  payload: Record<string, unknown>;
+  createdAt: Date;
+}
+
+/** Reads available both inside and outside a transaction. */
+export interface StoreReader {
+  /** The ticket whose id or number equals `ref`, within scope; `null` if none. */
+  findTicket(scope: StoreScope, ref: string): Promise<Ticket | null>;
+  /** The ticket's messages the scope may see, oldest first (ties by insertion order). */
+  listMessages(scope: StoreScope, ticketId: string): Promise<Message[]>;
+  /** A page of tickets matching the query within scope, in the query's sort order. */
+  listTickets(scope: StoreScope, query: StoreListQuery): Promise<TicketSummary[]>;
+  /** Aggregates over tickets within scope (deleted tickets never count). */
+  getStats(scope: StoreScope, query: StoreStatsQuery): Promise<StoreStats>;
+  /** A ticket's audit trail, oldest first. The core checks visibility before calling. */
+  listAudit(tenantId: string, ticketId: string): Promise<AuditEntry[]>;
+}
+
+/** Reads and writes inside one transaction. */
+export interface StoreTx extends StoreReader {
+  /**
+   * Like `findTicket`, and also locks the row until the transaction ends (SELECT ... FOR
+   * UPDATE, or an immediate transaction), so concurrent writers to one ticket serialise.
+   */
+  lockTicket(scope: StoreScope, ref: string): Promise<Ticket | null>;
+  /**
+   * Increments the tenant's counter for `key` (`''`, or the year for `{yyyy}` formats)
+   * and returns the new value, starting at 1. Gapless: a rolled-back transaction
+   * gives its number back.
+   */
+  nextSequence(tenantId: string, key: string): Promise<number>;
+  /** Inserts a new ticket. A duplicate number is a `conflict`. */
+  insertTicket(row: TicketRow): Promise<void>;
+  /**
+   * Applies `patch` and sets `version` to `expectedVersion + 1`, only if the stored
+   * version equals `expectedVersion`. Returns false (and writes nothing) otherwise.
+   */
+  updateTicket(
+    tenantId: string,
+    id: string,
+    expectedVersion: number,
+    patch: TicketPatch,
+  ): Promise<boolean>;
+  insertMessage(tenantId: string, message: Message): Promise<void>;
+  insertAudit(tenantId: string, entry: AuditEntry): Promise<void>;
+  insertOutbox(tenantId: string, event: OutboxEvent): Promise<void>;
+  /**
+   * Claims, atomically, up to `limit` non-deleted tickets whose alert is due at `now` and
+   * not yet claimed: sets `sla.<target>WarnedAt` (warning) or `sla.<target>BreachedAt`
+   * (breach) to `now` and bumps `version`, and returns the tickets as updated. Of several
+   * instances claiming at once, each ticket goes to exactly one.
+   */
+  claimSlaAlerts(tenantId: string, alert: SlaAlertKind, now: Date, limit: number): Promise<Ticket[]>;
+  /**
+   * Non-deleted tickets in one of `statuses` whose `statusChangedAt` is before `before`,
+   * oldest first, at most `limit` (the auto-close scan).
+   */
+  listStale(
+    tenantId: string,
+    statuses: readonly Status[],
+    before: Date,
+    limit: number,
+  ): Promise<Ticket[]>;
+}
+
+/**
+ * A persistence layer for ticketry. `memoryStore()`, `sqliteStore()` and
+ * `postgresStore()` implement it; a host can write its own and certify it with
+ * `ticketry/testing`.
+ */
+export interface TicketStore extends StoreReader {
+  /**
+   * Runs `fn` in one transaction: everything it wrote commits together, or, if it
+   * throws, nothing does and the error is rethrown. Transactions do not nest.
+   */
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /** Marks outbox events as delivered after they were emitted. */
+  markDelivered(tenantId: string, ids: readonly string[]): Promise<void>;
+  /**
+   * Atomically claims up to `limit` undelivered events created before `olderThan`
+   * (left behind by a crash), so that of several instances only one re-emits each.
+   * A claimed event counts as delivered.
+   */
+  claimUndelivered(tenantId: string, olderThan: Date, limit: number): Promise<OutboxEvent[]>;
+}

@@ -1,0 +1,246 @@
+/**
+ * The public shapes of ticketry: actors, tickets, messages, audit entries and the
+ * queries hosts send. Every timestamp is a `Date` in UTC; ids are opaque strings.
+ */
+
+/** A permission a staff actor can hold. Mirrors the ProxPanel permission table. */
+export type Permission =
+  | 'tickets.view'
+  | 'tickets.view_all'
+  | 'tickets.create'
+  | 'tickets.edit'
+  | 'tickets.reply'
+  | 'tickets.delete';
+
+/** A subscriber acting from the customer portal. */
+export interface CustomerActor {
+  kind: 'customer';
+  /** The subscriber id, taken from the host's session, never from input. */
+  id: string;
+  /** The reseller the subscriber belongs to; `null`/absent for the operator's own subscribers. */
+  resellerId?: string | null;
+  name?: string;
+}
+
+/** An operator or reseller employee. */
+export interface StaffActor {
+  kind: 'staff';
+  id: string;
+  name?: string;
+  /** `null`/absent: operator staff (sees the whole tenant). Set: reseller staff. */
+  resellerId?: string | null;
+  permissions: readonly Permission[];
+}
+
+/** ticketry itself or a trusted host job (auto-close, SLA scans, imports). Sees everything. */
+export interface SystemActor {
+  kind: 'system';
+}
+
+/** Who performs an operation. Built by the host from its own session, server-side. */
+export type Actor = CustomerActor | StaffActor | SystemActor;
+
+/** Where a call came from; recorded in the audit trail. */
+export interface RequestContext {
+  ip?: string;
+  userAgent?: string;
+  requestId?: string;
+}
+
+/** The status of a ticket. `archived` and soft delete are flags, not statuses. */
+export type Status = 'open' | 'in_progress' | 'pending' | 'on_hold' | 'resolved' | 'closed';
+
+/** Every status, in lifecycle order. */
+export const STATUSES: readonly Status[] = [
+  'open',
+  'in_progress',
+  'pending',
+  'on_hold',
+  'resolved',
+  'closed',
+];
+
+/** Statuses that count as unresolved (the backlog). */
+export const UNRESOLVED_STATUSES: readonly Status[] = ['open', 'in_progress', 'pending', 'on_hold'];
+
+/** Who wrote a message. */
+export type AuthorType = 'customer' | 'staff' | 'system';
+
+/** A ticket as stored. */
+export interface Ticket {
+  id: string;
+  /** The human number, e.g. `TKT-42`, `TKT-2026-0042`, `TK-000042`. Unique per tenant. */
+  number: string;
+  subject: string;
+  category: string;
+  /** The department the ticket is routed to, or `null`. */
+  department: string | null;
+  priority: string;
+  status: Status;
+  /** The subscriber the ticket belongs to. */
+  subscriberId: string;
+  /** The subscriber's reseller; `null` for the operator's own subscribers. */
+  resellerId: string | null;
+  assigneeId: string | null;
+  createdByType: AuthorType;
+  createdById: string | null;
+  createdAt: Date;
+  /** Bumped by every change, including replies. */
+  updatedAt: Date;
+  /** When the status last changed. Drives auto-close. */
+  statusChangedAt: Date;
+  /** Optimistic concurrency token; starts at 1, +1 on every write. */
+  version: number;
+  /** Only closed tickets can be archived; any customer reply un-archives. */
+  archived: boolean;
+  /** Soft delete; a deleted ticket is invisible to everything but restore. */
+  deletedAt: Date | null;
+  /** First public staff reply (or creation, when staff opened the ticket). */
+  firstResponseAt: Date | null;
+  /** Latest transition into `resolved` or `closed`; cleared by a reopen. */
+  resolvedAt: Date | null;
+  /** When first response is due; `null` once met, while paused, or with no target. */
+  firstResponseDueAt: Date | null;
+  /** When resolution is due; `null` once resolved, while paused, or with no target. */
+  resolutionDueAt: Date | null;
+  /** Per-ticket deadline overriding the resolution target (BILLmanager's deadline). */
+  deadlineAt: Date | null;
+  /**
+   * Sort weight for the staff queue, derived by the core: the rank of the priority when
+   * the ticket is unresolved and at or above `config.queueFirstPriority`, else 0.
+   */
+  attention: number;
+  /** SLA bookkeeping owned by the core; see the SLA section of the README. */
+  sla: TicketSlaState;
+}
+
+/** SLA bookkeeping stored with a ticket. Minutes are business minutes of the ticket's calendar. */
+export interface TicketSlaState {
+  /** Open minutes left until first response is due, kept while the clock is paused. */
+  firstResponseRemaining: number | null;
+  /** Open minutes left until resolution is due, kept while the clock is paused. */
+  resolutionRemaining: number | null;
+  /** When the first-response warning becomes due. */
+  firstResponseWarnAt: Date | null;
+  /** When the resolution warning becomes due. */
+  resolutionWarnAt: Date | null;
+  /** Set once, by whichever scan claimed the warning. */
+  firstResponseWarnedAt: Date | null;
+  resolutionWarnedAt: Date | null;
+  /** Set once, by whichever scan claimed the breach. */
+  firstResponseBreachedAt: Date | null;
+  resolutionBreachedAt: Date | null;
+  /** Whether the first response came within target; `null` until it came or with no target. */
+  firstResponseMet: boolean | null;
+  /** Whether the latest resolution came within target; `null` until resolved or with no target. */
+  resolutionMet: boolean | null;
+}
+
+/** A ticket in a list, with its thread counted as the actor sees it. */
+export interface TicketSummary extends Ticket {
+  /** Customer and staff messages after the opening one; internal notes only for staff. */
+  replyCount: number;
+  /** Time of the latest message counted in `replyCount`, or `null`. */
+  lastReplyAt: Date | null;
+}
+
+/** A machine-readable system note, so hosts can render it in their own language. */
+export type SystemNote =
+  | { kind: 'status_changed'; from: Status; to: Status }
+  | { kind: 'assigned'; from: string | null; to: string | null }
+  | { kind: 'priority_changed'; from: string; to: string }
+  | { kind: 'category_changed'; from: string; to: string }
+  | { kind: 'department_changed'; from: string | null; to: string | null }
+  | { kind: 'auto_closed'; afterHours: number };
+
+/** One entry of a ticket's thread. */
+export interface Message {
+  id: string;
+  ticketId: string;
+  authorType: AuthorType;
+  /** The customer or staff id; `null` for system notes. */
+  authorId: string | null;
+  authorName: string | null;
+  /** As written: plain text for customers, Markdown for staff, English text for system notes. */
+  body: string;
+  /** Sanitised HTML, rendered once when the message was written. */
+  html: string;
+  /** Internal note: staff only, never shown or announced to the customer. */
+  internal: boolean;
+  /** Hidden from the customer by staff; kept in the database. */
+  hidden: boolean;
+  /** The message that opened the ticket. */
+  opening: boolean;
+  /** For system notes: what happened, with its parameters. */
+  system: SystemNote | null;
+  createdAt: Date;
+  editedAt: Date | null;
+}
+
+/** A ticket and the part of its thread the actor may see, oldest first. */
+export interface TicketDetail {
+  ticket: Ticket;
+  messages: Message[];
+}
+
+/** One audit trail entry. */
+export interface AuditEntry {
+  id: string;
+  ticketId: string;
+  /** What happened: `created`, `replied`, `updated`, ... */
+  action: string;
+  actorKind: Actor['kind'];
+  actorId: string | null;
+  actorName: string | null;
+  /** Field changes, old -> new. Assignee changes carry names when the directory knows them. */
+  changes: Record<string, { from: unknown; to: unknown }>;
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+  createdAt: Date;
+}
+
+/** Sort orders for `list`. */
+export type TicketSort = 'queue' | 'newest' | 'oldest' | 'updated';
+
+/** Aggregates returned by `getStats`. */
+export interface TicketStats {
+  counts: Record<Status, number>;
+  /** Mean seconds from creation to first response, over tickets that have one; `null` if none. */
+  avgFirstResponseSeconds: number | null;
+  /** Mean seconds from creation to resolution, over resolved/closed tickets; `null` if none. */
+  avgResolutionSeconds: number | null;
+  /** Unresolved tickets (open, in_progress, pending, on_hold) by category and priority. */
+  backlog: { category: string; priority: string; count: number }[];
+  /** SLA compliance per priority over the queried tickets that had a target. */
+  sla: SlaCompliance[];
+}
+
+/** How many tickets of one priority met their SLA targets. */
+export interface SlaCompliance {
+  priority: string;
+  firstResponse: { met: number; total: number };
+  resolution: { met: number; total: number };
+}
+
+/** A subscriber as the host's directory knows it. */
+export interface DirectorySubscriber {
+  id: string;
+  resellerId: string | null;
+  name?: string;
+  username?: string;
+  email?: string;
+}
+
+/** A staff member as the host's directory knows it. */
+export interface DirectoryStaff {
+  id: string;
+  name?: string;
+  resellerId?: string | null;
+}
+
+/** The host's lookup of people ticketry refers to by id. */
+export interface Directory {
+  getSubscriber(id: string): Promise<DirectorySubscriber | null> | DirectorySubscriber | null;
+  getStaff(id: string): Promise<DirectoryStaff | null> | DirectoryStaff | null;
+}

@@ -1,0 +1,19 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: {
+    index: 'src/index.ts',
+    memory: 'adapters/memory/index.ts',
+    sqlite: 'adapters/sqlite/index.ts',
+    postgres: 'adapters/postgres/index.ts',
+    testing: 'test/contract/index.ts',
+  },
+  format: ['esm', 'cjs'],
+  dts: true,
+  clean: true,
+  sourcemap: true,
+  target: 'node20',
+  splitting: true,
+  treeshake: true,
+  shims: true,
+});
