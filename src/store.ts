@@ -123,6 +123,16 @@ export interface StoreReader {
   getStats(scope: StoreScope, query: StoreStatsQuery): Promise<StoreStats>;
   /** A ticket's audit trail, oldest first. The core checks visibility before calling. */
   listAudit(tenantId: string, ticketId: string): Promise<AuditEntry[]>;
+  /**
+   * Non-deleted tickets in one of `statuses` whose `statusChangedAt` is before `before`,
+   * oldest first, at most `limit` (the auto-close scan).
+   */
+  listStale(
+    tenantId: string,
+    statuses: readonly Status[],
+    before: Date,
+    limit: number,
+  ): Promise<Ticket[]>;
 }
 
 /** Reads and writes inside one transaction. */
@@ -160,16 +170,6 @@ export interface StoreTx extends StoreReader {
    * instances claiming at once, each ticket goes to exactly one.
    */
   claimSlaAlerts(tenantId: string, alert: SlaAlertKind, now: Date, limit: number): Promise<Ticket[]>;
-  /**
-   * Non-deleted tickets in one of `statuses` whose `statusChangedAt` is before `before`,
-   * oldest first, at most `limit` (the auto-close scan).
-   */
-  listStale(
-    tenantId: string,
-    statuses: readonly Status[],
-    before: Date,
-    limit: number,
-  ): Promise<Ticket[]>;
 }
 
 /**

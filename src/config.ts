@@ -1,0 +1,138 @@
+/**
+ * Service configuration, checked by zod when the service is created. Every field has a
+ * default taken from the reference systems; a bad value throws a `ConfigError` naming it.
+ */
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+import { calendarSchema } from './sla/calendar.js';
+import { durationSchema } from './sla/duration.js';
+import { parseNumberFormat } from './numbering.js';
+
+const name = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9_.-]*$/, 'use lowercase letters, digits, _ . -');
+
+const slaTargetSchema = z.strictObject({
+  firstResponse: durationSchema.optional(),
+  resolution: durationSchema.optional(),
+});
+
+/** The `config.sla` policy. */
+export const slaConfigSchema = z.strictObject({
+  /** Business hours for business-time targets. @default Mon–Fri 09:00–17:00 UTC */
+  calendar: calendarSchema.optional(),
+  /** What `{ businessDays: 1 }` means, in hours. @default 8 */
+  hoursPerDay: z.number().positive().max(24).default(8),
+  /** Targets per priority. @default urgent 1 h, high 4 h, normal 1 business day, low 3 business days (first response) */
+  targets: z.record(z.string(), slaTargetSchema).default({
+    urgent: { firstResponse: { hours: 1 } },
+    high: { firstResponse: { hours: 4 } },
+    normal: { firstResponse: { businessDays: 1 } },
+    low: { firstResponse: { businessDays: 3 } },
+  }),
+  /** Fraction of a target at which `sla.warning` fires. @default 0.8 */
+  warnAt: z.number().gt(0).lt(1).default(0.8),
+});
+
+const departmentSchema = z.strictObject({
+  id: name,
+  name: z.string().min(1).max(120),
+  /** Business hours of this department, overriding `sla.calendar` for its tickets. */
+  calendar: calendarSchema.optional(),
+});
+
+/** The schema of `createTicketService({ config })`. */
+export const ticketConfigSchema = z
+  .strictObject({
+    /** @default ['billing', 'connectivity', 'wifi', 'complaint', 'request', 'other'] */
+    categories: z
+      .array(name)
+      .min(1)
+      .default(['billing', 'connectivity', 'wifi', 'complaint', 'request', 'other']),
+    /** Category of a ticket created without one. @default 'other' */
+    defaultCategory: name.default('other'),
+    /** Priorities, lowest first. @default ['low', 'normal', 'high', 'urgent'] */
+    priorities: z.array(name).min(1).default(['low', 'normal', 'high', 'urgent']),
+    /** @default 'normal' */
+    defaultPriority: name.default('normal'),
+    /** The highest priority a customer may choose. @default 'high' */
+    customerMaxPriority: name.default('high'),
+    /**
+     * Unresolved tickets at or above this priority sort to the top of the staff queue.
+     * @default 'high'
+     */
+    queueFirstPriority: name.default('high'),
+    /** Departments tickets can be routed to. @default [] */
+    departments: z.array(departmentSchema).default([]),
+    /** `TKT-{seq}`, `TKT-{yyyy}-{seq}`, `TK-{seq:6}` (zero-padded). @default 'TKT-{seq}' */
+    numberFormat: z.string().min(1).max(64).default('TKT-{seq}'),
+    /**
+     * Hours after which a `resolved` or `pending` ticket with no customer answer is
+     * closed by `runScheduledWork`; `null` disables. @default 168 (7 days)
+     */
+    autoCloseAfterHours: z.number().positive().nullable().default(168),
+    /** Largest message body, in characters. @default 262144 (256 KiB) */
+    maxBodyLength: z.number().int().positive().max(16 * 1024 * 1024).default(256 * 1024),
+    /** SLA policy. */
+    sla: slaConfigSchema.default({
+      hoursPerDay: 8,
+      warnAt: 0.8,
+      targets: {
+        urgent: { firstResponse: { hours: 1 } },
+        high: { firstResponse: { hours: 4 } },
+        normal: { firstResponse: { businessDays: 1 } },
+        low: { firstResponse: { businessDays: 3 } },
+      },
+    }),
+  })
+  .superRefine((c, ctx) => {
+    const unique = (list: readonly string[], path: string) => {
+      const seen = new Set<string>();
+      list.forEach((v, i) => {
+        if (seen.has(v)) ctx.addIssue({ code: 'custom', path: [path, i], message: `"${v}" is listed twice` });
+        seen.add(v);
+      });
+    };
+    unique(c.categories, 'categories');
+    unique(c.priorities, 'priorities');
+    unique(
+      c.departments.map((d) => d.id),
+      'departments',
+    );
+    const member = (value: string, list: readonly string[], path: string, of: string) => {
+      if (!list.includes(value)) {
+        ctx.addIssue({ code: 'custom', path: [path], message: `"${value}" is not one of the ${of} (${list.join(', ')})` });
+      }
+    };
+    member(c.defaultCategory, c.categories, 'defaultCategory', 'categories');
+    member(c.defaultPriority, c.priorities, 'defaultPriority', 'priorities');
+    member(c.customerMaxPriority, c.priorities, 'customerMaxPriority', 'priorities');
+    member(c.queueFirstPriority, c.priorities, 'queueFirstPriority', 'priorities');
+    for (const p of Object.keys(c.sla.targets)) member(p, c.priorities, 'sla.targets', 'priorities');
+    try {
+      parseNumberFormat(c.numberFormat);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', path: ['numberFormat'], message: (err as Error).message });
+    }
+  });
+
+/** Configuration as a host writes it (every field optional). */
+export type TicketConfigInput = z.input<typeof ticketConfigSchema>;
+/** Configuration with defaults applied. */
+export type TicketConfig = z.output<typeof ticketConfigSchema>;
+/** The SLA policy with defaults applied. */
+export type SlaConfig = TicketConfig['sla'];
+
+/** Validates `input` and applies defaults; throws `ConfigError` naming the first bad field. */
+export function resolveConfig(input: TicketConfigInput = {}): TicketConfig {
+  const parsed = ticketConfigSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const field = issue.path.map(String).join('.') || 'config';
+  throw new ConfigError(`Invalid ticketry config at "${field}": ${issue.message}`, {
+    cause: parsed.error,
+    params: { field },
+  });
+}

@@ -1,0 +1,57 @@
+/**
+ * Typed events. Each is written to the outbox in the transaction that made the change and
+ * emitted through `desk.events` (mitt) after commit.
+ */
+import type { Actor, Message, Status, Ticket } from './types.js';
+
+/** Who a host should tell about an event. */
+export interface Notify {
+  /** The subscriber to tell, or `null` (never set for internal notes). */
+  customerId: string | null;
+  /** Staff to tell (the assignee, the new assignee, ...), never the actor themself. */
+  staffIds: string[];
+  /** True when no particular staff member owns this: tell the team's queue. */
+  queue: boolean;
+}
+
+/** Fields every event carries. */
+export interface TicketEventBase {
+  /** The outbox id of this event; unique, stable across redelivery. */
+  eventId: string;
+  tenantId: string;
+  ticket: Ticket;
+  actor: Actor;
+  notify: Notify;
+  occurredAt: Date;
+}
+
+/** A field change, old -> new. */
+export type Changes = Record<string, { from: unknown; to: unknown }>;
+
+/** Every event ticketry emits, by name. (A type alias, as mitt needs an index signature.) */
+export type TicketEventMap = {
+  'ticket.created': TicketEventBase & { message: Message };
+  /** A reply or internal note (`message.internal`); an internal note never notifies the customer. */
+  'ticket.replied': TicketEventBase & { message: Message };
+  'ticket.updated': TicketEventBase & { changes: Changes };
+  'ticket.assigned': TicketEventBase & { from: string | null; to: string | null };
+  'ticket.status_changed': TicketEventBase & { from: Status; to: Status };
+  'sla.warning': TicketEventBase & { target: 'firstResponse' | 'resolution'; dueAt: Date };
+  'sla.breached': TicketEventBase & { target: 'firstResponse' | 'resolution'; dueAt: Date };
+};
+
+/** The name of an event. */
+export type TicketEventType = keyof TicketEventMap;
+/** Any event, discriminated by `type` (the shape of outbox rows). */
+export type TicketEvent = { [K in TicketEventType]: { type: K } & TicketEventMap[K] }[TicketEventType];
+
+/** Every event name, in a stable order. */
+export const EVENT_TYPES: readonly TicketEventType[] = [
+  'ticket.created',
+  'ticket.replied',
+  'ticket.updated',
+  'ticket.assigned',
+  'ticket.status_changed',
+  'sla.warning',
+  'sla.breached',
+];

@@ -1,0 +1,85 @@
+export { createTicketService } from './ticket-service.js';
+export type { ScheduledWorkResult, TicketService, TicketServiceOptions } from './ticket-service.js';
+export { resolveConfig, slaConfigSchema, ticketConfigSchema } from './config.js';
+export type { SlaConfig, TicketConfig, TicketConfigInput } from './config.js';
+export {
+  ConfigError,
+  ConflictError,
+  ForbiddenError,
+  InvalidTransitionError,
+  LockedError,
+  NotFoundError,
+  TicketError,
+  UnavailableError,
+  ValidationError,
+} from './errors.js';
+export type { TicketErrorCode, TicketErrorOptions } from './errors.js';
+export { EVENT_TYPES } from './events.js';
+export type {
+  Changes,
+  Notify,
+  TicketEvent,
+  TicketEventBase,
+  TicketEventMap,
+  TicketEventType,
+} from './events.js';
+export {
+  REQUIRED_MESSAGE,
+  bodySchema,
+  createTicketInputSchema,
+  idSchema,
+  instantSchema,
+  listQuerySchema,
+  replyInputSchema,
+  statsQuerySchema,
+  statusSchema,
+  subjectSchema,
+  updatePatchSchema,
+} from './schemas.js';
+export type { CreateTicketInput, ListQuery, ReplyInput, StatsQuery, UpdatePatch } from './schemas.js';
+export { scopeFor } from './permissions.js';
+export { describeNote, isPublicNote } from './system-notes.js';
+export { escapeHtml, renderMarkdown, renderPlainText } from './render/markdown.js';
+export { addBusinessTime, businessMinutesBetween } from './sla/business-time.js';
+export { DEFAULT_CALENDAR, TWENTY_FOUR_SEVEN, calendarSchema, compileCalendar } from './sla/calendar.js';
+export type { Calendar, CompiledCalendar, Weekday } from './sla/calendar.js';
+export { dueAt, durationSchema, resolveDuration } from './sla/duration.js';
+export type { Duration, ResolvedDuration } from './sla/duration.js';
+export { STATUSES, UNRESOLVED_STATUSES } from './types.js';
+export type {
+  Actor,
+  AuditEntry,
+  AuthorType,
+  CustomerActor,
+  Directory,
+  DirectoryStaff,
+  DirectorySubscriber,
+  Message,
+  Permission,
+  RequestContext,
+  SlaCompliance,
+  StaffActor,
+  Status,
+  SystemActor,
+  SystemNote,
+  Ticket,
+  TicketDetail,
+  TicketSlaState,
+  TicketSort,
+  TicketStats,
+  TicketSummary,
+} from './types.js';
+export type {
+  ListAfter,
+  OutboxEvent,
+  SlaAlertKind,
+  StoreListQuery,
+  StoreReader,
+  StoreScope,
+  StoreStats,
+  StoreStatsQuery,
+  StoreTx,
+  TicketPatch,
+  TicketRow,
+  TicketStore,
+} from './store.js';

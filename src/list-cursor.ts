@@ -1,0 +1,32 @@
+/** Opaque keyset cursors for `list`: the sort and the position of the last row. */
+import { ValidationError } from './errors.js';
+import type { ListAfter } from './store.js';
+import type { TicketSort, TicketSummary } from './types.js';
+
+/** The cursor that continues after `row` in `sort` order. */
+export function encodeCursor(sort: TicketSort, row: TicketSummary): string {
+  const at = sort === 'newest' || sort === 'oldest' ? row.createdAt : row.updatedAt;
+  const body = { s: sort, t: at.getTime(), i: row.id, ...(sort === 'queue' ? { a: row.attention } : {}) };
+  return Buffer.from(JSON.stringify(body)).toString('base64url');
+}
+
+/** The position encoded in `cursor`; a cursor from another sort or a mangled one is a validation error. */
+export function decodeCursor(sort: TicketSort, cursor: string): ListAfter {
+  let body: { s?: unknown; t?: unknown; i?: unknown; a?: unknown };
+  try {
+    body = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as typeof body;
+  } catch (cause) {
+    throw new ValidationError('Invalid list cursor: pass nextCursor from the previous page unchanged', 'cursor', { cause });
+  }
+  if (
+    body === null ||
+    typeof body !== 'object' ||
+    body.s !== sort ||
+    typeof body.t !== 'number' ||
+    typeof body.i !== 'string' ||
+    (sort === 'queue' && typeof body.a !== 'number')
+  ) {
+    throw new ValidationError('Invalid list cursor: it belongs to another sort or query', 'cursor');
+  }
+  return { at: new Date(body.t), id: body.i, ...(sort === 'queue' ? { attention: body.a as number } : {}) };
+}

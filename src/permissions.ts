@@ -1,0 +1,60 @@
+/**
+ * Who may see and do what. Scope is decided here, once, and handed to every store query;
+ * nothing else in ticketry decides visibility.
+ */
+import { ForbiddenError } from './errors.js';
+import type { StoreScope } from './store.js';
+import type { Actor, Permission, StaffActor } from './types.js';
+
+/** The tickets and messages `actor` may read in `tenantId`. */
+export function scopeFor(tenantId: string, actor: Actor): StoreScope {
+  switch (actor.kind) {
+    case 'customer':
+      // The subscriber id comes from the actor the host built from its session, never from input.
+      return { tenantId, subscriberId: actor.id, visibility: 'customer' };
+    case 'staff':
+      if (isResellerStaff(actor) && !actor.permissions.includes('tickets.view_all')) {
+        return { tenantId, resellerId: actor.resellerId!, visibility: 'staff' };
+      }
+      return { tenantId, visibility: 'staff' };
+    case 'system':
+      return { tenantId, visibility: 'staff' };
+  }
+}
+
+/** Reseller staff: staff with a reseller id. Operator staff have none. */
+export function isResellerStaff(actor: StaffActor): boolean {
+  return actor.resellerId !== undefined && actor.resellerId !== null;
+}
+
+/** Whether `actor` is staff holding `permission` (the system actor holds every permission). */
+export function hasPermission(actor: Actor, permission: Permission): boolean {
+  if (actor.kind === 'system') return true;
+  return actor.kind === 'staff' && actor.permissions.includes(permission);
+}
+
+/**
+ * Throws `forbidden` unless a staff actor holds `permission`. Customers are not checked
+ * here: what they may do is fixed by the rules of each operation.
+ */
+export function requireStaffPermission(actor: Actor, permission: Permission, action: string): void {
+  if (actor.kind === 'staff' && !actor.permissions.includes(permission)) {
+    throw new ForbiddenError(`Staff member ${actor.id} needs the ${permission} permission to ${action}`, {
+      params: { permission, action },
+    });
+  }
+}
+
+/** Throws `forbidden` unless the actor is staff or system. */
+export function requireStaff(actor: Actor, action: string): void {
+  if (actor.kind === 'customer') {
+    throw new ForbiddenError(`Customers cannot ${action}`, { params: { action } });
+  }
+}
+
+/** Whether `subscriberResellerId` lies inside the actor's reseller scope. */
+export function coversReseller(actor: Actor, subscriberResellerId: string | null): boolean {
+  if (actor.kind !== 'staff' || !isResellerStaff(actor)) return true;
+  if (actor.permissions.includes('tickets.view_all')) return true;
+  return subscriberResellerId === actor.resellerId;
+}

@@ -1,0 +1,109 @@
+/**
+ * Zod schemas for every input ticketry accepts. Exported so a host can reuse them to
+ * validate HTTP bodies before calling the service. Membership of configured values
+ * (categories, priorities, departments) is checked by the service, which knows the config.
+ */
+import { z } from 'zod';
+import { STATUSES } from './types.js';
+
+/** The message for a blank subject or body (the customer portal's wording). */
+export const REQUIRED_MESSAGE = 'Subject and description are required';
+const REQUIRED = REQUIRED_MESSAGE;
+
+/** An id or reference: a non-empty string of at most 200 characters. */
+export const idSchema = z.string().min(1, 'must not be empty').max(200, 'is longer than 200 characters');
+
+/** A ticket subject: trimmed, 1–255 characters. */
+export const subjectSchema = z
+  .string()
+  .trim()
+  .min(1, REQUIRED)
+  .max(255, 'Subject is longer than 255 characters');
+
+/** A message body: not blank. The length limit is `config.maxBodyLength`, checked by the service. */
+export const bodySchema = z.string().refine((s) => s.trim().length > 0, REQUIRED);
+
+/** A status value. */
+export const statusSchema = z.enum(STATUSES as [string, ...string[]]).transform((s) => s as (typeof STATUSES)[number]);
+
+/** A timestamp: a `Date` or an ISO 8601 string with a zone. */
+export const instantSchema = z.union([
+  z.date(),
+  z.iso.datetime({ offset: true }).transform((s) => new Date(s)),
+]);
+
+/** `create` input. */
+export const createTicketInputSchema = z.strictObject({
+  subject: subjectSchema,
+  body: bodySchema,
+  category: z.string().optional(),
+  priority: z.string().optional(),
+  department: z.string().nullable().optional(),
+  /** Staff and system only: whom the ticket is for. */
+  subscriberId: idSchema.optional(),
+  /** Staff only: `open` (default), `pending` or `resolved`. */
+  status: statusSchema.optional(),
+  /** Staff only. */
+  assigneeId: idSchema.nullable().optional(),
+  /** Staff only: a deadline overriding the resolution target. */
+  deadlineAt: instantSchema.nullable().optional(),
+});
+export type CreateTicketInput = z.input<typeof createTicketInputSchema>;
+
+/** `addReply` input. */
+export const replyInputSchema = z.strictObject({
+  body: bodySchema,
+  /** Staff only: an internal note, never shown to the customer. @default false */
+  internal: z.boolean().optional(),
+  /** Staff only: the status after this reply. @default 'pending' for a public staff reply */
+  status: statusSchema.optional(),
+});
+export type ReplyInput = z.input<typeof replyInputSchema>;
+
+/** `update` patch. */
+export const updatePatchSchema = z.strictObject({
+  subject: subjectSchema.optional(),
+  category: z.string().optional(),
+  priority: z.string().optional(),
+  department: z.string().nullable().optional(),
+  status: statusSchema.optional(),
+  assigneeId: idSchema.nullable().optional(),
+  deadlineAt: instantSchema.nullable().optional(),
+  /** When given, the update fails with `conflict` if the ticket's version differs. */
+  expectedVersion: z.number().int().positive().optional(),
+});
+export type UpdatePatch = z.input<typeof updatePatchSchema>;
+
+const oneOrMany = <T extends z.ZodType>(item: T) =>
+  z.union([item, z.array(item).min(1).max(50)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.output<T>[]);
+
+/** `list` query. */
+export const listQuerySchema = z.strictObject({
+  status: oneOrMany(statusSchema).optional(),
+  priority: oneOrMany(z.string()).optional(),
+  category: oneOrMany(z.string()).optional(),
+  department: oneOrMany(z.string()).optional(),
+  /** A staff id, `'me'` (the acting staff member) or `null` (unassigned). */
+  assigneeId: idSchema.nullable().optional(),
+  subscriberId: idSchema.optional(),
+  /** Text to find in the number, subject or visible message bodies. */
+  q: z.string().trim().min(1).max(200).optional(),
+  /** Page size, 1–200. @default 50 */
+  limit: z.number().int().min(1).max(200).optional(),
+  /** `nextCursor` from the previous page. */
+  cursor: z.string().max(1000).optional(),
+  /** @default 'queue' for staff, 'newest' for customers */
+  sort: z.enum(['queue', 'newest', 'oldest', 'updated']).optional(),
+  /** `true`: archived only; `false`: not archived. @default both */
+  archived: z.boolean().optional(),
+  createdFrom: instantSchema.optional(),
+  createdTo: instantSchema.optional(),
+});
+export type ListQuery = z.input<typeof listQuerySchema>;
+
+/** `getStats` query: tickets created in `[from, to)`. */
+export const statsQuerySchema = z.strictObject({
+  from: instantSchema.optional(),
+  to: instantSchema.optional(),
+});
+export type StatsQuery = z.input<typeof statsQuerySchema>;

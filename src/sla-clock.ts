@@ -1,0 +1,185 @@
+/**
+ * SLA clocks on tickets. Given a ticket before and after a change, computes the due times
+ * and bookkeeping to store, so breach scans and sorts are index lookups.
+ *
+ * Model, per target (first response, resolution): the clock runs while the ticket is
+ * unresolved and not paused (`pending`, `on_hold`). While it runs, the due time is stored;
+ * when it stops (pause, resolution, first response met) the open minutes still left are
+ * stored instead, and the due time is cleared. When it resumes, the due time is the
+ * instant those minutes of open time have passed from now. A priority change moves the
+ * remaining minutes by the difference of the two targets. Minutes are counted on the
+ * ticket's calendar (the department's, else the policy's) for business-time targets, and
+ * around the clock for calendar-time targets.
+ */
+import type { SlaConfig, TicketConfig } from './config.js';
+import { PAUSED_STATUSES, isDone } from './status-machine.js';
+import { addBusinessTime, businessMinutesBetween } from './sla/business-time.js';
+import { DEFAULT_CALENDAR, TWENTY_FOUR_SEVEN, type Calendar } from './sla/calendar.js';
+import { resolveDuration } from './sla/duration.js';
+import type { Ticket, TicketSlaState } from './types.js';
+
+/** The SLA targets of the policy. */
+export type SlaTarget = 'firstResponse' | 'resolution';
+
+/** The ticket fields the SLA clock writes. */
+export type SlaFields = Pick<Ticket, 'firstResponseDueAt' | 'resolutionDueAt' | 'sla'>;
+
+/** The fields of a ticket the SLA clock reads. */
+export type SlaInput = Pick<
+  Ticket,
+  'priority' | 'status' | 'department' | 'firstResponseAt' | 'deadlineAt' | 'createdAt'
+> &
+  Partial<SlaFields>;
+
+/** SLA bookkeeping of a ticket that has never had a clock. */
+export const EMPTY_SLA: TicketSlaState = {
+  firstResponseRemaining: null,
+  resolutionRemaining: null,
+  firstResponseWarnAt: null,
+  resolutionWarnAt: null,
+  firstResponseWarnedAt: null,
+  resolutionWarnedAt: null,
+  firstResponseBreachedAt: null,
+  resolutionBreachedAt: null,
+  firstResponseMet: null,
+  resolutionMet: null,
+};
+
+interface Target {
+  minutes: number;
+  calendar: Calendar;
+}
+
+type ClockState = 'running' | 'paused' | 'stopped';
+
+function clockState(t: SlaInput, target: SlaTarget): ClockState {
+  if (target === 'firstResponse' && t.firstResponseAt) return 'stopped';
+  if (isDone(t.status)) return 'stopped';
+  return PAUSED_STATUSES.includes(t.status) ? 'paused' : 'running';
+}
+
+/** Computes SLA clocks from a ticket's configuration. */
+export class SlaClock {
+  readonly #config: TicketConfig;
+  readonly #sla: SlaConfig;
+
+  constructor(config: TicketConfig) {
+    this.#config = config;
+    this.#sla = config.sla;
+  }
+
+  /** The calendar business-time targets of `department` count on. */
+  calendarFor(department: string | null): Calendar {
+    const dept = department ? this.#config.departments.find((d) => d.id === department) : undefined;
+    return dept?.calendar ?? this.#sla.calendar ?? DEFAULT_CALENDAR;
+  }
+
+  /** The target for a ticket of this priority and department, or `null` when none applies. */
+  #target(t: Pick<SlaInput, 'priority' | 'department'>, target: SlaTarget): Target | null {
+    const duration = this.#sla.targets[t.priority]?.[target];
+    if (!duration) return null;
+    const { minutes, business } = resolveDuration(duration, this.#sla.hoursPerDay);
+    return { minutes, calendar: business ? this.calendarFor(t.department) : TWENTY_FOUR_SEVEN };
+  }
+
+  /**
+   * The SLA fields of `next`, a ticket as it will be after a change made at `now`;
+   * `prev` is the ticket before (`null` for a new ticket).
+   */
+  compute(prev: SlaInput | null, next: SlaInput, now: Date): SlaFields {
+    const sla: TicketSlaState = { ...EMPTY_SLA, ...(prev?.sla ?? {}) };
+    const out: SlaFields = { firstResponseDueAt: null, resolutionDueAt: null, sla };
+    for (const target of ['firstResponse', 'resolution'] as const) {
+      this.#computeTarget(prev, next, now, target, out);
+    }
+    return out;
+  }
+
+  #computeTarget(prev: SlaInput | null, next: SlaInput, now: Date, target: SlaTarget, out: SlaFields): void {
+    const dueKey = target === 'firstResponse' ? 'firstResponseDueAt' : 'resolutionDueAt';
+    const remainingKey = target === 'firstResponse' ? 'firstResponseRemaining' : 'resolutionRemaining';
+    const warnKey = target === 'firstResponse' ? 'firstResponseWarnAt' : 'resolutionWarnAt';
+    const metKey = target === 'firstResponse' ? 'firstResponseMet' : 'resolutionMet';
+    const sla = out.sla;
+
+    const nextTarget = this.#target(next, target);
+    const prevTarget = prev ? this.#target(prev, target) : null;
+    const prevState = prev ? clockState(prev, target) : 'running';
+    const nextState = clockState(next, target);
+
+    // Open minutes left at `now`, as things stood before the change.
+    let remaining: number | null;
+    if (!prev) {
+      remaining = nextTarget?.minutes ?? null;
+    } else if (prevState === 'running' && prev[dueKey] && prevTarget) {
+      remaining = businessMinutesBetween(prevTarget.calendar, now, prev[dueKey]);
+    } else {
+      remaining = prev.sla?.[remainingKey] ?? null;
+    }
+
+    // A priority or department change moves the clock by the difference of the targets.
+    const targetChanged =
+      prev !== null &&
+      (prevTarget?.minutes !== nextTarget?.minutes || prevTarget?.calendar !== nextTarget?.calendar);
+    if (prev && targetChanged && nextTarget) {
+      if (prevTarget && remaining !== null) {
+        remaining += nextTarget.minutes - prevTarget.minutes;
+      } else {
+        // No clock ran before: count the time since creation against the new target.
+        remaining = nextTarget.minutes - businessMinutesBetween(nextTarget.calendar, next.createdAt, now);
+      }
+    }
+    if (!nextTarget) remaining = null;
+
+    const deadline = target === 'resolution' ? next.deadlineAt : null;
+
+    // Record whether the target was met at the moment it was met: the first public staff
+    // reply for first response, reaching resolved/closed for resolution.
+    const metNow =
+      target === 'firstResponse'
+        ? next.firstResponseAt !== null && !prev?.firstResponseAt
+        : nextState === 'stopped' && prevState !== 'stopped';
+    if (metNow) {
+      if (deadline) sla[metKey] = now.getTime() <= deadline.getTime();
+      else if (remaining !== null) sla[metKey] = remaining >= 0;
+    } else if (target === 'resolution' && prev && prevState === 'stopped' && nextState !== 'stopped') {
+      // Reopened: the next resolution decides compliance.
+      sla[metKey] = null;
+    }
+
+    const keepPrevious =
+      prev !== null &&
+      prevState === 'running' &&
+      nextState === 'running' &&
+      !targetChanged &&
+      (target !== 'resolution' || prev.deadlineAt?.getTime() === next.deadlineAt?.getTime());
+
+    if (nextState !== 'running') {
+      out[dueKey] = null;
+      sla[warnKey] = null;
+      sla[remainingKey] = target === 'firstResponse' && next.firstResponseAt ? null : remaining;
+      return;
+    }
+    sla[remainingKey] = null;
+    if (keepPrevious) {
+      out[dueKey] = prev[dueKey] ?? null;
+      sla[warnKey] = prev.sla?.[warnKey] ?? null;
+      // Keep `remaining` unused: the stored due time already encodes it exactly.
+      return;
+    }
+    if (deadline) {
+      out[dueKey] = deadline;
+      const span = deadline.getTime() - next.createdAt.getTime();
+      sla[warnKey] = new Date(next.createdAt.getTime() + Math.max(0, span) * this.#sla.warnAt);
+      return;
+    }
+    if (!nextTarget || remaining === null) {
+      out[dueKey] = null;
+      sla[warnKey] = null;
+      return;
+    }
+    const due = addBusinessTime(nextTarget.calendar, now, remaining);
+    out[dueKey] = due;
+    sla[warnKey] = addBusinessTime(nextTarget.calendar, due, -(1 - this.#sla.warnAt) * nextTarget.minutes);
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * The ticket status machine, in one place. Every status change the core makes goes
+ * through `checkTransition` or one of the reply rules below.
+ */
+import { InvalidTransitionError } from './errors.js';
+import type { Actor, Status, Ticket } from './types.js';
+
+/** Statuses that pause SLA clocks. */
+export const PAUSED_STATUSES: readonly Status[] = ['pending', 'on_hold'];
+/** Statuses that count as done. */
+export const DONE_STATUSES: readonly Status[] = ['resolved', 'closed'];
+/** Statuses staff may create a ticket in (as after a phone call). */
+export const CREATE_STATUSES: readonly Status[] = ['open', 'pending', 'resolved'];
+/** Statuses the auto-close scan closes after `autoCloseAfterHours` without a customer answer. */
+export const AUTO_CLOSE_STATUSES: readonly Status[] = ['resolved', 'pending'];
+
+/** Whether `status` is resolved or closed. */
+export function isDone(status: Status): boolean {
+  return DONE_STATUSES.includes(status);
+}
+
+function refuse(from: Status, to: Status, why: string): never {
+  throw new InvalidTransitionError(`Cannot change status from ${from} to ${to}: ${why}`, {
+    params: { from, to },
+  });
+}
+
+/** Throws `invalid_transition` when the ticket is soft-deleted: nothing may change it. */
+export function assertNotDeleted(ticket: Ticket, to: Status = ticket.status): void {
+  if (ticket.deletedAt) refuse(ticket.status, to, 'the ticket is deleted');
+}
+
+/**
+ * Checks an explicit status change by `actor` (permissions are checked by the caller).
+ * Staff and system may set any status at any time; customers may only close their own
+ * resolved ticket.
+ */
+export function checkTransition(actor: Actor, ticket: Ticket, to: Status): void {
+  assertNotDeleted(ticket, to);
+  if (actor.kind !== 'customer') return;
+  if (ticket.status === to) return;
+  if (to === 'closed' && ticket.status === 'resolved') return;
+  refuse(ticket.status, to, 'customers can only close a resolved ticket');
+}
+
+/** Checks the status a ticket is created in. */
+export function checkCreateStatus(actor: Actor, status: Status): void {
+  if (status === 'open') return;
+  if (actor.kind !== 'customer' && CREATE_STATUSES.includes(status)) return;
+  refuse('open', status, `a new ticket starts as ${CREATE_STATUSES.join(', ')}`);
+}
+
+/** The status after a reply: customers reopen, a public staff reply waits on the customer. */
+export function statusAfterReply(
+  actor: Actor,
+  ticket: Ticket,
+  reply: { internal: boolean; status?: Status },
+): Status {
+  if (actor.kind === 'customer') return 'open';
+  if (reply.status) return reply.status;
+  if (reply.internal) return ticket.status;
+  return 'pending';
+}
+
+/** Archiving is only for closed tickets. */
+export function checkArchive(ticket: Ticket): void {
+  assertNotDeleted(ticket);
+  if (ticket.status !== 'closed') refuse(ticket.status, ticket.status, 'only closed tickets can be archived');
+}
