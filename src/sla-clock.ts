@@ -107,27 +107,30 @@ export class SlaClock {
     const prevState = prev ? clockState(prev, target) : 'running';
     const nextState = clockState(next, target);
 
+    const targetChanged =
+      prev !== null &&
+      (prevTarget?.minutes !== nextTarget?.minutes || prevTarget?.calendar !== nextTarget?.calendar);
+    // While a deadline overrides the target, the stored due time is the deadline, so the
+    // target's own clock cannot be read from it.
+    const prevDeadline = target === 'resolution' ? (prev?.deadlineAt ?? null) : null;
+
     // Open minutes left at `now`, as things stood before the change.
     let remaining: number | null;
     if (!prev) {
       remaining = nextTarget?.minutes ?? null;
-    } else if (prevState === 'running' && prev[dueKey] && prevTarget) {
+    } else if (prevState === 'running' && prev[dueKey] && prevTarget && !prevDeadline) {
       remaining = businessMinutesBetween(prevTarget.calendar, now, prev[dueKey]);
     } else {
       remaining = prev.sla?.[remainingKey] ?? null;
     }
 
-    // A priority or department change moves the clock by the difference of the targets.
-    const targetChanged =
-      prev !== null &&
-      (prevTarget?.minutes !== nextTarget?.minutes || prevTarget?.calendar !== nextTarget?.calendar);
-    if (prev && targetChanged && nextTarget) {
-      if (prevTarget && remaining !== null) {
-        remaining += nextTarget.minutes - prevTarget.minutes;
-      } else {
-        // No clock ran before: count the time since creation against the new target.
-        remaining = nextTarget.minutes - businessMinutesBetween(nextTarget.calendar, next.createdAt, now);
-      }
+    if (prev && nextTarget && ((targetChanged && (!prevTarget || remaining === null)) || (prevDeadline && remaining === null))) {
+      // No clock of this target ran before (no target, or a deadline stood in for it):
+      // count the open time since creation against the target.
+      remaining = nextTarget.minutes - businessMinutesBetween(nextTarget.calendar, next.createdAt, now);
+    } else if (prev && targetChanged && nextTarget && prevTarget && remaining !== null) {
+      // A priority or department change moves the clock by the difference of the targets.
+      remaining += nextTarget.minutes - prevTarget.minutes;
     }
     if (!nextTarget) remaining = null;
 

@@ -495,7 +495,7 @@ class TicketServiceImpl implements TicketService {
         const n = await this.#write(async (tx, outbox) => {
           const claimed = await tx.claimSlaAlerts(this.tenantId, { target, kind }, now, limit);
           for (const ticket of claimed) {
-            const dueAt = this.#alertDue(ticket, target, kind);
+            const dueAt = this.#alertDue(ticket, target, now);
             await this.#audit(tx, SYSTEM, ticket.id, kind === 'warning' ? 'sla_warning' : 'sla_breached', {}, now, {
               [target]: { from: null, to: dueAt },
             });
@@ -553,11 +553,9 @@ class TicketServiceImpl implements TicketService {
     });
   }
 
-  #alertDue(ticket: Ticket, target: SlaTarget, kind: 'warning' | 'breach'): Date {
-    if (kind === 'breach') {
-      return (target === 'firstResponse' ? ticket.firstResponseDueAt : ticket.resolutionDueAt) ?? this.#clock();
-    }
-    return (target === 'firstResponse' ? ticket.sla.firstResponseWarnAt : ticket.sla.resolutionWarnAt) ?? this.#clock();
+  /** When the target breaches (or breached): the `dueAt` of both alert kinds. */
+  #alertDue(ticket: Ticket, target: SlaTarget, now: Date): Date {
+    return (target === 'firstResponse' ? ticket.firstResponseDueAt : ticket.resolutionDueAt) ?? now;
   }
 
   // ---------------------------------------------------------------- helpers

@@ -1,0 +1,243 @@
+import { createRequire } from 'node:module';
+
+/*
+ * The HTML sanitiser behind message rendering: DOMPurify on a jsdom window.
+ *
+ * jsdom costs about 0.4 s to import and ~60 ms for its first window, so neither is
+ * touched at import time: a host that never renders a body must not pay for it. Both are
+ * loaded on the first `sanitizeHtml` call through `createRequire`, which keeps that call
+ * synchronous (a dynamic `import()` would force every caller to be async). It resolves
+ * from `import.meta.url` in ESM and from `__filename` in the CJS build (see
+ * `createPurifier` for why not tsup's `import.meta.url` shim there).
+ *
+ * No types are imported from `jsdom`: `@types/jsdom` pulls `lib: dom` into the whole
+ * program, which would change the globals every other file sees. The small structural
+ * types below cover exactly what this file touches.
+ */
+
+/** The subset of a DOM node this file uses. */
+interface DomNode {
+  readonly nodeName: string;
+  readonly parentNode: DomNode | null;
+  readonly firstChild: DomNode | null;
+  textContent: string | null;
+  insertBefore(node: DomNode, child: DomNode | null): DomNode;
+  replaceWith(...nodes: Array<DomNode | string>): void;
+  remove(): void;
+}
+
+/** The subset of a DOM element this file uses. */
+interface DomElement extends DomNode {
+  readonly ownerDocument: { createElement(tagName: string): DomElement };
+  innerHTML: string;
+  getAttribute(name: string): string | null;
+  setAttribute(name: string, value: string): void;
+  removeAttribute(name: string): void;
+  hasAttribute(name: string): boolean;
+  closest(selectors: string): DomElement | null;
+  querySelectorAll(selectors: string): Iterable<DomElement>;
+}
+
+/** What DOMPurify hands an `uponSanitizeAttribute` hook. */
+interface AttributeHookEvent {
+  readonly attrName: string;
+  readonly attrValue: string;
+  keepAttr: boolean;
+}
+
+/** The subset of a DOMPurify instance this file uses. */
+interface Purifier {
+  setConfig(config: Record<string, unknown>): void;
+  sanitize(dirty: string): DomElement;
+  addHook(entryPoint: 'afterSanitizeAttributes', hook: (node: DomElement) => void): void;
+  addHook(
+    entryPoint: 'uponSanitizeAttribute',
+    hook: (node: DomElement, event: AttributeHookEvent) => void,
+  ): void;
+}
+
+/** The parts of the `jsdom` module used here. */
+interface JsdomModule {
+  JSDOM: new (html: string, options: { virtualConsole: unknown }) => { window: unknown };
+  VirtualConsole: new () => unknown;
+}
+
+/** `rel` put on every surviving link: no referrer, no `window.opener`, no SEO credit. */
+const LINK_REL = 'nofollow noopener noreferrer';
+
+/**
+ * Only absolute http(s) and mailto URLs survive. Relative and fragment URLs are dropped
+ * too: the HTML is rendered once and stored, then shown in panels, reseller sites and
+ * e-mails with different base URLs, so a relative link would point somewhere different in
+ * each (and could aim a click at the host panel's own endpoints). DOMPurify has already
+ * trimmed the value; it is tested as-is, so a control character or space inside the
+ * scheme (`java\tscript:`, `ht\ttps:`) fails rather than being forgiven.
+ */
+const ALLOWED_URL = /^(?:https?|mailto):/i;
+
+/** `class` is kept only for a fenced code block's language, for host-side highlighters. */
+const CODE_LANGUAGE_CLASS = /^language-[\w+#.-]+$/;
+
+/**
+ * The elements GFM produces, nothing else. `img` is admitted only so that the pass after
+ * sanitising can turn it into a link (see `unembedImages`); `sup` keeps a footnote number
+ * superscript. Footnote `section`s, ids and fragment links are dropped: every message on a
+ * thread page would reuse the same ids, so the jumps could not work anyway.
+ */
+const ALLOWED_TAGS = [
+  'p', 'br', 'hr', 'em', 'strong', 'del', 'code', 'pre', 'blockquote', 'sup',
+  'ul', 'ol', 'li', 'input',
+  'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
+  'table', 'thead', 'tbody', 'tr', 'th', 'td',
+  'a', 'img',
+];
+
+/** Attributes GFM output uses; `class` is narrowed further by a hook. */
+const ALLOWED_ATTR = [
+  'href', 'title', 'src', 'alt', 'align', 'start', 'type', 'checked', 'disabled', 'class',
+];
+
+let purifier: Purifier | undefined;
+let windowCount = 0;
+
+/**
+ * Sanitises an HTML fragment for display as a message body.
+ *
+ * Keeps only the formatting GFM produces (see the allowlists above): no script, style,
+ * iframe, form, svg, `on*` or `style` attributes, ids, `data-*`/`aria-*` attributes or
+ * comments. Link URLs must be absolute `http:`, `https:` or `mailto:`; a link whose URL
+ * fails loses its `<a>` and keeps its text. Every link gets
+ * `rel="nofollow noopener noreferrer"` and `target="_blank"`. Images are not embedded:
+ * `<img>` with an allowed `src` becomes a link to it (text: its `alt`, else the URL),
+ * any other `<img>` becomes its `alt` text. Task-list inputs are forced to disabled
+ * checkboxes.
+ *
+ * Synchronous. The first call loads jsdom and DOMPurify and creates the one window all
+ * later calls share.
+ *
+ * @param html Untrusted HTML, typically micromark's output.
+ * @returns Sanitised HTML, safe to insert into a page as-is.
+ */
+export function sanitizeHtml(html: string): string {
+  const body = getPurifier().sanitize(html);
+  unembedImages(body);
+  unwrapDeadLinks(body);
+  return body.innerHTML;
+}
+
+/**
+ * Whether the first `sanitizeHtml` call has loaded jsdom and DOMPurify in this copy of the
+ * module. For tests and for hosts measuring their cold start.
+ *
+ * @returns `false` until the first `sanitizeHtml` call, `true` after.
+ */
+export function isSanitizerLoaded(): boolean {
+  return purifier !== undefined;
+}
+
+/**
+ * How many jsdom windows this copy of the module has created: 0 before the first
+ * `sanitizeHtml` call and 1 after it, however many calls follow. For tests.
+ *
+ * @returns The number of windows created so far.
+ */
+export function sanitizerWindowCount(): number {
+  return windowCount;
+}
+
+function getPurifier(): Purifier {
+  purifier ??= createPurifier();
+  return purifier;
+}
+
+function createPurifier(): Purifier {
+  // In the CJS build `import.meta.url` is tsup's shim, which returns an http: URL as soon
+  // as a global `document` exists (a host's tests under a jsdom environment), and
+  // createRequire rejects that. `__filename` is the real path there; in ESM it is
+  // undeclared, and `typeof` is safe on an undeclared name.
+  const load = createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
+  const { JSDOM, VirtualConsole } = load('jsdom') as JsdomModule;
+  const createDOMPurify = load('dompurify') as (window: unknown) => Purifier;
+
+  // A silent console: jsdom would otherwise print its complaints about untrusted input
+  // (say, unparsable CSS in a `<style>` about to be removed) to the host's stdout.
+  const { window } = new JSDOM('', { virtualConsole: new VirtualConsole() });
+  windowCount += 1;
+  const instance = createDOMPurify(window);
+
+  // setConfig once: DOMPurify then skips re-parsing the config on every call.
+  instance.setConfig({
+    ALLOWED_TAGS,
+    ALLOWED_ATTR,
+    ALLOW_DATA_ATTR: false,
+    ALLOW_ARIA_ATTR: false,
+    ALLOW_UNKNOWN_PROTOCOLS: false,
+    // Return the body so images and dead links can be rewritten before serialising.
+    RETURN_DOM: true,
+  });
+
+  // Hooks are registered here, once per instance, so repeated calls never stack them.
+  instance.addHook('uponSanitizeAttribute', (node, event) => {
+    if (event.attrName === 'href' || event.attrName === 'src') {
+      // Stricter than DOMPurify's own URL check, which still runs after this one: that
+      // one admits relative URLs, an empty href (micromark's output for a refused URL)
+      // and `data:` on img. Not done with ALLOWED_URI_REGEXP: DOMPurify tests that
+      // against every attribute not on its URI-safe list, so it would also strip
+      // `align="left"`, `start="3"` and `type="checkbox"`.
+      event.keepAttr = ALLOWED_URL.test(event.attrValue);
+    } else if (event.attrName === 'class') {
+      event.keepAttr = node.nodeName === 'CODE' && CODE_LANGUAGE_CLASS.test(event.attrValue);
+    }
+  });
+  instance.addHook('afterSanitizeAttributes', (node) => {
+    if (node.nodeName === 'A' && node.hasAttribute('href')) {
+      hardenLink(node);
+    } else if (node.nodeName === 'INPUT') {
+      // GFM only emits disabled checkboxes; anything else named input is made one, so a
+      // body can never contain a live form control.
+      node.setAttribute('type', 'checkbox');
+      node.setAttribute('disabled', '');
+    }
+  });
+  return instance;
+}
+
+function hardenLink(link: DomElement): void {
+  link.setAttribute('rel', LINK_REL);
+  link.setAttribute('target', '_blank');
+}
+
+/**
+ * Replaces each image with a link to it. An embedded remote image loads as soon as the
+ * message is viewed, telling whoever hosts the URL the reader's IP and when they read it
+ * (a tracking pixel), may be blocked as mixed content on an https panel, and can be
+ * swapped after the fact since only the URL is stored. A link keeps the information and
+ * waits for a click. Runs on already-sanitised nodes, so `src` has passed the URL rule.
+ */
+function unembedImages(body: DomElement): void {
+  for (const img of [...body.querySelectorAll('img')]) {
+    const src = img.getAttribute('src');
+    const alt = img.getAttribute('alt') ?? '';
+    // Inside a link (`[![alt](img)](url)`) a second link would nest anchors; the outer
+    // link already leads somewhere, so the image is reduced to its text.
+    if (src === null || img.closest('a') !== null) {
+      img.replaceWith(alt);
+      continue;
+    }
+    const link = img.ownerDocument.createElement('a');
+    link.setAttribute('href', src);
+    hardenLink(link);
+    link.textContent = alt === '' ? src : alt;
+    img.replaceWith(link);
+  }
+}
+
+/** An `<a>` whose URL was refused is replaced by its contents, so no dead link remains. */
+function unwrapDeadLinks(body: DomElement): void {
+  for (const link of [...body.querySelectorAll('a:not([href])')]) {
+    const parent = link.parentNode;
+    if (parent === null) continue;
+    while (link.firstChild !== null) parent.insertBefore(link.firstChild, link);
+    link.remove();
+  }
+}

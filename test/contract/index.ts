@@ -1,0 +1,35 @@
+/**
+ * The store contract suite: every rule of ticketry's design, run through the service
+ * against a store. ticketry's own stores run it; a third-party store certifies itself the
+ * same way:
+ *
+ * ```ts
+ * import { describe, it } from 'vitest';
+ * import { runStoreContract } from 'ticketry/testing';
+ * runStoreContract({ name: 'my store', createStore: () => myStore(), describe, it });
+ * ```
+ *
+ * Assertions use `node:assert`, so any test runner with `describe`/`it` works.
+ */
+import { atomicityTests } from './atomicity.js';
+import type { ContractOptions } from './harness.js';
+import { listTests } from './lists.js';
+import { scopeTests } from './scope.js';
+import { slaTests } from './sla.js';
+import { threadTests } from './threads.js';
+import { ticketTests } from './tickets.js';
+
+export type { ContractOptions, TestFn } from './harness.js';
+export { TestClock, TestDirectory } from './harness.js';
+
+/** Registers the whole contract suite for one store. */
+export function runStoreContract(options: ContractOptions): void {
+  options.describe(`store contract: ${options.name}`, () => {
+    ticketTests(options);
+    scopeTests(options);
+    threadTests(options);
+    listTests(options);
+    atomicityTests(options);
+    slaTests(options);
+  });
+}

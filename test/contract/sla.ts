@@ -1,0 +1,269 @@
+/**
+ * Contract: SLA clocks on tickets, alerts, auto-close and outbox redelivery, with an
+ * injected clock. The default calendar is Mon–Fri 09:00–17:00 UTC; 2026-03-02 is a Monday.
+ */
+import { randomUUID } from 'node:crypto';
+import type { TicketEvent } from '../../src/events.js';
+import { assert, customer, operator, parallel, withDesk, type ContractOptions } from './harness.js';
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+/** Targets used by most scenarios: normal = 8 business hours to respond, 16 to resolve. */
+const config = {
+  sla: {
+    targets: {
+      urgent: { firstResponse: { hours: 1 }, resolution: { hours: 4 } },
+      high: { firstResponse: { hours: 4 } },
+      normal: { firstResponse: { businessDays: 1 }, resolution: { businessHours: 16 } },
+      low: { firstResponse: { businessDays: 3 } },
+    },
+  },
+};
+
+export function slaTests(o: ContractOptions): void {
+  const { describe, it } = o;
+
+  describe('SLA', () => {
+    it(
+      'due times follow the policy: urgent in 1 calendar hour, normal in 1 business day',
+      withDesk(o, async ({ desk }) => {
+        const c = customer();
+        const urgent = await desk.create(operator(), { subject: 'down', body: 'b', subscriberId: c.id, priority: 'urgent', status: 'open' });
+        // Staff opened it: first response met at creation.
+        assert.equal(urgent.firstResponseDueAt, null);
+        assert.equal(urgent.sla.firstResponseMet, true);
+        assert.equal(iso(urgent.resolutionDueAt), '2026-03-02T14:00:00.000Z');
+        const normal = await desk.create(c, { subject: 'slow', body: 'b' });
+        assert.equal(iso(normal.firstResponseDueAt), '2026-03-03T10:00:00.000Z');
+        // 16 business hours: Mon 7 h + Tue 8 h + Wed 1 h.
+        assert.equal(iso(normal.resolutionDueAt), '2026-03-04T10:00:00.000Z');
+        // Warning at 80 % of 8 business hours: 6 h 24 min after Mon 10:00.
+        assert.equal(iso(normal.sla.firstResponseWarnAt), '2026-03-02T16:24:00.000Z');
+      }, { config }),
+    );
+
+    it(
+      'first response is the first public staff reply; internal notes do not count',
+      withDesk(o, async ({ desk, clock }) => {
+        const c = customer();
+        const staff = operator();
+        const t = await desk.create(c, { subject: 's', body: 'b' });
+        clock.minutes(30);
+        await desk.addReply(staff, t.id, { body: 'note', internal: true });
+        let now = (await desk.get(staff, t.id)).ticket;
+        assert.equal(now.firstResponseAt, null);
+        assert.ok(now.firstResponseDueAt);
+        clock.minutes(30);
+        await desk.addReply(staff, t.id, { body: 'answer' });
+        now = (await desk.get(staff, t.id)).ticket;
+        assert.equal(iso(now.firstResponseAt), '2026-03-02T11:00:00.000Z');
+        assert.equal(now.firstResponseDueAt, null);
+        assert.equal(now.sla.firstResponseMet, true);
+        clock.minutes(30);
+        await desk.addReply(staff, t.id, { body: 'second answer' });
+        assert.equal(iso((await desk.get(staff, t.id)).ticket.firstResponseAt), '2026-03-02T11:00:00.000Z');
+      }, { config }),
+    );
+
+    it(
+      'a pause over a night and a weekend costs only its open minutes',
+      withDesk(o, async ({ desk, clock }) => {
+        const c = customer();
+        const staff = operator();
+        clock.set('2026-03-06T15:00:00Z'); // Friday
+        const t = await desk.create(c, { subject: 's', body: 'b' });
+        assert.equal(iso(t.resolutionDueAt), '2026-03-10T15:00:00.000Z'); // Fri 2h + Mon 8h + Tue 6h
+        clock.set('2026-03-06T16:00:00Z');
+        await desk.addReply(staff, t.id, { body: 'please send logs' }); // pending: paused
+        const paused = (await desk.get(staff, t.id)).ticket;
+        assert.equal(paused.status, 'pending');
+        assert.equal(paused.resolutionDueAt, null);
+        assert.equal(paused.sla.resolutionRemaining, 15 * 60);
+        clock.set('2026-03-09T10:00:00Z'); // Monday
+        await desk.addReply(c, t.id, { body: 'logs attached' });
+        const resumed = (await desk.get(staff, t.id)).ticket;
+        // 15 h left from Mon 10:00: Mon 7 h + Tue 8 h.
+        assert.equal(iso(resumed.resolutionDueAt), '2026-03-10T17:00:00.000Z');
+      }, { config }),
+    );
+
+    it(
+      'a pause inside business hours moves the due time by exactly its length',
+      withDesk(o, async ({ desk, clock }) => {
+        const staff = operator();
+        const t = await desk.create(customer(), { subject: 's', body: 'b' }); // Mon 10:00
+        assert.equal(iso(t.firstResponseDueAt), '2026-03-03T10:00:00.000Z');
+        clock.set('2026-03-02T11:00:00Z');
+        await desk.update(staff, t.id, { status: 'on_hold' });
+        clock.set('2026-03-02T13:17:00Z');
+        const back = await desk.update(staff, t.id, { status: 'in_progress' });
+        assert.equal(iso(back.firstResponseDueAt), '2026-03-03T12:17:00.000Z');
+        assert.equal(iso(back.resolutionDueAt), '2026-03-04T12:17:00.000Z');
+      }, { config }),
+    );
+
+    it(
+      'a priority change mid-way moves the clock by the difference of the targets',
+      withDesk(o, async ({ desk, clock }) => {
+        const staff = operator();
+        const t = await desk.create(customer(), { subject: 's', body: 'b' }); // normal, Mon 10:00
+        clock.set('2026-03-02T10:30:00Z');
+        const up = await desk.update(staff, t.id, { priority: 'urgent' });
+        // 30 minutes spent of a 1-hour target.
+        assert.equal(iso(up.firstResponseDueAt), '2026-03-02T11:00:00.000Z');
+        assert.equal(iso(up.resolutionDueAt), '2026-03-02T14:00:00.000Z');
+        clock.set('2026-03-02T10:40:00Z');
+        const down = await desk.update(staff, t.id, { priority: 'normal' });
+        assert.equal(iso(down.firstResponseDueAt), '2026-03-03T10:00:00.000Z');
+      }, { config }),
+    );
+
+    it(
+      'a reopen resumes the resolution clock; compliance follows the final resolution',
+      withDesk(o, async ({ desk, clock }) => {
+        const c = customer();
+        const staff = operator();
+        const t = await desk.create(c, { subject: 's', body: 'b' }); // normal: resolve within 16 business hours
+        clock.set('2026-03-02T12:00:00Z');
+        await desk.addReply(staff, t.id, { body: 'fixed', status: 'resolved' });
+        let now = (await desk.get(staff, t.id)).ticket;
+        assert.equal(now.resolutionDueAt, null);
+        assert.equal(now.sla.resolutionMet, true);
+        assert.equal(now.sla.resolutionRemaining, 14 * 60);
+        clock.set('2026-03-03T09:00:00Z');
+        await desk.addReply(c, t.id, { body: 'broken again' });
+        now = (await desk.get(staff, t.id)).ticket;
+        assert.equal(now.sla.resolutionMet, null);
+        assert.equal(iso(now.resolutionDueAt), '2026-03-04T15:00:00.000Z'); // 14 h from Tue 09:00
+        clock.set('2026-03-05T09:00:00Z');
+        await desk.update(staff, t.id, { status: 'resolved' });
+        now = (await desk.get(staff, t.id)).ticket;
+        assert.equal(now.sla.resolutionMet, false);
+        const stats = await desk.getStats(staff);
+        assert.deepEqual(stats.sla, [{ priority: 'normal', firstResponse: { met: 1, total: 1 }, resolution: { met: 0, total: 1 } }]);
+      }, { config }),
+    );
+
+    it(
+      'a per-ticket deadline overrides the resolution target',
+      withDesk(o, async ({ desk }) => {
+        const staff = operator();
+        const t = await desk.create(customer(), { subject: 's', body: 'b' });
+        const next = await desk.update(staff, t.id, { deadlineAt: '2026-03-20T12:00:00Z' });
+        assert.equal(iso(next.resolutionDueAt), '2026-03-20T12:00:00.000Z');
+        assert.equal(iso(next.deadlineAt), '2026-03-20T12:00:00.000Z');
+        const cleared = await desk.update(staff, t.id, { deadlineAt: null });
+        assert.equal(iso(cleared.resolutionDueAt), '2026-03-04T10:00:00.000Z');
+      }, { config }),
+    );
+
+    it(
+      'warnings and breaches are emitted once per ticket and target, even with two instances scanning at once',
+      withDesk(o, async ({ desk, clock, peer }) => {
+        const c = customer();
+        const events: TicketEvent[] = [];
+        const instances = [desk, peer(), peer()];
+        for (const d of instances) d.events.on('*', (_t, e) => events.push(e as TicketEvent));
+        const tickets = await parallel(5, (i) => desk.create(c, { subject: `u${i}`, body: 'b', priority: 'high' }));
+        events.length = 0;
+        const scan = () => Promise.all(instances.map((d) => d.runScheduledWork()));
+
+        clock.set('2026-03-02T13:00:00Z'); // 3 h of a 4 h target: not yet 80 %
+        assert.deepEqual((await scan()).map((r) => r.warnings + r.breaches), [0, 0, 0]);
+        clock.set('2026-03-02T13:20:00Z'); // past 3 h 12 min
+        const warned = await scan();
+        assert.equal(warned.reduce((n, r) => n + r.warnings, 0), 5);
+        assert.equal(events.filter((e) => e.type === 'sla.warning').length, 5);
+        assert.deepEqual(
+          new Set(events.map((e) => e.ticket.id)),
+          new Set(tickets.map((t) => t.id)),
+        );
+        const w = events.find((e) => e.type === 'sla.warning');
+        assert.ok(w && w.type === 'sla.warning');
+        assert.equal(w.target, 'firstResponse');
+        assert.equal(iso(w.dueAt), '2026-03-02T14:00:00.000Z', 'dueAt is when the target breaches');
+        clock.set('2026-03-02T14:30:00Z');
+        await scan();
+        await scan();
+        const breaches = events.filter((e) => e.type === 'sla.breached');
+        assert.equal(breaches.length, 5);
+        assert.equal(iso((breaches[0] as { dueAt: Date }).dueAt), '2026-03-02T14:00:00.000Z');
+        assert.ok(breaches.every((e) => e.notify.queue));
+        const t = (await desk.get(operator(), tickets[0]!.id)).ticket;
+        assert.equal(iso(t.sla.firstResponseBreachedAt), '2026-03-02T14:30:00.000Z');
+        assert.equal(events.filter((e) => e.type === 'sla.warning').length, 5, 'no second warning');
+      }, { config }),
+    );
+
+    it(
+      'auto-close: resolved and pending tickets with no customer answer for the configured time are closed once',
+      withDesk(o, async ({ desk, clock, peer, events }) => {
+        const c = customer();
+        const staff = operator();
+        const second = peer();
+        second.events.on('*', (_t, e) => events.push(e as TicketEvent));
+        const resolved = await desk.create(c, { subject: 'r', body: 'b' });
+        await desk.update(staff, resolved.id, { status: 'resolved' });
+        const pending = await desk.create(c, { subject: 'p', body: 'b' });
+        await desk.addReply(staff, pending.id, { body: 'waiting on you' });
+        const open = await desk.create(c, { subject: 'o', body: 'b' });
+        const answered = await desk.create(c, { subject: 'a', body: 'b' });
+        await desk.addReply(staff, answered.id, { body: 'q' });
+        clock.hours(24 * 7 - 1);
+        await desk.addReply(c, answered.id, { body: 'answer' });
+        await desk.addReply(staff, answered.id, { body: 'thanks' }); // pending again, but only just
+        assert.deepEqual((await desk.runScheduledWork()).autoClosed, []);
+        clock.hours(2);
+        const runs = await Promise.all([desk.runScheduledWork(), second.runScheduledWork()]);
+        const closed = runs.flatMap((r) => r.autoClosed).sort();
+        assert.deepEqual(closed, [resolved.id, pending.id].sort());
+        for (const id of [resolved.id, pending.id]) {
+          const detail = await desk.get(c, id);
+          assert.equal(detail.ticket.status, 'closed');
+          assert.deepEqual(detail.messages.at(-1)!.system, { kind: 'auto_closed', afterHours: 168 });
+        }
+        assert.equal((await desk.get(c, open.id)).ticket.status, 'open');
+        assert.equal((await desk.get(c, answered.id)).ticket.status, 'pending');
+        const closedEvents = events.filter((e) => e.type === 'ticket.status_changed' && e.to === 'closed');
+        assert.equal(closedEvents.length, 2, 'each ticket closed exactly once across both instances');
+      }, { config }),
+    );
+
+    it(
+      'events committed but never emitted (a crash) are re-emitted once by runScheduledWork',
+      withDesk(o, async ({ desk, store, tenantId, clock }) => {
+        const t = await desk.create(customer(), { subject: 's', body: 'b' });
+        const eventId = randomUUID();
+        await store.transaction((tx) =>
+          tx.insertOutbox(tenantId, {
+            id: eventId,
+            ticketId: t.id,
+            type: 'ticket.updated',
+            payload: {
+              type: 'ticket.updated',
+              eventId,
+              tenantId,
+              ticket: JSON.parse(JSON.stringify(t)) as Record<string, unknown>,
+              actor: { kind: 'system' },
+              notify: { customerId: null, staffIds: [], queue: false },
+              occurredAt: clock.now().toISOString(),
+              changes: {},
+            },
+            createdAt: clock.now(),
+          }),
+        );
+        const seen: TicketEvent[] = [];
+        desk.events.on('ticket.updated', (e) => seen.push({ type: 'ticket.updated', ...e }));
+        clock.minutes(5);
+        const first = await desk.runScheduledWork();
+        assert.equal(first.redelivered, 1);
+        assert.equal(seen.length, 1);
+        assert.equal(seen[0]!.eventId, eventId);
+        assert.ok(seen[0]!.ticket.createdAt instanceof Date);
+        assert.equal(seen[0]!.ticket.createdAt.getTime(), t.createdAt.getTime());
+        assert.equal((await desk.runScheduledWork()).redelivered, 0);
+      }),
+    );
+  });
+}
+
