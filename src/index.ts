@@ -41,6 +41,8 @@ export { scopeFor } from './permissions.js';
 export { describeNote, isPublicNote } from './system-notes.js';
 export { escapeHtml, renderMarkdown, renderPlainText } from './render/markdown.js';
 export { addBusinessTime, businessMinutesBetween } from './sla/business-time.js';
+export { slaStatus } from './sla-status.js';
+export type { SlaTargetStatus } from './sla-status.js';
 export { DEFAULT_CALENDAR, TWENTY_FOUR_SEVEN, calendarSchema, compileCalendar } from './sla/calendar.js';
 export type { Calendar, CompiledCalendar, Weekday } from './sla/calendar.js';
 export { dueAt, durationSchema, resolveDuration } from './sla/duration.js';
