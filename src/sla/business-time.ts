@@ -63,10 +63,19 @@ function closedTooLong(cal: CompiledCalendar): ConfigError {
   // compileCalendar guarantees open time every week, so reaching this is a bug or tz data
   // the bound did not foresee; failing loudly beats a hung SLA scan.
   return new ConfigError(
-    `Business-hours calendar in ${cal.calendar.timeZone} stayed closed for more than ${cal.maxClosedDays} days; ` +
-      'check its windows and holidays',
+    `Business-hours calendar in ${cal.calendar.timeZone} showed no open time for more than ${cal.maxClosedDays} days ` +
+      'of walking; check its windows and holidays',
     { params: { field: 'sla.calendar' } },
   );
+}
+
+/**
+ * Most loop steps a walk may take without finding open time. A step either consumes open
+ * time or moves to the next local day, offset segment or chunk, so a closed stretch of
+ * `maxClosedDays` days takes a few steps a day; a walk that exceeds this is stuck.
+ */
+function idleSteps(cal: CompiledCalendar): number {
+  return 4 * (cal.maxClosedDays + 2) + 64;
 }
 
 /**
@@ -77,14 +86,16 @@ function closedTooLong(cal: CompiledCalendar): ConfigError {
 function walkForward(cal: CompiledCalendar, from: number, budget: number, until: number): { at: number; used: number } {
   const { zone, days, holidays } = cal;
   const idleLimit = cal.maxClosedDays * DAY;
+  const stepLimit = idleSteps(cal);
   let t = from;
   let used = 0;
   let lastOpen = from;
+  let idle = 0;
   let chunk = zone.chunkAt(t);
   let seg = segmentAt(chunk, t);
   for (;;) {
     if (t >= until) return { at: until, used };
-    if (t - lastOpen > idleLimit) throw closedTooLong(cal);
+    if (t - lastOpen > idleLimit || ++idle > stepLimit) throw closedTooLong(cal);
     const segEnd = seg + 1 < chunk.starts.length ? chunk.starts[seg + 1]! : chunk.end;
     if (t >= segEnd) {
       if (seg + 1 < chunk.starts.length) seg++;
@@ -117,6 +128,7 @@ function walkForward(cal: CompiledCalendar, from: number, budget: number, until:
         used += available;
         t = end;
         lastOpen = end;
+        idle = 0;
         continue;
       }
       // The window starts after this segment (e.g. inside a skipped hour): go to the next.
@@ -136,14 +148,16 @@ function walkForward(cal: CompiledCalendar, from: number, budget: number, until:
 function walkBackward(cal: CompiledCalendar, from: number, budget: number): number {
   const { zone, days, holidays } = cal;
   const idleLimit = cal.maxClosedDays * DAY;
+  const stepLimit = idleSteps(cal);
   let t = from;
   let remaining = budget;
   let lastOpen = from;
+  let idle = 0;
   // Work with the segment holding the instant just before `t`: the walk looks at [?, t).
   let chunk = zone.chunkAt(t - 1);
   let seg = segmentAt(chunk, t - 1);
   for (;;) {
-    if (lastOpen - t > idleLimit) throw closedTooLong(cal);
+    if (lastOpen - t > idleLimit || ++idle > stepLimit) throw closedTooLong(cal);
     const segStart = chunk.starts[seg]!;
     if (t <= segStart) {
       if (seg > 0) seg--;
@@ -172,6 +186,7 @@ function walkBackward(cal: CompiledCalendar, from: number, budget: number): numb
         remaining -= available;
         t = openFrom - offset;
         lastOpen = t;
+        idle = 0;
         continue;
       }
       // The window ended before this segment began: go to the previous segment.

@@ -112,7 +112,8 @@ const CHUNK = 365 * DAY;
 /**
  * How far apart the offset is sampled when looking for transitions. Transitions closer
  * together than this that cancel out would be missed; the runtime's tz data has none
- * (checked for every zone Intl knows, 1900–2100, against hourly sampling).
+ * (checked for all 418 zones of Node 20's ICU, 1970–2050: the
+ * segments agree with Intl at every 2-hour sample).
  */
 const SAMPLE = DAY;
 
