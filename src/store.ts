@@ -179,6 +179,13 @@ export interface StoreTx extends StoreReader {
  */
 export interface TicketStore extends StoreReader {
   /**
+   * True when the store writes inside a transaction the host owns and commits later
+   * (`store.withTransaction(trx)`). The service then leaves events in the outbox instead
+   * of emitting them after its own commit, and the host calls `desk.flushEvents()` after
+   * committing, so a host rollback never announces changes that did not happen.
+   */
+  readonly deferEvents?: boolean;
+  /**
    * Runs `fn` in one transaction: everything it wrote commits together, or, if it
    * throws, nothing does and the error is rethrown. Transactions do not nest.
    */

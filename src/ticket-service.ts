@@ -114,6 +114,12 @@ export interface TicketService {
   getStats(actor: Actor, query?: StatsQuery, context?: RequestContext): Promise<TicketStats>;
   audit(actor: Actor, ticketId: string, context?: RequestContext): Promise<AuditEntry[]>;
   runScheduledWork(options?: { now?: Date; limit?: number }): Promise<ScheduledWorkResult>;
+  /**
+   * Emits every event still waiting in the outbox (at most `limit`, default 1000) and
+   * returns how many. Call it after committing a host transaction that ticketry wrote in
+   * (`store.withTransaction(trx)`); such writes do not emit on their own.
+   */
+  flushEvents(options?: { limit?: number }): Promise<number>;
 }
 
 const SYSTEM: Actor = { kind: 'system' };
@@ -531,6 +537,14 @@ class TicketServiceImpl implements TicketService {
     return result;
   }
 
+  async flushEvents(options: { limit?: number } = {}): Promise<number> {
+    // Everything written up to now; claimed atomically, so each event goes out once.
+    const upTo = new Date(this.#clock().getTime() + 1);
+    const rows = await this.#store.claimUndelivered(this.tenantId, upTo, options.limit ?? 1000);
+    for (const row of rows) this.#emit(fromOutbox(row));
+    return rows.length;
+  }
+
   async #autoClose(ticketId: string, before: Date, hours: number, now: Date): Promise<string | null> {
     return this.#write(async (tx, outbox) => {
       const scope: StoreScope = { tenantId: this.tenantId, visibility: 'staff' };
@@ -585,7 +599,8 @@ class TicketServiceImpl implements TicketService {
       return fn(tx, outbox);
     });
     const events = outbox?.events ?? [];
-    if (events.length > 0) {
+    // In a host's transaction nothing is committed yet: the host flushes after its commit.
+    if (events.length > 0 && !this.#store.deferEvents) {
       for (const event of events) this.#emit(event);
       try {
         await this.#store.markDelivered(

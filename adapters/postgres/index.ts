@@ -1,0 +1,13 @@
+/**
+ * `ticketry/postgres`: the Postgres store on pg (or PGlite, or any Kysely Postgres dialect).
+ */
+export {
+  postgresStore,
+  type PostgresStore,
+  type PostgresStoreOptions,
+  type PostgresStoreCommonOptions,
+  type PostgresConnectionStringOptions,
+  type PostgresPoolOptions,
+  type PostgresKyselyOptions,
+} from './postgres-store.js';
+export type { SqlTicketStore } from '../sql/sql-store.js';

@@ -1,0 +1,108 @@
+/**
+ * `postgresStore()`: ticketry on Postgres through pg (or any Kysely Postgres dialect,
+ * e.g. PGlite) and Kysely.
+ */
+import { createRequire } from 'node:module';
+import type { Pool, PoolConfig } from 'pg';
+import { Kysely, PostgresDialect } from 'kysely';
+import { ConfigError } from '../../src/errors.js';
+import { createSqlStore, type SqlTicketStore } from '../sql/sql-store.js';
+import { tableNames } from '../sql/table-names.js';
+import { postgresHooks } from './postgres-hooks.js';
+
+/** Options every Postgres store takes. */
+export interface PostgresStoreCommonOptions {
+  /**
+   * The schema holding ticketry's tables and migration tables; created by `migrate()`
+   * if missing.
+   * @default 'public'
+   */
+  schema?: string;
+  /**
+   * Prefix of every table, index and migration table, so ticketry's tables sit beside
+   * the host's in one schema. Letters, digits and underscores.
+   * @default 'ticketry_'
+   */
+  tablePrefix?: string;
+}
+
+/** Connect with a connection string; the store owns the pool and `close()` ends it. */
+export interface PostgresConnectionStringOptions extends PostgresStoreCommonOptions {
+  /** A libpq-style URL, e.g. `postgres://user:pass@host:5432/db`. */
+  connectionString: string;
+  /**
+   * Further `pg.Pool` settings (`max`, `connectionTimeoutMillis`, `ssl`, ...).
+   * @default {}
+   */
+  poolConfig?: Omit<PoolConfig, 'connectionString'>;
+}
+
+/** Use the host's `pg.Pool`; `close()` leaves it open. */
+export interface PostgresPoolOptions extends PostgresStoreCommonOptions {
+  pool: Pool;
+}
+
+/**
+ * Use the host's Kysely instance on a Postgres dialect (pg, PGlite, ...), or a
+ * transaction of it: ticketry's writes then run inside the host's transaction.
+ */
+export interface PostgresKyselyOptions extends PostgresStoreCommonOptions {
+  db: Kysely<any>;
+}
+
+/** Options of `postgresStore()`: exactly one of `connectionString`, `pool` or `db`. */
+export type PostgresStoreOptions = PostgresConnectionStringOptions | PostgresPoolOptions | PostgresKyselyOptions;
+
+/** The Postgres store: a `TicketStore` with `migrate()`, `close()` and `withTransaction()`. */
+export type PostgresStore = SqlTicketStore;
+
+type PoolConstructor = new (config: PoolConfig) => Pool;
+
+function loadPg(): PoolConstructor {
+  try {
+    const pg = createRequire(import.meta.url)('pg') as { Pool: PoolConstructor };
+    return pg.Pool;
+  } catch (err) {
+    throw new ConfigError('ticketry/postgres needs the pg package: npm install pg', {
+      cause: err,
+      params: { package: 'pg' },
+    });
+  }
+}
+
+/**
+ * Creates a Postgres store. Does no I/O (pg connects on first query). Call `migrate()`
+ * once before use.
+ *
+ * - `{ connectionString }`: the store creates a `pg.Pool` and `close()` ends it.
+ * - `{ pool }`: uses the host's pool; `close()` leaves it open.
+ * - `{ db }`: uses the host's Kysely instance; a transaction (`db.isTransaction`) makes
+ *   every ticketry write run inside it under a savepoint (see `withTransaction`).
+ *
+ * Counts and bigints come back from pg as strings; the store converts every value, so
+ * no global pg type parser is touched.
+ */
+export function postgresStore(options: PostgresStoreOptions): PostgresStore {
+  const names = tableNames(options.tablePrefix ?? 'ticketry_', options.schema ?? 'public');
+  const hooks = postgresHooks();
+
+  if ('db' in options && options.db !== undefined) {
+    return createSqlStore({ db: options.db, hooks, names });
+  }
+  if ('pool' in options && options.pool !== undefined) {
+    // No release: Kysely's destroy() would end the host's pool.
+    return createSqlStore({ db: new Kysely<any>({ dialect: new PostgresDialect({ pool: options.pool }) }), hooks, names });
+  }
+  if ('connectionString' in options && typeof options.connectionString === 'string') {
+    const Pool = loadPg();
+    const pool = new Pool({ ...options.poolConfig, connectionString: options.connectionString });
+    // An idle client losing its connection emits 'error' on the pool, and an unhandled
+    // 'error' event would crash the host. The next query reports the failure instead.
+    pool.on('error', () => undefined);
+    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+    return createSqlStore({ db, hooks, names, release: () => db.destroy() });
+  }
+  throw new ConfigError('postgresStore() needs one of { connectionString }, { pool } or { db }', {
+    params: { field: 'connectionString' },
+  });
+}

@@ -1,0 +1,53 @@
+/**
+ * Queries on a ticket's thread (`messages`) and its audit trail (`audit`).
+ */
+import type { StoreScope } from '../../src/store.js';
+import type { AuditEntry, Message } from '../../src/types.js';
+import type { QueryContext } from './query-context.js';
+import { auditFromRow, auditToRow, messageFromRow, messageToRow } from './row-mappers.js';
+
+/**
+ * The ticket's messages the scope may see, oldest first, ties in insertion order. The
+ * caller has checked the ticket is in scope; the tenant is still filtered here.
+ */
+export async function listMessages(
+  ctx: QueryContext,
+  scope: StoreScope,
+  ticketId: string,
+): Promise<Message[]> {
+  let query = ctx.db
+    .selectFrom('messages as m')
+    .selectAll('m')
+    .where('m.tenant_id', '=', scope.tenantId)
+    .where('m.ticket_id', '=', ticketId);
+  if (scope.visibility === 'customer') {
+    query = query
+      .where('m.internal', '=', ctx.hooks.toBoolean(false))
+      .where('m.hidden', '=', ctx.hooks.toBoolean(false));
+  }
+  const rows = await query.orderBy('m.created_at', 'asc').orderBy('m.position', 'asc').execute();
+  return rows.map((row) => messageFromRow(ctx.hooks, row));
+}
+
+/** Appends a message; a missing ticket or a taken id is a `ConflictError` (mapped by the store). */
+export async function insertMessage(ctx: QueryContext, tenantId: string, message: Message): Promise<void> {
+  await ctx.db.insertInto('messages').values(messageToRow(ctx.hooks, tenantId, message)).execute();
+}
+
+/** A ticket's audit trail, oldest first, ties in insertion order. */
+export async function listAudit(ctx: QueryContext, tenantId: string, ticketId: string): Promise<AuditEntry[]> {
+  const rows = await ctx.db
+    .selectFrom('audit as a')
+    .selectAll('a')
+    .where('a.tenant_id', '=', tenantId)
+    .where('a.ticket_id', '=', ticketId)
+    .orderBy('a.created_at', 'asc')
+    .orderBy('a.position', 'asc')
+    .execute();
+  return rows.map((row) => auditFromRow(ctx.hooks, row));
+}
+
+/** Appends an audit entry. */
+export async function insertAudit(ctx: QueryContext, tenantId: string, entry: AuditEntry): Promise<void> {
+  await ctx.db.insertInto('audit').values(auditToRow(ctx.hooks, tenantId, entry)).execute();
+}

@@ -1,0 +1,21 @@
+/**
+ * ticketry's migrations as a Kysely `MigrationProvider`. A fixed list, not a folder scan:
+ * the code is bundled, so there is no folder at run time.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import { initialMigration } from './001-initial.js';
+import type { MigrationContext } from './migration-context.js';
+
+/**
+ * The provider for `ctx`. Names sort in the order the migrations must run; never rename
+ * or reorder a released one.
+ */
+export function ticketryMigrations(ctx: MigrationContext): MigrationProvider {
+  return {
+    async getMigrations(): Promise<Record<string, Migration>> {
+      return {
+        '001-initial': initialMigration(ctx),
+      };
+    },
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * Queries on the `outbox`: events written in the change's transaction, marked delivered
+ * once emitted, and claimed by a recovery scan when a crash left them behind.
+ */
+import type { OutboxEvent } from '../../src/store.js';
+import type { QueryContext } from './query-context.js';
+import { outboxFromRow, outboxToRow } from './row-mappers.js';
+
+/** Writes an event to the outbox. */
+export async function insertOutbox(ctx: QueryContext, tenantId: string, event: OutboxEvent): Promise<void> {
+  await ctx.db.insertInto('outbox').values(outboxToRow(ctx.hooks, tenantId, event)).execute();
+}
+
+/** Marks the tenant's events `ids` delivered (already delivered ones keep their time). */
+export async function markDelivered(
+  ctx: QueryContext,
+  tenantId: string,
+  ids: readonly string[],
+  now: Date,
+): Promise<void> {
+  if (ids.length === 0) return;
+  await ctx.db
+    .updateTable('outbox')
+    .set({ delivered_at: ctx.hooks.toDate(now) })
+    .where('tenant_id', '=', tenantId)
+    .where('id', 'in', [...ids])
+    .where('delivered_at', 'is', null)
+    .execute();
+}
+
+/**
+ * Marks up to `limit` undelivered events created before `olderThan` as delivered and
+ * returns them, oldest first, in one UPDATE. In Postgres the candidates are picked
+ * `FOR UPDATE SKIP LOCKED` and the outer WHERE re-checks `delivered_at`, so of several
+ * instances each event goes to one; SQLite runs one writer at a time.
+ */
+export async function claimUndelivered(
+  ctx: QueryContext,
+  tenantId: string,
+  olderThan: Date,
+  limit: number,
+  now: Date,
+): Promise<OutboxEvent[]> {
+  const candidates = ctx.hooks.lockRows(
+    ctx.db
+      .selectFrom('outbox as o')
+      .select('o.id')
+      .where('o.tenant_id', '=', tenantId)
+      .where('o.delivered_at', 'is', null)
+      .where('o.created_at', '<', ctx.hooks.toDate(olderThan))
+      .orderBy('o.created_at', 'asc')
+      .orderBy('o.position', 'asc')
+      .limit(limit),
+    'skip',
+  );
+  const rows = await ctx.db
+    .updateTable('outbox')
+    .set({ delivered_at: ctx.hooks.toDate(now) })
+    .where('tenant_id', '=', tenantId)
+    .where('id', 'in', candidates)
+    .where('delivered_at', 'is', null)
+    .returningAll()
+    .execute();
+  // RETURNING has no order: sort by creation, then insertion.
+  return rows
+    .map((row) => ({ row, at: ctx.hooks.fromDate(row.created_at).getTime(), pos: Number(row.position) }))
+    .sort((a, b) => a.at - b.at || a.pos - b.pos)
+    .map(({ row }) => outboxFromRow(ctx.hooks, row));
+}

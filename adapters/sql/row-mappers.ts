@@ -1,0 +1,262 @@
+/**
+ * Conversions between the core's shapes (`Ticket`, `Message`, ...) and table rows, in
+ * both directions, through the dialect's value hooks. The core only ever sees `Date`,
+ * `boolean`, `number`, parsed JSON and `null` (never `undefined`, never a bigint string).
+ */
+import type { Insertable, Updateable } from 'kysely';
+import { ConfigError } from '../../src/errors.js';
+import type { OutboxEvent, TicketPatch, TicketRow } from '../../src/store.js';
+import type { AuditEntry, Message, SystemNote, Ticket, TicketSlaState } from '../../src/types.js';
+import type { SqlDialectHooks } from './dialect-hooks.js';
+import type { AuditTable, MessageTable, OutboxTable, TicketTable } from './schema.js';
+
+type ValueKind = 'text' | 'date' | 'boolean' | 'integer' | 'real';
+
+interface ColumnSpec {
+  column: keyof TicketTable;
+  kind: ValueKind;
+  nullable: boolean;
+}
+
+const col = (column: keyof TicketTable, kind: ValueKind, nullable = false): ColumnSpec => ({
+  column,
+  kind,
+  nullable,
+});
+
+/**
+ * Every `Ticket` field but `sla`, with its column. Typed as a full record so that a
+ * field added to `Ticket` fails type-checking here until it has a column (and a
+ * migration).
+ */
+export const TICKET_COLUMNS: { readonly [K in Exclude<keyof Ticket, 'sla'>]: ColumnSpec } = {
+  id: col('id', 'text'),
+  number: col('number', 'text'),
+  subject: col('subject', 'text'),
+  category: col('category', 'text'),
+  department: col('department', 'text', true),
+  priority: col('priority', 'text'),
+  status: col('status', 'text'),
+  subscriberId: col('subscriber_id', 'text'),
+  resellerId: col('reseller_id', 'text', true),
+  assigneeId: col('assignee_id', 'text', true),
+  createdByType: col('created_by_type', 'text'),
+  createdById: col('created_by_id', 'text', true),
+  createdAt: col('created_at', 'date'),
+  updatedAt: col('updated_at', 'date'),
+  statusChangedAt: col('status_changed_at', 'date'),
+  version: col('version', 'integer'),
+  archived: col('archived', 'boolean'),
+  deletedAt: col('deleted_at', 'date', true),
+  firstResponseAt: col('first_response_at', 'date', true),
+  resolvedAt: col('resolved_at', 'date', true),
+  firstResponseDueAt: col('first_response_due_at', 'date', true),
+  resolutionDueAt: col('resolution_due_at', 'date', true),
+  deadlineAt: col('deadline_at', 'date', true),
+  attention: col('attention', 'integer'),
+};
+
+/** Every `TicketSlaState` field, flattened into a `sla_*` column. */
+export const SLA_COLUMNS: { readonly [K in keyof TicketSlaState]: ColumnSpec } = {
+  firstResponseRemaining: col('sla_first_response_remaining', 'real', true),
+  resolutionRemaining: col('sla_resolution_remaining', 'real', true),
+  firstResponseWarnAt: col('sla_first_response_warn_at', 'date', true),
+  resolutionWarnAt: col('sla_resolution_warn_at', 'date', true),
+  firstResponseWarnedAt: col('sla_first_response_warned_at', 'date', true),
+  resolutionWarnedAt: col('sla_resolution_warned_at', 'date', true),
+  firstResponseBreachedAt: col('sla_first_response_breached_at', 'date', true),
+  resolutionBreachedAt: col('sla_resolution_breached_at', 'date', true),
+  firstResponseMet: col('sla_first_response_met', 'boolean', true),
+  resolutionMet: col('sla_resolution_met', 'boolean', true),
+};
+
+function toColumn(hooks: SqlDialectHooks, spec: ColumnSpec, value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  switch (spec.kind) {
+    case 'date':
+      return hooks.toDate(value as Date);
+    case 'boolean':
+      return hooks.toBoolean(value as boolean);
+    default:
+      return value;
+  }
+}
+
+function fromColumn(hooks: SqlDialectHooks, spec: ColumnSpec, value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  switch (spec.kind) {
+    case 'date':
+      return hooks.fromDate(value);
+    case 'boolean':
+      return hooks.fromBoolean(value);
+    case 'integer':
+    case 'real':
+      return Number(value);
+    default:
+      return value;
+  }
+}
+
+/** A ticket as a row to insert. */
+export function ticketToRow(hooks: SqlDialectHooks, ticket: TicketRow): Insertable<TicketTable> {
+  const row: Record<string, unknown> = { tenant_id: ticket.tenantId };
+  for (const [field, spec] of Object.entries(TICKET_COLUMNS) as [keyof Ticket, ColumnSpec][]) {
+    row[spec.column] = toColumn(hooks, spec, ticket[field]);
+  }
+  for (const [field, spec] of Object.entries(SLA_COLUMNS) as [keyof TicketSlaState, ColumnSpec][]) {
+    row[spec.column] = toColumn(hooks, spec, ticket.sla[field]);
+  }
+  return row as unknown as Insertable<TicketTable>;
+}
+
+/**
+ * A patch as the columns to set. `sla`, when present, is the whole SLA state and
+ * replaces every `sla_*` column. Fields that are `undefined` are left alone.
+ */
+export function patchToRow(hooks: SqlDialectHooks, patch: TicketPatch): Updateable<TicketTable> {
+  const row: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    if (field === 'sla') {
+      const sla = value as TicketSlaState;
+      for (const [slaField, spec] of Object.entries(SLA_COLUMNS) as [keyof TicketSlaState, ColumnSpec][]) {
+        row[spec.column] = toColumn(hooks, spec, sla[slaField]);
+      }
+      continue;
+    }
+    const spec = (TICKET_COLUMNS as Record<string, ColumnSpec | undefined>)[field];
+    // id, number, createdAt and version are excluded by TicketPatch's type; refuse them
+    // (and unknown fields) at run time too, rather than silently dropping a write.
+    if (spec === undefined || field === 'id' || field === 'number' || field === 'createdAt' || field === 'version') {
+      throw new ConfigError(`ticketry SQL store: ticket field ${JSON.stringify(field)} cannot be updated`, {
+        params: { field },
+      });
+    }
+    row[spec.column] = toColumn(hooks, spec, value);
+  }
+  return row as Updateable<TicketTable>;
+}
+
+/** A `tickets` row as a `Ticket`. Extra columns (counts from a list query) are ignored. */
+export function ticketFromRow(hooks: SqlDialectHooks, row: Record<string, unknown>): Ticket {
+  const ticket: Record<string, unknown> = {};
+  for (const [field, spec] of Object.entries(TICKET_COLUMNS)) {
+    ticket[field] = fromColumn(hooks, spec, row[spec.column]);
+  }
+  const sla: Record<string, unknown> = {};
+  for (const [field, spec] of Object.entries(SLA_COLUMNS)) {
+    sla[field] = fromColumn(hooks, spec, row[spec.column]);
+  }
+  ticket.sla = sla;
+  return ticket as unknown as Ticket;
+}
+
+/** A message as a row to insert. */
+export function messageToRow(
+  hooks: SqlDialectHooks,
+  tenantId: string,
+  m: Message,
+): Insertable<MessageTable> {
+  return {
+    tenant_id: tenantId,
+    id: m.id,
+    ticket_id: m.ticketId,
+    author_type: m.authorType,
+    author_id: m.authorId ?? null,
+    author_name: m.authorName ?? null,
+    body: m.body,
+    html: m.html,
+    internal: hooks.toBoolean(m.internal),
+    hidden: hooks.toBoolean(m.hidden),
+    opening: hooks.toBoolean(m.opening),
+    system: m.system === null || m.system === undefined ? null : JSON.stringify(m.system),
+    created_at: hooks.toDate(m.createdAt),
+    edited_at: hooks.toNullableDate(m.editedAt ?? null),
+  };
+}
+
+/** A `messages` row as a `Message`. */
+export function messageFromRow(hooks: SqlDialectHooks, row: Record<string, unknown>): Message {
+  return {
+    id: row.id as string,
+    ticketId: row.ticket_id as string,
+    authorType: row.author_type as Message['authorType'],
+    authorId: (row.author_id as string | null) ?? null,
+    authorName: (row.author_name as string | null) ?? null,
+    body: row.body as string,
+    html: row.html as string,
+    internal: hooks.fromBoolean(row.internal),
+    hidden: hooks.fromBoolean(row.hidden),
+    opening: hooks.fromBoolean(row.opening),
+    system: row.system === null || row.system === undefined ? null : (hooks.fromJson(row.system) as SystemNote),
+    createdAt: hooks.fromDate(row.created_at),
+    editedAt: row.edited_at === null || row.edited_at === undefined ? null : hooks.fromDate(row.edited_at),
+  };
+}
+
+/** An audit entry as a row to insert. */
+export function auditToRow(
+  hooks: SqlDialectHooks,
+  tenantId: string,
+  e: AuditEntry,
+): Insertable<AuditTable> {
+  return {
+    tenant_id: tenantId,
+    id: e.id,
+    ticket_id: e.ticketId,
+    action: e.action,
+    actor_kind: e.actorKind,
+    actor_id: e.actorId ?? null,
+    actor_name: e.actorName ?? null,
+    changes: JSON.stringify(e.changes ?? {}),
+    ip: e.ip ?? null,
+    user_agent: e.userAgent ?? null,
+    request_id: e.requestId ?? null,
+    created_at: hooks.toDate(e.createdAt),
+  };
+}
+
+/** An `audit` row as an `AuditEntry`. */
+export function auditFromRow(hooks: SqlDialectHooks, row: Record<string, unknown>): AuditEntry {
+  return {
+    id: row.id as string,
+    ticketId: row.ticket_id as string,
+    action: row.action as string,
+    actorKind: row.actor_kind as AuditEntry['actorKind'],
+    actorId: (row.actor_id as string | null) ?? null,
+    actorName: (row.actor_name as string | null) ?? null,
+    changes: hooks.fromJson(row.changes) as AuditEntry['changes'],
+    ip: (row.ip as string | null) ?? null,
+    userAgent: (row.user_agent as string | null) ?? null,
+    requestId: (row.request_id as string | null) ?? null,
+    createdAt: hooks.fromDate(row.created_at),
+  };
+}
+
+/** An outbox event as a row to insert. */
+export function outboxToRow(
+  hooks: SqlDialectHooks,
+  tenantId: string,
+  e: OutboxEvent,
+): Insertable<OutboxTable> {
+  return {
+    tenant_id: tenantId,
+    id: e.id,
+    ticket_id: e.ticketId ?? null,
+    type: e.type,
+    payload: JSON.stringify(e.payload),
+    created_at: hooks.toDate(e.createdAt),
+    delivered_at: null,
+  };
+}
+
+/** An `outbox` row as an `OutboxEvent`. */
+export function outboxFromRow(hooks: SqlDialectHooks, row: Record<string, unknown>): OutboxEvent {
+  return {
+    id: row.id as string,
+    ticketId: (row.ticket_id as string | null) ?? null,
+    type: row.type as string,
+    payload: hooks.fromJson(row.payload) as Record<string, unknown>,
+    createdAt: hooks.fromDate(row.created_at),
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * Kysely table types for ticketry's SQL stores, shared by SQLite and Postgres.
+ *
+ * Tables are declared under logical names (`tickets`, `messages`, ...); `TableNamePlugin`
+ * maps them to the physical names (prefix, schema) at query time, so every query is
+ * written once against these types.
+ *
+ * Column types are the union of what the two drivers hand back: SQLite stores instants
+ * as epoch-millisecond integers and booleans as 0/1, Postgres has `timestamptz` and
+ * `boolean`; pg returns `bigint` columns as strings. `row-mappers.ts` turns rows into
+ * the core's shapes, through the dialect's `SqlDialectHooks`.
+ */
+import type { ColumnType, Generated } from 'kysely';
+
+/** An instant as a driver returns it: `Date` (Postgres) or epoch milliseconds (SQLite). */
+export type DbTimestamp = Date | number;
+
+/** A boolean as a driver returns it: `boolean` (Postgres) or 0/1 (SQLite). */
+export type DbBoolean = boolean | number;
+
+/** An integer as a driver returns it; pg returns `bigint` and `numeric` as strings. */
+export type DbInteger = number | string | bigint;
+
+/** JSON as a driver returns it (parsed by pg, text in SQLite); always written as text. */
+export type DbJson = ColumnType<unknown, string, string>;
+
+/** The `tickets` table: every field of `Ticket`, with `sla` flattened into columns. */
+export interface TicketTable {
+  tenant_id: string;
+  id: string;
+  number: string;
+  subject: string;
+  category: string;
+  department: string | null;
+  priority: string;
+  status: string;
+  subscriber_id: string;
+  reseller_id: string | null;
+  assignee_id: string | null;
+  created_by_type: string;
+  created_by_id: string | null;
+  created_at: DbTimestamp;
+  updated_at: DbTimestamp;
+  status_changed_at: DbTimestamp;
+  version: DbInteger;
+  archived: DbBoolean;
+  deleted_at: DbTimestamp | null;
+  first_response_at: DbTimestamp | null;
+  resolved_at: DbTimestamp | null;
+  first_response_due_at: DbTimestamp | null;
+  resolution_due_at: DbTimestamp | null;
+  deadline_at: DbTimestamp | null;
+  attention: DbInteger;
+  sla_first_response_remaining: number | string | null;
+  sla_resolution_remaining: number | string | null;
+  sla_first_response_warn_at: DbTimestamp | null;
+  sla_resolution_warn_at: DbTimestamp | null;
+  sla_first_response_warned_at: DbTimestamp | null;
+  sla_resolution_warned_at: DbTimestamp | null;
+  sla_first_response_breached_at: DbTimestamp | null;
+  sla_resolution_breached_at: DbTimestamp | null;
+  sla_first_response_met: DbBoolean | null;
+  sla_resolution_met: DbBoolean | null;
+}
+
+/** The `messages` table: a ticket's thread; `position` keeps insertion order. */
+export interface MessageTable {
+  position: Generated<DbInteger>;
+  tenant_id: string;
+  id: string;
+  ticket_id: string;
+  author_type: string;
+  author_id: string | null;
+  author_name: string | null;
+  body: string;
+  html: string;
+  internal: DbBoolean;
+  hidden: DbBoolean;
+  opening: DbBoolean;
+  /** The `SystemNote` as JSON, or null. */
+  system: ColumnType<unknown, string | null, string | null>;
+  created_at: DbTimestamp;
+  edited_at: DbTimestamp | null;
+}
+
+/** The `audit` table: one row per audited change. */
+export interface AuditTable {
+  position: Generated<DbInteger>;
+  tenant_id: string;
+  id: string;
+  ticket_id: string;
+  action: string;
+  actor_kind: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  changes: DbJson;
+  ip: string | null;
+  user_agent: string | null;
+  request_id: string | null;
+  created_at: DbTimestamp;
+}
+
+/** The `outbox` table: events written with the change, emitted after commit. */
+export interface OutboxTable {
+  position: Generated<DbInteger>;
+  tenant_id: string;
+  id: string;
+  ticket_id: string | null;
+  type: string;
+  payload: DbJson;
+  created_at: DbTimestamp;
+  /** Set when emitted, or when a recovery scan claimed the event. */
+  delivered_at: DbTimestamp | null;
+}
+
+/** The `counters` table: per-tenant sequences for ticket numbers. */
+export interface CounterTable {
+  tenant_id: string;
+  key: string;
+  value: DbInteger;
+}
+
+/** ticketry's tables under their logical names. */
+export interface TicketryDatabase {
+  tickets: TicketTable;
+  messages: MessageTable;
+  audit: AuditTable;
+  outbox: OutboxTable;
+  counters: CounterTable;
+}
+
+/** The logical table names, in creation order. */
+export const LOGICAL_TABLES = ['tickets', 'messages', 'audit', 'outbox', 'counters'] as const;
+
+/** One of ticketry's logical table names. */
+export type LogicalTable = (typeof LOGICAL_TABLES)[number];

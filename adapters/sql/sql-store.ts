@@ -1,0 +1,358 @@
+/**
+ * `TicketStore` on a Kysely instance, shared by the SQLite and Postgres stores. The
+ * drivers supply only `SqlDialectHooks` and the Kysely instance; every query lives in
+ * the `*-queries.ts` files beside this one.
+ *
+ * Transactions run on one connection: `hooks.beginWrite` (`begin immediate` in SQLite),
+ * the callback, `commit`, or `rollback` on a throw. When the store was given a host's
+ * transaction (`db.isTransaction`), each `transaction(fn)` runs inside it under a
+ * savepoint instead, so a failed ticketry write rolls back alone and everything commits
+ * with the host's own work.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Migrator, sql, type Kysely, type Transaction } from 'kysely';
+import { ConfigError, TicketError } from '../../src/errors.js';
+import type {
+  OutboxEvent,
+  SlaAlertKind,
+  StoreListQuery,
+  StoreScope,
+  StoreStats,
+  StoreStatsQuery,
+  StoreTx,
+  TicketPatch,
+  TicketRow,
+  TicketStore,
+} from '../../src/store.js';
+import type { AuditEntry, Message, Status, Ticket, TicketSummary } from '../../src/types.js';
+import type { SqlDialectHooks } from './dialect-hooks.js';
+import * as messages from './message-queries.js';
+import { ticketryMigrations } from './migrations/migration-provider.js';
+import * as outbox from './outbox-queries.js';
+import type { QueryContext } from './query-context.js';
+import type { TicketryDatabase } from './schema.js';
+import { getStats } from './stats-queries.js';
+import { TableNamePlugin, type TableNames } from './table-names.js';
+import * as tickets from './ticket-queries.js';
+
+/** A SQL-backed ticket store: a `TicketStore` plus schema setup and shutdown. */
+export interface SqlTicketStore extends TicketStore {
+  /**
+   * Creates or upgrades ticketry's tables (Kysely migrations, recorded in
+   * `<prefix>migrations`). Idempotent, and safe when several processes run it at once.
+   * Run it at deploy or start-up; no other method touches the schema.
+   */
+  migrate(): Promise<void>;
+  /** Releases what the store opened itself (its pool or database file); never a handle the host passed in. */
+  close(): Promise<void>;
+  /**
+   * This store bound to a host's Kysely transaction: every `transaction(fn)` of the
+   * returned store runs inside `trx` under a savepoint, and commits or rolls back with it.
+   */
+  withTransaction(trx: Transaction<any>): SqlTicketStore;
+}
+
+/** What a driver adapter hands the shared store. */
+export interface SqlStoreConfig {
+  /** The host's or the adapter's Kysely instance (or a host transaction), without ticketry's plugins. */
+  db: Kysely<any>;
+  /** The dialect's glue: value conversion, locking, error mapping, column types. */
+  hooks: SqlDialectHooks;
+  /** Physical table names (prefix, schema). */
+  names: TableNames;
+  /** Frees what the adapter opened; absent when everything belongs to the host. */
+  release?: () => Promise<void>;
+}
+
+/** Creates the shared SQL store. Does no I/O. */
+export function createSqlStore(config: SqlStoreConfig): SqlTicketStore {
+  return new SqlStore(config);
+}
+
+/** A transaction in progress; `open` turns false when it ends so a leaked `tx` fails loudly. */
+interface TxState extends QueryContext {
+  open: boolean;
+}
+
+/** An error thrown by the caller's callback, to tell it apart from the driver's. */
+class CallbackError {
+  constructor(readonly error: unknown) {}
+}
+
+const SAVEPOINT = 'ticketry_tx';
+
+class SqlStore implements SqlTicketStore {
+  readonly #config: SqlStoreConfig;
+  readonly #hooks: SqlDialectHooks;
+  readonly #base: QueryContext;
+  readonly #active = new AsyncLocalStorage<TxState>();
+  /** Serialises `transaction` calls that share one host transaction (savepoints do not interleave). */
+  #hostQueue: Promise<unknown> = Promise.resolve();
+  #closed = false;
+
+  constructor(config: SqlStoreConfig) {
+    this.#config = config;
+    this.#hooks = config.hooks;
+    // A host's plugins (CamelCasePlugin, its own withSchema) would rewrite ticketry's
+    // identifiers and rows; drop them and apply ticketry's names instead.
+    let db = config.db.withoutPlugins() as Kysely<TicketryDatabase>;
+    if (config.names.schema !== undefined) db = db.withSchema(config.names.schema);
+    db = db.withPlugin(new TableNamePlugin(config.names));
+    this.#base = { db, hooks: config.hooks };
+  }
+
+  /** Inside a host's transaction, events wait in the outbox until the host commits. */
+  get deferEvents(): boolean {
+    return this.#base.db.isTransaction;
+  }
+
+  // ---- transactions -----------------------------------------------------------------
+
+  async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    this.#checkOpen();
+    if (this.#active.getStore()?.open) {
+      throw new ConfigError(
+        'ticketry store transactions do not nest: inside transaction(fn), use the tx passed to fn',
+      );
+    }
+    try {
+      return this.#base.db.isTransaction
+        ? await this.#inHostTransaction(fn)
+        : await this.#inOwnTransaction(fn);
+    } catch (err) {
+      if (err instanceof CallbackError) throw err.error;
+      throw this.#hooks.mapError(err);
+    }
+  }
+
+  async #inOwnTransaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    return this.#base.db.connection().execute(async (conn) => {
+      await sql.raw(this.#hooks.beginWrite).execute(conn);
+      const state: TxState = { db: conn, hooks: this.#hooks, open: true };
+      let result: T;
+      try {
+        result = await this.#active.run(state, () => fn(new SqlTx(state)));
+      } catch (err) {
+        state.open = false;
+        // The callback's error is what the caller needs; a failed rollback (dropped
+        // connection) leaves nothing committed either way.
+        await sql`rollback`.execute(conn).catch(() => undefined);
+        throw new CallbackError(err);
+      }
+      state.open = false;
+      try {
+        await sql`commit`.execute(conn);
+      } catch (err) {
+        await sql`rollback`.execute(conn).catch(() => undefined);
+        throw err;
+      }
+      return result;
+    });
+  }
+
+  #inHostTransaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    const db = this.#base.db;
+    const run = async (): Promise<T> => {
+      await sql.raw(`savepoint ${SAVEPOINT}`).execute(db);
+      const state: TxState = { db, hooks: this.#hooks, open: true };
+      let result: T;
+      try {
+        result = await this.#active.run(state, () => fn(new SqlTx(state)));
+      } catch (err) {
+        state.open = false;
+        // Undo ticketry's part only; the host decides about its transaction.
+        await sql.raw(`rollback to savepoint ${SAVEPOINT}`).execute(db).catch(() => undefined);
+        await sql.raw(`release savepoint ${SAVEPOINT}`).execute(db).catch(() => undefined);
+        throw new CallbackError(err);
+      }
+      state.open = false;
+      await sql.raw(`release savepoint ${SAVEPOINT}`).execute(db);
+      return result;
+    };
+    const next = this.#hostQueue.then(run, run);
+    this.#hostQueue = next.catch(() => undefined);
+    return next;
+  }
+
+  // ---- reads ------------------------------------------------------------------------
+
+  /**
+   * Where a read runs: inside `transaction(fn)` on that transaction's connection (SQLite
+   * has one connection, so a read elsewhere would wait for the transaction forever),
+   * otherwise on the store's database.
+   */
+  #reader(): QueryContext {
+    this.#checkOpen();
+    const state = this.#active.getStore();
+    return state?.open ? state : this.#base;
+  }
+
+  async #guard<T>(op: () => Promise<T>): Promise<T> {
+    try {
+      return await op();
+    } catch (err) {
+      throw this.#hooks.mapError(err);
+    }
+  }
+
+  findTicket(scope: StoreScope, ref: string): Promise<Ticket | null> {
+    return this.#guard(() => tickets.findTicket(this.#reader(), scope, ref));
+  }
+
+  listMessages(scope: StoreScope, ticketId: string): Promise<Message[]> {
+    return this.#guard(() => messages.listMessages(this.#reader(), scope, ticketId));
+  }
+
+  listTickets(scope: StoreScope, query: StoreListQuery): Promise<TicketSummary[]> {
+    return this.#guard(() => tickets.listTickets(this.#reader(), scope, query));
+  }
+
+  getStats(scope: StoreScope, query: StoreStatsQuery): Promise<StoreStats> {
+    return this.#guard(() => getStats(this.#reader(), scope, query));
+  }
+
+  listAudit(tenantId: string, ticketId: string): Promise<AuditEntry[]> {
+    return this.#guard(() => messages.listAudit(this.#reader(), tenantId, ticketId));
+  }
+
+  listStale(tenantId: string, statuses: readonly Status[], before: Date, limit: number): Promise<Ticket[]> {
+    return this.#guard(() => tickets.listStale(this.#reader(), tenantId, statuses, before, limit));
+  }
+
+  // ---- outbox -----------------------------------------------------------------------
+
+  // Single statements: atomic on their own, so no explicit transaction is needed.
+  markDelivered(tenantId: string, ids: readonly string[]): Promise<void> {
+    return this.#guard(() => outbox.markDelivered(this.#reader(), tenantId, ids, new Date()));
+  }
+
+  claimUndelivered(tenantId: string, olderThan: Date, limit: number): Promise<OutboxEvent[]> {
+    return this.#guard(() => outbox.claimUndelivered(this.#reader(), tenantId, olderThan, limit, new Date()));
+  }
+
+  // ---- lifecycle --------------------------------------------------------------------
+
+  async migrate(): Promise<void> {
+    this.#checkOpen();
+    const { names, hooks } = this.#config;
+    // The migrator's own tables must not be renamed by ticketry's plugin; give it the
+    // plain instance.
+    const db = this.#config.db.withoutPlugins();
+    if (db.isTransaction) {
+      throw new ConfigError(
+        'migrate() cannot run inside a host transaction; call it on a store created from a Kysely instance, pool or connection string',
+      );
+    }
+    const props = {
+      provider: ticketryMigrations({ names, types: hooks.types }),
+      migrationTableName: names.migrationTable,
+      migrationLockTableName: names.migrationLockTable,
+      ...(names.schema === undefined ? {} : { migrationTableSchema: names.schema }),
+    };
+    try {
+      if (hooks.dialect === 'sqlite') {
+        // Kysely's SQLite migration lock only guards one process, and its deferred
+        // `begin` can fail with SQLITE_BUSY when two processes migrate at once. Hold the
+        // database's write lock for the whole run instead: the second process waits
+        // (busy_timeout), then finds every migration done.
+        await db.connection().execute(async (conn) => {
+          await sql.raw(hooks.beginWrite).execute(conn);
+          try {
+            const { error } = await new Migrator({ db: conn, disableTransactions: true, ...props }).migrateToLatest();
+            if (error !== undefined) throw error;
+            await sql`commit`.execute(conn);
+          } catch (err) {
+            await sql`rollback`.execute(conn).catch(() => undefined);
+            throw err;
+          }
+        });
+      } else {
+        // Postgres: Kysely's migrator takes an advisory lock and runs in a transaction.
+        const { error } = await new Migrator({ db, ...props }).migrateToLatest();
+        if (error !== undefined) throw error;
+      }
+    } catch (err) {
+      throw hooks.mapError(err);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#config.release?.();
+  }
+
+  withTransaction(trx: Transaction<any>): SqlTicketStore {
+    if (!trx.isTransaction) {
+      throw new ConfigError('withTransaction() takes a Kysely transaction (db.transaction() or db.startTransaction())');
+    }
+    return new SqlStore({ db: trx, hooks: this.#hooks, names: this.#config.names });
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new ConfigError('This ticketry store has been closed');
+  }
+}
+
+/** The store's view inside one transaction. */
+class SqlTx implements StoreTx {
+  readonly #state: TxState;
+
+  constructor(state: TxState) {
+    this.#state = state;
+  }
+
+  async #run<T>(op: (ctx: QueryContext) => Promise<T>): Promise<T> {
+    if (!this.#state.open) {
+      throw new ConfigError('This transaction has ended; use the store, or a new transaction');
+    }
+    try {
+      return await op(this.#state);
+    } catch (err) {
+      throw TicketError.is(err) ? err : this.#state.hooks.mapError(err);
+    }
+  }
+
+  findTicket(scope: StoreScope, ref: string): Promise<Ticket | null> {
+    return this.#run((ctx) => tickets.findTicket(ctx, scope, ref));
+  }
+  lockTicket(scope: StoreScope, ref: string): Promise<Ticket | null> {
+    return this.#run((ctx) => tickets.findTicket(ctx, scope, ref, true));
+  }
+  listMessages(scope: StoreScope, ticketId: string): Promise<Message[]> {
+    return this.#run((ctx) => messages.listMessages(ctx, scope, ticketId));
+  }
+  listTickets(scope: StoreScope, query: StoreListQuery): Promise<TicketSummary[]> {
+    return this.#run((ctx) => tickets.listTickets(ctx, scope, query));
+  }
+  getStats(scope: StoreScope, query: StoreStatsQuery): Promise<StoreStats> {
+    return this.#run((ctx) => getStats(ctx, scope, query));
+  }
+  listAudit(tenantId: string, ticketId: string): Promise<AuditEntry[]> {
+    return this.#run((ctx) => messages.listAudit(ctx, tenantId, ticketId));
+  }
+  nextSequence(tenantId: string, key: string): Promise<number> {
+    return this.#run((ctx) => tickets.nextSequence(ctx, tenantId, key));
+  }
+  insertTicket(row: TicketRow): Promise<void> {
+    return this.#run((ctx) => tickets.insertTicket(ctx, row));
+  }
+  updateTicket(tenantId: string, id: string, expectedVersion: number, patch: TicketPatch): Promise<boolean> {
+    return this.#run((ctx) => tickets.updateTicket(ctx, tenantId, id, expectedVersion, patch));
+  }
+  insertMessage(tenantId: string, message: Message): Promise<void> {
+    return this.#run((ctx) => messages.insertMessage(ctx, tenantId, message));
+  }
+  insertAudit(tenantId: string, entry: AuditEntry): Promise<void> {
+    return this.#run((ctx) => messages.insertAudit(ctx, tenantId, entry));
+  }
+  insertOutbox(tenantId: string, event: OutboxEvent): Promise<void> {
+    return this.#run((ctx) => outbox.insertOutbox(ctx, tenantId, event));
+  }
+  claimSlaAlerts(tenantId: string, alert: SlaAlertKind, now: Date, limit: number): Promise<Ticket[]> {
+    return this.#run((ctx) => tickets.claimSlaAlerts(ctx, tenantId, alert, now, limit));
+  }
+  listStale(tenantId: string, statuses: readonly Status[], before: Date, limit: number): Promise<Ticket[]> {
+    return this.#run((ctx) => tickets.listStale(ctx, tenantId, statuses, before, limit));
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * `ticketry/sqlite`: the SQLite store on better-sqlite3.
+ */
+export {
+  sqliteStore,
+  type SqliteStore,
+  type SqliteStoreOptions,
+  type SqliteStoreCommonOptions,
+  type SqliteFileOptions,
+  type SqliteDatabaseOptions,
+  type SqliteKyselyOptions,
+} from './sqlite-store.js';
+export type { SqlTicketStore } from '../sql/sql-store.js';

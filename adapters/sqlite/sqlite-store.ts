@@ -1,0 +1,145 @@
+/**
+ * `sqliteStore()`: ticketry on SQLite through better-sqlite3 and Kysely.
+ */
+import { createRequire } from 'node:module';
+import type BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { ConfigError } from '../../src/errors.js';
+import { createSqlStore, type SqlTicketStore } from '../sql/sql-store.js';
+import { tableNames } from '../sql/table-names.js';
+import { cachingDatabase } from './statement-cache.js';
+import { CASEFOLD_FUNCTION, sqliteHooks } from './sqlite-hooks.js';
+
+/** Options every SQLite store takes. */
+export interface SqliteStoreCommonOptions {
+  /**
+   * Prefix of every table, index and migration table, so ticketry's tables sit beside
+   * the host's in one database file. Letters, digits and underscores.
+   * @default 'ticketry_'
+   */
+  tablePrefix?: string;
+  /**
+   * How long a writer waits for another process's write lock before the operation fails
+   * with an `unavailable` error (`PRAGMA busy_timeout`). Not applied to a `db` handed in.
+   * @default 5000
+   */
+  busyTimeoutMs?: number;
+  /**
+   * How many prepared statements to keep per connection; 0 turns the cache off. Not
+   * applied to a `db` handed in.
+   * @default 200
+   */
+  statementCacheSize?: number;
+}
+
+/** Open a database file (or `':memory:'`); the store owns and closes it. */
+export interface SqliteFileOptions extends SqliteStoreCommonOptions {
+  /** Path of the database file, created if missing; `':memory:'` for a private in-memory database. */
+  filename: string;
+}
+
+/** Use a better-sqlite3 handle the host opened; the store never closes it. */
+export interface SqliteDatabaseOptions extends SqliteStoreCommonOptions {
+  /** An open better-sqlite3 `Database`. The store sets `busy_timeout` and `foreign_keys = ON` on it. */
+  database: BetterSqlite3.Database;
+}
+
+/**
+ * Use the host's Kysely instance, or a transaction of it, on SQLite. The host is
+ * responsible for `PRAGMA foreign_keys = ON`, `busy_timeout` and WAL on its connection;
+ * text search then folds ASCII letters only (SQLite's `lower()`).
+ */
+export interface SqliteKyselyOptions extends SqliteStoreCommonOptions {
+  /** A `Kysely` on a SQLite dialect, or a `Transaction` of one (ticketry then writes inside it). */
+  db: Kysely<any>;
+}
+
+/** Options of `sqliteStore()`: exactly one of `filename`, `database` or `db`. */
+export type SqliteStoreOptions = SqliteFileOptions | SqliteDatabaseOptions | SqliteKyselyOptions;
+
+/** The SQLite store: a `TicketStore` with `migrate()`, `close()` and `withTransaction()`. */
+export type SqliteStore = SqlTicketStore;
+
+type DatabaseConstructor = new (filename: string) => BetterSqlite3.Database;
+
+function loadBetterSqlite3(): DatabaseConstructor {
+  try {
+    return createRequire(import.meta.url)('better-sqlite3') as DatabaseConstructor;
+  } catch (err) {
+    throw new ConfigError(
+      'ticketry/sqlite needs the better-sqlite3 package: npm install better-sqlite3',
+      { cause: err, params: { package: 'better-sqlite3' } },
+    );
+  }
+}
+
+/** Per-connection settings ticketry relies on, and the Unicode case-folding function. */
+function prepareConnection(database: BetterSqlite3.Database, busyTimeoutMs: number, wal: boolean): void {
+  database.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+  database.pragma('foreign_keys = ON');
+  if (wal) database.pragma('journal_mode = WAL');
+  // Search must fold case like the memory store's String#toLowerCase; SQLite's lower()
+  // only knows ASCII.
+  database.function(CASEFOLD_FUNCTION, { deterministic: true }, (value: unknown) =>
+    typeof value === 'string' ? value.toLowerCase() : value,
+  );
+}
+
+/**
+ * Creates a SQLite store. Does no I/O: a file is opened on first use. Call `migrate()`
+ * once before use.
+ *
+ * - `{ filename }`: opens the file in WAL mode with `busy_timeout` and foreign keys on;
+ *   `close()` closes it.
+ * - `{ database }`: uses the host's better-sqlite3 handle (sets `busy_timeout` and
+ *   `foreign_keys`; the journal mode is the host's choice, WAL recommended); `close()`
+ *   leaves it open.
+ * - `{ db }`: uses the host's Kysely instance; pass a transaction to write inside it.
+ *
+ * Write transactions begin IMMEDIATE, so concurrent writers (also in other processes)
+ * queue on the database lock instead of failing with SQLITE_BUSY.
+ */
+export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
+  const names = tableNames(options.tablePrefix ?? 'ticketry_');
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  const cacheSize = options.statementCacheSize ?? 200;
+
+  if ('db' in options && options.db !== undefined) {
+    return createSqlStore({ db: options.db, hooks: sqliteHooks({ fold: 'ascii' }), names });
+  }
+
+  let open: () => Promise<SqliteDatabase>;
+  if ('database' in options && options.database !== undefined) {
+    const database = options.database;
+    open = async () => {
+      prepareConnection(database, busyTimeoutMs, false);
+      return cachingDatabase(database, { owned: false, size: cacheSize });
+    };
+  } else if ('filename' in options && typeof options.filename === 'string') {
+    const Database = loadBetterSqlite3();
+    const filename = options.filename;
+    open = async () => {
+      const database = new Database(filename);
+      try {
+        prepareConnection(database, busyTimeoutMs, filename !== ':memory:' && filename !== '');
+      } catch (err) {
+        database.close();
+        throw err;
+      }
+      return cachingDatabase(database, { owned: true, size: cacheSize });
+    };
+  } else {
+    throw new ConfigError('sqliteStore() needs one of { filename }, { database } or { db }', {
+      params: { field: 'filename' },
+    });
+  }
+
+  // Kysely calls `open` on the first query, so creating the store touches nothing.
+  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: open }) });
+  return createSqlStore({
+    db,
+    hooks: sqliteHooks({ fold: 'unicode' }),
+    names,
+    release: () => db.destroy(),
+  });
+}

@@ -1,0 +1,110 @@
+/**
+ * Builders for the rows the SQL store tests write directly through the store interface
+ * (without the service), with random ids and overridable fields.
+ */
+import { randomUUID } from 'node:crypto';
+import type { OutboxEvent, TicketRow } from '../../src/store.js';
+import type { AuditEntry, Message, TicketSlaState } from '../../src/types.js';
+
+/** A fresh tenant id. */
+export const tenant = (): string => `t-${randomUUID()}`;
+
+/** An SLA state with nothing set. */
+export const emptySla = (): TicketSlaState => ({
+  firstResponseRemaining: null,
+  resolutionRemaining: null,
+  firstResponseWarnAt: null,
+  resolutionWarnAt: null,
+  firstResponseWarnedAt: null,
+  resolutionWarnedAt: null,
+  firstResponseBreachedAt: null,
+  resolutionBreachedAt: null,
+  firstResponseMet: null,
+  resolutionMet: null,
+});
+
+const BASE = Date.parse('2026-03-02T10:00:00.000Z');
+
+/** A ticket row; `n` drives the number and default timestamps. */
+export function ticketRow(tenantId: string, n: number, over: Partial<TicketRow> = {}): TicketRow {
+  const at = new Date(BASE + n * 1000);
+  return {
+    tenantId,
+    id: `tk-${randomUUID()}`,
+    number: `TKT-${n}`,
+    subject: `Subject ${n}`,
+    category: 'other',
+    department: null,
+    priority: 'normal',
+    status: 'open',
+    subscriberId: 'sub-1',
+    resellerId: null,
+    assigneeId: null,
+    createdByType: 'customer',
+    createdById: 'sub-1',
+    createdAt: at,
+    updatedAt: at,
+    statusChangedAt: at,
+    version: 1,
+    archived: false,
+    deletedAt: null,
+    firstResponseAt: null,
+    resolvedAt: null,
+    firstResponseDueAt: null,
+    resolutionDueAt: null,
+    deadlineAt: null,
+    attention: 0,
+    sla: emptySla(),
+    ...over,
+  };
+}
+
+/** A message of `ticketId`. */
+export function message(ticketId: string, over: Partial<Message> = {}): Message {
+  return {
+    id: `m-${randomUUID()}`,
+    ticketId,
+    authorType: 'customer',
+    authorId: 'sub-1',
+    authorName: 'Sub One',
+    body: 'Hello',
+    html: '<p>Hello</p>',
+    internal: false,
+    hidden: false,
+    opening: false,
+    system: null,
+    createdAt: new Date(BASE),
+    editedAt: null,
+    ...over,
+  };
+}
+
+/** An audit entry for `ticketId`. */
+export function auditEntry(ticketId: string, over: Partial<AuditEntry> = {}): AuditEntry {
+  return {
+    id: `a-${randomUUID()}`,
+    ticketId,
+    action: 'created',
+    actorKind: 'customer',
+    actorId: 'sub-1',
+    actorName: 'Sub One',
+    changes: {},
+    ip: null,
+    userAgent: null,
+    requestId: null,
+    createdAt: new Date(BASE),
+    ...over,
+  };
+}
+
+/** An outbox event for `ticketId`. */
+export function outboxEvent(ticketId: string | null, over: Partial<OutboxEvent> = {}): OutboxEvent {
+  return {
+    id: `e-${randomUUID()}`,
+    ticketId,
+    type: 'ticket.created',
+    payload: { ticketId },
+    createdAt: new Date(BASE),
+    ...over,
+  };
+}

@@ -1,0 +1,4 @@
+import { sqliteFileFixture } from './stores.js';
+import { storeBehaviourTests } from './store-behaviour.js';
+
+storeBehaviourTests('sqlite (file)', sqliteFileFixture);

@@ -1,0 +1,268 @@
+/**
+ * Store fixtures for the SQL store tests and the contract suite files: SQLite in a temp
+ * file, SQLite `:memory:`, and Postgres — the real server at `TICKETRY_PG_URL` when set,
+ * embedded PGlite otherwise. Each `create()` returns a fresh, migrated store with its own
+ * file / schema, plus a raw probe that reads the database without the store.
+ *
+ * In CI (`CI` or `TICKETRY_REQUIRE_PG` set) a missing or unreachable `TICKETRY_PG_URL`
+ * fails: PGlite is never a silent stand-in there.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import { postgresStore } from '../../adapters/postgres/index.js';
+import type { SqlTicketStore } from '../../adapters/sql/sql-store.js';
+import { sqliteStore } from '../../adapters/sqlite/index.js';
+
+/** The URL of the real Postgres server, if the run has one. */
+export const PG_URL: string | undefined = process.env.TICKETRY_PG_URL || undefined;
+
+/** Whether this run must use a real Postgres server (CI). */
+export const REQUIRE_PG: boolean = Boolean(process.env.CI || process.env.TICKETRY_REQUIRE_PG);
+
+/** One store made by a fixture. */
+export interface FixtureStore {
+  store: SqlTicketStore;
+  /** Runs SQL on the same database through a separate handle (an independent probe). */
+  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
+  /** `schema.table` or `table`, for a logical table name, to use in `query`. */
+  table(name: 'tickets' | 'messages' | 'audit' | 'outbox' | 'counters'): string;
+  /**
+   * Another store on the same database, as a second app instance would open it (own pool
+   * for Postgres). For SQLite it is the same store: better-sqlite3 is synchronous, so two
+   * handles on one file in one process would block each other's event loop while waiting
+   * for the lock (see README); other processes are tested with real processes.
+   */
+  second(): Promise<SqlTicketStore>;
+  /**
+   * A host application's own Kysely instance on the same database (its own handle or
+   * pool; for `:memory:` and PGlite the one shared connection). Released by `dispose()`.
+   */
+  hostDb(): Kysely<any>;
+  /** Where the data lives: a SQLite file, or a Postgres URL + schema (null for PGlite / :memory:). */
+  location: { filename?: string; url?: string; schema?: string };
+}
+
+/** Makes fresh stores of one kind and cleans up after them. */
+export interface StoreFixture {
+  /** `sqlite-file`, `sqlite-memory`, `postgres` or `pglite`. */
+  readonly kind: 'sqlite-file' | 'sqlite-memory' | 'postgres' | 'pglite';
+  /** A fresh, migrated store with no rows. */
+  create(options?: { tablePrefix?: string }): Promise<FixtureStore>;
+  /** Closes every store made and removes files, schemas and the PGlite instance. */
+  dispose(): Promise<void>;
+}
+
+const PREFIX = 'ticketry_';
+
+/** SQLite stores, each in its own temp file (WAL). */
+export function sqliteFileFixture(): StoreFixture {
+  const dir = mkdtempSync(join(tmpdir(), 'ticketry-sql-'));
+  const made: { store: SqlTicketStore; probe: Database.Database }[] = [];
+  const hosts: Kysely<any>[] = [];
+  return {
+    kind: 'sqlite-file',
+    async create(options = {}) {
+      const filename = join(dir, `${randomUUID()}.db`);
+      const prefix = options.tablePrefix ?? PREFIX;
+      const store = sqliteStore({ filename, tablePrefix: prefix });
+      await store.migrate();
+      const probe = new Database(filename);
+      probe.pragma('busy_timeout = 5000');
+      made.push({ store, probe });
+      return {
+        store,
+        location: { filename },
+        second: async () => store,
+        hostDb() {
+          const host = new Database(filename);
+          host.pragma('busy_timeout = 5000');
+          const db = new Kysely<any>({ dialect: new SqliteDialect({ database: host }) });
+          hosts.push(db);
+          return db;
+        },
+        table: (name) => prefix + name,
+        async query<R>(text: string, params: unknown[] = []) {
+          const statement = probe.prepare(text);
+          return (statement.reader ? statement.all(...params) : (statement.run(...params), [])) as R[];
+        },
+      };
+    },
+    async dispose() {
+      for (const host of hosts.splice(0)) await host.destroy();
+      for (const { store, probe } of made.splice(0)) {
+        await store.close();
+        probe.close();
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** SQLite `:memory:` stores (one private database each, the probe reads it through the store's own handle). */
+export function sqliteMemoryFixture(): StoreFixture {
+  const made: { store: SqlTicketStore; database: Database.Database }[] = [];
+  return {
+    kind: 'sqlite-memory',
+    async create(options = {}) {
+      const prefix = options.tablePrefix ?? PREFIX;
+      // A :memory: database is private to its handle, so the test keeps the handle and
+      // hands it to the store; the probe then shares the connection (still bypassing
+      // the store's code).
+      const database = new Database(':memory:');
+      const store = sqliteStore({ database, tablePrefix: prefix });
+      await store.migrate();
+      made.push({ store, database });
+      return {
+        store,
+        location: {},
+        second: async () => store,
+        hostDb() {
+          // The same private connection; closing the host's Kysely must not close it.
+          const shared = { prepare: (text: string) => database.prepare(text), close: () => undefined };
+          return new Kysely<any>({ dialect: new SqliteDialect({ database: shared }) });
+        },
+        table: (name) => prefix + name,
+        async query<R>(text: string, params: unknown[] = []) {
+          const statement = database.prepare(text);
+          return (statement.reader ? statement.all(...params) : (statement.run(...params), [])) as R[];
+        },
+      };
+    },
+    async dispose() {
+      for (const { store, database } of made.splice(0)) {
+        await store.close();
+        database.close();
+      }
+    },
+  };
+}
+
+/**
+ * Postgres stores, each in a fresh schema: on the server at `TICKETRY_PG_URL`, else on
+ * one PGlite instance per fixture (per test file). Throws in CI without a server.
+ */
+export function postgresFixture(): StoreFixture {
+  if (PG_URL) return realPostgresFixture(PG_URL);
+  if (REQUIRE_PG) {
+    throw new Error(
+      'TICKETRY_PG_URL is not set, but CI / TICKETRY_REQUIRE_PG requires a real Postgres server for the Postgres store tests',
+    );
+  }
+  return pgliteFixture();
+}
+
+function schemaName(): string {
+  return `tk_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+}
+
+function realPostgresFixture(url: string): StoreFixture {
+  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  pool.on('error', () => undefined);
+  const made: { store: SqlTicketStore; schema: string }[] = [];
+  const extra: SqlTicketStore[] = [];
+  let checked: Promise<void> | undefined;
+  return {
+    kind: 'postgres',
+    async create(options = {}) {
+      // Fail loudly (not skip) when the server in TICKETRY_PG_URL cannot be reached.
+      checked ??= pool.query('select 1').then(
+        () => undefined,
+        (err: unknown) => {
+          throw new Error(`TICKETRY_PG_URL=${url} is unreachable: ${String(err)}`, { cause: err });
+        },
+      );
+      await checked;
+      const schema = schemaName();
+      const prefix = options.tablePrefix ?? PREFIX;
+      const store = postgresStore({ connectionString: url, schema, tablePrefix: prefix, poolConfig: { max: 10 } });
+      made.push({ store, schema });
+      await store.migrate();
+      return {
+        store,
+        location: { url, schema },
+        async second() {
+          const other = postgresStore({ connectionString: url, schema, tablePrefix: prefix, poolConfig: { max: 10 } });
+          extra.push(other);
+          return other;
+        },
+        // On the fixture's probe pool, which dispose() ends (so never destroy this one).
+        hostDb: () => new Kysely<any>({ dialect: new PostgresDialect({ pool }) }),
+        table: (name) => `"${schema}"."${prefix}${name}"`,
+        async query<R>(text: string, params: unknown[] = []) {
+          return (await pool.query(text, params)).rows as R[];
+        },
+      };
+    },
+    async dispose() {
+      for (const store of extra.splice(0)) await store.close();
+      for (const { store, schema } of made.splice(0)) {
+        await store.close();
+        await pool.query(`drop schema if exists "${schema}" cascade`);
+      }
+      await pool.end();
+    },
+  };
+}
+
+function pgliteFixture(): StoreFixture {
+  let instance: Promise<{ db: Kysely<any>; close: () => Promise<void> }> | undefined;
+  const open = () =>
+    (instance ??= (async () => {
+      const [{ PGlite }, { PGliteDialect }] = await Promise.all([
+        import('@electric-sql/pglite'),
+        import('kysely-pglite-dialect'),
+      ]);
+      const pglite = await PGlite.create();
+      return {
+        db: new Kysely<any>({ dialect: new PGliteDialect(pglite) }),
+        close: () => pglite.close(),
+      };
+    })());
+  const made: { store: SqlTicketStore; schema: string }[] = [];
+  return {
+    kind: 'pglite',
+    async create(options = {}) {
+      const { db } = await open();
+      const schema = schemaName();
+      const prefix = options.tablePrefix ?? PREFIX;
+      const store = postgresStore({ db, schema, tablePrefix: prefix });
+      made.push({ store, schema });
+      await store.migrate();
+      return {
+        store,
+        location: { schema },
+        second: async () => postgresStore({ db, schema, tablePrefix: prefix }),
+        hostDb: () => db,
+        table: (name) => `"${schema}"."${prefix}${name}"`,
+        async query<R>(text: string, params: unknown[] = []) {
+          return (await db.executeQuery<R>(CompiledQuery.raw(text, params))).rows;
+        },
+      };
+    },
+    async dispose() {
+      if (!instance) return;
+      const { db, close } = await instance;
+      for (const { store, schema } of made.splice(0)) {
+        await store.close();
+        await sql.raw(`drop schema if exists "${schema}" cascade`).execute(db);
+      }
+      await close();
+      instance = undefined;
+    },
+  };
+}
+
+/** The fixture for `kind`, for test files that loop over every store. */
+export function fixtureFor(kind: 'sqlite-file' | 'sqlite-memory' | 'postgres'): StoreFixture {
+  if (kind === 'sqlite-file') return sqliteFileFixture();
+  if (kind === 'sqlite-memory') return sqliteMemoryFixture();
+  return postgresFixture();
+}
+
+/** Whether the Postgres fixture of this run is a real server (false: PGlite). */
+export const POSTGRES_IS_REAL: boolean = PG_URL !== undefined;
