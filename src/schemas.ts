@@ -4,7 +4,7 @@
  * (categories, priorities, departments) is checked by the service, which knows the config.
  */
 import { z } from 'zod';
-import { STATUSES } from './types.js';
+import { STATUSES, type Actor } from './types.js';
 
 /** The message for a blank subject or body (the customer portal's wording). */
 export const REQUIRED_MESSAGE = 'Subject and description are required';
@@ -13,24 +13,66 @@ const REQUIRED = REQUIRED_MESSAGE;
 /** An id or reference: a non-empty string of at most 200 characters. */
 export const idSchema = z.string().min(1, 'must not be empty').max(200, 'is longer than 200 characters');
 
+/** Text without NUL characters, which no database stores. */
+const noNul = (s: string) => !s.includes('\u0000');
+const NUL_MESSAGE = 'must not contain NUL (\\u0000) characters';
+
+const PERMISSIONS = [
+  'tickets.view',
+  'tickets.view_all',
+  'tickets.create',
+  'tickets.edit',
+  'tickets.reply',
+  'tickets.delete',
+] as const;
+
+/**
+ * An actor as the host builds it. Checked on every call, so a malformed session (a
+ * customer without an id, an unknown kind) fails closed with a validation error instead
+ * of widening what the caller can see.
+ */
+export const actorSchema: z.ZodType<Actor> = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('customer'),
+    id: idSchema,
+    resellerId: idSchema.nullable().optional(),
+    name: z.string().max(200).optional(),
+  }),
+  z.object({
+    kind: z.literal('staff'),
+    id: idSchema,
+    name: z.string().max(200).optional(),
+    resellerId: idSchema.nullable().optional(),
+    permissions: z.array(z.enum(PERMISSIONS)).readonly(),
+  }),
+  z.object({ kind: z.literal('system') }),
+]) as z.ZodType<Actor>;
+
 /** A ticket subject: trimmed, 1–255 characters. */
 export const subjectSchema = z
   .string()
   .trim()
   .min(1, REQUIRED)
-  .max(255, 'Subject is longer than 255 characters');
+  .max(255, 'Subject is longer than 255 characters')
+  .refine(noNul, NUL_MESSAGE);
 
 /** A message body: not blank. The length limit is `config.maxBodyLength`, checked by the service. */
-export const bodySchema = z.string().refine((s) => s.trim().length > 0, REQUIRED);
+export const bodySchema = z
+  .string()
+  .refine((s) => s.trim().length > 0, REQUIRED)
+  .refine(noNul, NUL_MESSAGE);
 
 /** A status value. */
 export const statusSchema = z.enum(STATUSES as [string, ...string[]]).transform((s) => s as (typeof STATUSES)[number]);
 
 /** A timestamp: a `Date` or an ISO 8601 string with a zone. */
-export const instantSchema = z.union([
-  z.date(),
-  z.iso.datetime({ offset: true }).transform((s) => new Date(s)),
-]);
+export const instantSchema = z.union(
+  [
+    z.date().refine((d) => !Number.isNaN(d.getTime()), 'is an invalid Date'),
+    z.iso.datetime({ offset: true }).transform((s) => new Date(s)),
+  ],
+  { error: 'must be a Date or an ISO 8601 timestamp with a zone, e.g. 2026-03-20T12:00:00Z' },
+);
 
 /** `create` input. */
 export const createTicketInputSchema = z.strictObject({
@@ -100,6 +142,21 @@ export const listQuerySchema = z.strictObject({
   createdTo: instantSchema.optional(),
 });
 export type ListQuery = z.input<typeof listQuerySchema>;
+
+/** Where a call came from (the optional last argument of every method). */
+export const requestContextSchema = z.object({
+  ip: z.string().max(100).optional(),
+  userAgent: z.string().max(1000).optional(),
+  requestId: z.string().max(200).optional(),
+});
+
+/** `runScheduledWork` options. */
+export const scheduledWorkOptionsSchema = z.strictObject({
+  /** The instant to act as of. @default the service clock */
+  now: instantSchema.optional(),
+  /** Most tickets handled per kind of work in one call, 1–10000. @default 500 */
+  limit: z.number().int().min(1).max(10_000).optional(),
+});
 
 /** `getStats` query: tickets created in `[from, to)`. */
 export const statsQuerySchema = z.strictObject({

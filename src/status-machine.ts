@@ -58,6 +58,8 @@ export function statusAfterReply(
 ): Status {
   if (actor.kind === 'customer') return 'open';
   if (reply.status) return reply.status;
+  // An automated message (an acknowledgment, a reminder) waits on nobody.
+  if (actor.kind === 'system') return ticket.status;
   if (reply.internal) return ticket.status;
   return 'pending';
 }

@@ -9,6 +9,7 @@
  */
 import type {
   AuditEntry,
+  AuthorType,
   Message,
   SlaCompliance,
   Status,
@@ -77,6 +78,12 @@ export interface StoreStatsQuery {
   createdTo?: Date;
   /** The statuses that count as backlog (decided by the core). */
   unresolved: readonly Status[];
+  /**
+   * Whose tickets the first-response average covers, by `createdByType` (the core passes
+   * `['customer']`: a ticket staff opened for a customer responds at creation, which
+   * would only pull the average toward zero).
+   */
+  firstResponseOf: readonly AuthorType[];
 }
 
 /** What a store's stats query returns. */
@@ -119,7 +126,11 @@ export interface StoreReader {
   listMessages(scope: StoreScope, ticketId: string): Promise<Message[]>;
   /** A page of tickets matching the query within scope, in the query's sort order. */
   listTickets(scope: StoreScope, query: StoreListQuery): Promise<TicketSummary[]>;
-  /** Aggregates over tickets within scope (deleted tickets never count). */
+  /**
+   * Aggregates over tickets within scope (deleted tickets never count): counts per status;
+   * the mean seconds from creation to `firstResponseAt` (tickets created by
+   * `firstResponseOf` only) and to `resolvedAt`; the backlog; SLA compliance per priority.
+   */
   getStats(scope: StoreScope, query: StoreStatsQuery): Promise<StoreStats>;
   /** A ticket's audit trail, oldest first. The core checks visibility before calling. */
   listAudit(tenantId: string, ticketId: string): Promise<AuditEntry[]>;

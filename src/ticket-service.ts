@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import mitt, { type Emitter } from 'mitt';
 import { resolveConfig, type TicketConfig, type TicketConfigInput } from './config.js';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors.js';
+import { ConfigError, ConflictError, NotFoundError, ValidationError } from './errors.js';
 import type { Changes, TicketEvent, TicketEventMap, TicketEventType } from './events.js';
 import { decodeCursor, encodeCursor } from './list-cursor.js';
 import {
@@ -27,7 +27,10 @@ import {
 } from './permissions.js';
 import { renderMarkdown, renderPlainText } from './render/markdown.js';
 import {
+  actorSchema,
   createTicketInputSchema,
+  requestContextSchema,
+  scheduledWorkOptionsSchema,
   listQuerySchema,
   replyInputSchema,
   statsQuerySchema,
@@ -55,6 +58,7 @@ import {
   type Actor,
   type AuditEntry,
   type Directory,
+  type DirectoryStaff,
   type Message,
   type RequestContext,
   type Status,
@@ -171,6 +175,8 @@ class TicketServiceImpl implements TicketService {
   // ---------------------------------------------------------------- create
 
   async create(actor: Actor, input: CreateTicketInput, context: RequestContext = {}): Promise<Ticket> {
+    actor = this.#actor(actor);
+    this.#context(context);
     const data = parseInput(createTicketInputSchema, input, 'ticket');
     this.#checkBody(data.body);
 
@@ -200,7 +206,7 @@ class TicketServiceImpl implements TicketService {
     const status: Status = data.status ?? 'open';
     checkCreateStatus(actor, status);
     const assigneeId = data.assigneeId ?? null;
-    if (assigneeId) await this.#checkAssignee(assigneeId);
+    if (assigneeId) this.#checkAssigneeReseller(await this.#findAssignee(assigneeId), resellerId);
 
     const now = this.#clock();
     const byStaff = actor.kind !== 'customer';
@@ -265,6 +271,8 @@ class TicketServiceImpl implements TicketService {
   // ---------------------------------------------------------------- read
 
   async get(actor: Actor, idOrNumber: string, _context: RequestContext = {}): Promise<TicketDetail> {
+    actor = this.#actor(actor);
+    this.#context(_context);
     const scope = this.#readScope(actor);
     const ref = this.#ref(idOrNumber);
     const ticket = await this.#store.findTicket(scope, ref);
@@ -278,6 +286,8 @@ class TicketServiceImpl implements TicketService {
     query: ListQuery = {},
     _context: RequestContext = {},
   ): Promise<{ items: TicketSummary[]; nextCursor: string | null }> {
+    actor = this.#actor(actor);
+    this.#context(_context);
     const q = parseInput(listQuerySchema, query, 'list query');
     const scope = this.#readScope(actor);
     if (actor.kind === 'customer' && q.assigneeId !== undefined) {
@@ -311,18 +321,23 @@ class TicketServiceImpl implements TicketService {
   }
 
   async getStats(actor: Actor, query: StatsQuery = {}, _context: RequestContext = {}): Promise<TicketStats> {
+    actor = this.#actor(actor);
+    this.#context(_context);
     const q = parseInput(statsQuerySchema, query, 'stats query');
     const scope = this.#readScope(actor);
     const stats = await this.#store.getStats(scope, {
       ...(q.from ? { createdFrom: q.from } : {}),
       ...(q.to ? { createdTo: q.to } : {}),
       unresolved: UNRESOLVED_STATUSES,
+      firstResponseOf: ['customer'],
     });
     const counts = Object.fromEntries(STATUSES.map((s) => [s, stats.counts[s] ?? 0])) as Record<Status, number>;
     return { ...stats, counts };
   }
 
   async audit(actor: Actor, ticketId: string, _context: RequestContext = {}): Promise<AuditEntry[]> {
+    actor = this.#actor(actor);
+    this.#context(_context);
     requireStaff(actor, 'read the audit trail');
     const scope = this.#readScope(actor);
     const ref = this.#ref(ticketId);
@@ -334,6 +349,8 @@ class TicketServiceImpl implements TicketService {
   // ---------------------------------------------------------------- reply
 
   async addReply(actor: Actor, ticketId: string, input: ReplyInput, context: RequestContext = {}): Promise<Message> {
+    actor = this.#actor(actor);
+    this.#context(context);
     const data = parseInput(replyInputSchema, input, 'reply');
     this.#checkBody(data.body);
     if (actor.kind === 'customer') {
@@ -344,22 +361,29 @@ class TicketServiceImpl implements TicketService {
     const scope = this.#readScope(actor);
     requireStaffPermission(actor, 'tickets.reply', 'reply to tickets');
     const internal = data.internal ?? false;
+    if (internal && data.status !== undefined) {
+      throw new ValidationError('An internal note does not change the status; use update() for that', 'status');
+    }
+    // Replying may resolve (the reply form's choice); any other status needs tickets.edit.
+    if (data.status !== undefined && data.status !== 'resolved' && data.status !== 'pending') {
+      requireStaffPermission(actor, 'tickets.edit', `set the status to ${data.status}`);
+    }
     const ref = this.#ref(ticketId);
 
     return this.#write(async (tx, outbox) => {
       const now = this.#clock();
-      const ticket = await tx.lockTicket(scope, ref);
+      const ticket = await tx.lockTicket({ ...scope, includeDeleted: true }, ref);
       if (!ticket) throw this.#notFound(ref);
       assertNotDeleted(ticket);
       if (data.status) checkTransition(actor, ticket, data.status);
       const status = statusAfterReply(actor, ticket, { internal, ...(data.status ? { status: data.status } : {}) });
-      const publicStaffReply = actor.kind !== 'customer' && !internal;
+      // Only a person on staff responds; system messages never count as a first response.
+      const publicStaffReply = actor.kind === 'staff' && !internal;
       const message = this.#message(actor, ticket.id, data.body, { opening: false, internal, now });
 
       const patch: TicketPatch = {
         updatedAt: now,
         ...(publicStaffReply && !ticket.firstResponseAt ? { firstResponseAt: now } : {}),
-        ...(actor.kind === 'customer' && ticket.archived ? { archived: false } : {}),
       };
       const next = await this.#applyPatch(tx, ticket, patch, status, now);
       await tx.insertMessage(this.tenantId, message);
@@ -392,12 +416,14 @@ class TicketServiceImpl implements TicketService {
   // ---------------------------------------------------------------- update
 
   async update(actor: Actor, ticketId: string, patchInput: UpdatePatch, context: RequestContext = {}): Promise<Ticket> {
+    actor = this.#actor(actor);
+    this.#context(context);
     const p = parseInput(updatePatchSchema, patchInput, 'update');
     const scope = this.#readScope(actor);
     if (actor.kind === 'customer') {
       for (const key of Object.keys(p) as (keyof typeof p)[]) {
         if (key !== 'status' && key !== 'expectedVersion') {
-          throw new ForbiddenError(`Customers cannot change ${key}`, { params: { field: key } });
+          throw new ValidationError(`Customers cannot change ${key}; only status (closing a resolved ticket)`, key);
         }
       }
     } else {
@@ -406,18 +432,24 @@ class TicketServiceImpl implements TicketService {
     if (p.category !== undefined) this.#checkCategory(p.category);
     if (p.priority !== undefined) this.#checkPriority(p.priority);
     if (p.department !== undefined) this.#checkDepartment(p.department);
-    if (p.assigneeId) await this.#checkAssignee(p.assigneeId);
     const ref = this.#ref(ticketId);
+    // Ask the host's directory before the transaction, so no row stays locked meanwhile.
+    const assignee = p.assigneeId ? await this.#findAssignee(p.assigneeId) : null;
+    const names =
+      p.assigneeId !== undefined
+        ? await this.#staffNames([(await this.#store.findTicket(scope, ref))?.assigneeId ?? null, p.assigneeId])
+        : {};
 
     return this.#write(async (tx, outbox) => {
       const now = this.#clock();
-      const ticket = await tx.lockTicket(scope, ref);
+      const ticket = await tx.lockTicket({ ...scope, includeDeleted: true }, ref);
       if (!ticket) throw this.#notFound(ref);
       assertNotDeleted(ticket);
       if (p.expectedVersion !== undefined && p.expectedVersion !== ticket.version) {
         throw this.#stale(ticket, p.expectedVersion);
       }
       if (p.status !== undefined) checkTransition(actor, ticket, p.status);
+      if (p.assigneeId && p.assigneeId !== ticket.assigneeId) this.#checkAssigneeReseller(assignee, ticket.resellerId);
 
       const changes: Changes = {};
       const patch: TicketPatch = {};
@@ -442,7 +474,6 @@ class TicketServiceImpl implements TicketService {
       if (status !== ticket.status) changes.status = { from: ticket.status, to: status };
       if (Object.keys(changes).length === 0) return ticket;
 
-      if (status !== ticket.status && !isDone(status) && ticket.archived) patch.archived = false;
       patch.updatedAt = now;
       const next = await this.#applyPatch(tx, ticket, patch, status, now);
 
@@ -454,7 +485,6 @@ class TicketServiceImpl implements TicketService {
       if (changes.department) {
         notes.push({ kind: 'department_changed', from: ticket.department, to: next.department });
       }
-      const names = changes.assigneeId ? await this.#staffNames([ticket.assigneeId, next.assigneeId]) : {};
       for (const note of notes) await this.#systemNote(tx, ticket.id, note, now, names);
 
       const auditChanges: Changes = { ...changes };
@@ -492,15 +522,17 @@ class TicketServiceImpl implements TicketService {
   // ---------------------------------------------------------------- scheduled work
 
   async runScheduledWork(options: { now?: Date; limit?: number } = {}): Promise<ScheduledWorkResult> {
-    const now = options.now ?? this.#clock();
-    const limit = options.limit ?? 500;
+    const o = parseInput(scheduledWorkOptionsSchema, options, 'scheduled work options');
+    const now = o.now ?? this.#clock();
+    const limit = o.limit ?? 500;
     const result: ScheduledWorkResult = { warnings: 0, breaches: 0, autoClosed: [], redelivered: 0 };
 
     for (const kind of ['warning', 'breach'] as const) {
       for (const target of ['firstResponse', 'resolution'] as const) {
         const n = await this.#write(async (tx, outbox) => {
           const claimed = await tx.claimSlaAlerts(this.tenantId, { target, kind }, now, limit);
-          for (const ticket of claimed) {
+          for (let ticket of claimed) {
+            if (kind === 'breach') ticket = await this.#markMissed(tx, ticket, target);
             const dueAt = this.#alertDue(ticket, target, now);
             await this.#audit(tx, SYSTEM, ticket.id, kind === 'warning' ? 'sla_warning' : 'sla_breached', {}, now, {
               [target]: { from: null, to: dueAt },
@@ -567,6 +599,16 @@ class TicketServiceImpl implements TicketService {
     });
   }
 
+  /** A breached target can no longer be met: record it, so compliance counts it as missed. */
+  async #markMissed(tx: StoreTx, ticket: Ticket, target: SlaTarget): Promise<Ticket> {
+    const metKey = target === 'firstResponse' ? 'firstResponseMet' : 'resolutionMet';
+    if (ticket.sla[metKey] === false) return ticket;
+    const sla = { ...ticket.sla, [metKey]: false };
+    const ok = await tx.updateTicket(this.tenantId, ticket.id, ticket.version, { sla });
+    if (!ok) throw this.#stale(ticket, ticket.version);
+    return { ...ticket, sla, version: ticket.version + 1 };
+  }
+
   /** When the target breaches (or breached): the `dueAt` of both alert kinds. */
   #alertDue(ticket: Ticket, target: SlaTarget, now: Date): Date {
     return (target === 'firstResponse' ? ticket.firstResponseDueAt : ticket.resolutionDueAt) ?? now;
@@ -582,6 +624,8 @@ class TicketServiceImpl implements TicketService {
       full.statusChangedAt = now;
       if (isDone(status) && !isDone(ticket.status)) full.resolvedAt = now;
       if (!isDone(status)) full.resolvedAt = null;
+      // Archived is a flag on closed tickets only.
+      if (status !== 'closed' && ticket.archived) full.archived = false;
     }
     const merged: Ticket = { ...ticket, ...full };
     full.attention = this.#attention(merged.priority, merged.status);
@@ -720,6 +764,14 @@ class TicketServiceImpl implements TicketService {
     return scopeFor(this.tenantId, actor);
   }
 
+  #actor(actor: unknown): Actor {
+    return parseInput(actorSchema, actor, 'actor', 'actor');
+  }
+
+  #context(context: unknown): RequestContext {
+    return parseInput(requestContextSchema, context ?? {}, 'request context', 'context');
+  }
+
   #ref(value: unknown): string {
     if (typeof value !== 'string' || value.length === 0 || value.length > 200) {
       throw new ValidationError('A ticket id or number must be a non-empty string', 'ticketId');
@@ -781,18 +833,38 @@ class TicketServiceImpl implements TicketService {
     return department;
   }
 
-  async #checkAssignee(assigneeId: string): Promise<void> {
-    if (!this.#directory) return;
+  /** The directory's record of a would-be assignee; `null` without a directory. */
+  async #findAssignee(assigneeId: string): Promise<DirectoryStaff | null> {
+    if (!this.#directory) return null;
     const staff = await this.#directory.getStaff(assigneeId);
     if (!staff) throw new ValidationError(`Unknown staff member "${assigneeId}" for assigneeId`, 'assigneeId');
+    return staff;
+  }
+
+  /** Reseller staff may only own tickets of their reseller's subscribers. */
+  #checkAssigneeReseller(staff: DirectoryStaff | null, ticketResellerId: string | null): void {
+    const resellerId = staff?.resellerId ?? null;
+    if (staff && resellerId !== null && resellerId !== ticketResellerId) {
+      throw new ValidationError(
+        `Staff member "${staff.id}" works for another reseller and cannot be assigned this ticket`,
+        'assigneeId',
+      );
+    }
   }
 
   /** The reseller of the subscriber a staff or system actor opens a ticket for. */
   async #subscriberReseller(actor: Actor, subscriberId: string): Promise<string | null> {
     if (!this.#directory) {
-      // Without a directory the subscriber's reseller is unknown: reseller staff can only
-      // file inside their own reseller, operator staff at operator level.
-      return actor.kind === 'staff' ? (actor.resellerId ?? null) : null;
+      // Without a directory the subscriber's reseller is unknown. Operator staff file at
+      // operator level; reseller staff could otherwise file under another reseller's
+      // subscriber, so they need the directory to vouch for the subscriber.
+      if (actor.kind === 'staff' && actor.resellerId) {
+        throw new ConfigError(
+          'Reseller staff can open tickets for subscribers only when the service has a directory (createTicketService({ directory })) to confirm the subscriber is theirs',
+          { params: { field: 'directory' } },
+        );
+      }
+      return null;
     }
     const subscriber = await this.#directory.getSubscriber(subscriberId);
     const resellerId = subscriber ? (subscriber.resellerId ?? null) : null;

@@ -194,6 +194,9 @@ class MemoryReader {
   }
 
   async listMessages(scope: StoreScope, ticketId: string): Promise<Message[]> {
+    const ticket = this.state.tickets.get(key(scope.tenantId, ticketId));
+    // The thread of a ticket outside the scope is empty, whoever calls.
+    if (!ticket || !inScope(scope, ticket)) return [];
     const list = this.state.messages.get(key(scope.tenantId, ticketId)) ?? [];
     // Stable sort keeps insertion order for equal timestamps.
     return list
@@ -256,7 +259,7 @@ class MemoryReader {
       if (q.createdFrom && t.createdAt < q.createdFrom) continue;
       if (q.createdTo && t.createdAt >= q.createdTo) continue;
       counts[t.status] = (counts[t.status] ?? 0) + 1;
-      if (t.firstResponseAt) {
+      if (t.firstResponseAt && q.firstResponseOf.includes(t.createdByType)) {
         frSum += (t.firstResponseAt.getTime() - t.createdAt.getTime()) / 1000;
         frN += 1;
       }

@@ -3,7 +3,7 @@
  */
 import type { StoreScope } from '../../src/store.js';
 import type { AuditEntry, Message } from '../../src/types.js';
-import type { QueryContext } from './query-context.js';
+import { ticketScope, type QueryContext } from './query-context.js';
 import { auditFromRow, auditToRow, messageFromRow, messageToRow } from './row-mappers.js';
 
 /**
@@ -19,7 +19,18 @@ export async function listMessages(
     .selectFrom('messages as m')
     .selectAll('m')
     .where('m.tenant_id', '=', scope.tenantId)
-    .where('m.ticket_id', '=', ticketId);
+    .where('m.ticket_id', '=', ticketId)
+    // The thread of a ticket outside the scope is empty, whoever calls.
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('tickets as t')
+          .select('t.id')
+          .whereRef('t.tenant_id', '=', 'm.tenant_id')
+          .whereRef('t.id', '=', 'm.ticket_id')
+          .where((tb) => ticketScope(tb, scope)),
+      ),
+    );
   if (scope.visibility === 'customer') {
     query = query
       .where('m.internal', '=', ctx.hooks.toBoolean(false))

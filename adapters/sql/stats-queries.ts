@@ -37,7 +37,9 @@ export async function getStats(
       .execute(),
     base()
       .select([
-        sql<unknown>`avg(case when ${sql.ref('t.first_response_at')} is not null then ${hooks.secondsBetween(sql.ref('t.first_response_at'), sql.ref('t.created_at'))} end)`.as('fr'),
+        sql<unknown>`avg(case when ${sql.ref('t.first_response_at')} is not null and ${sql.ref('t.created_by_type')} in (${sql.join(
+          q.firstResponseOf.length > 0 ? [...q.firstResponseOf] : [''],
+        )}) then ${hooks.secondsBetween(sql.ref('t.first_response_at'), sql.ref('t.created_at'))} end)`.as('fr'),
         sql<unknown>`avg(case when ${sql.ref('t.resolved_at')} is not null then ${hooks.secondsBetween(sql.ref('t.resolved_at'), sql.ref('t.created_at'))} end)`.as('res'),
       ])
       .executeTakeFirst(),

@@ -45,26 +45,33 @@ export function ticketRow(tenantId: string, overrides: Partial<TicketRow> = {}):
   };
 }
 
-/** A store whose transactions throw at the named write, after the writes before it ran. */
-function failingAt(store: TicketStore, method: keyof StoreTx): TicketStore {
+/**
+ * A store whose transactions throw at the `nth` call (1-based) of the named write, after
+ * the writes before it ran.
+ */
+function failingAt(store: TicketStore, method: keyof StoreTx, nth = 1): TicketStore {
   return {
     ...bindAll(store),
-    transaction: (fn) =>
-      store.transaction((tx) =>
+    transaction: (fn) => {
+      let calls = 0;
+      return store.transaction((tx) =>
         fn(
           new Proxy(tx, {
             get(target, prop, receiver) {
               const value = Reflect.get(target, prop, receiver) as unknown;
-              if (prop === method) {
-                return async () => {
-                  throw new Error(`injected failure in ${String(method)}`);
+              if (prop === method && typeof value === 'function') {
+                return async (...args: unknown[]) => {
+                  calls += 1;
+                  if (calls === nth) throw new Error(`injected failure in ${String(method)}`);
+                  return (value as (...a: unknown[]) => unknown).apply(target, args);
                 };
               }
               return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
             },
           }),
         ),
-      ),
+      );
+    },
   };
 }
 
@@ -119,9 +126,17 @@ export function atomicityTests(o: ContractOptions): void {
         const t = await desk.create(c, { subject: 's', body: 'b' });
         const before = await desk.get(staff, t.id);
         const broken = createTicketService({ store: failingAt(store, 'insertOutbox'), tenantId, clock: clock.now });
+        const emitted: unknown[] = [];
         clock.minutes(1);
         await assert.rejects(broken.addReply(staff, t.id, { body: 'lost', status: 'resolved' }), /injected failure/);
         await assert.rejects(broken.update(staff, t.id, { priority: 'urgent', assigneeId: 'x', status: 'closed' }), /injected failure/);
+        // Failing at the second or third event: the first was written but must not be emitted.
+        for (const nth of [2, 3]) {
+          const late = createTicketService({ store: failingAt(store, 'insertOutbox', nth), tenantId, clock: clock.now });
+          late.events.on('*', (e) => emitted.push(e));
+          await assert.rejects(late.update(staff, t.id, { priority: 'urgent', assigneeId: 'x', status: 'closed' }), /injected failure/);
+        }
+        assert.deepEqual(emitted, []);
         const after = await desk.get(staff, t.id);
         assert.deepEqual(after, before);
         assert.equal((await desk.audit(staff, t.id)).length, 1);
@@ -188,6 +203,18 @@ export function atomicityTests(o: ContractOptions): void {
         assert.equal(detail.ticket.version, 2 + n);
         assert.equal(new Set(detail.messages.map((m) => m.body)).size, n + 2);
         assert.equal((await desk.audit(staff, t.id)).length, n + 2);
+
+        // Customers and staff at once: the status is whatever the last committed reply implies.
+        await parallel(n, (i) =>
+          i % 2 ? desk.addReply(c, t.id, { body: `c${i}` }) : second.addReply(staff, t.id, { body: `s${i}` }),
+        );
+        const trail = await desk.audit(staff, t.id);
+        assert.equal(trail.length, 2 * n + 2);
+        const last = trail.at(-1)!;
+        const after = await desk.get(staff, t.id);
+        assert.equal(after.ticket.status, last.actorKind === 'customer' ? 'open' : 'pending');
+        assert.equal(after.ticket.version, 2 + 2 * n);
+        assert.equal((await desk.list(c)).items[0]!.replyCount, 2 * n + 1);
       }),
     );
 
@@ -266,7 +293,7 @@ export function atomicityTests(o: ContractOptions): void {
         assert.equal(summary!.replyCount, 0);
         assert.equal(typeof summary!.replyCount, 'number');
         assert.equal(summary!.lastReplyAt, null);
-        const stats = await store.getStats(scope, { unresolved: ['open'] });
+        const stats = await store.getStats(scope, { unresolved: ['open'], firstResponseOf: ['customer'] });
         assert.equal(stats.counts.open, 1);
         assert.equal(typeof stats.counts.open, 'number');
         assert.deepEqual(stats.backlog, [{ category: 'other', priority: 'normal', count: 1 }]);

@@ -14,6 +14,7 @@
 import { atomicityTests } from './atomicity.js';
 import type { ContractOptions } from './harness.js';
 import { listTests } from './lists.js';
+import { ruleTests } from './rules.js';
 import { scopeTests } from './scope.js';
 import { slaTests } from './sla.js';
 import { threadTests } from './threads.js';
@@ -28,6 +29,7 @@ export function runStoreContract(options: ContractOptions): void {
     ticketTests(options);
     scopeTests(options);
     threadTests(options);
+    ruleTests(options);
     listTests(options);
     atomicityTests(options);
     slaTests(options);

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { TicketEvent } from '../../src/events.js';
-import { assert, customer, operator, parallel, withDesk, type ContractOptions } from './harness.js';
+import { assert, customer, operator, parallel, rejectsWith, withDesk, type ContractOptions } from './harness.js';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
@@ -159,12 +159,15 @@ export function slaTests(o: ContractOptions): void {
 
     it(
       'warnings and breaches are emitted once per ticket and target, even with two instances scanning at once',
-      withDesk(o, async ({ desk, clock, peer }) => {
+      withDesk(o, async ({ desk, clock, peer, tenantId }) => {
         const c = customer();
         const events: TicketEvent[] = [];
         const instances = [desk, peer(), peer()];
         for (const d of instances) d.events.on('*', (_t, e) => events.push(e as TicketEvent));
         const tickets = await parallel(5, (i) => desk.create(c, { subject: `u${i}`, body: 'b', priority: 'high' }));
+        // Another tenant on the same store, due at the same moment: never claimed by this tenant's scans.
+        const neighbour = peer({ tenantId: `${tenantId}-neighbour` });
+        const theirs = await neighbour.create(c, { subject: 'theirs', body: 'b', priority: 'high' });
         events.length = 0;
         const scan = () => Promise.all(instances.map((d) => d.runScheduledWork()));
 
@@ -192,6 +195,9 @@ export function slaTests(o: ContractOptions): void {
         const t = (await desk.get(operator(), tickets[0]!.id)).ticket;
         assert.equal(iso(t.sla.firstResponseBreachedAt), '2026-03-02T14:30:00.000Z');
         assert.equal(events.filter((e) => e.type === 'sla.warning').length, 5, 'no second warning');
+        assert.ok(!events.some((e) => e.ticket.id === theirs.id));
+        const own = await neighbour.runScheduledWork();
+        assert.deepEqual([own.warnings, own.breaches], [1, 1]);
       }, { config }),
     );
 
@@ -207,6 +213,10 @@ export function slaTests(o: ContractOptions): void {
         const pending = await desk.create(c, { subject: 'p', body: 'b' });
         await desk.addReply(staff, pending.id, { body: 'waiting on you' });
         const open = await desk.create(c, { subject: 'o', body: 'b' });
+        const held = await desk.create(c, { subject: 'h', body: 'b' });
+        await desk.update(staff, held.id, { status: 'on_hold' });
+        const working = await desk.create(c, { subject: 'w', body: 'b' });
+        await desk.update(staff, working.id, { status: 'in_progress' });
         const answered = await desk.create(c, { subject: 'a', body: 'b' });
         await desk.addReply(staff, answered.id, { body: 'q' });
         clock.hours(24 * 7 - 1);
@@ -223,6 +233,8 @@ export function slaTests(o: ContractOptions): void {
           assert.deepEqual(detail.messages.at(-1)!.system, { kind: 'auto_closed', afterHours: 168 });
         }
         assert.equal((await desk.get(c, open.id)).ticket.status, 'open');
+        assert.equal((await desk.get(c, held.id)).ticket.status, 'on_hold');
+        assert.equal((await desk.get(c, working.id)).ticket.status, 'in_progress');
         assert.equal((await desk.get(c, answered.id)).ticket.status, 'pending');
         const closedEvents = events.filter((e) => e.type === 'ticket.status_changed' && e.to === 'closed');
         assert.equal(closedEvents.length, 2, 'each ticket closed exactly once across both instances');
@@ -264,6 +276,108 @@ export function slaTests(o: ContractOptions): void {
         assert.equal((await desk.runScheduledWork()).redelivered, 0);
       }),
     );
+    it(
+      'compliance: a late first response and a breach closed without a reply both count as missed',
+      withDesk(o, async ({ desk, clock }) => {
+        const c = customer();
+        const staff = operator();
+        const late = await desk.create(c, { subject: 'late', body: 'b' }); // due Tue 10:00
+        const silent = await desk.create(c, { subject: 'silent', body: 'b', priority: 'high' }); // due Mon 14:00
+        clock.set('2026-03-02T14:30:00Z');
+        assert.equal((await desk.runScheduledWork()).breaches, 1);
+        assert.equal((await desk.get(staff, silent.id)).ticket.sla.firstResponseMet, false);
+        clock.set('2026-03-02T15:00:00Z');
+        await desk.update(staff, silent.id, { status: 'closed' });
+        clock.set('2026-03-03T11:00:00Z');
+        await desk.addReply(staff, late.id, { body: 'sorry for the wait' });
+        assert.equal((await desk.get(staff, late.id)).ticket.sla.firstResponseMet, false);
+        const stats = await desk.getStats(staff);
+        assert.deepEqual(
+          stats.sla.map((x) => [x.priority, x.firstResponse.met, x.firstResponse.total]),
+          [
+            ['high', 0, 1],
+            ['normal', 0, 1],
+          ],
+        );
+        // Only the late ticket has a first response: 25 hours.
+        assert.equal(stats.avgFirstResponseSeconds, 25 * 3600);
+      }, { config }),
+    );
+
+    it(
+      'tickets staff open as pending or resolved: first response met, resolution paused or met',
+      withDesk(o, async ({ desk }) => {
+        const staff = operator();
+        const pending = await desk.create(staff, { subject: 'p', body: 'b', subscriberId: 's', status: 'pending' });
+        assert.equal(pending.sla.firstResponseMet, true);
+        assert.equal(pending.firstResponseDueAt, null);
+        assert.equal(pending.resolutionDueAt, null);
+        assert.equal(pending.sla.resolutionRemaining, 16 * 60);
+        const resolved = await desk.create(staff, { subject: 'r', body: 'b', subscriberId: 's', status: 'resolved' });
+        assert.equal(resolved.sla.resolutionMet, true);
+        assert.equal(resolved.resolutionDueAt, null);
+        // Phone tickets do not pull the first-response average toward zero.
+        assert.equal((await desk.getStats(staff)).avgFirstResponseSeconds, null);
+      }, { config }),
+    );
+
+    it(
+      'a first response given while the ticket is on hold is met against the paused clock',
+      withDesk(o, async ({ desk, clock }) => {
+        const staff = operator();
+        const t = await desk.create(customer(), { subject: 's', body: 'b' }); // due Tue 10:00
+        clock.set('2026-03-02T11:00:00Z');
+        const held = await desk.update(staff, t.id, { status: 'on_hold' });
+        assert.equal(held.firstResponseDueAt, null);
+        assert.equal(held.sla.firstResponseRemaining, 7 * 60);
+        clock.set('2026-03-04T12:00:00Z'); // two days later, but the clock was paused
+        await desk.addReply(staff, t.id, { body: 'answer' });
+        const now = (await desk.get(staff, t.id)).ticket;
+        assert.equal(now.sla.firstResponseMet, true);
+        assert.equal(iso(now.firstResponseAt), '2026-03-04T12:00:00.000Z');
+      }, { config }),
+    );
+
+    it(
+      'a deadline set while paused applies when the clock resumes',
+      withDesk(o, async ({ desk, clock }) => {
+        const staff = operator();
+        const t = await desk.create(customer(), { subject: 's', body: 'b' });
+        clock.set('2026-03-02T11:00:00Z');
+        await desk.update(staff, t.id, { status: 'on_hold' });
+        const set = await desk.update(staff, t.id, { deadlineAt: new Date('2026-03-06T12:00:00Z') });
+        assert.equal(set.resolutionDueAt, null);
+        clock.set('2026-03-02T13:00:00Z');
+        const resumed = await desk.update(staff, t.id, { status: 'in_progress' });
+        assert.equal(iso(resumed.resolutionDueAt), '2026-03-06T12:00:00.000Z');
+      }, { config }),
+    );
+
+    it(
+      'a department’s calendar governs its tickets’ business-time targets',
+      withDesk(o, async ({ desk }) => {
+        const c = customer();
+        const night = await desk.create(c, { subject: 'n', body: 'b', department: 'night' });
+        // 8 business hours on a 20:00–24:00 desk from Monday 10:00: Mon 4 h + Tue 4 h.
+        assert.equal(iso(night.firstResponseDueAt), '2026-03-04T00:00:00.000Z');
+        const day = await desk.create(c, { subject: 'd', body: 'b' });
+        assert.equal(iso(day.firstResponseDueAt), '2026-03-03T10:00:00.000Z');
+        await rejectsWith(desk.create(c, { subject: 'x', body: 'b', department: 'nope' }), 'validation', { field: 'department' });
+      }, {
+        config: {
+          ...config,
+          departments: [
+            {
+              id: 'night',
+              name: 'Night desk',
+              calendar: {
+                timeZone: 'UTC',
+                week: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [['20:00', '24:00']]])),
+              },
+            },
+          ],
+        },
+      }),
+    );
   });
 }
-

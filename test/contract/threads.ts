@@ -89,7 +89,7 @@ export function threadTests(o: ContractOptions): void {
 
     it(
       'customers close only their own resolved ticket; staff with tickets.edit set any status, even open -> closed',
-      withDesk(o, async ({ desk }) => {
+      withDesk(o, async ({ desk, events }) => {
         const c = customer();
         const staff = operator();
         const t = await desk.create(c, { subject: 's', body: 'b' });
@@ -104,6 +104,10 @@ export function threadTests(o: ContractOptions): void {
         }
         const closed = await desk.update(c, t.id, { status: 'closed' });
         assert.equal(closed.status, 'closed');
+        const changes = events.filter((e) => e.type === 'ticket.status_changed');
+        // A change staff make through update() is news for the customer; the customer's own is not.
+        assert.equal(changes.at(-2)!.notify.customerId, c.id);
+        assert.equal(changes.at(-1)!.notify.customerId, null);
         const other = await desk.create(c, { subject: 'dup', body: 'b' });
         assert.equal((await desk.update(staff, other.id, { status: 'closed' })).status, 'closed');
         await rejectsWith(desk.update(operator(['tickets.view', 'tickets.reply']), t.id, { status: 'open' }), 'forbidden');

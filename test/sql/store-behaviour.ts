@@ -171,7 +171,7 @@ export function storeBehaviourTests(name: string, makeFixture: () => StoreFixtur
       expect(asCustomer!.replyCount).toBe(2);
       expect(asCustomer!.lastReplyAt).toStrictEqual(at(2));
 
-      const stats = await fx.store.getStats(staff(t), { unresolved: ['open'] });
+      const stats = await fx.store.getStats(staff(t), { unresolved: ['open'], firstResponseOf: ['customer'] });
       expect(stats.counts).toStrictEqual({ open: 1 });
       expect(stats.avgFirstResponseSeconds).toBe(2);
       expect(stats.avgResolutionSeconds).toBeNull();
@@ -363,6 +363,7 @@ export function storeBehaviourTests(name: string, makeFixture: () => StoreFixtur
 
       const stats = await fx.store.getStats(staff(t, { resellerId: 'r1', includeDeleted: true }), {
         unresolved: ['open'],
+        firstResponseOf: ['customer'],
       });
       expect(stats.counts).toStrictEqual({ open: 1 });
     });
@@ -612,6 +613,7 @@ export function storeBehaviourTests(name: string, makeFixture: () => StoreFixtur
         createdFrom: at(0),
         createdTo: at(100),
         unresolved: ['open', 'in_progress', 'pending', 'on_hold'],
+        firstResponseOf: ['customer'],
       });
       expect(stats.counts).toStrictEqual({ open: 3, resolved: 1, pending: 1 });
       expect(stats.avgFirstResponseSeconds).toBeCloseTo(1.75, 6);
@@ -625,7 +627,7 @@ export function storeBehaviourTests(name: string, makeFixture: () => StoreFixtur
         { priority: 'high', firstResponse: { met: 1, total: 2 }, resolution: { met: 1, total: 1 } },
         { priority: 'low', firstResponse: { met: 1, total: 1 }, resolution: { met: 1, total: 1 } },
       ]);
-      const empty = await fx.store.getStats(staff(tenant()), { unresolved: ['open'] });
+      const empty = await fx.store.getStats(staff(tenant()), { unresolved: ['open'], firstResponseOf: ['customer'] });
       expect(empty).toStrictEqual({ counts: {}, avgFirstResponseSeconds: null, avgResolutionSeconds: null, backlog: [], sla: [] });
     });
 
