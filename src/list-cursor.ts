@@ -23,6 +23,7 @@ export function decodeCursor(sort: TicketSort, cursor: string): ListAfter {
     typeof body !== 'object' ||
     body.s !== sort ||
     typeof body.t !== 'number' ||
+    Number.isNaN(new Date(body.t).getTime()) ||
     typeof body.i !== 'string' ||
     (sort === 'queue' && typeof body.a !== 'number')
   ) {
