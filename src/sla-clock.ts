@@ -3,13 +3,14 @@
  * and bookkeeping to store, so breach scans and sorts are index lookups.
  *
  * Model, per target (first response, resolution): the clock runs while the ticket is
- * unresolved and not paused (`pending`, `on_hold`). While it runs, the due time is stored;
- * when it stops (pause, resolution, first response met) the open minutes still left are
- * stored instead, and the due time is cleared. When it resumes, the due time is the
- * instant those minutes of open time have passed from now. A priority change moves the
- * remaining minutes by the difference of the two targets. Minutes are counted on the
- * ticket's calendar (the department's, else the policy's) for business-time targets, and
- * around the clock for calendar-time targets.
+ * unresolved and not paused (`pending`, `on_hold`). The ticket stores the open minutes the
+ * clock has run (`sla.*Elapsed`) as of its last change (`sla.clockAt`); every change brings
+ * them up to date, adding time only while the clock ran. The due time is the instant the
+ * target's minutes minus the elapsed ones have passed from now, stored while the clock
+ * runs and cleared while it stops (pause, resolution, first response met), so a priority
+ * change, a pause, a deadline set and cleared, or a reopen all come out exact. Minutes
+ * are counted on the ticket's calendar (the department's, else the policy's) for
+ * business-time targets, and around the clock for calendar-time targets.
  */
 import type { SlaConfig, TicketConfig } from './config.js';
 import { PAUSED_STATUSES, isDone } from './status-machine.js';
@@ -33,6 +34,9 @@ export type SlaInput = Pick<
 
 /** SLA bookkeeping of a ticket that has never had a clock. */
 export const EMPTY_SLA: TicketSlaState = {
+  firstResponseElapsed: 0,
+  resolutionElapsed: 0,
+  clockAt: null,
   firstResponseRemaining: null,
   resolutionRemaining: null,
   firstResponseWarnAt: null,
@@ -87,7 +91,7 @@ export class SlaClock {
    * `prev` is the ticket before (`null` for a new ticket).
    */
   compute(prev: SlaInput | null, next: SlaInput, now: Date): SlaFields {
-    const sla: TicketSlaState = { ...EMPTY_SLA, ...(prev?.sla ?? {}) };
+    const sla: TicketSlaState = { ...EMPTY_SLA, ...(prev?.sla ?? {}), clockAt: now };
     const out: SlaFields = { firstResponseDueAt: null, resolutionDueAt: null, sla };
     for (const target of ['firstResponse', 'resolution'] as const) {
       this.#computeTarget(prev, next, now, target, out);
@@ -95,8 +99,14 @@ export class SlaClock {
     return out;
   }
 
+  /** The calendar a target's clock counts on: the target's, else the department's business hours. */
+  #countingCalendar(t: SlaInput, target: Target | null): Calendar {
+    return target?.calendar ?? this.calendarFor(t.department);
+  }
+
   #computeTarget(prev: SlaInput | null, next: SlaInput, now: Date, target: SlaTarget, out: SlaFields): void {
     const dueKey = target === 'firstResponse' ? 'firstResponseDueAt' : 'resolutionDueAt';
+    const elapsedKey = target === 'firstResponse' ? 'firstResponseElapsed' : 'resolutionElapsed';
     const remainingKey = target === 'firstResponse' ? 'firstResponseRemaining' : 'resolutionRemaining';
     const warnKey = target === 'firstResponse' ? 'firstResponseWarnAt' : 'resolutionWarnAt';
     const metKey = target === 'firstResponse' ? 'firstResponseMet' : 'resolutionMet';
@@ -107,33 +117,15 @@ export class SlaClock {
     const prevState = prev ? clockState(prev, target) : 'running';
     const nextState = clockState(next, target);
 
-    const targetChanged =
-      prev !== null &&
-      (prevTarget?.minutes !== nextTarget?.minutes || prevTarget?.calendar !== nextTarget?.calendar);
-    // While a deadline overrides the target, the stored due time is the deadline, so the
-    // target's own clock cannot be read from it.
-    const prevDeadline = target === 'resolution' ? (prev?.deadlineAt ?? null) : null;
-
-    // Open minutes left at `now`, as things stood before the change.
-    let remaining: number | null;
-    if (!prev) {
-      remaining = nextTarget?.minutes ?? null;
-    } else if (prevState === 'running' && prev[dueKey] && prevTarget && !prevDeadline) {
-      remaining = businessMinutesBetween(prevTarget.calendar, now, prev[dueKey]);
-    } else {
-      remaining = prev.sla?.[remainingKey] ?? null;
+    // Open minutes this clock has run, brought up to now. Only running time counts, so a
+    // pause, a stretch under a deadline or a priority without a target loses nothing.
+    let elapsed = prev?.sla?.[elapsedKey] ?? 0;
+    const since = prev?.sla?.clockAt;
+    if (prev && prevState === 'running' && since) {
+      elapsed += businessMinutesBetween(this.#countingCalendar(prev, prevTarget), since, now);
     }
-
-    if (prev && nextTarget && ((targetChanged && (!prevTarget || remaining === null)) || (prevDeadline && remaining === null))) {
-      // No clock of this target ran before (no target, or a deadline stood in for it):
-      // count the open time since creation against the target.
-      remaining = nextTarget.minutes - businessMinutesBetween(nextTarget.calendar, next.createdAt, now);
-    } else if (prev && targetChanged && nextTarget && prevTarget && remaining !== null) {
-      // A priority or department change moves the clock by the difference of the targets.
-      remaining += nextTarget.minutes - prevTarget.minutes;
-    }
-    if (!nextTarget) remaining = null;
-
+    sla[elapsedKey] = elapsed;
+    const remaining = nextTarget ? nextTarget.minutes - elapsed : null;
     const deadline = target === 'resolution' ? next.deadlineAt : null;
 
     // Record whether the target was met at the moment it was met: the first public staff
@@ -150,13 +142,6 @@ export class SlaClock {
       sla[metKey] = null;
     }
 
-    const keepPrevious =
-      prev !== null &&
-      prevState === 'running' &&
-      nextState === 'running' &&
-      !targetChanged &&
-      (target !== 'resolution' || prev.deadlineAt?.getTime() === next.deadlineAt?.getTime());
-
     if (nextState !== 'running') {
       out[dueKey] = null;
       sla[warnKey] = null;
@@ -164,10 +149,16 @@ export class SlaClock {
       return;
     }
     sla[remainingKey] = null;
-    if (keepPrevious) {
+    const unchanged =
+      prev !== null &&
+      prevState === 'running' &&
+      prevTarget?.minutes === nextTarget?.minutes &&
+      prevTarget?.calendar === nextTarget?.calendar &&
+      (target !== 'resolution' || prev.deadlineAt?.getTime() === next.deadlineAt?.getTime());
+    if (unchanged) {
+      // Nothing that moves the clock changed: the stored due time is still exact.
       out[dueKey] = prev[dueKey] ?? null;
       sla[warnKey] = prev.sla?.[warnKey] ?? null;
-      // Keep `remaining` unused: the stored due time already encodes it exactly.
       return;
     }
     if (deadline) {

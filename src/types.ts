@@ -114,11 +114,17 @@ export interface Ticket {
   sla: TicketSlaState;
 }
 
-/** SLA bookkeeping stored with a ticket. Minutes are business minutes of the ticket's calendar. */
+/** SLA bookkeeping stored with a ticket. Minutes are open minutes of the target's calendar. */
 export interface TicketSlaState {
-  /** Open minutes left until first response is due, kept while the clock is paused. */
+  /** Open minutes the first-response clock has run, as of `clockAt`. Pauses add nothing. */
+  firstResponseElapsed: number;
+  /** Open minutes the resolution clock has run, as of `clockAt`. Pauses add nothing. */
+  resolutionElapsed: number;
+  /** When the elapsed minutes were last brought up to date (the ticket's last change). */
+  clockAt: Date | null;
+  /** Open minutes that were left when the first-response clock stopped (pause), for display. */
   firstResponseRemaining: number | null;
-  /** Open minutes left until resolution is due, kept while the clock is paused. */
+  /** Open minutes that were left when the resolution clock stopped (pause, resolution), for display. */
   resolutionRemaining: number | null;
   /** When the first-response warning becomes due. */
   firstResponseWarnAt: Date | null;

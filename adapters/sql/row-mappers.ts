@@ -58,6 +58,9 @@ export const TICKET_COLUMNS: { readonly [K in Exclude<keyof Ticket, 'sla'>]: Col
 
 /** Every `TicketSlaState` field, flattened into a `sla_*` column. */
 export const SLA_COLUMNS: { readonly [K in keyof TicketSlaState]: ColumnSpec } = {
+  firstResponseElapsed: col('sla_first_response_elapsed', 'real'),
+  resolutionElapsed: col('sla_resolution_elapsed', 'real'),
+  clockAt: col('sla_clock_at', 'date', true),
   firstResponseRemaining: col('sla_first_response_remaining', 'real', true),
   resolutionRemaining: col('sla_resolution_remaining', 'real', true),
   firstResponseWarnAt: col('sla_first_response_warn_at', 'date', true),

@@ -51,6 +51,9 @@ export interface TicketTable {
   resolution_due_at: DbTimestamp | null;
   deadline_at: DbTimestamp | null;
   attention: DbInteger;
+  sla_first_response_elapsed: ColumnType<number | string, number | undefined, number>;
+  sla_resolution_elapsed: ColumnType<number | string, number | undefined, number>;
+  sla_clock_at: DbTimestamp | null;
   sla_first_response_remaining: number | string | null;
   sla_resolution_remaining: number | string | null;
   sla_first_response_warn_at: DbTimestamp | null;

@@ -379,5 +379,27 @@ export function slaTests(o: ContractOptions): void {
         },
       }),
     );
+    it(
+      'time on hold never counts, even when the clock is rebuilt after a target-less priority or a cleared deadline',
+      withDesk(o, async ({ desk, clock }) => {
+        const staff = operator();
+        const t = await desk.create(customer(), { subject: 's', body: 'b' }); // normal: 16 business h, Mon 10:00
+        clock.set('2026-03-02T10:30:00Z');
+        await desk.update(staff, t.id, { status: 'on_hold' }); // 30 min used
+        clock.set('2026-03-03T17:00:00Z');
+        const back = await desk.update(staff, t.id, { status: 'in_progress' });
+        // 15 h 30 min left from Tue 17:00: Wed 8 h, Thu 7 h 30 min.
+        assert.equal(iso(back.resolutionDueAt), '2026-03-05T16:30:00.000Z');
+        // Through `low` (no resolution target) and back, at the same instant: nothing moves.
+        await desk.update(staff, t.id, { priority: 'low' });
+        const again = await desk.update(staff, t.id, { priority: 'normal' });
+        assert.equal(iso(again.resolutionDueAt), '2026-03-05T16:30:00.000Z');
+        // A deadline set and cleared at the same instant: nothing moves either.
+        await desk.update(staff, t.id, { deadlineAt: '2026-03-20T12:00:00Z' });
+        const cleared = await desk.update(staff, t.id, { deadlineAt: null });
+        assert.equal(iso(cleared.resolutionDueAt), '2026-03-05T16:30:00.000Z');
+        assert.equal(cleared.sla.resolutionElapsed, 30);
+      }, { config }),
+    );
   });
 }

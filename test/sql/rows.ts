@@ -11,6 +11,9 @@ export const tenant = (): string => `t-${randomUUID()}`;
 
 /** An SLA state with nothing set. */
 export const emptySla = (): TicketSlaState => ({
+  firstResponseElapsed: 0,
+  resolutionElapsed: 0,
+  clockAt: null,
   firstResponseRemaining: null,
   resolutionRemaining: null,
   firstResponseWarnAt: null,

@@ -81,6 +81,9 @@ export function storeBehaviourTests(name: string, makeFixture: () => StoreFixtur
         attention: 3,
         version: 7,
         sla: {
+          firstResponseElapsed: 47.25,
+          resolutionElapsed: 0,
+          clockAt: ms('2026-03-02T10:30:00.001Z'),
           firstResponseRemaining: 12.5,
           resolutionRemaining: 480,
           firstResponseWarnAt: ms('2026-03-02T10:48:00.007Z'),
