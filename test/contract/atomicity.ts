@@ -5,45 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import { TicketError } from '../../src/errors.js';
 import { EMPTY_SLA } from '../../src/sla-clock.js';
-import type { StoreTx, TicketRow, TicketStore } from '../../src/store.js';
+import type { StoreTx, TicketStore } from '../../src/store.js';
 import { createTicketService } from '../../src/ticket-service.js';
 import type { Message } from '../../src/types.js';
-import { assert, customer, operator, parallel, withDesk, type ContractOptions } from './harness.js';
-
-/** A ticket row for direct store tests. */
-export function ticketRow(tenantId: string, overrides: Partial<TicketRow> = {}): TicketRow {
-  const now = new Date('2026-03-02T10:00:00.123Z');
-  const id = randomUUID();
-  return {
-    tenantId,
-    id,
-    number: `N-${id}`,
-    subject: 'direct',
-    category: 'other',
-    department: null,
-    priority: 'normal',
-    status: 'open',
-    subscriberId: 'sub-direct',
-    resellerId: null,
-    assigneeId: null,
-    createdByType: 'customer',
-    createdById: 'sub-direct',
-    createdAt: now,
-    updatedAt: now,
-    statusChangedAt: now,
-    version: 1,
-    archived: false,
-    deletedAt: null,
-    firstResponseAt: null,
-    resolvedAt: null,
-    firstResponseDueAt: null,
-    resolutionDueAt: null,
-    deadlineAt: null,
-    attention: 0,
-    sla: { ...EMPTY_SLA },
-    ...overrides,
-  };
-}
+import { assert, customer, operator, parallel, ticketRow, withDesk, type ContractOptions } from './harness.js';
 
 /**
  * A store whose transactions throw at the `nth` call (1-based) of the named write, after

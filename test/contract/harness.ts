@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { TicketError, type TicketErrorCode } from '../../src/errors.js';
 import type { TicketEvent } from '../../src/events.js';
-import type { TicketStore } from '../../src/store.js';
+import { EMPTY_SLA } from '../../src/sla-clock.js';
+import type { TicketRow, TicketStore } from '../../src/store.js';
 import { createTicketService, type TicketService, type TicketServiceOptions } from '../../src/ticket-service.js';
 import type {
   CustomerActor,
@@ -172,6 +173,41 @@ export async function rejectsWith(
 /** Runs `n` async tasks at once. */
 export function parallel<T>(n: number, task: (i: number) => Promise<T>): Promise<T[]> {
   return Promise.all(Array.from({ length: n }, (_, i) => task(i)));
+}
+
+/** A ticket row for direct store tests. */
+export function ticketRow(tenantId: string, overrides: Partial<TicketRow> = {}): TicketRow {
+  const now = new Date('2026-03-02T10:00:00.123Z');
+  const id = randomUUID();
+  return {
+    tenantId,
+    id,
+    number: `N-${id}`,
+    subject: 'direct',
+    category: 'other',
+    department: null,
+    priority: 'normal',
+    status: 'open',
+    subscriberId: 'sub-direct',
+    resellerId: null,
+    assigneeId: null,
+    createdByType: 'customer',
+    createdById: 'sub-direct',
+    createdAt: now,
+    updatedAt: now,
+    statusChangedAt: now,
+    version: 1,
+    archived: false,
+    deletedAt: null,
+    firstResponseAt: null,
+    resolvedAt: null,
+    firstResponseDueAt: null,
+    resolutionDueAt: null,
+    deadlineAt: null,
+    attention: 0,
+    sla: { ...EMPTY_SLA },
+    ...overrides,
+  };
 }
 
 export { assert };

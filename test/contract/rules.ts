@@ -4,13 +4,13 @@
  * tickets behave, events never leave before commit.
  */
 import { TicketError } from '../../src/errors.js';
-import { ticketRow } from './atomicity.js';
 import {
   assert,
   customer,
   operator,
   rejectsWith,
   resellerStaff,
+  ticketRow,
   withDesk,
   type ContractOptions,
 } from './harness.js';

@@ -3,63 +3,33 @@
  * (without the service), with random ids and overridable fields.
  */
 import { randomUUID } from 'node:crypto';
+import { EMPTY_SLA } from '../../src/sla-clock.js';
 import type { OutboxEvent, TicketRow } from '../../src/store.js';
+import { ticketRow as baseTicketRow } from '../contract/harness.js';
 import type { AuditEntry, Message, TicketSlaState } from '../../src/types.js';
 
 /** A fresh tenant id. */
 export const tenant = (): string => `t-${randomUUID()}`;
 
 /** An SLA state with nothing set. */
-export const emptySla = (): TicketSlaState => ({
-  firstResponseElapsed: 0,
-  resolutionElapsed: 0,
-  clockAt: null,
-  firstResponseRemaining: null,
-  resolutionRemaining: null,
-  firstResponseWarnAt: null,
-  resolutionWarnAt: null,
-  firstResponseWarnedAt: null,
-  resolutionWarnedAt: null,
-  firstResponseBreachedAt: null,
-  resolutionBreachedAt: null,
-  firstResponseMet: null,
-  resolutionMet: null,
-});
+export const emptySla = (): TicketSlaState => ({ ...EMPTY_SLA });
 
 const BASE = Date.parse('2026-03-02T10:00:00.000Z');
 
 /** A ticket row; `n` drives the number and default timestamps. */
 export function ticketRow(tenantId: string, n: number, over: Partial<TicketRow> = {}): TicketRow {
   const at = new Date(BASE + n * 1000);
-  return {
-    tenantId,
+  return baseTicketRow(tenantId, {
     id: `tk-${randomUUID()}`,
     number: `TKT-${n}`,
     subject: `Subject ${n}`,
-    category: 'other',
-    department: null,
-    priority: 'normal',
-    status: 'open',
     subscriberId: 'sub-1',
-    resellerId: null,
-    assigneeId: null,
-    createdByType: 'customer',
     createdById: 'sub-1',
     createdAt: at,
     updatedAt: at,
     statusChangedAt: at,
-    version: 1,
-    archived: false,
-    deletedAt: null,
-    firstResponseAt: null,
-    resolvedAt: null,
-    firstResponseDueAt: null,
-    resolutionDueAt: null,
-    deadlineAt: null,
-    attention: 0,
-    sla: emptySla(),
     ...over,
-  };
+  });
 }
 
 /** A message of `ticketId`. */
