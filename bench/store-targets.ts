@@ -1,0 +1,588 @@
+/**
+ * The stores the benchmarks run against, set up outside the measurements: SQLite in a
+ * temp file (WAL) through `sqliteStore({ filename })`, and Postgres — the server at
+ * `TICKETRY_PG_URL` in a database created for the run and dropped after, or PGlite
+ * in-process without it. Each is migrated, bulk-seeded, checked (tenant scoping, nothing
+ * due for the scheduler), and every operation is recorded once through the driver tap
+ * so the raw side can replay the same statements; the recorded statements' query plans
+ * are printed.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely } from 'kysely';
+import pg from 'pg';
+import { postgresStore } from '../adapters/postgres/index.js';
+import type { SqlTicketStore } from '../adapters/sql/sql-store.js';
+import { sqliteStore } from '../adapters/sqlite/index.js';
+import { renderMarkdown } from '../src/render/markdown.js';
+import { createTicketService, type TicketService } from '../src/ticket-service.js';
+import type { Actor, CustomerActor, StaffActor } from '../src/types.js';
+import { Recorder, recordingPgPool, recordingPglite, recordingSqlite, type Statement } from './capture.js';
+import { explainPostgres, explainSqlite, explainable, formatPlan, type StatementPlan } from './plans.js';
+import {
+  compileSteps,
+  parameterAfter,
+  pgRaw,
+  pgliteRaw,
+  prepareSqlite,
+  replayPg,
+  replaySqlite,
+  type PgRaw,
+  type Row,
+  type Step,
+  type Vars,
+} from './replay.js';
+import { emptyCatalog, type SeedCatalog, type TenantPlan } from './seed-data.js';
+import { seedPostgres } from './seed-postgres.js';
+import { seedSqlite, type SeedReport } from './seed-sqlite.js';
+
+/** The instant the seeded data ends at; every service in the benchmarks runs on this clock. */
+export const NOW = new Date('2026-03-02T10:00:00.000Z');
+/** The tenant that is measured, and the second tenant that must stay invisible to it. */
+export const TENANT = 'acme';
+export const OTHER_TENANT = 'other';
+const PREFIX = 'ticketry_';
+
+/** Options passed to `bench()` for one pair. */
+export interface PairOptions {
+  time: number;
+  iterations: number;
+  warmupTime: number;
+  warmupIterations: number;
+}
+
+/** One measured operation: ticketry and the raw driver running the same statements. */
+export interface BenchPair {
+  key: string;
+  title: string;
+  ticketry: () => Promise<void>;
+  raw: () => Promise<void>;
+  options: PairOptions & { setup: () => Promise<void> };
+  /** The statements of one recorded run, for the log. */
+  statements: Statement[];
+}
+
+/** A seeded store with its benchmark pairs. */
+export interface BenchTarget {
+  name: string;
+  pairs: BenchPair[];
+  plans: { op: string; plan: StatementPlan }[];
+  close(): Promise<void>;
+}
+
+/** What differs per driver. */
+interface Driver {
+  name: string;
+  store: SqlTicketStore;
+  captureStore: SqlTicketStore;
+  recorder: Recorder;
+  seed(plans: TenantPlan[], catalogs: SeedCatalog[]): Promise<SeedReport>;
+  /** Prepares the steps (SQLite) and returns the function that replays them. */
+  replayer(steps: Step[], parallel: boolean): (vars: Vars) => Promise<void>;
+  explain(st: Statement): Promise<StatementPlan>;
+  /** A raw query with `?` placeholders (for the checks). */
+  query(sql: string, params: unknown[]): Promise<Row[]>;
+  /** `"schema"."table"` or `"table"`. */
+  table(name: string): string;
+  info(): Promise<string>;
+  /** Brings the database to a comparable state before a bench (SQLite: checkpoint the WAL). */
+  settle(): void;
+  close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------- drivers
+
+/** `?` placeholders as Postgres's `$1`, `$2`, ... */
+function numbered(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+async function sqliteDriver(): Promise<Driver> {
+  const dir = mkdtempSync(join(tmpdir(), 'ticketry-bench-'));
+  const filename = join(dir, 'bench.db');
+  const store = sqliteStore({ filename });
+  await store.migrate();
+  // The raw side's own handle on the same file, with ticketry's per-connection settings
+  // (the capture store applies them: busy_timeout, foreign_keys = ON, the casefold function).
+  const raw = new Database(filename);
+  const recorder = new Recorder();
+  const captureStore = sqliteStore({ database: recordingSqlite(raw, recorder) });
+  return {
+    name: 'SQLite',
+    store,
+    captureStore,
+    recorder,
+    seed: async (plans, catalogs) => seedSqlite(filename, PREFIX, plans, catalogs),
+    replayer(steps) {
+      prepareSqlite(raw, steps);
+      return async (vars) => replaySqlite(steps, vars);
+    },
+    explain: async (st) => explainSqlite(raw, st),
+    query: async (sql, params) => raw.prepare(sql).all(params) as Row[],
+    table: (name) => `"${PREFIX}${name}"`,
+    settle: () => raw.pragma('wal_checkpoint(TRUNCATE)'),
+    async info() {
+      const version = raw.prepare('select sqlite_version() as v').get() as { v: string };
+      const mode = raw.pragma('journal_mode', { simple: true });
+      const sync = raw.pragma('synchronous', { simple: true });
+      const mb = (statSync(filename).size / 1e6).toFixed(0);
+      return `SQLite ${version.v} (better-sqlite3), file ${filename}, ${mb} MB, journal_mode=${mode}, synchronous=${sync} (library default; ticketry does not change it)`;
+    },
+    async close() {
+      await captureStore.close();
+      await store.close();
+      raw.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function postgresServerDriver(url: string): Promise<Driver> {
+  // A database of our own, dropped after the run; where the role may not create
+  // databases, a schema of our own in the given database instead.
+  const admin = new pg.Pool({ connectionString: url, max: 1 });
+  admin.on('error', () => undefined);
+  const name = `ticketry_bench_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  const target = new URL(url);
+  let schema = 'public';
+  let drop: () => Promise<unknown>;
+  try {
+    await admin.query(`create database "${name}"`);
+    target.pathname = `/${name}`;
+    drop = () => admin.query(`drop database if exists "${name}" with (force)`);
+  } catch (err) {
+    if ((err as { code?: string }).code !== '42501') throw err;
+    schema = name;
+    drop = () => admin.query(`drop schema if exists "${name}" cascade`);
+  }
+  const benchUrl = target.toString();
+  const where = schema === 'public' ? `database ${name}` : `schema ${name} of ${target.pathname.slice(1)}`;
+
+  const store = postgresStore({ connectionString: benchUrl, schema, poolConfig: { max: 10 } });
+  await store.migrate();
+  const pool = new pg.Pool({ connectionString: benchUrl, max: 10 });
+  pool.on('error', () => undefined);
+  const raw = pgRaw(pool);
+  const recorder = new Recorder();
+  const capturePool = recordingPgPool(benchUrl, recorder);
+  const captureStore = postgresStore({ pool: capturePool, schema });
+  return {
+    name: 'Postgres',
+    store,
+    captureStore,
+    recorder,
+    async seed(plans, catalogs) {
+      const client = await pool.connect();
+      try {
+        return await seedPostgres(async (text, params) => client.query(text, params), schema, PREFIX, plans, catalogs);
+      } finally {
+        client.release();
+      }
+    },
+    replayer: (steps, parallel) => (vars) => replayPg(raw, steps, vars, parallel),
+    explain: (st) => explainPostgres(raw, st),
+    query: (sql, params) => raw.query(numbered(sql), params),
+    table: (table) => `"${schema}"."${PREFIX}${table}"`,
+    settle: () => undefined,
+    async info() {
+      const [row] = await raw.query(
+        `select version() as v, current_setting('synchronous_commit') as sc, current_setting('shared_buffers') as sb,
+                pg_size_pretty(pg_database_size(current_database())) as size`,
+        [],
+      );
+      const host = `${target.hostname}:${target.port || 5432}`;
+      return `${String(row!.v).split(' on ')[0]} server at ${host}, ${where} (database size ${String(row!.size)}), synchronous_commit=${String(row!.sc)}, shared_buffers=${String(row!.sb)}; pg pools of 10 for ticketry and raw`;
+    },
+    async close() {
+      await captureStore.close();
+      await store.close();
+      await capturePool.end();
+      await pool.end();
+      await drop();
+      await admin.end();
+    },
+  };
+}
+
+async function pgliteDriver(): Promise<Driver> {
+  const [{ PGlite }, { PGliteDialect }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('kysely-pglite-dialect'),
+  ]);
+  const pglite = await PGlite.create();
+  const db = new Kysely<any>({ dialect: new PGliteDialect(pglite) });
+  const store = postgresStore({ db });
+  await store.migrate();
+  const raw = pgliteRaw(pglite);
+  const recorder = new Recorder();
+  const captureDb = new Kysely<any>({ dialect: new PGliteDialect(recordingPglite(pglite, recorder)) });
+  const captureStore = postgresStore({ db: captureDb });
+  return {
+    name: 'PGlite',
+    store,
+    captureStore,
+    recorder,
+    seed: (plans, catalogs) =>
+      seedPostgres(async (text, params) => pglite.query(text, params) as never, 'public', PREFIX, plans, catalogs),
+    replayer: (steps, parallel) => (vars) => replayPg(raw, steps, vars, parallel),
+    explain: (st) => explainPostgres(raw, st),
+    query: (sql, params) => raw.query(numbered(sql), params),
+    table: (name) => `"public"."${PREFIX}${name}"`,
+    settle: () => undefined,
+    async info() {
+      const [row] = await raw.query(`select version() as v, pg_size_pretty(pg_database_size(current_database())) as size`, []);
+      return `PGlite (${String(row!.v).split(' on ')[0]}, WASM, in-memory, in-process; ${String(row!.size)}), one connection`;
+    },
+    async close() {
+      await captureStore.close();
+      await store.close();
+      await pglite.close();
+    },
+  };
+}
+
+// ---------------------------------------------------------------- operations
+
+const OPERATOR: StaffActor = {
+  kind: 'staff',
+  id: 'staff-01',
+  name: 'Ana',
+  resellerId: null,
+  permissions: ['tickets.view', 'tickets.create', 'tickets.edit', 'tickets.reply'],
+};
+
+const CUSTOMER_BODY =
+  'Hello, since yesterday evening my connection drops every few minutes. I restarted the router twice and ' +
+  'checked the cables, but it keeps happening, mostly between 19:00 and 23:00. Could you please check the line?';
+const STAFF_BODY =
+  'Hello, thank you for reaching out. We ran a line test and see **CRC errors** on your port.\n\n' +
+  'A technician will visit you on *Tuesday* between 8:00 and 12:00. Until then, please:\n\n' +
+  '- keep the router powered on\n- use the grey DSL cable we sent\n\nSee [our guide](https://example.net/help/dsl) for details.';
+
+/** An operation as both sides run it. */
+interface OpSpec {
+  key: string;
+  title: string;
+  /** Runs the operation through ticketry, for input `i`. */
+  run(desk: TicketService, i: number): Promise<unknown>;
+  /** The raw side's per-iteration variables known up front, for input `i`. */
+  vars?(i: number): Vars;
+  /** Values the recorded run produced that the raw side reads back itself, by variable name. */
+  revealed?(result: unknown): Vars;
+  /** Attaches read-backs and positional slots to the compiled steps. */
+  wire?(steps: Step[]): void;
+  /** Inputs of the two recordings and of iteration `n` of each side. */
+  input?: { recordings: [number, number]; ticketry(n: number): number; raw(n: number): number };
+  parallel?: boolean;
+  /** How many distinct inputs the op cycles through (walked once by both sides before measuring). */
+  rotation?: number;
+  options: PairOptions;
+}
+
+const findTicketSelect = (sql: string) => /^select "t"\.\* from .*"ticketry_tickets" as "t"/.test(sql);
+
+function specs(catalog: SeedCatalog, env: { time: number; replies: number; replyWarmup: number }): OpSpec[] {
+  const timed: PairOptions = { time: env.time, iterations: 5, warmupTime: Math.min(200, env.time), warmupIterations: 3 };
+  // Rotations of inputs the two sides share. Both walk them once before measuring, so
+  // neither pays for first touches the other then profits from.
+  const ROTATION = 1000;
+  const subscribers = catalog.subscribers.slice(0, ROTATION);
+  const numbers = catalog.numbers.slice(0, ROTATION);
+  const customerOf = (i: number): CustomerActor => {
+    const s = subscribers[i % subscribers.length]!;
+    return { kind: 'customer', id: s.id, resellerId: s.resellerId };
+  };
+  const opener = customerOf(0);
+  const largestReseller = [...catalog.perReseller.entries()]
+    .filter(([id]) => id !== null)
+    .sort((a, b) => b[1] - a[1])[0]![0]!;
+  const resellerStaff: StaffActor = {
+    kind: 'staff',
+    id: 'rs-agent-1',
+    resellerId: largestReseller,
+    permissions: ['tickets.view', 'tickets.reply'],
+  };
+  const number = (i: number) => numbers[i % numbers.length]!;
+  const pool = catalog.unanswered;
+  const perSide = env.replies + env.replyWarmup;
+
+  return [
+    {
+      key: 'create',
+      title: '1. create (customer)',
+      run: (desk) =>
+        desk.create(opener, { subject: 'Connection drops every evening', body: CUSTOMER_BODY, category: 'connectivity', priority: 'normal' }),
+      revealed: (result) => ({ number: (result as { number: string }).number }),
+      wire(steps) {
+        const counter = steps.find((s) => s.sql.includes('"ticketry_counters"'))!;
+        counter.after = (rows, vars) => {
+          vars.number = `TKT-${String(rows[0]!.value)}`;
+        };
+      },
+      options: timed,
+    },
+    {
+      key: 'queue',
+      title: '2. staff queue, first page',
+      run: (desk) => desk.list(OPERATOR, { limit: 50 }),
+      options: timed,
+    },
+    {
+      key: 'reseller',
+      title: `3. reseller queue, first page (${largestReseller}: ${catalog.perReseller.get(largestReseller)!.toLocaleString('en')} tickets)`,
+      run: (desk) => desk.list(resellerStaff, { limit: 50 }),
+      options: timed,
+    },
+    {
+      key: 'customer',
+      title: "4. customer's own list",
+      run: (desk, i) => desk.list(customerOf(i), {}),
+      vars: (i) => ({ subscriber: customerOf(i).id }),
+      rotation: subscribers.length,
+      options: timed,
+    },
+    {
+      key: 'get',
+      title: '5. get by number, with thread',
+      run: (desk, i) => desk.get(OPERATOR, number(i)),
+      vars: (i) => ({ ref: number(i) }),
+      rotation: numbers.length,
+      revealed: (result) => ({ ticketId: (result as { ticket: { id: string } }).ticket.id }),
+      wire(steps) {
+        steps.find((s) => findTicketSelect(s.sql))!.after = (rows, vars) => {
+          vars.ticketId = rows[0]!.id;
+        };
+      },
+      options: timed,
+    },
+    {
+      key: 'reply',
+      title: '6. addReply by staff',
+      run: (desk, i) => desk.addReply(OPERATOR, pool[i]!, { body: STAFF_BODY }),
+      vars: (i) => ({ ticketId: pool[i]! }),
+      wire(steps) {
+        steps.find((s) => findTicketSelect(s.sql))!.after = (rows, vars) => {
+          vars.version = rows[0]!.version;
+          vars.nextVersion = Number(rows[0]!.version) + 1;
+        };
+        const update = steps.find((s) => /^update "?[\w."]*ticketry_tickets" set/.test(s.sql))!;
+        update.slots.push([parameterAfter(update.sql, '"version" = ', 0), 'nextVersion']);
+        update.slots.push([parameterAfter(update.sql, '"version" = ', 1), 'version']);
+      },
+      // Every iteration answers a different ticket: ticketry and raw each get their own.
+      input: { recordings: [0, 1], ticketry: (n) => 2 + n, raw: (n) => 2 + perSide + n },
+      options: { time: 0, iterations: env.replies, warmupTime: 0, warmupIterations: env.replyWarmup },
+    },
+    {
+      key: 'stats',
+      title: '7. getStats, whole tenant',
+      run: (desk) => desk.getStats(OPERATOR),
+      parallel: true,
+      options: timed,
+    },
+    {
+      key: 'scheduled',
+      title: '8. runScheduledWork, nothing due',
+      run: (desk) => desk.runScheduledWork(),
+      options: timed,
+    },
+  ];
+}
+
+// ---------------------------------------------------------------- setup
+
+/** Options of `openTarget`. */
+export interface TargetOptions {
+  kind: 'sqlite' | 'postgres';
+  tickets: number;
+  /** Time per benchmark, ms. */
+  time: number;
+  log: (line: string) => void;
+}
+
+/** Opens, seeds, checks and records one store, and returns its benchmark pairs. */
+export async function openTarget(options: TargetOptions): Promise<BenchTarget> {
+  const url = process.env.TICKETRY_PG_URL;
+  const driver =
+    options.kind === 'sqlite' ? await sqliteDriver() : url ? await postgresServerDriver(url) : await pgliteDriver();
+  try {
+    return await prepareTarget(driver, options);
+  } catch (err) {
+    await driver.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function prepareTarget(driver: Driver, options: TargetOptions): Promise<BenchTarget> {
+  const { log, tickets } = options;
+  const otherTickets = Math.max(100, Math.floor(tickets / 10));
+  const plans: TenantPlan[] = [
+    { tenantId: TENANT, tickets, now: NOW, seed: 1, batchSize: 5000 },
+    { tenantId: OTHER_TENANT, tickets: otherTickets, now: NOW, seed: 2, batchSize: 5000 },
+  ];
+  const catalogs = [emptyCatalog(TENANT), emptyCatalog(OTHER_TENANT)];
+  const t0 = performance.now();
+  const report = await driver.seed(plans, catalogs);
+  const catalog = catalogs[0]!;
+  log(
+    `[${driver.name}] seeded ${Object.entries(report.rows).map(([t, n]) => `${n} ${t}`).join(', ')} ` +
+      `(${TENANT}: ${tickets} tickets, ${OTHER_TENANT}: ${otherTickets}) in ${((performance.now() - t0) / 1000).toFixed(1)} s ` +
+      `(load ${(report.loadMs / 1000).toFixed(1)} s, indexes/analyze ${(report.indexMs / 1000).toFixed(1)} s)`,
+  );
+  if (report.missing.length > 0) log(`[${driver.name}] generated columns the schema does not have (left out): ${report.missing.join(', ')}`);
+  log(`[${driver.name}] ${await driver.info()}`);
+
+  const desk = createTicketService({ store: driver.store, tenantId: TENANT, clock: () => NOW });
+  const generated: string[] = [];
+  let recordingIds = false;
+  const captureDesk = createTicketService({
+    store: driver.captureStore,
+    tenantId: TENANT,
+    clock: () => NOW,
+    generateId: () => {
+      const id = randomUUID();
+      if (recordingIds) generated.push(id);
+      return id;
+    },
+  });
+  await checkScoping(driver, desk, catalogs, log);
+
+  const replyBudget = Math.floor((catalog.unanswered.length - 2) / 2);
+  const replyWarmup = Math.min(10, Math.floor(replyBudget / 10));
+  const replies = Math.min(Number(process.env.BENCH_REPLIES ?? 300), replyBudget - replyWarmup);
+  if (replies < 20) throw new Error(`only ${catalog.unanswered.length} unanswered tickets: seed more (BENCH_TICKETS)`);
+
+  const pairs: BenchPair[] = [];
+  const plansOut: { op: string; plan: StatementPlan }[] = [];
+  for (const spec of specs(catalog, { time: options.time, replies, replyWarmup })) {
+    const input = spec.input ?? { recordings: [0, 1] as [number, number], ticketry: (n: number) => n, raw: (n: number) => n };
+    // Record twice, on different inputs: the statements must not depend on the input.
+    const runs: { statements: Statement[]; ids: string[]; result: unknown }[] = [];
+    for (const i of input.recordings) {
+      generated.length = 0;
+      recordingIds = true;
+      const { result, statements } = await driver.recorder.record(() => spec.run(captureDesk, i));
+      recordingIds = false;
+      runs.push({ statements, ids: [...generated], result });
+    }
+    const [a, b] = runs as [(typeof runs)[0], (typeof runs)[0]];
+    // Statements sent at once (getStats on a pool) arrive in any order.
+    const texts = (r: typeof a) => {
+      const sqls = r.statements.map((st) => st.sql);
+      return (spec.parallel ? sqls.sort() : sqls).join('\n;\n');
+    };
+    if (texts(a) !== texts(b) || a.ids.length !== b.ids.length) {
+      throw new Error(`${spec.key}: the statements differ between two runs:\n${texts(a)}\n---\n${texts(b)}`);
+    }
+    if (spec.key === 'scheduled') {
+      const result = a.result as { warnings: number; breaches: number; autoClosed: string[]; redelivered: number };
+      if (result.warnings + result.breaches + result.autoClosed.length + result.redelivered !== 0) {
+        throw new Error(`runScheduledWork found work in the seeded data: ${JSON.stringify(result)}`);
+      }
+    }
+
+    const templateValues: Vars = { ...spec.vars?.(input.recordings[0]), ...spec.revealed?.(a.result) };
+    a.ids.forEach((id, k) => (templateValues[`id${k}`] = id));
+    const steps = compileSteps(a.statements, templateValues);
+    spec.wire?.(steps);
+    const replay = driver.replayer(steps, spec.parallel ?? false);
+    const idCount = a.ids.length;
+
+    const rawRun = async (i: number) => {
+      const vars: Vars = spec.vars ? spec.vars(i) : {};
+      for (let k = 0; k < idCount; k++) vars[`id${k}`] = randomUUID();
+      await replay(vars);
+    };
+    let warmed = false;
+    const setup = async () => {
+      driver.settle();
+      if (warmed || spec.rotation === undefined) return;
+      warmed = true;
+      for (let i = 0; i < spec.rotation; i++) {
+        await spec.run(desk, i);
+        await rawRun(i);
+      }
+    };
+
+    let nTicketry = 0;
+    let nRaw = 0;
+    pairs.push({
+      key: spec.key,
+      title: spec.title,
+      statements: a.statements,
+      // Before each bench (warmup and run): a checkpointed WAL, warm rotations.
+      options: { ...spec.options, setup },
+      // Async functions: tinybench would otherwise call each once more to find out.
+      ticketry: async () => {
+        await spec.run(desk, input.ticketry(nTicketry++));
+      },
+      raw: async () => {
+        await rawRun(input.raw(nRaw++));
+      },
+    });
+
+    log(
+      `[${driver.name} ${spec.key}] ${a.statements.length} statements: ` +
+        a.statements.map((st) => st.sql.replace(/\s+/g, ' ').slice(0, 48)).join(' ; '),
+    );
+    for (const st of a.statements.filter(explainable)) {
+      const plan = await driver.explain(st);
+      plansOut.push({ op: spec.key, plan });
+      log(formatPlan(`${driver.name} ${spec.key}`, plan));
+    }
+  }
+  // The CPU part of addReply that the raw side does not do: rendering the staff Markdown.
+  renderMarkdown(STAFF_BODY);
+  const r0 = performance.now();
+  for (let i = 0; i < 200; i++) renderMarkdown(STAFF_BODY);
+  log(`[${driver.name}] renderMarkdown(reply body, ${STAFF_BODY.length} chars): ${((performance.now() - r0) / 200).toFixed(3)} ms per call`);
+
+  const scans = plansOut.filter((p) => p.plan.fullScans.length > 0);
+  log(
+    `[${driver.name}] ${plansOut.length} planned statements; full scans in ${scans.length}: ` +
+      (scans.map((s) => `${s.op} (${s.plan.fullScans.map((l) => l.trim()).join('; ')})`).join(', ') || 'none'),
+  );
+
+  // Reads first, on the data exactly as seeded; the writes (which grow the tables and, in
+  // SQLite, the WAL) last. The titles keep their numbers; the report sorts by them.
+  const order = ['queue', 'reseller', 'customer', 'get', 'stats', 'scheduled', 'create', 'reply'];
+  pairs.sort((x, y) => order.indexOf(x.key) - order.indexOf(y.key));
+  return { name: driver.name, pairs, plans: plansOut, close: () => driver.close() };
+}
+
+/** Tenant scoping holds at this size: stats and lists of one tenant never count the other's rows. */
+async function checkScoping(
+  driver: Driver,
+  desk: TicketService,
+  catalogs: SeedCatalog[],
+  log: (line: string) => void,
+): Promise<void> {
+  const sum = (c: SeedCatalog) => [...c.perStatus.values()].reduce((a, b) => a + b, 0);
+  const other = createTicketService({ store: driver.store, tenantId: OTHER_TENANT, clock: () => NOW });
+  const [mine, theirs] = await Promise.all([desk.getStats(OPERATOR), other.getStats(OPERATOR)]);
+  const total = (s: { counts: Record<string, number> }) => Object.values(s.counts).reduce((a, b) => a + b, 0);
+  if (total(mine) !== sum(catalogs[0]!) || total(theirs) !== sum(catalogs[1]!)) {
+    throw new Error(`scoping: stats ${total(mine)}/${total(theirs)} != seeded ${sum(catalogs[0]!)}/${sum(catalogs[1]!)}`);
+  }
+  // The same subscriber id exists in both tenants; each tenant's list holds only its own.
+  const otherSubscribers = Math.max(10, Math.floor(catalogs[1]!.tickets / 4));
+  const subscriber =
+    catalogs[0]!.subscribers.find((s) => Number(s.id.slice(4)) <= otherSubscribers) ?? catalogs[0]!.subscribers[0]!;
+  const customer: Actor = { kind: 'customer', id: subscriber.id, resellerId: subscriber.resellerId };
+  const page = await desk.list(customer, { limit: 200 });
+  const rows = await driver.query(
+    `select count(*) as n from ${driver.table('tickets')} where tenant_id = ? and subscriber_id = ? and deleted_at is null`,
+    [TENANT, subscriber.id],
+  );
+  if (page.items.length !== Number(rows[0]!.n)) {
+    throw new Error(`scoping: customer list has ${page.items.length} tickets, the tenant has ${String(rows[0]!.n)}`);
+  }
+  log(
+    `[${driver.name}] scoping ok: ${TENANT} stats count ${total(mine)}, ${OTHER_TENANT} ${total(theirs)}; ` +
+      `${subscriber.id} sees ${page.items.length} of its ${TENANT} tickets`,
+  );
+}
