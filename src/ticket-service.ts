@@ -209,14 +209,14 @@ class TicketServiceImpl implements TicketService {
     if (assigneeId) this.#checkAssigneeReseller(await this.#findAssignee(assigneeId), resellerId);
 
     const now = this.#clock();
-    const byStaff = actor.kind !== 'customer';
     const base = {
       priority,
       status,
       department,
       createdAt: now,
-      // Staff opening a ticket for a customer (a call, a walk-in) is the first response.
-      firstResponseAt: byStaff ? now : null,
+      // Staff opening a ticket for a customer (a call, a walk-in) is the first response;
+      // a ticket the system opens (monitoring, an import) still waits for one.
+      firstResponseAt: actor.kind === 'staff' ? now : null,
       deadlineAt: data.deadlineAt ?? null,
     };
     const ticket: Ticket = {
@@ -270,9 +270,9 @@ class TicketServiceImpl implements TicketService {
 
   // ---------------------------------------------------------------- read
 
-  async get(actor: Actor, idOrNumber: string, _context: RequestContext = {}): Promise<TicketDetail> {
+  async get(actor: Actor, idOrNumber: string, context: RequestContext = {}): Promise<TicketDetail> {
     actor = this.#actor(actor);
-    this.#context(_context);
+    this.#context(context);
     const scope = this.#readScope(actor);
     const ref = this.#ref(idOrNumber);
     const ticket = await this.#store.findTicket(scope, ref);
@@ -284,10 +284,10 @@ class TicketServiceImpl implements TicketService {
   async list(
     actor: Actor,
     query: ListQuery = {},
-    _context: RequestContext = {},
+    context: RequestContext = {},
   ): Promise<{ items: TicketSummary[]; nextCursor: string | null }> {
     actor = this.#actor(actor);
-    this.#context(_context);
+    this.#context(context);
     const q = parseInput(listQuerySchema, query, 'list query');
     const scope = this.#readScope(actor);
     if (actor.kind === 'customer' && q.assigneeId !== undefined) {
@@ -320,9 +320,9 @@ class TicketServiceImpl implements TicketService {
     return { items, nextCursor: rows.length > limit && last ? encodeCursor(sort, last) : null };
   }
 
-  async getStats(actor: Actor, query: StatsQuery = {}, _context: RequestContext = {}): Promise<TicketStats> {
+  async getStats(actor: Actor, query: StatsQuery = {}, context: RequestContext = {}): Promise<TicketStats> {
     actor = this.#actor(actor);
-    this.#context(_context);
+    this.#context(context);
     const q = parseInput(statsQuerySchema, query, 'stats query');
     const scope = this.#readScope(actor);
     const stats = await this.#store.getStats(scope, {
@@ -335,9 +335,9 @@ class TicketServiceImpl implements TicketService {
     return { ...stats, counts };
   }
 
-  async audit(actor: Actor, ticketId: string, _context: RequestContext = {}): Promise<AuditEntry[]> {
+  async audit(actor: Actor, ticketId: string, context: RequestContext = {}): Promise<AuditEntry[]> {
     actor = this.#actor(actor);
-    this.#context(_context);
+    this.#context(context);
     requireStaff(actor, 'read the audit trail');
     const scope = this.#readScope(actor);
     const ref = this.#ref(ticketId);

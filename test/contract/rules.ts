@@ -97,8 +97,12 @@ export function ruleTests(o: ContractOptions): void {
     );
 
     it(
-      'a system reply is not a first response',
+      'a system reply is not a first response, nor is a ticket the system opens',
       withDesk(o, async ({ desk }) => {
+        const opened = await desk.create({ kind: 'system' }, { subject: 'Line down detected', body: 'b', subscriberId: 'sub-9' });
+        assert.equal(opened.firstResponseAt, null);
+        assert.equal(opened.createdByType, 'system');
+        assert.ok(opened.firstResponseDueAt);
         const t = await desk.create(customer(), { subject: 's', body: 'b' });
         await desk.addReply({ kind: 'system' }, t.id, { body: 'We received your request' });
         const now = (await desk.get(operator(), t.id)).ticket;
