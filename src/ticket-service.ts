@@ -244,7 +244,11 @@ class TicketServiceImpl implements TicketService {
       attention: this.#attention(priority, status),
       ...this.#sla.compute(null, { ...base, sla: EMPTY_SLA }, now),
     };
-    const message = this.#message(actor, ticket.id, data.body, { opening: true, internal: false, now });
+    const message = this.#message(actor, ticket.id, data.body, this.#render(actor, data.body), {
+      opening: true,
+      internal: false,
+      now,
+    });
 
     return this.#write(async (tx, outbox) => {
       const seq = await tx.nextSequence(this.tenantId, this.#numbers.counterKey(now));
@@ -369,6 +373,8 @@ class TicketServiceImpl implements TicketService {
       requireStaffPermission(actor, 'tickets.edit', `set the status to ${data.status}`);
     }
     const ref = this.#ref(ticketId);
+    // Render before the transaction: no row stays locked while Markdown is sanitised.
+    const html = this.#render(actor, data.body);
 
     return this.#write(async (tx, outbox) => {
       const now = this.#clock();
@@ -379,7 +385,7 @@ class TicketServiceImpl implements TicketService {
       const status = statusAfterReply(actor, ticket, { internal, ...(data.status ? { status: data.status } : {}) });
       // Only a person on staff responds; system messages never count as a first response.
       const publicStaffReply = actor.kind === 'staff' && !internal;
-      const message = this.#message(actor, ticket.id, data.body, { opening: false, internal, now });
+      const message = this.#message(actor, ticket.id, data.body, html, { opening: false, internal, now });
 
       const patch: TicketPatch = {
         updatedAt: now,
@@ -684,10 +690,16 @@ class TicketServiceImpl implements TicketService {
     } as unknown as TicketEvent;
   }
 
+  /** Staff write Markdown; customers and the system plain text. Rendered once, at write. */
+  #render(actor: Actor, body: string): string {
+    return actor.kind === 'staff' ? renderMarkdown(body) : renderPlainText(body);
+  }
+
   #message(
     actor: Actor,
     ticketId: string,
     body: string,
+    html: string,
     o: { opening: boolean; internal: boolean; now: Date },
   ): Message {
     const authorType = actor.kind;
@@ -698,8 +710,7 @@ class TicketServiceImpl implements TicketService {
       authorId: actor.kind === 'system' ? null : actor.id,
       authorName: actor.kind === 'system' ? null : (actor.name ?? null),
       body,
-      // Staff write Markdown; customers plain text. Rendered once, here, never on read.
-      html: authorType === 'staff' ? renderMarkdown(body) : renderPlainText(body),
+      html,
       internal: o.internal,
       hidden: false,
       opening: o.opening,
