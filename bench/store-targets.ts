@@ -12,11 +12,15 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { postgresStore } from '../adapters/postgres/index.js';
+import { postgresHooks } from '../adapters/postgres/postgres-hooks.js';
+import { rebuildTicketStats } from '../adapters/sql/migrations/002-ticket-stats.js';
 import type { SqlTicketStore } from '../adapters/sql/sql-store.js';
+import { tableNames } from '../adapters/sql/table-names.js';
 import { sqliteStore } from '../adapters/sqlite/index.js';
+import { sqliteHooks } from '../adapters/sqlite/sqlite-hooks.js';
 import { renderMarkdown } from '../src/render/markdown.js';
 import { createTicketService, type TicketService } from '../src/ticket-service.js';
 import type { Actor, CustomerActor, StaffActor } from '../src/types.js';
@@ -95,6 +99,19 @@ interface Driver {
 
 // ---------------------------------------------------------------- drivers
 
+/**
+ * The seed writes tickets around the store, so `ticket_stats` (kept by the store's
+ * writes) is empty after it: fill it from the loaded tickets with migration 002's own
+ * backfill, in one transaction. Returns the milliseconds it took (reported with the
+ * seed's index rebuild).
+ */
+async function backfillStats(db: Kysely<any>, dialect: 'sqlite' | 'postgres', schema?: string): Promise<number> {
+  const started = performance.now();
+  const types = dialect === 'sqlite' ? sqliteHooks({ fold: 'ascii' }).types : postgresHooks().types;
+  await db.transaction().execute((trx) => rebuildTicketStats(trx, { names: tableNames(PREFIX, schema), types, dialect }));
+  return performance.now() - started;
+}
+
 /** `?` placeholders as Postgres's `$1`, `$2`, ... */
 function numbered(sql: string): string {
   let n = 0;
@@ -116,7 +133,16 @@ async function sqliteDriver(): Promise<Driver> {
     store,
     captureStore,
     recorder,
-    seed: async (plans, catalogs) => seedSqlite(filename, PREFIX, plans, catalogs),
+    async seed(plans, catalogs) {
+      const report = seedSqlite(filename, PREFIX, plans, catalogs);
+      const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(filename) }) });
+      try {
+        report.indexMs += await backfillStats(db, 'sqlite');
+      } finally {
+        await db.destroy();
+      }
+      return report;
+    },
     replayer(steps) {
       prepareSqlite(raw, steps);
       return async (vars) => replaySqlite(steps, vars);
@@ -177,11 +203,16 @@ async function postgresServerDriver(url: string): Promise<Driver> {
     recorder,
     async seed(plans, catalogs) {
       const client = await pool.connect();
+      let report: SeedReport;
       try {
-        return await seedPostgres(async (text, params) => client.query(text, params), schema, PREFIX, plans, catalogs);
+        report = await seedPostgres(async (text, params) => client.query(text, params), schema, PREFIX, plans, catalogs);
       } finally {
         client.release();
       }
+      // On the shared pool; never destroyed here (that would end the pool).
+      report.indexMs += await backfillStats(new Kysely<any>({ dialect: new PostgresDialect({ pool }) }), 'postgres', schema);
+      await pool.query(`analyze "${schema}"."${PREFIX}ticket_stats"`);
+      return report;
     },
     replayer: (steps, parallel) => (vars) => replayPg(raw, steps, vars, parallel),
     explain: (st) => explainPostgres(raw, st),
@@ -226,8 +257,12 @@ async function pgliteDriver(): Promise<Driver> {
     store,
     captureStore,
     recorder,
-    seed: (plans, catalogs) =>
-      seedPostgres(async (text, params) => pglite.query(text, params) as never, 'public', PREFIX, plans, catalogs),
+    async seed(plans, catalogs) {
+      const report = await seedPostgres(async (text, params) => pglite.query(text, params) as never, 'public', PREFIX, plans, catalogs);
+      report.indexMs += await backfillStats(db, 'postgres', 'public');
+      await pglite.query(`analyze "public"."${PREFIX}ticket_stats"`);
+      return report;
+    },
     replayer: (steps, parallel) => (vars) => replayPg(raw, steps, vars, parallel),
     explain: (st) => explainPostgres(raw, st),
     query: (sql, params) => raw.query(numbered(sql), params),
@@ -369,9 +404,19 @@ function specs(catalog: SeedCatalog, env: { time: number; replies: number; reply
           vars.version = rows[0]!.version;
           vars.nextVersion = Number(rows[0]!.version) + 1;
         };
-        const update = steps.find((s) => /^update "?[\w."]*ticketry_tickets" set/.test(s.sql))!;
-        update.slots.push([parameterAfter(update.sql, '"version" = ', 0), 'nextVersion']);
-        update.slots.push([parameterAfter(update.sql, '"version" = ', 1), 'version']);
+        const update = steps.find((s) => /^(with "old" as \([\s\S]*?\) )?update "?[\w."]*ticketry_tickets" set/.test(s.sql))!;
+        if (update.sql.startsWith('with')) {
+          // Postgres reads the row's old stats columns in a FOR UPDATE CTE of the UPDATE:
+          // the expected version is bound there, the next one in SET.
+          update.slots.push([parameterAfter(update.sql, '"version" = ', 0), 'version']);
+          update.slots.push([parameterAfter(update.sql, '"version" = ', 1), 'nextVersion']);
+        } else {
+          update.slots.push([parameterAfter(update.sql, '"version" = ', 0), 'nextVersion']);
+          update.slots.push([parameterAfter(update.sql, '"version" = ', 1), 'version']);
+          // SQLite reads the row's old stats columns in a SELECT just before the UPDATE.
+          const old = steps.find((s) => /^select "t"\."id", "t"\."reseller_id"/.test(s.sql));
+          old?.slots.push([parameterAfter(old.sql, '"version" = ', 0), 'version']);
+        }
       },
       // Every iteration answers a different ticket: ticketry and raw each get their own.
       input: { recordings: [0, 1], ticketry: (n) => 2 + n, raw: (n) => 2 + perSide + n },

@@ -123,6 +123,35 @@ export interface CounterTable {
   value: DbInteger;
 }
 
+/**
+ * The `ticket_stats` table (migration 002): whole-tenant stats kept up to date by the
+ * store, one row per bucket of non-deleted tickets. Every value column is a sum, so a
+ * change is applied as a difference (`col = col + excluded.col`).
+ */
+export interface TicketStatsTable {
+  tenant_id: string;
+  /** The tickets' `reseller_id`, `''` for none (a key column cannot hold a null). */
+  reseller_id: string;
+  status: string;
+  category: string;
+  priority: string;
+  created_by_type: string;
+  /** Non-deleted tickets in the bucket. */
+  n: DbInteger;
+  /** Sum of `first_response_at - created_at` in ms, over `fr_n` tickets that have a first response. */
+  fr_ms_sum: DbInteger;
+  fr_n: DbInteger;
+  /** Sum of `resolved_at - created_at` in ms, over `res_n` tickets that have one. */
+  res_ms_sum: DbInteger;
+  res_n: DbInteger;
+  /** Tickets whose `sla_first_response_met` is true, and is not null. */
+  fr_met: DbInteger;
+  fr_total: DbInteger;
+  /** Tickets whose `sla_resolution_met` is true, and is not null. */
+  res_met: DbInteger;
+  res_total: DbInteger;
+}
+
 /** ticketry's tables under their logical names. */
 export interface TicketryDatabase {
   tickets: TicketTable;
@@ -130,10 +159,11 @@ export interface TicketryDatabase {
   audit: AuditTable;
   outbox: OutboxTable;
   counters: CounterTable;
+  ticket_stats: TicketStatsTable;
 }
 
 /** The logical table names, in creation order. */
-export const LOGICAL_TABLES = ['tickets', 'messages', 'audit', 'outbox', 'counters'] as const;
+export const LOGICAL_TABLES = ['tickets', 'messages', 'audit', 'outbox', 'counters', 'ticket_stats'] as const;
 
 /** One of ticketry's logical table names. */
 export type LogicalTable = (typeof LOGICAL_TABLES)[number];

@@ -34,6 +34,7 @@ import type { TicketryDatabase } from './schema.js';
 import { getStats } from './stats-queries.js';
 import { TableNamePlugin, type TableNames } from './table-names.js';
 import * as tickets from './ticket-queries.js';
+import { StatsDeltas, canUseStatsBuckets } from './ticket-stats.js';
 
 /** A SQL-backed ticket store: a `TicketStore` plus schema setup and shutdown. */
 export interface SqlTicketStore extends TicketStore {
@@ -69,9 +70,13 @@ export function createSqlStore(config: SqlStoreConfig): SqlTicketStore {
   return new SqlStore(config);
 }
 
-/** A transaction in progress; `open` turns false when it ends so a leaked `tx` fails loudly. */
+/**
+ * A transaction in progress; `open` turns false when it ends so a leaked `tx` fails
+ * loudly. `deltas` collects its stats bucket changes, applied just before it commits.
+ */
 interface TxState extends QueryContext {
   open: boolean;
+  readonly deltas: StatsDeltas;
 }
 
 /** An error thrown by the caller's callback, to tell it apart from the driver's. */
@@ -128,7 +133,7 @@ class SqlStore implements SqlTicketStore {
   async #inOwnTransaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     return this.#base.db.connection().execute(async (conn) => {
       await sql.raw(this.#hooks.beginWrite).execute(conn);
-      const state: TxState = { db: conn, hooks: this.#hooks, open: true };
+      const state: TxState = { db: conn, hooks: this.#hooks, open: true, deltas: new StatsDeltas() };
       let result: T;
       try {
         result = await this.#active.run(state, () => fn(new SqlTx(state)));
@@ -141,6 +146,8 @@ class SqlStore implements SqlTicketStore {
       }
       state.open = false;
       try {
+        // The stats buckets last, in key order, after every ticket lock (see StatsDeltas).
+        await state.deltas.flush(state);
         await sql`commit`.execute(conn);
       } catch (err) {
         await sql`rollback`.execute(conn).catch(() => undefined);
@@ -154,7 +161,7 @@ class SqlStore implements SqlTicketStore {
     const db = this.#base.db;
     const run = async (): Promise<T> => {
       await sql.raw(`savepoint ${SAVEPOINT}`).execute(db);
-      const state: TxState = { db, hooks: this.#hooks, open: true };
+      const state: TxState = { db, hooks: this.#hooks, open: true, deltas: new StatsDeltas() };
       let result: T;
       try {
         result = await this.#active.run(state, () => fn(new SqlTx(state)));
@@ -166,6 +173,13 @@ class SqlStore implements SqlTicketStore {
         throw new CallbackError(err);
       }
       state.open = false;
+      try {
+        await state.deltas.flush(state);
+      } catch (err) {
+        await sql.raw(`rollback to savepoint ${SAVEPOINT}`).execute(db).catch(() => undefined);
+        await sql.raw(`release savepoint ${SAVEPOINT}`).execute(db).catch(() => undefined);
+        throw err;
+      }
       await sql.raw(`release savepoint ${SAVEPOINT}`).execute(db);
       return result;
     };
@@ -208,7 +222,12 @@ class SqlStore implements SqlTicketStore {
   }
 
   getStats(scope: StoreScope, query: StoreStatsQuery): Promise<StoreStats> {
-    return this.#guard(() => getStats(this.#reader(), scope, query));
+    return this.#guard(async () => {
+      const ctx = this.#reader();
+      // Inside a transaction, the buckets must include its own writes so far.
+      if ('deltas' in ctx && canUseStatsBuckets(scope, query)) await (ctx as TxState).deltas.flush(ctx);
+      return getStats(ctx, scope, query);
+    });
   }
 
   listAudit(tenantId: string, ticketId: string): Promise<AuditEntry[]> {
@@ -244,7 +263,7 @@ class SqlStore implements SqlTicketStore {
       );
     }
     const props = {
-      provider: ticketryMigrations({ names, types: hooks.types }),
+      provider: ticketryMigrations({ names, types: hooks.types, dialect: hooks.dialect }),
       migrationTableName: names.migrationTable,
       migrationLockTableName: names.migrationLockTable,
       ...(names.schema === undefined ? {} : { migrationTableSchema: names.schema }),
@@ -326,7 +345,13 @@ class SqlTx implements StoreTx {
     return this.#run((ctx) => tickets.listTickets(ctx, scope, query));
   }
   getStats(scope: StoreScope, query: StoreStatsQuery): Promise<StoreStats> {
-    return this.#run((ctx) => getStats(ctx, scope, query));
+    // The buckets must include this transaction's own writes so far (this early flush
+    // gives up the sorted-at-commit lock order for this transaction; reads of stats
+    // inside a write transaction are rare).
+    return this.#run(async (ctx) => {
+      if (canUseStatsBuckets(scope, query)) await this.#state.deltas.flush(ctx);
+      return getStats(ctx, scope, query);
+    });
   }
   listAudit(tenantId: string, ticketId: string): Promise<AuditEntry[]> {
     return this.#run((ctx) => messages.listAudit(ctx, tenantId, ticketId));
@@ -335,10 +360,10 @@ class SqlTx implements StoreTx {
     return this.#run((ctx) => tickets.nextSequence(ctx, tenantId, key));
   }
   insertTicket(row: TicketRow): Promise<void> {
-    return this.#run((ctx) => tickets.insertTicket(ctx, row));
+    return this.#run((ctx) => tickets.insertTicket(ctx, row, this.#state.deltas));
   }
   updateTicket(tenantId: string, id: string, expectedVersion: number, patch: TicketPatch): Promise<boolean> {
-    return this.#run((ctx) => tickets.updateTicket(ctx, tenantId, id, expectedVersion, patch));
+    return this.#run((ctx) => tickets.updateTicket(ctx, tenantId, id, expectedVersion, patch, this.#state.deltas));
   }
   insertMessage(tenantId: string, message: Message): Promise<void> {
     return this.#run((ctx) => messages.insertMessage(ctx, tenantId, message));

@@ -6,12 +6,27 @@ import { sql, type SelectQueryBuilder } from 'kysely';
 import type { StoreScope, StoreStats, StoreStatsQuery } from '../../src/store.js';
 import type { SlaCompliance, Status } from '../../src/types.js';
 import { ticketScope, type QueryContext, type WithTicketAlias } from './query-context.js';
+import { statsFromBuckets, canUseStatsBuckets } from './ticket-stats.js';
 
 /**
- * Aggregates over the non-deleted tickets in scope created in
- * `[createdFrom, createdTo)`. Four grouped statements over the same filter.
+ * Aggregates over the non-deleted tickets in scope created in `[createdFrom, createdTo)`.
+ * Without a range and without a subscriber, from the maintained `ticket_stats` buckets
+ * (a few hundred rows at any size); otherwise `scanStats`.
  */
 export async function getStats(
+  ctx: QueryContext,
+  scope: StoreScope,
+  q: StoreStatsQuery,
+): Promise<StoreStats> {
+  return canUseStatsBuckets(scope, q) ? statsFromBuckets(ctx, scope, q) : scanStats(ctx, scope, q);
+}
+
+/**
+ * The same aggregates computed from the tickets: four grouped statements over the same
+ * filter, served by the created-at index for a range and the subscriber index for a
+ * customer.
+ */
+export async function scanStats(
   ctx: QueryContext,
   scope: StoreScope,
   q: StoreStatsQuery,

@@ -21,6 +21,14 @@ import {
 } from './query-context.js';
 import { patchToRow, ticketFromRow, ticketToRow } from './row-mappers.js';
 import type { MessageTable } from './schema.js';
+import {
+  STATS_SOURCE_COLUMNS,
+  factsAfterPatch,
+  factsOfRow,
+  factsOfTicket,
+  patchMovesStats,
+  type StatsDeltas,
+} from './ticket-stats.js';
 
 /** The ticket whose id or number is `ref`, within scope; optionally row-locked. */
 export async function findTicket(
@@ -185,8 +193,11 @@ export async function listTickets(
   }));
 }
 
-/** Inserts a ticket; a taken id or number is a `ConflictError`. */
-export async function insertTicket(ctx: QueryContext, row: TicketRow): Promise<void> {
+/**
+ * Inserts a ticket; a taken id or number is a `ConflictError`. Its contribution to the
+ * stats buckets goes into `deltas`, applied before commit.
+ */
+export async function insertTicket(ctx: QueryContext, row: TicketRow, deltas: StatsDeltas): Promise<void> {
   // ON CONFLICT DO NOTHING instead of catching the unique violation: in Postgres a failed
   // statement aborts the whole transaction, and the caller may want to carry on.
   const inserted = await ctx.db
@@ -195,7 +206,10 @@ export async function insertTicket(ctx: QueryContext, row: TicketRow): Promise<v
     .onConflict((oc) => oc.doNothing())
     .returning('id')
     .executeTakeFirst();
-  if (inserted) return;
+  if (inserted) {
+    deltas.add(row.tenantId, factsOfTicket(row), 1);
+    return;
+  }
   const clash = await ctx.db
     .selectFrom('tickets as t')
     .select(['t.id', 't.number'])
@@ -210,23 +224,71 @@ export async function insertTicket(ctx: QueryContext, row: TicketRow): Promise<v
   });
 }
 
-/** Applies `patch` if the stored version is `expectedVersion`; true if a row changed. */
+/**
+ * Applies `patch` if the stored version is `expectedVersion`; true if a row changed.
+ * When the patch touches a column the stats depend on, the move from the row's old
+ * contribution to its new one goes into `deltas`. The old values come from the row as
+ * it was before the UPDATE: in Postgres from a `FOR UPDATE` CTE the UPDATE joins and
+ * returns (one round trip); in SQLite from a SELECT just before it (in process, and the
+ * immediate transaction excludes other writers). The core has normally locked the row
+ * already (`lockTicket`).
+ */
 export async function updateTicket(
   ctx: QueryContext,
   tenantId: string,
   id: string,
   expectedVersion: number,
   patch: TicketPatch,
+  deltas: StatsDeltas,
 ): Promise<boolean> {
-  const updated = await ctx.db
-    .updateTable('tickets')
-    .set({ ...patchToRow(ctx.hooks, patch), version: expectedVersion + 1 })
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id)
-    .where('version', '=', expectedVersion)
-    .returning('id')
-    .executeTakeFirst();
-  return updated !== undefined;
+  const set = { ...patchToRow(ctx.hooks, patch), version: expectedVersion + 1 };
+  if (!patchMovesStats(patch)) {
+    const updated = await ctx.db
+      .updateTable('tickets')
+      .set(set)
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .where('version', '=', expectedVersion)
+      .returning('id')
+      .executeTakeFirst();
+    return updated !== undefined;
+  }
+
+  const current = ctx.db
+    .selectFrom('tickets as t')
+    .select(['t.id', ...STATS_SOURCE_COLUMNS.map((c) => `t.${c}` as const)])
+    .where('t.tenant_id', '=', tenantId)
+    .where('t.id', '=', id)
+    .where('t.version', '=', expectedVersion);
+  let before: Record<string, unknown> | undefined;
+  if (ctx.hooks.dialect === 'postgres') {
+    before = await ctx.db
+      .with('old', () => ctx.hooks.lockRows(current, 'wait'))
+      .updateTable('tickets')
+      .from('old')
+      .set(set)
+      .where('tickets.tenant_id', '=', tenantId)
+      .where('tickets.id', '=', sql.ref<string>('old.id'))
+      .returning(STATS_SOURCE_COLUMNS.map((c) => `old.${c}` as const))
+      .executeTakeFirst();
+  } else {
+    before = await current.executeTakeFirst();
+    // Not at that version, so the versioned UPDATE cannot match either.
+    if (before === undefined) return false;
+    const updated = await ctx.db
+      .updateTable('tickets')
+      .set(set)
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .where('version', '=', expectedVersion)
+      .returning('id')
+      .executeTakeFirst();
+    if (updated === undefined) return false;
+  }
+  if (before === undefined) return false;
+  const old = factsOfRow(ctx, before);
+  deltas.move(tenantId, old, factsAfterPatch(old, patch));
+  return true;
 }
 
 /**

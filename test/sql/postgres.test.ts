@@ -1,4 +1,6 @@
 import { POSTGRES_IS_REAL, postgresFixture } from './stores.js';
+import { statsAggregateTests } from './stats-aggregate.js';
 import { storeBehaviourTests } from './store-behaviour.js';
 
 storeBehaviourTests(POSTGRES_IS_REAL ? 'postgres' : 'postgres (PGlite)', postgresFixture);
+statsAggregateTests(POSTGRES_IS_REAL ? 'postgres' : 'postgres (PGlite)', postgresFixture);

@@ -113,6 +113,7 @@ describe('sqlite store driver glue', () => {
       'a_migrations',
       'a_migrations_lock',
       'a_outbox',
+      'a_ticket_stats',
       'a_tickets',
       'b_audit',
       'b_counters',
@@ -120,6 +121,7 @@ describe('sqlite store driver glue', () => {
       'b_migrations',
       'b_migrations_lock',
       'b_outbox',
+      'b_ticket_stats',
       'b_tickets',
       'tickets',
     ]);

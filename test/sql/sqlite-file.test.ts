@@ -1,4 +1,6 @@
 import { sqliteFileFixture } from './stores.js';
+import { statsAggregateTests } from './stats-aggregate.js';
 import { storeBehaviourTests } from './store-behaviour.js';
 
 storeBehaviourTests('sqlite (file)', sqliteFileFixture);
+statsAggregateTests('sqlite (file)', sqliteFileFixture);

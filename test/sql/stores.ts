@@ -30,7 +30,7 @@ export interface FixtureStore {
   /** Runs SQL on the same database through a separate handle (an independent probe). */
   query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
   /** `schema.table` or `table`, for a logical table name, to use in `query`. */
-  table(name: 'tickets' | 'messages' | 'audit' | 'outbox' | 'counters'): string;
+  table(name: 'tickets' | 'messages' | 'audit' | 'outbox' | 'counters' | 'ticket_stats'): string;
   /**
    * Another store on the same database, as a second app instance would open it (own pool
    * for Postgres). For SQLite it is the same store: better-sqlite3 is synchronous, so two

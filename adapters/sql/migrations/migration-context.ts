@@ -10,4 +10,6 @@ import type { TableNames } from '../table-names.js';
 export interface MigrationContext {
   readonly names: TableNames;
   readonly types: SqlColumnTypes;
+  /** The SQL dialect, for the few statements that differ (date arithmetic in a backfill). */
+  readonly dialect: 'sqlite' | 'postgres';
 }

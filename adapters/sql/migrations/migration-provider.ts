@@ -4,6 +4,7 @@
  */
 import type { Migration, MigrationProvider } from 'kysely';
 import { initialMigration } from './001-initial.js';
+import { ticketStatsMigration } from './002-ticket-stats.js';
 import type { MigrationContext } from './migration-context.js';
 
 /**
@@ -15,6 +16,7 @@ export function ticketryMigrations(ctx: MigrationContext): MigrationProvider {
     async getMigrations(): Promise<Record<string, Migration>> {
       return {
         '001-initial': initialMigration(ctx),
+        '002-ticket-stats': ticketStatsMigration(ctx),
       };
     },
   };
