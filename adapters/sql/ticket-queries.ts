@@ -73,6 +73,14 @@ function countedReply(
   return eb.and(conditions);
 }
 
+/** Each sort: the time column, the direction, and whether `attention` leads (the staff queue). */
+const SORT_ORDERS = {
+  queue: { at: 't.updated_at', dir: 'desc', attention: true },
+  updated: { at: 't.updated_at', dir: 'desc', attention: false },
+  newest: { at: 't.created_at', dir: 'desc', attention: false },
+  oldest: { at: 't.created_at', dir: 'asc', attention: false },
+} as const;
+
 /**
  * A page of ticket summaries: the query's filters AND-ed within scope, the search text
  * in number, subject or a visible message body, keyset-paginated in the sort order, with
@@ -149,41 +157,20 @@ export async function listTickets(
     );
   }
 
+  // Keyset pagination: rows strictly after `q.after` in the sort order, ids breaking ties.
+  const order = SORT_ORDERS[q.sort];
   const after = q.after;
-  switch (q.sort) {
-    case 'queue':
-      if (after) {
-        query = query.where((eb) =>
-          eb(eb.refTuple('t.attention', 't.updated_at', 't.id'), '<', eb.tuple(after.attention ?? 0, hooks.toDate(after.at), after.id)),
-        );
-      }
-      query = query.orderBy('t.attention', 'desc').orderBy('t.updated_at', 'desc').orderBy('t.id', 'desc');
-      break;
-    case 'updated':
-      if (after) {
-        query = query.where((eb) =>
-          eb(eb.refTuple('t.updated_at', 't.id'), '<', eb.tuple(hooks.toDate(after.at), after.id)),
-        );
-      }
-      query = query.orderBy('t.updated_at', 'desc').orderBy('t.id', 'desc');
-      break;
-    case 'newest':
-      if (after) {
-        query = query.where((eb) =>
-          eb(eb.refTuple('t.created_at', 't.id'), '<', eb.tuple(hooks.toDate(after.at), after.id)),
-        );
-      }
-      query = query.orderBy('t.created_at', 'desc').orderBy('t.id', 'desc');
-      break;
-    case 'oldest':
-      if (after) {
-        query = query.where((eb) =>
-          eb(eb.refTuple('t.created_at', 't.id'), '>', eb.tuple(hooks.toDate(after.at), after.id)),
-        );
-      }
-      query = query.orderBy('t.created_at', 'asc').orderBy('t.id', 'asc');
-      break;
+  if (after) {
+    const op = order.dir === 'desc' ? '<' : '>';
+    const at = hooks.toDate(after.at);
+    query = query.where((eb) =>
+      order.attention
+        ? eb(eb.refTuple('t.attention', order.at, 't.id'), op, eb.tuple(after.attention ?? 0, at, after.id))
+        : eb(eb.refTuple(order.at, 't.id'), op, eb.tuple(at, after.id)),
+    );
   }
+  if (order.attention) query = query.orderBy('t.attention', 'desc');
+  query = query.orderBy(order.at, order.dir).orderBy('t.id', order.dir);
 
   const rows = await query.limit(q.limit).execute();
   return rows.map((row) => ({
