@@ -9,19 +9,11 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresStore } from '../../adapters/postgres/index.js';
 import { TicketError } from '../../src/errors.js';
-import { message, tenant, ticketRow } from './rows.js';
+import { caught, message, tenant, ticketRow } from './rows.js';
 import { PG_URL, POSTGRES_IS_REAL, postgresFixture, type FixtureStore, type StoreFixture } from './stores.js';
 
 const staff = (tenantId: string) => ({ tenantId, visibility: 'staff' as const });
 
-async function caught(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe(`postgres store driver glue (${POSTGRES_IS_REAL ? 'server' : 'PGlite'})`, () => {
   let fixture: StoreFixture;

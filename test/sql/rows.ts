@@ -8,6 +8,16 @@ import type { OutboxEvent, TicketRow } from '../../src/store.js';
 import { ticketRow as baseTicketRow } from '../contract/harness.js';
 import type { AuditEntry, Message, TicketSlaState } from '../../src/types.js';
 
+/** The error `promise` rejects with; fails the test when it resolves. */
+export async function caught(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected a rejection');
+}
+
 /** A fresh tenant id. */
 export const tenant = (): string => `t-${randomUUID()}`;
 

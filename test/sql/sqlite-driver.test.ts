@@ -10,21 +10,13 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sqliteStore } from '../../adapters/sqlite/index.js';
 import { TicketError } from '../../src/errors.js';
-import { message, tenant, ticketRow } from './rows.js';
+import { caught, message, tenant, ticketRow } from './rows.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ticketry-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const file = (name: string) => join(dir, `${name}-${Math.random().toString(36).slice(2)}.db`);
 const staff = (tenantId: string) => ({ tenantId, visibility: 'staff' as const });
 
-async function caught(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('sqlite store driver glue', () => {
   it('opens nothing in the factory, and the file in WAL mode with foreign keys and a busy timeout on first use', async () => {

@@ -9,7 +9,7 @@ import { TicketError } from '../../src/errors.js';
 import { createTicketService } from '../../src/ticket-service.js';
 import type { StoreListQuery, StoreScope, TicketRow } from '../../src/store.js';
 import type { Ticket, TicketSort } from '../../src/types.js';
-import { auditEntry, emptySla, message, outboxEvent, tenant, ticketRow } from './rows.js';
+import { auditEntry, caught, emptySla, message, outboxEvent, tenant, ticketRow } from './rows.js';
 import type { FixtureStore, StoreFixture } from './stores.js';
 
 const staff = (tenantId: string, extra: Partial<StoreScope> = {}): StoreScope => ({
@@ -25,14 +25,6 @@ const customer = (tenantId: string, subscriberId: string): StoreScope => ({
 const list = (over: Partial<StoreListQuery> = {}): StoreListQuery => ({ sort: 'newest', limit: 200, ...over });
 const strip = ({ tenantId: _t, ...ticket }: TicketRow): Ticket => ticket;
 
-async function caught(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** Registers the SQL store behaviour tests for the stores `makeFixture` makes. */
 export function storeBehaviourTests(name: string, makeFixture: () => StoreFixture): void {
