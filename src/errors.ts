@@ -14,7 +14,21 @@ export type TicketErrorCode =
   | 'invalid_transition'
   | 'locked'
   | 'config'
-  | 'unavailable';
+  | 'unavailable'
+  | 'internal';
+
+/** The subclass each code is thrown as, so `TicketError.is(err, code)` narrows to it. */
+export interface TicketErrorByCode {
+  validation: ValidationError;
+  not_found: NotFoundError;
+  forbidden: ForbiddenError;
+  conflict: ConflictError;
+  invalid_transition: InvalidTransitionError;
+  locked: LockedError;
+  config: ConfigError;
+  unavailable: UnavailableError;
+  internal: InternalError;
+}
 
 /** Options shared by every ticketry error. */
 export interface TicketErrorOptions {
@@ -39,8 +53,14 @@ export class TicketError extends Error {
     this.params = options.params ?? {};
   }
 
-  /** True for any ticketry error (optionally of `code`), across duplicate module copies. */
-  static is(err: unknown, code?: TicketErrorCode): err is TicketError {
+  /**
+   * True for any ticketry error (optionally of `code`), across duplicate module copies.
+   * With a code it narrows to that code's subclass: `TicketError.is(e, 'validation')`
+   * gives `e.field`.
+   */
+  static is<C extends TicketErrorCode>(err: unknown, code: C): err is TicketErrorByCode[C];
+  static is(err: unknown): err is TicketError;
+  static is(err: unknown, code?: TicketErrorCode): boolean {
     return (
       typeof err === 'object' &&
       err !== null &&
@@ -125,5 +145,17 @@ export class UnavailableError extends TicketError {
   override readonly name = 'UnavailableError';
   constructor(message: string, options: TicketErrorOptions = {}) {
     super('unavailable', message, options);
+  }
+}
+
+/**
+ * Something failed that ticketry did not expect: an unknown database error, a bug in a
+ * store or in ticketry. Nothing was written. Retrying will most likely fail the same way;
+ * report it with `cause`. HTTP 500.
+ */
+export class InternalError extends TicketError {
+  override readonly name = 'InternalError';
+  constructor(message: string, options: TicketErrorOptions = {}) {
+    super('internal', message, options);
   }
 }

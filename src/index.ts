@@ -13,7 +13,7 @@ export {
   UnavailableError,
   ValidationError,
 } from './errors.js';
-export type { TicketErrorCode, TicketErrorOptions } from './errors.js';
+export type { TicketErrorByCode, TicketErrorCode, TicketErrorOptions } from './errors.js';
 export { EVENT_TYPES } from './events.js';
 export type {
   Changes,
