@@ -6,6 +6,7 @@ export {
   ConfigError,
   ConflictError,
   ForbiddenError,
+  InternalError,
   InvalidTransitionError,
   LockedError,
   NotFoundError,
