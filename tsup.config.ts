@@ -6,7 +6,7 @@ export default defineConfig({
     memory: 'adapters/memory/index.ts',
     sqlite: 'adapters/sqlite/index.ts',
     postgres: 'adapters/postgres/index.ts',
-    testing: 'test/contract/index.ts',
+    testing: 'src/testing/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

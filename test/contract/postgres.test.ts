@@ -1,6 +1,6 @@
 import { afterAll, describe, it } from 'vitest';
 import { POSTGRES_IS_REAL, postgresFixture } from '../sql/stores.js';
-import { runStoreContract } from './index.js';
+import { runStoreContract } from '../../src/testing/index.js';
 
 // The server at TICKETRY_PG_URL (a fresh schema), else PGlite; in CI a missing server fails.
 const fixture = postgresFixture();

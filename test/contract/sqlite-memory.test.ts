@@ -1,6 +1,6 @@
 import { afterAll, describe, it } from 'vitest';
 import { sqliteMemoryFixture } from '../sql/stores.js';
-import { runStoreContract } from './index.js';
+import { runStoreContract } from '../../src/testing/index.js';
 
 // One migrated :memory: store for the file: the suite gives every test its own tenant.
 const fixture = sqliteMemoryFixture();

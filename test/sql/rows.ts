@@ -3,9 +3,9 @@
  * (without the service), with random ids and overridable fields.
  */
 import { randomUUID } from 'node:crypto';
-import { EMPTY_SLA } from '../../src/sla-clock.js';
+import { EMPTY_SLA } from '../../src/sla/sla-clock.js';
 import type { OutboxEvent, TicketRow } from '../../src/store.js';
-import { ticketRow as baseTicketRow } from '../contract/harness.js';
+import { ticketRow as baseTicketRow } from '../../src/testing/harness.js';
 import type { AuditEntry, Message, TicketSlaState } from '../../src/types.js';
 
 /** The error `promise` rejects with; fails the test when it resolves. */

@@ -4,11 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { TicketError, type TicketErrorCode } from '../../src/errors.js';
-import type { TicketEvent } from '../../src/events.js';
-import { EMPTY_SLA } from '../../src/sla-clock.js';
-import type { TicketRow, TicketStore } from '../../src/store.js';
-import { createTicketService, type TicketService, type TicketServiceOptions } from '../../src/ticket-service.js';
+import { TicketError, type TicketErrorCode } from '../errors.js';
+import type { TicketEvent } from '../index.js';
+import { EMPTY_SLA } from '../sla/sla-clock.js';
+import type { TicketRow, TicketStore } from '../store.js';
+import { createTicketService, type TicketService, type TicketServiceOptions } from '../index.js';
 import type {
   CustomerActor,
   Directory,
@@ -17,7 +17,7 @@ import type {
   Permission,
   StaffActor,
   SystemActor,
-} from '../../src/types.js';
+} from '../types.js';
 
 /** A test-framework function that registers a test or a group (vitest, jest, node:test...). */
 export type TestFn = (name: string, fn: () => Promise<void> | void, timeout?: number) => void;

@@ -1,5 +1,5 @@
 /** Contract: creating tickets, numbering, validation, rendering. */
-import { createTicketService } from '../../src/ticket-service.js';
+import { createTicketService } from '../index.js';
 import {
   assert,
   customer,

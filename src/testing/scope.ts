@@ -1,5 +1,5 @@
 /** Contract: who sees what — customers, resellers, view_all, operators, tenants. */
-import { createTicketService } from '../../src/ticket-service.js';
+import { createTicketService } from '../index.js';
 import {
   ALL,
   assert,

@@ -3,7 +3,7 @@
  * injected clock. The default calendar is Mon–Fri 09:00–17:00 UTC; 2026-03-02 is a Monday.
  */
 import { randomUUID } from 'node:crypto';
-import type { TicketEvent } from '../../src/events.js';
+import type { TicketEvent } from '../index.js';
 import { assert, customer, operator, parallel, rejectsWith, withDesk, type ContractOptions } from './harness.js';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);

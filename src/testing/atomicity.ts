@@ -3,11 +3,11 @@
  * nothing; values round-trip with their types.
  */
 import { randomUUID } from 'node:crypto';
-import { TicketError } from '../../src/errors.js';
-import { EMPTY_SLA } from '../../src/sla-clock.js';
-import type { StoreTx, TicketStore } from '../../src/store.js';
-import { createTicketService } from '../../src/ticket-service.js';
-import type { Message } from '../../src/types.js';
+import { TicketError } from '../errors.js';
+import { EMPTY_SLA } from '../sla/sla-clock.js';
+import type { StoreTx, TicketStore } from '../store.js';
+import { createTicketService } from '../index.js';
+import type { Message } from '../types.js';
 import { assert, customer, operator, parallel, ticketRow, withDesk, type ContractOptions } from './harness.js';
 
 /**

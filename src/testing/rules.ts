@@ -3,7 +3,7 @@
  * their own subscribers, replies only change status as allowed, deleted and archived
  * tickets behave, events never leave before commit.
  */
-import { TicketError } from '../../src/errors.js';
+import { TicketError } from '../errors.js';
 import {
   assert,
   customer,
