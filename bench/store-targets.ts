@@ -22,7 +22,7 @@ import { tableNames } from '../adapters/sql/table-names.js';
 import { sqliteStore } from '../adapters/sqlite/index.js';
 import { sqliteHooks } from '../adapters/sqlite/sqlite-hooks.js';
 import { renderMarkdown } from '../src/render/markdown.js';
-import { createTicketService, type TicketService } from '../src/ticket-service.js';
+import { createTicketService, type TicketService } from '../src/service/create-ticket-service.js';
 import type { Actor, CustomerActor, StaffActor } from '../src/types.js';
 import { Recorder, recordingPgPool, recordingPglite, recordingSqlite, type Statement } from './capture.js';
 import { explainPostgres, explainSqlite, explainable, formatPlan, type StatementPlan } from './plans.js';

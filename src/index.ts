@@ -1,5 +1,5 @@
-export { createTicketService } from './ticket-service.js';
-export type { ScheduledWorkResult, TicketService, TicketServiceOptions } from './ticket-service.js';
+export { createTicketService } from './service/create-ticket-service.js';
+export type { ScheduledWorkResult, TicketService, TicketServiceOptions } from './service/create-ticket-service.js';
 export { resolveConfig, slaConfigSchema, ticketConfigSchema } from './config.js';
 export type { SlaConfig, TicketConfig, TicketConfigInput } from './config.js';
 export {
@@ -15,7 +15,7 @@ export {
   ValidationError,
 } from './errors.js';
 export type { TicketErrorByCode, TicketErrorCode, TicketErrorOptions } from './errors.js';
-export { EVENT_TYPES } from './events.js';
+export { EVENT_TYPES } from './events/event-types.js';
 export type {
   Changes,
   Notify,
@@ -23,7 +23,7 @@ export type {
   TicketEventBase,
   TicketEventMap,
   TicketEventType,
-} from './events.js';
+} from './events/event-types.js';
 export {
   REQUIRED_MESSAGE,
   bodySchema,
@@ -42,8 +42,8 @@ export { scopeFor } from './permissions.js';
 export { describeNote, isPublicNote } from './system-notes.js';
 export { escapeHtml, renderMarkdown, renderPlainText } from './render/markdown.js';
 export { addBusinessTime, businessMinutesBetween } from './sla/business-time.js';
-export { slaStatus } from './sla-status.js';
-export type { SlaTargetStatus } from './sla-status.js';
+export { slaStatus } from './sla/sla-status.js';
+export type { SlaTargetStatus } from './sla/sla-status.js';
 export { DEFAULT_CALENDAR, TWENTY_FOUR_SEVEN, calendarSchema, compileCalendar } from './sla/calendar.js';
 export type { Calendar, CompiledCalendar, Weekday } from './sla/calendar.js';
 export { dueAt, durationSchema, resolveDuration } from './sla/duration.js';

@@ -2,7 +2,7 @@
  * Who may see and do what. Scope is decided here, once, and handed to every store query;
  * nothing else in ticketry decides visibility.
  */
-import { ForbiddenError } from './errors.js';
+import { ForbiddenError, ValidationError } from './errors.js';
 import type { StoreScope } from './store.js';
 import type { Actor, Permission, StaffActor } from './types.js';
 
@@ -57,4 +57,44 @@ export function coversReseller(actor: Actor, subscriberResellerId: string | null
   if (actor.kind !== 'staff' || !isResellerStaff(actor)) return true;
   if (actor.permissions.includes('tickets.view_all')) return true;
   return subscriberResellerId === actor.resellerId;
+}
+
+/**
+ * The input fields a customer may send, per operation; every other field is staff-only.
+ * An allow-list, so a field added to an input later is staff-only until listed here.
+ */
+const CUSTOMER_FIELDS = {
+  create: {
+    allowed: ['subject', 'body', 'category', 'priority', 'department'],
+    refusal: (field: string) => `Customers cannot set ${field} when opening a ticket`,
+  },
+  list: {
+    allowed: [
+      'status', 'priority', 'category', 'department', 'subscriberId', 'q', 'limit', 'cursor', 'sort',
+      'archived', 'createdFrom', 'createdTo',
+    ],
+    refusal: (field: string) => `Customers cannot filter by ${field}`,
+  },
+  reply: {
+    allowed: ['body'],
+    refusal: (field: string) => `Customers cannot set ${field} on a reply`,
+  },
+  update: {
+    allowed: ['status', 'expectedVersion'],
+    refusal: (field: string) => `Customers cannot change ${field}; only status (closing a resolved ticket)`,
+  },
+} as const satisfies Record<string, { allowed: readonly string[]; refusal: (field: string) => string }>;
+
+/** An operation whose input customers may send only some fields of. */
+export type CustomerOperation = keyof typeof CUSTOMER_FIELDS;
+
+/** Throws `validation`, naming the field, when a customer sends a staff-only field. */
+export function checkCustomerFields(actor: Actor, operation: CustomerOperation, input: object): void {
+  if (actor.kind !== 'customer') return;
+  const rule = CUSTOMER_FIELDS[operation];
+  for (const [field, value] of Object.entries(input)) {
+    if (value !== undefined && !(rule.allowed as readonly string[]).includes(field)) {
+      throw new ValidationError(rule.refusal(field), field);
+    }
+  }
 }

@@ -2,7 +2,8 @@
  * The ticket status machine, in one place. Every status change the core makes goes
  * through `checkTransition` or one of the reply rules below.
  */
-import { InvalidTransitionError } from './errors.js';
+import { InvalidTransitionError, ValidationError } from './errors.js';
+import { requireStaffPermission } from './permissions.js';
 import type { Actor, Status, Ticket } from './types.js';
 
 /** Statuses that pause SLA clocks. */
@@ -62,6 +63,41 @@ export function statusAfterReply(
   if (actor.kind === 'system') return ticket.status;
   if (reply.internal) return ticket.status;
   return 'pending';
+}
+
+/**
+ * What a reply may do to the status, checked before anything is written: an internal
+ * note changes no status; replying may resolve or wait on the customer (the reply form's
+ * choices); any other status needs `tickets.edit`.
+ */
+export function checkReplyStatus(actor: Actor, reply: { internal: boolean; status?: Status | undefined }): void {
+  if (reply.status === undefined) return;
+  if (reply.internal) {
+    throw new ValidationError('An internal note does not change the status; use update() for that', 'status');
+  }
+  if (reply.status !== 'resolved' && reply.status !== 'pending') {
+    requireStaffPermission(actor, 'tickets.edit', `set the status to ${reply.status}`);
+  }
+}
+
+/**
+ * The fields that change with the status: when it changed, when the ticket was resolved
+ * (kept through resolved -> closed, cleared on reopening), and the archived flag (closed
+ * tickets only). Empty when the status stays.
+ */
+export function statusChange(
+  ticket: Ticket,
+  to: Status,
+  now: Date,
+): Partial<Pick<Ticket, 'status' | 'statusChangedAt' | 'resolvedAt' | 'archived'>> {
+  if (to === ticket.status) return {};
+  return {
+    status: to,
+    statusChangedAt: now,
+    ...(isDone(to) && !isDone(ticket.status) ? { resolvedAt: now } : {}),
+    ...(!isDone(to) ? { resolvedAt: null } : {}),
+    ...(to !== 'closed' && ticket.archived ? { archived: false } : {}),
+  };
 }
 
 /** Archiving is only for closed tickets. */

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TicketError } from '../../src/errors.js';
-import { createTicketService } from '../../src/ticket-service.js';
+import { createTicketService } from '../../src/service/create-ticket-service.js';
 import type { StoreListQuery, StoreScope, TicketRow } from '../../src/store.js';
 import type { Ticket, TicketSort } from '../../src/types.js';
 import { auditEntry, caught, emptySla, message, outboxEvent, tenant, ticketRow } from './rows.js';

@@ -2,8 +2,8 @@
  * Outbox encoding: events are stored as plain JSON in the transaction that made the change
  * and turned back into typed events (with `Date`s) when re-emitted after a crash.
  */
-import type { TicketEvent } from './events.js';
-import type { OutboxEvent } from './store.js';
+import type { TicketEvent } from './event-types.js';
+import type { OutboxEvent } from '../store.js';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 

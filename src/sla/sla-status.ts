@@ -2,8 +2,8 @@
  * A ticket's SLA state as a host shows it: per target, whether its clock is running,
  * paused, met or missed, and the due time. Derived from the stored fields; no store access.
  */
-import { PAUSED_STATUSES, isDone } from './status-machine.js';
-import type { Ticket } from './types.js';
+import { PAUSED_STATUSES, isDone } from '../status-machine.js';
+import type { Ticket } from '../types.js';
 
 /** Where one SLA target of a ticket stands. */
 export interface SlaTargetStatus {

@@ -12,12 +12,12 @@
  * are counted on the ticket's calendar (the department's, else the policy's) for
  * business-time targets, and around the clock for calendar-time targets.
  */
-import type { SlaConfig, TicketConfig } from './config.js';
-import { PAUSED_STATUSES, isDone } from './status-machine.js';
-import { addBusinessTime, businessMinutesBetween } from './sla/business-time.js';
-import { DEFAULT_CALENDAR, TWENTY_FOUR_SEVEN, type Calendar } from './sla/calendar.js';
-import { resolveDuration } from './sla/duration.js';
-import type { Ticket, TicketSlaState } from './types.js';
+import type { SlaConfig, TicketConfig } from '../config.js';
+import { PAUSED_STATUSES, isDone } from '../status-machine.js';
+import { addBusinessTime, businessMinutesBetween } from './business-time.js';
+import { DEFAULT_CALENDAR, TWENTY_FOUR_SEVEN, type Calendar } from './calendar.js';
+import { resolveDuration } from './duration.js';
+import type { Ticket, TicketSlaState } from '../types.js';
 
 /** The SLA targets of the policy. */
 export type SlaTarget = 'firstResponse' | 'resolution';

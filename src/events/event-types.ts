@@ -2,7 +2,7 @@
  * Typed events. Each is written to the outbox in the transaction that made the change and
  * emitted through `desk.events` (mitt) after commit.
  */
-import type { Actor, Message, Status, Ticket } from './types.js';
+import type { Actor, Message, Status, Ticket } from '../types.js';
 
 /** Who a host should tell about an event. */
 export interface Notify {

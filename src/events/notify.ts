@@ -3,8 +3,8 @@
  * goes to the customer; a customer reply to the assignee, else the queue; an internal
  * note never to the customer. The actor is never told about their own action.
  */
-import type { Notify } from './events.js';
-import type { Actor, Ticket } from './types.js';
+import type { Notify } from './event-types.js';
+import type { Actor, Ticket } from '../types.js';
 
 const actorId = (actor: Actor) => (actor.kind === 'system' ? null : actor.id);
 

@@ -1,0 +1,26 @@
+/** Builds a typed event with the fields every event carries. */
+import type { Actor, Ticket } from '../types.js';
+import type { TicketEvent, TicketEventMap, TicketEventType } from './event-types.js';
+
+/** The fields an event adds to the common ones (`notify` and the event's own). */
+export type EventExtra<K extends TicketEventType> = Omit<
+  TicketEventMap[K],
+  'eventId' | 'tenantId' | 'ticket' | 'actor' | 'occurredAt'
+>;
+
+/** A `type` event about `ticket` by `actor` at `now`. */
+export function newEvent<K extends TicketEventType>(
+  type: K,
+  o: { eventId: string; tenantId: string; ticket: Ticket; actor: Actor; now: Date },
+  extra: EventExtra<K>,
+): TicketEvent {
+  return {
+    type,
+    eventId: o.eventId,
+    tenantId: o.tenantId,
+    ticket: { ...o.ticket },
+    actor: o.actor,
+    occurredAt: o.now,
+    ...extra,
+  } as unknown as TicketEvent;
+}

@@ -1,0 +1,35 @@
+/**
+ * `desk.runScheduledWork`: the periodic job a host runs (every minute, from any number of
+ * instances): SLA alerts, auto-close, and redelivery of events a crash left behind.
+ */
+import { scheduledWorkOptionsSchema } from '../schemas.js';
+import type { ServiceContext } from '../service/service-context.js';
+import { parseInput } from '../validate.js';
+import { autoCloseStale } from './auto-close.js';
+import { redeliver } from './redeliver.js';
+import { sendSlaAlerts } from './sla-alerts.js';
+
+/** What one `runScheduledWork` call did. */
+export interface ScheduledWorkResult {
+  warnings: number;
+  breaches: number;
+  autoClosed: string[];
+  redelivered: number;
+}
+
+/** How long an event may wait in the outbox before another instance redelivers it. */
+const REDELIVER_AFTER_MS = 60_000;
+
+/** Runs every scheduled job once, as the system actor. */
+export async function runScheduledWork(
+  ctx: ServiceContext,
+  options: { now?: Date; limit?: number } = {},
+): Promise<ScheduledWorkResult> {
+  const o = parseInput(scheduledWorkOptionsSchema, options, 'scheduled work options');
+  const now = o.now ?? ctx.clock();
+  const limit = o.limit ?? 500;
+  const { warnings, breaches } = await sendSlaAlerts(ctx, now, limit);
+  const autoClosed = await autoCloseStale(ctx, now, limit);
+  const redelivered = await redeliver(ctx, new Date(now.getTime() - REDELIVER_AFTER_MS), limit);
+  return { warnings, breaches, autoClosed, redelivered };
+}

@@ -1,0 +1,75 @@
+/** `desk.addReply`: a public reply or an internal note, with the status change it brings. */
+import { notifyForMessage, notifyForStatus } from '../events/notify.js';
+import { checkCustomerFields, requireStaffPermission } from '../permissions.js';
+import { renderMarkdown, renderPlainText } from '../render/markdown.js';
+import { replyInputSchema, type ReplyInput } from '../schemas.js';
+import { assertNotDeleted, checkReplyStatus, checkTransition, statusAfterReply } from '../status-machine.js';
+import type { TicketPatch } from '../store.js';
+import type { Actor, Message, RequestContext } from '../types.js';
+import { parseInput } from '../validate.js';
+import { applyPatch } from './apply-patch.js';
+import { checkBody } from './input-rules.js';
+import { newMessage, writeAudit, writeSystemNote } from './records.js';
+import { parseActor, parseRequestContext, parseTicketRef, readScope, ticketNotFound } from './request-guards.js';
+import type { ServiceContext } from './service-context.js';
+import { runWrite } from './write.js';
+
+/** Appends a reply (or, for staff, an internal note) to `ticketId`. */
+export async function addReply(
+  ctx: ServiceContext,
+  actorInput: Actor,
+  ticketId: string,
+  input: ReplyInput,
+  contextInput: RequestContext = {},
+): Promise<Message> {
+  const actor = parseActor(actorInput);
+  const context = parseRequestContext(contextInput);
+  const data = parseInput(replyInputSchema, input, 'reply');
+  checkBody(ctx.config, data.body);
+  checkCustomerFields(actor, 'reply', data);
+  const scope = readScope(ctx, actor);
+  requireStaffPermission(actor, 'tickets.reply', 'reply to tickets');
+  const internal = data.internal ?? false;
+  checkReplyStatus(actor, { internal, status: data.status });
+  const ref = parseTicketRef(ticketId);
+  // Render before the transaction: no row stays locked while Markdown is sanitised.
+  const html = actor.kind === 'staff' ? renderMarkdown(data.body) : renderPlainText(data.body);
+
+  return runWrite(ctx, async (tx, events) => {
+    const now = ctx.clock();
+    const ticket = await tx.lockTicket({ ...scope, includeDeleted: true }, ref);
+    if (!ticket) throw ticketNotFound(ref);
+    assertNotDeleted(ticket);
+    if (data.status) checkTransition(actor, ticket, data.status);
+    const status = statusAfterReply(actor, ticket, { internal, ...(data.status ? { status: data.status } : {}) });
+    // Only a person on staff responds; system messages never count as a first response.
+    const publicStaffReply = actor.kind === 'staff' && !internal;
+    const message = newMessage(ctx, actor, ticket.id, data.body, html, { opening: false, internal, now });
+
+    const patch: TicketPatch = {
+      updatedAt: now,
+      ...(publicStaffReply && !ticket.firstResponseAt ? { firstResponseAt: now } : {}),
+    };
+    const next = await applyPatch(ctx, tx, ticket, patch, status, now);
+    await tx.insertMessage(ctx.tenantId, message);
+    if (data.status && data.status !== ticket.status) {
+      await writeSystemNote(ctx, tx, ticket.id, { kind: 'status_changed', from: ticket.status, to: data.status }, now);
+    }
+    await writeAudit(ctx, tx, actor, ticket.id, internal ? 'noted' : 'replied', context, now, {
+      ...(status !== ticket.status ? { status: { from: ticket.status, to: status } } : {}),
+      message: { from: null, to: message.id },
+    });
+    await events.add('ticket.replied', next, actor, now, {
+      message,
+      notify: notifyForMessage(next, actor, internal),
+    });
+    if (status !== ticket.status) {
+      await events.add('ticket.status_changed', next, actor, now, {
+        from: ticket.status,
+        to: status,
+        notify: notifyForStatus(next, actor, true),
+      });
+    }
+    return message;
+  });
+}

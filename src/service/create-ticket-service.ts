@@ -1,0 +1,119 @@
+/**
+ * `createTicketService`: the ticket domain on top of a store. A thin facade: each method
+ * is one operation in its own file (`create-ticket.ts`, `add-reply.ts`, ...), all sharing
+ * one `ServiceContext`. Every operation validates its input, decides scope and
+ * permissions through `permissions.ts`, applies the status machine and SLA clock, and
+ * writes ticket, message, audit entry and outbox events in one transaction; events are
+ * emitted after commit.
+ */
+import { randomUUID } from 'node:crypto';
+import mitt, { type Emitter } from 'mitt';
+import { resolveConfig, type TicketConfig, type TicketConfigInput } from '../config.js';
+import type { TicketEvent, TicketEventMap } from '../events/event-types.js';
+import { parseNumberFormat } from '../numbering.js';
+import { redeliver } from '../scheduled/redeliver.js';
+import { runScheduledWork, type ScheduledWorkResult } from '../scheduled/run-scheduled-work.js';
+import type { CreateTicketInput, ListQuery, ReplyInput, StatsQuery, UpdatePatch } from '../schemas.js';
+import { SlaClock } from '../sla/sla-clock.js';
+import type { TicketStore } from '../store.js';
+import type {
+  Actor,
+  AuditEntry,
+  Directory,
+  Message,
+  RequestContext,
+  Ticket,
+  TicketDetail,
+  TicketStats,
+  TicketSummary,
+} from '../types.js';
+import { addReply } from './add-reply.js';
+import { auditTrail } from './audit-trail.js';
+import { createTicket } from './create-ticket.js';
+import { getTicket, listTickets } from './read-tickets.js';
+import type { ServiceContext } from './service-context.js';
+import { getTicketStats } from './ticket-stats.js';
+import { updateTicket } from './update-ticket.js';
+
+export type { ScheduledWorkResult } from '../scheduled/run-scheduled-work.js';
+
+/** Options of `createTicketService`. */
+export interface TicketServiceOptions {
+  /** Where tickets live: `memoryStore()`, `sqliteStore()`, `postgresStore()` or your own. */
+  store: TicketStore;
+  /** Every row written carries it; services with different tenants never see each other. @default 'default' */
+  tenantId?: string;
+  /** Categories, priorities, number format, SLA policy... Checked when the service is created. */
+  config?: TicketConfigInput;
+  /** The time source. Inject one in tests. @default () => new Date() */
+  clock?: () => Date;
+  /** The id source for tickets, messages, audit entries and events. @default crypto.randomUUID */
+  generateId?: () => string;
+  /** The host's lookup of subscribers and staff. Without it, subscriber resellers and staff names are unknown. */
+  directory?: Directory;
+  /**
+   * Called when an event listener throws. The operation has committed by then and
+   * still succeeds. @default logs with console.error
+   */
+  onListenerError?: (error: unknown, event: TicketEvent) => void;
+}
+
+/** The ticket service. Every method takes an optional last `RequestContext` for the audit trail. */
+export interface TicketService {
+  readonly tenantId: string;
+  readonly config: TicketConfig;
+  /** Typed events, emitted after commit. */
+  readonly events: Emitter<TicketEventMap>;
+  create(actor: Actor, input: CreateTicketInput, context?: RequestContext): Promise<Ticket>;
+  get(actor: Actor, idOrNumber: string, context?: RequestContext): Promise<TicketDetail>;
+  list(
+    actor: Actor,
+    query?: ListQuery,
+    context?: RequestContext,
+  ): Promise<{ items: TicketSummary[]; nextCursor: string | null }>;
+  addReply(actor: Actor, ticketId: string, input: ReplyInput, context?: RequestContext): Promise<Message>;
+  update(actor: Actor, ticketId: string, patch: UpdatePatch, context?: RequestContext): Promise<Ticket>;
+  getStats(actor: Actor, query?: StatsQuery, context?: RequestContext): Promise<TicketStats>;
+  audit(actor: Actor, ticketId: string, context?: RequestContext): Promise<AuditEntry[]>;
+  runScheduledWork(options?: { now?: Date; limit?: number }): Promise<ScheduledWorkResult>;
+  /**
+   * Emits every event still waiting in the outbox (at most `limit`, default 1000) and
+   * returns how many. Call it after committing a host transaction that ticketry wrote in
+   * (`store.withTransaction(trx)`); such writes do not emit on their own.
+   */
+  flushEvents(options?: { limit?: number }): Promise<number>;
+}
+
+/** Creates a ticket service over `store`. Throws `ConfigError` for a bad config. */
+export function createTicketService(options: TicketServiceOptions): TicketService {
+  const config = resolveConfig(options.config);
+  const ctx: ServiceContext = {
+    tenantId: options.tenantId ?? 'default',
+    config,
+    store: options.store,
+    clock: options.clock ?? (() => new Date()),
+    id: options.generateId ?? randomUUID,
+    directory: options.directory,
+    numbers: parseNumberFormat(config.numberFormat),
+    sla: new SlaClock(config),
+    events: mitt<TicketEventMap>(),
+    onListenerError:
+      options.onListenerError ??
+      ((error, event) => console.error(`ticketry: a listener of ${event.type} threw`, error)),
+  };
+  return {
+    tenantId: ctx.tenantId,
+    config,
+    events: ctx.events,
+    create: (actor, input, context) => createTicket(ctx, actor, input, context),
+    get: (actor, idOrNumber, context) => getTicket(ctx, actor, idOrNumber, context),
+    list: (actor, query, context) => listTickets(ctx, actor, query, context),
+    addReply: (actor, ticketId, input, context) => addReply(ctx, actor, ticketId, input, context),
+    update: (actor, ticketId, patch, context) => updateTicket(ctx, actor, ticketId, patch, context),
+    getStats: (actor, query, context) => getTicketStats(ctx, actor, query, context),
+    audit: (actor, ticketId, context) => auditTrail(ctx, actor, ticketId, context),
+    runScheduledWork: (o) => runScheduledWork(ctx, o),
+    // Everything written up to now; claimed atomically, so each event goes out once.
+    flushEvents: (o = {}) => redeliver(ctx, new Date(ctx.clock().getTime() + 1), o.limit ?? 1000),
+  };
+}

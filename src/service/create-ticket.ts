@@ -1,0 +1,112 @@
+/** `desk.create`: opens a ticket with its opening message. */
+import { notifyForMessage } from '../events/notify.js';
+import { checkCustomerFields, requireStaffPermission } from '../permissions.js';
+import { renderMarkdown, renderPlainText } from '../render/markdown.js';
+import { createTicketInputSchema, type CreateTicketInput } from '../schemas.js';
+import { EMPTY_SLA } from '../sla/sla-clock.js';
+import { checkCreateStatus, isDone } from '../status-machine.js';
+import type { Actor, RequestContext, Status, Ticket } from '../types.js';
+import { ValidationError } from '../errors.js';
+import { parseInput } from '../validate.js';
+import { attention } from './attention.js';
+import { checkAssigneeReseller, findAssignee, subscriberReseller } from './directory-lookups.js';
+import { checkBody, checkCategory, checkCustomerPriority, checkDepartment, checkPriority } from './input-rules.js';
+import { newMessage, writeAudit } from './records.js';
+import { parseActor, parseRequestContext } from './request-guards.js';
+import type { ServiceContext } from './service-context.js';
+import { runWrite } from './write.js';
+
+/** Opens a ticket for the customer actor, or for `input.subscriberId` (staff, system). */
+export async function createTicket(
+  ctx: ServiceContext,
+  actorInput: Actor,
+  input: CreateTicketInput,
+  contextInput: RequestContext = {},
+): Promise<Ticket> {
+  const actor = parseActor(actorInput);
+  const context = parseRequestContext(contextInput);
+  const data = parseInput(createTicketInputSchema, input, 'ticket');
+  checkBody(ctx.config, data.body);
+  checkCustomerFields(actor, 'create', data);
+
+  let subscriberId: string;
+  let resellerId: string | null;
+  if (actor.kind === 'customer') {
+    subscriberId = actor.id;
+    resellerId = actor.resellerId ?? null;
+  } else {
+    requireStaffPermission(actor, 'tickets.create', 'open tickets for subscribers');
+    if (!data.subscriberId) {
+      throw new ValidationError('subscriberId is required when staff open a ticket', 'subscriberId');
+    }
+    subscriberId = data.subscriberId;
+    resellerId = await subscriberReseller(ctx, actor, subscriberId);
+  }
+
+  const category = checkCategory(ctx.config, data.category ?? ctx.config.defaultCategory);
+  const priority = checkPriority(ctx.config, data.priority ?? ctx.config.defaultPriority);
+  if (actor.kind === 'customer') checkCustomerPriority(ctx.config, priority);
+  const department = checkDepartment(ctx.config, data.department ?? null);
+  const status: Status = data.status ?? 'open';
+  checkCreateStatus(actor, status);
+  const assigneeId = data.assigneeId ?? null;
+  if (assigneeId) checkAssigneeReseller(await findAssignee(ctx, assigneeId), resellerId);
+
+  const now = ctx.clock();
+  const base = {
+    priority,
+    status,
+    department,
+    createdAt: now,
+    // Staff opening a ticket for a customer (a call, a walk-in) is the first response;
+    // a ticket the system opens (monitoring, an import) still waits for one.
+    firstResponseAt: actor.kind === 'staff' ? now : null,
+    deadlineAt: data.deadlineAt ?? null,
+  };
+  const ticket: Ticket = {
+    id: ctx.id(),
+    number: '',
+    subject: data.subject,
+    category,
+    department,
+    priority,
+    status,
+    subscriberId,
+    resellerId,
+    assigneeId,
+    createdByType: actor.kind,
+    createdById: actor.kind === 'system' ? null : actor.id,
+    createdAt: now,
+    updatedAt: now,
+    statusChangedAt: now,
+    version: 1,
+    archived: false,
+    deletedAt: null,
+    firstResponseAt: base.firstResponseAt,
+    resolvedAt: isDone(status) ? now : null,
+    deadlineAt: base.deadlineAt,
+    attention: attention(ctx.config, priority, status),
+    ...ctx.sla.compute(null, { ...base, sla: EMPTY_SLA }, now),
+  };
+  const html = actor.kind === 'staff' ? renderMarkdown(data.body) : renderPlainText(data.body);
+  const message = newMessage(ctx, actor, ticket.id, data.body, html, { opening: true, internal: false, now });
+
+  return runWrite(ctx, async (tx, events) => {
+    const seq = await tx.nextSequence(ctx.tenantId, ctx.numbers.counterKey(now));
+    ticket.number = ctx.numbers.format(seq, now);
+    await tx.insertTicket({ ...ticket, tenantId: ctx.tenantId });
+    await tx.insertMessage(ctx.tenantId, message);
+    await writeAudit(ctx, tx, actor, ticket.id, 'created', context, now, {
+      number: { from: null, to: ticket.number },
+      status: { from: null, to: status },
+      priority: { from: null, to: priority },
+      category: { from: null, to: category },
+      ...(assigneeId ? { assigneeId: { from: null, to: assigneeId } } : {}),
+    });
+    await events.add('ticket.created', ticket, actor, now, {
+      message,
+      notify: notifyForMessage(ticket, actor, false),
+    });
+    return ticket;
+  });
+}

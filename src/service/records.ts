@@ -1,0 +1,89 @@
+/**
+ * The rows an operation writes besides the ticket: thread messages, system notes and
+ * audit entries.
+ */
+import type { Changes } from '../events/event-types.js';
+import { renderPlainText } from '../render/markdown.js';
+import type { StoreTx } from '../store.js';
+import { describeNote, isPublicNote } from '../system-notes.js';
+import type { Actor, Message, RequestContext, SystemNote } from '../types.js';
+import type { ServiceContext } from './service-context.js';
+
+/** A thread message by `actor`, with its already rendered `html`. */
+export function newMessage(
+  ctx: ServiceContext,
+  actor: Actor,
+  ticketId: string,
+  body: string,
+  html: string,
+  o: { opening: boolean; internal: boolean; now: Date },
+): Message {
+  return {
+    id: ctx.id(),
+    ticketId,
+    authorType: actor.kind,
+    authorId: actor.kind === 'system' ? null : actor.id,
+    authorName: actor.kind === 'system' ? null : (actor.name ?? null),
+    body,
+    html,
+    internal: o.internal,
+    hidden: false,
+    opening: o.opening,
+    system: null,
+    createdAt: o.now,
+    editedAt: null,
+  };
+}
+
+/** Writes a system note (status changed, assigned, auto-closed...) into the thread. */
+export async function writeSystemNote(
+  ctx: ServiceContext,
+  tx: StoreTx,
+  ticketId: string,
+  note: SystemNote,
+  now: Date,
+  names: Record<string, string> = {},
+): Promise<void> {
+  const body = describeNote(note, names);
+  await tx.insertMessage(ctx.tenantId, {
+    id: ctx.id(),
+    ticketId,
+    authorType: 'system',
+    authorId: null,
+    authorName: null,
+    body,
+    html: renderPlainText(body),
+    internal: !isPublicNote(note),
+    hidden: false,
+    opening: false,
+    system: note,
+    createdAt: now,
+    editedAt: null,
+  });
+}
+
+/** Writes an audit entry: who did what to the ticket, from where, with which changes. */
+export async function writeAudit(
+  ctx: ServiceContext,
+  tx: StoreTx,
+  actor: Actor,
+  ticketId: string,
+  action: string,
+  context: RequestContext,
+  now: Date,
+  changes: Changes,
+): Promise<void> {
+  await tx.insertAudit(ctx.tenantId, {
+    id: ctx.id(),
+    ticketId,
+    action,
+    actorKind: actor.kind,
+    actorId: actor.kind === 'system' ? null : actor.id,
+    actorName: actor.kind === 'system' ? null : (actor.name ?? null),
+    changes,
+    ip: context.ip ?? null,
+    userAgent: context.userAgent ?? null,
+    requestId: context.requestId ?? null,
+    createdAt: now,
+  });
+}

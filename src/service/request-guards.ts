@@ -1,0 +1,49 @@
+/**
+ * The checks every operation starts with: the actor and request context are well formed,
+ * the ticket reference is a usable string, and the actor's read scope. Also the two
+ * errors operations raise about a ticket (not found, changed by someone else).
+ */
+import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import { requireStaffPermission, scopeFor } from '../permissions.js';
+import { actorSchema, requestContextSchema } from '../schemas.js';
+import type { StoreScope } from '../store.js';
+import type { Actor, RequestContext, Ticket } from '../types.js';
+import { parseInput } from '../validate.js';
+import type { ServiceContext } from './service-context.js';
+
+/** The actor, validated (hosts build it, but a bad one must fail closed). */
+export function parseActor(actor: unknown): Actor {
+  return parseInput(actorSchema, actor, 'actor', 'actor');
+}
+
+/** The request context for the audit trail, validated. */
+export function parseRequestContext(context: unknown): RequestContext {
+  return parseInput(requestContextSchema, context ?? {}, 'request context', 'context');
+}
+
+/** A ticket id or number as given by the caller. */
+export function parseTicketRef(value: unknown): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 200) {
+    throw new ValidationError('A ticket id or number must be a non-empty string', 'ticketId');
+  }
+  return value;
+}
+
+/** The read scope of `actor`, after checking staff may view tickets at all. */
+export function readScope(ctx: ServiceContext, actor: Actor): StoreScope {
+  requireStaffPermission(actor, 'tickets.view', 'view tickets');
+  return scopeFor(ctx.tenantId, actor);
+}
+
+/** Out of scope and missing read the same, so existence does not leak. */
+export function ticketNotFound(ref: string): NotFoundError {
+  return new NotFoundError(`Ticket ${ref} not found`, { params: { ticket: ref } });
+}
+
+/** The ticket's version is not the one the caller (or the store) expected. */
+export function staleTicket(ticket: Ticket, expected: number): ConflictError {
+  return new ConflictError(
+    `Ticket ${ticket.number} was changed by someone else (version ${ticket.version}, expected ${expected}); reload it and try again`,
+    { params: { ticket: ticket.id, version: ticket.version, expectedVersion: expected } },
+  );
+}

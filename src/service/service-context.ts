@@ -1,0 +1,26 @@
+/**
+ * What every operation of the service works with: the store, the tenant, the resolved
+ * config, the clock, the id source, the host's directory, and the event emitter. Built
+ * once by `createTicketService` and handed to each operation.
+ */
+import type { Emitter } from 'mitt';
+import type { TicketConfig } from '../config.js';
+import type { TicketEvent, TicketEventMap } from '../events/event-types.js';
+import type { NumberFormat } from '../numbering.js';
+import type { SlaClock } from '../sla/sla-clock.js';
+import type { TicketStore } from '../store.js';
+import type { Directory } from '../types.js';
+
+/** The service's collaborators, shared by every operation. */
+export interface ServiceContext {
+  readonly tenantId: string;
+  readonly config: TicketConfig;
+  readonly store: TicketStore;
+  readonly clock: () => Date;
+  readonly id: () => string;
+  readonly directory: Directory | undefined;
+  readonly numbers: NumberFormat;
+  readonly sla: SlaClock;
+  readonly events: Emitter<TicketEventMap>;
+  readonly onListenerError: (error: unknown, event: TicketEvent) => void;
+}
