@@ -3,7 +3,7 @@
  * exactly once across instances), records a breach as a missed target, and announces it.
  */
 import { notifySla } from '../events/notify.js';
-import type { SlaTarget } from '../sla/sla-clock.js';
+import { SLA_ALERTS, SLA_FIELDS, SLA_TARGETS, type SlaTarget } from '../sla/sla-fields.js';
 import type { StoreTx } from '../store.js';
 import type { Actor, Ticket } from '../types.js';
 import { staleTicket } from '../service/request-guards.js';
@@ -20,8 +20,8 @@ export async function sendSlaAlerts(
   limit: number,
 ): Promise<{ warnings: number; breaches: number }> {
   const result = { warnings: 0, breaches: 0 };
-  for (const kind of ['warning', 'breach'] as const) {
-    for (const target of ['firstResponse', 'resolution'] as const) {
+  for (const kind of SLA_ALERTS) {
+    for (const target of SLA_TARGETS) {
       const n = await runWrite(ctx, async (tx, events) => {
         const claimed = await tx.claimSlaAlerts(ctx.tenantId, { target, kind }, now, limit);
         for (let ticket of claimed) {
@@ -47,7 +47,7 @@ export async function sendSlaAlerts(
 
 /** A breached target can no longer be met: record it, so compliance counts it as missed. */
 async function markMissed(ctx: ServiceContext, tx: StoreTx, ticket: Ticket, target: SlaTarget): Promise<Ticket> {
-  const metKey = target === 'firstResponse' ? 'firstResponseMet' : 'resolutionMet';
+  const metKey = SLA_FIELDS[target].met;
   if (ticket.sla[metKey] === false) return ticket;
   const sla = { ...ticket.sla, [metKey]: false };
   const ok = await tx.updateTicket(ctx.tenantId, ticket.id, ticket.version, { sla });
@@ -57,5 +57,5 @@ async function markMissed(ctx: ServiceContext, tx: StoreTx, ticket: Ticket, targ
 
 /** When the target breaches (or breached): the `dueAt` of both alert kinds. */
 function alertDue(ticket: Ticket, target: SlaTarget, now: Date): Date {
-  return (target === 'firstResponse' ? ticket.firstResponseDueAt : ticket.resolutionDueAt) ?? now;
+  return ticket[SLA_FIELDS[target].due] ?? now;
 }

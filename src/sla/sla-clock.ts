@@ -17,10 +17,10 @@ import { PAUSED_STATUSES, isDone } from '../status-machine.js';
 import { addBusinessTime, businessMinutesBetween } from './business-time.js';
 import { DEFAULT_CALENDAR, TWENTY_FOUR_SEVEN, type Calendar } from './calendar.js';
 import { resolveDuration } from './duration.js';
+import { SLA_FIELDS, SLA_TARGETS, type SlaTarget } from './sla-fields.js';
 import type { Ticket, TicketSlaState } from '../types.js';
 
-/** The SLA targets of the policy. */
-export type SlaTarget = 'firstResponse' | 'resolution';
+export type { SlaTarget } from './sla-fields.js';
 
 /** The ticket fields the SLA clock writes. */
 export type SlaFields = Pick<Ticket, 'firstResponseDueAt' | 'resolutionDueAt' | 'sla'>;
@@ -93,7 +93,7 @@ export class SlaClock {
   compute(prev: SlaInput | null, next: SlaInput, now: Date): SlaFields {
     const sla: TicketSlaState = { ...EMPTY_SLA, ...(prev?.sla ?? {}), clockAt: now };
     const out: SlaFields = { firstResponseDueAt: null, resolutionDueAt: null, sla };
-    for (const target of ['firstResponse', 'resolution'] as const) {
+    for (const target of SLA_TARGETS) {
       this.#computeTarget(prev, next, now, target, out);
     }
     return out;
@@ -105,11 +105,13 @@ export class SlaClock {
   }
 
   #computeTarget(prev: SlaInput | null, next: SlaInput, now: Date, target: SlaTarget, out: SlaFields): void {
-    const dueKey = target === 'firstResponse' ? 'firstResponseDueAt' : 'resolutionDueAt';
-    const elapsedKey = target === 'firstResponse' ? 'firstResponseElapsed' : 'resolutionElapsed';
-    const remainingKey = target === 'firstResponse' ? 'firstResponseRemaining' : 'resolutionRemaining';
-    const warnKey = target === 'firstResponse' ? 'firstResponseWarnAt' : 'resolutionWarnAt';
-    const metKey = target === 'firstResponse' ? 'firstResponseMet' : 'resolutionMet';
+    const {
+      due: dueKey,
+      elapsed: elapsedKey,
+      remaining: remainingKey,
+      warnAt: warnKey,
+      met: metKey,
+    } = SLA_FIELDS[target];
     const sla = out.sla;
 
     const nextTarget = this.#target(next, target);
