@@ -106,8 +106,18 @@ export interface SlaAlertKind {
 /** A ticket as written to the store: the ticket plus its tenant. */
 export type TicketRow = Ticket & { tenantId: string };
 
-/** The fields of a ticket an update may change (never id, number, tenant or createdAt). */
-export type TicketPatch = Partial<Omit<Ticket, 'id' | 'number' | 'createdAt' | 'version'>>;
+/**
+ * The fields of a ticket an update may change. Never its identity (`id`, `number`, the
+ * tenant, `createdAt`), its owner (`subscriberId`, `resellerId`), who opened it
+ * (`createdByType`, `createdById`), nor `version` (the store sets it). A store refuses any
+ * other key at run time too (`checkTicketPatch` in `store-checks.ts`).
+ */
+export type TicketPatch = Partial<
+  Omit<
+    Ticket,
+    'id' | 'number' | 'createdAt' | 'version' | 'subscriberId' | 'resellerId' | 'createdByType' | 'createdById'
+  >
+>;
 
 /** An event waiting in the outbox. The payload is plain JSON (dates as ISO strings). */
 export interface OutboxEvent {

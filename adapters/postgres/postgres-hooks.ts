@@ -15,7 +15,18 @@ export function postgresHooks(): SqlDialectHooks {
   return {
     dialect: 'postgres',
     beginWrite: 'begin',
-    lockRows: (query, mode) => (mode === 'skip' ? query.forUpdate().skipLocked() : query.forUpdate()),
+    capabilities: {
+      returning: true,
+      rowLocks: true,
+      skipLocked: true,
+      upsert: 'on-conflict',
+      updateFromCte: true,
+      migrateUnderWriteLock: false,
+      clusteredPrimaryKey: false,
+    },
+    millisBetween: (later, earlier) =>
+      sql<number>`round(extract(epoch from (${later} - ${earlier})) * 1000)::bigint`,
+    lockTableForRebuild: (table) => sql`lock table ${table} in share mode`,
     toDate,
     toNullableDate: (value) => (value === null ? null : toDate(value)),
     // pg parses timestamptz into Date; a host's custom type parser may hand strings.
@@ -24,7 +35,6 @@ export function postgresHooks(): SqlDialectHooks {
     fromBoolean: (value) => value === true || value === 't' || value === 'true' || value === 1,
     fromJson: (value) => (typeof value === 'string' ? JSON.parse(value) : value),
     fold: (value) => sql<string>`lower(${value})`,
-    secondsBetween: (later, earlier) => sql<number>`extract(epoch from (${later} - ${earlier}))`,
     mapError: mapPostgresError,
     types: {
       key: sql`text collate "C"`,

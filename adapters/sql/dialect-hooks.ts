@@ -2,7 +2,7 @@
  * What differs between the SQL dialects, supplied by each driver's adapter. Everything
  * else (every query, every migration) is written once in `adapters/sql/`.
  */
-import type { ColumnDataType, Expression, RawBuilder, SelectQueryBuilder } from 'kysely';
+import type { ColumnDataType, Expression, RawBuilder } from 'kysely';
 import type { TicketError } from '../../src/errors.js';
 import type { DbBoolean, DbTimestamp } from './schema.js';
 
@@ -28,24 +28,53 @@ export interface SqlColumnTypes {
   positionMode: 'autoincrement' | 'identity';
 }
 
+/**
+ * What a dialect can do, declared rather than tested by name (like Kysely's
+ * `DialectAdapter.supportsReturning`): the shared queries pick their form from these, so
+ * a further dialect adds a hooks file, not branches.
+ */
+export interface SqlDialectCapabilities {
+  /** `INSERT/UPDATE … RETURNING` (SQLite ≥ 3.35, Postgres; not MySQL/MariaDB updates). */
+  readonly returning: boolean;
+  /** Row locks with `SELECT … FOR UPDATE` (false: the write transaction already excludes other writers, as SQLite's `begin immediate`). */
+  readonly rowLocks: boolean;
+  /** `FOR UPDATE SKIP LOCKED`, so concurrent claimers take different rows instead of waiting. */
+  readonly skipLocked: boolean;
+  /** How an upsert is written: `ON CONFLICT (…) DO …` (SQLite, Postgres) or `ON DUPLICATE KEY UPDATE` / `INSERT IGNORE` (MySQL, MariaDB). */
+  readonly upsert: 'on-conflict' | 'on-duplicate-key';
+  /** `UPDATE … FROM` a locking CTE that returns the old row in the same statement (Postgres). */
+  readonly updateFromCte: boolean;
+  /**
+   * Migrations run holding the database's write lock (SQLite: Kysely's migration lock
+   * only guards one process). False: Kysely's own migration lock and transaction.
+   */
+  readonly migrateUnderWriteLock: boolean;
+  /** Tables may be clustered on their primary key (SQLite `WITHOUT ROWID`). */
+  readonly clusteredPrimaryKey: boolean;
+}
+
+/** The part of a dialect the migrations need: column types, capabilities, date arithmetic, table locks. */
+export interface SqlMigrationDialect {
+  readonly capabilities: SqlDialectCapabilities;
+  /** `later - earlier` in whole milliseconds, as an integer SQL expression. */
+  millisBetween(later: Expression<unknown>, earlier: Expression<unknown>): RawBuilder<number>;
+  /**
+   * The statement that keeps writers off `table` while a rebuild reads it inside a
+   * transaction, or null when the transaction already does (SQLite `begin immediate`).
+   */
+  lockTableForRebuild(table: RawBuilder<unknown>): RawBuilder<unknown> | null;
+}
+
 /** The per-dialect glue the shared SQL store runs on. */
-export interface SqlDialectHooks {
-  readonly dialect: 'sqlite' | 'postgres';
+export interface SqlDialectHooks extends SqlMigrationDialect {
+  /** The dialect's name, for messages and diagnostics only: queries read `capabilities`. */
+  readonly dialect: string;
   /**
    * The statement that opens a write transaction. SQLite needs `begin immediate` so the
    * write lock is taken up front (a deferred `begin` that reads and then writes can fail
    * with SQLITE_BUSY under concurrency, whatever the busy timeout).
    */
   readonly beginWrite: string;
-  /**
-   * Adds a row lock to a SELECT: `FOR UPDATE` (`wait`) or `FOR UPDATE SKIP LOCKED`
-   * (`skip`) in Postgres; SQLite returns the query unchanged, its immediate transactions
-   * already serialise writers.
-   */
-  lockRows<DB, TB extends keyof DB, O>(
-    query: SelectQueryBuilder<DB, TB, O>,
-    mode: 'wait' | 'skip',
-  ): SelectQueryBuilder<DB, TB, O>;
   /** A `Date` as the driver should bind it. */
   toDate(value: Date): DbTimestamp;
   /** A `Date` (or null) as the driver should bind it. */
@@ -60,8 +89,6 @@ export interface SqlDialectHooks {
   fromJson(value: unknown): unknown;
   /** Lower-cases a text expression for case-insensitive `LIKE` (must fold like `String#toLowerCase`). */
   fold(value: Expression<string>): RawBuilder<string>;
-  /** `later - earlier` in seconds, as a floating-point SQL expression. */
-  secondsBetween(later: Expression<unknown>, earlier: Expression<unknown>): RawBuilder<number>;
   /**
    * Turns a driver error into a `TicketError` (keeping it as `cause`); a `TicketError`
    * passes through unchanged.

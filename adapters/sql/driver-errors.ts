@@ -6,6 +6,7 @@
 import {
   ConfigError,
   ConflictError,
+  InternalError,
   TicketError,
   UnavailableError,
   ValidationError,
@@ -78,7 +79,9 @@ export function toTicketError(err: unknown, kind: DriverErrorKind, detail?: stri
         cause: err,
       });
     default:
-      // Not a condition ticketry knows: still never hand the raw driver error to the host.
-      return new UnavailableError(`Database error: ${reason}`, { cause: err });
+      // Not a condition ticketry knows: never hand the raw driver error to the host, and
+      // never call it `unavailable` either, which says "retry later" about what is
+      // most likely a bug that fails the same way every time.
+      return new InternalError(`Unexpected database error: ${reason}`, { cause: err });
   }
 }

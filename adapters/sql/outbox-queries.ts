@@ -3,7 +3,7 @@
  * once emitted, and claimed by a recovery scan when a crash left them behind.
  */
 import type { OutboxEvent } from '../../src/store.js';
-import type { QueryContext } from './query-context.js';
+import { lockRows, type QueryContext } from './query-context.js';
 import { outboxFromRow, outboxToRow } from './row-mappers.js';
 
 /** Writes an event to the outbox. */
@@ -30,9 +30,10 @@ export async function markDelivered(
 
 /**
  * Marks up to `limit` undelivered events created before `olderThan` as delivered and
- * returns them, oldest first, in one UPDATE. In Postgres the candidates are picked
- * `FOR UPDATE SKIP LOCKED` and the outer WHERE re-checks `delivered_at`, so of several
- * instances each event goes to one; SQLite runs one writer at a time.
+ * returns them, oldest first, in one UPDATE … RETURNING where the dialect has it. Where it
+ * has `SKIP LOCKED` the candidates are picked with it and the outer WHERE re-checks
+ * `delivered_at`, so of several instances each event goes to one; SQLite runs one writer
+ * at a time.
  */
 export async function claimUndelivered(
   ctx: QueryContext,
@@ -41,7 +42,8 @@ export async function claimUndelivered(
   limit: number,
   now: Date,
 ): Promise<OutboxEvent[]> {
-  const candidates = ctx.hooks.lockRows(
+  const candidates = lockRows(
+    ctx,
     ctx.db
       .selectFrom('outbox as o')
       .select('o.id')
@@ -53,14 +55,24 @@ export async function claimUndelivered(
       .limit(limit),
     'skip',
   );
-  const rows = await ctx.db
-    .updateTable('outbox')
-    .set({ delivered_at: ctx.hooks.toDate(now) })
-    .where('tenant_id', '=', tenantId)
-    .where('id', 'in', candidates)
-    .where('delivered_at', 'is', null)
-    .returningAll()
-    .execute();
+  const update = (ids: typeof candidates | string[]) =>
+    ctx.db
+      .updateTable('outbox')
+      .set({ delivered_at: ctx.hooks.toDate(now) })
+      .where('tenant_id', '=', tenantId)
+      .where('id', 'in', ids)
+      .where('delivered_at', 'is', null);
+  let rows: Record<string, unknown>[];
+  if (ctx.hooks.capabilities.returning) {
+    rows = await update(candidates).returningAll().execute();
+  } else {
+    // Without RETURNING, one claimer must own the ids from pick to read-back: the
+    // caller runs this inside a transaction on such dialects.
+    const ids = (await candidates.execute()).map((r) => r.id);
+    if (ids.length === 0) return [];
+    await update(ids).execute();
+    rows = await ctx.db.selectFrom('outbox').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', ids).execute();
+  }
   // RETURNING has no order: sort by creation, then insertion.
   return rows
     .map((row) => ({ row, at: ctx.hooks.fromDate(row.created_at).getTime(), pos: Number(row.position) }))

@@ -2,7 +2,7 @@
  * What every query function runs on: a Kysely executor (the store's database, one
  * connection inside a transaction, or a host's transaction) and the dialect's hooks.
  */
-import type { ExpressionBuilder, Expression, Kysely, SqlBool } from 'kysely';
+import type { ExpressionBuilder, Expression, InsertQueryBuilder, Kysely, SelectQueryBuilder, SqlBool } from 'kysely';
 import type { StoreScope } from '../../src/store.js';
 import type { SqlDialectHooks } from './dialect-hooks.js';
 import type { TicketTable, TicketryDatabase } from './schema.js';
@@ -37,4 +37,32 @@ export function ticketScope(
  */
 export function containsPattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * Adds a row lock to a SELECT as the dialect allows: `FOR UPDATE` (`wait`), or `FOR
+ * UPDATE SKIP LOCKED` (`skip`, where supported; plain `FOR UPDATE` otherwise, which is
+ * still correct, only slower under contention). Without row locks the query is returned
+ * unchanged: the dialect's write transaction already excludes other writers.
+ */
+export function lockRows<DB, TB extends keyof DB, O>(
+  ctx: QueryContext,
+  query: SelectQueryBuilder<DB, TB, O>,
+  mode: 'wait' | 'skip',
+): SelectQueryBuilder<DB, TB, O> {
+  const caps = ctx.hooks.capabilities;
+  if (!caps.rowLocks) return query;
+  return mode === 'skip' && caps.skipLocked ? query.forUpdate().skipLocked() : query.forUpdate();
+}
+
+/**
+ * An INSERT that skips a row whose key exists instead of failing: `ON CONFLICT DO
+ * NOTHING`, or `INSERT IGNORE` where the dialect writes upserts MySQL's way. The result's
+ * `numInsertedOrUpdatedRows` tells whether the row went in.
+ */
+export function insertIgnoringDuplicates<DB, TB extends keyof DB, O>(
+  ctx: QueryContext,
+  query: InsertQueryBuilder<DB, TB, O>,
+): InsertQueryBuilder<DB, TB, O> {
+  return ctx.hooks.capabilities.upsert === 'on-conflict' ? query.onConflict((oc) => oc.doNothing()) : query.ignore();
 }

@@ -128,12 +128,9 @@ export function patchToRow(hooks: SqlDialectHooks, patch: TicketPatch): Updateab
       continue;
     }
     const spec = (TICKET_COLUMNS as Record<string, ColumnSpec | undefined>)[field];
-    // id, number, createdAt and version are excluded by TicketPatch's type; refuse them
-    // (and unknown fields) at run time too, rather than silently dropping a write.
-    if (spec === undefined || field === 'id' || field === 'number' || field === 'createdAt' || field === 'version') {
-      throw new ConfigError(`ticketry SQL store: ticket field ${JSON.stringify(field)} cannot be updated`, {
-        params: { field },
-      });
+    // `checkTicketPatch` has refused unknown and fixed fields already; never drop a write silently.
+    if (spec === undefined) {
+      throw new ConfigError(`Ticket field ${JSON.stringify(field)} cannot be updated`, { params: { field } });
     }
     row[spec.column] = toColumn(hooks, spec, value);
   }

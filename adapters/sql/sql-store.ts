@@ -12,6 +12,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Migrator, sql, type Kysely, type Transaction } from 'kysely';
 import { ConfigError, TicketError } from '../../src/errors.js';
+import { Mutex } from '../../src/mutex.js';
 import type {
   OutboxEvent,
   SlaAlertKind,
@@ -33,6 +34,8 @@ import type { QueryContext } from './query-context.js';
 import type { TicketryDatabase } from './schema.js';
 import { getStats } from './stats-queries.js';
 import { TableNamePlugin, type TableNames } from './table-names.js';
+import * as counters from './counter-queries.js';
+import * as scans from './scan-queries.js';
 import * as tickets from './ticket-queries.js';
 import { StatsDeltas, canUseStatsBuckets } from './ticket-stats.js';
 
@@ -92,7 +95,7 @@ class SqlStore implements SqlTicketStore {
   readonly #base: QueryContext;
   readonly #active = new AsyncLocalStorage<TxState>();
   /** Serialises `transaction` calls that share one host transaction (savepoints do not interleave). */
-  #hostQueue: Promise<unknown> = Promise.resolve();
+  readonly #hostQueue = new Mutex();
   #closed = false;
 
   constructor(config: SqlStoreConfig) {
@@ -183,9 +186,7 @@ class SqlStore implements SqlTicketStore {
       await sql.raw(`release savepoint ${SAVEPOINT}`).execute(db);
       return result;
     };
-    const next = this.#hostQueue.then(run, run);
-    this.#hostQueue = next.catch(() => undefined);
-    return next;
+    return this.#hostQueue.run(run);
   }
 
   // ---- reads ------------------------------------------------------------------------
@@ -235,7 +236,7 @@ class SqlStore implements SqlTicketStore {
   }
 
   listStale(tenantId: string, statuses: readonly Status[], before: Date, limit: number): Promise<Ticket[]> {
-    return this.#guard(() => tickets.listStale(this.#reader(), tenantId, statuses, before, limit));
+    return this.#guard(() => scans.listStale(this.#reader(), tenantId, statuses, before, limit));
   }
 
   // ---- outbox -----------------------------------------------------------------------
@@ -263,13 +264,13 @@ class SqlStore implements SqlTicketStore {
       );
     }
     const props = {
-      provider: ticketryMigrations({ names, types: hooks.types, dialect: hooks.dialect }),
+      provider: ticketryMigrations({ names, types: hooks.types, dialect: hooks }),
       migrationTableName: names.migrationTable,
       migrationLockTableName: names.migrationLockTable,
       ...(names.schema === undefined ? {} : { migrationTableSchema: names.schema }),
     };
     try {
-      if (hooks.dialect === 'sqlite') {
+      if (hooks.capabilities.migrateUnderWriteLock) {
         // Kysely's SQLite migration lock only guards one process, and its deferred
         // `begin` can fail with SQLITE_BUSY when two processes migrate at once. Hold the
         // database's write lock for the whole run instead: the second process waits
@@ -286,7 +287,8 @@ class SqlStore implements SqlTicketStore {
           }
         });
       } else {
-        // Postgres: Kysely's migrator takes an advisory lock and runs in a transaction.
+        // Kysely's migrator takes the dialect's migration lock (Postgres: an advisory
+        // lock) and runs in a transaction.
         const { error } = await new Migrator({ db, ...props }).migrateToLatest();
         if (error !== undefined) throw error;
       }
@@ -357,7 +359,7 @@ class SqlTx implements StoreTx {
     return this.#run((ctx) => messages.listAudit(ctx, tenantId, ticketId));
   }
   nextSequence(tenantId: string, key: string): Promise<number> {
-    return this.#run((ctx) => tickets.nextSequence(ctx, tenantId, key));
+    return this.#run((ctx) => counters.nextSequence(ctx, tenantId, key));
   }
   insertTicket(row: TicketRow): Promise<void> {
     return this.#run((ctx) => tickets.insertTicket(ctx, row, this.#state.deltas));
@@ -375,9 +377,9 @@ class SqlTx implements StoreTx {
     return this.#run((ctx) => outbox.insertOutbox(ctx, tenantId, event));
   }
   claimSlaAlerts(tenantId: string, alert: SlaAlertKind, now: Date, limit: number): Promise<Ticket[]> {
-    return this.#run((ctx) => tickets.claimSlaAlerts(ctx, tenantId, alert, now, limit));
+    return this.#run((ctx) => scans.claimSlaAlerts(ctx, tenantId, alert, now, limit));
   }
   listStale(tenantId: string, statuses: readonly Status[], before: Date, limit: number): Promise<Ticket[]> {
-    return this.#run((ctx) => tickets.listStale(ctx, tenantId, statuses, before, limit));
+    return this.#run((ctx) => scans.listStale(ctx, tenantId, statuses, before, limit));
   }
 }

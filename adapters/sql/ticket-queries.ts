@@ -1,20 +1,18 @@
 /**
- * Queries on the `tickets` table (and the `counters` behind ticket numbers): find, lock,
- * list with search and keyset pagination, insert, versioned update, SLA alert claims and
- * the stale scan. Written once for SQLite and Postgres.
+ * Queries on the `tickets` table: find, lock, list with search and keyset pagination,
+ * insert, versioned update. Written once for every dialect, in the form its declared
+ * capabilities allow. (The scheduled-work scans are in `scan-queries.ts`, ticket numbers
+ * in `counter-queries.ts`.)
  */
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import { ConflictError } from '../../src/errors.js';
-import type {
-  SlaAlertKind,
-  StoreListQuery,
-  StoreScope,
-  TicketPatch,
-  TicketRow,
-} from '../../src/store.js';
-import type { Status, Ticket, TicketSummary } from '../../src/types.js';
+import { checkTicketPatch, checkTicketRow } from '../../src/store-checks.js';
+import type { StoreListQuery, StoreScope, TicketPatch, TicketRow } from '../../src/store.js';
+import type { Ticket, TicketSummary } from '../../src/types.js';
 import {
   containsPattern,
+  insertIgnoringDuplicates,
+  lockRows,
   ticketScope,
   type QueryContext,
   type WithTicketAlias,
@@ -45,7 +43,7 @@ export async function findTicket(
     // An id match wins over a number match, should one ticket's id be another's number.
     .orderBy(sql`case when ${sql.ref('t.id')} = ${ref} then 0 else 1 end`)
     .limit(1);
-  if (lock) query = ctx.hooks.lockRows(query, 'wait');
+  if (lock) query = lockRows(ctx, query, 'wait');
   const row = await query.executeTakeFirst();
   return row ? ticketFromRow(ctx.hooks, row) : null;
 }
@@ -185,15 +183,12 @@ export async function listTickets(
  * stats buckets goes into `deltas`, applied before commit.
  */
 export async function insertTicket(ctx: QueryContext, row: TicketRow, deltas: StatsDeltas): Promise<void> {
-  // ON CONFLICT DO NOTHING instead of catching the unique violation: in Postgres a failed
+  checkTicketRow(row);
+  // Ignoring the duplicate instead of catching the unique violation: in Postgres a failed
   // statement aborts the whole transaction, and the caller may want to carry on.
-  const inserted = await ctx.db
-    .insertInto('tickets')
-    .values(ticketToRow(ctx.hooks, row))
-    .onConflict((oc) => oc.doNothing())
-    .returning('id')
+  const result = await insertIgnoringDuplicates(ctx, ctx.db.insertInto('tickets').values(ticketToRow(ctx.hooks, row)))
     .executeTakeFirst();
-  if (inserted) {
+  if (Number(result.numInsertedOrUpdatedRows ?? 0) > 0) {
     deltas.add(row.tenantId, factsOfTicket(row), 1);
     return;
   }
@@ -228,18 +223,19 @@ export async function updateTicket(
   patch: TicketPatch,
   deltas: StatsDeltas,
 ): Promise<boolean> {
+  // Refused before the version check, so a bad patch is an error whatever the version.
+  checkTicketPatch(patch);
   const set = { ...patchToRow(ctx.hooks, patch), version: expectedVersion + 1 };
-  if (!patchMovesStats(patch)) {
-    const updated = await ctx.db
+  const versioned = () =>
+    ctx.db
       .updateTable('tickets')
       .set(set)
       .where('tenant_id', '=', tenantId)
       .where('id', '=', id)
       .where('version', '=', expectedVersion)
-      .returning('id')
-      .executeTakeFirst();
-    return updated !== undefined;
-  }
+      .executeTakeFirst()
+      .then((r) => Number(r.numUpdatedRows) > 0);
+  if (!patchMovesStats(patch)) return versioned();
 
   const current = ctx.db
     .selectFrom('tickets as t')
@@ -248,9 +244,9 @@ export async function updateTicket(
     .where('t.id', '=', id)
     .where('t.version', '=', expectedVersion);
   let before: Record<string, unknown> | undefined;
-  if (ctx.hooks.dialect === 'postgres') {
+  if (ctx.hooks.capabilities.updateFromCte) {
     before = await ctx.db
-      .with('old', () => ctx.hooks.lockRows(current, 'wait'))
+      .with('old', () => lockRows(ctx, current, 'wait'))
       .updateTable('tickets')
       .from('old')
       .set(set)
@@ -259,127 +255,14 @@ export async function updateTicket(
       .returning(STATS_SOURCE_COLUMNS.map((c) => `old.${c}` as const))
       .executeTakeFirst();
   } else {
-    before = await current.executeTakeFirst();
+    // Read the old row (locked where the dialect has row locks), then update it.
+    before = await lockRows(ctx, current, 'wait').executeTakeFirst();
     // Not at that version, so the versioned UPDATE cannot match either.
     if (before === undefined) return false;
-    const updated = await ctx.db
-      .updateTable('tickets')
-      .set(set)
-      .where('tenant_id', '=', tenantId)
-      .where('id', '=', id)
-      .where('version', '=', expectedVersion)
-      .returning('id')
-      .executeTakeFirst();
-    if (updated === undefined) return false;
+    if (!(await versioned())) return false;
   }
   if (before === undefined) return false;
   const old = factsOfRow(ctx, before);
   deltas.move(tenantId, old, factsAfterPatch(old, patch));
   return true;
-}
-
-/**
- * Increments the tenant's counter `key` and returns the new value (1 for a new key). The
- * upsert holds the counter row's lock until the transaction ends, so numbers are gapless
- * and unique: a concurrent creator waits, a rollback gives the number back.
- */
-export async function nextSequence(ctx: QueryContext, tenantId: string, key: string): Promise<number> {
-  const row = await ctx.db
-    .insertInto('counters')
-    .values({ tenant_id: tenantId, key, value: 1 })
-    .onConflict((oc) =>
-      oc.columns(['tenant_id', 'key']).doUpdateSet({ value: sql<number>`${sql.ref('counters.value')} + 1` }),
-    )
-    .returning('value')
-    .executeTakeFirstOrThrow();
-  return Number(row.value);
-}
-
-const ALERT_COLUMNS = {
-  firstResponse: {
-    warning: { due: 'sla_first_response_warn_at', claim: 'sla_first_response_warned_at' },
-    breach: { due: 'first_response_due_at', claim: 'sla_first_response_breached_at' },
-  },
-  resolution: {
-    warning: { due: 'sla_resolution_warn_at', claim: 'sla_resolution_warned_at' },
-    breach: { due: 'resolution_due_at', claim: 'sla_resolution_breached_at' },
-  },
-} as const;
-
-/**
- * Claims up to `limit` due, unclaimed alerts in one UPDATE and returns the claimed
- * tickets. In Postgres the candidate ids are picked `FOR UPDATE SKIP LOCKED`, and the
- * outer WHERE re-checks the claim column, so concurrent scanners never claim one ticket
- * twice; SQLite's immediate transactions serialise the scanners.
- */
-export async function claimSlaAlerts(
-  ctx: QueryContext,
-  tenantId: string,
-  alert: SlaAlertKind,
-  now: Date,
-  limit: number,
-): Promise<Ticket[]> {
-  const { due, claim } = ALERT_COLUMNS[alert.target][alert.kind];
-  const at = ctx.hooks.toDate(now);
-  const candidates = ctx.hooks.lockRows(
-    ctx.db
-      .selectFrom('tickets as c')
-      .select('c.id')
-      .where('c.tenant_id', '=', tenantId)
-      .where('c.deleted_at', 'is', null)
-      .where(`c.${due}`, '<=', at)
-      .where(`c.${claim}`, 'is', null)
-      .orderBy(`c.${due}`)
-      .orderBy('c.id')
-      .limit(limit),
-    'skip',
-  );
-  const rows = await ctx.db
-    .updateTable('tickets')
-    .set({ [claim]: at, version: sql<number>`${sql.ref('version')} + 1` })
-    .where('tenant_id', '=', tenantId)
-    .where('id', 'in', candidates)
-    .where(claim, 'is', null)
-    .returningAll()
-    .execute();
-  return rows
-    .map((row) => ticketFromRow(ctx.hooks, row))
-    .sort((a, b) => cmpDate(a, b, alert) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-}
-
-// RETURNING gives no order; hand the claims back in due order like the candidate scan.
-function cmpDate(a: Ticket, b: Ticket, alert: SlaAlertKind): number {
-  const due = (t: Ticket) =>
-    (alert.kind === 'warning'
-      ? alert.target === 'firstResponse'
-        ? t.sla.firstResponseWarnAt
-        : t.sla.resolutionWarnAt
-      : alert.target === 'firstResponse'
-        ? t.firstResponseDueAt
-        : t.resolutionDueAt
-    )?.getTime() ?? 0;
-  return due(a) - due(b);
-}
-
-/** Non-deleted tickets in `statuses` unchanged since before `before`, oldest first. */
-export async function listStale(
-  ctx: QueryContext,
-  tenantId: string,
-  statuses: readonly Status[],
-  before: Date,
-  limit: number,
-): Promise<Ticket[]> {
-  if (statuses.length === 0) return [];
-  const rows = await ctx.db
-    .selectFrom('tickets as t')
-    .selectAll('t')
-    .where('t.tenant_id', '=', tenantId)
-    .where('t.deleted_at', 'is', null)
-    .where('t.status', 'in', [...statuses])
-    .where('t.status_changed_at', '<', ctx.hooks.toDate(before))
-    .orderBy('t.status_changed_at', 'asc')
-    .orderBy('t.id', 'asc')
-    .limit(limit)
-    .execute();
-  return rows.map((row) => ticketFromRow(ctx.hooks, row));
 }

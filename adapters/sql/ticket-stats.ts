@@ -9,14 +9,27 @@
  * the old row's contribution subtracted, the new row's added.
  */
 import { sql } from 'kysely';
+import {
+  STATS_SUMS,
+  StatsAccumulator,
+  compareCodePoints,
+  ticketSums,
+  type StatsSums,
+} from '../../src/stats/stats-accumulator.js';
 import type { StoreScope, StoreStats, StoreStatsQuery, TicketPatch, TicketRow } from '../../src/store.js';
-import type { SlaCompliance, Status } from '../../src/types.js';
 import type { QueryContext } from './query-context.js';
 import type { DbInteger } from './schema.js';
 
-/** The additive columns of `ticket_stats`, in the order `Sums` holds them. */
-const SUM_COLUMNS = ['n', 'fr_ms_sum', 'fr_n', 'res_ms_sum', 'res_n', 'fr_met', 'fr_total', 'res_met', 'res_total'] as const;
+/** The additive columns of `ticket_stats`, one per `StatsSums` field, in `STATS_SUMS` order. */
+export const SUM_COLUMNS = ['n', 'fr_ms_sum', 'fr_n', 'res_ms_sum', 'res_n', 'fr_met', 'fr_total', 'res_met', 'res_total'] as const;
 type Sums = number[];
+
+/** A row of summed `SUM_COLUMNS` (bucket or scan) as the core's sums. */
+export function sumsOfRow(row: Record<string, unknown>): StatsSums {
+  const sums = {} as StatsSums;
+  STATS_SUMS.forEach((field, i) => (sums[field] = Number(row[SUM_COLUMNS[i]!] ?? 0)));
+  return sums;
+}
 
 /** The `tickets` columns a ticket's contribution depends on (read before an update). */
 export const STATS_SOURCE_COLUMNS = [
@@ -35,11 +48,9 @@ export const STATS_SOURCE_COLUMNS = [
 
 /** The `Ticket` fields a patch may change that move a ticket's contribution. */
 const STATS_PATCH_FIELDS: readonly string[] = [
-  'resellerId',
   'status',
   'category',
   'priority',
-  'createdByType',
   'deletedAt',
   'firstResponseAt',
   'resolvedAt',
@@ -108,12 +119,11 @@ export function patchMovesStats(patch: TicketPatch): boolean {
 
 /** The facts after `patch` (fields left `undefined` in the patch are unchanged). */
 export function factsAfterPatch(before: StatsFacts, patch: TicketPatch): StatsFacts {
+  // The owner (`resellerId`) and `createdByType` are fixed: a patch never moves them.
   const after = { ...before };
-  if (patch.resellerId !== undefined) after.resellerId = patch.resellerId;
   if (patch.status !== undefined) after.status = patch.status;
   if (patch.category !== undefined) after.category = patch.category;
   if (patch.priority !== undefined) after.priority = patch.priority;
-  if (patch.createdByType !== undefined) after.createdByType = patch.createdByType;
   if (patch.deletedAt !== undefined) after.deleted = patch.deletedAt !== null;
   if (patch.firstResponseAt !== undefined) after.firstResponseAt = ms(patch.firstResponseAt);
   if (patch.resolvedAt !== undefined) after.resolvedAt = ms(patch.resolvedAt);
@@ -145,19 +155,8 @@ export class StatsDeltas {
       bucket = { key, sums: SUM_COLUMNS.map(() => 0) };
       this.#buckets.set(id, bucket);
     }
-    const fr = facts.firstResponseAt === null ? null : facts.firstResponseAt - facts.createdAt;
-    const res = facts.resolvedAt === null ? null : facts.resolvedAt - facts.createdAt;
-    const contribution = [
-      1,
-      fr ?? 0,
-      fr === null ? 0 : 1,
-      res ?? 0,
-      res === null ? 0 : 1,
-      facts.firstResponseMet === true ? 1 : 0,
-      facts.firstResponseMet === null ? 0 : 1,
-      facts.resolutionMet === true ? 1 : 0,
-      facts.resolutionMet === null ? 0 : 1,
-    ];
+    const sums = ticketSums(facts);
+    const contribution = STATS_SUMS.map((field) => sums[field]);
     for (let i = 0; i < contribution.length; i++) bucket.sums[i]! += sign * contribution[i]!;
   }
 
@@ -208,26 +207,9 @@ export class StatsDeltas {
   }
 }
 
-/**
- * Orders strings as SQLite's binary collation and Postgres's `COLLATE "C"` do (UTF-8
- * bytes, i.e. code points), which differs from `<` on UTF-16 units only around
- * surrogate pairs. Used for the bucket lock order and for the result orderings, so
- * they match the scan's `ORDER BY`.
- */
-function compareText(a: string, b: string): number {
-  if (a === b) return 0;
-  const x = [...a];
-  const y = [...b];
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const d = x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!;
-    if (d !== 0) return d;
-  }
-  return x.length - y.length;
-}
-
 function compareKeys(a: readonly string[], b: readonly string[]): number {
   for (let i = 0; i < a.length; i++) {
-    const d = compareText(a[i]!, b[i]!);
+    const d = compareCodePoints(a[i]!, b[i]!);
     if (d !== 0) return d;
   }
   return 0;
@@ -270,54 +252,15 @@ export async function statsFromBuckets(
     .groupBy(['s.status', 's.category', 's.priority', 's.created_by_type'])
     .having((eb) => eb.fn.sum('s.n'), '>', 0);
   const rows = await query.execute();
-
-  const counts = new Map<string, number>();
-  let frSum = 0;
-  let frN = 0;
-  let resSum = 0;
-  let resN = 0;
-  const backlog = new Map<string, { category: string; priority: string; count: number }>();
-  const sla = new Map<string, SlaCompliance>();
+  const stats = new StatsAccumulator(q);
   for (const row of rows) {
-    const n = Number(row.n);
-    counts.set(row.status, (counts.get(row.status) ?? 0) + n);
-    if ((q.firstResponseOf as readonly string[]).includes(row.created_by_type)) {
-      frSum += Number(row.fr_ms_sum);
-      frN += Number(row.fr_n);
-    }
-    resSum += Number(row.res_ms_sum);
-    resN += Number(row.res_n);
-    if ((q.unresolved as readonly string[]).includes(row.status)) {
-      const id = JSON.stringify([row.category, row.priority]);
-      const entry = backlog.get(id) ?? { category: row.category, priority: row.priority, count: 0 };
-      entry.count += n;
-      backlog.set(id, entry);
-    }
-    const frTotal = Number(row.fr_total);
-    const resTotal = Number(row.res_total);
-    if (frTotal > 0 || resTotal > 0) {
-      const entry = sla.get(row.priority) ?? {
-        priority: row.priority,
-        firstResponse: { met: 0, total: 0 },
-        resolution: { met: 0, total: 0 },
-      };
-      entry.firstResponse.met += Number(row.fr_met);
-      entry.firstResponse.total += frTotal;
-      entry.resolution.met += Number(row.res_met);
-      entry.resolution.total += resTotal;
-      sla.set(row.priority, entry);
-    }
+    stats.add({
+      status: row.status,
+      category: row.category,
+      priority: row.priority,
+      createdByType: row.created_by_type,
+      ...sumsOfRow(row),
+    });
   }
-
-  const countsOut: Partial<Record<Status, number>> = {};
-  for (const status of [...counts.keys()].sort(compareText)) countsOut[status as Status] = counts.get(status)!;
-  return {
-    counts: countsOut,
-    avgFirstResponseSeconds: frN === 0 ? null : frSum / frN / 1000,
-    avgResolutionSeconds: resN === 0 ? null : resSum / resN / 1000,
-    backlog: [...backlog.values()].sort(
-      (a, b) => compareText(a.category, b.category) || compareText(a.priority, b.priority),
-    ),
-    sla: [...sla.values()].sort((a, b) => compareText(a.priority, b.priority)),
-  };
+  return stats.result();
 }

@@ -21,7 +21,18 @@ export function sqliteHooks(options: { fold: 'unicode' | 'ascii' }): SqlDialectH
   return {
     dialect: 'sqlite',
     beginWrite: 'begin immediate',
-    lockRows: (query) => query,
+    capabilities: {
+      returning: true,
+      // `begin immediate` takes the database's write lock: writers are already serialised.
+      rowLocks: false,
+      skipLocked: false,
+      upsert: 'on-conflict',
+      updateFromCte: false,
+      migrateUnderWriteLock: true,
+      clusteredPrimaryKey: true,
+    },
+    millisBetween: (later, earlier) => sql<number>`(${later} - ${earlier})`,
+    lockTableForRebuild: () => null,
     toDate: (value) => checkedTime(value),
     toNullableDate: (value) => (value === null ? null : checkedTime(value)),
     fromDate: (value) => new Date(Number(value)),
@@ -29,7 +40,6 @@ export function sqliteHooks(options: { fold: 'unicode' | 'ascii' }): SqlDialectH
     fromBoolean: (value) => value === 1 || value === true || value === 1n || value === '1',
     fromJson: (value) => (typeof value === 'string' ? JSON.parse(value) : value),
     fold: (value: Expression<string>) => sql<string>`${fold}(${value})`,
-    secondsBetween: (later, earlier) => sql<number>`((${later} - ${earlier}) / 1000.0)`,
     mapError: mapSqliteError,
     types: {
       key: 'text',

@@ -82,12 +82,11 @@ const fields = fc.record({
   subject: fc.string({ maxLength: 5 }),
 });
 type Fields = typeof fields extends fc.Arbitrary<infer F> ? F : never;
+// `resellerId` and `createdByType` are set at insert only: a patch can never change them.
 const FIELD_NAMES: (keyof Fields)[] = [
   'status',
   'category',
   'priority',
-  'resellerId',
-  'createdByType',
   'deleted',
   'firstResponseAfter',
   'resolvedAfter',

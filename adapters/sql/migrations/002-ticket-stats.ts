@@ -19,11 +19,9 @@ function qualify(ctx: MigrationContext, table: 'tickets' | 'ticket_stats'): stri
   return ctx.names.schema === undefined ? name : `${ctx.names.schema}.${name}`;
 }
 
-/** `later - earlier` in integer milliseconds (SQLite stores epoch ms; Postgres has timestamptz). */
+/** `later - earlier` in integer milliseconds, as the dialect computes it. */
 function millisBetween(ctx: MigrationContext, later: string, earlier: string): RawBuilder<number> {
-  return ctx.dialect === 'sqlite'
-    ? sql<number>`(${sql.ref(later)} - ${sql.ref(earlier)})`
-    : sql<number>`round(extract(epoch from (${sql.ref(later)} - ${sql.ref(earlier)})) * 1000)::bigint`;
+  return ctx.dialect.millisBetween(sql.ref(later), sql.ref(earlier));
 }
 
 /**
@@ -31,13 +29,14 @@ function millisBetween(ctx: MigrationContext, later: string, earlier: string): R
  * `INSERT … SELECT … GROUP BY` over the non-deleted tickets. Migration 002 runs it to
  * upgrade a store that already has tickets; a bulk load that writes tickets around the
  * store (the benchmark seed) runs it afterwards. Run it inside a transaction that holds
- * off ticket writers (SQLite `begin immediate`; Postgres locks `tickets` in share mode
- * here), or the table misses their changes.
+ * off ticket writers (SQLite `begin immediate`; where the dialect has table locks,
+ * `lockTableForRebuild` here), or the table misses their changes.
  */
 export async function rebuildTicketStats(db: Kysely<any>, ctx: MigrationContext): Promise<void> {
   const tickets = sql.table(qualify(ctx, 'tickets'));
   const stats = sql.table(qualify(ctx, 'ticket_stats'));
-  if (ctx.dialect === 'postgres') await sql`lock table ${tickets} in share mode`.execute(db);
+  const lock = ctx.dialect.lockTableForRebuild(tickets);
+  if (lock !== null) await lock.execute(db);
   await sql`delete from ${stats}`.execute(db);
   const resellerKey = sql`coalesce(${sql.ref('reseller_id')}, '')`;
   const isTrue = (column: string) => sql`sum(case when ${sql.ref(column)} then 1 else 0 end)`;
@@ -71,7 +70,7 @@ export function ticketStatsMigration(ctx: MigrationContext): Migration {
       builder = builder.addPrimaryKeyConstraint(names.object('ticket_stats_pk'), [...KEY] as never);
       // SQLite: the rows live in the primary-key B-tree itself, so the tenant read and
       // the upserts touch one tree instead of an index plus the rowid table.
-      if (ctx.dialect === 'sqlite') builder = builder.modifyEnd(sql`without rowid`);
+      if (ctx.dialect.capabilities.clusteredPrimaryKey) builder = builder.modifyEnd(sql`without rowid`);
       await builder.execute();
       await rebuildTicketStats(db as Kysely<any>, ctx);
     },

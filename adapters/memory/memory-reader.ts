@@ -1,0 +1,141 @@
+/**
+ * The memory store's reads, over a state the caller has made safe to read (inside the
+ * transaction, or after every running transaction).
+ */
+import { StatsAccumulator, ticketSums } from '../../src/stats/stats-accumulator.js';
+import type { ListAfter, StoreListQuery, StoreReader, StoreScope, StoreStats, StoreStatsQuery, TicketRow } from '../../src/store.js';
+import type { AuditEntry, Message, Status, Ticket, TicketSummary } from '../../src/types.js';
+import { cmp, copy, inScope, key, stripTenant, visible, type MemoryState } from './memory-state.js';
+
+/** Sort comparator for `sort`, and the position of a row in that order. */
+function ordering(sort: StoreListQuery['sort']) {
+  const at = (t: Ticket) => (sort === 'newest' || sort === 'oldest' ? t.createdAt : t.updatedAt).getTime();
+  const dir = sort === 'oldest' ? 1 : -1;
+  type Position = { attention: number; at: number; id: string };
+  const compare = (x: Position, y: Position) => {
+    if (sort === 'queue' && x.attention !== y.attention) return y.attention - x.attention;
+    if (x.at !== y.at) return dir * (x.at - y.at);
+    return dir * cmp(x.id, y.id);
+  };
+  const position = (t: Ticket): Position => ({ attention: t.attention, at: at(t), id: t.id });
+  const afterPosition = (a: ListAfter): Position => ({ attention: a.attention ?? 0, at: a.at.getTime(), id: a.id });
+  return { compare, position, afterPosition };
+}
+
+/** Reads over a memory state. */
+export class MemoryReader implements StoreReader {
+  constructor(protected readonly state: MemoryState) {}
+
+  /** Called before every read; a transaction refuses reads once it has ended. */
+  protected check(): void {}
+
+  /** The row whose id is `ref`, else whose number is `ref` (an id wins), within scope. */
+  protected row(scope: StoreScope, ref: string): TicketRow | null {
+    const byId = this.state.tickets.get(key(scope.tenantId, ref));
+    if (byId && inScope(scope, byId)) return byId;
+    const id = this.state.numbers.get(key(scope.tenantId, ref));
+    const byNumber = id === undefined ? undefined : this.state.tickets.get(key(scope.tenantId, id));
+    return byNumber && inScope(scope, byNumber) ? byNumber : null;
+  }
+
+  async findTicket(scope: StoreScope, ref: string): Promise<Ticket | null> {
+    this.check();
+    const row = this.row(scope, ref);
+    return row ? stripTenant(row) : null;
+  }
+
+  async listMessages(scope: StoreScope, ticketId: string): Promise<Message[]> {
+    this.check();
+    const ticket = this.state.tickets.get(key(scope.tenantId, ticketId));
+    // The thread of a ticket outside the scope is empty, whoever calls.
+    if (!ticket || !inScope(scope, ticket)) return [];
+    const list = this.state.messages.get(key(scope.tenantId, ticketId)) ?? [];
+    // Stable sort keeps insertion order for equal timestamps.
+    return list
+      .filter((m) => visible(scope, m))
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+      .map(copy);
+  }
+
+  async listTickets(scope: StoreScope, q: StoreListQuery): Promise<TicketSummary[]> {
+    this.check();
+    const needle = q.q?.toLowerCase();
+    const { compare, position, afterPosition } = ordering(q.sort);
+    const after = q.after ? afterPosition(q.after) : null;
+    const rows: TicketRow[] = [];
+    for (const t of this.state.tickets.values()) {
+      if (!inScope(scope, t)) continue;
+      if (q.status && !q.status.includes(t.status)) continue;
+      if (q.priority && !q.priority.includes(t.priority)) continue;
+      if (q.category && !q.category.includes(t.category)) continue;
+      if (q.department && (t.department === null || !q.department.includes(t.department))) continue;
+      if (q.assigneeId !== undefined && t.assigneeId !== q.assigneeId) continue;
+      if (q.subscriberId !== undefined && t.subscriberId !== q.subscriberId) continue;
+      if (q.archived !== undefined && t.archived !== q.archived) continue;
+      if (q.createdFrom && t.createdAt < q.createdFrom) continue;
+      if (q.createdTo && t.createdAt >= q.createdTo) continue;
+      if (after && compare(after, position(t)) >= 0) continue;
+      if (needle && !this.#matches(scope, t, needle)) continue;
+      rows.push(t);
+    }
+    rows.sort((a, b) => compare(position(a), position(b)));
+    return rows.slice(0, q.limit).map((t) => this.#summary(scope, t));
+  }
+
+  #matches(scope: StoreScope, t: TicketRow, needle: string): boolean {
+    if (t.number.toLowerCase().includes(needle) || t.subject.toLowerCase().includes(needle)) return true;
+    const messages = this.state.messages.get(key(t.tenantId, t.id)) ?? [];
+    return messages.some((m) => visible(scope, m) && m.body.toLowerCase().includes(needle));
+  }
+
+  #summary(scope: StoreScope, t: TicketRow): TicketSummary {
+    let replyCount = 0;
+    let lastReplyAt: Date | null = null;
+    for (const m of this.state.messages.get(key(t.tenantId, t.id)) ?? []) {
+      // Replies: customer and staff messages after the opening one, never system notes.
+      if (m.opening || m.authorType === 'system' || !visible(scope, m)) continue;
+      replyCount += 1;
+      if (!lastReplyAt || m.createdAt > lastReplyAt) lastReplyAt = m.createdAt;
+    }
+    return { ...stripTenant(t), replyCount, lastReplyAt: lastReplyAt ? new Date(lastReplyAt) : null };
+  }
+
+  async getStats(scope: StoreScope, q: StoreStatsQuery): Promise<StoreStats> {
+    this.check();
+    const stats = new StatsAccumulator(q);
+    for (const t of this.state.tickets.values()) {
+      // Deleted tickets never count, whatever the scope says.
+      if (!inScope({ ...scope, includeDeleted: false }, t)) continue;
+      if (q.createdFrom && t.createdAt < q.createdFrom) continue;
+      if (q.createdTo && t.createdAt >= q.createdTo) continue;
+      stats.add({
+        status: t.status,
+        category: t.category,
+        priority: t.priority,
+        createdByType: t.createdByType,
+        ...ticketSums({
+          createdAt: t.createdAt.getTime(),
+          firstResponseAt: t.firstResponseAt?.getTime() ?? null,
+          resolvedAt: t.resolvedAt?.getTime() ?? null,
+          firstResponseMet: t.sla.firstResponseMet,
+          resolutionMet: t.sla.resolutionMet,
+        }),
+      });
+    }
+    return stats.result();
+  }
+
+  async listAudit(tenantId: string, ticketId: string): Promise<AuditEntry[]> {
+    this.check();
+    return (this.state.audit.get(key(tenantId, ticketId)) ?? []).map(copy);
+  }
+
+  async listStale(tenantId: string, statuses: readonly Status[], before: Date, limit: number): Promise<Ticket[]> {
+    this.check();
+    return [...this.state.tickets.values()]
+      .filter((t) => t.tenantId === tenantId && !t.deletedAt && statuses.includes(t.status) && t.statusChangedAt < before)
+      .sort((a, b) => a.statusChangedAt.getTime() - b.statusChangedAt.getTime() || cmp(a.id, b.id))
+      .slice(0, limit)
+      .map(stripTenant);
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * The memory store's state and the small rules its reads and writes share: keys, copies,
+ * scope and message visibility.
+ */
+import type { OutboxEvent, StoreScope, TicketRow } from '../../src/store.js';
+import type { AuditEntry, Message, Ticket } from '../../src/types.js';
+
+/** An outbox event with its tenant and delivery time. */
+export interface OutboxRow extends OutboxEvent {
+  tenantId: string;
+  deliveredAt: Date | null;
+}
+
+/** Everything the memory store holds. */
+export interface MemoryState {
+  /** `tenant\0id` -> ticket */
+  tickets: Map<string, TicketRow>;
+  /** `tenant\0number` -> ticket id */
+  numbers: Map<string, string>;
+  /** `tenant\0ticketId` -> messages in insertion order */
+  messages: Map<string, Message[]>;
+  /** `tenant\0messageId`: message ids are unique per tenant, as in the SQL stores */
+  messageIds: Set<string>;
+  /** `tenant\0ticketId` -> audit entries in insertion order */
+  audit: Map<string, AuditEntry[]>;
+  /** `tenant\0eventId` -> event */
+  outbox: Map<string, OutboxRow>;
+  /** `tenant\0key` -> last number handed out */
+  counters: Map<string, number>;
+}
+
+/** A fresh, empty state. */
+export function emptyState(): MemoryState {
+  return {
+    tickets: new Map(),
+    numbers: new Map(),
+    messages: new Map(),
+    messageIds: new Set(),
+    audit: new Map(),
+    outbox: new Map(),
+    counters: new Map(),
+  };
+}
+
+/** A map key from parts (NUL cannot occur in ids). */
+export const key = (...parts: string[]): string => parts.join('\0');
+
+/** A deep copy: nothing handed in or out shares objects with the state. */
+export const copy = <T>(value: T): T => structuredClone(value);
+
+/** The ticket without its tenant, copied. */
+export const stripTenant = ({ tenantId: _t, ...ticket }: TicketRow): Ticket => copy(ticket);
+
+/** Whether `t` is inside `scope` (tenant, soft delete, subscriber, reseller). */
+export function inScope(scope: StoreScope, t: TicketRow): boolean {
+  if (t.tenantId !== scope.tenantId) return false;
+  if (t.deletedAt && !scope.includeDeleted) return false;
+  if (scope.subscriberId !== undefined && t.subscriberId !== scope.subscriberId) return false;
+  if (scope.resellerId !== undefined && t.resellerId !== scope.resellerId) return false;
+  return true;
+}
+
+/** Whether the scope may see message `m`. */
+export function visible(scope: StoreScope, m: Message): boolean {
+  return scope.visibility === 'staff' || (!m.internal && !m.hidden);
+}
+
+/** Compares two ids as SQL stores with a binary collation do. */
+export const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,0 +1,162 @@
+/**
+ * The one fold behind `getStats`: every store reduces its tickets to buckets (one ticket
+ * is a bucket of one; a SQL store's maintained `ticket_stats` rows and its `GROUP BY`
+ * scan are buckets of many) and adds them here, so counts, averages, the backlog and SLA
+ * compliance are computed, ordered and rounded the same way on every store.
+ */
+import type { StoreStats, StoreStatsQuery } from '../store.js';
+import type { SlaCompliance, Status } from '../types.js';
+
+/** The additive sums of a bucket, in the order `STATS_SUMS` lists them. */
+export interface StatsSums {
+  /** Tickets. */
+  n: number;
+  /** Sum of `firstResponseAt - createdAt` in milliseconds, over tickets that have one. */
+  frMsSum: number;
+  /** Tickets with a `firstResponseAt`. */
+  frN: number;
+  /** Sum of `resolvedAt - createdAt` in milliseconds, over tickets that have one. */
+  resMsSum: number;
+  /** Tickets with a `resolvedAt`. */
+  resN: number;
+  /** Tickets with `sla.firstResponseMet === true`. */
+  frMet: number;
+  /** Tickets with `sla.firstResponseMet !== null`. */
+  frTotal: number;
+  /** Tickets with `sla.resolutionMet === true`. */
+  resMet: number;
+  /** Tickets with `sla.resolutionMet !== null`. */
+  resTotal: number;
+}
+
+/** The sums' names, in a fixed order (the column order of a SQL bucket table). */
+export const STATS_SUMS: readonly (keyof StatsSums)[] = [
+  'n',
+  'frMsSum',
+  'frN',
+  'resMsSum',
+  'resN',
+  'frMet',
+  'frTotal',
+  'resMet',
+  'resTotal',
+];
+
+/** What a bucket is keyed by. */
+export interface StatsKey {
+  status: string;
+  category: string;
+  priority: string;
+  createdByType: string;
+}
+
+/** A bucket: its key and its sums. */
+export type StatsBucket = StatsKey & StatsSums;
+
+/** The facts of one ticket the stats depend on, instants as epoch milliseconds. */
+export interface TicketStatsFacts {
+  createdAt: number;
+  firstResponseAt: number | null;
+  resolvedAt: number | null;
+  firstResponseMet: boolean | null;
+  resolutionMet: boolean | null;
+}
+
+/** What one ticket adds to its bucket. */
+export function ticketSums(facts: TicketStatsFacts): StatsSums {
+  const fr = facts.firstResponseAt === null ? null : facts.firstResponseAt - facts.createdAt;
+  const res = facts.resolvedAt === null ? null : facts.resolvedAt - facts.createdAt;
+  return {
+    n: 1,
+    frMsSum: fr ?? 0,
+    frN: fr === null ? 0 : 1,
+    resMsSum: res ?? 0,
+    resN: res === null ? 0 : 1,
+    frMet: facts.firstResponseMet === true ? 1 : 0,
+    frTotal: facts.firstResponseMet === null ? 0 : 1,
+    resMet: facts.resolutionMet === true ? 1 : 0,
+    resTotal: facts.resolutionMet === null ? 0 : 1,
+  };
+}
+
+/**
+ * Orders strings by code point, as SQLite's binary collation and Postgres's `COLLATE "C"`
+ * do (UTF-8 byte order), which differs from `<` on UTF-16 units only around surrogate
+ * pairs. Every ordering in the stats uses it, so stores agree.
+ */
+export function compareCodePoints(a: string, b: string): number {
+  if (a === b) return 0;
+  const x = [...a];
+  const y = [...b];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!;
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
+}
+
+/** Folds buckets into `StoreStats` for one stats query. */
+export class StatsAccumulator {
+  readonly #query: StoreStatsQuery;
+  readonly #counts = new Map<string, number>();
+  #frMs = 0;
+  #frN = 0;
+  #resMs = 0;
+  #resN = 0;
+  readonly #backlog = new Map<string, { category: string; priority: string; count: number }>();
+  readonly #sla = new Map<string, SlaCompliance>();
+
+  constructor(query: StoreStatsQuery) {
+    this.#query = query;
+  }
+
+  /** Adds a bucket (a bucket with `n = 0`, left by deletions, adds nothing). */
+  add(b: StatsBucket): this {
+    if (b.n === 0) return this;
+    this.#counts.set(b.status, (this.#counts.get(b.status) ?? 0) + b.n);
+    // A ticket staff opened for a customer responds at creation: only `firstResponseOf`
+    // creators count toward the first-response average (decided by the core).
+    if ((this.#query.firstResponseOf as readonly string[]).includes(b.createdByType)) {
+      this.#frMs += b.frMsSum;
+      this.#frN += b.frN;
+    }
+    this.#resMs += b.resMsSum;
+    this.#resN += b.resN;
+    if ((this.#query.unresolved as readonly string[]).includes(b.status)) {
+      const id = JSON.stringify([b.category, b.priority]);
+      const entry = this.#backlog.get(id) ?? { category: b.category, priority: b.priority, count: 0 };
+      entry.count += b.n;
+      this.#backlog.set(id, entry);
+    }
+    if (b.frTotal > 0 || b.resTotal > 0) {
+      const entry = this.#sla.get(b.priority) ?? {
+        priority: b.priority,
+        firstResponse: { met: 0, total: 0 },
+        resolution: { met: 0, total: 0 },
+      };
+      entry.firstResponse.met += b.frMet;
+      entry.firstResponse.total += b.frTotal;
+      entry.resolution.met += b.resMet;
+      entry.resolution.total += b.resTotal;
+      this.#sla.set(b.priority, entry);
+    }
+    return this;
+  }
+
+  /** The stats of everything added: lists in code-point order, averages in seconds. */
+  result(): StoreStats {
+    const counts: Partial<Record<Status, number>> = {};
+    for (const status of [...this.#counts.keys()].sort(compareCodePoints)) {
+      counts[status as Status] = this.#counts.get(status)!;
+    }
+    return {
+      counts,
+      avgFirstResponseSeconds: this.#frN === 0 ? null : this.#frMs / this.#frN / 1000,
+      avgResolutionSeconds: this.#resN === 0 ? null : this.#resMs / this.#resN / 1000,
+      backlog: [...this.#backlog.values()].sort(
+        (a, b) => compareCodePoints(a.category, b.category) || compareCodePoints(a.priority, b.priority),
+      ),
+      sla: [...this.#sla.values()].sort((a, b) => compareCodePoints(a.priority, b.priority)),
+    };
+  }
+}
