@@ -77,10 +77,26 @@ export class TicketError extends Error {
 export class ValidationError extends TicketError {
   override readonly name = 'ValidationError';
   readonly field: string | null;
-  constructor(message: string, field: string | null, options: TicketErrorOptions = {}) {
+  /**
+   * Every invalid field of the input, not only the first, so a form can mark them all at
+   * once. `field` and `message` are the first of these.
+   */
+  readonly issues: readonly FieldIssue[];
+  constructor(
+    message: string,
+    field: string | null,
+    options: TicketErrorOptions & { issues?: readonly FieldIssue[] } = {},
+  ) {
     super('validation', message, { ...options, params: { field, ...options.params } });
     this.field = field;
+    this.issues = options.issues ?? [{ field, message }];
   }
+}
+
+/** One invalid field of an input: its dot path (or `null` for the input as a whole) and why. */
+export interface FieldIssue {
+  field: string | null;
+  message: string;
 }
 
 /**

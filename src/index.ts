@@ -14,7 +14,7 @@ export {
   UnavailableError,
   ValidationError,
 } from './errors.js';
-export type { TicketErrorByCode, TicketErrorCode, TicketErrorOptions } from './errors.js';
+export type { FieldIssue, TicketErrorByCode, TicketErrorCode, TicketErrorOptions } from './errors.js';
 export { EVENT_TYPES } from './events/event-types.js';
 export type {
   Changes,

@@ -11,6 +11,11 @@ export interface NumberFormat {
   format(seq: number, at: Date): string;
   /** The counter key for a ticket created at `at`: `''`, or the year for yearly formats. */
   counterKey(at: Date): string;
+  /**
+   * `ref` spelled the way this format spells numbers (`tkt-2026-0001` -> `TKT-2026-0001`),
+   * or `null` when `ref` is not a number of this format in any letter case.
+   */
+  canonical(ref: string): string | null;
 }
 
 const TOKEN = /\{(seq(?::(\d{1,2}))?|yyyy)\}/g;
@@ -30,12 +35,27 @@ export function parseNumberFormat(template: string): NumberFormat {
   if (/[{}]/.test(rest)) {
     throw new Error(`number format has an unknown placeholder: "${template}" (use {seq}, {seq:N}, {yyyy})`);
   }
+  // The template's literal text, with each placeholder as a digit group.
+  const literals = template.split(TOKEN).filter((_, i) => i % 3 === 0);
+  const digits = [...template.matchAll(TOKEN)].map((m) => (m[1] === 'yyyy' ? '(\\d{4})' : '(\\d+)'));
+  const pattern = new RegExp(
+    `^${literals.map((l, i) => escapeRegExp(l) + (digits[i] ?? '')).join('')}$`,
+    'i',
+  );
   return {
     yearly,
+    canonical: (ref) => {
+      const m = pattern.exec(ref);
+      return m ? literals.map((l, i) => l + (m[i + 1] ?? '')).join('') : null;
+    },
     counterKey: (at) => (yearly ? String(at.getUTCFullYear()) : ''),
     format: (seq, at) =>
       template.replace(TOKEN, (_all, token: string, width: string | undefined) =>
         token === 'yyyy' ? String(at.getUTCFullYear()) : String(seq).padStart(Number(width ?? 0), '0'),
       ),
   };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

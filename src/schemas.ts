@@ -6,9 +6,16 @@
 import { z } from 'zod';
 import { STATUSES, type Actor } from './types.js';
 
-/** The message for a blank subject or body (the customer portal's wording). */
+/** The message for a blank subject or description of a new ticket (the customer portal's wording). */
 export const REQUIRED_MESSAGE = 'Subject and description are required';
 const REQUIRED = REQUIRED_MESSAGE;
+/** The message for a blank reply. */
+const EMPTY_REPLY = 'A reply needs a message; the body is empty';
+/** The message for a stats window that ends before it starts. */
+const INVERTED_WINDOW = 'The stats window ends before it starts: `to` must be after `from`';
+
+/** Messages that are already sentences a person can act on, reported as they are. */
+export const OWN_MESSAGES: readonly string[] = [REQUIRED, EMPTY_REPLY, INVERTED_WINDOW, 'Subject is longer'];
 
 /** An id or reference: a non-empty string of at most 200 characters. */
 export const idSchema = z.string().min(1, 'must not be empty').max(200, 'is longer than 200 characters');
@@ -57,10 +64,17 @@ export const subjectSchema = z
   .refine(noNul, NUL_MESSAGE);
 
 /** A message body: not blank. The length limit is `config.maxBodyLength`, checked by the service. */
-export const bodySchema = z
-  .string()
-  .refine((s) => s.trim().length > 0, REQUIRED)
-  .refine(noNul, NUL_MESSAGE);
+const messageBody = (blank: string) =>
+  z
+    .string()
+    .refine((s) => s.trim().length > 0, blank)
+    .refine(noNul, NUL_MESSAGE);
+
+/** The description of a new ticket: not blank. */
+export const bodySchema = messageBody(REQUIRED);
+
+/** The body of a reply: not blank. */
+export const replyBodySchema = messageBody(EMPTY_REPLY);
 
 /** A status value. */
 export const statusSchema = z.enum(STATUSES as [string, ...string[]]).transform((s) => s as (typeof STATUSES)[number]);
@@ -94,7 +108,7 @@ export type CreateTicketInput = z.input<typeof createTicketInputSchema>;
 
 /** `addReply` input. */
 export const replyInputSchema = z.strictObject({
-  body: bodySchema,
+  body: replyBodySchema,
   /** Staff only: an internal note, never shown to the customer. @default false */
   internal: z.boolean().optional(),
   /** Staff only: the status after this reply. @default 'pending' for a public staff reply */
@@ -159,8 +173,16 @@ export const scheduledWorkOptionsSchema = z.strictObject({
 });
 
 /** `getStats` query: tickets created in `[from, to)`. */
-export const statsQuerySchema = z.strictObject({
-  from: instantSchema.optional(),
-  to: instantSchema.optional(),
+export const statsQuerySchema = z
+  .strictObject({
+    from: instantSchema.optional(),
+    to: instantSchema.optional(),
+  })
+  .refine((q) => !q.from || !q.to || q.from.getTime() < q.to.getTime(), { message: INVERTED_WINDOW, path: ['to'] });
+
+/** `flushEvents` options. */
+export const flushEventsOptionsSchema = z.strictObject({
+  /** Most events emitted in one call, 1–10000. @default 1000 */
+  limit: z.number().int().min(1).max(10_000).optional(),
 });
 export type StatsQuery = z.input<typeof statsQuerySchema>;

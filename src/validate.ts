@@ -1,11 +1,14 @@
-/** Turns zod failures into `ValidationError`s that name the offending field. */
+/** Turns zod failures into `ValidationError`s that name the offending fields. */
 import type { z } from 'zod';
-import { ValidationError } from './errors.js';
-import { REQUIRED_MESSAGE } from './schemas.js';
+import { ValidationError, type FieldIssue } from './errors.js';
+import { OWN_MESSAGES } from './schemas.js';
 
-const OWN_MESSAGES = [REQUIRED_MESSAGE, 'Subject is longer'];
+type Issue = z.core.$ZodIssue;
 
-/** Parses `value` with `schema`, or throws a `ValidationError` for the first issue. */
+/**
+ * Parses `value` with `schema`, or throws a `ValidationError` naming the first invalid
+ * field in `field`/`message` and every invalid field in `issues`.
+ */
 export function parseInput<S extends z.ZodType>(
   schema: S,
   value: unknown,
@@ -15,15 +18,42 @@ export function parseInput<S extends z.ZodType>(
 ): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const field = [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || null;
-  const message =
-    issue.code === 'unrecognized_keys'
-      ? `Unknown field${issue.keys.length > 1 ? 's' : ''} in ${what}: ${issue.keys.join(', ')}`
-      : OWN_MESSAGES.some((m) => issue.message.startsWith(m))
-        ? issue.message // already a sentence a person can act on
-        : `Invalid ${what}: ${field ?? 'value'}: ${issue.message}`;
-  const named =
-    issue.code === 'unrecognized_keys' ? [field, issue.keys[0]].filter(Boolean).join('.') || null : field;
-  throw new ValidationError(message, named, { cause: result.error.issues, params: { issue: issue.code } });
+  const issues = result.error.issues.map((issue) => describe(specific(issue), what, prefix));
+  const first = issues[0]!;
+  throw new ValidationError(first.message, first.field, {
+    cause: result.error.issues,
+    params: { issue: specific(result.error.issues[0]!).code },
+    issues,
+  });
+}
+
+/**
+ * A union's own issue says only "Invalid input"; the issue of the branch that got
+ * furthest says why (e.g. which values an enum allows), so report that one.
+ */
+function specific(issue: Issue): Issue {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return issue;
+  const branches = issue.errors.filter((b) => b.length > 0);
+  // The branch whose first issue is deepest got furthest into the value.
+  const best = branches.reduce<Issue[] | undefined>(
+    (a, b) => (a === undefined || b[0]!.path.length > a[0]!.path.length ? b : a),
+    undefined,
+  );
+  const inner = best?.[0];
+  if (!inner || inner.code === 'invalid_type') return issue;
+  return specific({ ...inner, path: [...issue.path, ...inner.path] } as Issue);
+}
+
+function describe(issue: Issue, what: string, prefix: string | undefined): FieldIssue {
+  const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || null;
+  if (issue.code === 'unrecognized_keys') {
+    return {
+      field: [path, issue.keys[0]].filter(Boolean).join('.') || null,
+      message: `Unknown field${issue.keys.length > 1 ? 's' : ''} in ${what}: ${issue.keys.join(', ')}`,
+    };
+  }
+  if (OWN_MESSAGES.some((m) => issue.message.startsWith(m))) {
+    return { field: path, message: issue.message }; // already a sentence a person can act on
+  }
+  return { field: path, message: `Invalid ${what}: ${path ?? 'value'}: ${issue.message}` };
 }

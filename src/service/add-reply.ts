@@ -10,7 +10,7 @@ import { parseInput } from '../validate.js';
 import { applyPatch } from './apply-patch.js';
 import { checkBody } from './input-rules.js';
 import { newMessage, writeAudit, writeSystemNote } from './records.js';
-import { parseActor, parseRequestContext, parseTicketRef, readScope, ticketNotFound } from './request-guards.js';
+import { findByRef, parseActor, parseRequestContext, parseTicketRef, readScope, ticketNotFound } from './request-guards.js';
 import type { ServiceContext } from './service-context.js';
 import { runWrite } from './write.js';
 
@@ -37,7 +37,7 @@ export async function addReply(
 
   return runWrite(ctx, async (tx, events) => {
     const now = ctx.clock();
-    const ticket = await tx.lockTicket({ ...scope, includeDeleted: true }, ref);
+    const ticket = await findByRef(ctx, ref, (r) => tx.lockTicket({ ...scope, includeDeleted: true }, r));
     if (!ticket) throw ticketNotFound(ref);
     assertNotDeleted(ticket);
     if (data.status) checkTransition(actor, ticket, data.status);

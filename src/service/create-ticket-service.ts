@@ -6,20 +6,25 @@
  * writes ticket, message, audit entry and outbox events in one transaction; events are
  * emitted after commit.
  */
-import { randomUUID } from 'node:crypto';
 import mitt, { type Emitter } from 'mitt';
-import { resolveConfig, type TicketConfig, type TicketConfigInput } from '../config.js';
-import type { TicketEvent, TicketEventMap } from '../events/event-types.js';
+import { resolveConfig, type TicketConfig } from '../config.js';
+import type { TicketEventMap } from '../events/event-types.js';
 import { parseNumberFormat } from '../numbering.js';
 import { redeliver } from '../scheduled/redeliver.js';
 import { runScheduledWork, type ScheduledWorkResult } from '../scheduled/run-scheduled-work.js';
-import type { CreateTicketInput, ListQuery, ReplyInput, StatsQuery, UpdatePatch } from '../schemas.js';
+import {
+  flushEventsOptionsSchema,
+  type CreateTicketInput,
+  type ListQuery,
+  type ReplyInput,
+  type StatsQuery,
+  type UpdatePatch,
+} from '../schemas.js';
+import { parseInput } from '../validate.js';
 import { SlaClock } from '../sla/sla-clock.js';
-import type { TicketStore } from '../store.js';
 import type {
   Actor,
   AuditEntry,
-  Directory,
   Message,
   RequestContext,
   Ticket,
@@ -35,28 +40,10 @@ import type { ServiceContext } from './service-context.js';
 import { getTicketStats } from './ticket-stats.js';
 import { updateTicket } from './update-ticket.js';
 
-export type { ScheduledWorkResult } from '../scheduled/run-scheduled-work.js';
+import { checkServiceOptions, type TicketServiceOptions } from './service-options.js';
 
-/** Options of `createTicketService`. */
-export interface TicketServiceOptions {
-  /** Where tickets live: `memoryStore()`, `sqliteStore()`, `postgresStore()` or your own. */
-  store: TicketStore;
-  /** Every row written carries it; services with different tenants never see each other. @default 'default' */
-  tenantId?: string;
-  /** Categories, priorities, number format, SLA policy... Checked when the service is created. */
-  config?: TicketConfigInput;
-  /** The time source. Inject one in tests. @default () => new Date() */
-  clock?: () => Date;
-  /** The id source for tickets, messages, audit entries and events. @default crypto.randomUUID */
-  generateId?: () => string;
-  /** The host's lookup of subscribers and staff. Without it, subscriber resellers and staff names are unknown. */
-  directory?: Directory;
-  /**
-   * Called when an event listener throws. The operation has committed by then and
-   * still succeeds. @default logs with console.error
-   */
-  onListenerError?: (error: unknown, event: TicketEvent) => void;
-}
+export type { ScheduledWorkResult } from '../scheduled/run-scheduled-work.js';
+export type { TicketServiceOptions } from './service-options.js';
 
 /** The ticket service. Every method takes an optional last `RequestContext` for the audit trail. */
 export interface TicketService {
@@ -84,16 +71,17 @@ export interface TicketService {
   flushEvents(options?: { limit?: number }): Promise<number>;
 }
 
-/** Creates a ticket service over `store`. Throws `ConfigError` for a bad config. */
+/** Creates a ticket service over `store`. Throws `ConfigError` for a bad option or config. */
 export function createTicketService(options: TicketServiceOptions): TicketService {
+  const checked = checkServiceOptions(options);
   const config = resolveConfig(options.config);
   const ctx: ServiceContext = {
-    tenantId: options.tenantId ?? 'default',
+    tenantId: checked.tenantId,
     config,
     store: options.store,
-    clock: options.clock ?? (() => new Date()),
-    id: options.generateId ?? randomUUID,
-    directory: options.directory,
+    clock: checked.clock,
+    id: checked.generateId,
+    directory: checked.directory,
     numbers: parseNumberFormat(config.numberFormat),
     sla: new SlaClock(config),
     events: mitt<TicketEventMap>(),
@@ -114,6 +102,9 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
     audit: (actor, ticketId, context) => auditTrail(ctx, actor, ticketId, context),
     runScheduledWork: (o) => runScheduledWork(ctx, o),
     // Everything written up to now; claimed atomically, so each event goes out once.
-    flushEvents: (o = {}) => redeliver(ctx, new Date(ctx.clock().getTime() + 1), o.limit ?? 1000),
+    flushEvents: async (o) => {
+      const { limit = 1000 } = parseInput(flushEventsOptionsSchema.optional(), o, 'flushEvents options') ?? {};
+      return redeliver(ctx, new Date(ctx.clock().getTime() + 1), limit);
+    },
   };
 }

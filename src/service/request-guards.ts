@@ -29,6 +29,21 @@ export function parseTicketRef(value: unknown): string {
   return value;
 }
 
+/**
+ * The ticket `ref` names, through `find` (a read or a locking read): by id or number as
+ * given, else by the number spelled as the format spells it (`tkt-12` finds `TKT-12`).
+ */
+export async function findByRef(
+  ctx: ServiceContext,
+  ref: string,
+  find: (ref: string) => Promise<Ticket | null>,
+): Promise<Ticket | null> {
+  const ticket = await find(ref);
+  if (ticket) return ticket;
+  const canonical = ctx.numbers.canonical(ref);
+  return canonical !== null && canonical !== ref ? find(canonical) : null;
+}
+
 /** The read scope of `actor`, after checking staff may view tickets at all. */
 export function readScope(ctx: ServiceContext, actor: Actor): StoreScope {
   requireStaffPermission(actor, 'tickets.view', 'view tickets');

@@ -12,6 +12,7 @@ import { checkAssigneeReseller, findAssignee, staffNames } from './directory-loo
 import { checkCategory, checkDepartment, checkPriority } from './input-rules.js';
 import { writeAudit, writeSystemNote } from './records.js';
 import {
+  findByRef,
   parseActor,
   parseRequestContext,
   parseTicketRef,
@@ -47,12 +48,12 @@ export async function updateTicket(
   const assignee = p.assigneeId ? await findAssignee(ctx, p.assigneeId) : null;
   const names =
     p.assigneeId !== undefined
-      ? await staffNames(ctx, [(await ctx.store.findTicket(scope, ref))?.assigneeId ?? null, p.assigneeId])
+      ? await staffNames(ctx, [(await findByRef(ctx, ref, (r) => ctx.store.findTicket(scope, r)))?.assigneeId ?? null, p.assigneeId])
       : {};
 
   return runWrite(ctx, async (tx, events) => {
     const now = ctx.clock();
-    const ticket = await tx.lockTicket({ ...scope, includeDeleted: true }, ref);
+    const ticket = await findByRef(ctx, ref, (r) => tx.lockTicket({ ...scope, includeDeleted: true }, r));
     if (!ticket) throw ticketNotFound(ref);
     assertNotDeleted(ticket);
     if (p.expectedVersion !== undefined && p.expectedVersion !== ticket.version) {

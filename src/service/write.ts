@@ -1,6 +1,7 @@
 /**
- * One write: a store transaction whose events are written to the outbox inside it and
- * emitted after it commits (or left for the host to flush when it owns the transaction).
+ * One write: a store transaction whose events are written to the outbox at its end,
+ * inside it, and emitted after it commits (or left for the host to flush when it owns the
+ * transaction).
  */
 import { emitEvent } from '../events/emit.js';
 import { PendingEvents } from '../events/pending-events.js';
@@ -15,11 +16,16 @@ export async function runWrite<T>(
   let pending: PendingEvents | undefined;
   const result = await ctx.store.transaction(async (tx) => {
     pending = new PendingEvents(tx, ctx.tenantId, ctx.id);
-    return fn(tx, pending);
+    const value = await fn(tx, pending);
+    // Once every event of the write is known (notify-once needs them all), in the same
+    // transaction: the change and its events commit together or not at all.
+    await pending.writeOutbox();
+    return value;
   });
   const events = pending?.events ?? [];
   // In a host's transaction nothing is committed yet: the host flushes after its commit.
   if (events.length > 0 && !ctx.store.deferEvents) {
+    // emitEvent never throws: listener failures go to onListenerError.
     for (const event of events) emitEvent(ctx.events, event, ctx.onListenerError);
     try {
       await ctx.store.markDelivered(

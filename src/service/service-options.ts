@@ -1,0 +1,163 @@
+/**
+ * The options of `createTicketService`, checked when the service is created (a `config`
+ * error naming the option), and the host callbacks among them wrapped so that whatever
+ * they throw or return reaches the caller as a typed error.
+ */
+import { randomUUID } from 'node:crypto';
+import { ConfigError, InternalError, TicketError } from '../errors.js';
+import type { TicketEvent } from '../events/event-types.js';
+import type { TicketConfigInput } from '../config.js';
+import type { TicketStore } from '../store.js';
+import type { Directory, DirectoryStaff, DirectorySubscriber } from '../types.js';
+
+/** Options of `createTicketService`. */
+export interface TicketServiceOptions {
+  /** Where tickets live: `memoryStore()`, `sqliteStore()`, `postgresStore()` or your own. */
+  store: TicketStore;
+  /**
+   * Every row written carries it; services with different tenants never see each other.
+   * A non-empty string of at most 200 characters. @default 'default'
+   */
+  tenantId?: string;
+  /** Categories, priorities, number format, SLA policy... Checked when the service is created. */
+  config?: TicketConfigInput;
+  /** The time source; must return a valid `Date`. Inject one in tests. @default () => new Date() */
+  clock?: () => Date;
+  /**
+   * The id source for tickets, messages, audit entries and events; must return unique
+   * non-empty strings of at most 200 characters. @default crypto.randomUUID
+   */
+  generateId?: () => string;
+  /**
+   * The host's lookup of subscribers and staff. With it, the directory (never the
+   * caller's session) says which reseller a subscriber belongs to. Without it, a
+   * customer actor's `resellerId` is taken as given and staff names are unknown.
+   */
+  directory?: Directory;
+  /**
+   * Called when an event listener throws or rejects. The operation has committed by then
+   * and still succeeds. @default logs with console.error
+   */
+  onListenerError?: (error: unknown, event: TicketEvent) => void;
+}
+
+/** The host callbacks, checked and wrapped. */
+export interface CheckedOptions {
+  tenantId: string;
+  clock: () => Date;
+  generateId: () => string;
+  directory: Directory | undefined;
+}
+
+/** The store methods the service calls; a store missing one is refused at creation. */
+const STORE_METHODS = [
+  'transaction',
+  'findTicket',
+  'listMessages',
+  'listTickets',
+  'getStats',
+  'listAudit',
+  'listStale',
+  'markDelivered',
+  'claimUndelivered',
+] as const;
+
+function refuse(option: string, why: string): never {
+  throw new ConfigError(`createTicketService: ${option} ${why}`, { params: { field: option } });
+}
+
+function isFunction(value: unknown): value is (...args: never[]) => unknown {
+  return typeof value === 'function';
+}
+
+/** Checks `options` and wraps its callbacks; throws `ConfigError` naming the bad option. */
+export function checkServiceOptions(options: unknown): CheckedOptions {
+  if (typeof options !== 'object' || options === null) refuse('options', 'must be an object with a store');
+  const o = options as Record<string, unknown>;
+  const store = o.store as Record<string, unknown> | undefined;
+  if (typeof store !== 'object' || store === null) {
+    refuse('store', 'is required: memoryStore(), sqliteStore(), postgresStore() or your own TicketStore');
+  }
+  for (const method of STORE_METHODS) {
+    if (!isFunction(store[method])) refuse('store', `is not a TicketStore: it has no ${method}() method`);
+  }
+  const tenantId = o.tenantId ?? 'default';
+  if (typeof tenantId !== 'string' || tenantId.length === 0 || tenantId.length > 200) {
+    refuse('tenantId', 'must be a non-empty string of at most 200 characters');
+  }
+  for (const name of ['clock', 'generateId', 'onListenerError'] as const) {
+    if (o[name] !== undefined && !isFunction(o[name])) refuse(name, 'must be a function');
+  }
+  const directory = o.directory as Record<string, unknown> | undefined;
+  if (directory !== undefined) {
+    if (typeof directory !== 'object' || directory === null) refuse('directory', 'must be an object');
+    for (const method of ['getSubscriber', 'getStaff'] as const) {
+      if (!isFunction(directory[method])) refuse('directory', `must have a ${method}(id) function`);
+    }
+  }
+  return {
+    tenantId,
+    clock: checkedClock((o.clock as (() => Date) | undefined) ?? (() => new Date())),
+    generateId: checkedIds((o.generateId as (() => string) | undefined) ?? randomUUID),
+    directory: directory ? checkedDirectory(directory as unknown as Directory) : undefined,
+  };
+}
+
+/** Runs a host callback; anything but a ticketry error becomes `internal`, with the original as `cause`. */
+async function callHost<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (TicketError.is(error)) throw error;
+    throw new InternalError(`The host's ${name} failed: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+      params: { callback: name },
+    });
+  }
+}
+
+function checkedClock(clock: () => Date): () => Date {
+  return () => {
+    let now: unknown;
+    try {
+      now = clock();
+    } catch (error) {
+      throw new InternalError(`The host's clock failed: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+        params: { callback: 'clock' },
+      });
+    }
+    if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
+      throw new ConfigError('createTicketService: clock must return a valid Date', { params: { field: 'clock' } });
+    }
+    return now;
+  };
+}
+
+function checkedIds(generateId: () => string): () => string {
+  return () => {
+    let id: unknown;
+    try {
+      id = generateId();
+    } catch (error) {
+      throw new InternalError(`The host's generateId failed: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+        params: { callback: 'generateId' },
+      });
+    }
+    if (typeof id !== 'string' || id.length === 0 || id.length > 200) {
+      throw new ConfigError('createTicketService: generateId must return a non-empty string of at most 200 characters', {
+        params: { field: 'generateId' },
+      });
+    }
+    return id;
+  };
+}
+
+function checkedDirectory(directory: Directory): Directory {
+  return {
+    getSubscriber: (id) =>
+      callHost<DirectorySubscriber | null>('directory.getSubscriber', () => directory.getSubscriber(id)),
+    getStaff: (id) => callHost<DirectoryStaff | null>('directory.getStaff', () => directory.getStaff(id)),
+  };
+}
