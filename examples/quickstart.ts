@@ -2,7 +2,7 @@
  * The ticketry quickstart: one ticket's whole life on the in-memory store.
  * Run it with `npm run demo`.
  */
-import { createTicketService, type Actor, type TicketEvent } from '../src/index.js';
+import { createTicketService, type CustomerActor, type StaffActor, type TicketEvent } from '../src/index.js';
 import { memoryStore } from '../adapters/memory/index.js';
 
 // A fixed clock makes the output the same on every run; a host omits it.
@@ -21,8 +21,8 @@ const desk = createTicketService({
 });
 
 // The host builds actors from its own session, server-side.
-const maria: Actor = { kind: 'customer', id: 'sub-1001', name: 'Maria Lopez' };
-const ana: Actor = {
+const maria: CustomerActor = { kind: 'customer', id: 'sub-1001', name: 'Maria Lopez' };
+const ana: StaffActor = {
   kind: 'staff',
   id: 'agent-ana',
   name: 'Ana',
@@ -44,7 +44,9 @@ const ticket = await desk.create(maria, {
   body: 'Speed test: 2 Mbps down on a 10 Mbps plan.\nRouter LEDs all green, rebooted twice.',
   category: 'connectivity',
 });
-line(`   ${ticket.number} "${ticket.subject}" is ${ticket.status}, first response due ${ticket.firstResponseDueAt?.toISOString()}`);
+// Maria gets her own view of the ticket; the SLA due times are on the staff view.
+const { firstResponseDueAt } = (await desk.get(ana, ticket.id)).ticket;
+line(`   ${ticket.number} "${ticket.subject}" is ${ticket.status}, first response due ${firstResponseDueAt?.toISOString()}`);
 
 later(20);
 line('2. Ana takes it and leaves an internal note');
@@ -53,8 +55,8 @@ await desk.addReply(ana, ticket.id, { body: 'Line test shows **CRC errors** on p
 
 later(5);
 line('3. Ana replies to Maria');
-await desk.addReply(ana, ticket.id, { body: 'We found a fault on your line; a technician visits **Tuesday**.' });
-line(`   status is now ${(await desk.get(ana, ticket.id)).ticket.status}`);
+const reply = await desk.addReply(ana, ticket.id, { body: 'We found a fault on your line; a technician visits **Tuesday**.' });
+line(`   status is now ${reply.ticket.status}`);
 
 later(60 * 24);
 line('4. Maria replies');

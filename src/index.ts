@@ -1,5 +1,17 @@
 export { createTicketService } from './service/create-ticket-service.js';
 export type { ScheduledWorkResult, TicketService, TicketServiceOptions } from './service/create-ticket-service.js';
+export { toCustomerTicket } from './customer-view.js';
+export type {
+  CustomerMessage,
+  CustomerTicket,
+  CustomerTicketDetail,
+  CustomerTicketSummary,
+  ReplyFor,
+  TicketDetailFor,
+  TicketFor,
+  TicketSummaryFor,
+  ViewFor,
+} from './customer-view.js';
 export { resolveConfig, slaConfigSchema, ticketConfigSchema } from './config.js';
 export type { SlaConfig, TicketConfig, TicketConfigInput } from './config.js';
 export {

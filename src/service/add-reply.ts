@@ -1,11 +1,17 @@
 /** `desk.addReply`: a public reply or an internal note, with the status change it brings. */
+import {
+  toCustomerMessage,
+  toCustomerTicket,
+  type CustomerMessage,
+  type CustomerTicket,
+} from '../customer-view.js';
 import { notifyForMessage, notifyForStatus } from '../events/notify.js';
 import { checkCustomerFields, requireStaffPermission } from '../permissions.js';
 import { renderMarkdown, renderPlainText } from '../render/markdown.js';
 import { replyInputSchema, type ReplyInput } from '../schemas.js';
 import { assertNotDeleted, checkReplyStatus, checkTransition, statusAfterReply } from '../status-machine.js';
 import type { TicketPatch } from '../store.js';
-import type { Actor, Message, RequestContext } from '../types.js';
+import type { Actor, Message, RequestContext, Ticket } from '../types.js';
 import { parseInput } from '../validate.js';
 import { applyPatch } from './apply-patch.js';
 import { checkBody } from './input-rules.js';
@@ -21,7 +27,7 @@ export async function addReply(
   ticketId: string,
   input: ReplyInput,
   contextInput: RequestContext = {},
-): Promise<Message> {
+): Promise<(Message & { ticket: Ticket }) | (CustomerMessage & { ticket: CustomerTicket })> {
   const actor = parseActor(actorInput);
   const context = parseRequestContext(contextInput);
   const data = parseInput(replyInputSchema, input, 'reply');
@@ -70,6 +76,9 @@ export async function addReply(
         notify: notifyForStatus(next, actor, true),
       });
     }
-    return message;
+    // The message just written is the latest reply the customer can read.
+    return actor.kind === 'customer'
+      ? { ...toCustomerMessage(message), ticket: toCustomerTicket(next, message.createdAt) }
+      : { ...message, ticket: next };
   });
 }

@@ -22,16 +22,8 @@ import {
 } from '../schemas.js';
 import { parseInput } from '../validate.js';
 import { SlaClock } from '../sla/sla-clock.js';
-import type {
-  Actor,
-  AuditEntry,
-  Message,
-  RequestContext,
-  Ticket,
-  TicketDetail,
-  TicketStats,
-  TicketSummary,
-} from '../types.js';
+import type { ReplyFor, TicketDetailFor, TicketFor, TicketSummaryFor } from '../customer-view.js';
+import type { Actor, AuditEntry, RequestContext, TicketStats } from '../types.js';
 import { addReply } from './add-reply.js';
 import { auditTrail } from './audit-trail.js';
 import { createTicket } from './create-ticket.js';
@@ -51,15 +43,20 @@ export interface TicketService {
   readonly config: TicketConfig;
   /** Typed events, emitted after commit. */
   readonly events: Emitter<TicketEventMap>;
-  create(actor: Actor, input: CreateTicketInput, context?: RequestContext): Promise<Ticket>;
-  get(actor: Actor, idOrNumber: string, context?: RequestContext): Promise<TicketDetail>;
-  list(
-    actor: Actor,
+  /** Opens a ticket. Customers get their own view of it (`CustomerTicket`). */
+  create<A extends Actor>(actor: A, input: CreateTicketInput, context?: RequestContext): Promise<TicketFor<A>>;
+  /** The ticket (by id or number, any letter case) with the thread `actor` may see. */
+  get<A extends Actor>(actor: A, idOrNumber: string, context?: RequestContext): Promise<TicketDetailFor<A>>;
+  /** A page of the tickets `actor` may see. Pass `nextCursor` back as `cursor` until it is `null`. */
+  list<A extends Actor>(
+    actor: A,
     query?: ListQuery,
     context?: RequestContext,
-  ): Promise<{ items: TicketSummary[]; nextCursor: string | null }>;
-  addReply(actor: Actor, ticketId: string, input: ReplyInput, context?: RequestContext): Promise<Message>;
-  update(actor: Actor, ticketId: string, patch: UpdatePatch, context?: RequestContext): Promise<Ticket>;
+  ): Promise<{ items: TicketSummaryFor<A>[]; nextCursor: string | null }>;
+  /** Adds a reply or internal note; returns the message with the ticket as it is afterwards. */
+  addReply<A extends Actor>(actor: A, ticketId: string, input: ReplyInput, context?: RequestContext): Promise<ReplyFor<A>>;
+  /** Changes fields and status; returns the ticket as it is afterwards. */
+  update<A extends Actor>(actor: A, ticketId: string, patch: UpdatePatch, context?: RequestContext): Promise<TicketFor<A>>;
   getStats(actor: Actor, query?: StatsQuery, context?: RequestContext): Promise<TicketStats>;
   audit(actor: Actor, ticketId: string, context?: RequestContext): Promise<AuditEntry[]>;
   runScheduledWork(options?: { now?: Date; limit?: number }): Promise<ScheduledWorkResult>;
@@ -93,11 +90,13 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
     tenantId: ctx.tenantId,
     config,
     events: ctx.events,
-    create: (actor, input, context) => createTicket(ctx, actor, input, context),
-    get: (actor, idOrNumber, context) => getTicket(ctx, actor, idOrNumber, context),
-    list: (actor, query, context) => listTickets(ctx, actor, query, context),
-    addReply: (actor, ticketId, input, context) => addReply(ctx, actor, ticketId, input, context),
-    update: (actor, ticketId, patch, context) => updateTicket(ctx, actor, ticketId, patch, context),
+    // Each operation returns the customer's view exactly when the actor is a customer,
+    // which is what the `...For<A>` types say; TypeScript cannot follow that through.
+    create: (actor, input, context) => createTicket(ctx, actor, input, context) as never,
+    get: (actor, idOrNumber, context) => getTicket(ctx, actor, idOrNumber, context) as never,
+    list: (actor, query, context) => listTickets(ctx, actor, query, context) as never,
+    addReply: (actor, ticketId, input, context) => addReply(ctx, actor, ticketId, input, context) as never,
+    update: (actor, ticketId, patch, context) => updateTicket(ctx, actor, ticketId, patch, context) as never,
     getStats: (actor, query, context) => getTicketStats(ctx, actor, query, context),
     audit: (actor, ticketId, context) => auditTrail(ctx, actor, ticketId, context),
     runScheduledWork: (o) => runScheduledWork(ctx, o),

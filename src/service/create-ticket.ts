@@ -1,4 +1,5 @@
 /** `desk.create`: opens a ticket with its opening message. */
+import { toCustomerTicket, type CustomerTicket } from '../customer-view.js';
 import { notifyForMessage } from '../events/notify.js';
 import { checkCustomerFields, requireStaffPermission } from '../permissions.js';
 import { renderMarkdown, renderPlainText } from '../render/markdown.js';
@@ -22,7 +23,7 @@ export async function createTicket(
   actorInput: Actor,
   input: CreateTicketInput,
   contextInput: RequestContext = {},
-): Promise<Ticket> {
+): Promise<Ticket | CustomerTicket> {
   const actor = parseActor(actorInput);
   const context = parseRequestContext(contextInput);
   const data = parseInput(createTicketInputSchema, input, 'ticket');
@@ -113,6 +114,6 @@ export async function createTicket(
       message,
       notify: notifyForMessage(ticket, actor, false),
     });
-    return ticket;
+    return actor.kind === 'customer' ? toCustomerTicket(ticket, null) : ticket;
   });
 }

@@ -1,4 +1,10 @@
 /** `desk.get` and `desk.list`: a ticket with the thread the actor may see, and pages of tickets. */
+import {
+  toCustomerDetail,
+  toCustomerSummary,
+  type CustomerTicketDetail,
+  type CustomerTicketSummary,
+} from '../customer-view.js';
 import { ValidationError } from '../errors.js';
 import { decodeCursor, encodeCursor } from '../list-cursor.js';
 import { checkCustomerFields } from '../permissions.js';
@@ -14,7 +20,7 @@ export async function getTicket(
   actorInput: Actor,
   idOrNumber: string,
   contextInput: RequestContext = {},
-): Promise<TicketDetail> {
+): Promise<TicketDetail | CustomerTicketDetail> {
   const actor = parseActor(actorInput);
   parseRequestContext(contextInput);
   const scope = readScope(ctx, actor);
@@ -22,7 +28,7 @@ export async function getTicket(
   const ticket = await findByRef(ctx, ref, (r) => ctx.store.findTicket(scope, r));
   if (!ticket) throw ticketNotFound(ref);
   const messages = await ctx.store.listMessages(scope, ticket.id);
-  return { ticket, messages };
+  return actor.kind === 'customer' ? toCustomerDetail({ ticket, messages }) : { ticket, messages };
 }
 
 /** A page of the tickets `actor` may see, filtered and sorted by `query`. */
@@ -31,7 +37,7 @@ export async function listTickets(
   actorInput: Actor,
   query: ListQuery = {},
   contextInput: RequestContext = {},
-): Promise<{ items: TicketSummary[]; nextCursor: string | null }> {
+): Promise<{ items: (TicketSummary | CustomerTicketSummary)[]; nextCursor: string | null }> {
   const actor = parseActor(actorInput);
   parseRequestContext(contextInput);
   const q = parseInput(listQuerySchema, query, 'list query');
@@ -43,6 +49,13 @@ export async function listTickets(
     assigneeId = actor.id;
   }
   const sort: TicketSort = q.sort ?? (actor.kind === 'customer' ? 'newest' : 'queue');
+  // The queue and update orders follow staff-only activity (internal notes, assignment,
+  // attention), so a customer could watch them move: customers sort by creation only.
+  if (actor.kind === 'customer' && sort !== 'newest' && sort !== 'oldest') {
+    throw new ValidationError(`Customers sort by newest or oldest, not ${sort}`, 'sort', {
+      params: { allowed: ['newest', 'oldest'] },
+    });
+  }
   const limit = q.limit ?? 50;
   const rows = await ctx.store.listTickets(scope, {
     ...(q.status ? { status: q.status } : {}),
@@ -61,5 +74,6 @@ export async function listTickets(
   });
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > limit && last ? encodeCursor(sort, last) : null };
+  const nextCursor = rows.length > limit && last ? encodeCursor(sort, last) : null;
+  return { items: actor.kind === 'customer' ? items.map(toCustomerSummary) : items, nextCursor };
 }

@@ -1,4 +1,5 @@
 /** `desk.update`: staff change fields and status; customers close their resolved ticket. */
+import { lastReplyAt, toCustomerTicket, type CustomerTicket } from '../customer-view.js';
 import type { Changes } from '../events/event-types.js';
 import { notifyForAssignment, notifyForStatus, notifyStaff } from '../events/notify.js';
 import { checkCustomerFields, requireStaffPermission } from '../permissions.js';
@@ -33,7 +34,7 @@ export async function updateTicket(
   ticketId: string,
   patchInput: UpdatePatch,
   contextInput: RequestContext = {},
-): Promise<Ticket> {
+): Promise<Ticket | CustomerTicket> {
   const actor = parseActor(actorInput);
   const context = parseRequestContext(contextInput);
   const p = parseInput(updatePatchSchema, patchInput, 'update');
@@ -51,7 +52,7 @@ export async function updateTicket(
       ? await staffNames(ctx, [(await findByRef(ctx, ref, (r) => ctx.store.findTicket(scope, r)))?.assigneeId ?? null, p.assigneeId])
       : {};
 
-  return runWrite(ctx, async (tx, events) => {
+  const updated = await runWrite(ctx, async (tx, events) => {
     const now = ctx.clock();
     const ticket = await findByRef(ctx, ref, (r) => tx.lockTicket({ ...scope, includeDeleted: true }, r));
     if (!ticket) throw ticketNotFound(ref);
@@ -77,6 +78,7 @@ export async function updateTicket(
     const status = p.status ?? ticket.status;
     if (status !== ticket.status) changes.status = { from: ticket.status, to: status };
     if (Object.keys(changes).length === 0) return ticket;
+
 
     patch.updatedAt = now;
     const next = await applyPatch(ctx, tx, ticket, patch, status, now);
@@ -117,4 +119,6 @@ export async function updateTicket(
     }
     return next;
   });
+  if (actor.kind !== 'customer') return updated;
+  return toCustomerTicket(updated, lastReplyAt(await ctx.store.listMessages(scope, updated.id)));
 }

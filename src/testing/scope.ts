@@ -48,8 +48,8 @@ export function scopeTests(o: ContractOptions): void {
         const t2 = await desk.create(c2, { subject: 'r2', body: 'b' });
         clock.minutes(1);
         const t0 = await desk.create(c0, { subject: 'op', body: 'b' });
-        assert.equal(t1.resellerId, 'r1');
-        assert.equal(t0.resellerId, null);
+        assert.equal((await desk.get(operator(), t1.id)).ticket.resellerId, 'r1');
+        assert.equal((await desk.get(operator(), t0.id)).ticket.resellerId, null);
 
         const r1 = resellerStaff('r1');
         const ids = async (actor: Parameters<typeof desk.list>[0]) =>

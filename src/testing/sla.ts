@@ -33,7 +33,7 @@ export function slaTests(o: ContractOptions): void {
         assert.equal(urgent.firstResponseDueAt, null);
         assert.equal(urgent.sla.firstResponseMet, true);
         assert.equal(iso(urgent.resolutionDueAt), '2026-03-02T14:00:00.000Z');
-        const normal = await desk.create(c, { subject: 'slow', body: 'b' });
+        const normal = (await desk.get(operator(), (await desk.create(c, { subject: 'slow', body: 'b' })).id)).ticket;
         assert.equal(iso(normal.firstResponseDueAt), '2026-03-03T10:00:00.000Z');
         // 16 business hours: Mon 7 h + Tue 8 h + Wed 1 h.
         assert.equal(iso(normal.resolutionDueAt), '2026-03-04T10:00:00.000Z');
@@ -71,7 +71,7 @@ export function slaTests(o: ContractOptions): void {
         const c = customer();
         const staff = operator();
         clock.set('2026-03-06T15:00:00Z'); // Friday
-        const t = await desk.create(c, { subject: 's', body: 'b' });
+        const t = (await desk.get(staff, (await desk.create(c, { subject: 's', body: 'b' })).id)).ticket;
         assert.equal(iso(t.resolutionDueAt), '2026-03-10T15:00:00.000Z'); // Fri 2h + Mon 8h + Tue 6h
         clock.set('2026-03-06T16:00:00Z');
         await desk.addReply(staff, t.id, { body: 'please send logs' }); // pending: paused
@@ -91,7 +91,7 @@ export function slaTests(o: ContractOptions): void {
       'a pause inside business hours moves the due time by exactly its length',
       withDesk(o, async ({ desk, clock }) => {
         const staff = operator();
-        const t = await desk.create(customer(), { subject: 's', body: 'b' }); // Mon 10:00
+        const t = (await desk.get(staff, (await desk.create(customer(), { subject: 's', body: 'b' })).id)).ticket; // Mon 10:00
         assert.equal(iso(t.firstResponseDueAt), '2026-03-03T10:00:00.000Z');
         clock.set('2026-03-02T11:00:00Z');
         await desk.update(staff, t.id, { status: 'on_hold' });
@@ -357,10 +357,10 @@ export function slaTests(o: ContractOptions): void {
       'a department’s calendar governs its tickets’ business-time targets',
       withDesk(o, async ({ desk }) => {
         const c = customer();
-        const night = await desk.create(c, { subject: 'n', body: 'b', department: 'night' });
+        const night = (await desk.get(operator(), (await desk.create(c, { subject: 'n', body: 'b', department: 'night' })).id)).ticket;
         // 8 business hours on a 20:00–24:00 desk from Monday 10:00: Mon 4 h + Tue 4 h.
         assert.equal(iso(night.firstResponseDueAt), '2026-03-04T00:00:00.000Z');
-        const day = await desk.create(c, { subject: 'd', body: 'b' });
+        const day = (await desk.get(operator(), (await desk.create(c, { subject: 'd', body: 'b' })).id)).ticket;
         assert.equal(iso(day.firstResponseDueAt), '2026-03-03T10:00:00.000Z');
         await rejectsWith(desk.create(c, { subject: 'x', body: 'b', department: 'nope' }), 'validation', { field: 'department' });
       }, {

@@ -25,9 +25,10 @@ export function ticketTests(o: ContractOptions): void {
         assert.equal(t.status, 'open');
         assert.equal(t.priority, 'normal');
         assert.equal(t.category, 'other');
-        assert.equal(t.subscriberId, c.id);
-        assert.equal(t.version, 1);
-        assert.equal(t.firstResponseAt, null);
+        const row = (await desk.get(operator(), t.id)).ticket;
+        assert.equal(row.subscriberId, c.id);
+        assert.equal(row.version, 1);
+        assert.equal(row.firstResponseAt, null);
         assert.ok(t.createdAt instanceof Date);
         const detail = await desk.get(c, t.id);
         assert.equal(detail.messages.length, 1);

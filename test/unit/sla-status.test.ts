@@ -12,7 +12,7 @@ describe('slaStatus', () => {
     });
     const c: Actor = { kind: 'customer', id: 'c1' };
     const s: Actor = { kind: 'staff', id: 's1', permissions: ['tickets.view', 'tickets.reply', 'tickets.edit'] };
-    const t = await desk.create(c, { subject: 's', body: 'b' });
+    const t = (await desk.get(s, (await desk.create(c, { subject: 's', body: 'b' })).id)).ticket;
     let st = slaStatus(t, now);
     expect(st.firstResponse).toEqual({ state: 'running', dueAt: new Date('2026-03-02T11:00:00Z'), remainingMinutes: null, breached: false });
     expect(slaStatus(t, new Date('2026-03-02T11:00:00Z')).firstResponse.breached).toBe(true);
