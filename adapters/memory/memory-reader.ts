@@ -127,7 +127,10 @@ export class MemoryReader implements StoreReader {
 
   async listAudit(tenantId: string, ticketId: string): Promise<AuditEntry[]> {
     this.check();
-    return (this.state.audit.get(key(tenantId, ticketId)) ?? []).map(copy);
+    // Oldest first; the stable sort keeps insertion order for equal times (as SQL's position).
+    return [...(this.state.audit.get(key(tenantId, ticketId)) ?? [])]
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+      .map(copy);
   }
 
   async listStale(tenantId: string, statuses: readonly Status[], before: Date, limit: number): Promise<Ticket[]> {

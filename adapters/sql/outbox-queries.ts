@@ -55,22 +55,26 @@ export async function claimUndelivered(
       .limit(limit),
     'skip',
   );
-  const update = (ids: typeof candidates | string[]) =>
-    ctx.db
-      .updateTable('outbox')
-      .set({ delivered_at: ctx.hooks.toDate(now) })
-      .where('tenant_id', '=', tenantId)
-      .where('id', 'in', ids)
-      .where('delivered_at', 'is', null);
+  const set = { delivered_at: ctx.hooks.toDate(now) };
   let rows: Record<string, unknown>[];
   if (ctx.hooks.capabilities.returning) {
-    rows = await update(candidates).returningAll().execute();
+    // The candidates in a MATERIALIZED CTE: as a plain `IN (subquery … LIMIT … SKIP
+    // LOCKED)` Postgres may run the subquery more than once and claim past the limit.
+    rows = await ctx.db
+      .with((cte) => cte('candidates').materialized(), () => candidates)
+      .updateTable('outbox')
+      .set(set)
+      .where('tenant_id', '=', tenantId)
+      .where('id', 'in', (eb) => eb.selectFrom('candidates').select('candidates.id'))
+      .where('delivered_at', 'is', null)
+      .returningAll()
+      .execute();
   } else {
-    // Without RETURNING, one claimer must own the ids from pick to read-back: the
-    // caller runs this inside a transaction on such dialects.
+    // Without RETURNING, one claimer must own the ids from pick to read-back: on such
+    // dialects the caller runs this inside a transaction.
     const ids = (await candidates.execute()).map((r) => r.id);
     if (ids.length === 0) return [];
-    await update(ids).execute();
+    await ctx.db.updateTable('outbox').set(set).where('tenant_id', '=', tenantId).where('id', 'in', ids).where('delivered_at', 'is', null).execute();
     rows = await ctx.db.selectFrom('outbox').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', ids).execute();
   }
   // RETURNING has no order: sort by creation, then insertion.

@@ -49,21 +49,25 @@ export async function claimSlaAlerts(
       .limit(limit),
     'skip',
   );
-  const update = (ids: typeof candidates | string[]) =>
-    ctx.db
-      .updateTable('tickets')
-      .set({ [claim]: at, version: sql<number>`${sql.ref('version')} + 1` })
-      .where('tenant_id', '=', tenantId)
-      .where('id', 'in', ids)
-      .where(claim, 'is', null);
+  const set = { [claim]: at, version: sql<number>`${sql.ref('version')} + 1` };
   let rows: Record<string, unknown>[];
   if (ctx.hooks.capabilities.returning) {
-    rows = await update(candidates).returningAll().execute();
+    // The candidates in a MATERIALIZED CTE: as a plain `IN (subquery … LIMIT … SKIP
+    // LOCKED)` Postgres may run the subquery more than once and claim past the limit.
+    rows = await ctx.db
+      .with((cte) => cte('candidates').materialized(), () => candidates)
+      .updateTable('tickets')
+      .set(set)
+      .where('tenant_id', '=', tenantId)
+      .where('id', 'in', (eb) => eb.selectFrom('candidates').select('candidates.id'))
+      .where(claim, 'is', null)
+      .returningAll()
+      .execute();
   } else {
     // Pick (and lock) the ids, update them, read them back: all in the caller's transaction.
     const ids = (await candidates.execute()).map((r) => r.id);
     if (ids.length === 0) return [];
-    await update(ids).execute();
+    await ctx.db.updateTable('tickets').set(set).where('tenant_id', '=', tenantId).where('id', 'in', ids).where(claim, 'is', null).execute();
     rows = await ctx.db.selectFrom('tickets').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', ids).execute();
   }
   // RETURNING gives no order: hand the claims back in the candidate scan's order.

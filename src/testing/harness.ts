@@ -6,8 +6,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { TicketError, type TicketErrorCode } from '../errors.js';
 import type { TicketEvent } from '../index.js';
-import { EMPTY_SLA } from '../sla/sla-clock.js';
-import type { TicketRow, TicketStore } from '../store.js';
+import type { TicketStore } from '../store.js';
 import { createTicketService, type TicketService, type TicketServiceOptions } from '../index.js';
 import type {
   CustomerActor,
@@ -37,6 +36,11 @@ export interface ContractOptions {
   it: TestFn;
   /** Scales the concurrency tests down for slow stores (1 = as specified). @default 1 */
   concurrencyScale?: number;
+  /**
+   * Another handle on the same data, as a second app instance would open it (its own
+   * pool), for the tests where two instances race. Absent: the same store is used twice.
+   */
+  secondStore?: (store: TicketStore) => Promise<TicketStore> | TicketStore;
 }
 
 export const ALL: Permission[] = [
@@ -175,39 +179,6 @@ export function parallel<T>(n: number, task: (i: number) => Promise<T>): Promise
   return Promise.all(Array.from({ length: n }, (_, i) => task(i)));
 }
 
-/** A ticket row for direct store tests. */
-export function ticketRow(tenantId: string, overrides: Partial<TicketRow> = {}): TicketRow {
-  const now = new Date('2026-03-02T10:00:00.123Z');
-  const id = randomUUID();
-  return {
-    tenantId,
-    id,
-    number: `N-${id}`,
-    subject: 'direct',
-    category: 'other',
-    department: null,
-    priority: 'normal',
-    status: 'open',
-    subscriberId: 'sub-direct',
-    resellerId: null,
-    assigneeId: null,
-    createdByType: 'customer',
-    createdById: 'sub-direct',
-    createdAt: now,
-    updatedAt: now,
-    statusChangedAt: now,
-    version: 1,
-    archived: false,
-    deletedAt: null,
-    firstResponseAt: null,
-    resolvedAt: null,
-    firstResponseDueAt: null,
-    resolutionDueAt: null,
-    deadlineAt: null,
-    attention: 0,
-    sla: { ...EMPTY_SLA },
-    ...overrides,
-  };
-}
+export { ticketRow } from './rows.js';
 
 export { assert };

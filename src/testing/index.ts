@@ -17,15 +17,18 @@ import { listTests } from './lists.js';
 import { ruleTests } from './rules.js';
 import { scopeTests } from './scope.js';
 import { slaTests } from './sla.js';
+import { storeInterfaceTests } from './store-interface.js';
 import { threadTests } from './threads.js';
 import { ticketTests } from './tickets.js';
 
 export type { ContractOptions, TestFn } from './harness.js';
 export { TestClock, TestDirectory } from './harness.js';
+export { storeInterfaceTests } from './store-interface.js';
 
 /** Registers the whole contract suite for one store. */
 export function runStoreContract(options: ContractOptions): void {
   options.describe(`store contract: ${options.name}`, () => {
+    storeInterfaceTests(options);
     ticketTests(options);
     scopeTests(options);
     threadTests(options);
