@@ -18,9 +18,17 @@ export interface Notify {
 export interface TicketEventBase {
   /** The outbox id of this event; unique, stable across redelivery. */
   eventId: string;
+  /**
+   * The change this event is part of: every event one write makes about one ticket (a
+   * PATCH that assigns and changes status emits three) shares it, stable across
+   * redelivery. Across those events each person is named in at most one `notify`, so a
+   * host that notifies from every event tells each person once per change.
+   */
+  changeId: string;
   tenantId: string;
   ticket: Ticket;
   actor: Actor;
+  /** Who to tell about this change through this event; see `changeId` (notify-once). */
   notify: Notify;
   occurredAt: Date;
 }

@@ -1,23 +1,40 @@
 /**
- * The events one write transaction produces: each is written to the outbox inside the
- * transaction and held here, so it is emitted only after commit.
+ * The events one write transaction produces. They are held here while the write runs,
+ * written to the outbox at its end (still inside the transaction), and emitted only after
+ * commit. Writing at the end is what lets notify-once see every event of the change before
+ * any is stored.
  */
+import { InternalError } from '../errors.js';
 import type { StoreTx } from '../store.js';
 import type { Actor, Ticket } from '../types.js';
 import type { TicketEvent, TicketEventType } from './event-types.js';
 import { newEvent, type EventExtra } from './new-event.js';
+import { notifyOnce } from './notify-once.js';
 import { toOutbox } from './outbox-codec.js';
 
 /** Collects what a write transaction emits, so events go out only after commit. */
 export class PendingEvents {
-  readonly events: TicketEvent[] = [];
+  #events: TicketEvent[] = [];
+  /** ticket id -> the change id of this write's events about it. */
+  readonly #changes = new Map<string, string>();
+  #written = false;
+
   constructor(
     private readonly tx: StoreTx,
     private readonly tenantId: string,
     private readonly newId: () => string,
   ) {}
 
-  /** Writes a `type` event to the outbox and keeps it for emitting after commit. */
+  /** The events recorded so far (after `writeOutbox`, as written: notify-once applied). */
+  get events(): readonly TicketEvent[] {
+    return this.#events;
+  }
+
+  /**
+   * Records a `type` event about `ticket`; `writeOutbox` stores it at the end of the
+   * write. Every event of this write about the same ticket is one change (one `changeId`).
+   */
+  // async although it awaits nothing: the operations await it, and a late add must reject.
   async add<K extends TicketEventType>(
     type: K,
     ticket: Ticket,
@@ -25,8 +42,19 @@ export class PendingEvents {
     now: Date,
     extra: EventExtra<K>,
   ): Promise<void> {
-    const event = newEvent(type, { eventId: this.newId(), tenantId: this.tenantId, ticket, actor, now }, extra);
-    await this.tx.insertOutbox(this.tenantId, toOutbox(event));
-    this.events.push(event);
+    if (this.#written) throw new InternalError(`ticketry: a ${type} event was added after the write stored its events`);
+    const eventId = this.newId();
+    // The change is named after its first event: no extra id is drawn from the host's
+    // generateId, and the id is as unique as the event's.
+    let changeId = this.#changes.get(ticket.id);
+    if (changeId === undefined) this.#changes.set(ticket.id, (changeId = eventId));
+    this.#events.push(newEvent(type, { eventId, changeId, tenantId: this.tenantId, ticket, actor, now }, extra));
+  }
+
+  /** Applies notify-once across the recorded events and writes them to the outbox. */
+  async writeOutbox(): Promise<void> {
+    this.#written = true;
+    this.#events = notifyOnce(this.#events);
+    for (const event of this.#events) await this.tx.insertOutbox(this.tenantId, toOutbox(event));
   }
 }
