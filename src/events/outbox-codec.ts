@@ -1,26 +1,66 @@
 /**
- * Outbox encoding: events are stored as plain JSON in the transaction that made the change
- * and turned back into typed events (with `Date`s) when re-emitted after a crash.
+ * Outbox encoding. An event is written to the outbox in the transaction that made the
+ * change and decoded when a later `flushEvents`/`runScheduledWork` re-emits it; the
+ * redelivered event must equal the first delivery, `Date`s, `undefined` and all, wherever
+ * they sit (`changes.deadlineAt.to`, `dueAt`, a message's dates). So the payload holds the
+ * event as devalue text inside a JSON object: stores keep `payload` as a plain JSON object
+ * (a JSON/JSONB column) and never need to know the encoding.
  */
+import { parse, stringify } from 'devalue';
+import { InternalError } from '../errors.js';
 import type { TicketEvent } from './event-types.js';
 import type { OutboxEvent } from '../store.js';
 
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+/** The marker of payloads this codec wrote; rows without it are the older plain JSON. */
+const CODEC = 'devalue';
+/** The version of the encoding inside the marker, for a future change of format. */
+const VERSION = 1;
+
+/** The outbox payload of an event: `{ codec: 'devalue', v: 1, data: '<devalue text>' }`. */
+export interface EncodedPayload {
+  codec: typeof CODEC;
+  v: typeof VERSION;
+  data: string;
+  [key: string]: unknown;
+}
 
 /** The outbox row for `event`. */
 export function toOutbox(event: TicketEvent): OutboxEvent {
+  // A string, not devalue's JSON array inside the object: a JSON column then holds only
+  // a string, and Postgres JSONB cannot refuse text such as "\u0000" inside a body.
+  const payload: EncodedPayload = { codec: CODEC, v: VERSION, data: stringify(event) };
   return {
     id: event.eventId,
     ticketId: event.ticket.id,
     type: event.type,
-    payload: JSON.parse(JSON.stringify(event)) as Record<string, unknown>,
+    payload,
     createdAt: event.occurredAt,
   };
 }
 
-/** The typed event stored in `row`: timestamps (keys ending in `At`) become `Date`s again. */
+/** The typed event stored in `row`, equal to the event `toOutbox` was given. */
 export function fromOutbox(row: OutboxEvent): TicketEvent {
-  return JSON.parse(JSON.stringify(row.payload), (key, value: unknown) =>
+  const payload = row.payload;
+  if (payload.codec === CODEC) {
+    if (payload.v !== VERSION || typeof payload.data !== 'string') {
+      throw new InternalError(`Outbox event ${row.id} has an encoding this version of ticketry cannot read (v ${String(payload.v)})`);
+    }
+    return parse(payload.data) as TicketEvent;
+  }
+  return fromLegacyJson(payload, row.id);
+}
+
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+/**
+ * Rows written as plain JSON before the devalue encoding: revive keys ending in `At` as
+ * `Date`s (the best a by-name guess can do), and make each its own change, since
+ * notify-once did not yet apply when it was written.
+ */
+function fromLegacyJson(payload: Record<string, unknown>, id: string): TicketEvent {
+  const event = JSON.parse(JSON.stringify(payload), (key, value: unknown) =>
     key.endsWith('At') && typeof value === 'string' && ISO.test(value) ? new Date(value) : value,
   ) as TicketEvent;
+  event.changeId ??= event.eventId ?? id;
+  return event;
 }
