@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { EVENT_TYPES, TicketError, type TicketEvent } from '../../src/index.js';
 import { fromOutbox, toOutbox } from '../../src/events/outbox-codec.js';
 import type { OutboxEvent } from '../../src/store.js';
-import { STORES } from './event-fixtures.js';
+import { STORES, customer, deferring, recordingService } from './event-fixtures.js';
 import { recordScript } from './event-script.js';
 
 /** What a store with a JSON column gives back: the payload through JSON text. */
@@ -91,4 +91,20 @@ describe.each(STORES)('redelivery equals first delivery ($name)', (kind) => {
       }
     });
   }
+
+  it('an undecodable row is reported with a typed error and does not cost the rest of the batch', async () => {
+    const store = await kind.open();
+    try {
+      const writer = recordingService(deferring(store));
+      const live = recordingService(store);
+      const t = await writer.desk.create(customer, { subject: 's', body: 'b' });
+      const bad = { ...toOutbox(sample()), id: 'bad-row', ticketId: t.id, createdAt: new Date(Date.now() - 1000) };
+      bad.payload = { ...bad.payload, v: 99 };
+      await store.transaction((tx) => tx.insertOutbox('tenant-1', bad));
+      await expect(live.desk.flushEvents()).rejects.toMatchObject({ code: 'internal', message: expect.stringContaining('bad-row') });
+      expect(live.events.map((e) => e.type)).toEqual(['ticket.created']);
+    } finally {
+      await kind.close(store);
+    }
+  });
 });
