@@ -53,12 +53,17 @@ export const ALL: Permission[] = [
 ];
 const STAFF_DEFAULT: Permission[] = ['tickets.view', 'tickets.create', 'tickets.edit', 'tickets.reply'];
 
-export const customer = (id = `sub-${randomUUID()}`, resellerId: string | null = null): CustomerActor => ({
-  kind: 'customer',
-  id,
-  resellerId,
-  name: `Customer ${id.slice(0, 8)}`,
-});
+/**
+ * The subscribers `customer()` made, with their resellers: what a host's directory would
+ * say about them, since a host builds the actor from the same records. (The directory,
+ * not the actor, decides a subscriber's reseller.)
+ */
+const KNOWN_SUBSCRIBERS = new Map<string, string | null>();
+
+export const customer = (id = `sub-${randomUUID()}`, resellerId: string | null = null): CustomerActor => {
+  KNOWN_SUBSCRIBERS.set(id, resellerId);
+  return { kind: 'customer', id, resellerId, name: `Customer ${id.slice(0, 8)}` };
+};
 
 export const operator = (permissions: Permission[] = STAFF_DEFAULT, id = `op-${randomUUID()}`): StaffActor => ({
   kind: 'staff',
@@ -108,10 +113,16 @@ export class TestDirectory implements Directory {
   addStaff(id: string, name: string): void {
     this.staff.set(id, { id, name });
   }
-  /** When false (the default), unknown ids are operator-level subscribers and nameless staff. */
+  /**
+   * When false (the default), subscribers made by `customer()` are known with their
+   * reseller, other unknown ids are operator-level subscribers, and staff are nameless.
+   * When true, only what was added is known.
+   */
   strict = false;
   getSubscriber(id: string) {
-    return this.subscribers.get(id) ?? (this.strict ? null : { id, resellerId: null });
+    const known = this.subscribers.get(id);
+    if (known || this.strict) return known ?? null;
+    return { id, resellerId: KNOWN_SUBSCRIBERS.get(id) ?? null };
   }
   getStaff(id: string) {
     return this.staff.get(id) ?? (this.strict ? null : { id });

@@ -24,6 +24,7 @@ import { ticketTests } from './tickets.js';
 export type { ContractOptions, TestFn } from './harness.js';
 export { TestClock, TestDirectory } from './harness.js';
 export { storeInterfaceTests } from './store-interface.js';
+export { collectContract, type ContractRun } from './collect.js';
 
 /** Registers the whole contract suite for one store. */
 export function runStoreContract(options: ContractOptions): void {

@@ -1,4 +1,6 @@
 /** Contract: replies, internal notes, the status machine, assignment, audit and events. */
+import { createTicketService } from '../index.js';
+import type { TicketStore } from '../store.js';
 import {
   assert,
   customer,
@@ -152,6 +154,7 @@ export function threadTests(o: ContractOptions): void {
         directory.addStaff('agent-2', 'Bob');
         const alice = operator(undefined, 'agent-1');
         const c = customer();
+        directory.addSubscriber(c.id, null);
         const t = await desk.create(c, { subject: 'a', body: 'b' });
         const u = await desk.create(c, { subject: 'u', body: 'b' });
         await desk.update(alice, t.id, { assigneeId: 'agent-1' });
@@ -204,20 +207,33 @@ export function threadTests(o: ContractOptions): void {
 
     it(
       'events are emitted only after commit, carry the ticket and actor, and every change is audited',
-      withDesk(o, async ({ desk, store, tenantId }) => {
-        const seen: string[] = [];
-        desk.events.on('ticket.created', (e) => {
-          // The listener runs after commit: an independent read finds the ticket.
-          void store.findTicket({ tenantId, visibility: 'staff' }, e.ticket.id).then((row) => seen.push(row ? 'found' : 'missing'));
+      withDesk(o, async ({ store, clock, directory, tenantId }) => {
+        // The service runs on a store that counts the transactions in flight, so a
+        // listener can tell, synchronously and deterministically, whether it was called
+        // inside one; and it reads the change back through the store, awaited below.
+        const watched = watchTransactions(store);
+        const desk = createTicketService({ store: watched.store, tenantId, clock: clock.now, directory });
+        const seen: { type: string; open: number; read: Promise<boolean> }[] = [];
+        desk.events.on('*', (type, e) => {
+          const ticketId = (e as { ticket: { id: string } }).ticket.id;
+          seen.push({
+            type,
+            open: watched.open(),
+            read: store.findTicket({ tenantId, visibility: 'staff' }, ticketId).then((t) => t !== null),
+          });
         });
         const c = customer();
         const t = await desk.create(c, { subject: 's', body: 'b' });
-        await new Promise((r) => setTimeout(r, 50));
-        assert.deepEqual(seen, ['found']);
         const staff = operator();
         await desk.addReply(staff, t.id, { body: 'r' });
         await desk.update(staff, t.id, { category: 'billing' });
         await desk.addReply(c, t.id, { body: 'c' });
+        assert.ok(seen.length >= 4, `expected events for every change, got ${seen.map((x) => x.type).join(', ')}`);
+        assert.ok(watched.total() >= 4, 'every change ran in a transaction');
+        for (const x of seen) {
+          assert.equal(x.open, 0, `${x.type} was emitted while a transaction was still open`);
+          assert.equal(await x.read, true, `${x.type}: the change was not visible to a read when the listener ran`);
+        }
         assert.deepEqual(
           (await desk.audit(staff, t.id)).map((a) => a.action),
           ['created', 'replied', 'updated', 'replied'],
@@ -242,4 +258,31 @@ export function threadTests(o: ContractOptions): void {
       ),
     );
   });
+}
+
+/**
+ * `store` with its `transaction` counted: `open()` is how many are in flight right now,
+ * `total()` how many have started. Every other member is the store's own.
+ */
+function watchTransactions(store: TicketStore): { store: TicketStore; open: () => number; total: () => number } {
+  let open = 0;
+  let total = 0;
+  const watched = new Proxy(store, {
+    get(target, prop) {
+      if (prop === 'transaction') {
+        return async (fn: Parameters<TicketStore['transaction']>[0]) => {
+          open += 1;
+          total += 1;
+          try {
+            return await target.transaction(fn);
+          } finally {
+            open -= 1;
+          }
+        };
+      }
+      const value = Reflect.get(target, prop) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return { store: watched, open: () => open, total: () => total };
 }
