@@ -34,7 +34,7 @@ export async function createTicket(
   let resellerId: string | null;
   if (actor.kind === 'customer') {
     subscriberId = actor.id;
-    resellerId = actor.resellerId ?? null; // TODO(lead): customerReseller once the suite's directory knows its customers
+    resellerId = await customerReseller(ctx, actor);
   } else {
     requireStaffPermission(actor, 'tickets.create', 'open tickets for subscribers');
     // Opening records what happened; owning and scheduling the work is editing.

@@ -12,10 +12,12 @@
  * Assertions use `node:assert`, so any test runner with `describe`/`it` works.
  */
 import { atomicityTests } from './atomicity.js';
+import { customerViewTests } from './customer-view.js';
 import type { ContractOptions } from './harness.js';
 import { listTests } from './lists.js';
 import { ruleTests } from './rules.js';
 import { scopeTests } from './scope.js';
+import { serviceInputTests } from './service-inputs.js';
 import { slaTests } from './sla.js';
 import { storeInterfaceTests } from './store-interface.js';
 import { threadTests } from './threads.js';
@@ -37,5 +39,7 @@ export function runStoreContract(options: ContractOptions): void {
     listTests(options);
     atomicityTests(options);
     slaTests(options);
+    customerViewTests(options);
+    serviceInputTests(options);
   });
 }
