@@ -6,6 +6,40 @@
  * `WHERE` clauses over indexes; it never loads everything to filter in JavaScript).
  *
  * Every row carries the tenant id; every method is given it and must filter by it.
+ *
+ * ## Rules every store obeys (the contract suite, `ticketry/testing`, checks each)
+ * - **Tenant.** Every method takes the tenant (in `scope.tenantId`, or as `tenantId`) and
+ *   never reads, claims, counts or changes another tenant's rows: not in `listMessages`,
+ *   `claimUndelivered`, `markDelivered`, `listStale`, `claimSlaAlerts` or `getStats`.
+ * - **Soft delete.** A ticket with `deletedAt` is invisible unless `scope.includeDeleted`;
+ *   it never counts in `getStats` (whatever the scope says), and `listStale` and
+ *   `claimSlaAlerts` never return it.
+ * - **Transactions do not nest.** `transaction()` called while one of the same store is
+ *   running in the same async context rejects with a `ConfigError` (code `config`) at
+ *   once; it never waits (a nested call would wait on its own caller: a deadlock). A
+ *   `tx` used after its callback ended rejects with a `ConfigError` too. The store's own
+ *   reads, called from inside the callback, see the transaction's writes.
+ * - **Patches.** `updateTicket` refuses, with nothing written: an unknown field or one
+ *   `TicketPatch` excludes (`id`, `number`, `createdAt`, `version`, the owner
+ *   `subscriberId`/`resellerId`, `createdByType`/`createdById`) with a `ConfigError`
+ *   naming `params.field`; an unknown status or an invalid date with a `ValidationError`.
+ *   `insertTicket` refuses an unknown status or invalid date the same way. Use
+ *   `checkTicketPatch` / `checkTicketRow` from `store-checks.ts`.
+ * - **Order.** `claimSlaAlerts` takes the earliest due first (ties by id) when more are
+ *   due than `limit`, and returns them in that order; `listStale` oldest `statusChangedAt`
+ *   first (ties by id); `claimUndelivered` oldest first (ties in insertion order);
+ *   `listMessages` and `listAudit` oldest first (ties in insertion order).
+ * - **Errors** are `TicketError`s: a taken id or number, or a row whose ticket does not
+ *   exist, is a `conflict`; a failure the store does not recognise is `internal`, never
+ *   `unavailable` (which tells the host to retry).
+ *
+ * ## Optional methods
+ * Methods added to this interface after its first release are optional (`?`), each with a
+ * fallback built from required methods in `store-fallbacks.ts`; the core calls them only
+ * through `withStoreFallbacks(store)`. A store written against an older release keeps
+ * compiling and passing the contract suite; implementing the method natively is an
+ * optimisation, and the suite checks a native one agrees with its fallback. A method only
+ * becomes required in a major release.
  */
 import type {
   AuditEntry,
@@ -130,8 +164,18 @@ export interface OutboxEvent {
 
 /** Reads available both inside and outside a transaction. */
 export interface StoreReader {
-  /** The ticket whose id or number equals `ref`, within scope; `null` if none. */
+  /**
+   * The ticket whose id or number equals `ref`, within scope; `null` if none. When one
+   * ticket's id and another's number both equal `ref` (a host `generateId` that makes
+   * ids looking like numbers), the id wins; a ticket outside the scope never matches.
+   */
   findTicket(scope: StoreScope, ref: string): Promise<Ticket | null>;
+  /**
+   * Optional (added after release; see "Optional methods" above). The tickets whose id
+   * or number is one of `refs`, within scope, in the order of `refs`, each once, refs
+   * that find nothing left out. Fallback: `findTicket` per ref (`store-fallbacks.ts`).
+   */
+  findTickets?(scope: StoreScope, refs: readonly string[]): Promise<Ticket[]>;
   /** The ticket's messages the scope may see, oldest first (ties by insertion order). */
   listMessages(scope: StoreScope, ticketId: string): Promise<Message[]>;
   /** A page of tickets matching the query within scope, in the query's sort order. */

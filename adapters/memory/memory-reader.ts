@@ -44,6 +44,20 @@ export class MemoryReader implements StoreReader {
     return row ? stripTenant(row) : null;
   }
 
+  async findTickets(scope: StoreScope, refs: readonly string[]): Promise<Ticket[]> {
+    this.check();
+    const seen = new Set<string>();
+    const out: Ticket[] = [];
+    for (const ref of refs) {
+      const row = this.row(scope, ref);
+      if (row && !seen.has(row.id)) {
+        seen.add(row.id);
+        out.push(stripTenant(row));
+      }
+    }
+    return out;
+  }
+
   async listMessages(scope: StoreScope, ticketId: string): Promise<Message[]> {
     this.check();
     const ticket = this.state.tickets.get(key(scope.tenantId, ticketId));

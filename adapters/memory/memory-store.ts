@@ -78,6 +78,9 @@ class MemoryStoreImpl implements MemoryStore {
   findTicket(scope: StoreScope, ref: string) {
     return this.#read((r) => r.findTicket(scope, ref));
   }
+  findTickets(scope: StoreScope, refs: readonly string[]) {
+    return this.#read((r) => r.findTickets(scope, refs));
+  }
   listMessages(scope: StoreScope, ticketId: string) {
     return this.#read((r) => r.listMessages(scope, ticketId));
   }

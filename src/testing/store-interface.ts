@@ -3,6 +3,7 @@
  * by calling the store directly, so a store bug cannot hide behind the service.
  */
 import type { ContractOptions } from './harness.js';
+import { storeOptionalTests } from './store-optional.js';
 import { storeOutboxTests } from './store-outbox.js';
 import { storeReadTests } from './store-reads.js';
 import { storeScanTests } from './store-scans.js';
@@ -18,4 +19,5 @@ export function storeInterfaceTests(options: ContractOptions): void {
   storeScanTests(options);
   storeOutboxTests(options);
   storeStatsTests(options);
+  storeOptionalTests(options);
 }

@@ -1,0 +1,46 @@
+/**
+ * Fallbacks for the store interface's optional methods. A method added to the interface
+ * after release is declared optional, with a fallback here built only from required
+ * methods (unstorage's `getItems` falling back to `getItem`): a store written before the
+ * method existed keeps compiling and working, and implementing it is an optimisation.
+ *
+ * The core never calls an optional method directly: it wraps the host's store once,
+ * `const store = withStoreFallbacks(options.store)`, and calls the result.
+ */
+import type { StoreScope, TicketStore } from './store.js';
+import type { Ticket } from './types.js';
+
+/** A store whose optional methods are all present (native or fallback). */
+export type CompleteTicketStore = TicketStore & Required<Pick<TicketStore, 'findTickets'>>;
+
+/**
+ * The fallback of `findTickets`: one `findTicket` per ref, in order, refs that find
+ * nothing (or a ticket already found) left out.
+ */
+export async function findTicketsFallback(
+  store: Pick<TicketStore, 'findTicket'>,
+  scope: StoreScope,
+  refs: readonly string[],
+): Promise<Ticket[]> {
+  const found = await Promise.all(refs.map((ref) => store.findTicket(scope, ref)));
+  const seen = new Set<string>();
+  return found.filter((t): t is Ticket => t !== null && !seen.has(t.id) && Boolean(seen.add(t.id)));
+}
+
+/**
+ * `store` with every optional method present: the store's own where it has one, the
+ * fallback otherwise. Other members (its `transaction`, `deferEvents`, a SQL store's
+ * `migrate`) are the store's own, called on the store.
+ */
+export function withStoreFallbacks(store: TicketStore): CompleteTicketStore {
+  if (typeof store.findTickets === 'function') return store as CompleteTicketStore;
+  return new Proxy(store, {
+    get(target, prop) {
+      if (prop === 'findTickets') {
+        return (scope: StoreScope, refs: readonly string[]) => findTicketsFallback(target, scope, refs);
+      }
+      const value = Reflect.get(target, prop) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  }) as CompleteTicketStore;
+}
