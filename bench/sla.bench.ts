@@ -5,7 +5,8 @@
  */
 import { bench, describe } from 'vitest';
 import { addBusinessTime, businessMinutesBetween } from '../src/sla/business-time.js';
-import { compileCalendar, ZoneOffsets } from '../src/sla/calendar.js';
+import { compileCalendar } from '../src/sla/calendar.js';
+import { ZoneOffsets } from '../src/sla/zone-offsets.js';
 import type { Calendar } from '../src/sla/calendar.js';
 
 const OFFICE: [string, string][] = [['09:00', '17:00']];

@@ -18,7 +18,8 @@
  */
 import { ConfigError, ValidationError } from '../errors.js';
 import { compileCalendar } from './calendar.js';
-import type { Calendar, CompiledCalendar, OffsetChunk } from './calendar.js';
+import type { Calendar, CompiledCalendar } from './calendar.js';
+import type { OffsetChunk } from './zone-offsets.js';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, TicketError } from '../../src/errors.js';
-import { calendarSchema, compileCalendar, DEFAULT_CALENDAR, TWENTY_FOUR_SEVEN, zoneOffsets } from '../../src/sla/calendar.js';
+import { calendarSchema, compileCalendar, DEFAULT_CALENDAR, TWENTY_FOUR_SEVEN } from '../../src/sla/calendar.js';
+import { zoneOffsets } from '../../src/sla/zone-offsets.js';
 import type { Calendar, Weekday } from '../../src/sla/calendar.js';
 
 /** Runs `fn`, expects a ConfigError, returns its `params.field` and message. */
