@@ -2,6 +2,7 @@
  * Typed events. Each is written to the outbox in the transaction that made the change and
  * emitted through `desk.events` (mitt) after commit.
  */
+import type { CustomerMessage, CustomerTicket } from '../customer-view.js';
 import type { Actor, Message, Status, Ticket } from '../types.js';
 
 /** Who a host should tell about an event. */
@@ -30,7 +31,21 @@ export interface TicketEventBase {
   actor: Actor;
   /** Who to tell about this change through this event; see `changeId` (notify-once). */
   notify: Notify;
+  /**
+   * What the customer may see of this event, set exactly when `notify.customerId` is:
+   * build the customer's notification from it, never from `ticket`, `actor` or `message`
+   * (which carry staff ids and bookkeeping). `null` otherwise.
+   */
+  customer: CustomerEventView | null;
   occurredAt: Date;
+}
+
+/** The customer's view of an event addressed to them. */
+export interface CustomerEventView {
+  /** The ticket as the customer sees it after the change. */
+  ticket: CustomerTicket;
+  /** The message the customer can read (an opening message or a public reply), else `null`. */
+  message: CustomerMessage | null;
 }
 
 /** A field change, old -> new. */

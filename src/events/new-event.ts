@@ -5,7 +5,7 @@ import type { TicketEvent, TicketEventMap, TicketEventType } from './event-types
 /** The fields an event adds to the common ones (`notify` and the event's own). */
 export type EventExtra<K extends TicketEventType> = Omit<
   TicketEventMap[K],
-  'eventId' | 'changeId' | 'tenantId' | 'ticket' | 'actor' | 'occurredAt'
+  'eventId' | 'changeId' | 'tenantId' | 'ticket' | 'actor' | 'occurredAt' | 'customer'
 >;
 
 /** A `type` event about `ticket` by `actor` at `now`, part of change `changeId`. */
@@ -24,6 +24,7 @@ export function newEvent<K extends TicketEventType>(
     ticket: o.ticket,
     actor: o.actor,
     occurredAt: o.now,
+    customer: null,
     ...extra,
   }) as unknown as TicketEvent;
 }

@@ -9,6 +9,7 @@ import type { StoreTx } from '../store.js';
 import type { Actor, Ticket } from '../types.js';
 import type { TicketEvent, TicketEventType } from './event-types.js';
 import { newEvent, type EventExtra } from './new-event.js';
+import { withCustomerView } from './customer-event-view.js';
 import { notifyOnce } from './notify-once.js';
 import { toOutbox } from './outbox-codec.js';
 
@@ -54,7 +55,7 @@ export class PendingEvents {
   /** Applies notify-once across the recorded events and writes them to the outbox. */
   async writeOutbox(): Promise<void> {
     this.#written = true;
-    this.#events = notifyOnce(this.#events);
+    this.#events = notifyOnce(this.#events).map(withCustomerView);
     for (const event of this.#events) await this.tx.insertOutbox(this.tenantId, toOutbox(event));
   }
 }

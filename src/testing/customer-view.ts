@@ -107,6 +107,35 @@ export function customerViewTests(o: ContractOptions): void {
     );
 
     it(
+      'an event addressed to the customer carries their view of it; no other event does',
+      withDesk(o, async ({ desk, events }) => {
+        const c = customer();
+        const staff = operator();
+        const t = await desk.create(c, { subject: 's', body: 'b' });
+        await desk.update(staff, t.id, { assigneeId: staff.id, status: 'in_progress' });
+        await desk.addReply(staff, t.id, { body: 'Internal', internal: true });
+        const reply = await desk.addReply(staff, t.id, { body: 'Public answer' });
+        for (const e of events) {
+          if (e.notify.customerId === null) {
+            assert.equal(e.customer, null, `${e.type} is not for the customer`);
+            continue;
+          }
+          assert.ok(e.customer, `${e.type} notifies the customer`);
+          assert.deepEqual(keys(e.customer.ticket), TICKET_KEYS);
+          if (e.customer.message) assert.deepEqual(keys(e.customer.message), MESSAGE_KEYS);
+        }
+        const toCustomer = events.filter((e) => e.customer !== null);
+        assert.deepEqual(
+          toCustomer.map((e) => e.type),
+          ['ticket.status_changed', 'ticket.replied'],
+        );
+        const replied = toCustomer[1]!;
+        assert.equal(replied.customer!.message!.id, reply.id);
+        assert.deepEqual(replied.customer!.ticket, (await desk.get(c, t.id)).ticket);
+      }),
+    );
+
+    it(
       'customers sort their list by creation only: the queue and update orders follow staff activity',
       withDesk(o, async ({ desk }) => {
         const c = customer();

@@ -68,6 +68,7 @@ function sample(): TicketEvent {
     ticket: { id: 'tkt-1', createdAt: at } as unknown as TicketEvent['ticket'],
     actor: { kind: 'system' },
     notify: { customerId: null, staffIds: [], queue: false },
+    customer: null,
     occurredAt: at,
     changes: { deadlineAt: { from: null, to: new Date('2026-03-05T12:00:00.000Z') } },
   };
