@@ -7,6 +7,7 @@ import { ConfigError } from './errors.js';
 import { calendarSchema } from './sla/calendar.js';
 import { durationSchema } from './sla/duration.js';
 import { parseNumberFormat } from './numbering.js';
+import { renderConfigSchema } from './render/render-limits.js';
 
 const name = z
   .string()
@@ -75,6 +76,11 @@ export const ticketConfigSchema = z
     autoCloseAfterHours: z.number().positive().nullable().default(168),
     /** Largest message body, in characters. @default 262144 (256 KiB) */
     maxBodyLength: z.number().int().positive().max(16 * 1024 * 1024).default(256 * 1024),
+    /**
+     * Limits on rendering staff Markdown: size, nesting, links, table cells, paragraph
+     * length and a time budget. @default see `renderConfigSchema`
+     */
+    render: renderConfigSchema.default(renderConfigSchema.parse({})),
     /** SLA policy. */
     sla: slaConfigSchema.default({
       hoursPerDay: 8,

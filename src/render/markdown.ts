@@ -1,19 +1,25 @@
-import { micromark } from 'micromark';
-import { gfm, gfmHtml } from 'micromark-extension-gfm';
-import { sanitizeHtml } from './sanitize.js';
+import { TicketError } from '../errors.js';
+import { limitHtmlDepth } from './html-depth.js';
+import { capMarkdown } from './markdown-caps.js';
+import type { DegradeReason } from './markdown-caps.js';
+import { getMarkdownToHtml } from './micromark-loader.js';
+import { bodyRefused } from './render-refusal.js';
+import { resolveRenderLimits } from './render-limits.js';
+import type { RenderLimits } from './render-limits.js';
+import { sanitizeHtmlCapped } from './sanitize.js';
 
 /*
  * Message body rendering. Staff bodies are GFM Markdown; customer bodies are plain text.
  * Render once when a message is written and store the HTML: never render on read.
  *
- * micromark is ESM-only; the static import is fine in the CJS build too because
- * Node >= 20.19 can require() ES modules. jsdom is not imported here: sanitize.ts loads
- * it on the first render.
+ * Neither micromark nor jsdom is imported here: both load on the first Markdown render
+ * (micromark-loader.ts, sanitize.ts), so importing ticketry stays cheap and works with
+ * `require()` on Node versions that cannot require ES modules.
+ *
+ * The cost of a Markdown render is kept linear in the body's length by caps (see
+ * markdown-caps.ts, html-depth.ts and the link cap in sanitize.ts); the service renders in
+ * a worker with a time budget on top (render-body.ts).
  */
-
-// Built once: the extension objects are plain data, cheap and free of I/O.
-const syntaxExtensions = [gfm()];
-const htmlExtensions = [gfmHtml()];
 
 /** Characters escaped by `escapeHtml`, with their references. */
 const HTML_ESCAPES: Readonly<Record<string, string>> = {
@@ -25,6 +31,14 @@ const HTML_ESCAPES: Readonly<Record<string, string>> = {
 };
 
 /**
+ * HTML allowed per character of the Markdown size limit; more is refused as too complex.
+ * Ordinary Markdown expands 1.2-3x, a task list of one-word items 7.5x; footnote
+ * back-links and reference links repeated thousands of times go far past it (56x), and
+ * the sanitiser's time follows the size of the HTML.
+ */
+const OUTPUT_PER_INPUT = 8;
+
+/**
  * Renders a staff member's GFM Markdown body to sanitised HTML.
  *
  * Raw HTML in the Markdown is not interpreted: it comes out as visible, escaped text
@@ -33,21 +47,38 @@ const HTML_ESCAPES: Readonly<Record<string, string>> = {
  * links (each with `rel="nofollow noopener noreferrer"` and `target="_blank"`), and turns
  * images into links to them.
  *
- * Synchronous. The first call loads jsdom and DOMPurify (about half a second); later calls
- * reuse them.
+ * The cost is linear in the body's length. What would cost more is shown as plain text
+ * (quote and list nesting beyond `maxNesting`, links beyond `maxLinks`, tables beyond
+ * `maxTableCells`), or split (paragraphs longer than `maxParagraphLength`), and the HTML
+ * then ends with a note saying so (`<p><em>Part of this message is shown as plain
+ * text: …</em></p>`).
+ *
+ * Synchronous, on the calling thread, with no time budget: the service uses `renderBody`,
+ * which runs this in a worker. The first call loads micromark, jsdom and DOMPurify (about
+ * half a second); later calls reuse them.
  *
  * @param markdown The body as written.
+ * @param limits Render limits; the defaults of `config.render` when omitted.
  * @returns HTML safe to insert into a page; `''` for an empty body.
+ * @throws ValidationError (field `body`, `params.reason`) for a body that is not a string,
+ *   is longer than `maxMarkdownLength`, expands to too much HTML, or breaks the renderer.
  */
-export function renderMarkdown(markdown: string): string {
-  const html = micromark(markdown, {
-    extensions: syntaxExtensions,
-    htmlExtensions,
-    // The defaults already; spelled out because they are the first line of defence.
-    allowDangerousHtml: false,
-    allowDangerousProtocol: false,
-  });
-  return sanitizeHtml(html);
+export function renderMarkdown(markdown: string, limits?: Partial<RenderLimits>): string {
+  const all = resolveRenderLimits(limits);
+  checkBody(markdown, Math.min(all.maxMarkdownLength, all.maxBodyLength), 'markdown_too_long');
+  try {
+    return renderCapped(markdown, all);
+  } catch (err) {
+    if (TicketError.is(err)) throw err;
+    // A stack overflow or anything else unforeseen inside micromark or jsdom: the body is
+    // what made it fail, so it is the body that is refused.
+    throw bodyRefused(
+      'render_failed',
+      'The message could not be rendered as Markdown; simplify its formatting (nesting, long runs of *, _ or [) or send it as plain text.',
+      {},
+      err,
+    );
+  }
 }
 
 /**
@@ -57,12 +88,14 @@ export function renderMarkdown(markdown: string): string {
  * The text is HTML-escaped, `\r\n`, `\r` and `\n` each become `<br>`, and the whole is
  * wrapped in a single `<p>`. `<br>` is emitted without a newline after it, so a host that
  * styles bodies with `white-space: pre-wrap` (to keep runs of spaces) gets no doubled
- * line breaks. An empty body renders as `''`, not an empty paragraph.
+ * line breaks. An empty body renders as `''`, not an empty paragraph. Linear time.
  *
  * @param text The body as written.
  * @returns HTML safe to insert into a page.
+ * @throws ValidationError (field `body`, `params.reason: 'not_a_string'`) for a non-string.
  */
 export function renderPlainText(text: string): string {
+  checkString(text);
   if (text === '') return '';
   return `<p>${escapeHtml(text).replace(/\r\n?|\n/g, '<br>')}</p>`;
 }
@@ -73,7 +106,67 @@ export function renderPlainText(text: string): string {
  *
  * @param text Any string.
  * @returns The string with those five characters replaced by character references.
+ * @throws ValidationError (field `body`, `params.reason: 'not_a_string'`) for a non-string.
  */
 export function escapeHtml(text: string): string {
+  checkString(text);
   return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char);
+}
+
+/**
+ * Throws unless `body` is a string of at most `max` characters.
+ *
+ * @param body The value to check.
+ * @param max Longest allowed.
+ * @param reason The refusal reason for a body that is too long.
+ */
+export function checkBody(body: unknown, max: number, reason: 'body_too_long' | 'markdown_too_long'): asserts body is string {
+  checkString(body);
+  if (body.length <= max) return;
+  const message =
+    reason === 'markdown_too_long'
+      ? `The message is ${body.length} characters; Markdown messages may have at most ${max}. Shorten it or attach the text as a file.`
+      : `The message is ${body.length} characters; messages may have at most ${max}. Shorten it or attach the text as a file.`;
+  throw bodyRefused(reason, message, { max, length: body.length });
+}
+
+function checkString(value: unknown): asserts value is string {
+  if (typeof value === 'string') return;
+  throw bodyRefused('not_a_string', `The message body must be a string, not ${value === null ? 'null' : typeof value}.`, {
+    type: value === null ? 'null' : typeof value,
+  });
+}
+
+/** The pipeline: caps, micromark, depth limit, output limit, sanitiser, note. */
+function renderCapped(markdown: string, limits: RenderLimits): string {
+  const capped = capMarkdown(markdown, limits);
+  const raw = getMarkdownToHtml()(capped.markdown);
+  const maxOutput = OUTPUT_PER_INPUT * limits.maxMarkdownLength;
+  if (raw.length > maxOutput) {
+    throw bodyRefused(
+      'markdown_too_complex',
+      'The message expands to too much HTML (many repeated footnotes or reference links?); simplify it or send it as plain text.',
+      { max: maxOutput },
+    );
+  }
+  // Containers are capped at maxNesting; each level is two elements (ul > li), and inline
+  // formatting, tables and paragraphs inside add a few more.
+  const { html: shallow, flattened } = limitHtmlDepth(raw, 2 * limits.maxNesting + 16);
+  if (flattened) capped.degraded.add('depth');
+  const { html, linksCapped } = sanitizeHtmlCapped(shallow, limits.maxLinks);
+  if (linksCapped) capped.degraded.add('links');
+  return capped.degraded.size === 0 ? html : `${html}${degradedNote(capped.degraded, limits)}`;
+}
+
+/** The note a degraded message ends with; its text is fixed English, like system notes. */
+function degradedNote(reasons: ReadonlySet<DegradeReason>, limits: RenderLimits): string {
+  const what: Record<DegradeReason, string> = {
+    nesting: `quotes and lists nested deeper than ${limits.maxNesting} levels`,
+    depth: 'formatting nested too deeply',
+    links: `links beyond the first ${limits.maxLinks}`,
+    table: `tables beyond ${limits.maxTableCells} cells`,
+    paragraph: `paragraphs longer than ${limits.maxParagraphLength} characters were split`,
+  };
+  const parts = [...reasons].map((reason) => what[reason]);
+  return `\n<p><em>Part of this message is shown as plain text: ${escapeHtml(parts.join('; '))}.</em></p>`;
 }

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { isAbsolute } from 'node:path';
 
 /*
  * The HTML sanitiser behind message rendering: DOMPurify on a jsdom window.
@@ -20,6 +21,7 @@ interface DomNode {
   readonly nodeName: string;
   readonly parentNode: DomNode | null;
   readonly firstChild: DomNode | null;
+  readonly nextSibling: DomNode | null;
   textContent: string | null;
   insertBefore(node: DomNode, child: DomNode | null): DomNode;
   replaceWith(...nodes: Array<DomNode | string>): void;
@@ -34,7 +36,6 @@ interface DomElement extends DomNode {
   getAttribute(name: string): string | null;
   setAttribute(name: string, value: string): void;
   hasAttribute(name: string): boolean;
-  getElementsByTagName(qualifiedName: string): Iterable<DomElement>;
 }
 
 /** What DOMPurify hands an `uponSanitizeAttribute` hook. */
@@ -124,9 +125,22 @@ let windowCount = 0;
  * @returns Sanitised HTML, safe to insert into a page as-is.
  */
 export function sanitizeHtml(html: string): string {
+  return sanitizeHtmlCapped(html, Number.POSITIVE_INFINITY).html;
+}
+
+/**
+ * `sanitizeHtml` with a cap on links: links (images included, as they become links)
+ * beyond the first `maxLinks` are replaced by their text. Linear in the size of `html`
+ * as long as its nesting is bounded (see `limitHtmlDepth`).
+ *
+ * @param html Untrusted HTML.
+ * @param maxLinks How many links to keep.
+ * @returns The sanitised HTML and whether links were dropped for the cap.
+ */
+export function sanitizeHtmlCapped(html: string, maxLinks: number): { html: string; linksCapped: boolean } {
   const body = getPurifier().sanitize(html);
   unembedImages(body);
-  unwrapDeadLinks(body);
+  const linksCapped = unwrapLinks(body, maxLinks);
   const clean = body.innerHTML;
   // DOMPurify walks each call's fresh document with a NodeIterator, and jsdom tracks
   // iterators through WeakRefs. V8 keeps every WeakRef target alive until the current
@@ -135,7 +149,7 @@ export function sanitizeHtml(html: string): string {
   // a default heap ran out after ~8,000 such renders. Emptying the body leaves only the
   // bare document, ~12-15 KB per call until the task ends.
   body.replaceChildren();
-  return clean;
+  return { html: clean, linksCapped };
 }
 
 /**
@@ -167,8 +181,9 @@ function createPurifier(): Purifier {
   // In the CJS build `import.meta.url` is tsup's shim, which returns an http: URL as soon
   // as a global `document` exists (a host's tests under a jsdom environment), and
   // createRequire rejects that. `__filename` is the real path there; in ESM it is
-  // undeclared, and `typeof` is safe on an undeclared name.
-  const load = createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
+  // undeclared, and `typeof` is safe on an undeclared name. In a worker started from
+  // `eval` code (the render worker run from source) it is the global '[worker eval]'.
+  const load = createRequire(typeof __filename === 'string' && isAbsolute(__filename) ? __filename : import.meta.url);
   const { JSDOM, VirtualConsole } = load('jsdom') as JsdomModule;
   const createDOMPurify = load('dompurify') as (window: unknown) => Purifier;
 
@@ -228,10 +243,7 @@ function hardenLink(link: DomElement): void {
  * waits for a click. Runs on already-sanitised nodes, so `src` has passed the URL rule.
  */
 function unembedImages(body: DomElement): void {
-  // getElementsByTagName, not querySelectorAll: jsdom's selector engine costs ~5 ms per
-  // query on a 2 KB body, more than all the rest of the sanitising. The spread takes a
-  // snapshot, because the collection is live and the loop removes what it finds.
-  for (const img of [...body.getElementsByTagName('img')]) {
+  for (const img of elementsNamed(body, 'IMG')) {
     const src = img.getAttribute('src');
     const alt = img.getAttribute('alt') ?? '';
     // Inside a link (`[![alt](img)](url)`) a second link would nest anchors; the outer
@@ -255,13 +267,51 @@ function isInsideLink(node: DomNode): boolean {
   return false;
 }
 
-/** An `<a>` whose URL was refused is replaced by its contents, so no dead link remains. */
-function unwrapDeadLinks(body: DomElement): void {
-  for (const link of [...body.getElementsByTagName('a')]) {
-    if (link.hasAttribute('href')) continue;
+/**
+ * An `<a>` whose URL was refused is replaced by its contents, so no dead link remains;
+ * so is every link after the first `maxLinks`.
+ *
+ * @returns Whether a link with a URL was unwrapped for the cap.
+ */
+function unwrapLinks(body: DomElement, maxLinks: number): boolean {
+  let kept = 0;
+  let capped = false;
+  for (const link of elementsNamed(body, 'A')) {
+    if (link.hasAttribute('href')) {
+      if (kept < maxLinks) {
+        kept += 1;
+        continue;
+      }
+      capped = true;
+    }
     const parent = link.parentNode;
     if (parent === null) continue;
     while (link.firstChild !== null) parent.insertBefore(link.firstChild, link);
     link.remove();
   }
+  return capped;
+}
+
+/**
+ * The elements named `nodeName` under `root`, in document order, as a plain array taken
+ * before the caller changes the tree. Neither `getElementsByTagName` nor
+ * `querySelectorAll`: spreading jsdom's live HTMLCollection runs a named-item lookup per
+ * index (quadratic in the number of links: 8,000 links took seconds), and its selector
+ * engine costs ~5 ms per query on a 2 KB body. A walk over `firstChild`/`nextSibling`
+ * is linear and needs no stack.
+ */
+function elementsNamed(root: DomNode, nodeName: string): DomElement[] {
+  const found: DomElement[] = [];
+  let node = root.firstChild;
+  while (node !== null) {
+    if (node.nodeName === nodeName) found.push(node as DomElement);
+    if (node.firstChild !== null) {
+      node = node.firstChild;
+      continue;
+    }
+    while (node !== null && node !== root && node.nextSibling === null) node = node.parentNode;
+    if (node === null || node === root) break;
+    node = node.nextSibling;
+  }
+  return found;
 }
