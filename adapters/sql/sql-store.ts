@@ -11,18 +11,15 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Migrator, sql, type Kysely, type Transaction } from 'kysely';
-import { ConfigError, TicketError } from '../../src/errors.js';
+import { ConfigError } from '../../src/errors.js';
 import { Mutex } from '../../src/mutex.js';
 import type {
   OutboxEvent,
-  SlaAlertKind,
   StoreListQuery,
   StoreScope,
   StoreStats,
   StoreStatsQuery,
   StoreTx,
-  TicketPatch,
-  TicketRow,
   TicketStore,
 } from '../../src/store.js';
 import type { AuditEntry, Message, Status, Ticket, TicketSummary } from '../../src/types.js';
@@ -34,10 +31,10 @@ import type { QueryContext } from './query-context.js';
 import type { TicketryDatabase } from './schema.js';
 import { getStats } from './stats-queries.js';
 import { TableNamePlugin, type TableNames } from './table-names.js';
-import * as counters from './counter-queries.js';
 import * as scans from './scan-queries.js';
 import * as tickets from './ticket-queries.js';
 import { StatsDeltas, canUseStatsBuckets } from './ticket-stats.js';
+import { SqlTx, type TxState } from './sql-tx.js';
 
 /** A SQL-backed ticket store: a `TicketStore` plus schema setup and shutdown. */
 export interface SqlTicketStore extends TicketStore {
@@ -71,15 +68,6 @@ export interface SqlStoreConfig {
 /** Creates the shared SQL store. Does no I/O. */
 export function createSqlStore(config: SqlStoreConfig): SqlTicketStore {
   return new SqlStore(config);
-}
-
-/**
- * A transaction in progress; `open` turns false when it ends so a leaked `tx` fails
- * loudly. `deltas` collects its stats bucket changes, applied just before it commits.
- */
-interface TxState extends QueryContext {
-  open: boolean;
-  readonly deltas: StatsDeltas;
 }
 
 /** An error thrown by the caller's callback, to tell it apart from the driver's. */
@@ -312,74 +300,5 @@ class SqlStore implements SqlTicketStore {
 
   #checkOpen(): void {
     if (this.#closed) throw new ConfigError('This ticketry store has been closed');
-  }
-}
-
-/** The store's view inside one transaction. */
-class SqlTx implements StoreTx {
-  readonly #state: TxState;
-
-  constructor(state: TxState) {
-    this.#state = state;
-  }
-
-  async #run<T>(op: (ctx: QueryContext) => Promise<T>): Promise<T> {
-    if (!this.#state.open) {
-      throw new ConfigError('This transaction has ended; use the store, or a new transaction');
-    }
-    try {
-      return await op(this.#state);
-    } catch (err) {
-      throw TicketError.is(err) ? err : this.#state.hooks.mapError(err);
-    }
-  }
-
-  findTicket(scope: StoreScope, ref: string): Promise<Ticket | null> {
-    return this.#run((ctx) => tickets.findTicket(ctx, scope, ref));
-  }
-  lockTicket(scope: StoreScope, ref: string): Promise<Ticket | null> {
-    return this.#run((ctx) => tickets.findTicket(ctx, scope, ref, true));
-  }
-  listMessages(scope: StoreScope, ticketId: string): Promise<Message[]> {
-    return this.#run((ctx) => messages.listMessages(ctx, scope, ticketId));
-  }
-  listTickets(scope: StoreScope, query: StoreListQuery): Promise<TicketSummary[]> {
-    return this.#run((ctx) => tickets.listTickets(ctx, scope, query));
-  }
-  getStats(scope: StoreScope, query: StoreStatsQuery): Promise<StoreStats> {
-    // The buckets must include this transaction's own writes so far (this early flush
-    // gives up the sorted-at-commit lock order for this transaction; reads of stats
-    // inside a write transaction are rare).
-    return this.#run(async (ctx) => {
-      if (canUseStatsBuckets(scope, query)) await this.#state.deltas.flush(ctx);
-      return getStats(ctx, scope, query);
-    });
-  }
-  listAudit(tenantId: string, ticketId: string): Promise<AuditEntry[]> {
-    return this.#run((ctx) => messages.listAudit(ctx, tenantId, ticketId));
-  }
-  nextSequence(tenantId: string, key: string): Promise<number> {
-    return this.#run((ctx) => counters.nextSequence(ctx, tenantId, key));
-  }
-  insertTicket(row: TicketRow): Promise<void> {
-    return this.#run((ctx) => tickets.insertTicket(ctx, row, this.#state.deltas));
-  }
-  updateTicket(tenantId: string, id: string, expectedVersion: number, patch: TicketPatch): Promise<boolean> {
-    return this.#run((ctx) => tickets.updateTicket(ctx, tenantId, id, expectedVersion, patch, this.#state.deltas));
-  }
-  insertMessage(tenantId: string, message: Message): Promise<void> {
-    return this.#run((ctx) => messages.insertMessage(ctx, tenantId, message));
-  }
-  insertAudit(tenantId: string, entry: AuditEntry): Promise<void> {
-    return this.#run((ctx) => messages.insertAudit(ctx, tenantId, entry));
-  }
-  insertOutbox(tenantId: string, event: OutboxEvent): Promise<void> {
-    return this.#run((ctx) => outbox.insertOutbox(ctx, tenantId, event));
-  }
-  claimSlaAlerts(tenantId: string, alert: SlaAlertKind, now: Date, limit: number): Promise<Ticket[]> {
-    return this.#run((ctx) => scans.claimSlaAlerts(ctx, tenantId, alert, now, limit));
-  }
-  listStale(tenantId: string, statuses: readonly Status[], before: Date, limit: number): Promise<Ticket[]> {
-    return this.#run((ctx) => scans.listStale(ctx, tenantId, statuses, before, limit));
   }
 }

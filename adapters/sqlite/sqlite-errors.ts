@@ -34,6 +34,9 @@ function classify(err: unknown): { kind: DriverErrorKind; detail?: string } {
   if (UNAVAILABLE_PREFIXES.some((prefix) => code.startsWith(prefix))) return { kind: 'unavailable' };
   // better-sqlite3 after close(), and Kysely after destroy().
   if (/connection is not open|has already been destroyed/i.test(message)) return { kind: 'unavailable' };
+  // better-sqlite3's own TypeError for a file whose directory is missing: the database
+  // cannot be reached (a deploy or mount problem), not a bug in the query.
+  if (/cannot open database/i.test(message)) return { kind: 'unavailable' };
   // A value better-sqlite3 cannot bind (a Date or boolean that escaped the hooks).
   if (/can only bind/i.test(message)) return { kind: 'invalid_value' };
   if (/no such (table|column)|has no column named/i.test(message)) return { kind: 'missing_schema' };

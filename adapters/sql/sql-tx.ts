@@ -1,0 +1,103 @@
+/**
+ * The shared SQL store's view inside one transaction: every read and write runs on the
+ * transaction's connection, and fails loudly once the transaction has ended.
+ */
+import { ConfigError, TicketError } from '../../src/errors.js';
+import type {
+  OutboxEvent,
+  SlaAlertKind,
+  StoreListQuery,
+  StoreScope,
+  StoreStats,
+  StoreStatsQuery,
+  StoreTx,
+  TicketPatch,
+  TicketRow,
+} from '../../src/store.js';
+import type { AuditEntry, Message, Status, Ticket, TicketSummary } from '../../src/types.js';
+import * as counters from './counter-queries.js';
+import * as messages from './message-queries.js';
+import * as outbox from './outbox-queries.js';
+import type { QueryContext } from './query-context.js';
+import * as scans from './scan-queries.js';
+import { getStats } from './stats-queries.js';
+import * as tickets from './ticket-queries.js';
+import { canUseStatsBuckets, type StatsDeltas } from './ticket-stats.js';
+
+/**
+ * A transaction in progress; `open` turns false when it ends so a leaked `tx` fails
+ * loudly. `deltas` collects its stats bucket changes, applied just before it commits.
+ */
+export interface TxState extends QueryContext {
+  open: boolean;
+  readonly deltas: StatsDeltas;
+}
+
+/** The store's view inside one transaction. */
+export class SqlTx implements StoreTx {
+  readonly #state: TxState;
+
+  constructor(state: TxState) {
+    this.#state = state;
+  }
+
+  async #run<T>(op: (ctx: QueryContext) => Promise<T>): Promise<T> {
+    if (!this.#state.open) {
+      throw new ConfigError('This transaction has ended; use the store, or a new transaction');
+    }
+    try {
+      return await op(this.#state);
+    } catch (err) {
+      throw TicketError.is(err) ? err : this.#state.hooks.mapError(err);
+    }
+  }
+
+  findTicket(scope: StoreScope, ref: string): Promise<Ticket | null> {
+    return this.#run((ctx) => tickets.findTicket(ctx, scope, ref));
+  }
+  lockTicket(scope: StoreScope, ref: string): Promise<Ticket | null> {
+    return this.#run((ctx) => tickets.findTicket(ctx, scope, ref, true));
+  }
+  listMessages(scope: StoreScope, ticketId: string): Promise<Message[]> {
+    return this.#run((ctx) => messages.listMessages(ctx, scope, ticketId));
+  }
+  listTickets(scope: StoreScope, query: StoreListQuery): Promise<TicketSummary[]> {
+    return this.#run((ctx) => tickets.listTickets(ctx, scope, query));
+  }
+  getStats(scope: StoreScope, query: StoreStatsQuery): Promise<StoreStats> {
+    // The buckets must include this transaction's own writes so far (this early flush
+    // gives up the sorted-at-commit lock order for this transaction; reads of stats
+    // inside a write transaction are rare).
+    return this.#run(async (ctx) => {
+      if (canUseStatsBuckets(scope, query)) await this.#state.deltas.flush(ctx);
+      return getStats(ctx, scope, query);
+    });
+  }
+  listAudit(tenantId: string, ticketId: string): Promise<AuditEntry[]> {
+    return this.#run((ctx) => messages.listAudit(ctx, tenantId, ticketId));
+  }
+  nextSequence(tenantId: string, key: string): Promise<number> {
+    return this.#run((ctx) => counters.nextSequence(ctx, tenantId, key));
+  }
+  insertTicket(row: TicketRow): Promise<void> {
+    return this.#run((ctx) => tickets.insertTicket(ctx, row, this.#state.deltas));
+  }
+  updateTicket(tenantId: string, id: string, expectedVersion: number, patch: TicketPatch): Promise<boolean> {
+    return this.#run((ctx) => tickets.updateTicket(ctx, tenantId, id, expectedVersion, patch, this.#state.deltas));
+  }
+  insertMessage(tenantId: string, message: Message): Promise<void> {
+    return this.#run((ctx) => messages.insertMessage(ctx, tenantId, message));
+  }
+  insertAudit(tenantId: string, entry: AuditEntry): Promise<void> {
+    return this.#run((ctx) => messages.insertAudit(ctx, tenantId, entry));
+  }
+  insertOutbox(tenantId: string, event: OutboxEvent): Promise<void> {
+    return this.#run((ctx) => outbox.insertOutbox(ctx, tenantId, event));
+  }
+  claimSlaAlerts(tenantId: string, alert: SlaAlertKind, now: Date, limit: number): Promise<Ticket[]> {
+    return this.#run((ctx) => scans.claimSlaAlerts(ctx, tenantId, alert, now, limit));
+  }
+  listStale(tenantId: string, statuses: readonly Status[], before: Date, limit: number): Promise<Ticket[]> {
+    return this.#run((ctx) => scans.listStale(ctx, tenantId, statuses, before, limit));
+  }
+}
