@@ -107,8 +107,10 @@ interface Driver {
  */
 async function backfillStats(db: Kysely<any>, dialect: 'sqlite' | 'postgres', schema?: string): Promise<number> {
   const started = performance.now();
-  const types = dialect === 'sqlite' ? sqliteHooks({ fold: 'ascii' }).types : postgresHooks().types;
-  await db.transaction().execute((trx) => rebuildTicketStats(trx, { names: tableNames(PREFIX, schema), types, dialect }));
+  const hooks = dialect === 'sqlite' ? sqliteHooks({ fold: 'ascii' }) : postgresHooks();
+  await db
+    .transaction()
+    .execute((trx) => rebuildTicketStats(trx, { names: tableNames(PREFIX, schema), types: hooks.types, dialect: hooks }));
   return performance.now() - started;
 }
 

@@ -153,7 +153,10 @@ export type TicketPatch = Partial<
   >
 >;
 
-/** An event waiting in the outbox. The payload is plain JSON (dates as ISO strings). */
+/**
+ * An event waiting in the outbox. The payload is a JSON object the store keeps as given
+ * (a JSON/JSONB column); ticketry writes `{ codec, v, data }` and decodes it itself.
+ */
 export interface OutboxEvent {
   id: string;
   ticketId: string | null;

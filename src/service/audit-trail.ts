@@ -1,7 +1,7 @@
 /** `desk.audit`: a ticket's audit trail, for staff who may see the ticket. */
 import { requireStaff } from '../permissions.js';
 import type { Actor, AuditEntry, RequestContext } from '../types.js';
-import { findByRef, parseActor, parseRequestContext, parseTicketRef, readScope, ticketNotFound } from './request-guards.js';
+import { findReadable, parseActor, parseRequestContext, parseTicketRef, readScope, ticketNotFound } from './request-guards.js';
 import type { ServiceContext } from './service-context.js';
 
 /** The audit trail of `ticketId`, oldest first. */
@@ -16,7 +16,7 @@ export async function auditTrail(
   requireStaff(actor, 'read the audit trail');
   const scope = readScope(ctx, actor);
   const ref = parseTicketRef(ticketId);
-  const ticket = await findByRef(ctx, ref, (r) => ctx.store.findTicket(scope, r));
+  const ticket = await findReadable(ctx, scope, ref);
   if (!ticket) throw ticketNotFound(ref);
   return ctx.store.listAudit(ctx.tenantId, ticket.id);
 }

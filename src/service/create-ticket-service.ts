@@ -22,6 +22,7 @@ import {
 } from '../schemas.js';
 import { parseInput } from '../validate.js';
 import { SlaClock } from '../sla/sla-clock.js';
+import { withStoreFallbacks } from '../store-fallbacks.js';
 import type { ReplyFor, TicketDetailFor, TicketFor, TicketSummaryFor } from '../customer-view.js';
 import type { Actor, AuditEntry, RequestContext, TicketStats } from '../types.js';
 import { addReply } from './add-reply.js';
@@ -75,7 +76,7 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
   const ctx: ServiceContext = {
     tenantId: checked.tenantId,
     config,
-    store: options.store,
+    store: withStoreFallbacks(options.store),
     clock: checked.clock,
     id: checked.generateId,
     directory: checked.directory,

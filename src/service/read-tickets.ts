@@ -11,7 +11,7 @@ import { checkCustomerFields } from '../permissions.js';
 import { listQuerySchema, type ListQuery } from '../schemas.js';
 import type { Actor, RequestContext, TicketDetail, TicketSort, TicketSummary } from '../types.js';
 import { parseInput } from '../validate.js';
-import { findByRef, parseActor, parseRequestContext, parseTicketRef, readScope, ticketNotFound } from './request-guards.js';
+import { findReadable, parseActor, parseRequestContext, parseTicketRef, readScope, ticketNotFound } from './request-guards.js';
 import type { ServiceContext } from './service-context.js';
 
 /** The ticket `idOrNumber` with its thread as `actor` may see it. */
@@ -25,7 +25,7 @@ export async function getTicket(
   parseRequestContext(contextInput);
   const scope = readScope(ctx, actor);
   const ref = parseTicketRef(idOrNumber);
-  const ticket = await findByRef(ctx, ref, (r) => ctx.store.findTicket(scope, r));
+  const ticket = await findReadable(ctx, scope, ref);
   if (!ticket) throw ticketNotFound(ref);
   const messages = await ctx.store.listMessages(scope, ticket.id);
   return actor.kind === 'customer' ? toCustomerDetail({ ticket, messages }) : { ticket, messages };

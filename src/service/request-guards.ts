@@ -44,6 +44,18 @@ export async function findByRef(
   return canonical !== null && canonical !== ref ? find(canonical) : null;
 }
 
+/**
+ * The ticket `ref` names within `scope`, read outside a transaction: by id or number as
+ * given, else by the number spelled as the format spells it, in one store call.
+ */
+export async function findReadable(ctx: ServiceContext, scope: StoreScope, ref: string): Promise<Ticket | null> {
+  const canonical = ctx.numbers.canonical(ref);
+  const refs = canonical !== null && canonical !== ref ? [ref, canonical] : [ref];
+  // In ref order, so a match of the ref as given wins over the canonical spelling.
+  const [ticket] = await ctx.store.findTickets(scope, refs);
+  return ticket ?? null;
+}
+
 /** The read scope of `actor`, after checking staff may view tickets at all. */
 export function readScope(ctx: ServiceContext, actor: Actor): StoreScope {
   requireStaffPermission(actor, 'tickets.view', 'view tickets');

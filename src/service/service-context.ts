@@ -8,14 +8,15 @@ import type { TicketConfig } from '../config.js';
 import type { TicketEvent, TicketEventMap } from '../events/event-types.js';
 import type { NumberFormat } from '../numbering.js';
 import type { SlaClock } from '../sla/sla-clock.js';
-import type { TicketStore } from '../store.js';
+import type { CompleteTicketStore } from '../store-fallbacks.js';
 import type { Directory } from '../types.js';
 
 /** The service's collaborators, shared by every operation. */
 export interface ServiceContext {
   readonly tenantId: string;
   readonly config: TicketConfig;
-  readonly store: TicketStore;
+  /** The host's store, with fallbacks for the optional methods it lacks. */
+  readonly store: CompleteTicketStore;
   readonly clock: () => Date;
   readonly id: () => string;
   readonly directory: Directory | undefined;

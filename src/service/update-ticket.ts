@@ -14,6 +14,7 @@ import { checkCategory, checkDepartment, checkPriority } from './input-rules.js'
 import { writeAudit, writeSystemNote } from './records.js';
 import {
   findByRef,
+  findReadable,
   parseActor,
   parseRequestContext,
   parseTicketRef,
@@ -49,7 +50,7 @@ export async function updateTicket(
   const assignee = p.assigneeId ? await findAssignee(ctx, p.assigneeId) : null;
   const names =
     p.assigneeId !== undefined
-      ? await staffNames(ctx, [(await findByRef(ctx, ref, (r) => ctx.store.findTicket(scope, r)))?.assigneeId ?? null, p.assigneeId])
+      ? await staffNames(ctx, [(await findReadable(ctx, scope, ref))?.assigneeId ?? null, p.assigneeId])
       : {};
 
   const updated = await runWrite(ctx, async (tx, events) => {
