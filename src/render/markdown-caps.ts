@@ -89,7 +89,7 @@ export function capMarkdown(source: string, caps: MarkdownCaps): CappedMarkdown 
       continue;
     }
     // A line of only `>` is blank content, but may still nest thousands of quotes.
-    if (BLANKISH.test(line) && line.length <= 4 * caps.maxNesting) {
+    if (BLANKISH.test(line) && countOf(line, '>') <= caps.maxNesting) {
       paragraph = 0;
       tableRowsLeft = 0;
       out.push(line);
@@ -243,4 +243,10 @@ function inert(piece: string): string {
   const text = piece.replace(/^[ \t]+/, '');
   if (/^[!-/:-@[-`{-~]/.test(text)) return `\\${text}`;
   return text.replace(/^(\d{1,9})([.)])/, '$1\\$2');
+}
+
+function countOf(text: string, char: string): number {
+  let count = 0;
+  for (let i = text.indexOf(char); i >= 0; i = text.indexOf(char, i + 1)) count++;
+  return count;
 }

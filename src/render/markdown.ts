@@ -50,8 +50,7 @@ const OUTPUT_PER_INPUT = 8;
  * The cost is linear in the body's length. What would cost more is shown as plain text
  * (quote and list nesting beyond `maxNesting`, links beyond `maxLinks`, tables beyond
  * `maxTableCells`), or split (paragraphs longer than `maxParagraphLength`), and the HTML
- * then ends with a note saying so (`<p><em>Part of this message is shown as plain
- * text: …</em></p>`).
+ * then ends with a note saying so (`<p><em>Formatting simplified: …</em></p>`).
  *
  * Synchronous, on the calling thread, with no time budget: the service uses `renderBody`,
  * which runs this in a worker. The first call loads micromark, jsdom and DOMPurify (about
@@ -132,9 +131,8 @@ export function checkBody(body: unknown, max: number, reason: 'body_too_long' | 
 
 function checkString(value: unknown): asserts value is string {
   if (typeof value === 'string') return;
-  throw bodyRefused('not_a_string', `The message body must be a string, not ${value === null ? 'null' : typeof value}.`, {
-    type: value === null ? 'null' : typeof value,
-  });
+  const type = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+  throw bodyRefused('not_a_string', `The message body must be a string, not ${type}.`, { type });
 }
 
 /** The pipeline: caps, micromark, depth limit, output limit, sanitiser, note. */
@@ -158,15 +156,18 @@ function renderCapped(markdown: string, limits: RenderLimits): string {
   return capped.degraded.size === 0 ? html : `${html}${degradedNote(capped.degraded, limits)}`;
 }
 
-/** The note a degraded message ends with; its text is fixed English, like system notes. */
+/**
+ * The note a degraded message ends with, so a reader knows the odd formatting is not the
+ * writer's. Fixed English, like system notes' default text.
+ */
 function degradedNote(reasons: ReadonlySet<DegradeReason>, limits: RenderLimits): string {
   const what: Record<DegradeReason, string> = {
-    nesting: `quotes and lists nested deeper than ${limits.maxNesting} levels`,
-    depth: 'formatting nested too deeply',
-    links: `links beyond the first ${limits.maxLinks}`,
-    table: `tables beyond ${limits.maxTableCells} cells`,
-    paragraph: `paragraphs longer than ${limits.maxParagraphLength} characters were split`,
+    nesting: `quotes and lists nested deeper than ${limits.maxNesting} levels shown as text`,
+    depth: 'formatting nested too deeply shown as text',
+    links: `links beyond the first ${limits.maxLinks} shown as text`,
+    table: `tables beyond ${limits.maxTableCells} cells shown as text`,
+    paragraph: `paragraphs longer than ${limits.maxParagraphLength} characters split`,
   };
   const parts = [...reasons].map((reason) => what[reason]);
-  return `\n<p><em>Part of this message is shown as plain text: ${escapeHtml(parts.join('; '))}.</em></p>`;
+  return `\n<p><em>Formatting simplified: ${escapeHtml(parts.join('; '))}.</em></p>`;
 }

@@ -1,0 +1,119 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, test } from 'vitest';
+import { TicketError } from '../../src/errors.js';
+import { renderMarkdown } from '../../src/render/markdown.js';
+import { sharedMarkdownWorker } from '../../src/render/markdown-worker.js';
+import { renderBody, stopRenderWorker } from '../../src/render/render-body.js';
+import { startHeartbeat } from './heartbeat.js';
+import { PATHOLOGICAL_BODIES } from './pathological-bodies.js';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const renderBodyModule = fileURLToPath(new URL('../../src/render/render-body.ts', import.meta.url));
+const slow = PATHOLOGICAL_BODIES.find((b) => b.name === 'mixed delimiters')!.make(32 * 1024);
+
+afterAll(async () => {
+  await stopRenderWorker();
+});
+
+async function refusal(promise: Promise<unknown>): Promise<TicketError> {
+  const error = await promise.then(
+    () => new Error('expected a refusal'),
+    (e: unknown) => e,
+  );
+  expect(TicketError.is(error, 'validation'), String(error)).toBe(true);
+  return error as TicketError;
+}
+
+describe('renderBody: plain text', () => {
+  test('is escaped on the calling thread, limited by maxBodyLength', async () => {
+    expect(await renderBody('plain', '<b>hi</b>\n**x**')).toBe('<p>&lt;b&gt;hi&lt;/b&gt;<br>**x**</p>');
+    const error = await refusal(renderBody('plain', 'abcd', { maxBodyLength: 3 }));
+    expect(error.params).toEqual({ field: 'body', reason: 'body_too_long', max: 3, length: 4 });
+    // Plain text may be longer than the Markdown limit.
+    expect(await renderBody('plain', 'a'.repeat(40_000), { maxMarkdownLength: 100 })).toHaveLength(40_007);
+  });
+
+  test('a non-string body is a validation error, not a TypeError', async () => {
+    for (const kind of ['plain', 'markdown'] as const) {
+      for (const body of [42, null, undefined, {}, ['a']]) {
+        const error = await refusal(renderBody(kind, body as never));
+        expect(error.params).toMatchObject({ field: 'body', reason: 'not_a_string' });
+      }
+    }
+  });
+
+  test('an unknown kind is a validation error', async () => {
+    const error = await refusal(renderBody('html' as never, 'x'));
+    expect(error.params).toMatchObject({ field: 'kind' });
+  });
+});
+
+describe('renderBody: Markdown in the worker', () => {
+  test('gives the same HTML as renderMarkdown', async () => {
+    const bodies = [
+      '**a** _b_ ~~c~~ [d](https://e.example) ![i](https://e.example/i.png)',
+      '# T\n\n- [x] one\n- [ ] two\n\n| a | b |\n|:-|-:|\n| 1 | 2 |',
+      '```js\nconst a = "<b>";\n```\n\n> quote\n\n<script>alert(1)</script> [x](javascript:alert(1))',
+    ];
+    for (const body of bodies) expect(await renderBody('markdown', body)).toBe(renderMarkdown(body));
+    expect(await renderBody('markdown', '   \n')).toBe('');
+  });
+
+  test('limits are passed to the worker', async () => {
+    const html = await renderBody('markdown', '[a](https://e.example/a) [b](https://e.example/b)', { maxLinks: 1 });
+    expect(html).toBe(
+      '<p><a href="https://e.example/a" rel="nofollow noopener noreferrer" target="_blank">a</a> b</p>\n' +
+        '<p><em>Formatting simplified: links beyond the first 1 shown as text.</em></p>',
+    );
+    const error = await refusal(renderBody('markdown', 'abcd', { maxMarkdownLength: 3 }));
+    expect(error.params).toEqual({ field: 'body', reason: 'markdown_too_long', max: 3, length: 4 });
+  });
+
+  test('a body over the time budget is refused, the loop stays free, the next body gets a new worker', async () => {
+    await renderBody('markdown', 'warm');
+    const startsBefore = sharedMarkdownWorker().starts;
+    const heartbeat = startHeartbeat();
+    const error = await refusal(renderBody('markdown', slow, { timeBudgetMs: 50 }));
+    const gap = heartbeat.stop();
+    expect(error.params).toEqual({ field: 'body', reason: 'render_budget', budgetMs: 50 });
+    expect(error.message).toMatch(/took longer than 50 ms/);
+    expect(gap).toBeLessThan(1000);
+    expect(await renderBody('markdown', '*after*')).toBe('<p><em>after</em></p>');
+    expect(sharedMarkdownWorker().starts).toBe(startsBefore + 1);
+  });
+
+  test('concurrent bodies are all answered, in order, and one overrun fails only itself', async () => {
+    const results = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) =>
+        i === 5 ? renderBody('markdown', slow, { timeBudgetMs: 50 }) : renderBody('markdown', `**${i}**`),
+      ),
+    );
+    results.forEach((result, i) => {
+      if (i === 5) {
+        expect(result.status).toBe('rejected');
+        expect(TicketError.is((result as PromiseRejectedResult).reason, 'validation')).toBe(true);
+      } else {
+        expect(result).toEqual({ status: 'fulfilled', value: `<p><strong>${i}</strong></p>` });
+      }
+    });
+  });
+
+  test('the worker does not keep a process alive', () => {
+    // A fresh process renders and then simply ends: no stopRenderWorker, no exit().
+    const script = `
+      const { renderBody } = await import(${JSON.stringify(renderBodyModule)});
+      console.log(await renderBody('markdown', '**done**'));
+    `;
+    const started = Date.now();
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(child.stderr).toBe('');
+    expect(child.status).toBe(0);
+    expect(child.stdout.trim()).toBe('<p><strong>done</strong></p>');
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+});
