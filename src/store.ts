@@ -8,8 +8,10 @@
  * Every row carries the tenant id; every method is given it and must filter by it.
  *
  * ## Rules every store obeys (the contract suite, `ticketry/testing`, checks each)
- * - **Tenant.** Every method takes the tenant (in `scope.tenantId`, or as `tenantId`) and
- *   never reads, claims, counts or changes another tenant's rows: not in `listMessages`,
+ * - **Tenant.** Every method takes the tenant as its first argument: a `StoreScope` (whose
+ *   `tenantId` it is) for the reads whose answer depends on who asks, the `tenantId` itself
+ *   for everything else, writes included (a ticket, message or event never carries its
+ *   tenant). A store never reads, claims, counts or changes another tenant's rows: not in `listMessages`,
  *   `claimUndelivered`, `markDelivered`, `listStale`, `claimSlaAlerts` or `getStats`.
  * - **Soft delete.** A ticket with `deletedAt` is invisible unless `scope.includeDeleted`;
  *   it never counts in `getStats` (whatever the scope says), and `listStale` and
@@ -216,8 +218,11 @@ export interface StoreTx extends StoreReader {
    * gives its number back.
    */
   nextSequence(tenantId: string, key: string): Promise<number>;
-  /** Inserts a new ticket. A duplicate number is a `conflict`. */
-  insertTicket(row: TicketRow): Promise<void>;
+  /**
+   * Inserts `ticket` into `tenantId` (the tenant is the argument, never a field of the
+   * ticket). A duplicate id or number is a `conflict`.
+   */
+  insertTicket(tenantId: string, ticket: Ticket): Promise<void>;
   /**
    * Applies `patch` and sets `version` to `expectedVersion + 1`, only if the stored
    * version equals `expectedVersion`. Returns false (and writes nothing) otherwise.

@@ -43,8 +43,9 @@ export class MemoryTx extends MemoryReader implements StoreTx {
     return value;
   }
 
-  async insertTicket(row: TicketRow): Promise<void> {
+  async insertTicket(tenantId: string, ticket: Ticket): Promise<void> {
     this.check();
+    const row: TicketRow = { ...ticket, tenantId };
     checkTicketRow(row);
     const idKey = key(row.tenantId, row.id);
     const numberKey = key(row.tenantId, row.number);

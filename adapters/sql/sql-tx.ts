@@ -79,8 +79,8 @@ export class SqlTx implements StoreTx {
   nextSequence(tenantId: string, key: string): Promise<number> {
     return this.#run((ctx) => counters.nextSequence(ctx, tenantId, key));
   }
-  insertTicket(row: TicketRow): Promise<void> {
-    return this.#run((ctx) => tickets.insertTicket(ctx, row, this.#state.deltas));
+  insertTicket(tenantId: string, ticket: Ticket): Promise<void> {
+    return this.#run((ctx) => tickets.insertTicket(ctx, { ...ticket, tenantId }, this.#state.deltas));
   }
   updateTicket(tenantId: string, id: string, expectedVersion: number, patch: TicketPatch): Promise<boolean> {
     return this.#run((ctx) => tickets.updateTicket(ctx, tenantId, id, expectedVersion, patch, this.#state.deltas));

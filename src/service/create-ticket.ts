@@ -101,7 +101,7 @@ export async function createTicket(
   return runWrite(ctx, async (tx, events) => {
     const seq = await tx.nextSequence(ctx.tenantId, ctx.numbers.counterKey(now));
     ticket.number = ctx.numbers.format(seq, now);
-    await tx.insertTicket({ ...ticket, tenantId: ctx.tenantId });
+    await tx.insertTicket(ctx.tenantId, ticket);
     await tx.insertMessage(ctx.tenantId, message);
     await writeAudit(ctx, tx, actor, ticket.id, 'created', context, now, {
       number: { from: null, to: ticket.number },

@@ -115,7 +115,7 @@ export function atomicityTests(o: ContractOptions): void {
         const boom = new Error('boom');
         await assert.rejects(
           store.transaction(async (tx) => {
-            await tx.insertTicket(row);
+            await tx.insertTicket(row.tenantId, row);
             assert.ok(await tx.findTicket({ tenantId, visibility: 'staff' }, row.id), 'visible inside the transaction');
             throw boom;
           }),
@@ -133,7 +133,7 @@ export function atomicityTests(o: ContractOptions): void {
         const results = await Promise.allSettled(
           rows.map((row, i) =>
             store.transaction(async (tx) => {
-              await tx.insertTicket(row);
+              await tx.insertTicket(row.tenantId, row);
               await tx.nextSequence(tenantId, 'parallel');
               await new Promise((r) => setTimeout(r, i % 7));
               if (i % 2 === 1) throw new Error(`fail ${i}`);
@@ -229,7 +229,7 @@ export function atomicityTests(o: ContractOptions): void {
           editedAt: null,
         };
         await store.transaction(async (tx) => {
-          await tx.insertTicket(row);
+          await tx.insertTicket(row.tenantId, row);
           await tx.insertMessage(tenantId, message);
           await tx.insertAudit(tenantId, {
             id: randomUUID(),
@@ -272,9 +272,9 @@ export function atomicityTests(o: ContractOptions): void {
       'a duplicate ticket number is a conflict, not a driver error',
       withDesk(o, async ({ store, tenantId }) => {
         const a = ticketRow(tenantId, { number: 'DUP-1' });
-        await store.transaction((tx) => tx.insertTicket(a));
+        await store.transaction((tx) => tx.insertTicket(a.tenantId, a));
         const err = await store
-          .transaction((tx) => tx.insertTicket(ticketRow(tenantId, { number: 'DUP-1' })))
+          .transaction((tx) => tx.insertTicket(tenantId, ticketRow(tenantId, { number: 'DUP-1' })))
           .then(() => null, (e: unknown) => e);
         assert.ok(TicketError.is(err, 'conflict'), `got ${String(err)}`);
       }),
@@ -284,7 +284,7 @@ export function atomicityTests(o: ContractOptions): void {
       'updateTicket only applies with the current version',
       withDesk(o, async ({ store, tenantId }) => {
         const row = ticketRow(tenantId);
-        await store.transaction((tx) => tx.insertTicket(row));
+        await store.transaction((tx) => tx.insertTicket(row.tenantId, row));
         const stale = await store.transaction((tx) => tx.updateTicket(tenantId, row.id, 7, { subject: 'nope' }));
         assert.equal(stale, false);
         const ok = await store.transaction((tx) => tx.updateTicket(tenantId, row.id, 1, { subject: 'yes', status: 'closed' }));

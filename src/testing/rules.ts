@@ -118,7 +118,7 @@ export function ruleTests(o: ContractOptions): void {
       withDesk(o, async ({ desk, store, tenantId }) => {
         const c = customer();
         const row = ticketRow(tenantId, { subscriberId: c.id, deletedAt: new Date('2026-03-01T00:00:00Z') });
-        await store.transaction((tx) => tx.insertTicket(row));
+        await store.transaction((tx) => tx.insertTicket(row.tenantId, row));
         const staff = operator();
         await rejectsWith(desk.get(staff, row.id), 'not_found');
         assert.equal((await desk.list(staff)).items.length, 0);
@@ -138,7 +138,7 @@ export function ruleTests(o: ContractOptions): void {
         const b = ticketRow(tenantId, { subscriberId: c.id, status: 'closed', archived: true, number: 'A-2' });
         const d = ticketRow(tenantId, { subscriberId: c.id, status: 'closed', archived: true, number: 'A-3' });
         await store.transaction(async (tx) => {
-          for (const row of [a, b, d]) await tx.insertTicket(row);
+          for (const row of [a, b, d]) await tx.insertTicket(row.tenantId, row);
         });
         assert.deepEqual(
           (await desk.list(staff, { archived: true, sort: 'oldest' })).items.map((t) => t.number).sort(),

@@ -35,7 +35,7 @@ export function withStore(options: ContractOptions, body: (kit: StoreKit) => Pro
         second: async () => (options.secondStore ? options.secondStore(store) : store),
         insert: (...rows) =>
           store.transaction(async (tx) => {
-            for (const row of rows) await tx.insertTicket(row);
+            for (const row of rows) await tx.insertTicket(row.tenantId, row);
           }),
         staff: (extra = {}, t = tenantId) => ({ tenantId: t, visibility: 'staff', ...extra }),
         customer: (subscriberId) => ({ tenantId, visibility: 'customer', subscriberId }),

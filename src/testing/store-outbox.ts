@@ -26,9 +26,9 @@ export function storeOutboxTests(o: ContractOptions): void {
         const theirs = row(other, 1);
         const foreign = outboxEvent(theirs.id, { createdAt: at(0) });
         await store.transaction(async (tx) => {
-          await tx.insertTicket(ticket);
+          await tx.insertTicket(ticket.tenantId, ticket);
           for (const e of events) await tx.insertOutbox(t, e);
-          await tx.insertTicket(theirs);
+          await tx.insertTicket(theirs.tenantId, theirs);
           await tx.insertOutbox(other, foreign);
         });
         await store.markDelivered(t, [events[0]!.id]);
@@ -61,7 +61,7 @@ export function storeOutboxTests(o: ContractOptions): void {
         const ticket = row(t, 1);
         const events = [5, 1, 4, 2, 3].map((s) => outboxEvent(ticket.id, { createdAt: at(s) }));
         await store.transaction(async (tx) => {
-          await tx.insertTicket(ticket);
+          await tx.insertTicket(ticket.tenantId, ticket);
           for (const e of events) await tx.insertOutbox(t, e);
         });
         assert.deepStrictEqual((await store.claimUndelivered(t, at(5), 2)).map((e) => e.createdAt.getTime()), [at(1).getTime(), at(2).getTime()]);

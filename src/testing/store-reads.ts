@@ -155,7 +155,7 @@ export function storeReadTests(o: ContractOptions): void {
           message(ticket.id, { id: `c-${ticket.id}`, createdAt: same }),
         ];
         await store.transaction(async (tx) => {
-          await tx.insertTicket(ticket);
+          await tx.insertTicket(ticket.tenantId, ticket);
           for (const m of ms) await tx.insertMessage(t, m);
         });
         const ids = (list: { id: string }[]) => list.map((m) => m.id[0]).join('');

@@ -76,11 +76,11 @@ export function storeUpdateTests(o: ContractOptions): void {
         const ticket = row(t, 1);
         await insert(ticket);
         const number = await store.transaction(async (tx) => {
-          const err = await caught(tx.insertTicket(row(t, 1)));
+          const err = await caught(tx.insertTicket(t, row(t, 1)));
           assertCode(err, 'conflict', 'a taken number');
           assert.equal((err as TicketError).params.field, 'number');
           const retry = row(t, 2);
-          await tx.insertTicket(retry);
+          await tx.insertTicket(retry.tenantId, retry);
           return retry.number;
         });
         assert.equal((await store.findTicket(staff(), number))?.number, 'TKT-2');

@@ -67,7 +67,7 @@ export function storeWriteTests(o: ContractOptions): void {
         });
         const event = outboxEvent(ticket.id, { payload: { list: [1, 'two', { three: 3 }], flag: false } });
         await store.transaction(async (tx) => {
-          await tx.insertTicket(ticket);
+          await tx.insertTicket(ticket.tenantId, ticket);
           await tx.insertMessage(t, opening);
           await tx.insertMessage(t, note);
           await tx.insertAudit(t, entry);
@@ -89,7 +89,7 @@ export function storeWriteTests(o: ContractOptions): void {
         const after = (s: number) => new Date(ticket.createdAt.getTime() + s * 1000);
         await store.transaction(async (tx) => {
           assert.equal(await tx.nextSequence(t, ''), 1);
-          await tx.insertTicket(ticket);
+          await tx.insertTicket(ticket.tenantId, ticket);
           await tx.insertMessage(t, message(ticket.id, { opening: true }));
           await tx.insertMessage(t, message(ticket.id, { createdAt: after(1) }));
           await tx.insertMessage(t, message(ticket.id, { authorType: 'staff', createdAt: after(2) }));
@@ -117,7 +117,7 @@ export function storeWriteTests(o: ContractOptions): void {
         const err = await caught(
           store.transaction(async (tx) => {
             await tx.nextSequence(t, '');
-            await tx.insertTicket(ticket);
+            await tx.insertTicket(ticket.tenantId, ticket);
             await tx.insertMessage(t, message(ticket.id, { opening: true }));
             await tx.insertAudit(t, auditEntry(ticket.id));
             await tx.insertOutbox(t, outboxEvent(ticket.id));
@@ -143,7 +143,7 @@ export function storeWriteTests(o: ContractOptions): void {
           Array.from({ length: n }, (_, i) =>
             store.transaction(async (tx) => {
               const ticket = row(t, i);
-              await tx.insertTicket(ticket);
+              await tx.insertTicket(ticket.tenantId, ticket);
               await tx.insertMessage(t, message(ticket.id, { opening: true }));
               if (i % 2 === 1) throw new Error(`odd ${i}`);
               return ticket.number;
@@ -189,7 +189,7 @@ export function storeWriteTests(o: ContractOptions): void {
         const nested = await caught(
           store.transaction(async (tx) => {
             leaked = tx;
-            await tx.insertTicket(ticket);
+            await tx.insertTicket(ticket.tenantId, ticket);
             // The store's own reads, called from inside the transaction, see its writes.
             assert.equal((await store.findTicket(staff(), ticket.id))?.id, ticket.id);
             // Bounded, so a store that deadlocks fails this test instead of hanging it.
@@ -198,11 +198,11 @@ export function storeWriteTests(o: ContractOptions): void {
         );
         assert.ok(isCode(nested, 'config'), `nested transaction(): expected a config error, got ${String(nested)}`);
         assert.equal(await store.findTicket(staff(), ticket.id), null, 'the outer transaction rolled back');
-        for (const use of [() => leaked!.findTicket(staff(), ticket.id), () => leaked!.insertTicket(row(t, 2))]) {
+        for (const use of [() => leaked!.findTicket(staff(), ticket.id), () => leaked!.insertTicket(t, row(t, 2))]) {
           const ended = await caught(use());
           assert.ok(isCode(ended, 'config'), `a leaked tx: expected a config error, got ${String(ended)}`);
         }
-        await store.transaction((tx) => tx.insertTicket(ticket));
+        await store.transaction((tx) => tx.insertTicket(ticket.tenantId, ticket));
         assert.equal((await store.findTicket(staff(), ticket.id))?.id, ticket.id, 'the store still works');
       }),
     );

@@ -245,7 +245,7 @@ function multiProcessTests(name: 'sqlite' | 'postgres', enabled: boolean, suffix
         ticketRow(t, i + 1, { firstResponseDueAt: new Date(now.getTime() - i * 1000) }),
       );
       await store.transaction(async (tx) => {
-        for (const row of rows) await tx.insertTicket(row);
+        for (const row of rows) await tx.insertTicket(row.tenantId, row);
       });
       await store.close();
       const reports = await together([

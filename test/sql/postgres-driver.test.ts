@@ -75,7 +75,7 @@ describe(`postgres store driver glue (${POSTGRES_IS_REAL ? 'server' : 'PGlite'})
     const t = tenant();
     const row = ticketRow(t, 1, { resellerId: 'r' });
     await store.transaction(async (tx) => {
-      await tx.insertTicket(row);
+      await tx.insertTicket(row.tenantId, row);
       await tx.insertMessage(t, message(row.id, { opening: true }));
     });
     expect((await store.findTicket(staff(t), row.id))?.resellerId).toBe('r');
@@ -89,7 +89,7 @@ describe(`postgres store driver glue (${POSTGRES_IS_REAL ? 'server' : 'PGlite'})
     await expect(
       host.transaction().execute(async (trx) => {
         const store = postgresStore({ db: trx, schema });
-        await store.transaction((tx) => tx.insertTicket(ticketRow(t, 1)));
+        await store.transaction((tx) => tx.insertTicket(t, ticketRow(t, 1)));
         // Visible inside the host's transaction...
         expect((await store.findTicket(staff(t), 'TKT-1'))?.number).toBe('TKT-1');
         // ...migrate() cannot run there.
@@ -106,7 +106,7 @@ describe(`postgres store driver glue (${POSTGRES_IS_REAL ? 'server' : 'PGlite'})
         Array.from({ length: 5 }, (_, i) =>
           store.transaction(async (tx) => {
             const n = await tx.nextSequence(t, '');
-            await tx.insertTicket(ticketRow(t, n));
+            await tx.insertTicket(t, ticketRow(t, n));
             if (i === 2) throw new Error('one fails alone');
           }).catch(() => undefined),
         ),
@@ -146,7 +146,7 @@ describe(`postgres store driver glue (${POSTGRES_IS_REAL ? 'server' : 'PGlite'})
       // Each migration recorded once (001-initial, 002-ticket-stats).
       expect(Number(row!.n)).toBe(2);
       const t = tenant();
-      await stores[0]!.transaction((tx) => tx.insertTicket(ticketRow(t, 1)));
+      await stores[0]!.transaction((tx) => tx.insertTicket(t, ticketRow(t, 1)));
       expect((await stores[3]!.findTicket(staff(t), 'TKT-1'))?.number).toBe('TKT-1');
     } finally {
       for (const s of stores) await s.close();

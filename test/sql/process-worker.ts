@@ -53,7 +53,7 @@ async function burst(store: SqlTicketStore, report: WorkerReport): Promise<void>
       await store.transaction(async (tx) => {
         const n = await tx.nextSequence(tenantId, '');
         const row = ticketRow(tenantId, n, { id: `${job.tag}-${i}` });
-        await tx.insertTicket(row);
+        await tx.insertTicket(row.tenantId, row);
         await tx.insertMessage(tenantId, message(row.id, { opening: true, body: `opening ${i}` }));
         await tx.insertAudit(tenantId, auditEntry(row.id));
         await tx.insertOutbox(tenantId, outboxEvent(row.id));

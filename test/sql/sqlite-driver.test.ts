@@ -60,13 +60,13 @@ describe('sqlite store driver glue', () => {
     const other = new Database(filename);
     try {
       other.exec('begin immediate');
-      const busy = await caught(store.transaction((tx) => tx.insertTicket(ticketRow(tenant(), 1))));
+      const busy = await caught(store.transaction((tx) => tx.insertTicket('t-busy', ticketRow('t-busy', 1))));
       expect(TicketError.is(busy, 'unavailable'), String(busy)).toBe(true);
       expect(String(((busy as TicketError).cause as { code?: string }).code)).toMatch(/^SQLITE_BUSY/);
       other.exec('rollback');
       // The store recovers once the lock is gone.
       const t = tenant();
-      await store.transaction((tx) => tx.insertTicket(ticketRow(t, 1)));
+      await store.transaction((tx) => tx.insertTicket(t, ticketRow(t, 1)));
       expect((await store.findTicket(staff(t), 'TKT-1'))?.number).toBe('TKT-1');
     } finally {
       other.close();
@@ -91,7 +91,7 @@ describe('sqlite store driver glue', () => {
     await a.migrate();
     await b.migrate();
     const t = tenant();
-    await a.transaction((tx) => tx.insertTicket(ticketRow(t, 1)));
+    await a.transaction((tx) => tx.insertTicket(t, ticketRow(t, 1)));
     expect(await b.findTicket(staff(t), 'TKT-1')).toBeNull();
     expect((await a.findTicket(staff(t), 'TKT-1'))?.number).toBe('TKT-1');
     const tables = database
@@ -136,7 +136,7 @@ describe('sqlite store driver glue', () => {
           await trx.insertInto('host_accounts').values({ id: 'acc-1' }).execute();
           const store = sqliteStore({ db: trx });
           await store.transaction(async (tx) => {
-            await tx.insertTicket(row);
+            await tx.insertTicket(row.tenantId, row);
             await tx.insertMessage(t, message(row.id, { opening: true }));
           });
           throw new Error('host rollback');
@@ -148,7 +148,7 @@ describe('sqlite store driver glue', () => {
 
       await db.transaction().execute(async (trx) => {
         await trx.insertInto('host_accounts').values({ id: 'acc-2' }).execute();
-        await sqliteStore({ db: trx }).transaction((tx) => tx.insertTicket(row));
+        await sqliteStore({ db: trx }).transaction((tx) => tx.insertTicket(row.tenantId, row));
       });
       expect((await db.selectFrom('host_accounts').select('id').execute()).map((r) => r.id)).toStrictEqual(['acc-2']);
       expect((await outside.findTicket(staff(t), row.id))?.id).toBe(row.id);

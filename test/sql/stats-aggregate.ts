@@ -176,7 +176,7 @@ export function statsAggregateTests(name: string, makeFixture: () => StoreFixtur
               for (const o of ops) {
                 if (o.kind === 'insert') {
                   const r = row(tenants[o.tenant]!, o.fields);
-                  await tx.insertTicket(r);
+                  await tx.insertTicket(r.tenantId, r);
                   live.push(r);
                   continue;
                 }
@@ -200,9 +200,9 @@ export function statsAggregateTests(name: string, makeFixture: () => StoreFixtur
       const t = tenant();
       const at = (s: number) => new Date(BASE + s * 1000);
       await fx.store.transaction(async (tx) => {
-        await tx.insertTicket(ticketRow(t, 1, { createdAt: at(0), firstResponseAt: at(1.5), resellerId: 'r1', priority: 'high', sla: { ...emptySla(), firstResponseMet: true } }));
-        await tx.insertTicket(ticketRow(t, 2, { createdAt: at(1), firstResponseAt: at(3), resolvedAt: at(11), status: 'resolved' }));
-        await tx.insertTicket(ticketRow(t, 3, { createdAt: at(2), status: 'open', deletedAt: at(3) }));
+        await tx.insertTicket(t, ticketRow(t, 1, { createdAt: at(0), firstResponseAt: at(1.5), resellerId: 'r1', priority: 'high', sla: { ...emptySla(), firstResponseMet: true } }));
+        await tx.insertTicket(t, ticketRow(t, 2, { createdAt: at(1), firstResponseAt: at(3), resolvedAt: at(11), status: 'resolved' }));
+        await tx.insertTicket(t, ticketRow(t, 3, { createdAt: at(2), status: 'open', deletedAt: at(3) }));
         const inside = await tx.getStats(staff(t), query());
         expect(inside.counts).toStrictEqual({ open: 1, resolved: 1 });
       });
@@ -219,13 +219,13 @@ export function statsAggregateTests(name: string, makeFixture: () => StoreFixtur
     it('leaves the buckets unchanged when a transaction that wrote tickets throws', async () => {
       const t = tenant();
       const first = row(t, { ...baseFields, status: 'open', resellerId: 'r1' });
-      await fx.store.transaction((tx) => tx.insertTicket(first));
+      await fx.store.transaction((tx) => tx.insertTicket(first.tenantId, first));
       const before = await fx.query(`select * from ${fx.table('ticket_stats')} where tenant_id = ${p1(fx)}`, [t]);
       await expect(
         fx.store.transaction(async (tx) => {
           const locked = await tx.lockTicket(staff(t), first.id);
           expect(await tx.updateTicket(t, first.id, locked!.version, { status: 'closed', resolvedAt: new Date(BASE + 86_400_000), deletedAt: null })).toBe(true);
-          await tx.insertTicket(row(t, { ...baseFields, status: 'pending' }));
+          await tx.insertTicket(t, row(t, { ...baseFields, status: 'pending' }));
           // Flushed into the buckets by the read, then rolled back with everything else.
           expect((await tx.getStats(staff(t), query())).counts).toStrictEqual({ closed: 1, pending: 1 });
           throw new Error('changed my mind');
@@ -246,7 +246,7 @@ export function statsAggregateTests(name: string, makeFixture: () => StoreFixtur
         row(t, { ...baseFields, category: 'billing', status: 'pending', resellerId: 'r1' }),
       ]);
       await fx.store.transaction(async (tx) => {
-        for (const pair of pairs) for (const r of pair) await tx.insertTicket(r);
+        for (const pair of pairs) for (const r of pair) await tx.insertTicket(r.tenantId, r);
       });
       const results = await Promise.allSettled(
         pairs.map(async (pair, i) =>
@@ -277,7 +277,7 @@ export function statsAggregateTests(name: string, makeFixture: () => StoreFixtur
       const tenants = [tenant(), tenant()];
       const random = fc.sample(fields, { numRuns: 60, seed: 42 });
       await upgraded.store.transaction(async (tx) => {
-        for (const [i, f] of random.entries()) await tx.insertTicket(row(tenants[i % 2]!, f));
+        for (const [i, f] of random.entries()) await tx.insertTicket(tenants[i % 2]!, row(tenants[i % 2]!, f));
       });
       const expected = await upgraded.store.getStats(staff(tenants[0]!), query());
       // Back to a store at migration 001 holding these tickets, then upgrade it.

@@ -34,7 +34,7 @@ export function storeBehaviourTests(name: string, makeFixture: () => StoreFixtur
     const p1 = () => (fx.location.schema !== undefined ? '$1' : '?');
     const insert = (...rows: TicketRow[]) =>
       fx.store.transaction(async (tx) => {
-        for (const row of rows) await tx.insertTicket(row);
+        for (const row of rows) await tx.insertTicket(row.tenantId, row);
       });
     const count = async (table: 'tickets' | 'messages' | 'audit' | 'outbox', tenantId: string) => {
       const [row] = await fx.query<{ n: number | string }>(
@@ -71,7 +71,7 @@ export function storeBehaviourTests(name: string, makeFixture: () => StoreFixtur
         fx.store.transaction(async (tx) => {
           const gone = ticketRow(other, 1);
           await tx.nextSequence(other, '');
-          await tx.insertTicket(gone);
+          await tx.insertTicket(gone.tenantId, gone);
           await tx.insertMessage(other, message(gone.id, { opening: true }));
           await tx.insertAudit(other, auditEntry(gone.id));
           await tx.insertOutbox(other, outboxEvent(gone.id));
@@ -106,7 +106,7 @@ export function storeBehaviourTests(name: string, makeFixture: () => StoreFixtur
     it('works under a custom table prefix, and migrate() is idempotent', async () => {
       const custom = await fixture.create({ tablePrefix: 'hd_' });
       const t = tenant();
-      await custom.store.transaction((tx) => tx.insertTicket(ticketRow(t, 1)));
+      await custom.store.transaction((tx) => tx.insertTicket(t, ticketRow(t, 1)));
       const rows = await custom.query<{ n: number | string }>(`select count(*) as n from ${custom.table('tickets')}`);
       expect(custom.table('tickets')).toContain('hd_tickets');
       expect(Number(rows[0]!.n)).toBe(1);
@@ -170,8 +170,8 @@ export function storeBehaviourTests(name: string, makeFixture: () => StoreFixtur
         const store = fx.store.withTransaction(trx);
         const err = await caught(
           store.transaction(async (tx) => {
-            await tx.insertTicket(ticketRow(t, 77));
-            await tx.insertTicket(ticketRow(t, 77));
+            await tx.insertTicket(t, ticketRow(t, 77));
+            await tx.insertTicket(t, ticketRow(t, 77));
           }),
         );
         expect(TicketError.is(err, 'conflict')).toBe(true);
@@ -179,7 +179,7 @@ export function storeBehaviourTests(name: string, makeFixture: () => StoreFixtur
         // transaction) is undone to the savepoint, so the host's transaction lives on.
         const orphan = await caught(store.transaction((tx) => tx.insertMessage(t, message('no-such-ticket'))));
         expect(TicketError.is(orphan, 'conflict')).toBe(true);
-        await store.transaction((tx) => tx.insertTicket(ticketRow(t, 78)));
+        await store.transaction((tx) => tx.insertTicket(t, ticketRow(t, 78)));
       });
       expect(await hostRows()).toStrictEqual(['s-commit', 's-partial']);
       expect(await fx.store.findTicket(staff(t), 'TKT-77')).toBeNull();
