@@ -7,15 +7,15 @@ import {
 } from '../customer-view.js';
 import { notifyForMessage, notifyForStatus } from '../events/notify.js';
 import { checkCustomerFields, requireStaffPermission } from '../permissions.js';
-import { renderMarkdown, renderPlainText } from '../render/markdown.js';
 import { replyInputSchema, type ReplyInput } from '../schemas.js';
 import { assertNotDeleted, checkReplyStatus, checkTransition, statusAfterReply } from '../status-machine.js';
 import type { TicketPatch } from '../store.js';
-import type { Actor, Message, RequestContext, Ticket } from '../types.js';
+import type { Actor, Message, RequestContext, Status, Ticket } from '../types.js';
 import { parseInput } from '../validate.js';
 import { applyPatch } from './apply-patch.js';
 import { checkBody } from './input-rules.js';
 import { newMessage, writeAudit, writeSystemNote } from './records.js';
+import { renderMessage } from './render-message.js';
 import { findByRef, parseActor, parseRequestContext, parseTicketRef, readScope, ticketNotFound } from './request-guards.js';
 import type { ServiceContext } from './service-context.js';
 import { runWrite } from './write.js';
@@ -38,15 +38,18 @@ export async function addReply(
   const internal = data.internal ?? false;
   checkReplyStatus(actor, { internal, status: data.status });
   const ref = parseTicketRef(ticketId);
-  // Render before the transaction: no row stays locked while Markdown is sanitised.
-  const html = actor.kind === 'staff' ? renderMarkdown(data.body) : renderPlainText(data.body);
+  const writable = { ...scope, includeDeleted: true };
+  // The ticket and its scope first: an id the actor may not see costs a lookup, never a
+  // render. Rendering then happens outside the transaction, so no row stays locked while
+  // Markdown is rendered; the checks are repeated under the lock.
+  const found = await findByRef(ctx, ref, (r) => ctx.store.findTicket(writable, r));
+  checkReplyTarget(actor, found, ref, data.status);
+  const html = await renderMessage(ctx, actor, data.body);
 
   return runWrite(ctx, async (tx, events) => {
     const now = ctx.clock();
-    const ticket = await findByRef(ctx, ref, (r) => tx.lockTicket({ ...scope, includeDeleted: true }, r));
-    if (!ticket) throw ticketNotFound(ref);
-    assertNotDeleted(ticket);
-    if (data.status) checkTransition(actor, ticket, data.status);
+    const ticket = await tx.lockTicket(writable, found.id);
+    checkReplyTarget(actor, ticket, ref, data.status);
     const status = statusAfterReply(actor, ticket, { internal, ...(data.status ? { status: data.status } : {}) });
     // Only a person on staff responds; system messages never count as a first response.
     const publicStaffReply = actor.kind === 'staff' && !internal;
@@ -81,4 +84,16 @@ export async function addReply(
       ? { ...toCustomerMessage(message), ticket: toCustomerTicket(next, message.createdAt) }
       : { ...message, ticket: next };
   });
+}
+
+/** The ticket exists in scope, is not deleted, and may take the reply's status. */
+function checkReplyTarget(
+  actor: Actor,
+  ticket: Ticket | null,
+  ref: string,
+  status: Status | undefined,
+): asserts ticket is Ticket {
+  if (!ticket) throw ticketNotFound(ref);
+  assertNotDeleted(ticket);
+  if (status) checkTransition(actor, ticket, status);
 }

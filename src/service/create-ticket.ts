@@ -2,7 +2,6 @@
 import { toCustomerTicket, type CustomerTicket } from '../customer-view.js';
 import { notifyForMessage } from '../events/notify.js';
 import { checkCustomerFields, requireStaffPermission } from '../permissions.js';
-import { renderMarkdown, renderPlainText } from '../render/markdown.js';
 import { createTicketInputSchema, type CreateTicketInput } from '../schemas.js';
 import { EMPTY_SLA } from '../sla/sla-clock.js';
 import { checkCreateStatus, isDone } from '../status-machine.js';
@@ -13,6 +12,7 @@ import { attention } from './attention.js';
 import { checkAssigneeReseller, customerReseller, findAssignee, subscriberReseller } from './directory-lookups.js';
 import { checkBody, checkCategory, checkCustomerPriority, checkDepartment, checkPriority } from './input-rules.js';
 import { newMessage, writeAudit } from './records.js';
+import { renderMessage } from './render-message.js';
 import { parseActor, parseRequestContext } from './request-guards.js';
 import type { ServiceContext } from './service-context.js';
 import { runWrite } from './write.js';
@@ -95,7 +95,8 @@ export async function createTicket(
     attention: attention(ctx.config, priority, status),
     ...ctx.sla.compute(null, { ...base, sla: EMPTY_SLA }, now),
   };
-  const html = actor.kind === 'staff' ? renderMarkdown(data.body) : renderPlainText(data.body);
+  // Every check is done: only a request that will be written pays for rendering.
+  const html = await renderMessage(ctx, actor, data.body);
   const message = newMessage(ctx, actor, ticket.id, data.body, html, { opening: true, internal: false, now });
 
   return runWrite(ctx, async (tx, events) => {

@@ -15,6 +15,7 @@ import { atomicityTests } from './atomicity.js';
 import { customerViewTests } from './customer-view.js';
 import type { ContractOptions } from './harness.js';
 import { listTests } from './lists.js';
+import { renderingTests } from './rendering.js';
 import { ruleTests } from './rules.js';
 import { scopeTests } from './scope.js';
 import { serviceInputTests } from './service-inputs.js';
@@ -41,5 +42,6 @@ export function runStoreContract(options: ContractOptions): void {
     slaTests(options);
     customerViewTests(options);
     serviceInputTests(options);
+    renderingTests(options);
   });
 }

@@ -1,0 +1,17 @@
+/**
+ * Turns a message body into the HTML stored with it: staff write Markdown, rendered on
+ * the render worker within `config.render`'s limits and time budget; customers and the
+ * system write plain text, escaped. Operations call it only after the actor, the ticket
+ * and its scope are checked, so a request that will be refused costs no render.
+ */
+import { renderBody } from '../render/render-body.js';
+import type { Actor } from '../types.js';
+import type { ServiceContext } from './service-context.js';
+
+/** The sanitised HTML of `body` as written by `actor`; a refused body is a `validation` error. */
+export function renderMessage(ctx: ServiceContext, actor: Actor, body: string): Promise<string> {
+  return renderBody(actor.kind === 'staff' ? 'markdown' : 'plain', body, {
+    ...ctx.config.render,
+    maxBodyLength: ctx.config.maxBodyLength,
+  });
+}

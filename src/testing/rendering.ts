@@ -1,0 +1,74 @@
+/**
+ * Contract: rendering through the service. A request that will be refused (an id out of
+ * scope, a missing permission) never renders its body; hostile Markdown at the largest
+ * size a caller may send is rendered or refused with `validation` in bounded time, and
+ * the event loop keeps running meanwhile.
+ */
+import { TicketError } from '../errors.js';
+import { assert, customer, operator, rejectsWith, resellerStaff, withDesk, type ContractOptions } from './harness.js';
+
+/** Bodies whose cost grew faster than their size before rendering was bounded (issue 8). */
+const HOSTILE: readonly { name: string; make: (size: number) => string }[] = [
+  { name: 'nested list', make: (n) => `${'- '.repeat(Math.floor((n - 1) / 2))}a` },
+  { name: 'nested quote', make: (n) => '>'.repeat(n) },
+  { name: 'emphasis runs', make: (n) => `${'*'.repeat(Math.floor((n - 1) / 2))}a${'*'.repeat(Math.floor((n - 1) / 2))}` },
+  { name: 'autolink flood', make: (n) => 'www.a.com '.repeat(Math.floor(n / 10)) },
+  { name: 'bracket runs', make: (n) => `${'['.repeat(Math.floor(n / 2))}${']'.repeat(Math.floor(n / 2))}` },
+];
+
+export function renderingTests(o: ContractOptions): void {
+  const { describe, it } = o;
+
+  describe('rendering through the service', () => {
+    it(
+      'a reply to a ticket out of scope, or without permission, is refused before its body is rendered',
+      withDesk(o, async ({ desk, directory }) => {
+        const c = customer(undefined, 'r1');
+        directory.addSubscriber(c.id, 'r1');
+        const t = await desk.create(c, { subject: 's', body: 'b' });
+        // Longer than any Markdown body may be: rendering it would be a validation error.
+        const tooLong = 'x'.repeat(desk.config.render.maxMarkdownLength + 1);
+        await rejectsWith(desk.addReply(resellerStaff('r2'), t.id, { body: tooLong }), 'not_found');
+        await rejectsWith(desk.addReply(operator(), 'no-such-ticket', { body: tooLong }), 'not_found');
+        await rejectsWith(desk.addReply(operator(['tickets.view']), t.id, { body: tooLong }), 'forbidden');
+        await rejectsWith(desk.addReply(operator(), t.id, { body: tooLong }), 'validation', { field: 'body' });
+        assert.equal((await desk.get(operator(), t.id)).messages.length, 1);
+      }),
+    );
+
+    it(
+      'hostile Markdown at the maximum size is rendered or refused in bounded time, without blocking the event loop',
+      withDesk(o, async ({ desk }) => {
+        const staff = operator();
+        const t = await desk.create(customer(), { subject: 's', body: 'b' });
+        const { maxMarkdownLength, timeBudgetMs } = desk.config.render;
+        let last = performance.now();
+        let worstGap = 0;
+        const heartbeat = setInterval(() => {
+          const now = performance.now();
+          worstGap = Math.max(worstGap, now - last);
+          last = now;
+        }, 10);
+        try {
+          for (const shape of HOSTILE) {
+            const body = shape.make(maxMarkdownLength);
+            const started = performance.now();
+            try {
+              const reply = await desk.addReply(staff, t.id, { body, internal: true });
+              assert.equal(reply.body, body, `${shape.name}: stored as written`);
+            } catch (error) {
+              assert.ok(TicketError.is(error, 'validation'), `${shape.name}: ${String(error)}`);
+              assert.equal(error.field, 'body');
+            }
+            // The budget, plus room for a worker restart and a slow shared machine.
+            assert.ok(performance.now() - started < timeBudgetMs * 3 + 2000, `${shape.name} took too long`);
+          }
+        } finally {
+          clearInterval(heartbeat);
+        }
+        // The store's own work still runs on this thread; rendering never does.
+        assert.ok(worstGap < timeBudgetMs, `the event loop stalled for ${Math.round(worstGap)} ms`);
+      }),
+    );
+  });
+}
