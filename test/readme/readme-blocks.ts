@@ -1,8 +1,8 @@
 /**
  * Extracts the ```ts blocks of README.md and type-checks them against the package's
- * source types, under `strict`, with `ticketry` and its subpaths mapped to the source
- * entry files that tsup builds (read from tsup.config.ts, so an entry that moves is
- * followed).
+ * source types, under `strict`, with `ticketry` and its subpaths (package.json `exports`)
+ * mapped to the source entry files that tsup builds them from (read from tsup.config.ts,
+ * so an entry that moves is followed).
  *
  * A block that is a fragment (it uses `desk`, `agent`, ... from an earlier block) carries
  * its context in an HTML comment right before the fence, which README renderers hide:
@@ -44,25 +44,32 @@ const ENTRY_FALLBACKS: Record<string, string[]> = {
   testing: ['src/testing/index.ts', 'test/contract/index.ts'],
 };
 
-/** Source entry per package subpath: `{ 'ticketry': 'src/index.ts', 'ticketry/memory': ... }`. */
+/**
+ * Source entry per package subpath: `{ 'ticketry': 'src/index.ts', 'ticketry/memory': ... }`.
+ * The subpaths are package.json's `exports` (what a host can import); each one's built file
+ * `dist/<name>.js` comes from tsup's entry `<name>`, whose source file is taken from
+ * tsup.config.ts (so an entry that moves is followed; other tsup entries are ignored).
+ */
 export function packageEntries(root: string): Record<string, string> {
-  const found: Record<string, string> = {};
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+    name: string;
+    exports: Record<string, unknown>;
+  };
+  const tsupEntries: Record<string, string> = {};
   const tsup = path.join(root, 'tsup.config.ts');
   if (existsSync(tsup)) {
-    const text = readFileSync(tsup, 'utf8');
+    const text = readFileSync(tsup, 'utf8').replace(/\/\/.*$/gm, '');
     const entry = /entry\s*:\s*\{([^}]*)\}/.exec(text)?.[1] ?? '';
-    for (const m of entry.matchAll(/['"]?([\w-]+)['"]?\s*:\s*['"]([^'"]+)['"]/g)) {
-      if (existsSync(path.join(root, m[2]!))) found[m[1]!] = m[2]!;
-    }
-  }
-  for (const [name, candidates] of Object.entries(ENTRY_FALLBACKS)) {
-    if (found[name]) continue;
-    const hit = candidates.find((c) => existsSync(path.join(root, c)));
-    if (hit) found[name] = hit;
+    for (const m of entry.matchAll(/['"]?([\w-]+)['"]?\s*:\s*['"]([^'"]+)['"]/g)) tsupEntries[m[1]!] = m[2]!;
   }
   const entries: Record<string, string> = {};
-  for (const [name, file] of Object.entries(found)) {
-    entries[name === 'index' ? 'ticketry' : `ticketry/${name}`] = file;
+  for (const [subpath, target] of Object.entries(pkg.exports)) {
+    const built = JSON.stringify(target).match(/\.\/dist\/([\w-]+)\.js"/)?.[1];
+    if (!built) continue; // ./package.json
+    const candidates = [tsupEntries[built], ...(ENTRY_FALLBACKS[built] ?? [])].filter((c): c is string => !!c);
+    const source = candidates.find((c) => existsSync(path.join(root, c)));
+    if (!source) throw new Error(`no source file for the package entry ${subpath} (dist/${built}.js)`);
+    entries[subpath === '.' ? pkg.name : `${pkg.name}/${subpath.replace(/^\.\//, '')}`] = source;
   }
   return entries;
 }
