@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { InternalError, ValidationError } from '../errors.js';
+import { InternalError, UnavailableError, ValidationError } from '../errors.js';
 import { bodyRefused } from './render-refusal.js';
 import type { RenderLimits } from './render-limits.js';
 import type { RenderRequest, RenderResponse } from './render-worker.js';
@@ -23,6 +23,12 @@ import type { RenderRequest, RenderResponse } from './render-worker.js';
 const STARTUP_TIMEOUT_MS = 30_000;
 /** A runaway body fails in the worker instead of growing the host's memory. */
 const WORKER_HEAP_MB = 512;
+/**
+ * Bodies waiting for the worker beyond which new ones are turned away as `unavailable`
+ * (retry later). At the 2 s budget a full queue of pathological bodies is minutes of
+ * work; ordinary replies (~10 ms each) never get near it.
+ */
+const MAX_WAITING = 256;
 
 interface Job {
   body: string;
@@ -74,9 +80,17 @@ export class MarkdownWorker {
    *
    * @returns The sanitised HTML.
    * @throws ValidationError (field `body`) when the body is refused or overruns the budget;
-   *   InternalError when the worker cannot be started.
+   *   UnavailableError when too many bodies are already waiting; InternalError when the
+   *   worker cannot be started.
    */
   render(body: string, limits: RenderLimits): Promise<string> {
+    if (this.#queue.length >= MAX_WAITING) {
+      return Promise.reject(
+        new UnavailableError(`The Markdown renderer has ${MAX_WAITING} messages waiting; retry in a moment.`, {
+          params: { waiting: this.#queue.length },
+        }),
+      );
+    }
     return new Promise((resolve, reject) => {
       this.#queue.push({ body, limits, resolve, reject });
       void this.#pump();
@@ -107,7 +121,10 @@ export class MarkdownWorker {
     if (this.#current !== undefined || this.#queue.length === 0) return;
     const job = this.#queue.shift()!;
     const id = this.#nextId++;
-    const timer = setTimeout(() => this.#overrun(id), job.limits.timeBudgetMs);
+    // The check waits one more turn of the event loop: if the host blocked the loop past
+    // the budget, the worker's answer may already be queued behind this timer, and a
+    // body that finished in time must not be refused for the host's delay.
+    const timer = setTimeout(() => setImmediate(() => this.#overrun(id)), job.limits.timeBudgetMs);
     this.#current = { job, id, timer };
     worker.ref();
     worker.postMessage({ id, body: job.body, limits: job.limits } satisfies RenderRequest);

@@ -25,6 +25,8 @@ export type BodyKind = 'markdown' | 'plain';
  * @throws ValidationError with `field: 'body'` and `params.reason` one of `not_a_string`,
  *   `body_too_long`, `markdown_too_long` (`params.max`, `params.length`),
  *   `markdown_too_complex`, `render_budget` (`params.budgetMs`), `render_failed`.
+ * @throws UnavailableError when 256 Markdown bodies are already waiting for the worker
+ *   (retry later).
  * @throws InternalError when the render worker cannot be started at all.
  */
 export async function renderBody(kind: BodyKind, body: string, limits?: Partial<RenderLimits>): Promise<string> {
