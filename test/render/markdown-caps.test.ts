@@ -104,6 +104,20 @@ describe('paragraphs', () => {
   });
 });
 
+describe('setext headings', () => {
+  test('underlines after the first 64 are shown as text', () => {
+    const html = renderMarkdown('a\n=\n'.repeat(66));
+    expect(html.match(/<h1>a<\/h1>/g)).toHaveLength(64);
+    expect(html.endsWith('<p>a\n=\na\n=</p>\n' + note('underlined (setext) headings beyond the first 64 shown as text'))).toBe(true);
+  });
+
+  test('an underline is told from a thematic break and a list item', () => {
+    expect(renderMarkdown('a\n===\n\nb\n---\n\n---\n\n> c\n> ---\n\n-\n- x')).toBe(
+      '<h1>a</h1>\n<h2>b</h2>\n<hr>\n<blockquote>\n<h2>c</h2>\n</blockquote>\n<ul>\n<li></li>\n<li>x</li>\n</ul>',
+    );
+  });
+});
+
 describe('links', () => {
   test('links and images beyond maxLinks are shown as text', () => {
     expect(

@@ -93,4 +93,14 @@ export const PATHOLOGICAL_BODIES: readonly PathologicalBody[] = [
   { name: 'hard breaks', shape: '`a\\` lines', make: (n) => repeat('a\\\n', n) },
   { name: 'escapes', shape: '`\\*` repeated', make: (n) => repeat('\\*', n) },
   { name: 'task list', shape: '`- [x] a` lines', make: (n) => repeat('- [x] a\n', n) },
+  // Found later: setext headings are quadratic in micromark itself (each is resolved
+  // against the whole document's events).
+  { name: 'setext headings', shape: '`a` underlined with `=`, repeated', make: (n) => repeat('a\n=\n', n) },
+  { name: 'setext headings, blank-separated', shape: '`a\n---\n\n` repeated', make: (n) => repeat('a\n---\n\n', n) },
+  { name: 'loose list', shape: '`- a` items separated by blank lines', make: (n) => repeat('- a\n\n', n) },
+  { name: 'empty list items', shape: '`-` lines', make: (n) => repeat('-\n', n) },
+  { name: 'e-mail autolinks', shape: '`a@b.co ` repeated', make: (n) => repeat('a@b.co ', n) },
+  { name: 'emphasis and link openers', shape: '`*[` repeated', make: (n) => repeat('*[', n) },
+  { name: 'nested footnote definitions', shape: '`[^1]: [^2]: …` on one line', make: (n) => { let s = ''; for (let i = 0; s.length < n; i++) s += `[^${i}]: `; return `${s.slice(0, n - 1)}a`; } },
+  { name: 'long autolink domain', shape: '`www.` then `a.` repeated', make: (n) => `www.${repeat('a.', n - 4)}` },
 ];
