@@ -45,6 +45,8 @@ const THEMATIC_BREAK = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
 const FENCE = /^(`{3,}|~{3,})/;
 /** A GFM table delimiter row (`| :-- | --: |`); needs at least one pipe. */
 const DELIMITER_ROW = /^\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/;
+/** An ATX heading, after the container prefix. */
+const ATX_HEADING = /^#{1,6}(?:[ \t]|$)/;
 /** A setext underline, possibly inside quotes or indented list content. */
 const SETEXT_UNDERLINE = /^[ \t>]*(?:=+|-+)[ \t]*$/;
 /** A line with nothing but container markers and whitespace ends a paragraph and a table. */
@@ -163,7 +165,8 @@ export function capMarkdown(source: string, caps: MarkdownCaps): CappedMarkdown 
       }
     }
 
-    if (prefix.opensItem || content.startsWith('#')) paragraph = 0;
+    const heading = ATX_HEADING.test(content);
+    if (prefix.opensItem || heading) paragraph = 0;
     const separator = blankContinuation(line.slice(0, prefix.end));
     if (paragraph > 0 && paragraph + content.length > caps.maxParagraphLength) {
       degraded.add('paragraph');
@@ -171,7 +174,8 @@ export function capMarkdown(source: string, caps: MarkdownCaps): CappedMarkdown 
       paragraph = 0;
     }
     if (content.length <= caps.maxParagraphLength) {
-      paragraph += content.length;
+      // A heading is one line: what follows starts afresh (and `---` after it is a break).
+      paragraph = heading ? 0 : paragraph + content.length;
       out.push(line);
       continue;
     }

@@ -111,6 +111,12 @@ describe('setext headings', () => {
     expect(html.endsWith('<p>a\n=\na\n=</p>\n' + note('underlined (setext) headings beyond the first 64 shown as text'))).toBe(true);
   });
 
+  test('a break after a `#` heading is not counted as an underline', () => {
+    const html = renderMarkdown('# h\n---\n'.repeat(70));
+    expect(html.match(/<hr>/g)).toHaveLength(70);
+    expect(html).not.toContain('Formatting simplified');
+  });
+
   test('an underline is told from a thematic break and a list item', () => {
     expect(renderMarkdown('a\n===\n\nb\n---\n\n---\n\n> c\n> ---\n\n-\n- x')).toBe(
       '<h1>a</h1>\n<h2>b</h2>\n<hr>\n<blockquote>\n<h2>c</h2>\n</blockquote>\n<ul>\n<li></li>\n<li>x</li>\n</ul>',
