@@ -53,14 +53,14 @@ export type Changes = Record<string, { from: unknown; to: unknown }>;
 
 /** Every event ticketry emits, by name. (A type alias, as mitt needs an index signature.) */
 export type TicketEventMap = {
-  'ticket.created': TicketEventBase & { message: Message };
+  'ticket.created': TicketEventBase & { type: 'ticket.created'; message: Message };
   /** A reply or internal note (`message.internal`); an internal note never notifies the customer. */
-  'ticket.replied': TicketEventBase & { message: Message };
-  'ticket.updated': TicketEventBase & { changes: Changes };
-  'ticket.assigned': TicketEventBase & { from: string | null; to: string | null };
-  'ticket.status_changed': TicketEventBase & { from: Status; to: Status };
-  'sla.warning': TicketEventBase & { target: 'firstResponse' | 'resolution'; dueAt: Date };
-  'sla.breached': TicketEventBase & { target: 'firstResponse' | 'resolution'; dueAt: Date };
+  'ticket.replied': TicketEventBase & { type: 'ticket.replied'; message: Message };
+  'ticket.updated': TicketEventBase & { type: 'ticket.updated'; changes: Changes };
+  'ticket.assigned': TicketEventBase & { type: 'ticket.assigned'; from: string | null; to: string | null };
+  'ticket.status_changed': TicketEventBase & { type: 'ticket.status_changed'; from: Status; to: Status };
+  'sla.warning': TicketEventBase & { type: 'sla.warning'; target: 'firstResponse' | 'resolution'; dueAt: Date };
+  'sla.breached': TicketEventBase & { type: 'sla.breached'; target: 'firstResponse' | 'resolution'; dueAt: Date };
 };
 
 /** The name of an event. */

@@ -5,7 +5,7 @@ import type { TicketEvent, TicketEventMap, TicketEventType } from './event-types
 /** The fields an event adds to the common ones (`notify` and the event's own). */
 export type EventExtra<K extends TicketEventType> = Omit<
   TicketEventMap[K],
-  'eventId' | 'changeId' | 'tenantId' | 'ticket' | 'actor' | 'occurredAt' | 'customer'
+  'type' | 'eventId' | 'changeId' | 'tenantId' | 'ticket' | 'actor' | 'occurredAt' | 'customer'
 >;
 
 /** A `type` event about `ticket` by `actor` at `now`, part of change `changeId`. */

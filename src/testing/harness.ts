@@ -22,16 +22,16 @@ import type {
 export type TestFn = (name: string, fn: () => Promise<void> | void, timeout?: number) => void;
 
 /** What a store passes to `runStoreContract`. */
-export interface ContractOptions {
+export interface ContractOptions<S extends TicketStore = TicketStore> {
   /** Shown in the test names. */
   name: string;
   /**
    * Returns a ready (migrated) store. Called once per test; the suite also uses a fresh
    * random tenant id in every test, so a factory may hand out one shared store.
    */
-  createStore: () => Promise<TicketStore> | TicketStore;
+  createStore: () => Promise<S> | S;
   /** Releases what `createStore` made. Called after each test. */
-  destroyStore?: (store: TicketStore) => Promise<void> | void;
+  destroyStore?: (store: S) => Promise<void> | void;
   describe: (name: string, fn: () => void) => void;
   it: TestFn;
   /** Scales the concurrency tests down for slow stores (1 = as specified). @default 1 */
@@ -40,7 +40,7 @@ export interface ContractOptions {
    * Another handle on the same data, as a second app instance would open it (its own
    * pool), for the tests where two instances race. Absent: the same store is used twice.
    */
-  secondStore?: (store: TicketStore) => Promise<TicketStore> | TicketStore;
+  secondStore?: (store: S) => Promise<TicketStore> | TicketStore;
 }
 
 export const ALL: Permission[] = [

@@ -13,6 +13,7 @@
  */
 import { atomicityTests } from './atomicity.js';
 import { customerViewTests } from './customer-view.js';
+import type { TicketStore } from '../store.js';
 import type { ContractOptions } from './harness.js';
 import { listTests } from './lists.js';
 import { renderingTests } from './rendering.js';
@@ -30,7 +31,9 @@ export { storeInterfaceTests } from './store-interface.js';
 export { collectContract, type ContractRun } from './collect.js';
 
 /** Registers the whole contract suite for one store. */
-export function runStoreContract(options: ContractOptions): void {
+export function runStoreContract<S extends TicketStore>(typed: ContractOptions<S>): void {
+  // The suite only calls the store through TicketStore; S is for the host's callbacks.
+  const options = typed as unknown as ContractOptions;
   options.describe(`store contract: ${options.name}`, () => {
     storeInterfaceTests(options);
     ticketTests(options);

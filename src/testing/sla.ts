@@ -265,7 +265,7 @@ export function slaTests(o: ContractOptions): void {
           }),
         );
         const seen: TicketEvent[] = [];
-        desk.events.on('ticket.updated', (e) => seen.push({ type: 'ticket.updated', ...e }));
+        desk.events.on('ticket.updated', (e) => seen.push(e));
         clock.minutes(5);
         const first = await desk.runScheduledWork();
         assert.equal(first.redelivered, 1);

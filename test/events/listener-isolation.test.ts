@@ -21,8 +21,8 @@ describe.each(STORES)('listener isolation ($name)', (kind) => {
         },
       ];
       for (const mutate of mutations) {
-        desk.events.on('ticket.updated', (e) => mutate({ type: 'ticket.updated', ...e }));
-        desk.events.on('ticket.replied', (e) => mutate({ type: 'ticket.replied', ...e }));
+        desk.events.on('ticket.updated', (e) => mutate(e));
+        desk.events.on('ticket.replied', (e) => mutate(e));
       }
       const seen: TicketEvent[] = [];
       desk.events.on('*', (_type, e) => seen.push(structuredClone(e) as TicketEvent));
