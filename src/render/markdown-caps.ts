@@ -110,12 +110,15 @@ export function capMarkdown(source: string, caps: MarkdownCaps): CappedMarkdown 
     }
     // Before the thematic-break test: `---` under a paragraph is an underline, not a break.
     if (paragraph > 0 && tableRowsLeft === 0 && SETEXT_UNDERLINE.test(line)) {
-      paragraph = 0;
       setext += 1;
       if (setext > MAX_SETEXT_HEADINGS) {
+        // Escaped, the underline is one more line of the paragraph, which goes on.
         degraded.add('headings');
         const at = line.search(/[=-]/);
         line = `${line.slice(0, at)}\\${line.slice(at)}`;
+        paragraph += line.length;
+      } else {
+        paragraph = 0;
       }
       out.push(line);
       continue;

@@ -97,6 +97,7 @@ export const PATHOLOGICAL_BODIES: readonly PathologicalBody[] = [
   // against the whole document's events).
   { name: 'setext headings', shape: '`a` underlined with `=`, repeated', make: (n) => repeat('a\n=\n', n) },
   { name: 'setext headings, blank-separated', shape: '`a\n---\n\n` repeated', make: (n) => repeat('a\n---\n\n', n) },
+  { name: 'underline-only lines', shape: '`=` lines (each pair a setext heading)', make: (n) => repeat('=\n', n) },
   { name: 'loose list', shape: '`- a` items separated by blank lines', make: (n) => repeat('- a\n\n', n) },
   { name: 'empty list items', shape: '`-` lines', make: (n) => repeat('-\n', n) },
   { name: 'e-mail autolinks', shape: '`a@b.co ` repeated', make: (n) => repeat('a@b.co ', n) },
