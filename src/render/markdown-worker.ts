@@ -97,10 +97,22 @@ export class MarkdownWorker {
     });
   }
 
-  /** Terminates the worker, if any; the next render starts a new one. */
+  /**
+   * Terminates the worker, if any; the next render starts a new one. Bodies still being
+   * rendered or waiting are refused as `unavailable`.
+   */
   async close(): Promise<void> {
     const worker = this.#worker;
+    const current = this.#current;
+    this.#current = undefined;
     this.#discard();
+    const stopped = () =>
+      new UnavailableError('The Markdown renderer was stopped before this message was rendered; retry it.');
+    if (current !== undefined) {
+      clearTimeout(current.timer);
+      current.job.reject(stopped());
+    }
+    for (const job of this.#queue.splice(0)) job.reject(stopped());
     if (worker !== undefined) await worker.terminate();
   }
 
@@ -119,6 +131,8 @@ export class MarkdownWorker {
       return;
     }
     if (this.#current !== undefined || this.#queue.length === 0) return;
+    // Closed or replaced while this call waited: start over with the current worker.
+    if (worker !== this.#worker) return this.#pump();
     const job = this.#queue.shift()!;
     const id = this.#nextId++;
     // The check waits one more turn of the event loop: if the host blocked the loop past

@@ -136,3 +136,15 @@ test('a body whose answer waits behind a blocked event loop is not refused for t
   });
   expect(await pending).toBe('<p><em>quick</em></p>');
 });
+
+test('stopping the worker refuses what is in flight as unavailable; the next body starts a new one', async () => {
+  await renderBody('markdown', 'warm');
+  const inFlight = renderBody('markdown', slow).catch((e: unknown) => e);
+  const waiting = renderBody('markdown', '*waiting*').catch((e: unknown) => e);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  await stopRenderWorker();
+  for (const error of [await inFlight, await waiting]) {
+    expect(TicketError.is(error, 'unavailable'), String(error)).toBe(true);
+  }
+  expect(await renderBody('markdown', '*again*')).toBe('<p><em>again</em></p>');
+});
