@@ -13,7 +13,7 @@
  */
 
 /** What a cap changed, so the rendered message can say so. */
-export type DegradeReason = 'nesting' | 'table' | 'paragraph' | 'links' | 'depth' | 'headings';
+export type DegradeReason = 'nesting' | 'table' | 'paragraph' | 'links' | 'depth' | 'headings' | 'containers';
 
 /**
  * Setext headings (a paragraph underlined with `===` or `---`) per body. micromark
@@ -45,6 +45,15 @@ const THEMATIC_BREAK = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
 const FENCE = /^(`{3,}|~{3,})/;
 /** A GFM table delimiter row (`| :-- | --: |`); needs at least one pipe. */
 const DELIMITER_ROW = /^\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/;
+/**
+ * Quotes and lists that may end per body; after that, quote and list markers are shown as
+ * text. micromark's work when a container ends grows with the document so far, so many
+ * short quotes or lists cost quadratic time: 32 KiB of `>\n\n` (10,922 one-line quotes)
+ * took 15 s in micromark alone. Counted approximately from the line scan (a quote line
+ * followed by a blank line, or a line less nested than the one before), erring high.
+ */
+export const MAX_CONTAINER_ENDS = 128;
+
 /** An ATX heading, after the container prefix. */
 const ATX_HEADING = /^#{1,6}(?:[ \t]|$)/;
 /** A setext underline, possibly inside quotes or indented list content. */
@@ -89,6 +98,9 @@ export function capMarkdown(source: string, caps: MarkdownCaps): CappedMarkdown 
   let tableRowsLeft = 0; // lines still inside the current table
   let cells = 0;
   let setext = 0;
+  let ends = 0; // quotes and lists ended so far (estimated)
+  let previousDepth = 0; // container depth of the last non-blank line
+  let previousQuoted = false; // whether that line was inside a quote
 
   for (let n = 0; n < lines.length; n++) {
     let line = lines[n]!;
@@ -105,6 +117,24 @@ export function capMarkdown(source: string, caps: MarkdownCaps): CappedMarkdown 
     if (BLANKISH.test(line) && countOf(line, '>') <= caps.maxNesting) {
       paragraph = 0;
       tableRowsLeft = 0;
+      const quotes = countOf(line, '>');
+      if (quotes === 0) {
+        // A truly blank line ends every quote.
+        if (previousQuoted) ends += 1;
+        previousQuoted = false;
+      } else if (ends > MAX_CONTAINER_ENDS) {
+        degraded.add('containers');
+        const at = line.indexOf('>');
+        line = `${line.slice(0, at)}\\${line.slice(at)}`;
+        paragraph = line.length;
+        previousDepth = 0;
+        previousQuoted = false;
+      } else {
+        // A blank line inside quotes: it opens or continues them.
+        if (quotes < previousDepth) ends += 1;
+        previousDepth = quotes;
+        previousQuoted = true;
+      }
       out.push(line);
       continue;
     }
@@ -129,9 +159,14 @@ export function capMarkdown(source: string, caps: MarkdownCaps): CappedMarkdown 
       continue;
     }
 
-    const prefix = scanPrefix(line, caps.maxNesting);
+    // Past the budget of ended containers no new one may start: every marker is text.
+    const prefix = scanPrefix(line, ends > MAX_CONTAINER_ENDS ? 0 : caps.maxNesting);
+    if (prefix.cutAt >= 0 && ends > MAX_CONTAINER_ENDS) degraded.add('containers');
+    if (prefix.depth < previousDepth) ends += 1;
+    previousDepth = prefix.depth;
+    previousQuoted = line.slice(0, prefix.cutAt >= 0 ? prefix.cutAt : prefix.end).includes('>');
     if (prefix.cutAt >= 0) {
-      degraded.add('nesting');
+      if (ends <= MAX_CONTAINER_ENDS) degraded.add('nesting');
       line = `${line.slice(0, prefix.cutAt)}\\${line.slice(prefix.cutAt)}`;
       // The escaped marker and everything after it are now paragraph text.
     }

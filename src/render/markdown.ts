@@ -1,6 +1,6 @@
 import { TicketError } from '../errors.js';
 import { limitHtmlDepth } from './html-depth.js';
-import { MAX_SETEXT_HEADINGS, capMarkdown } from './markdown-caps.js';
+import { MAX_CONTAINER_ENDS, MAX_SETEXT_HEADINGS, capMarkdown } from './markdown-caps.js';
 import type { DegradeReason } from './markdown-caps.js';
 import { getMarkdownToHtml } from './micromark-loader.js';
 import { bodyRefused } from './render-refusal.js';
@@ -168,6 +168,7 @@ function degradedNote(reasons: ReadonlySet<DegradeReason>, limits: RenderLimits)
     table: `tables beyond ${limits.maxTableCells} cells shown as text`,
     paragraph: `paragraphs longer than ${limits.maxParagraphLength} characters split`,
     headings: `underlined (setext) headings beyond the first ${MAX_SETEXT_HEADINGS} shown as text`,
+    containers: `quote and list markers after the first ${MAX_CONTAINER_ENDS} quotes and lists shown as text`,
   };
   const parts = [...reasons].map((reason) => what[reason]);
   return `\n<p><em>Formatting simplified: ${escapeHtml(parts.join('; '))}.</em></p>`;

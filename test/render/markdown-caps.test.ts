@@ -124,6 +124,23 @@ describe('setext headings', () => {
   });
 });
 
+describe('quotes and lists that end', () => {
+  test('after 128 have ended, quote and list markers are shown as text', () => {
+    const html = renderMarkdown('> q\n\n- l\n\np\n\n'.repeat(70));
+    expect(html.match(/<blockquote>/g)!.length).toBeGreaterThan(60);
+    expect(html.match(/<blockquote>/g)!.length + html.match(/<ul>/g)!.length).toBeLessThanOrEqual(130);
+    expect(html).toContain('<p>&gt; q</p>\n<p>- l</p>');
+    expect(html).toContain(note('quote and list markers after the first 128 quotes and lists shown as text'));
+  });
+
+  test('a long quote and a long list are one container each', () => {
+    const quote = '> line\n>\n'.repeat(200);
+    expect(renderMarkdown(quote)).not.toContain('Formatting simplified');
+    const list = '- item\n\n  more\n\n'.repeat(200);
+    expect(renderMarkdown(list)).not.toContain('Formatting simplified');
+  });
+});
+
 describe('links', () => {
   test('links and images beyond maxLinks are shown as text', () => {
     expect(

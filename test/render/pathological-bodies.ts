@@ -98,6 +98,12 @@ export const PATHOLOGICAL_BODIES: readonly PathologicalBody[] = [
   { name: 'setext headings', shape: '`a` underlined with `=`, repeated', make: (n) => repeat('a\n=\n', n) },
   { name: 'setext headings, blank-separated', shape: '`a\n---\n\n` repeated', make: (n) => repeat('a\n---\n\n', n) },
   { name: 'underline-only lines', shape: '`=` lines (each pair a setext heading)', make: (n) => repeat('=\n', n) },
+  // Found later: ending a container costs micromark work that grows with the document.
+  { name: 'empty quotes', shape: '`>` lines separated by blank lines', make: (n) => repeat('>\n\n', n) },
+  { name: 'one-line quotes', shape: '`>a` lines separated by blank lines', make: (n) => repeat('>a\n\n', n) },
+  { name: 'quotes between paragraphs', shape: '`a` and `>` lines alternating', make: (n) => repeat('a\n>\n', n) },
+  { name: 'lists ended by paragraphs', shape: '`- a`, blank, `b`, blank, repeated', make: (n) => repeat('- a\n\nb\n\n', n) },
+  { name: 'lists of alternating markers', shape: '`- a` and `+ b` lines (a new list each line)', make: (n) => repeat('- a\n+ b\n', n) },
   { name: 'loose list', shape: '`- a` items separated by blank lines', make: (n) => repeat('- a\n\n', n) },
   { name: 'empty list items', shape: '`-` lines', make: (n) => repeat('-\n', n) },
   { name: 'e-mail autolinks', shape: '`a@b.co ` repeated', make: (n) => repeat('a@b.co ', n) },
