@@ -97,62 +97,55 @@ export function checkServiceOptions(options: unknown): CheckedOptions {
   }
   return {
     tenantId,
-    clock: checkedClock((o.clock as (() => Date) | undefined) ?? (() => new Date())),
-    generateId: checkedIds((o.generateId as (() => string) | undefined) ?? randomUUID),
+    clock: checkedCallback('clock', (o.clock as (() => Date) | undefined) ?? (() => new Date()), isValidDate, 'a valid Date'),
+    generateId: checkedCallback(
+      'generateId',
+      (o.generateId as (() => string) | undefined) ?? randomUUID,
+      isUsableId,
+      'a non-empty string of at most 200 characters',
+    ),
     directory: directory ? checkedDirectory(directory as unknown as Directory) : undefined,
   };
 }
 
-/** Runs a host callback; anything but a ticketry error becomes `internal`, with the original as `cause`. */
+/** A host callback's failure, as the caller sees it: `internal`, the original as `cause`. */
+function hostFailure(name: string, error: unknown): TicketError {
+  if (TicketError.is(error)) return error;
+  return new InternalError(`The host's ${name} failed: ${error instanceof Error ? error.message : String(error)}`, {
+    cause: error,
+    params: { callback: name },
+  });
+}
+
+/** Runs an async host callback; a throw or rejection becomes `hostFailure`. */
 async function callHost<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {
-    if (TicketError.is(error)) throw error;
-    throw new InternalError(`The host's ${name} failed: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-      params: { callback: name },
-    });
+    throw hostFailure(name, error);
   }
 }
 
-function checkedClock(clock: () => Date): () => Date {
+/**
+ * A synchronous host callback whose result must pass `valid`: a throw becomes
+ * `hostFailure`, an unusable result a `config` error saying what it must return.
+ */
+function checkedCallback<T>(name: string, fn: () => unknown, valid: (value: unknown) => value is T, must: string): () => T {
   return () => {
-    let now: unknown;
+    let value: unknown;
     try {
-      now = clock();
+      value = fn();
     } catch (error) {
-      throw new InternalError(`The host's clock failed: ${error instanceof Error ? error.message : String(error)}`, {
-        cause: error,
-        params: { callback: 'clock' },
-      });
+      throw hostFailure(name, error);
     }
-    if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
-      throw new ConfigError('createTicketService: clock must return a valid Date', { params: { field: 'clock' } });
-    }
-    return now;
+    if (!valid(value)) throw new ConfigError(`createTicketService: ${name} must return ${must}`, { params: { field: name } });
+    return value;
   };
 }
 
-function checkedIds(generateId: () => string): () => string {
-  return () => {
-    let id: unknown;
-    try {
-      id = generateId();
-    } catch (error) {
-      throw new InternalError(`The host's generateId failed: ${error instanceof Error ? error.message : String(error)}`, {
-        cause: error,
-        params: { callback: 'generateId' },
-      });
-    }
-    if (typeof id !== 'string' || id.length === 0 || id.length > 200) {
-      throw new ConfigError('createTicketService: generateId must return a non-empty string of at most 200 characters', {
-        params: { field: 'generateId' },
-      });
-    }
-    return id;
-  };
-}
+const isValidDate = (value: unknown): value is Date => value instanceof Date && !Number.isNaN(value.getTime());
+const isUsableId = (value: unknown): value is string =>
+  typeof value === 'string' && value.length > 0 && value.length <= 200;
 
 function checkedDirectory(directory: Directory): Directory {
   return {
