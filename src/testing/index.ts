@@ -20,6 +20,7 @@ import { renderingTests } from './rendering.js';
 import { ruleTests } from './rules.js';
 import { scopeTests } from './scope.js';
 import { serviceInputTests } from './service-inputs.js';
+import { slaScanTests } from './sla-scans.js';
 import { slaTests } from './sla.js';
 import { storeInterfaceTests } from './store-interface.js';
 import { threadTests } from './threads.js';
@@ -43,6 +44,7 @@ export function runStoreContract<S extends TicketStore>(typed: ContractOptions<S
     listTests(options);
     atomicityTests(options);
     slaTests(options);
+    slaScanTests(options);
     customerViewTests(options);
     serviceInputTests(options);
     renderingTests(options);

@@ -78,7 +78,7 @@ export function ruleTests(o: ContractOptions): void {
     );
 
     it(
-      'a reply may resolve; any other status needs tickets.edit, and an internal note never carries one',
+      'a reply may resolve (or wait on the customer); any other status needs tickets.edit, and an internal note never carries one',
       withDesk(o, async ({ desk }) => {
         const c = customer();
         const replier = operator(['tickets.view', 'tickets.reply']);
