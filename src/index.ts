@@ -53,6 +53,11 @@ export type { CreateTicketInput, ListQuery, ReplyInput, StatsQuery, UpdatePatch 
 export { scopeFor } from './permissions.js';
 export { describeNote, isPublicNote } from './system-notes.js';
 export { escapeHtml, renderMarkdown, renderPlainText } from './render/markdown.js';
+export { renderBody, stopRenderWorker } from './render/render-body.js';
+export type { BodyKind } from './render/render-body.js';
+export { DEFAULT_RENDER_LIMITS, renderConfigSchema } from './render/render-limits.js';
+export type { RenderConfig, RenderLimits } from './render/render-limits.js';
+export type { RenderRefusalReason } from './render/render-refusal.js';
 export { addBusinessTime, businessMinutesBetween } from './sla/business-time.js';
 export { slaStatus } from './sla/sla-status.js';
 export type { SlaTargetStatus } from './sla/sla-status.js';
