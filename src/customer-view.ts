@@ -5,6 +5,7 @@
  * SLA bookkeeping change no field here, and `updatedAt` is the last activity the
  * customer can see (a reply they can read, a status change), not the row's write time.
  */
+import { requireDate, requireObject } from './guard.js';
 import type { Actor, Message, Status, SystemNote, Ticket, TicketDetail, TicketSummary } from './types.js';
 
 /** A ticket as its customer sees it. */
@@ -65,6 +66,8 @@ function latest(...dates: (Date | null)[]): Date {
 
 /** The customer's view of `ticket`, whose latest reply the customer can read came at `lastReplyAt`. */
 export function toCustomerTicket(ticket: Ticket, lastReplyAt: Date | null): CustomerTicket {
+  requireObject(ticket, 'ticket', 'toCustomerTicket');
+  if (lastReplyAt !== null) requireDate(lastReplyAt, 'lastReplyAt', 'toCustomerTicket');
   return {
     id: ticket.id,
     number: ticket.number,

@@ -106,9 +106,9 @@ export type {
 // For authors of stores: the rules every store enforces, the optional-method fallbacks,
 // the stats fold and the SLA field table the bundled stores share.
 export { TICKET_FIELD_RULES, checkTicketPatch, checkTicketRow } from './store-checks.js';
-export { findTicketsFallback, withStoreFallbacks } from './store-fallbacks.js';
+export { withStoreFallbacks } from './store-fallbacks.js';
 export type { CompleteTicketStore } from './store-fallbacks.js';
-export { STATS_SUMS, StatsAccumulator, compareCodePoints, ticketSums } from './stats/stats-accumulator.js';
+export { StatsAccumulator } from './stats/stats-accumulator.js';
 export type { StatsBucket, StatsKey, StatsSums, TicketStatsFacts } from './stats/stats-accumulator.js';
 export { SLA_ALERTS, SLA_FIELDS, SLA_TARGETS, slaAlertDueAt, slaAlertFields } from './sla/sla-fields.js';
 export type { SlaAlert, SlaTarget } from './sla/sla-fields.js';

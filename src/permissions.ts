@@ -3,11 +3,13 @@
  * nothing else in ticketry decides visibility.
  */
 import { ForbiddenError, ValidationError } from './errors.js';
+import { requireObject } from './guard.js';
 import type { StoreScope } from './store.js';
 import type { Actor, Permission, StaffActor } from './types.js';
 
 /** The tickets and messages `actor` may read in `tenantId`. */
 export function scopeFor(tenantId: string, actor: Actor): StoreScope {
+  requireObject(actor, 'actor', 'scopeFor');
   switch (actor.kind) {
     case 'customer':
       // The subscriber id comes from the actor the host built from its session, never from input.
@@ -20,6 +22,8 @@ export function scopeFor(tenantId: string, actor: Actor): StoreScope {
     case 'system':
       return { tenantId, visibility: 'staff' };
   }
+  // Fail closed: an actor of no known kind sees nothing.
+  throw new ValidationError(`scopeFor: unknown actor kind ${JSON.stringify((actor as { kind: unknown }).kind)}`, 'actor.kind');
 }
 
 /** Reseller staff: staff with a reseller id. Operator staff have none. */

@@ -4,6 +4,7 @@
  * SQL store before the database would (or would not) catch it. A third-party store calls
  * them too (see "Writing a store" in `store.ts`).
  */
+import { requireObject } from './guard.js';
 import { ConfigError, ValidationError } from './errors.js';
 import type { TicketPatch, TicketRow } from './store.js';
 import { STATUSES, type Ticket } from './types.js';
@@ -82,6 +83,7 @@ export function checkTicketPatch(patch: TicketPatch): void {
 
 /** Refuses a row to insert with an unknown status or an invalid date (`ValidationError`). */
 export function checkTicketRow(row: TicketRow): void {
+  requireObject(row, 'row', 'checkTicketRow');
   checkStatus(row.status);
   for (const [field, rule] of Object.entries(TICKET_FIELD_RULES)) {
     if (rule === 'date' || field === 'createdAt') {

@@ -7,6 +7,7 @@
  * The core never calls an optional method directly: it wraps the host's store once,
  * `const store = withStoreFallbacks(options.store)`, and calls the result.
  */
+import { requireObject } from './guard.js';
 import type { StoreScope, TicketStore } from './store.js';
 import type { Ticket } from './types.js';
 
@@ -33,6 +34,7 @@ export async function findTicketsFallback(
  * `migrate`) are the store's own, called on the store.
  */
 export function withStoreFallbacks(store: TicketStore): CompleteTicketStore {
+  requireObject(store, 'store', 'withStoreFallbacks');
   if (typeof store.findTickets === 'function') return store as CompleteTicketStore;
   return new Proxy(store, {
     get(target, prop) {

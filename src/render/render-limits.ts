@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { requireObject } from '../guard.js';
 
 /*
  * The limits that keep rendering a staff body cheap. Each was chosen by measuring the
@@ -68,6 +69,7 @@ export const DEFAULT_RENDER_LIMITS: Readonly<RenderLimits> = Object.freeze({
  * @returns Every limit.
  */
 export function resolveRenderLimits(limits: Partial<RenderLimits> = {}): RenderLimits {
+  requireObject(limits, 'limits', 'render');
   const out: RenderLimits = { ...DEFAULT_RENDER_LIMITS };
   for (const [key, value] of Object.entries(limits) as Array<[keyof RenderLimits, number | undefined]>) {
     if (value !== undefined) out[key] = value;

@@ -3,6 +3,7 @@
  * read by the SLA clock, the service and every store (the memory store's alert claims,
  * the SQL alert queries), so a field is named in one place.
  */
+import { requireObject, requireOneOf } from '../guard.js';
 import type { Ticket, TicketSlaState } from '../types.js';
 
 /** The two SLA targets a ticket is measured against. */
@@ -69,6 +70,8 @@ export interface SlaAlertFields {
 
 /** The fields of alert `kind` on `target`. */
 export function slaAlertFields(target: SlaTarget, kind: SlaAlert): SlaAlertFields {
+  requireOneOf(target, SLA_TARGETS, 'target', 'slaAlertFields');
+  requireOneOf(kind, SLA_ALERTS, 'kind', 'slaAlertFields');
   const f = SLA_FIELDS[target];
   return kind === 'warning'
     ? { due: { on: 'sla', field: f.warnAt }, claim: f.warnedAt }
@@ -82,5 +85,7 @@ export function slaAlertDueAt(
   kind: SlaAlert,
 ): Date | null {
   const { due } = slaAlertFields(target, kind);
+  requireObject(ticket, 'ticket', 'slaAlertDueAt');
+  requireObject(ticket.sla, 'ticket.sla', 'slaAlertDueAt');
   return due.on === 'ticket' ? ticket[due.field] : ticket.sla[due.field];
 }

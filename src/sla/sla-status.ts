@@ -3,6 +3,7 @@
  * paused, met or missed, and the due time. Derived from the stored fields; no store access.
  */
 import { PAUSED_STATUSES, isDone } from '../status-machine.js';
+import { requireDate, requireObject } from '../guard.js';
 import type { Ticket } from '../types.js';
 
 /** Where one SLA target of a ticket stands. */
@@ -26,6 +27,9 @@ export function slaStatus(
   ticket: Ticket,
   now: Date,
 ): { firstResponse: SlaTargetStatus; resolution: SlaTargetStatus; paused: boolean } {
+  requireObject(ticket, 'ticket', 'slaStatus');
+  requireObject(ticket.sla, 'ticket.sla', 'slaStatus');
+  requireDate(now, 'now', 'slaStatus');
   const paused = PAUSED_STATUSES.includes(ticket.status);
   const target = (
     dueAt: Date | null,
