@@ -98,6 +98,44 @@ export function slaScanTests(o: ContractOptions): void {
     );
 
     it(
+      'events left in the outbox come back typed as they were written: Dates, change ids, the customer view',
+      withDesk(o, async ({ desk, store, peer, clock }) => {
+        // A store whose writes leave their events to the host (as inside a host transaction).
+        const deferring = new Proxy(store, {
+          get(target, prop) {
+            if (prop === 'deferEvents') return true;
+            const value = Reflect.get(target, prop) as unknown;
+            return typeof value === 'function' ? value.bind(target) : value;
+          },
+        });
+        const quiet = peer({ store: deferring });
+        const c = customer();
+        const staff = operator();
+        const t = await quiet.create(c, { subject: 's', body: 'b' });
+        const deadline = new Date(clock.now().getTime() + 86_400_000);
+        await quiet.update(staff, t.id, { deadlineAt: deadline, assigneeId: staff.id, status: 'in_progress' });
+        const reply = await quiet.addReply(staff, t.id, { body: 'On it' });
+        const seen: TicketEvent[] = [];
+        desk.events.on('*', (_type, e) => seen.push(e as TicketEvent));
+        assert.equal(await desk.flushEvents(), 6);
+
+        const updated = seen.find((e) => e.type === 'ticket.updated');
+        assert.ok(updated && updated.type === 'ticket.updated');
+        const change = updated.changes.deadlineAt as { from: unknown; to: unknown };
+        assert.ok(change.to instanceof Date, 'a Date inside changes stays a Date');
+        assert.equal(change.to.getTime(), deadline.getTime());
+        const ofUpdate = seen.filter((e) => e.changeId === updated.changeId).map((e) => e.type);
+        assert.deepEqual(ofUpdate.sort(), ['ticket.assigned', 'ticket.status_changed', 'ticket.updated']);
+        const replied = seen.find((e) => e.type === 'ticket.replied');
+        assert.ok(replied && replied.type === 'ticket.replied');
+        assert.ok(replied.message.createdAt instanceof Date);
+        assert.equal(replied.customer?.message?.id, reply.id);
+        assert.ok(replied.customer?.ticket.updatedAt instanceof Date);
+        assert.deepEqual(replied.notify, { customerId: c.id, staffIds: [], queue: false });
+      }),
+    );
+
+    it(
       'events committed but never emitted (a crash) are re-emitted once by runScheduledWork',
       withDesk(o, async ({ desk, store, tenantId, clock }) => {
         const t = await desk.create(customer(), { subject: 's', body: 'b' });
