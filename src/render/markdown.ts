@@ -124,8 +124,8 @@ export function checkBody(body: unknown, max: number, reason: 'body_too_long' | 
   if (body.length <= max) return;
   const message =
     reason === 'markdown_too_long'
-      ? `The message is ${body.length} characters; Markdown messages may have at most ${max}. Shorten it or attach the text as a file.`
-      : `The message is ${body.length} characters; messages may have at most ${max}. Shorten it or attach the text as a file.`;
+      ? `The message is ${body.length} characters; Markdown messages may have at most ${max}. Shorten it or split it into several messages.`
+      : `The message is ${body.length} characters; messages may have at most ${max}. Shorten it or split it into several messages.`;
   throw bodyRefused(reason, message, { max, length: body.length });
 }
 

@@ -10,9 +10,9 @@ import { ValidationError } from '../errors.js';
 import { parseInput } from '../validate.js';
 import { attention } from './attention.js';
 import { checkAssigneeReseller, customerReseller, findAssignee, subscriberReseller } from './directory-lookups.js';
-import { checkBody, checkCategory, checkCustomerPriority, checkDepartment, checkPriority } from './input-rules.js';
+import { checkCategory, checkCustomerPriority, checkDepartment, checkPriority } from './input-rules.js';
 import { newMessage, writeAudit } from './records.js';
-import { renderMessage } from './render-message.js';
+import { checkMessageBody, renderMessage } from './render-message.js';
 import { parseActor, parseRequestContext } from './request-guards.js';
 import type { ServiceContext } from './service-context.js';
 import { runWrite } from './write.js';
@@ -27,7 +27,7 @@ export async function createTicket(
   const actor = parseActor(actorInput);
   const context = parseRequestContext(contextInput);
   const data = parseInput(createTicketInputSchema, input, 'ticket');
-  checkBody(ctx.config, data.body);
+  checkMessageBody(ctx, actor, data.body);
   checkCustomerFields(actor, 'create', data);
 
   let subscriberId: string;

@@ -1,20 +1,9 @@
 /**
- * Input values checked against the configuration: body length, and membership of the
- * configured categories, priorities and departments.
+ * Input values checked against the configuration: membership of the configured
+ * categories, priorities and departments. (Body limits: `render-message.ts`.)
  */
 import type { TicketConfig } from '../config.js';
 import { ValidationError } from '../errors.js';
-
-/** Refuses a body longer than `config.maxBodyLength`. */
-export function checkBody(config: TicketConfig, body: string): void {
-  if (body.length > config.maxBodyLength) {
-    throw new ValidationError(
-      `The message is ${body.length} characters long; the limit is ${config.maxBodyLength}`,
-      'body',
-      { params: { max: config.maxBodyLength } },
-    );
-  }
-}
 
 /** `category`, if configured. */
 export function checkCategory(config: TicketConfig, category: string): string {
