@@ -5,10 +5,9 @@
  * the same sums, folded by the core's `StatsAccumulator`.
  */
 import { sql } from 'kysely';
-import { StatsAccumulator } from '../../src/stats/stats-accumulator.js';
 import type { StoreScope, StoreStats, StoreStatsQuery } from '../../src/store.js';
 import { ticketScope, type QueryContext } from './query-context.js';
-import { canUseStatsBuckets, statsFromBuckets, sumsOfRow } from './ticket-stats.js';
+import { canUseStatsBuckets, statsFromBuckets, statsOfGroups } from './ticket-stats.js';
 
 /**
  * Aggregates over the non-deleted tickets in scope created in `[createdFrom, createdTo)`.
@@ -59,16 +58,5 @@ export async function scanStats(
     .where((eb) => ticketScope(eb, { ...scope, includeDeleted: false }));
   if (q.createdFrom !== undefined) query = query.where('t.created_at', '>=', hooks.toDate(q.createdFrom));
   if (q.createdTo !== undefined) query = query.where('t.created_at', '<', hooks.toDate(q.createdTo));
-  const rows = await query.groupBy(['t.status', 't.category', 't.priority', 't.created_by_type']).execute();
-  const stats = new StatsAccumulator(q);
-  for (const row of rows) {
-    stats.add({
-      status: row.status,
-      category: row.category,
-      priority: row.priority,
-      createdByType: row.created_by_type,
-      ...sumsOfRow(row as Record<string, unknown>),
-    });
-  }
-  return stats.result();
+  return statsOfGroups(await query.groupBy(['t.status', 't.category', 't.priority', 't.created_by_type']).execute(), q);
 }

@@ -31,6 +31,29 @@ export function sumsOfRow(row: Record<string, unknown>): StatsSums {
   return sums;
 }
 
+/** A grouped row (key columns plus summed `SUM_COLUMNS`, from the buckets or a scan). */
+export interface GroupedStatsRow {
+  status: string;
+  category: string;
+  priority: string;
+  created_by_type: string;
+}
+
+/** Folds grouped rows into the store's stats answer. */
+export function statsOfGroups(rows: readonly GroupedStatsRow[], q: StoreStatsQuery): StoreStats {
+  const stats = new StatsAccumulator(q);
+  for (const row of rows) {
+    stats.add({
+      status: row.status,
+      category: row.category,
+      priority: row.priority,
+      createdByType: row.created_by_type,
+      ...sumsOfRow(row as unknown as Record<string, unknown>),
+    });
+  }
+  return stats.result();
+}
+
 /** The `tickets` columns a ticket's contribution depends on (read before an update). */
 export const STATS_SOURCE_COLUMNS = [
   'reseller_id',
@@ -251,16 +274,5 @@ export async function statsFromBuckets(
   query = query
     .groupBy(['s.status', 's.category', 's.priority', 's.created_by_type'])
     .having((eb) => eb.fn.sum('s.n'), '>', 0);
-  const rows = await query.execute();
-  const stats = new StatsAccumulator(q);
-  for (const row of rows) {
-    stats.add({
-      status: row.status,
-      category: row.category,
-      priority: row.priority,
-      createdByType: row.created_by_type,
-      ...sumsOfRow(row),
-    });
-  }
-  return stats.result();
+  return statsOfGroups(await query.execute(), q);
 }
