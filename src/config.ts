@@ -3,6 +3,7 @@
  * default taken from the reference systems; a bad value throws a `ConfigError` naming it.
  */
 import { z } from 'zod';
+import { DEFAULT_CUSTOMER_STATUSES, customerStatusesSchema } from './customer-status.js';
 import { ConfigError } from './errors.js';
 import { calendarSchema } from './sla/calendar.js';
 import { durationSchema } from './sla/duration.js';
@@ -67,6 +68,13 @@ export const ticketConfigSchema = z
     queueFirstPriority: name.default('high'),
     /** Departments tickets can be routed to. @default [] */
     departments: z.array(departmentSchema).default([]),
+    /**
+     * The label a customer sees for a ticket's status: ordered rules, the first match
+     * wins. @default new / under_review / awaiting_response / closed / archived
+     */
+    customerStatuses: customerStatusesSchema.default(() =>
+      DEFAULT_CUSTOMER_STATUSES.map(({ status, ...rule }) => ({ ...rule, ...(status ? { status: [...status] } : {}) })),
+    ),
     /** `TKT-{seq}`, `TKT-{yyyy}-{seq}`, `TK-{seq:6}` (zero-padded). @default 'TKT-{seq}' */
     numberFormat: z.string().min(1).max(64).default('TKT-{seq}'),
     /**

@@ -5,6 +5,7 @@
  * SLA bookkeeping change no field here, and `updatedAt` is the last activity the
  * customer can see (a reply they can read, a status change), not the row's write time.
  */
+import { DEFAULT_CUSTOMER_STATUSES, customerStatusLabel, type CustomerStatusRule } from './customer-status.js';
 import { requireDate, requireObject } from './guard.js';
 import type { Actor, Message, Status, SystemNote, Ticket, TicketDetail, TicketSummary } from './types.js';
 
@@ -27,6 +28,10 @@ export interface CustomerTicket {
   updatedAt: Date;
   /** When the ticket was last resolved or closed; `null` while it is open. */
   resolvedAt: Date | null;
+  /** Closed and put away by the customer or staff. */
+  archived: boolean;
+  /** The status as the customer's portal names it (`config.customerStatuses`), e.g. `awaiting_response`. */
+  label: string;
 }
 
 /** A row of the customer's ticket list: number, subject, status, priority, last reply, replies count. */
@@ -64,10 +69,18 @@ function latest(...dates: (Date | null)[]): Date {
   return new Date(Math.max(...dates.filter((d): d is Date => d !== null).map((d) => d.getTime())));
 }
 
-/** The customer's view of `ticket`, whose latest reply the customer can read came at `lastReplyAt`. */
-export function toCustomerTicket(ticket: Ticket, lastReplyAt: Date | null): CustomerTicket {
+/**
+ * The customer's view of `ticket`, whose latest reply the customer can read came at
+ * `lastReplyAt`, with its status labelled by `labels` (`config.customerStatuses`).
+ */
+export function toCustomerTicket(
+  ticket: Ticket,
+  lastReplyAt: Date | null,
+  labels: readonly CustomerStatusRule[] = DEFAULT_CUSTOMER_STATUSES,
+): CustomerTicket {
   requireObject(ticket, 'ticket', 'toCustomerTicket');
   if (lastReplyAt !== null) requireDate(lastReplyAt, 'lastReplyAt', 'toCustomerTicket');
+  if (!Array.isArray(labels)) requireObject(null, 'labels', 'toCustomerTicket');
   return {
     id: ticket.id,
     number: ticket.number,
@@ -79,12 +92,17 @@ export function toCustomerTicket(ticket: Ticket, lastReplyAt: Date | null): Cust
     createdAt: ticket.createdAt,
     updatedAt: latest(ticket.createdAt, ticket.statusChangedAt, lastReplyAt),
     resolvedAt: ticket.resolvedAt,
+    archived: ticket.archived,
+    label: customerStatusLabel(labels, ticket),
   };
 }
 
 /** The customer's view of a list row (its counts are already those the customer sees). */
-export function toCustomerSummary(row: TicketSummary): CustomerTicketSummary {
-  return { ...toCustomerTicket(row, row.lastReplyAt), replyCount: row.replyCount, lastReplyAt: row.lastReplyAt };
+export function toCustomerSummary(
+  row: Ticket & Pick<TicketSummary, 'replyCount' | 'lastReplyAt'>,
+  labels: readonly CustomerStatusRule[] = DEFAULT_CUSTOMER_STATUSES,
+): CustomerTicketSummary {
+  return { ...toCustomerTicket(row, row.lastReplyAt, labels), replyCount: row.replyCount, lastReplyAt: row.lastReplyAt };
 }
 
 /** The customer's view of a message the customer may read. */
@@ -114,9 +132,12 @@ export function lastReplyAt(messages: readonly Message[]): Date | null {
 }
 
 /** The customer's view of a ticket and the thread the store returned for the customer's scope. */
-export function toCustomerDetail(detail: TicketDetail): CustomerTicketDetail {
+export function toCustomerDetail(
+  detail: TicketDetail,
+  labels: readonly CustomerStatusRule[] = DEFAULT_CUSTOMER_STATUSES,
+): CustomerTicketDetail {
   return {
-    ticket: toCustomerTicket(detail.ticket, lastReplyAt(detail.messages)),
+    ticket: toCustomerTicket(detail.ticket, lastReplyAt(detail.messages), labels),
     messages: detail.messages.map(toCustomerMessage),
   };
 }

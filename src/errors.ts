@@ -13,6 +13,7 @@ export type TicketErrorCode =
   | 'conflict'
   | 'invalid_transition'
   | 'locked'
+  | 'refused'
   | 'config'
   | 'unavailable'
   | 'internal';
@@ -25,6 +26,7 @@ export interface TicketErrorByCode {
   conflict: ConflictError;
   invalid_transition: InvalidTransitionError;
   locked: LockedError;
+  refused: RefusedError;
   config: ConfigError;
   unavailable: UnavailableError;
   internal: InternalError;
@@ -142,6 +144,18 @@ export class LockedError extends TicketError {
   override readonly name = 'LockedError';
   constructor(message: string, options: TicketErrorOptions = {}) {
     super('locked', message, options);
+  }
+}
+
+/**
+ * The host's policy hook refused the request (a paid-support quota, an abuse block):
+ * `params.reason` is the host's own code, the message is the host's text. HTTP 403 or
+ * whatever the host's reason calls for.
+ */
+export class RefusedError extends TicketError {
+  override readonly name = 'RefusedError';
+  constructor(message: string, options: TicketErrorOptions = {}) {
+    super('refused', message, options);
   }
 }
 

@@ -1,5 +1,17 @@
 export { createTicketService } from './service/create-ticket-service.js';
-export type { ScheduledWorkResult, TicketService, TicketServiceOptions } from './service/create-ticket-service.js';
+export type {
+  BulkAction,
+  BulkResult,
+  LockOptions,
+  PolicyDecision,
+  PolicyRequest,
+  ScheduledWorkResult,
+  TicketPolicy,
+  TicketService,
+  TicketServiceOptions,
+} from './service/create-ticket-service.js';
+export { DEFAULT_CUSTOMER_STATUSES, customerStatusLabel } from './customer-status.js';
+export type { CustomerStatusRule } from './customer-status.js';
 export { toCustomerTicket } from './customer-view.js';
 export type {
   CustomerMessage,
@@ -22,6 +34,7 @@ export {
   InvalidTransitionError,
   LockedError,
   NotFoundError,
+  RefusedError,
   TicketError,
   UnavailableError,
   ValidationError,
@@ -68,6 +81,7 @@ export type { Duration, ResolvedDuration } from './sla/duration.js';
 export { STATUSES, UNRESOLVED_STATUSES } from './types.js';
 export type {
   Actor,
+  AddressLevel,
   AuditEntry,
   AuthorType,
   CustomerActor,
@@ -77,6 +91,7 @@ export type {
   Message,
   Permission,
   RequestContext,
+  SavedFilter,
   SlaCompliance,
   StaffActor,
   Status,
@@ -91,6 +106,7 @@ export type {
 } from './types.js';
 export type {
   ListAfter,
+  MessagePatch,
   OutboxEvent,
   SlaAlertKind,
   StoreListQuery,
@@ -98,6 +114,7 @@ export type {
   StoreScope,
   StoreStats,
   StoreStatsQuery,
+  StoreTicketSummary,
   StoreTx,
   TicketPatch,
   TicketRow,

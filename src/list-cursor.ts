@@ -1,12 +1,18 @@
 /** Opaque keyset cursors for `list`: the sort and the position of the last row. */
 import { ValidationError } from './errors.js';
 import type { ListAfter } from './store.js';
-import type { TicketSort, TicketSummary } from './types.js';
+import type { Ticket, TicketSort } from './types.js';
+
+/** The instant `sort` orders by; `null` only for `waiting` (a ticket nobody waits on). */
+function sortInstant(sort: TicketSort, row: Ticket): Date | null {
+  if (sort === 'waiting') return row.waitingSince;
+  return sort === 'newest' || sort === 'oldest' ? row.createdAt : row.updatedAt;
+}
 
 /** The cursor that continues after `row` in `sort` order. */
-export function encodeCursor(sort: TicketSort, row: TicketSummary): string {
-  const at = sort === 'newest' || sort === 'oldest' ? row.createdAt : row.updatedAt;
-  const body = { s: sort, t: at.getTime(), i: row.id, ...(sort === 'queue' ? { a: row.attention } : {}) };
+export function encodeCursor(sort: TicketSort, row: Ticket): string {
+  const at = sortInstant(sort, row);
+  const body = { s: sort, t: at === null ? null : at.getTime(), i: row.id, ...(sort === 'queue' ? { a: row.attention } : {}) };
   return Buffer.from(JSON.stringify(body)).toString('base64url');
 }
 
@@ -22,12 +28,16 @@ export function decodeCursor(sort: TicketSort, cursor: string): ListAfter {
     body === null ||
     typeof body !== 'object' ||
     body.s !== sort ||
-    typeof body.t !== 'number' ||
-    Number.isNaN(new Date(body.t).getTime()) ||
+    !(typeof body.t === 'number' || (sort === 'waiting' && body.t === null)) ||
+    (typeof body.t === 'number' && Number.isNaN(new Date(body.t).getTime())) ||
     typeof body.i !== 'string' ||
     (sort === 'queue' && typeof body.a !== 'number')
   ) {
     throw new ValidationError('Invalid list cursor: it belongs to another sort or query', 'cursor');
   }
-  return { at: new Date(body.t), id: body.i, ...(sort === 'queue' ? { attention: body.a as number } : {}) };
+  return {
+    at: body.t === null ? null : new Date(body.t as number),
+    id: body.i,
+    ...(sort === 'queue' ? { attention: body.a as number } : {}),
+  };
 }

@@ -69,7 +69,7 @@ export function coversReseller(actor: Actor, subscriberResellerId: string | null
  */
 const CUSTOMER_FIELDS = {
   create: {
-    allowed: ['subject', 'body', 'category', 'priority', 'department'],
+    allowed: ['subject', 'body', 'category', 'priority', 'department', 'addressedTo'],
     refusal: (field: string) => `Customers cannot set ${field} when opening a ticket`,
   },
   list: {

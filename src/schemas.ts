@@ -103,6 +103,12 @@ export const createTicketInputSchema = z.strictObject({
   assigneeId: idSchema.nullable().optional(),
   /** Staff only: a deadline overriding the resolution target. */
   deadlineAt: instantSchema.nullable().optional(),
+  /**
+   * Who the ticket is addressed to: the subscriber's reseller or straight to the operator.
+   * Reseller staff opening a ticket of their own to the operator pass `'operator'` and no
+   * `subscriberId`. @default 'reseller' when the subscriber has one, else 'operator'
+   */
+  addressedTo: z.enum(['reseller', 'operator']).optional(),
 });
 export type CreateTicketInput = z.input<typeof createTicketInputSchema>;
 
@@ -113,6 +119,8 @@ export const replyInputSchema = z.strictObject({
   internal: z.boolean().optional(),
   /** Staff only: the status after this reply. @default 'pending' for a public staff reply */
   status: statusSchema.optional(),
+  /** Staff only: reply through another staff member's lock (needs `tickets.edit`). */
+  force: z.boolean().optional(),
 });
 export type ReplyInput = z.input<typeof replyInputSchema>;
 
@@ -125,8 +133,12 @@ export const updatePatchSchema = z.strictObject({
   status: statusSchema.optional(),
   assigneeId: idSchema.nullable().optional(),
   deadlineAt: instantSchema.nullable().optional(),
+  /** Staff raise the ticket by hand (first in the queue while unresolved), or reset it. */
+  raised: z.boolean().optional(),
   /** When given, the update fails with `conflict` if the ticket's version differs. */
   expectedVersion: z.number().int().positive().optional(),
+  /** Write through another staff member's lock (needs `tickets.edit`). */
+  force: z.boolean().optional(),
 });
 export type UpdatePatch = z.input<typeof updatePatchSchema>;
 
@@ -149,9 +161,15 @@ export const listQuerySchema = z.strictObject({
   /** `nextCursor` from the previous page. */
   cursor: z.string().max(1000).optional(),
   /** @default 'queue' for staff, 'newest' for customers */
-  sort: z.enum(['queue', 'newest', 'oldest', 'updated']).optional(),
-  /** `true`: archived only; `false`: not archived. @default both */
+  sort: z.enum(['queue', 'newest', 'oldest', 'updated', 'waiting']).optional(),
+  /** `true`: archived only. @default false: archived tickets leave default lists */
   archived: z.boolean().optional(),
+  /** `true`: the asking staff member's favorites only. */
+  favorites: z.boolean().optional(),
+  /** `true`: soft-deleted tickets only (staff with `tickets.delete`). */
+  deleted: z.boolean().optional(),
+  /** Only tickets addressed to the reseller, or to the operator. */
+  addressedTo: z.enum(['reseller', 'operator']).optional(),
   createdFrom: instantSchema.optional(),
   createdTo: instantSchema.optional(),
 });

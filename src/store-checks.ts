@@ -6,14 +6,15 @@
  */
 import { requireObject } from './guard.js';
 import { ConfigError, ValidationError } from './errors.js';
-import type { TicketPatch, TicketRow } from './store.js';
+import type { MessagePatch, TicketPatch, TicketRow } from './store.js';
 import { STATUSES, type Ticket } from './types.js';
 
 /**
  * Every `Ticket` field and whether a patch may change it. Typed over every key, so a
  * field added to `Ticket` fails type-checking here until someone decides.
  * - `identity`: set once by the insert; a patch never changes it (`id`, `number`,
- *   `createdAt`, the owner `subscriberId`/`resellerId`, who opened it `createdByType`).
+ *   `createdAt`, the owner `subscriberId`/`resellerId`/`requesterResellerId`, who opened
+ *   it `createdByType`).
  * - `version`: the store sets it (`expectedVersion + 1`).
  * - `date` / `status` / `value`: patchable.
  */
@@ -43,6 +44,16 @@ export const TICKET_FIELD_RULES: { readonly [K in keyof Ticket]: 'identity' | 'v
   deadlineAt: 'date',
   attention: 'value',
   sla: 'value',
+  mergedIntoId: 'value',
+  lockedById: 'value',
+  lockedByName: 'value',
+  lockedUntil: 'date',
+  raised: 'value',
+  customerPriority: 'value',
+  waitingSince: 'date',
+  customerMessageAt: 'date',
+  addressedTo: 'value',
+  requesterResellerId: 'identity',
 };
 
 const isValidDate = (value: unknown): boolean => value instanceof Date && !Number.isNaN(value.getTime());
@@ -89,5 +100,30 @@ export function checkTicketRow(row: TicketRow): void {
     if (rule === 'date' || field === 'createdAt') {
       checkDate(field, (row as unknown as Record<string, unknown>)[field] ?? null, !REQUIRED_DATES.has(field));
     }
+  }
+}
+
+/** The message fields a `MessagePatch` may carry, with what each must be. */
+const MESSAGE_PATCH_RULES: Record<string, 'string' | 'boolean' | 'date'> = {
+  body: 'string',
+  html: 'string',
+  hidden: 'boolean',
+  editedAt: 'date',
+};
+
+/**
+ * Refuses a message patch a store must not apply: an unknown field (`ConfigError` naming
+ * `params.field`), or a value of the wrong type (`ValidationError`).
+ */
+export function checkMessagePatch(patch: MessagePatch): void {
+  if (typeof patch !== 'object' || patch === null) throw new ConfigError('A message patch must be an object');
+  for (const [field, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    const rule = Object.hasOwn(MESSAGE_PATCH_RULES, field) ? MESSAGE_PATCH_RULES[field] : undefined;
+    if (rule === undefined) {
+      throw new ConfigError(`Message field ${JSON.stringify(field)} cannot be updated`, { params: { field } });
+    }
+    if (rule === 'date') checkDate(field, value, true);
+    else if (typeof value !== rule) throw new ValidationError(`${field} must be a ${rule}`, field);
   }
 }

@@ -41,17 +41,20 @@
  * through `withStoreFallbacks(store)`. A store written against an older release keeps
  * compiling and passing the contract suite; implementing the method natively is an
  * optimisation, and the suite checks a native one agrees with its fallback. A method only
- * becomes required in a major release.
+ * becomes required in a major release — or, before 1.0, in a minor one when it stores
+ * something no required method can (0.2 added messages' `findMessage`/`updateMessage`/
+ * `moveMessages`, favorites, read marks, saved filters and `countOpenByAssignee`).
  */
 import type {
+  AddressLevel,
   AuditEntry,
   AuthorType,
   Message,
+  SavedFilter,
   SlaCompliance,
   Status,
   Ticket,
   TicketSort,
-  TicketSummary,
 } from './types.js';
 
 /**
@@ -77,10 +80,29 @@ export interface StoreScope {
 export interface ListAfter {
   /** The `attention` of the last row (sort `queue` only). */
   attention?: number;
-  /** `updatedAt` for `queue`/`updated`, `createdAt` for `newest`/`oldest`. */
-  at: Date;
+  /**
+   * `updatedAt` for `queue`/`updated`, `createdAt` for `newest`/`oldest`, `waitingSince`
+   * for `waiting` (`null` once the page reached the tickets nobody waits on, which come last).
+   */
+  at: Date | null;
   id: string;
 }
+
+/**
+ * A row of `listTickets`: the ticket, its reply counts as the scope sees them, and the
+ * viewer's own marks. The core derives `unread` and `waitingSeconds` from it.
+ */
+export interface StoreTicketSummary extends Ticket {
+  replyCount: number;
+  lastReplyAt: Date | null;
+  /** In `viewerId`'s favorites. */
+  favorite: boolean;
+  /** When `viewerId` last read the ticket (`markRead`), or `null`. */
+  readAt: Date | null;
+}
+
+/** The fields of a message an edit or hide may change. */
+export type MessagePatch = Partial<Pick<Message, 'body' | 'html' | 'hidden' | 'editedAt'>>;
 
 /** A normalised list query, as the core hands it to the store. */
 export interface StoreListQuery {
@@ -98,6 +120,17 @@ export interface StoreListQuery {
   q?: string;
   /** `true`: archived tickets only; `false`: not archived; absent: both. */
   archived?: boolean;
+  /** `true`: soft-deleted tickets only (the scope has `includeDeleted`). Absent/false: as the scope says. */
+  deleted?: boolean;
+  /** Only tickets addressed to this level. */
+  addressedTo?: AddressLevel;
+  /**
+   * The staff member asking: each row's `favorite` and `readAt` are theirs. Absent
+   * (customers, system): `favorite` false and `readAt` null on every row.
+   */
+  viewerId?: string;
+  /** Only the viewer's favorites (requires `viewerId`). */
+  favorites?: boolean;
   createdFrom?: Date;
   createdTo?: Date;
   sort: TicketSort;
@@ -151,7 +184,15 @@ export type TicketRow = Ticket & { tenantId: string };
 export type TicketPatch = Partial<
   Omit<
     Ticket,
-    'id' | 'number' | 'createdAt' | 'version' | 'subscriberId' | 'resellerId' | 'createdByType' | 'createdById'
+    | 'id'
+    | 'number'
+    | 'createdAt'
+    | 'version'
+    | 'subscriberId'
+    | 'resellerId'
+    | 'requesterResellerId'
+    | 'createdByType'
+    | 'createdById'
   >
 >;
 
@@ -184,7 +225,23 @@ export interface StoreReader {
   /** The ticket's messages the scope may see, oldest first (ties by insertion order). */
   listMessages(scope: StoreScope, ticketId: string): Promise<Message[]>;
   /** A page of tickets matching the query within scope, in the query's sort order. */
-  listTickets(scope: StoreScope, query: StoreListQuery): Promise<TicketSummary[]>;
+  listTickets(scope: StoreScope, query: StoreListQuery): Promise<StoreTicketSummary[]>;
+  /**
+   * The message with this id whose ticket is within scope (deleted tickets as
+   * `includeDeleted` says) and which `scope.visibility` may see; `null` otherwise.
+   */
+  findMessage(scope: StoreScope, messageId: string): Promise<Message | null>;
+  /** A staff member's saved filters, oldest first. */
+  listFilters(tenantId: string, staffId: string): Promise<SavedFilter[]>;
+  /**
+   * How many non-deleted tickets in `statuses` each of `assigneeIds` holds (every id is
+   * a key of the answer, 0 included): least-open assignment.
+   */
+  countOpenByAssignee(
+    tenantId: string,
+    assigneeIds: readonly string[],
+    statuses: readonly Status[],
+  ): Promise<Record<string, number>>;
   /**
    * Aggregates over tickets within scope (deleted tickets never count): counts per status;
    * the mean seconds from creation to `firstResponseAt` (tickets created by
@@ -234,6 +291,21 @@ export interface StoreTx extends StoreReader {
     patch: TicketPatch,
   ): Promise<boolean>;
   insertMessage(tenantId: string, message: Message): Promise<void>;
+  /** Changes a message in place; returns false when the tenant has no such message. */
+  updateMessage(tenantId: string, messageId: string, patch: MessagePatch): Promise<boolean>;
+  /**
+   * Moves messages to another ticket of the tenant (merge, split), keeping their ids,
+   * times and insertion order; each moved message's `opening` becomes `id === openingId`.
+   */
+  moveMessages(tenantId: string, messageIds: readonly string[], toTicketId: string, openingId: string | null): Promise<void>;
+  /** Adds (`on`) or removes a ticket from a staff member's favorites. Idempotent. */
+  setFavorite(tenantId: string, staffId: string, ticketId: string, on: boolean, at: Date): Promise<void>;
+  /** Moves a staff member's last-read pointer on a ticket to `at` (never backwards). */
+  markRead(tenantId: string, staffId: string, ticketId: string, at: Date): Promise<void>;
+  /** Inserts a saved filter, or replaces the staff member's filter of the same name (keeping its id and `createdAt`). Returns the stored filter. */
+  saveFilter(tenantId: string, filter: SavedFilter): Promise<SavedFilter>;
+  /** Deletes a staff member's filter; false when they have none with that id. */
+  deleteFilter(tenantId: string, staffId: string, filterId: string): Promise<boolean>;
   insertAudit(tenantId: string, entry: AuditEntry): Promise<void>;
   insertOutbox(tenantId: string, event: OutboxEvent): Promise<void>;
   /**

@@ -112,7 +112,29 @@ export interface Ticket {
   attention: number;
   /** SLA bookkeeping owned by the core; see the SLA section of the README. */
   sla: TicketSlaState;
+  /** On a ticket merged into another (`desk.merge`): the target's id. */
+  mergedIntoId: string | null;
+  /** The staff member holding the ticket's lock (`desk.lock`), or `null`. An expired lock reads as `null`. */
+  lockedById: string | null;
+  lockedByName: string | null;
+  /** When the lock expires by itself. */
+  lockedUntil: Date | null;
+  /** Staff raised the priority by hand (BILLmanager's `high_priority`): first in the queue while unresolved. */
+  raised: boolean;
+  /** The priority the customer chose (BILLmanager's `client_priority`); staff changes to `priority` leave it. */
+  customerPriority: string;
+  /** Since when the customer has been waiting for staff; `null` when they are not waiting. */
+  waitingSince: Date | null;
+  /** Time of the latest customer message (drives `unread`). */
+  customerMessageAt: Date | null;
+  /** Who the ticket is addressed to (ISPmanager's levels): the subscriber's reseller, or the operator. */
+  addressedTo: AddressLevel;
+  /** Set when a reseller's staff opened the ticket to the operator: the reseller asking. */
+  requesterResellerId: string | null;
 }
+
+/** Who a ticket is addressed to. */
+export type AddressLevel = 'reseller' | 'operator';
 
 /** SLA bookkeeping stored with a ticket. Minutes are open minutes of the target's calendar. */
 export interface TicketSlaState {
@@ -148,6 +170,23 @@ export interface TicketSummary extends Ticket {
   replyCount: number;
   /** Time of the latest message counted in `replyCount`, or `null`. */
   lastReplyAt: Date | null;
+  /** In the asking staff member's favorites. */
+  favorite: boolean;
+  /** A customer wrote after the asking staff member last read the ticket. */
+  unread: boolean;
+  /** Seconds the customer has been waiting for staff (from `waitingSince`), or `null`. */
+  waitingSeconds: number | null;
+}
+
+/** A staff member's saved list query (BILLmanager's `ticket.setfilter`). */
+export interface SavedFilter {
+  id: string;
+  staffId: string;
+  name: string;
+  /** The list query, as `desk.list` takes it (JSON: dates as ISO strings). */
+  query: Record<string, unknown>;
+  createdAt: Date;
+  updatedAt: Date;
 }
 
 /** A machine-readable system note, so hosts can render it in their own language. */
@@ -157,7 +196,12 @@ export type SystemNote =
   | { kind: 'priority_changed'; from: string; to: string }
   | { kind: 'category_changed'; from: string; to: string }
   | { kind: 'department_changed'; from: string | null; to: string | null }
-  | { kind: 'auto_closed'; afterHours: number };
+  | { kind: 'auto_closed'; afterHours: number }
+  | { kind: 'merged_into'; targetId: string; targetNumber: string }
+  | { kind: 'merged_from'; sourceId: string; sourceNumber: string }
+  | { kind: 'split_to'; ticketId: string; ticketNumber: string }
+  | { kind: 'split_from'; ticketId: string; ticketNumber: string }
+  | { kind: 'routed'; department: string | null; assigneeId: string | null; rule: number };
 
 /** One entry of a ticket's thread. */
 export interface Message {
@@ -207,7 +251,7 @@ export interface AuditEntry {
 }
 
 /** Sort orders for `list`. */
-export type TicketSort = 'queue' | 'newest' | 'oldest' | 'updated';
+export type TicketSort = 'queue' | 'newest' | 'oldest' | 'updated' | 'waiting';
 
 /** Aggregates returned by `getStats`. */
 export interface TicketStats {
@@ -249,4 +293,6 @@ export interface DirectoryStaff {
 export interface Directory {
   getSubscriber(id: string): Promise<DirectorySubscriber | null> | DirectorySubscriber | null;
   getStaff(id: string): Promise<DirectoryStaff | null> | DirectoryStaff | null;
+  /** The staff ids of a department, for round-robin and least-open assignment. */
+  listDepartmentMembers?(department: string): Promise<readonly string[]> | readonly string[];
 }

@@ -3,14 +3,29 @@
  * transaction, or after every running transaction).
  */
 import { StatsAccumulator, ticketSums } from '../../src/stats/stats-accumulator.js';
-import type { ListAfter, StoreListQuery, StoreReader, StoreScope, StoreStats, StoreStatsQuery, TicketRow } from '../../src/store.js';
-import type { AuditEntry, Message, Status, Ticket, TicketSummary } from '../../src/types.js';
+import type {
+  ListAfter,
+  StoreListQuery,
+  StoreReader,
+  StoreScope,
+  StoreStats,
+  StoreStatsQuery,
+  StoreTicketSummary,
+  TicketRow,
+} from '../../src/store.js';
+import type { AuditEntry, Message, SavedFilter, Status, Ticket } from '../../src/types.js';
 import { cmp, copy, inScope, key, stripTenant, visible, type MemoryState } from './memory-state.js';
+
+/** Where tickets nobody waits on sort under `waiting`: last, as in SQL (the end of year 9999). */
+const NOT_WAITING = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /** Sort comparator for `sort`, and the position of a row in that order. */
 function ordering(sort: StoreListQuery['sort']) {
-  const at = (t: Ticket) => (sort === 'newest' || sort === 'oldest' ? t.createdAt : t.updatedAt).getTime();
-  const dir = sort === 'oldest' ? 1 : -1;
+  const at = (t: Ticket) =>
+    sort === 'waiting'
+      ? (t.waitingSince?.getTime() ?? NOT_WAITING)
+      : (sort === 'newest' || sort === 'oldest' ? t.createdAt : t.updatedAt).getTime();
+  const dir = sort === 'oldest' || sort === 'waiting' ? 1 : -1;
   type Position = { attention: number; at: number; id: string };
   const compare = (x: Position, y: Position) => {
     if (sort === 'queue' && x.attention !== y.attention) return y.attention - x.attention;
@@ -18,7 +33,11 @@ function ordering(sort: StoreListQuery['sort']) {
     return dir * cmp(x.id, y.id);
   };
   const position = (t: Ticket): Position => ({ attention: t.attention, at: at(t), id: t.id });
-  const afterPosition = (a: ListAfter): Position => ({ attention: a.attention ?? 0, at: a.at.getTime(), id: a.id });
+  const afterPosition = (a: ListAfter): Position => ({
+    attention: a.attention ?? 0,
+    at: a.at?.getTime() ?? NOT_WAITING,
+    id: a.id,
+  });
   return { compare, position, afterPosition };
 }
 
@@ -64,14 +83,46 @@ export class MemoryReader implements StoreReader {
     // The thread of a ticket outside the scope is empty, whoever calls.
     if (!ticket || !inScope(scope, ticket)) return [];
     const list = this.state.messages.get(key(scope.tenantId, ticketId)) ?? [];
-    // Stable sort keeps insertion order for equal timestamps.
+    const position = (m: Message) => this.state.messageIndex.get(key(scope.tenantId, m.id))?.position ?? 0;
+    // Equal times in insertion order, across threads a merge joined.
     return list
       .filter((m) => visible(scope, m))
-      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || position(a) - position(b))
       .map(copy);
   }
 
-  async listTickets(scope: StoreScope, q: StoreListQuery): Promise<TicketSummary[]> {
+  async findMessage(scope: StoreScope, messageId: string): Promise<Message | null> {
+    this.check();
+    const at = this.state.messageIndex.get(key(scope.tenantId, messageId));
+    const ticket = at && this.state.tickets.get(key(scope.tenantId, at.ticketId));
+    if (!at || !ticket || !inScope(scope, ticket)) return null;
+    const message = this.state.messages.get(key(scope.tenantId, at.ticketId))?.find((m) => m.id === messageId);
+    return message && visible(scope, message) ? copy(message) : null;
+  }
+
+  async listFilters(tenantId: string, staffId: string): Promise<SavedFilter[]> {
+    this.check();
+    return [...this.state.filters.values()]
+      .filter((f) => f.tenantId === tenantId && f.staffId === staffId)
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || cmp(a.id, b.id))
+      .map(({ tenantId: _t, ...f }) => copy(f));
+  }
+
+  async countOpenByAssignee(
+    tenantId: string,
+    assigneeIds: readonly string[],
+    statuses: readonly Status[],
+  ): Promise<Record<string, number>> {
+    this.check();
+    const counts: Record<string, number> = Object.fromEntries(assigneeIds.map((id) => [id, 0]));
+    for (const t of this.state.tickets.values()) {
+      if (t.tenantId !== tenantId || t.deletedAt || t.assigneeId === null) continue;
+      if (Object.hasOwn(counts, t.assigneeId) && statuses.includes(t.status)) counts[t.assigneeId]! += 1;
+    }
+    return counts;
+  }
+
+  async listTickets(scope: StoreScope, q: StoreListQuery): Promise<StoreTicketSummary[]> {
     this.check();
     const needle = q.q?.toLowerCase();
     const { compare, position, afterPosition } = ordering(q.sort);
@@ -86,6 +137,9 @@ export class MemoryReader implements StoreReader {
       if (q.assigneeId !== undefined && t.assigneeId !== q.assigneeId) continue;
       if (q.subscriberId !== undefined && t.subscriberId !== q.subscriberId) continue;
       if (q.archived !== undefined && t.archived !== q.archived) continue;
+      if (q.deleted && !t.deletedAt) continue;
+      if (q.addressedTo !== undefined && t.addressedTo !== q.addressedTo) continue;
+      if (q.favorites && !(q.viewerId !== undefined && this.state.favorites.has(key(t.tenantId, q.viewerId, t.id)))) continue;
       if (q.createdFrom && t.createdAt < q.createdFrom) continue;
       if (q.createdTo && t.createdAt >= q.createdTo) continue;
       if (after && compare(after, position(t)) >= 0) continue;
@@ -93,7 +147,7 @@ export class MemoryReader implements StoreReader {
       rows.push(t);
     }
     rows.sort((a, b) => compare(position(a), position(b)));
-    return rows.slice(0, q.limit).map((t) => this.#summary(scope, t));
+    return rows.slice(0, q.limit).map((t) => this.#summary(scope, t, q.viewerId));
   }
 
   #matches(scope: StoreScope, t: TicketRow, needle: string): boolean {
@@ -102,7 +156,7 @@ export class MemoryReader implements StoreReader {
     return messages.some((m) => visible(scope, m) && m.body.toLowerCase().includes(needle));
   }
 
-  #summary(scope: StoreScope, t: TicketRow): TicketSummary {
+  #summary(scope: StoreScope, t: TicketRow, viewerId: string | undefined): StoreTicketSummary {
     let replyCount = 0;
     let lastReplyAt: Date | null = null;
     for (const m of this.state.messages.get(key(t.tenantId, t.id)) ?? []) {
@@ -111,7 +165,15 @@ export class MemoryReader implements StoreReader {
       replyCount += 1;
       if (!lastReplyAt || m.createdAt > lastReplyAt) lastReplyAt = m.createdAt;
     }
-    return { ...stripTenant(t), replyCount, lastReplyAt: lastReplyAt ? new Date(lastReplyAt) : null };
+    const mark = viewerId === undefined ? undefined : key(t.tenantId, viewerId, t.id);
+    const readAt = mark === undefined ? undefined : this.state.readMarks.get(mark);
+    return {
+      ...stripTenant(t),
+      replyCount,
+      lastReplyAt: lastReplyAt ? new Date(lastReplyAt) : null,
+      favorite: mark !== undefined && this.state.favorites.has(mark),
+      readAt: readAt ? new Date(readAt) : null,
+    };
   }
 
   async getStats(scope: StoreScope, q: StoreStatsQuery): Promise<StoreStats> {

@@ -3,7 +3,7 @@
  * scope and message visibility.
  */
 import type { OutboxEvent, StoreScope, TicketRow } from '../../src/store.js';
-import type { AuditEntry, Message, Ticket } from '../../src/types.js';
+import type { AuditEntry, Message, SavedFilter, Ticket } from '../../src/types.js';
 
 /** An outbox event with its tenant and delivery time. */
 export interface OutboxRow extends OutboxEvent {
@@ -19,8 +19,20 @@ export interface MemoryState {
   numbers: Map<string, string>;
   /** `tenant\0ticketId` -> messages in insertion order */
   messages: Map<string, Message[]>;
-  /** `tenant\0messageId`: message ids are unique per tenant, as in the SQL stores */
-  messageIds: Set<string>;
+  /**
+   * `tenant\0messageId` -> where the message is and its insertion position (message ids
+   * are unique per tenant, as in the SQL stores; the position breaks ties in time order
+   * across merged threads, as SQL's `position` does)
+   */
+  messageIndex: Map<string, { ticketId: string; position: number }>;
+  /** The next message position. */
+  nextPosition: number;
+  /** `tenant\0staffId\0ticketId` -> when the staff member starred the ticket */
+  favorites: Map<string, Date>;
+  /** `tenant\0staffId\0ticketId` -> when the staff member last read the ticket */
+  readMarks: Map<string, Date>;
+  /** `tenant\0filterId` -> saved filter */
+  filters: Map<string, SavedFilter & { tenantId: string }>;
   /** `tenant\0ticketId` -> audit entries in insertion order */
   audit: Map<string, AuditEntry[]>;
   /** `tenant\0eventId` -> event */
@@ -35,7 +47,11 @@ export function emptyState(): MemoryState {
     tickets: new Map(),
     numbers: new Map(),
     messages: new Map(),
-    messageIds: new Set(),
+    messageIndex: new Map(),
+    nextPosition: 1,
+    favorites: new Map(),
+    readMarks: new Map(),
+    filters: new Map(),
     audit: new Map(),
     outbox: new Map(),
     counters: new Map(),

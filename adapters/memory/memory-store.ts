@@ -87,6 +87,15 @@ class MemoryStoreImpl implements MemoryStore {
   listTickets(scope: StoreScope, query: StoreListQuery) {
     return this.#read((r) => r.listTickets(scope, query));
   }
+  findMessage(scope: StoreScope, messageId: string) {
+    return this.#read((r) => r.findMessage(scope, messageId));
+  }
+  listFilters(tenantId: string, staffId: string) {
+    return this.#read((r) => r.listFilters(tenantId, staffId));
+  }
+  countOpenByAssignee(tenantId: string, assigneeIds: readonly string[], statuses: readonly Status[]) {
+    return this.#read((r) => r.countOpenByAssignee(tenantId, assigneeIds, statuses));
+  }
   getStats(scope: StoreScope, query: StoreStatsQuery) {
     return this.#read((r) => r.getStats(scope, query));
   }

@@ -4,9 +4,9 @@
  */
 import { ConfigError, ConflictError } from '../../src/errors.js';
 import { slaAlertDueAt, slaAlertFields } from '../../src/sla/sla-fields.js';
-import { checkTicketPatch, checkTicketRow } from '../../src/store-checks.js';
-import type { OutboxEvent, SlaAlertKind, StoreScope, StoreTx, TicketPatch, TicketRow } from '../../src/store.js';
-import type { AuditEntry, Message, Ticket } from '../../src/types.js';
+import { checkMessagePatch, checkTicketPatch, checkTicketRow } from '../../src/store-checks.js';
+import type { MessagePatch, OutboxEvent, SlaAlertKind, StoreScope, StoreTx, TicketPatch, TicketRow } from '../../src/store.js';
+import type { AuditEntry, Message, SavedFilter, Ticket } from '../../src/types.js';
 import { MemoryReader } from './memory-reader.js';
 import { cmp, copy, key, stripTenant, type MemoryState } from './memory-state.js';
 
@@ -81,12 +81,118 @@ export class MemoryTx extends MemoryReader implements StoreTx {
   async insertMessage(tenantId: string, message: Message): Promise<void> {
     this.check();
     const idKey = key(tenantId, message.id);
-    if (this.state.messageIds.has(idKey)) {
+    if (this.state.messageIndex.has(idKey)) {
       throw new ConflictError(`A message with id ${message.id} already exists`, { params: { field: 'id' } });
     }
     this.#append(this.state.messages, key(tenantId, message.ticketId), copy(message));
-    this.state.messageIds.add(idKey);
-    this.undo.push(() => this.state.messageIds.delete(idKey));
+    this.state.messageIndex.set(idKey, { ticketId: message.ticketId, position: this.state.nextPosition++ });
+    this.undo.push(() => this.state.messageIndex.delete(idKey));
+  }
+
+  async updateMessage(tenantId: string, messageId: string, patch: MessagePatch): Promise<boolean> {
+    this.check();
+    checkMessagePatch(patch);
+    const at = this.state.messageIndex.get(key(tenantId, messageId));
+    if (!at) return false;
+    const list = this.state.messages.get(key(tenantId, at.ticketId)) ?? [];
+    const i = list.findIndex((m) => m.id === messageId);
+    const current = list[i]!;
+    const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+    list[i] = { ...current, ...copy(set) };
+    this.undo.push(() => (list[i] = current));
+    return true;
+  }
+
+  async moveMessages(tenantId: string, messageIds: readonly string[], toTicketId: string, openingId: string | null): Promise<void> {
+    this.check();
+    const toKey = key(tenantId, toTicketId);
+    if (!this.state.tickets.has(toKey)) throw new ConflictError('The ticket this row belongs to does not exist');
+    const ids = new Set(messageIds);
+    // Snapshot every list and index entry touched, then move.
+    const lists = new Map<string, Message[] | undefined>();
+    const entries = new Map<string, { ticketId: string; position: number }>();
+    for (const id of ids) {
+      const idKey = key(tenantId, id);
+      const at = this.state.messageIndex.get(idKey);
+      if (!at) continue;
+      entries.set(idKey, at);
+      const listKey = key(tenantId, at.ticketId);
+      if (!lists.has(listKey)) lists.set(listKey, this.state.messages.get(listKey));
+    }
+    if (!lists.has(toKey)) lists.set(toKey, this.state.messages.get(toKey));
+    this.undo.push(() => {
+      for (const [k, list] of lists) (list ? this.state.messages.set(k, list) : this.state.messages.delete(k));
+      for (const [k, at] of entries) this.state.messageIndex.set(k, at);
+    });
+    const moved: Message[] = [];
+    for (const listKey of lists.keys()) {
+      if (listKey === toKey) continue;
+      const list = this.state.messages.get(listKey) ?? [];
+      moved.push(...list.filter((m) => ids.has(m.id)));
+      const kept = list.filter((m) => !ids.has(m.id));
+      if (kept.length) this.state.messages.set(listKey, kept);
+      else this.state.messages.delete(listKey);
+    }
+    const target = (this.state.messages.get(toKey) ?? []).map((m) =>
+      ids.has(m.id) ? { ...m, opening: m.id === openingId } : m,
+    );
+    for (const m of moved) target.push({ ...m, ticketId: toTicketId, opening: m.id === openingId });
+    this.state.messages.set(toKey, target);
+    for (const [k, at] of entries) this.state.messageIndex.set(k, { ...at, ticketId: toTicketId });
+  }
+
+  async setFavorite(tenantId: string, staffId: string, ticketId: string, on: boolean, at: Date): Promise<void> {
+    this.check();
+    const k = key(tenantId, staffId, ticketId);
+    if (on && !this.state.tickets.has(key(tenantId, ticketId))) {
+      throw new ConflictError('The ticket this row belongs to does not exist');
+    }
+    this.#setMark(this.state.favorites, k, on ? (this.state.favorites.get(k) ?? new Date(at)) : undefined);
+  }
+
+  async markRead(tenantId: string, staffId: string, ticketId: string, at: Date): Promise<void> {
+    this.check();
+    if (!this.state.tickets.has(key(tenantId, ticketId))) {
+      throw new ConflictError('The ticket this row belongs to does not exist');
+    }
+    const k = key(tenantId, staffId, ticketId);
+    const previous = this.state.readMarks.get(k);
+    if (!previous || previous < at) this.#setMark(this.state.readMarks, k, new Date(at));
+  }
+
+  #setMark(map: Map<string, Date>, k: string, value: Date | undefined): void {
+    const previous = map.get(k);
+    if (value === undefined) map.delete(k);
+    else map.set(k, value);
+    this.undo.push(() => (previous === undefined ? map.delete(k) : map.set(k, previous)));
+  }
+
+  async saveFilter(tenantId: string, filter: SavedFilter): Promise<SavedFilter> {
+    this.check();
+    const same = [...this.state.filters.values()].find(
+      (f) => f.tenantId === tenantId && f.staffId === filter.staffId && f.name === filter.name,
+    );
+    if (!same && this.state.filters.has(key(tenantId, filter.id))) {
+      throw new ConflictError(`A saved filter with id ${filter.id} already exists`, { params: { field: 'id' } });
+    }
+    const stored = same
+      ? { ...same, query: copy(filter.query), updatedAt: new Date(filter.updatedAt) }
+      : { ...copy(filter), tenantId };
+    const k = key(tenantId, stored.id);
+    this.state.filters.set(k, stored);
+    this.undo.push(() => (same ? this.state.filters.set(k, same) : this.state.filters.delete(k)));
+    const { tenantId: _t, ...out } = stored;
+    return copy(out);
+  }
+
+  async deleteFilter(tenantId: string, staffId: string, filterId: string): Promise<boolean> {
+    this.check();
+    const k = key(tenantId, filterId);
+    const current = this.state.filters.get(k);
+    if (!current || current.staffId !== staffId) return false;
+    this.state.filters.delete(k);
+    this.undo.push(() => this.state.filters.set(k, current));
+    return true;
   }
 
   async insertAudit(tenantId: string, entry: AuditEntry): Promise<void> {

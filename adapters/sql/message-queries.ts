@@ -1,7 +1,8 @@
 /**
  * Queries on a ticket's thread (`messages`) and its audit trail (`audit`).
  */
-import type { StoreScope } from '../../src/store.js';
+import { checkMessagePatch } from '../../src/store-checks.js';
+import type { MessagePatch, StoreScope } from '../../src/store.js';
 import type { AuditEntry, Message } from '../../src/types.js';
 import { ticketScope, type QueryContext } from './query-context.js';
 import { auditFromRow, auditToRow, messageFromRow, messageToRow } from './row-mappers.js';
@@ -62,3 +63,93 @@ export async function listAudit(ctx: QueryContext, tenantId: string, ticketId: s
 export async function insertAudit(ctx: QueryContext, tenantId: string, entry: AuditEntry): Promise<void> {
   await ctx.db.insertInto('audit').values(auditToRow(ctx.hooks, tenantId, entry)).execute();
 }
+
+/**
+ * The message with this id whose ticket is within scope and which the scope's visibility
+ * may see, or `null`.
+ */
+export async function findMessage(ctx: QueryContext, scope: StoreScope, messageId: string): Promise<Message | null> {
+  let query = ctx.db
+    .selectFrom('messages as m')
+    .selectAll('m')
+    .where('m.tenant_id', '=', scope.tenantId)
+    .where('m.id', '=', messageId)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('tickets as t')
+          .select('t.id')
+          .whereRef('t.tenant_id', '=', 'm.tenant_id')
+          .whereRef('t.id', '=', 'm.ticket_id')
+          .where((tb) => ticketScope(tb, scope)),
+      ),
+    );
+  if (scope.visibility === 'customer') {
+    query = query
+      .where('m.internal', '=', ctx.hooks.toBoolean(false))
+      .where('m.hidden', '=', ctx.hooks.toBoolean(false));
+  }
+  const row = await query.executeTakeFirst();
+  return row ? messageFromRow(ctx.hooks, row) : null;
+}
+
+/** Changes a message in place; false when the tenant has no message with that id. */
+export async function updateMessage(
+  ctx: QueryContext,
+  tenantId: string,
+  messageId: string,
+  patch: MessagePatch,
+): Promise<boolean> {
+  checkMessagePatch(patch);
+  const set: Record<string, unknown> = {};
+  if (patch.body !== undefined) set.body = patch.body;
+  if (patch.html !== undefined) set.html = patch.html;
+  if (patch.hidden !== undefined) set.hidden = ctx.hooks.toBoolean(patch.hidden);
+  if (patch.editedAt !== undefined) set.edited_at = ctx.hooks.toNullableDate(patch.editedAt);
+  if (Object.keys(set).length === 0) {
+    const found = await ctx.db
+      .selectFrom('messages as m')
+      .select('m.id')
+      .where('m.tenant_id', '=', tenantId)
+      .where('m.id', '=', messageId)
+      .executeTakeFirst();
+    return found !== undefined;
+  }
+  const result = await ctx.db
+    .updateTable('messages')
+    .set(set)
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', messageId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** Moves messages to another ticket, in chunks; `opening` becomes `id === openingId`. */
+export async function moveMessages(
+  ctx: QueryContext,
+  tenantId: string,
+  messageIds: readonly string[],
+  toTicketId: string,
+  openingId: string | null,
+): Promise<void> {
+  for (let i = 0; i < messageIds.length; i += MOVE_CHUNK) {
+    const chunk = messageIds.slice(i, i + MOVE_CHUNK);
+    await ctx.db
+      .updateTable('messages')
+      .set({ ticket_id: toTicketId, opening: ctx.hooks.toBoolean(false) })
+      .where('tenant_id', '=', tenantId)
+      .where('id', 'in', chunk)
+      .execute();
+  }
+  if (openingId !== null && messageIds.includes(openingId)) {
+    await ctx.db
+      .updateTable('messages')
+      .set({ opening: ctx.hooks.toBoolean(true) })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', openingId)
+      .execute();
+  }
+}
+
+/** Ids per `IN (...)` list: well under every dialect's bound-parameter limit. */
+const MOVE_CHUNK = 500;

@@ -6,9 +6,9 @@
 import type { Insertable, Updateable } from 'kysely';
 import { ConfigError } from '../../src/errors.js';
 import type { OutboxEvent, TicketPatch, TicketRow } from '../../src/store.js';
-import type { AuditEntry, Message, SystemNote, Ticket, TicketSlaState } from '../../src/types.js';
+import type { AuditEntry, Message, SavedFilter, SystemNote, Ticket, TicketSlaState } from '../../src/types.js';
 import type { SqlDialectHooks } from './dialect-hooks.js';
-import type { AuditTable, MessageTable, OutboxTable, TicketTable } from './schema.js';
+import type { AuditTable, MessageTable, OutboxTable, SavedFilterTable, TicketTable } from './schema.js';
 
 type ValueKind = 'text' | 'date' | 'boolean' | 'integer' | 'real';
 
@@ -54,6 +54,16 @@ export const TICKET_COLUMNS: { readonly [K in Exclude<keyof Ticket, 'sla'>]: Col
   resolutionDueAt: col('resolution_due_at', 'date', true),
   deadlineAt: col('deadline_at', 'date', true),
   attention: col('attention', 'integer'),
+  mergedIntoId: col('merged_into_id', 'text', true),
+  lockedById: col('locked_by_id', 'text', true),
+  lockedByName: col('locked_by_name', 'text', true),
+  lockedUntil: col('locked_until', 'date', true),
+  raised: col('raised', 'boolean'),
+  customerPriority: col('customer_priority', 'text'),
+  waitingSince: col('waiting_since', 'date', true),
+  customerMessageAt: col('customer_message_at', 'date', true),
+  addressedTo: col('addressed_to', 'text'),
+  requesterResellerId: col('requester_reseller_id', 'text', true),
 };
 
 /** Every `TicketSlaState` field, flattened into a `sla_*` column. */
@@ -258,5 +268,30 @@ export function outboxFromRow(hooks: SqlDialectHooks, row: Record<string, unknow
     type: row.type as string,
     payload: hooks.fromJson(row.payload) as Record<string, unknown>,
     createdAt: hooks.fromDate(row.created_at),
+  };
+}
+
+/** A saved filter as a row to insert. */
+export function savedFilterToRow(hooks: SqlDialectHooks, tenantId: string, f: SavedFilter): Insertable<SavedFilterTable> {
+  return {
+    tenant_id: tenantId,
+    id: f.id,
+    staff_id: f.staffId,
+    name: f.name,
+    query: JSON.stringify(f.query),
+    created_at: hooks.toDate(f.createdAt),
+    updated_at: hooks.toDate(f.updatedAt),
+  };
+}
+
+/** A `saved_filters` row as a `SavedFilter`. */
+export function savedFilterFromRow(hooks: SqlDialectHooks, row: Record<string, unknown>): SavedFilter {
+  return {
+    id: row.id as string,
+    staffId: row.staff_id as string,
+    name: row.name as string,
+    query: hooks.fromJson(row.query) as Record<string, unknown>,
+    createdAt: hooks.fromDate(row.created_at),
+    updatedAt: hooks.fromDate(row.updated_at),
   };
 }

@@ -64,6 +64,17 @@ export interface TicketTable {
   sla_resolution_breached_at: DbTimestamp | null;
   sla_first_response_met: DbBoolean | null;
   sla_resolution_met: DbBoolean | null;
+  // Migration 003.
+  merged_into_id: string | null;
+  locked_by_id: string | null;
+  locked_by_name: string | null;
+  locked_until: DbTimestamp | null;
+  raised: DbBoolean;
+  customer_priority: string;
+  waiting_since: DbTimestamp | null;
+  customer_message_at: DbTimestamp | null;
+  addressed_to: string;
+  requester_reseller_id: string | null;
 }
 
 /** The `messages` table: a ticket's thread; `position` keeps insertion order. */
@@ -152,6 +163,33 @@ export interface TicketStatsTable {
   res_total: DbInteger;
 }
 
+/** The `favorites` table (migration 003): a staff member's starred tickets. */
+export interface FavoriteTable {
+  tenant_id: string;
+  staff_id: string;
+  ticket_id: string;
+  created_at: DbTimestamp;
+}
+
+/** The `read_marks` table (migration 003): when a staff member last read a ticket. */
+export interface ReadMarkTable {
+  tenant_id: string;
+  staff_id: string;
+  ticket_id: string;
+  read_at: DbTimestamp;
+}
+
+/** The `saved_filters` table (migration 003): a staff member's named list queries. */
+export interface SavedFilterTable {
+  tenant_id: string;
+  id: string;
+  staff_id: string;
+  name: string;
+  query: DbJson;
+  created_at: DbTimestamp;
+  updated_at: DbTimestamp;
+}
+
 /** ticketry's tables under their logical names. */
 export interface TicketryDatabase {
   tickets: TicketTable;
@@ -160,10 +198,23 @@ export interface TicketryDatabase {
   outbox: OutboxTable;
   counters: CounterTable;
   ticket_stats: TicketStatsTable;
+  favorites: FavoriteTable;
+  read_marks: ReadMarkTable;
+  saved_filters: SavedFilterTable;
 }
 
 /** The logical table names, in creation order. */
-export const LOGICAL_TABLES = ['tickets', 'messages', 'audit', 'outbox', 'counters', 'ticket_stats'] as const;
+export const LOGICAL_TABLES = [
+  'tickets',
+  'messages',
+  'audit',
+  'outbox',
+  'counters',
+  'ticket_stats',
+  'favorites',
+  'read_marks',
+  'saved_filters',
+] as const;
 
 /** One of ticketry's logical table names. */
 export type LogicalTable = (typeof LOGICAL_TABLES)[number];

@@ -19,12 +19,14 @@ import type {
   StoreScope,
   StoreStats,
   StoreStatsQuery,
+  StoreTicketSummary,
   StoreTx,
   TicketStore,
 } from '../../src/store.js';
-import type { AuditEntry, Message, Status, Ticket, TicketSummary } from '../../src/types.js';
+import type { AuditEntry, Message, SavedFilter, Status, Ticket } from '../../src/types.js';
 import type { SqlDialectHooks } from './dialect-hooks.js';
 import * as messages from './message-queries.js';
+import * as staff from './staff-state-queries.js';
 import { ticketryMigrations } from './migrations/migration-provider.js';
 import * as outbox from './outbox-queries.js';
 import type { QueryContext } from './query-context.js';
@@ -206,8 +208,24 @@ class SqlStore implements SqlTicketStore {
     return this.#guard(() => messages.listMessages(this.#reader(), scope, ticketId));
   }
 
-  listTickets(scope: StoreScope, query: StoreListQuery): Promise<TicketSummary[]> {
+  listTickets(scope: StoreScope, query: StoreListQuery): Promise<StoreTicketSummary[]> {
     return this.#guard(() => tickets.listTickets(this.#reader(), scope, query));
+  }
+
+  findMessage(scope: StoreScope, messageId: string): Promise<Message | null> {
+    return this.#guard(() => messages.findMessage(this.#reader(), scope, messageId));
+  }
+
+  listFilters(tenantId: string, staffId: string): Promise<SavedFilter[]> {
+    return this.#guard(() => staff.listFilters(this.#reader(), tenantId, staffId));
+  }
+
+  countOpenByAssignee(
+    tenantId: string,
+    assigneeIds: readonly string[],
+    statuses: readonly Status[],
+  ): Promise<Record<string, number>> {
+    return this.#guard(() => staff.countOpenByAssignee(this.#reader(), tenantId, assigneeIds, statuses));
   }
 
   getStats(scope: StoreScope, query: StoreStatsQuery): Promise<StoreStats> {

@@ -4,19 +4,22 @@
  */
 import { ConfigError, TicketError } from '../../src/errors.js';
 import type {
+  MessagePatch,
   OutboxEvent,
   SlaAlertKind,
   StoreListQuery,
   StoreScope,
   StoreStats,
   StoreStatsQuery,
+  StoreTicketSummary,
   StoreTx,
   TicketPatch,
   TicketRow,
 } from '../../src/store.js';
-import type { AuditEntry, Message, Status, Ticket, TicketSummary } from '../../src/types.js';
+import type { AuditEntry, Message, SavedFilter, Status, Ticket } from '../../src/types.js';
 import * as counters from './counter-queries.js';
 import * as messages from './message-queries.js';
+import * as staff from './staff-state-queries.js';
 import * as outbox from './outbox-queries.js';
 import type { QueryContext } from './query-context.js';
 import * as scans from './scan-queries.js';
@@ -61,8 +64,21 @@ export class SqlTx implements StoreTx {
   listMessages(scope: StoreScope, ticketId: string): Promise<Message[]> {
     return this.#run((ctx) => messages.listMessages(ctx, scope, ticketId));
   }
-  listTickets(scope: StoreScope, query: StoreListQuery): Promise<TicketSummary[]> {
+  listTickets(scope: StoreScope, query: StoreListQuery): Promise<StoreTicketSummary[]> {
     return this.#run((ctx) => tickets.listTickets(ctx, scope, query));
+  }
+  findMessage(scope: StoreScope, messageId: string): Promise<Message | null> {
+    return this.#run((ctx) => messages.findMessage(ctx, scope, messageId));
+  }
+  listFilters(tenantId: string, staffId: string): Promise<SavedFilter[]> {
+    return this.#run((ctx) => staff.listFilters(ctx, tenantId, staffId));
+  }
+  countOpenByAssignee(
+    tenantId: string,
+    assigneeIds: readonly string[],
+    statuses: readonly Status[],
+  ): Promise<Record<string, number>> {
+    return this.#run((ctx) => staff.countOpenByAssignee(ctx, tenantId, assigneeIds, statuses));
   }
   getStats(scope: StoreScope, query: StoreStatsQuery): Promise<StoreStats> {
     // The buckets must include this transaction's own writes so far (this early flush
@@ -87,6 +103,24 @@ export class SqlTx implements StoreTx {
   }
   insertMessage(tenantId: string, message: Message): Promise<void> {
     return this.#run((ctx) => messages.insertMessage(ctx, tenantId, message));
+  }
+  updateMessage(tenantId: string, messageId: string, patch: MessagePatch): Promise<boolean> {
+    return this.#run((ctx) => messages.updateMessage(ctx, tenantId, messageId, patch));
+  }
+  moveMessages(tenantId: string, messageIds: readonly string[], toTicketId: string, openingId: string | null): Promise<void> {
+    return this.#run((ctx) => messages.moveMessages(ctx, tenantId, messageIds, toTicketId, openingId));
+  }
+  setFavorite(tenantId: string, staffId: string, ticketId: string, on: boolean, at: Date): Promise<void> {
+    return this.#run((ctx) => staff.setFavorite(ctx, tenantId, staffId, ticketId, on, at));
+  }
+  markRead(tenantId: string, staffId: string, ticketId: string, at: Date): Promise<void> {
+    return this.#run((ctx) => staff.markRead(ctx, tenantId, staffId, ticketId, at));
+  }
+  saveFilter(tenantId: string, filter: SavedFilter): Promise<SavedFilter> {
+    return this.#run((ctx) => staff.saveFilter(ctx, tenantId, filter));
+  }
+  deleteFilter(tenantId: string, staffId: string, filterId: string): Promise<boolean> {
+    return this.#run((ctx) => staff.deleteFilter(ctx, tenantId, staffId, filterId));
   }
   insertAudit(tenantId: string, entry: AuditEntry): Promise<void> {
     return this.#run((ctx) => messages.insertAudit(ctx, tenantId, entry));

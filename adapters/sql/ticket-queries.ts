@@ -7,8 +7,8 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import { ConflictError } from '../../src/errors.js';
 import { checkTicketPatch, checkTicketRow } from '../../src/store-checks.js';
-import type { StoreListQuery, StoreScope, TicketPatch, TicketRow } from '../../src/store.js';
-import type { Ticket, TicketSummary } from '../../src/types.js';
+import type { StoreListQuery, StoreScope, StoreTicketSummary, TicketPatch, TicketRow } from '../../src/store.js';
+import type { Ticket } from '../../src/types.js';
 import {
   containsPattern,
   insertIgnoringDuplicates,
@@ -77,7 +77,15 @@ const SORT_ORDERS = {
   updated: { at: 't.updated_at', dir: 'desc', attention: false },
   newest: { at: 't.created_at', dir: 'desc', attention: false },
   oldest: { at: 't.created_at', dir: 'asc', attention: false },
+  waiting: { at: 't.waiting_since', dir: 'asc', attention: false },
 } as const;
+
+/**
+ * Sort `waiting` orders by `coalesce(waiting_since, NOT_WAITING)`: the longest waiting
+ * first, tickets nobody waits on last, one keyset for both (the last millisecond of
+ * year 9999, which every dialect stores and parses).
+ */
+const NOT_WAITING = new Date(Date.UTC(9999, 11, 31, 23, 59, 59, 999));
 
 /**
  * A page of ticket summaries: the query's filters AND-ed within scope, the search text
@@ -88,8 +96,9 @@ export async function listTickets(
   ctx: QueryContext,
   scope: StoreScope,
   q: StoreListQuery,
-): Promise<TicketSummary[]> {
+): Promise<StoreTicketSummary[]> {
   const { hooks } = ctx;
+  const viewer = q.viewerId ?? null;
   let query = ctx.db
     .selectFrom('tickets as t')
     .selectAll('t')
@@ -104,8 +113,36 @@ export async function listTickets(
         .select((e) => e.fn.max('m.created_at').as('at'))
         .where((e) => countedReply(ctx, e, scope))
         .as('last_reply_at'),
+      eb
+        .selectFrom('favorites as f')
+        .select((e) => e.fn.countAll().as('n'))
+        .whereRef('f.tenant_id', '=', 't.tenant_id')
+        .whereRef('f.ticket_id', '=', 't.id')
+        .where('f.staff_id', '=', viewer ?? '')
+        .as('favorite_count'),
+      eb
+        .selectFrom('read_marks as r')
+        .select('r.read_at')
+        .whereRef('r.tenant_id', '=', 't.tenant_id')
+        .whereRef('r.ticket_id', '=', 't.id')
+        .where('r.staff_id', '=', viewer ?? '')
+        .as('read_at'),
     ])
     .where((eb) => ticketScope(eb, scope));
+  if (q.deleted) query = query.where('t.deleted_at', 'is not', null);
+  if (q.addressedTo !== undefined) query = query.where('t.addressed_to', '=', q.addressedTo);
+  if (q.favorites) {
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('favorites as f')
+          .select(sql.lit(1).as('one'))
+          .whereRef('f.tenant_id', '=', 't.tenant_id')
+          .whereRef('f.ticket_id', '=', 't.id')
+          .where('f.staff_id', '=', viewer ?? ''),
+      ),
+    );
+  }
 
   // An empty filter list matches nothing (and `IN ()` is a syntax error in Postgres).
   const none = sql<SqlBool>`1 = 0`;
@@ -158,23 +195,35 @@ export async function listTickets(
   // Keyset pagination: rows strictly after `q.after` in the sort order, ids breaking ties.
   const order = SORT_ORDERS[q.sort];
   const after = q.after;
-  if (after) {
-    const op = order.dir === 'desc' ? '<' : '>';
-    const at = hooks.toDate(after.at);
-    query = query.where((eb) =>
-      order.attention
-        ? eb(eb.refTuple('t.attention', order.at, 't.id'), op, eb.tuple(after.attention ?? 0, at, after.id))
-        : eb(eb.refTuple(order.at, 't.id'), op, eb.tuple(at, after.id)),
-    );
+  if (q.sort === 'waiting') {
+    const waited = sql`coalesce(${sql.ref('t.waiting_since')}, ${hooks.toDate(NOT_WAITING)})`;
+    if (after) {
+      const at = hooks.toDate(after.at ?? NOT_WAITING);
+      query = query.where(sql<SqlBool>`(${waited}, ${sql.ref('t.id')}) > (${at}, ${after.id})`);
+    }
+    query = query.orderBy(waited, 'asc').orderBy('t.id', 'asc');
+  } else {
+    if (after) {
+      const op = order.dir === 'desc' ? '<' : '>';
+      const at = hooks.toDate(after.at ?? NOT_WAITING);
+      query = query.where((eb) =>
+        order.attention
+          ? eb(eb.refTuple('t.attention', order.at, 't.id'), op, eb.tuple(after.attention ?? 0, at, after.id))
+          : eb(eb.refTuple(order.at, 't.id'), op, eb.tuple(at, after.id)),
+      );
+    }
+    if (order.attention) query = query.orderBy('t.attention', 'desc');
+    query = query.orderBy(order.at, order.dir).orderBy('t.id', order.dir);
   }
-  if (order.attention) query = query.orderBy('t.attention', 'desc');
-  query = query.orderBy(order.at, order.dir).orderBy('t.id', order.dir);
 
   const rows = await query.limit(q.limit).execute();
+  const date = (value: unknown) => (value === null || value === undefined ? null : hooks.fromDate(value));
   return rows.map((row) => ({
     ...ticketFromRow(hooks, row),
     replyCount: Number(row.reply_count ?? 0),
-    lastReplyAt: row.last_reply_at === null || row.last_reply_at === undefined ? null : hooks.fromDate(row.last_reply_at),
+    lastReplyAt: date(row.last_reply_at),
+    favorite: viewer !== null && Number(row.favorite_count ?? 0) > 0,
+    readAt: viewer === null ? null : date(row.read_at),
   }));
 }
 

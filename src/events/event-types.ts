@@ -61,6 +61,19 @@ export type TicketEventMap = {
   'ticket.status_changed': TicketEventBase & { type: 'ticket.status_changed'; from: Status; to: Status };
   'sla.warning': TicketEventBase & { type: 'sla.warning'; target: 'firstResponse' | 'resolution'; dueAt: Date };
   'sla.breached': TicketEventBase & { type: 'sla.breached'; target: 'firstResponse' | 'resolution'; dueAt: Date };
+  /** Emitted for both tickets of a merge (`ticket` is the source or the target). */
+  'ticket.merged': TicketEventBase & { type: 'ticket.merged'; sourceId: string; targetId: string; targetNumber: string };
+  /** Emitted for the source of a split; the new ticket gets its own `ticket.created`. */
+  'ticket.split': TicketEventBase & { type: 'ticket.split'; sourceId: string; newTicketId: string; fromMessageId: string };
+  'message.hidden': TicketEventBase & { type: 'message.hidden'; message: Message };
+  'message.unhidden': TicketEventBase & { type: 'message.unhidden'; message: Message };
+  'message.edited': TicketEventBase & { type: 'message.edited'; message: Message; previousBody: string };
+  'ticket.locked': TicketEventBase & { type: 'ticket.locked'; lockedUntil: Date };
+  'ticket.unlocked': TicketEventBase & { type: 'ticket.unlocked' };
+  'ticket.archived': TicketEventBase & { type: 'ticket.archived' };
+  'ticket.unarchived': TicketEventBase & { type: 'ticket.unarchived' };
+  'ticket.deleted': TicketEventBase & { type: 'ticket.deleted' };
+  'ticket.restored': TicketEventBase & { type: 'ticket.restored' };
 };
 
 /** The name of an event. */
@@ -77,4 +90,15 @@ export const EVENT_TYPES: readonly TicketEventType[] = [
   'ticket.status_changed',
   'sla.warning',
   'sla.breached',
+  'ticket.merged',
+  'ticket.split',
+  'message.hidden',
+  'message.unhidden',
+  'message.edited',
+  'ticket.locked',
+  'ticket.unlocked',
+  'ticket.archived',
+  'ticket.unarchived',
+  'ticket.deleted',
+  'ticket.restored',
 ];

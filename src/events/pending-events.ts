@@ -4,6 +4,7 @@
  * commit. Writing at the end is what lets notify-once see every event of the change before
  * any is stored.
  */
+import type { CustomerStatusRule } from '../customer-status.js';
 import { InternalError } from '../errors.js';
 import type { StoreTx } from '../store.js';
 import type { Actor, Ticket } from '../types.js';
@@ -24,6 +25,7 @@ export class PendingEvents {
     private readonly tx: StoreTx,
     private readonly tenantId: string,
     private readonly newId: () => string,
+    private readonly labels?: readonly CustomerStatusRule[],
   ) {}
 
   /** The events recorded so far (after `writeOutbox`, as written: notify-once applied). */
@@ -55,7 +57,7 @@ export class PendingEvents {
   /** Applies notify-once across the recorded events and writes them to the outbox. */
   async writeOutbox(): Promise<void> {
     this.#written = true;
-    this.#events = notifyOnce(this.#events).map(withCustomerView);
+    this.#events = notifyOnce(this.#events).map((event) => withCustomerView(event, this.labels));
     for (const event of this.#events) await this.tx.insertOutbox(this.tenantId, toOutbox(event));
   }
 }

@@ -14,9 +14,11 @@ import type { Actor, Message, RequestContext, Status, Ticket } from '../types.js
 import { parseInput } from '../validate.js';
 import { applyPatch } from './apply-patch.js';
 import { newMessage, writeAudit, writeSystemNote } from './records.js';
+import { checkPolicy } from './policy.js';
 import { checkMessageBody, renderMessage } from './render-message.js';
 import { findByRef, parseActor, parseRequestContext, parseTicketRef, readScope, ticketNotFound } from './request-guards.js';
 import type { ServiceContext } from './service-context.js';
+import { checkLock } from './ticket-lock.js';
 import { runWrite } from './write.js';
 
 /** Appends a reply (or, for staff, an internal note) to `ticketId`. */
@@ -43,12 +45,15 @@ export async function addReply(
   // Markdown is rendered; the checks are repeated under the lock.
   const found = await findByRef(ctx, ref, (r) => ctx.store.findTicket(writable, r));
   checkReplyTarget(actor, found, ref, data.status);
+  checkLock(ctx, actor, found, data.force);
+  if (actor.kind === 'customer') await checkPolicy(ctx, { operation: 'reply', actor, ticket: found, body: data.body });
   const html = await renderMessage(ctx, actor, data.body);
 
   return runWrite(ctx, async (tx, events) => {
     const now = ctx.clock();
     const ticket = await tx.lockTicket(writable, found.id);
     checkReplyTarget(actor, ticket, ref, data.status);
+    checkLock(ctx, actor, ticket, data.force);
     const status = statusAfterReply(actor, ticket, { internal, ...(data.status ? { status: data.status } : {}) });
     // Only a person on staff responds; system messages never count as a first response.
     const publicStaffReply = actor.kind === 'staff' && !internal;
@@ -57,6 +62,10 @@ export async function addReply(
     const patch: TicketPatch = {
       updatedAt: now,
       ...(publicStaffReply && !ticket.firstResponseAt ? { firstResponseAt: now } : {}),
+      // The customer waits for staff from their first unanswered message; a public staff
+      // reply ends the wait (and a status that waits on the customer, in applyPatch).
+      ...(actor.kind === 'customer' ? { customerMessageAt: now, ...(ticket.waitingSince ? {} : { waitingSince: now }) } : {}),
+      ...(publicStaffReply && ticket.waitingSince ? { waitingSince: null } : {}),
     };
     const next = await applyPatch(ctx, tx, ticket, patch, status, now);
     await tx.insertMessage(ctx.tenantId, message);
@@ -80,7 +89,7 @@ export async function addReply(
     }
     // The message just written is the latest reply the customer can read.
     return actor.kind === 'customer'
-      ? { ...toCustomerMessage(message), ticket: toCustomerTicket(next, message.createdAt) }
+      ? { ...toCustomerMessage(message), ticket: toCustomerTicket(next, message.createdAt, ctx.config.customerStatuses) }
       : { ...message, ticket: next };
   });
 }

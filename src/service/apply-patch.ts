@@ -9,7 +9,13 @@ import { attention } from './attention.js';
 import { staleTicket } from './request-guards.js';
 import type { ServiceContext } from './service-context.js';
 
-/** Writes `patch` plus the derived status, attention and SLA fields; returns the new ticket. */
+/** The statuses in which the customer is not waiting for staff. */
+const STOPS_WAITING: readonly Status[] = ['pending', 'resolved', 'closed'];
+
+/**
+ * Writes `patch` plus the derived status, waiting clock, attention and SLA fields;
+ * returns the new ticket.
+ */
 export async function applyPatch(
   ctx: ServiceContext,
   tx: StoreTx,
@@ -19,8 +25,10 @@ export async function applyPatch(
   now: Date,
 ): Promise<Ticket> {
   const full: TicketPatch = { ...patch, ...statusChange(ticket, status, now) };
+  // Waiting on the customer, or done: nobody waits for staff any more.
+  if (STOPS_WAITING.includes(status) && (ticket.waitingSince !== null || full.waitingSince)) full.waitingSince = null;
   const merged: Ticket = { ...ticket, ...full };
-  full.attention = attention(ctx.config, merged.priority, merged.status);
+  full.attention = attention(ctx.config, merged);
   Object.assign(full, ctx.sla.compute(ticket, merged, now));
   const ok = await tx.updateTicket(ctx.tenantId, ticket.id, ticket.version, full);
   // The row is locked, so only a store that does not lock can get here.

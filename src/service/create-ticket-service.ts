@@ -24,10 +24,21 @@ import { parseInput } from '../validate.js';
 import { SlaClock } from '../sla/sla-clock.js';
 import { withStoreFallbacks } from '../store-fallbacks.js';
 import type { ReplyFor, TicketDetailFor, TicketFor, TicketSummaryFor } from '../customer-view.js';
-import type { Actor, AuditEntry, RequestContext, TicketStats } from '../types.js';
+import type { Actor, AuditEntry, Message, RequestContext, SavedFilter, Ticket, TicketStats } from '../types.js';
 import { addReply } from './add-reply.js';
+import { archiveTicket } from './archive-ticket.js';
 import { auditTrail } from './audit-trail.js';
+import { bulkAction, type BulkAction, type BulkResult } from './bulk-actions.js';
 import { createTicket } from './create-ticket.js';
+import { deleteTicket, restoreTicket } from './delete-ticket.js';
+import { editMessage } from './edit-message.js';
+import { favoriteTicket } from './favorites.js';
+import { hideMessage } from './hide-message.js';
+import { lockTicket, unlockTicket, type LockOptions } from './lock-ticket.js';
+import { mergeTickets } from './merge-tickets.js';
+import { markTicketRead } from './read-marks.js';
+import { deleteFilter, listFilters, saveFilter } from './saved-filters.js';
+import { splitTicket } from './split-ticket.js';
 import { getTicket, listTickets } from './read-tickets.js';
 import type { ServiceContext } from './service-context.js';
 import { getTicketStats } from './ticket-stats.js';
@@ -37,6 +48,9 @@ import { checkServiceOptions, type TicketServiceOptions } from './service-option
 
 export type { ScheduledWorkResult } from '../scheduled/run-scheduled-work.js';
 export type { TicketServiceOptions } from './service-options.js';
+export type { BulkAction, BulkResult } from './bulk-actions.js';
+export type { LockOptions } from './lock-ticket.js';
+export type { PolicyDecision, PolicyRequest, TicketPolicy } from './policy.js';
 
 /** The ticket service. Every method takes an optional last `RequestContext` for the audit trail. */
 export interface TicketService {
@@ -60,6 +74,38 @@ export interface TicketService {
   update<A extends Actor>(actor: A, ticketId: string, patch: UpdatePatch, context?: RequestContext): Promise<TicketFor<A>>;
   getStats(actor: Actor, query?: StatsQuery, context?: RequestContext): Promise<TicketStats>;
   audit(actor: Actor, ticketId: string, context?: RequestContext): Promise<AuditEntry[]>;
+  /**
+   * Merges a duplicate into another ticket of the same subscriber: the source's messages
+   * move into the target in time order, the source closes with a note naming the target.
+   */
+  merge(actor: Actor, sourceId: string, targetId: string, context?: RequestContext): Promise<{ source: Ticket; target: Ticket }>;
+  /** Moves `fromMessageId` and every later message into a new ticket of the same subscriber. */
+  split(actor: Actor, ticketId: string, fromMessageId: string, context?: RequestContext): Promise<{ source: Ticket; ticket: Ticket }>;
+  /** Hides a message from the customer without deleting it; staff still see it, marked hidden. */
+  hideMessage(actor: Actor, messageId: string, context?: RequestContext): Promise<Message>;
+  unhideMessage(actor: Actor, messageId: string, context?: RequestContext): Promise<Message>;
+  /** Replaces a message's text (re-rendered); earlier versions stay in the audit trail for staff. */
+  editMessage(actor: Actor, messageId: string, body: string, context?: RequestContext): Promise<Message>;
+  /** Takes (or extends) the staff lock on a ticket. */
+  lock(actor: Actor, ticketId: string, options?: LockOptions, context?: RequestContext): Promise<Ticket>;
+  /** Releases the lock; another staff member's lock needs `{ force: true }` and `tickets.edit`. */
+  unlock(actor: Actor, ticketId: string, options?: { force?: boolean }, context?: RequestContext): Promise<Ticket>;
+  /** Adds the ticket to (or removes it from) the acting staff member's favorites. */
+  favorite(actor: Actor, ticketId: string, on: boolean, context?: RequestContext): Promise<void>;
+  /** Moves the acting staff member's last-read pointer to now (`unread` turns false). */
+  markRead(actor: Actor, ticketId: string, context?: RequestContext): Promise<void>;
+  /** Saves a list query under a name for the acting staff member (the same name replaces). */
+  saveFilter(actor: Actor, name: string, query: ListQuery, context?: RequestContext): Promise<SavedFilter>;
+  listFilters(actor: Actor, context?: RequestContext): Promise<SavedFilter[]>;
+  deleteFilter(actor: Actor, filterId: string, context?: RequestContext): Promise<void>;
+  /** Puts a closed ticket away: it leaves default lists until `archived: true` asks for it. */
+  archive<A extends Actor>(actor: A, ticketId: string, context?: RequestContext): Promise<TicketFor<A>>;
+  unarchive<A extends Actor>(actor: A, ticketId: string, context?: RequestContext): Promise<TicketFor<A>>;
+  /** Soft delete (`tickets.delete`): the ticket vanishes from every read, count and scan. */
+  delete(actor: Actor, ticketId: string, context?: RequestContext): Promise<void>;
+  restore(actor: Actor, ticketId: string, context?: RequestContext): Promise<Ticket>;
+  /** One staff action over up to 200 tickets, each checked and written on its own. */
+  bulk(actor: Actor, ticketIds: readonly string[], action: BulkAction, context?: RequestContext): Promise<BulkResult[]>;
   runScheduledWork(options?: { now?: Date; limit?: number }): Promise<ScheduledWorkResult>;
   /**
    * Emits every event still waiting in the outbox (at most `limit`, default 1000) and
@@ -80,6 +126,7 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
     clock: checked.clock,
     id: checked.generateId,
     directory: checked.directory,
+    policy: checked.policy,
     numbers: parseNumberFormat(config.numberFormat),
     sla: new SlaClock(config),
     events: mitt<TicketEventMap>(),
@@ -100,6 +147,23 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
     update: (actor, ticketId, patch, context) => updateTicket(ctx, actor, ticketId, patch, context) as never,
     getStats: (actor, query, context) => getTicketStats(ctx, actor, query, context),
     audit: (actor, ticketId, context) => auditTrail(ctx, actor, ticketId, context),
+    merge: (actor, sourceId, targetId, context) => mergeTickets(ctx, actor, sourceId, targetId, context),
+    split: (actor, ticketId, fromMessageId, context) => splitTicket(ctx, actor, ticketId, fromMessageId, context),
+    hideMessage: (actor, messageId, context) => hideMessage(ctx, actor, messageId, true, context),
+    unhideMessage: (actor, messageId, context) => hideMessage(ctx, actor, messageId, false, context),
+    editMessage: (actor, messageId, body, context) => editMessage(ctx, actor, messageId, body, context),
+    lock: (actor, ticketId, options, context) => lockTicket(ctx, actor, ticketId, options, context),
+    unlock: (actor, ticketId, options, context) => unlockTicket(ctx, actor, ticketId, options, context),
+    favorite: (actor, ticketId, on, context) => favoriteTicket(ctx, actor, ticketId, on, context),
+    markRead: (actor, ticketId, context) => markTicketRead(ctx, actor, ticketId, context),
+    saveFilter: (actor, name, query, context) => saveFilter(ctx, actor, name, query, context),
+    listFilters: (actor, context) => listFilters(ctx, actor, context),
+    deleteFilter: (actor, filterId, context) => deleteFilter(ctx, actor, filterId, context),
+    archive: (actor, ticketId, context) => archiveTicket(ctx, actor, ticketId, true, context) as never,
+    unarchive: (actor, ticketId, context) => archiveTicket(ctx, actor, ticketId, false, context) as never,
+    delete: (actor, ticketId, context) => deleteTicket(ctx, actor, ticketId, context),
+    restore: (actor, ticketId, context) => restoreTicket(ctx, actor, ticketId, context),
+    bulk: (actor, ticketIds, action, context) => bulkAction(ctx, actor, ticketIds, action, context),
     runScheduledWork: (o) => runScheduledWork(ctx, o),
     // Everything written up to now; claimed atomically, so each event goes out once.
     flushEvents: async (o) => {

@@ -11,9 +11,11 @@ import { parseInput } from '../validate.js';
 import { attention } from './attention.js';
 import { checkAssigneeReseller, customerReseller, findAssignee, subscriberReseller } from './directory-lookups.js';
 import { checkCategory, checkCustomerPriority, checkDepartment, checkPriority } from './input-rules.js';
+import { checkPolicy } from './policy.js';
 import { newMessage, writeAudit } from './records.js';
 import { checkMessageBody, renderMessage } from './render-message.js';
 import { parseActor, parseRequestContext } from './request-guards.js';
+import { routeTicket } from './routing.js';
 import type { ServiceContext } from './service-context.js';
 import { runWrite } from './write.js';
 
@@ -92,9 +94,21 @@ export async function createTicket(
     firstResponseAt: base.firstResponseAt,
     resolvedAt: isDone(status) ? now : null,
     deadlineAt: base.deadlineAt,
-    attention: attention(ctx.config, priority, status),
+    attention: attention(ctx.config, { priority, status, raised: false }),
     ...ctx.sla.compute(null, { ...base, sla: EMPTY_SLA }, now),
+    mergedIntoId: null,
+    lockedById: null,
+    lockedByName: null,
+    lockedUntil: null,
+    raised: false,
+    customerPriority: priority,
+    // A customer (or the system, for them) opening a ticket waits for staff from now on.
+    waitingSince: actor.kind === 'staff' || status !== 'open' ? null : now,
+    customerMessageAt: actor.kind === 'customer' ? now : null,
+    addressedTo: data.addressedTo ?? (resellerId ? 'reseller' : 'operator'),
+    requesterResellerId: null,
   };
+  await checkPolicy(ctx, { operation: 'create', actor, ticket, body: data.body });
   // Every check is done: only a request that will be written pays for rendering.
   const html = await renderMessage(ctx, actor, data.body);
   const message = newMessage(ctx, actor, ticket.id, data.body, html, { opening: true, internal: false, now });
@@ -102,6 +116,11 @@ export async function createTicket(
   return runWrite(ctx, async (tx, events) => {
     const seq = await tx.nextSequence(ctx.tenantId, ctx.numbers.counterKey(now));
     ticket.number = ctx.numbers.format(seq, now);
+    const routed = await routeTicket(ctx, tx, ticket, {
+      department: data.department !== undefined,
+      assigneeId: data.assigneeId !== undefined,
+    });
+    if (routed) Object.assign(ticket, routed.fields);
     await tx.insertTicket(ctx.tenantId, ticket);
     await tx.insertMessage(ctx.tenantId, message);
     await writeAudit(ctx, tx, actor, ticket.id, 'created', context, now, {
@@ -109,12 +128,13 @@ export async function createTicket(
       status: { from: null, to: status },
       priority: { from: null, to: priority },
       category: { from: null, to: category },
-      ...(assigneeId ? { assigneeId: { from: null, to: assigneeId } } : {}),
+      ...(ticket.assigneeId ? { assigneeId: { from: null, to: ticket.assigneeId } } : {}),
+      ...(routed ? routed.changes : {}),
     });
     await events.add('ticket.created', ticket, actor, now, {
       message,
       notify: notifyForMessage(ticket, actor, false),
     });
-    return actor.kind === 'customer' ? toCustomerTicket(ticket, null) : ticket;
+    return actor.kind === 'customer' ? toCustomerTicket(ticket, null, ctx.config.customerStatuses) : ticket;
   });
 }

@@ -7,12 +7,15 @@ import {
 } from '../customer-view.js';
 import { ValidationError } from '../errors.js';
 import { decodeCursor, encodeCursor } from '../list-cursor.js';
-import { checkCustomerFields } from '../permissions.js';
+import { checkCustomerFields, requireStaffPermission } from '../permissions.js';
 import { listQuerySchema, type ListQuery } from '../schemas.js';
+import type { StoreTicketSummary } from '../store.js';
 import type { Actor, RequestContext, TicketDetail, TicketSort, TicketSummary } from '../types.js';
 import { parseInput } from '../validate.js';
 import { findReadable, parseActor, parseRequestContext, parseTicketRef, readScope, ticketNotFound } from './request-guards.js';
+import { markReadOnGet } from './read-marks.js';
 import type { ServiceContext } from './service-context.js';
+import { visibleLock } from './ticket-lock.js';
 
 /** The ticket `idOrNumber` with its thread as `actor` may see it. */
 export async function getTicket(
@@ -25,10 +28,13 @@ export async function getTicket(
   parseRequestContext(contextInput);
   const scope = readScope(ctx, actor);
   const ref = parseTicketRef(idOrNumber);
-  const ticket = await findReadable(ctx, scope, ref);
-  if (!ticket) throw ticketNotFound(ref);
-  const messages = await ctx.store.listMessages(scope, ticket.id);
-  return actor.kind === 'customer' ? toCustomerDetail({ ticket, messages }) : { ticket, messages };
+  const found = await findReadable(ctx, scope, ref);
+  if (!found) throw ticketNotFound(ref);
+  const messages = await ctx.store.listMessages(scope, found.id);
+  if (actor.kind === 'customer') return toCustomerDetail({ ticket: found, messages }, ctx.config.customerStatuses);
+  // Reading the thread moves the staff member's last-read pointer.
+  if (actor.kind === 'staff') await markReadOnGet(ctx, actor, found);
+  return { ticket: visibleLock(found, ctx.clock()), messages };
 }
 
 /** A page of the tickets `actor` may see, filtered and sorted by `query`. */
@@ -56,8 +62,10 @@ export async function listTickets(
       params: { allowed: ['newest', 'oldest'] },
     });
   }
+  if (q.deleted) requireStaffPermission(actor, 'tickets.delete', 'list deleted tickets');
+  if (q.favorites && actor.kind !== 'staff') throw new ValidationError('favorites: true needs a staff actor', 'favorites');
   const limit = q.limit ?? 50;
-  const rows = await ctx.store.listTickets(scope, {
+  const rows = await ctx.store.listTickets(q.deleted ? { ...scope, includeDeleted: true } : scope, {
     ...(q.status ? { status: q.status } : {}),
     ...(q.priority ? { priority: q.priority } : {}),
     ...(q.category ? { category: q.category } : {}),
@@ -65,15 +73,33 @@ export async function listTickets(
     ...(assigneeId !== undefined ? { assigneeId } : {}),
     ...(q.subscriberId ? { subscriberId: q.subscriberId } : {}),
     ...(q.q ? { q: q.q } : {}),
-    ...(q.archived !== undefined ? { archived: q.archived } : {}),
+    // Archived tickets leave the default lists; a deleted ticket is listed archived or not.
+    ...(q.archived !== undefined ? { archived: q.archived } : q.deleted ? {} : { archived: false }),
+    ...(q.deleted ? { deleted: true } : {}),
+    ...(q.addressedTo ? { addressedTo: q.addressedTo } : {}),
+    ...(actor.kind === 'staff' ? { viewerId: actor.id } : {}),
+    ...(q.favorites ? { favorites: true } : {}),
     ...(q.createdFrom ? { createdFrom: q.createdFrom } : {}),
     ...(q.createdTo ? { createdTo: q.createdTo } : {}),
     ...(q.cursor ? { after: decodeCursor(sort, q.cursor) } : {}),
     sort,
     limit: limit + 1,
   });
-  const items = rows.slice(0, limit);
-  const last = items[items.length - 1];
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
   const nextCursor = rows.length > limit && last ? encodeCursor(sort, last) : null;
-  return { items: actor.kind === 'customer' ? items.map(toCustomerSummary) : items, nextCursor };
+  if (actor.kind === 'customer') return { items: page.map((row) => toCustomerSummary(row, ctx.config.customerStatuses)), nextCursor };
+  const now = ctx.clock();
+  return { items: page.map((row) => staffSummary(row, now)), nextCursor };
+}
+
+/** A store row as a staff list row: the viewer's `unread`, the waiting time, locks as of `now`. */
+function staffSummary(row: StoreTicketSummary, now: Date): TicketSummary {
+  const { readAt, ...rest } = row;
+  const customerWrote = row.customerMessageAt;
+  return {
+    ...visibleLock(rest, now),
+    unread: customerWrote !== null && (readAt === null || readAt < customerWrote),
+    waitingSeconds: row.waitingSince === null ? null : Math.max(0, Math.floor((now.getTime() - row.waitingSince.getTime()) / 1000)),
+  };
 }

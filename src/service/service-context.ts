@@ -10,6 +10,7 @@ import type { NumberFormat } from '../numbering.js';
 import type { SlaClock } from '../sla/sla-clock.js';
 import type { CompleteTicketStore } from '../store-fallbacks.js';
 import type { Directory } from '../types.js';
+import type { TicketPolicy } from './policy.js';
 
 /** The service's collaborators, shared by every operation. */
 export interface ServiceContext {
@@ -20,6 +21,8 @@ export interface ServiceContext {
   readonly clock: () => Date;
   readonly id: () => string;
   readonly directory: Directory | undefined;
+  /** The host's policy hooks, wrapped (`service-options.ts`). */
+  readonly policy: TicketPolicy | undefined;
   readonly numbers: NumberFormat;
   readonly sla: SlaClock;
   readonly events: Emitter<TicketEventMap>;

@@ -9,6 +9,7 @@ import type { TicketEvent } from '../events/event-types.js';
 import type { TicketConfigInput } from '../config.js';
 import type { TicketStore } from '../store.js';
 import type { Directory, DirectoryStaff, DirectorySubscriber } from '../types.js';
+import type { PolicyDecision, TicketPolicy } from './policy.js';
 
 /** Options of `createTicketService`. */
 export interface TicketServiceOptions {
@@ -39,6 +40,11 @@ export interface TicketServiceOptions {
    * and still succeeds. @default logs with console.error
    */
   onListenerError?: (error: unknown, event: TicketEvent) => void;
+  /**
+   * The host's say before a customer opens a ticket or replies (a paid-support quota, an
+   * abuse block): return `{ refuse: { code, message } }` to refuse with a `RefusedError`.
+   */
+  policy?: TicketPolicy;
 }
 
 /** The host callbacks, checked and wrapped. */
@@ -47,6 +53,7 @@ export interface CheckedOptions {
   clock: () => Date;
   generateId: () => string;
   directory: Directory | undefined;
+  policy: TicketPolicy | undefined;
 }
 
 /** The store methods the service calls; a store missing one is refused at creation. */
@@ -60,6 +67,9 @@ const STORE_METHODS = [
   'listStale',
   'markDelivered',
   'claimUndelivered',
+  'findMessage',
+  'listFilters',
+  'countOpenByAssignee',
 ] as const;
 
 function refuse(option: string, why: string): never {
@@ -94,6 +104,16 @@ export function checkServiceOptions(options: unknown): CheckedOptions {
     for (const method of ['getSubscriber', 'getStaff'] as const) {
       if (!isFunction(directory[method])) refuse('directory', `must have a ${method}(id) function`);
     }
+    if (directory.listDepartmentMembers !== undefined && !isFunction(directory.listDepartmentMembers)) {
+      refuse('directory', 'listDepartmentMembers must be a function when given');
+    }
+  }
+  const policy = o.policy as Record<string, unknown> | undefined;
+  if (policy !== undefined) {
+    if (typeof policy !== 'object' || policy === null) refuse('policy', 'must be an object');
+    for (const hook of ['beforeCreate', 'beforeCustomerReply'] as const) {
+      if (policy[hook] !== undefined && !isFunction(policy[hook])) refuse('policy', `${hook} must be a function`);
+    }
   }
   return {
     tenantId,
@@ -105,6 +125,7 @@ export function checkServiceOptions(options: unknown): CheckedOptions {
       'a non-empty string of at most 200 characters',
     ),
     directory: directory ? checkedDirectory(directory as unknown as Directory) : undefined,
+    policy: policy ? checkedPolicy(policy as TicketPolicy) : undefined,
   };
 }
 
@@ -148,9 +169,26 @@ const isUsableId = (value: unknown): value is string =>
   typeof value === 'string' && value.length > 0 && value.length <= 200;
 
 function checkedDirectory(directory: Directory): Directory {
+  const members = directory.listDepartmentMembers?.bind(directory);
   return {
     getSubscriber: (id) =>
       callHost<DirectorySubscriber | null>('directory.getSubscriber', () => directory.getSubscriber(id)),
     getStaff: (id) => callHost<DirectoryStaff | null>('directory.getStaff', () => directory.getStaff(id)),
+    ...(members
+      ? {
+          listDepartmentMembers: (department: string) =>
+            callHost<readonly string[]>('directory.listDepartmentMembers', () => members(department)),
+        }
+      : {}),
   };
+}
+
+/** The policy hooks, each wrapped so a throw is `internal` (a TicketError passes as thrown). */
+function checkedPolicy(policy: TicketPolicy): TicketPolicy {
+  const wrapped: TicketPolicy = {};
+  for (const hook of ['beforeCreate', 'beforeCustomerReply'] as const) {
+    const fn = policy[hook]?.bind(policy);
+    if (fn) wrapped[hook] = (request) => callHost<PolicyDecision>(`policy.${hook}`, () => fn(request));
+  }
+  return wrapped;
 }

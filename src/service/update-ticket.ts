@@ -12,6 +12,7 @@ import { applyPatch } from './apply-patch.js';
 import { checkAssigneeReseller, findAssignee, staffNames } from './directory-lookups.js';
 import { checkCategory, checkDepartment, checkPriority } from './input-rules.js';
 import { writeAudit, writeSystemNote } from './records.js';
+import { routeTicket } from './routing.js';
 import {
   findByRef,
   findReadable,
@@ -23,6 +24,7 @@ import {
   ticketNotFound,
 } from './request-guards.js';
 import type { ServiceContext } from './service-context.js';
+import { checkLock } from './ticket-lock.js';
 import { runWrite } from './write.js';
 
 /** The fields `update` copies from the patch when they differ. */
@@ -61,6 +63,7 @@ export async function updateTicket(
     if (p.expectedVersion !== undefined && p.expectedVersion !== ticket.version) {
       throw staleTicket(ticket, p.expectedVersion);
     }
+    checkLock(ctx, actor, ticket, p.force);
     if (p.status !== undefined) checkTransition(actor, ticket, p.status);
     if (p.assigneeId && p.assigneeId !== ticket.assigneeId) checkAssigneeReseller(assignee, ticket.resellerId);
 
@@ -76,8 +79,26 @@ export async function updateTicket(
       changes.deadlineAt = { from: ticket.deadlineAt, to: p.deadlineAt };
       patch.deadlineAt = p.deadlineAt;
     }
+    if (p.raised !== undefined && p.raised !== ticket.raised) {
+      changes.raised = { from: ticket.raised, to: p.raised };
+      patch.raised = p.raised;
+    }
     const status = p.status ?? ticket.status;
     if (status !== ticket.status) changes.status = { from: ticket.status, to: status };
+    // A new category may route the ticket (rules in config.routing); what the patch names wins.
+    const routed = changes.category
+      ? await routeTicket(ctx, tx, { ...ticket, ...patch } as Ticket, {
+          department: p.department !== undefined,
+          assigneeId: p.assigneeId !== undefined,
+        })
+      : null;
+    if (routed) {
+      for (const [field, value] of Object.entries(routed.fields) as [keyof TicketPatch, unknown][]) {
+        if (value === (ticket as unknown as Record<string, unknown>)[field]) continue;
+        changes[field] = { from: (ticket as unknown as Record<string, unknown>)[field], to: value };
+        (patch as Record<string, unknown>)[field] = value;
+      }
+    }
     if (Object.keys(changes).length === 0) return ticket;
 
 
@@ -94,7 +115,7 @@ export async function updateTicket(
     }
     for (const note of notes) await writeSystemNote(ctx, tx, ticket.id, note, now, names);
 
-    const auditChanges: Changes = { ...changes };
+    const auditChanges: Changes = { ...changes, ...(routed ? routed.changes : {}) };
     if (changes.assigneeId) {
       auditChanges.assigneeName = {
         from: ticket.assigneeId ? (names[ticket.assigneeId] ?? null) : null,
@@ -121,5 +142,9 @@ export async function updateTicket(
     return next;
   });
   if (actor.kind !== 'customer') return updated;
-  return toCustomerTicket(updated, lastReplyAt(await ctx.store.listMessages(scope, updated.id)));
+  return toCustomerTicket(
+    updated,
+    lastReplyAt(await ctx.store.listMessages(scope, updated.id)),
+    ctx.config.customerStatuses,
+  );
 }

@@ -52,6 +52,9 @@ function bindAll(store: TicketStore): TicketStore {
     'markDelivered',
     'claimUndelivered',
     'transaction',
+    'findMessage',
+    'listFilters',
+    'countOpenByAssignee',
   ] as const) {
     out[k] = (store[k] as (...a: unknown[]) => unknown).bind(store);
   }
@@ -170,7 +173,7 @@ export function atomicityTests(o: ContractOptions): void {
         assert.equal((await desk.audit(staff, t.id)).length, n + 2);
 
         // Customers and staff at once: the status is whatever the last committed reply implies.
-        await parallel(n, (i) =>
+        await parallel<unknown>(n, (i) =>
           i % 2 ? desk.addReply(c, t.id, { body: `c${i}` }) : second.addReply(staff, t.id, { body: `s${i}` }),
         );
         const trail = await desk.audit(staff, t.id);

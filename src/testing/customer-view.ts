@@ -7,10 +7,12 @@ import { assert, customer, operator, rejectsWith, withDesk, type ContractOptions
 
 /** Exactly the fields a customer's ticket carries. */
 const TICKET_KEYS = [
+  'archived',
   'category',
   'createdAt',
   'department',
   'id',
+  'label',
   'number',
   'priority',
   'resolvedAt',

@@ -11,17 +11,26 @@
  *
  * Assertions use `node:assert`, so any test runner with `describe`/`it` works.
  */
+import { addressingTests } from './addressing.js';
 import { atomicityTests } from './atomicity.js';
+import { bulkTests } from './bulk.js';
 import { customerViewTests } from './customer-view.js';
 import type { TicketStore } from '../store.js';
 import type { ContractOptions } from './harness.js';
+import { lifecycleTests } from './lifecycle.js';
 import { listTests } from './lists.js';
+import { lockTests } from './locks.js';
+import { mergeSplitTests } from './merge-split.js';
+import { messageOpsTests } from './message-ops.js';
+import { policyTests } from './policy.js';
 import { renderingTests } from './rendering.js';
+import { routingTests } from './routing.js';
 import { ruleTests } from './rules.js';
 import { scopeTests } from './scope.js';
 import { serviceInputTests } from './service-inputs.js';
 import { slaScanTests } from './sla-scans.js';
 import { slaTests } from './sla.js';
+import { staffStateTests } from './staff-state.js';
 import { storeInterfaceTests } from './store-interface.js';
 import { threadTests } from './threads.js';
 import { ticketTests } from './tickets.js';
@@ -48,5 +57,14 @@ export function runStoreContract<S extends TicketStore>(typed: ContractOptions<S
     customerViewTests(options);
     serviceInputTests(options);
     renderingTests(options);
+    messageOpsTests(options);
+    mergeSplitTests(options);
+    lockTests(options);
+    staffStateTests(options);
+    lifecycleTests(options);
+    bulkTests(options);
+    routingTests(options);
+    policyTests(options);
+    addressingTests(options);
   });
 }

@@ -50,6 +50,16 @@ export function ticketRow(tenantId: string, overrides: Partial<TicketRow> = {}):
     deadlineAt: null,
     attention: 0,
     sla: emptySla(),
+    mergedIntoId: null,
+    lockedById: null,
+    lockedByName: null,
+    lockedUntil: null,
+    raised: false,
+    customerPriority: 'normal',
+    waitingSince: null,
+    customerMessageAt: null,
+    addressedTo: 'operator',
+    requesterResellerId: null,
     ...overrides,
   };
 }

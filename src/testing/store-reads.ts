@@ -66,9 +66,12 @@ export function storeReadTests(o: ContractOptions): void {
             // Many equal timestamps, so the id tie-break decides.
             createdAt: new Date(base + Math.floor(i / 4) * 1000),
             updatedAt: new Date(base + (i % 5) * 1000),
+            // A third nobody waits on; the rest in few distinct instants.
+            waitingSince: i % 3 === 0 ? null : new Date(base + (i % 4) * 1000),
           }),
         );
         await insert(...rows);
+        const waited = (t: TicketRow) => t.waitingSince?.getTime() ?? Number.MAX_SAFE_INTEGER;
         const expected: Record<TicketSort, TicketRow[]> = {
           queue: [...rows].sort(
             (x, y) => y.attention - x.attention || y.updatedAt.getTime() - x.updatedAt.getTime() || -cmpId(x.id, y.id),
@@ -76,8 +79,12 @@ export function storeReadTests(o: ContractOptions): void {
           updated: [...rows].sort((x, y) => y.updatedAt.getTime() - x.updatedAt.getTime() || -cmpId(x.id, y.id)),
           newest: [...rows].sort((x, y) => y.createdAt.getTime() - x.createdAt.getTime() || -cmpId(x.id, y.id)),
           oldest: [...rows].sort((x, y) => x.createdAt.getTime() - y.createdAt.getTime() || cmpId(x.id, y.id)),
+          // Longest waiting first, tickets nobody waits on last; ids break ties.
+          waiting: [...rows].sort(
+            (x, y) => waited(x) - waited(y) || cmpId(x.id, y.id),
+          ),
         };
-        for (const sort of ['queue', 'updated', 'newest', 'oldest'] as const) {
+        for (const sort of ['queue', 'updated', 'newest', 'oldest', 'waiting'] as const) {
           const full = await store.listTickets(staff(), list({ sort }));
           assert.deepStrictEqual(full.map((x) => x.id), expected[sort].map((x) => x.id), sort);
           const paged: string[] = [];
@@ -87,7 +94,16 @@ export function storeReadTests(o: ContractOptions): void {
             paged.push(...page.map((x) => x.id));
             const last = page.at(-1);
             if (page.length < 4 || !last) break;
-            after = { attention: last.attention, at: sort === 'newest' || sort === 'oldest' ? last.createdAt : last.updatedAt, id: last.id };
+            after = {
+              attention: last.attention,
+              at:
+                sort === 'waiting'
+                  ? last.waitingSince
+                  : sort === 'newest' || sort === 'oldest'
+                    ? last.createdAt
+                    : last.updatedAt,
+              id: last.id,
+            };
           }
           assert.deepStrictEqual(paged, expected[sort].map((x) => x.id), `${sort}, paged`);
         }

@@ -5,6 +5,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { initialMigration } from './001-initial.js';
 import { ticketStatsMigration } from './002-ticket-stats.js';
+import { staffToolsMigration } from './003-staff-tools.js';
 import type { MigrationContext } from './migration-context.js';
 
 /**
@@ -17,6 +18,7 @@ export function ticketryMigrations(ctx: MigrationContext): MigrationProvider {
       return {
         '001-initial': initialMigration(ctx),
         '002-ticket-stats': ticketStatsMigration(ctx),
+        '003-staff-tools': staffToolsMigration(ctx),
       };
     },
   };
