@@ -1,15 +1,37 @@
-/** `desk.markRead`, and the read mark `get` leaves. (Helper S: stub from the foundation.) */
+/**
+ * `desk.markRead`, and the read mark `get` leaves: each staff member's last-read pointer
+ * per ticket. A staff list row is `unread` when a customer wrote after it (or wrote and the
+ * staff member never read the ticket). Personal state, not a change to the ticket: no
+ * version, audit entry or event, and nothing a customer or another staff member sees.
+ */
+import { assertNotDeleted } from '../status-machine.js';
 import type { Actor, RequestContext, StaffActor, Ticket } from '../types.js';
+import { findByRef, parseActor, parseRequestContext, parseTicketRef, readScope, ticketNotFound } from './request-guards.js';
 import type { ServiceContext } from './service-context.js';
+import { requireStaffMember } from './staff-member.js';
+import { runWrite } from './write.js';
 
+/** Moves the acting staff member's last-read pointer on `ticketId` to now (never backwards). */
 export async function markTicketRead(
-  _ctx: ServiceContext,
-  _actor: Actor,
-  _ticketId: string,
-  _context: RequestContext = {},
+  ctx: ServiceContext,
+  actorInput: Actor,
+  ticketId: string,
+  contextInput: RequestContext = {},
 ): Promise<void> {
-  throw new Error('not implemented yet: markRead');
+  const actor = parseActor(actorInput);
+  parseRequestContext(contextInput);
+  requireStaffMember(actor, 'mark tickets read');
+  const scope = readScope(ctx, actor);
+  const ref = parseTicketRef(ticketId);
+  await runWrite(ctx, async (tx) => {
+    const ticket = await findByRef(ctx, ref, (r) => tx.findTicket({ ...scope, includeDeleted: true }, r));
+    if (!ticket) throw ticketNotFound(ref);
+    assertNotDeleted(ticket);
+    await tx.markRead(ctx.tenantId, actor.id, ticket.id, ctx.clock());
+  });
 }
 
-/** Called by `get` for staff after the thread was read. */
-export async function markReadOnGet(_ctx: ServiceContext, _actor: StaffActor, _ticket: Ticket): Promise<void> {}
+/** Called by `get` for staff after the thread was read: the staff member has now read it. */
+export async function markReadOnGet(ctx: ServiceContext, actor: StaffActor, ticket: Ticket): Promise<void> {
+  await runWrite(ctx, (tx) => tx.markRead(ctx.tenantId, actor.id, ticket.id, ctx.clock()));
+}
