@@ -18,7 +18,7 @@ import { checkPolicy } from './policy.js';
 import { checkMessageBody, renderMessage } from './render-message.js';
 import { findByRef, parseActor, parseRequestContext, parseTicketRef, readScope, ticketNotFound } from './request-guards.js';
 import type { ServiceContext } from './service-context.js';
-import { checkLock } from './ticket-lock.js';
+import { checkLock, lockOverride, visibleLock } from './ticket-lock.js';
 import { runWrite } from './write.js';
 
 /** Appends a reply (or, for staff, an internal note) to `ticketId`. */
@@ -75,6 +75,7 @@ export async function addReply(
     await writeAudit(ctx, tx, actor, ticket.id, internal ? 'noted' : 'replied', context, now, {
       ...(status !== ticket.status ? { status: { from: ticket.status, to: status } } : {}),
       message: { from: null, to: message.id },
+      ...lockOverride(actor, ticket, now),
     });
     await events.add('ticket.replied', next, actor, now, {
       message,
@@ -90,7 +91,7 @@ export async function addReply(
     // The message just written is the latest reply the customer can read.
     return actor.kind === 'customer'
       ? { ...toCustomerMessage(message), ticket: toCustomerTicket(next, message.createdAt, ctx.config.customerStatuses) }
-      : { ...message, ticket: next };
+      : { ...message, ticket: visibleLock(next, now) };
   });
 }
 

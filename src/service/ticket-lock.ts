@@ -54,3 +54,14 @@ export function checkLock(ctx: ServiceContext, actor: Actor, ticket: Ticket, for
   if (!force) throw lockedError(ticket, lock);
   requireStaffPermission(actor, 'tickets.edit', "write through another staff member's lock");
 }
+
+/**
+ * For the audit entry of a write that went through someone else's lock (`force`):
+ * `{ lockOverridden: { from: holderId, to: actorId } }`; empty otherwise.
+ */
+export function lockOverride(actor: Actor, ticket: Ticket, now: Date): Record<string, { from: unknown; to: unknown }> {
+  if (actor.kind !== 'staff') return {};
+  const lock = heldLock(ticket, now);
+  if (lock === null || lock.holderId === actor.id) return {};
+  return { lockOverridden: { from: lock.holderId, to: actor.id } };
+}

@@ -24,7 +24,7 @@ import {
   ticketNotFound,
 } from './request-guards.js';
 import type { ServiceContext } from './service-context.js';
-import { checkLock } from './ticket-lock.js';
+import { checkLock, lockOverride, visibleLock } from './ticket-lock.js';
 import { runWrite } from './write.js';
 
 /** The fields `update` copies from the patch when they differ. */
@@ -115,7 +115,7 @@ export async function updateTicket(
     }
     for (const note of notes) await writeSystemNote(ctx, tx, ticket.id, note, now, names);
 
-    const auditChanges: Changes = { ...changes, ...(routed ? routed.changes : {}) };
+    const auditChanges: Changes = { ...changes, ...(routed ? routed.changes : {}), ...lockOverride(actor, ticket, now) };
     if (changes.assigneeId) {
       auditChanges.assigneeName = {
         from: ticket.assigneeId ? (names[ticket.assigneeId] ?? null) : null,
@@ -141,7 +141,8 @@ export async function updateTicket(
     }
     return next;
   });
-  if (actor.kind !== 'customer') return updated;
+  // An expired lock reads as no lock.
+  if (actor.kind !== 'customer') return visibleLock(updated, ctx.clock());
   return toCustomerTicket(
     updated,
     lastReplyAt(await ctx.store.listMessages(scope, updated.id)),
