@@ -16,14 +16,28 @@ import type { Notify, TicketEvent, TicketEventType } from './event-types.js';
  * - `assigned` is the news for the new assignee ("this is yours now"); the status is on
  *   the ticket they are handed. It never names the customer;
  * - `status_changed` is the news for the customer (the only field change they are told of);
+ * - `merged`/`split` say where the thread went, which the status change they make implies;
+ * - the message, archive, delete and lock events name one kind of change each;
  * - `updated` is the catch-all for other fields, so it keeps only who no other event named.
  * SLA alerts never share a change with another event; they rank last for completeness.
  */
 export const NOTIFY_PRECEDENCE: readonly TicketEventType[] = [
   'ticket.created',
   'ticket.replied',
+  // Where the thread went says more than the status change a merge or split makes.
+  'ticket.merged',
+  'ticket.split',
   'ticket.assigned',
   'ticket.status_changed',
+  'message.edited',
+  'message.hidden',
+  'message.unhidden',
+  'ticket.archived',
+  'ticket.unarchived',
+  'ticket.restored',
+  'ticket.deleted',
+  'ticket.locked',
+  'ticket.unlocked',
   'ticket.updated',
   'sla.breached',
   'sla.warning',

@@ -7,6 +7,7 @@ import { storeOptionalTests } from './store-optional.js';
 import { storeOutboxTests } from './store-outbox.js';
 import { storeReadTests } from './store-reads.js';
 import { storeScanTests } from './store-scans.js';
+import { storeStaffToolTests } from './store-staff-tools.js';
 import { storeStatsTests } from './store-stats.js';
 import { storeUpdateTests } from './store-updates.js';
 import { storeWriteTests } from './store-writes.js';
@@ -20,4 +21,5 @@ export function storeInterfaceTests(options: ContractOptions): void {
   storeOutboxTests(options);
   storeStatsTests(options);
   storeOptionalTests(options);
+  storeStaffToolTests(options);
 }
