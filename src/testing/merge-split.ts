@@ -75,6 +75,7 @@ export function mergeSplitTests(o: ContractOptions): void {
         clock.minutes(5);
         const t2 = await desk.addReply(c, target.id, { body: 'any news?' });
         clock.minutes(5);
+        await desk.update(staff, source.id, { priority: 'high' });
         const sourceOpening = (await desk.get(staff, source.id)).messages.find((m) => m.opening)!;
         const targetOpening = (await desk.get(staff, target.id)).messages.find((m) => m.opening)!;
 
@@ -99,13 +100,21 @@ export function mergeSplitTests(o: ContractOptions): void {
         );
         for (let i = 1; i < thread.length; i++) assert.ok(thread[i - 1]!.createdAt <= thread[i]!.createdAt);
         assert.equal(people.find((m) => m.id === s2.id)!.internal, true, 'an internal note stays internal');
-        assert.deepEqual(thread.at(-1)!.system, { kind: 'merged_from', sourceId: source.id, sourceNumber: source.number });
+        assert.deepEqual(
+          thread.filter((m) => m.authorType === 'system').map((m) => m.system),
+          [{ kind: 'merged_from', sourceId: source.id, sourceNumber: source.number }],
+          'the source’s system notes do not move',
+        );
 
         for (const ref of [source.id, source.number]) {
           const old = await desk.get(staff, ref);
           assert.equal(old.ticket.id, source.id);
           assert.equal(old.ticket.mergedIntoId, target.id, 'the source says where it went');
-          assert.ok(old.messages.every((m) => m.authorType === 'system'), 'only its own history stays');
+          assert.deepEqual(
+            old.messages.map((m) => m.system?.kind),
+            ['priority_changed', 'merged_into'],
+            'only its own history (system notes) stays',
+          );
           assert.deepEqual(old.messages.at(-1)!.system, {
             kind: 'merged_into',
             targetId: target.id,
@@ -121,6 +130,16 @@ export function mergeSplitTests(o: ContractOptions): void {
         );
         const old = await desk.get(c, source.number);
         assert.equal(old.ticket.status, 'closed');
+        assert.deepEqual(
+          old.messages.at(-1)!.system,
+          { kind: 'merged_into', targetId: target.id, targetNumber: target.number },
+          'the customer reads where it went',
+        );
+        assert.deepEqual(mine.messages.at(-1)!.system, { kind: 'merged_from', sourceId: source.id, sourceNumber: source.number });
+        // The customer has waited since their first unanswered message of either thread.
+        assert.equal(merged.target.waitingSince?.getTime(), s1.createdAt.getTime());
+        assert.equal(merged.target.customerMessageAt?.getTime(), t2.createdAt.getTime());
+        assert.equal(merged.source.waitingSince, null);
         const rows = (await desk.list(c)).items;
         assert.equal(rows.find((r) => r.id === target.id)!.replyCount, 4);
         assert.equal(rows.find((r) => r.id === source.id)!.replyCount, 0);
@@ -289,6 +308,17 @@ export function mergeSplitTests(o: ContractOptions): void {
           [c1.id, r2.id],
         );
         assert.equal(mine.messages.find((m) => m.id === c1.id)!.opening, true);
+        assert.deepEqual(mine.messages.at(-1)!.system, { kind: 'split_from', ticketId: t.id, ticketNumber: t.number });
+        assert.deepEqual((await desk.get(c, t.id)).messages.at(-1)!.system, {
+          kind: 'split_to',
+          ticketId: ticket.id,
+          ticketNumber: ticket.number,
+        });
+        // Each side's waiting clock follows its own thread: both last heard from staff.
+        assert.equal(ticket.waitingSince, null);
+        assert.equal(ticket.customerMessageAt?.getTime(), c1.createdAt.getTime());
+        assert.equal(ticket.firstResponseAt?.getTime(), r2.createdAt.getTime());
+        assert.equal(source.customerMessageAt?.getTime(), t.createdAt.getTime());
         const rows = (await desk.list(c)).items;
         assert.equal(rows.find((r) => r.id === ticket.id)!.replyCount, 1);
         assert.equal(rows.find((r) => r.id === t.id)!.replyCount, 1);
@@ -394,6 +424,33 @@ export function mergeSplitTests(o: ContractOptions): void {
         }
         const { ticket } = await desk.split(staff, t.id, reply.id);
         assert.equal(ticket.number, 'TKT-2', 'the failed splits gave their numbers back');
+      }),
+    );
+
+    it(
+      'a ticket another staff member has locked refuses hide, edit, merge and split with locked, naming the holder; the holder goes through, and so does everyone once it expires',
+      withDesk(o, async ({ desk, clock }) => {
+        const c = customer();
+        const holder = operator();
+        const other = operator();
+        const t = await desk.create(c, { subject: 's', body: 'b' });
+        const reply = await desk.addReply(holder, t.id, { body: 'r' });
+        const c1 = await desk.addReply(c, t.id, { body: 'another issue' });
+        const u = await desk.create(c, { subject: 'u', body: 'u' });
+        await desk.lock(holder, t.id, { ttlSeconds: 600 });
+
+        const locked = await rejectsWith(desk.hideMessage(other, reply.id), 'locked');
+        assert.equal(locked.params.holderId, holder.id);
+        await rejectsWith(desk.editMessage(other, reply.id, 'x'), 'locked');
+        await rejectsWith(desk.merge(other, t.id, u.id), 'locked');
+        await rejectsWith(desk.merge(other, u.id, t.id), 'locked');
+        await rejectsWith(desk.split(other, t.id, c1.id), 'locked');
+        assert.equal((await desk.get(holder, u.id)).messages.length, 1, 'the refused merge moved nothing');
+
+        assert.equal((await desk.hideMessage(holder, reply.id)).hidden, true);
+        clock.minutes(11);
+        assert.equal((await desk.unhideMessage(other, reply.id)).hidden, false);
+        assert.equal((await desk.split(other, t.id, c1.id)).ticket.subscriberId, c.id);
       }),
     );
   });
