@@ -3,7 +3,7 @@
  * default taken from the reference systems; a bad value throws a `ConfigError` naming it.
  */
 import { z } from 'zod';
-import { DEFAULT_CUSTOMER_STATUSES, customerStatusesSchema } from './customer-status.js';
+import { DEFAULT_CUSTOMER_STATUSES, customerStatusesSchema, isCatchAllStatusRule } from './customer-status.js';
 import { ConfigError } from './errors.js';
 import { calendarSchema } from './sla/calendar.js';
 import { durationSchema } from './sla/duration.js';
@@ -43,94 +43,165 @@ const departmentSchema = z.strictObject({
   name: z.string().min(1).max(120),
   /** Business hours of this department, overriding `sla.calendar` for its tickets. */
   calendar: calendarSchema.optional(),
+  /**
+   * Opt-in automatic assignment among the department's members, as the host's
+   * `directory.listDepartmentMembers(id)` names them, when a ticket is routed here with
+   * nobody to assign: `round_robin` takes them in turn, `least_open` the member with the
+   * fewest unresolved tickets. @default none (tickets wait in the department's queue)
+   */
+  assign: z.enum(['round_robin', 'least_open']).optional(),
+});
+
+/**
+ * A routing rule (`config.routing`): tickets of these categories go to a department, to
+ * an assignee, or both. The first rule naming a ticket's category applies.
+ */
+const routingRuleSchema = z
+  .strictObject({
+    /** The category, or categories, this rule routes. */
+    category: z.union([name, z.array(name).min(1).max(100)]),
+    /** The department the ticket goes to. */
+    department: name.optional(),
+    /** The staff member who takes the ticket (else the department's `assign`, if any). */
+    assigneeId: z.string().min(1).max(200).optional(),
+  })
+  .refine((r) => r.department !== undefined || r.assigneeId !== undefined, {
+    message: 'a routing rule needs a department, an assigneeId, or both',
+  });
+
+/** The fields of `createTicketService({ config })`, before the checks across fields. */
+const baseSchema = z.strictObject({
+  /** @default ['billing', 'connectivity', 'wifi', 'complaint', 'request', 'other'] */
+  categories: z
+    .array(name)
+    .min(1)
+    .default(['billing', 'connectivity', 'wifi', 'complaint', 'request', 'other']),
+  /** Category of a ticket created without one. @default 'other' */
+  defaultCategory: name.default('other'),
+  /** Priorities, lowest first. @default ['low', 'normal', 'high', 'urgent'] */
+  priorities: z.array(name).min(1).default(['low', 'normal', 'high', 'urgent']),
+  /** @default 'normal' */
+  defaultPriority: name.default('normal'),
+  /** The highest priority a customer may choose. @default 'high' */
+  customerMaxPriority: name.default('high'),
+  /**
+   * Unresolved tickets at or above this priority sort to the top of the staff queue.
+   * @default 'high'
+   */
+  queueFirstPriority: name.default('high'),
+  /** Departments tickets can be routed to. @default [] */
+  departments: z.array(departmentSchema).default([]),
+  /**
+   * Routing rules, applied on create and when a ticket's category changes: the first
+   * rule naming the category sets the department and/or assignee, unless the request
+   * names them itself. @default [] (no routing)
+   */
+  routing: z.array(routingRuleSchema).max(200).default([]),
+  /**
+   * The label a customer sees for a ticket's status: ordered rules, the first match
+   * wins. @default new / under_review / awaiting_response / closed / archived
+   */
+  customerStatuses: customerStatusesSchema.default(() =>
+    DEFAULT_CUSTOMER_STATUSES.map(({ status, ...rule }) => ({ ...rule, ...(status ? { status: [...status] } : {}) })),
+  ),
+  /** `TKT-{seq}`, `TKT-{yyyy}-{seq}`, `TK-{seq:6}` (zero-padded). @default 'TKT-{seq}' */
+  numberFormat: z.string().min(1).max(64).default('TKT-{seq}'),
+  /**
+   * Hours after which a `resolved` or `pending` ticket with no customer answer is
+   * closed by `runScheduledWork`; `null` disables. @default 168 (7 days)
+   */
+  autoCloseAfterHours: z.number().positive().nullable().default(168),
+  /** Largest message body, in characters. @default 262144 (256 KiB) */
+  maxBodyLength: z.number().int().positive().max(16 * 1024 * 1024).default(256 * 1024),
+  /**
+   * Limits on rendering staff Markdown: size, nesting, links, table cells, paragraph
+   * length and a time budget. @default see `renderConfigSchema`
+   */
+  render: renderConfigSchema.default(renderConfigSchema.parse({})),
+  /** SLA policy. */
+  sla: slaConfigSchema.default({
+    hoursPerDay: 8,
+    warnAt: 0.8,
+    targets: {
+      urgent: { firstResponse: { hours: 1 } },
+      high: { firstResponse: { hours: 4 } },
+      normal: { firstResponse: { businessDays: 1 } },
+      low: { firstResponse: { businessDays: 3 } },
+    },
+  }),
 });
 
 /** The schema of `createTicketService({ config })`. */
-export const ticketConfigSchema = z
-  .strictObject({
-    /** @default ['billing', 'connectivity', 'wifi', 'complaint', 'request', 'other'] */
-    categories: z
-      .array(name)
-      .min(1)
-      .default(['billing', 'connectivity', 'wifi', 'complaint', 'request', 'other']),
-    /** Category of a ticket created without one. @default 'other' */
-    defaultCategory: name.default('other'),
-    /** Priorities, lowest first. @default ['low', 'normal', 'high', 'urgent'] */
-    priorities: z.array(name).min(1).default(['low', 'normal', 'high', 'urgent']),
-    /** @default 'normal' */
-    defaultPriority: name.default('normal'),
-    /** The highest priority a customer may choose. @default 'high' */
-    customerMaxPriority: name.default('high'),
-    /**
-     * Unresolved tickets at or above this priority sort to the top of the staff queue.
-     * @default 'high'
-     */
-    queueFirstPriority: name.default('high'),
-    /** Departments tickets can be routed to. @default [] */
-    departments: z.array(departmentSchema).default([]),
-    /**
-     * The label a customer sees for a ticket's status: ordered rules, the first match
-     * wins. @default new / under_review / awaiting_response / closed / archived
-     */
-    customerStatuses: customerStatusesSchema.default(() =>
-      DEFAULT_CUSTOMER_STATUSES.map(({ status, ...rule }) => ({ ...rule, ...(status ? { status: [...status] } : {}) })),
-    ),
-    /** `TKT-{seq}`, `TKT-{yyyy}-{seq}`, `TK-{seq:6}` (zero-padded). @default 'TKT-{seq}' */
-    numberFormat: z.string().min(1).max(64).default('TKT-{seq}'),
-    /**
-     * Hours after which a `resolved` or `pending` ticket with no customer answer is
-     * closed by `runScheduledWork`; `null` disables. @default 168 (7 days)
-     */
-    autoCloseAfterHours: z.number().positive().nullable().default(168),
-    /** Largest message body, in characters. @default 262144 (256 KiB) */
-    maxBodyLength: z.number().int().positive().max(16 * 1024 * 1024).default(256 * 1024),
-    /**
-     * Limits on rendering staff Markdown: size, nesting, links, table cells, paragraph
-     * length and a time budget. @default see `renderConfigSchema`
-     */
-    render: renderConfigSchema.default(renderConfigSchema.parse({})),
-    /** SLA policy. */
-    sla: slaConfigSchema.default({
-      hoursPerDay: 8,
-      warnAt: 0.8,
-      targets: {
-        urgent: { firstResponse: { hours: 1 } },
-        high: { firstResponse: { hours: 4 } },
-        normal: { firstResponse: { businessDays: 1 } },
-        low: { firstResponse: { businessDays: 3 } },
-      },
-    }),
-  })
-  .superRefine((c, ctx) => {
-    const unique = (list: readonly string[], path: string) => {
-      const seen = new Set<string>();
-      list.forEach((v, i) => {
-        if (seen.has(v)) ctx.addIssue({ code: 'custom', path: [path, i], message: `"${v}" is listed twice` });
-        seen.add(v);
-      });
-    };
-    unique(c.categories, 'categories');
-    unique(c.priorities, 'priorities');
-    unique(
-      c.departments.map((d) => d.id),
-      'departments',
-    );
-    const member = (value: string, list: readonly string[], path: string, of: string) => {
-      if (!list.includes(value)) {
-        ctx.addIssue({ code: 'custom', path: [path], message: `"${value}" is not one of the ${of} (${list.join(', ')})` });
+export const ticketConfigSchema = baseSchema.superRefine((c, ctx) => {
+  const unique = (list: readonly string[], path: string) => {
+    const seen = new Set<string>();
+    list.forEach((v, i) => {
+      if (seen.has(v)) ctx.addIssue({ code: 'custom', path: [path, i], message: `"${v}" is listed twice` });
+      seen.add(v);
+    });
+  };
+  unique(c.categories, 'categories');
+  unique(c.priorities, 'priorities');
+  unique(
+    c.departments.map((d) => d.id),
+    'departments',
+  );
+  const member = (value: string, list: readonly string[], path: string, of: string) => {
+    if (!list.includes(value)) {
+      ctx.addIssue({ code: 'custom', path: [path], message: `"${value}" is not one of the ${of} (${list.join(', ')})` });
+    }
+  };
+  member(c.defaultCategory, c.categories, 'defaultCategory', 'categories');
+  member(c.defaultPriority, c.priorities, 'defaultPriority', 'priorities');
+  member(c.customerMaxPriority, c.priorities, 'customerMaxPriority', 'priorities');
+  member(c.queueFirstPriority, c.priorities, 'queueFirstPriority', 'priorities');
+  for (const p of Object.keys(c.sla.targets)) member(p, c.priorities, 'sla.targets', 'priorities');
+  checkRouting(c, ctx);
+  checkCustomerStatuses(c.customerStatuses, ctx);
+  try {
+    parseNumberFormat(c.numberFormat);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', path: ['numberFormat'], message: (err as Error).message });
+  }
+});
+
+/** Rules name configured categories and departments, and each category is routed by one rule. */
+function checkRouting(c: z.output<typeof baseSchema>, ctx: z.RefinementCtx): void {
+  const departments = c.departments.map((d) => d.id);
+  const routedBy = new Map<string, number>();
+  c.routing.forEach((rule, i) => {
+    const categories = typeof rule.category === 'string' ? [rule.category] : rule.category;
+    categories.forEach((category, j) => {
+      const path = typeof rule.category === 'string' ? ['routing', i, 'category'] : ['routing', i, 'category', j];
+      if (!c.categories.includes(category)) {
+        ctx.addIssue({ code: 'custom', path, message: `"${category}" is not one of the categories (${c.categories.join(', ')})` });
       }
-    };
-    member(c.defaultCategory, c.categories, 'defaultCategory', 'categories');
-    member(c.defaultPriority, c.priorities, 'defaultPriority', 'priorities');
-    member(c.customerMaxPriority, c.priorities, 'customerMaxPriority', 'priorities');
-    member(c.queueFirstPriority, c.priorities, 'queueFirstPriority', 'priorities');
-    for (const p of Object.keys(c.sla.targets)) member(p, c.priorities, 'sla.targets', 'priorities');
-    try {
-      parseNumberFormat(c.numberFormat);
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', path: ['numberFormat'], message: (err as Error).message });
+      const earlier = routedBy.get(category);
+      if (earlier !== undefined) {
+        ctx.addIssue({ code: 'custom', path, message: `"${category}" is already routed by routing.${earlier}, so this rule would never apply to it` });
+      } else routedBy.set(category, i);
+    });
+    if (rule.department !== undefined && !departments.includes(rule.department)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['routing', i, 'department'],
+        message: `"${rule.department}" is not one of the departments (${departments.join(', ') || 'none are configured'})`,
+      });
     }
   });
+}
+
+/** A rule with no condition matches every ticket, so rules after it would never apply. */
+function checkCustomerStatuses(rules: z.output<typeof baseSchema>['customerStatuses'], ctx: z.RefinementCtx): void {
+  const catchAll = rules.findIndex(isCatchAllStatusRule);
+  if (catchAll !== -1 && catchAll < rules.length - 1) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['customerStatuses', catchAll + 1],
+      message: `customerStatuses.${catchAll} ("${rules[catchAll]!.label}") has no condition and matches every ticket, so the rules after it never apply`,
+    });
+  }
+}
 
 /** Configuration as a host writes it (every field optional). */
 export type TicketConfigInput = z.input<typeof ticketConfigSchema>;

@@ -5,9 +5,10 @@ import { checkCustomerFields, requireStaffPermission } from '../permissions.js';
 import { createTicketInputSchema, type CreateTicketInput } from '../schemas.js';
 import { EMPTY_SLA } from '../sla/sla-clock.js';
 import { checkCreateStatus, isDone } from '../status-machine.js';
-import type { Actor, RequestContext, Status, Ticket } from '../types.js';
+import type { Actor, CustomerActor, RequestContext, StaffActor, Status, Ticket } from '../types.js';
 import { ValidationError } from '../errors.js';
 import { parseInput } from '../validate.js';
+import { addressFor, checkRequester, opensOwnRequest, owningReseller, requesterOf, resellerRequester } from './addressed-level.js';
 import { attention } from './attention.js';
 import { checkAssigneeReseller, customerReseller, findAssignee, subscriberReseller } from './directory-lookups.js';
 import { checkCategory, checkCustomerPriority, checkDepartment, checkPriority } from './input-rules.js';
@@ -15,26 +16,42 @@ import { checkPolicy } from './policy.js';
 import { newMessage, writeAudit } from './records.js';
 import { checkMessageBody, renderMessage } from './render-message.js';
 import { parseActor, parseRequestContext } from './request-guards.js';
-import { routeTicket } from './routing.js';
+import { prepareRouting, routeTicket } from './routing.js';
 import type { ServiceContext } from './service-context.js';
 import { runWrite } from './write.js';
 
-/** Opens a ticket for the customer actor, or for `input.subscriberId` (staff, system). */
+/**
+ * Opens a ticket for the customer actor, or for `input.subscriberId` (staff, system), or
+ * a reseller's own request to the operator (`resellerRequester(staff)`, or reseller staff
+ * with `addressedTo: 'operator'` and no `subscriberId`).
+ */
 export async function createTicket(
   ctx: ServiceContext,
   actorInput: Actor,
   input: CreateTicketInput,
   contextInput: RequestContext = {},
 ): Promise<Ticket | CustomerTicket> {
-  const actor = parseActor(actorInput);
+  const caller = parseActor(actorInput);
   const context = parseRequestContext(contextInput);
   const data = parseInput(createTicketInputSchema, input, 'ticket');
+  // Reseller staff asking the operator themselves: filed exactly as the reseller, a
+  // customer of the operator, would file it (plain text, waiting for the operator's
+  // answer); only the row they get back is the staff one.
+  const ownRequest = opensOwnRequest(caller, data);
+  if (ownRequest) requireStaffPermission(caller, 'tickets.create', 'open tickets');
+  const actor: Actor = ownRequest ? resellerRequester(caller as StaffActor) : caller;
   checkMessageBody(ctx, actor, data.body);
   checkCustomerFields(actor, 'create', data);
 
   let subscriberId: string;
   let resellerId: string | null;
-  if (actor.kind === 'customer') {
+  const requester = requesterOf(actor);
+  if (requester !== null) {
+    // The reseller is the operator's customer: the ticket is owned at operator level.
+    await checkRequester(ctx, actor as CustomerActor, requester);
+    subscriberId = requester;
+    resellerId = null;
+  } else if (actor.kind === 'customer') {
     subscriberId = actor.id;
     resellerId = await customerReseller(ctx, actor);
   } else {
@@ -58,8 +75,9 @@ export async function createTicket(
   const department = checkDepartment(ctx.config, data.department ?? null);
   const status: Status = data.status ?? 'open';
   checkCreateStatus(actor, status);
+  const addressedTo = addressFor(actor, data.addressedTo, resellerId);
   const assigneeId = data.assigneeId ?? null;
-  if (assigneeId) checkAssigneeReseller(await findAssignee(ctx, assigneeId), resellerId);
+  if (assigneeId) checkAssigneeReseller(await findAssignee(ctx, assigneeId), owningReseller({ resellerId, addressedTo }));
 
   const now = ctx.clock();
   const base = {
@@ -105,10 +123,13 @@ export async function createTicket(
     // A customer (or the system, for them) opening a ticket waits for staff from now on.
     waitingSince: actor.kind === 'staff' || status !== 'open' ? null : now,
     customerMessageAt: actor.kind === 'customer' ? now : null,
-    addressedTo: data.addressedTo ?? (resellerId ? 'reseller' : 'operator'),
-    requesterResellerId: null,
+    addressedTo,
+    requesterResellerId: requester,
   };
   await checkPolicy(ctx, { operation: 'create', actor, ticket, body: data.body });
+  // The directory is asked here, before the transaction; the pick itself is made in it.
+  const explicit = { department: data.department !== undefined, assigneeId: data.assigneeId !== undefined };
+  const routing = await prepareRouting(ctx, ticket, explicit);
   // Every check is done: only a request that will be written pays for rendering.
   const html = await renderMessage(ctx, actor, data.body);
   const message = newMessage(ctx, actor, ticket.id, data.body, html, { opening: true, internal: false, now });
@@ -116,10 +137,7 @@ export async function createTicket(
   return runWrite(ctx, async (tx, events) => {
     const seq = await tx.nextSequence(ctx.tenantId, ctx.numbers.counterKey(now));
     ticket.number = ctx.numbers.format(seq, now);
-    const routed = await routeTicket(ctx, tx, ticket, {
-      department: data.department !== undefined,
-      assigneeId: data.assigneeId !== undefined,
-    });
+    const routed = await routeTicket(ctx, tx, ticket, explicit, routing);
     if (routed) Object.assign(ticket, routed.fields);
     await tx.insertTicket(ctx.tenantId, ticket);
     await tx.insertMessage(ctx.tenantId, message);
@@ -128,6 +146,9 @@ export async function createTicket(
       status: { from: null, to: status },
       priority: { from: null, to: priority },
       category: { from: null, to: category },
+      addressedTo: { from: null, to: addressedTo },
+      ...(ticket.department ? { department: { from: null, to: ticket.department } } : {}),
+      ...(requester ? { requesterResellerId: { from: null, to: requester } } : {}),
       ...(ticket.assigneeId ? { assigneeId: { from: null, to: ticket.assigneeId } } : {}),
       ...(routed ? routed.changes : {}),
     });
@@ -135,6 +156,8 @@ export async function createTicket(
       message,
       notify: notifyForMessage(ticket, actor, false),
     });
-    return actor.kind === 'customer' ? toCustomerTicket(ticket, null, ctx.config.customerStatuses) : ticket;
+    return actor.kind === 'customer' && !ownRequest
+      ? toCustomerTicket(ticket, null, ctx.config.customerStatuses)
+      : ticket;
   });
 }
