@@ -100,8 +100,58 @@ export function statusChange(
   };
 }
 
-/** Archiving is only for closed tickets. */
+/**
+ * The lifecycle operations beside status changes. A refusal names the operation in
+ * `params.action` (its `from`/`to` are the ticket's status, which the operation keeps).
+ */
+export type LifecycleAction = 'archive' | 'unarchive' | 'delete' | 'restore' | 'merge';
+
+function refuseAction(ticket: Ticket, action: LifecycleAction, why: string): never {
+  throw new InvalidTransitionError(`Cannot ${action} ticket ${ticket.number}: ${why}`, {
+    params: { from: ticket.status, to: ticket.status, action, ticket: ticket.id },
+  });
+}
+
+/**
+ * Archiving is only for closed tickets (ISPmanager's archive, BILLmanager's
+ * `clientticket.archive`). Archiving an archived ticket changes nothing.
+ */
 export function checkArchive(ticket: Ticket): void {
-  assertNotDeleted(ticket);
-  if (ticket.status !== 'closed') refuse(ticket.status, ticket.status, 'only closed tickets can be archived');
+  if (ticket.deletedAt) refuseAction(ticket, 'archive', 'the ticket is deleted');
+  if (ticket.status !== 'closed') refuseAction(ticket, 'archive', `only closed tickets can be archived, it is ${ticket.status}`);
+}
+
+/**
+ * Only a closed ticket is ever archived, so only a closed one can be taken out of the
+ * archive (a reply or a status change takes it out by itself: see `statusChange`).
+ */
+export function checkUnarchive(ticket: Ticket): void {
+  if (ticket.deletedAt) refuseAction(ticket, 'unarchive', 'the ticket is deleted');
+  if (ticket.status !== 'closed') {
+    refuseAction(ticket, 'unarchive', `only closed tickets are archived, it is ${ticket.status}`);
+  }
+}
+
+/** A deleted ticket cannot be deleted again. */
+export function checkDelete(ticket: Ticket): void {
+  if (ticket.deletedAt) refuseAction(ticket, 'delete', 'the ticket is already deleted');
+}
+
+/** Only a deleted ticket can be restored. */
+export function checkRestore(ticket: Ticket): void {
+  if (!ticket.deletedAt) refuseAction(ticket, 'restore', 'the ticket is not deleted');
+}
+
+/**
+ * What the status machine says about merging `source` into `target`: neither is deleted,
+ * a ticket never merges into itself, a merged ticket does not merge again, and the target
+ * is still open for replies (not closed). Scope and "same subscriber" are the merge's own
+ * checks.
+ */
+export function checkMerge(source: Ticket, target: Ticket): void {
+  if (source.deletedAt) refuseAction(source, 'merge', 'the ticket is deleted');
+  if (target.deletedAt) refuseAction(source, 'merge', `the target ${target.number} is deleted`);
+  if (source.id === target.id) refuseAction(source, 'merge', 'a ticket cannot be merged into itself');
+  if (source.mergedIntoId !== null) refuseAction(source, 'merge', 'the ticket was already merged');
+  if (target.status === 'closed') refuseAction(source, 'merge', `the target ${target.number} is closed`);
 }
