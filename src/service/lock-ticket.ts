@@ -86,7 +86,8 @@ export async function lockTicket(
     const next = await writeLock(ctx, tx, ticket, { lockedById: actor.id, lockedByName: name, lockedUntil: until });
     await writeAudit(ctx, tx, actor, ticket.id, 'locked', context, now, {
       lockedById: { from: current?.holderId ?? null, to: actor.id },
-      lockedUntil: { from: current?.until ?? null, to: until },
+      // ISO strings: the audit trail is JSON in SQL stores, and every store must read alike.
+      lockedUntil: { from: current?.until.toISOString() ?? null, to: until.toISOString() },
     });
     await events.add('ticket.locked', next, actor, now, { lockedUntil: until, notify: lockNotify(takenFrom) });
     return next;
@@ -130,7 +131,7 @@ export async function unlockTicket(
     const next = await writeLock(ctx, tx, ticket, { lockedById: null, lockedByName: null, lockedUntil: null });
     await writeAudit(ctx, tx, actor, ticket.id, 'unlocked', context, now, {
       lockedById: { from: current.holderId, to: null },
-      lockedUntil: { from: current.until, to: null },
+      lockedUntil: { from: current.until.toISOString(), to: null },
     });
     // The system releasing someone's lock tells them too.
     const released = actor.kind === 'system' ? current : takenFrom;
