@@ -4,9 +4,11 @@
  * evented, a refusal or a failure writes nothing, and the customer learns only what they
  * can see.
  */
+import { TicketError } from '../errors.js';
 import { createTicketService, type TicketEvent } from '../index.js';
 import type { StoreTx, TicketStore } from '../store.js';
 import { assert, customer, operator, rejectsWith, resellerStaff, withDesk, type ContractOptions, type Desk } from './harness.js';
+import { within } from './store-harness.js';
 
 function ofType<K extends TicketEvent['type']>(events: readonly TicketEvent[], type: K): Extract<TicketEvent, { type: K }>[] {
   return events.filter((e): e is Extract<TicketEvent, { type: K }> => e.type === type);
@@ -451,6 +453,34 @@ export function mergeSplitTests(o: ContractOptions): void {
         clock.minutes(11);
         assert.equal((await desk.unhideMessage(other, reply.id)).hidden, false);
         assert.equal((await desk.split(other, t.id, c1.id)).ticket.subscriberId, c.id);
+      }),
+    );
+
+    it(
+      'two merges of one pair in opposite directions at once: one wins, the other is invalid_transition, and neither deadlocks',
+      withDesk(o, async ({ desk, store, tenantId, clock }) => {
+        const c = customer();
+        const staff = operator();
+        const second = createTicketService({
+          store: o.secondStore ? await o.secondStore(store) : store,
+          tenantId,
+          clock: clock.now,
+        });
+        for (let round = 0; round < 3; round++) {
+          const a = await desk.create(c, { subject: `a${round}`, body: 'a' });
+          const b = await desk.create(c, { subject: `b${round}`, body: 'b' });
+          const results = await within(
+            20_000,
+            Promise.allSettled([desk.merge(staff, a.id, b.id), second.merge(staff, b.id, a.id)]),
+            'two opposite merges',
+          );
+          const won = results.filter((r) => r.status === 'fulfilled');
+          const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+          assert.equal(won.length, 1, `exactly one merge wins (round ${round})`);
+          assert.equal(TicketError.is(lost[0]!.reason, 'invalid_transition'), true, String(lost[0]!.reason));
+          const [x, y] = [(await desk.get(staff, a.id)).ticket, (await desk.get(staff, b.id)).ticket];
+          assert.equal([x, y].filter((t) => t.mergedIntoId !== null).length, 1, 'one ticket merged into the other');
+        }
       }),
     );
   });
