@@ -53,6 +53,11 @@ export function lockTests(o: ContractOptions): void {
         assert.equal(staffView.ticket.priority, 'normal');
         assert.ok(!staffView.messages.some((m) => m.body === 'Me too' || m.body === 'note'));
 
+        // Personal state is not a write to the ticket: a lock does not stop it.
+        await desk.favorite(other, t.id, true);
+        await desk.markRead(other, t.id);
+        await desk.get(other, t.id);
+
         const own = await desk.addReply(holder, t.id, { body: 'Looking into it' });
         assert.equal(own.ticket.lockedById, holder.id, "the holder's reply keeps the lock");
         await desk.update(holder, t.id, { priority: 'high' });
@@ -215,6 +220,26 @@ export function lockTests(o: ContractOptions): void {
         );
         assert.deepEqual(trail[0]!.changes.lockedUntil, { from: null, to: locked.lockedUntil!.toISOString() });
         assert.deepEqual(trail[1]!.changes.lockedUntil, { from: locked.lockedUntil!.toISOString(), to: null });
+      }),
+    );
+
+    it(
+      'staff racing for one lock: exactly one gets it, every other is refused with locked naming the winner',
+      withDesk(o, async ({ desk }) => {
+        const t = await desk.create(customer(), { subject: 's', body: 'b' });
+        const racers = Array.from({ length: 6 }, () => operator());
+        const results = await Promise.allSettled(racers.map((r) => desk.lock(r, t.id)));
+        const won = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+        assert.equal(won.length, 1, 'one lock');
+        const winner = won[0]!.lockedById;
+        for (const r of results) {
+          if (r.status === 'fulfilled') continue;
+          assert.ok(TicketError.is(r.reason, 'locked'), String(r.reason));
+          assert.equal(r.reason.params.holderId, winner);
+        }
+        assert.equal((await desk.get(racers[0]!, t.id)).ticket.lockedById, winner);
+        const trail = (await desk.audit(racers[0]!, t.id)).filter((e) => e.action === 'locked');
+        assert.equal(trail.length, 1);
       }),
     );
 
