@@ -195,8 +195,8 @@ export function messageOpsTests(o: ContractOptions): void {
     );
 
     it(
-      'editMessage refuses customers, system notes, bad bodies and messages out of scope; the same text again writes nothing',
-      withDesk(o, async ({ desk, events, peer }) => {
+      'editMessage refuses customers, system notes, bad bodies, messages out of scope and deleted tickets; the same text again writes nothing',
+      withDesk(o, async ({ desk, events, peer, store, tenantId, clock }) => {
         const c = customer(undefined, 'r1');
         const staff = operator();
         const t = await desk.create(c, { subject: 's', body: 'b' });
@@ -221,6 +221,16 @@ export function messageOpsTests(o: ContractOptions): void {
         assert.equal((await desk.get(staff, t.id)).ticket.version, version, 'nothing was written');
         assert.equal(events.length, seen, 'nothing was emitted');
         assert.equal((await desk.editMessage(resellerStaff('r1', ['tickets.view', 'tickets.edit']), reply.id, 'hi')).body, 'hi');
+        assert.deepEqual((await desk.list(c, { q: 'hello' })).items, [], 'the earlier text is found by nobody');
+        assert.deepEqual((await desk.list(staff, { q: 'hello' })).items, []);
+
+        // A soft-deleted ticket's messages change no more.
+        const row = (await desk.get(staff, t.id)).ticket;
+        await store.transaction(async (tx) => {
+          assert.ok(await tx.updateTicket(tenantId, t.id, row.version, { deletedAt: clock.now() }));
+        });
+        await rejectsWith(desk.editMessage(staff, reply.id, 'after delete'), 'invalid_transition');
+        await rejectsWith(desk.hideMessage(staff, reply.id), 'invalid_transition');
       }),
     );
 
