@@ -1,7 +1,8 @@
 /**
  * What the message operations (hide, edit, merge, split) share: a message id as given, the
  * message and its ticket found and locked through the actor's scope, which messages an
- * operation may touch, and the customer-waiting fields recomputed after a thread changes.
+ * operation may touch, the customer-waiting fields recomputed after a thread changes, and
+ * the notes a merge or split leaves on both tickets.
  */
 import { ConflictError, InvalidTransitionError, NotFoundError, ValidationError } from '../errors.js';
 import type { StoreScope, StoreTx } from '../store.js';
