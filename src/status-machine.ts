@@ -1,6 +1,9 @@
 /**
  * The ticket status machine, in one place. Every status change the core makes goes
- * through `checkTransition` or one of the reply rules below.
+ * through `checkTransition` or one of the reply rules below; the two flags beside the
+ * status, `archived` (closed tickets only) and soft delete (`deletedAt`), change only
+ * through `checkArchive`/`checkUnarchive`/`checkDelete`/`checkRestore` and `statusChange`
+ * (leaving `closed` un-archives). A deleted ticket refuses every change but restore.
  */
 import { InvalidTransitionError, ValidationError } from './errors.js';
 import { requireStaffPermission } from './permissions.js';
@@ -104,7 +107,7 @@ export function statusChange(
  * The lifecycle operations beside status changes. A refusal names the operation in
  * `params.action` (its `from`/`to` are the ticket's status, which the operation keeps).
  */
-export type LifecycleAction = 'archive' | 'unarchive' | 'delete' | 'restore' | 'merge';
+export type LifecycleAction = 'archive' | 'unarchive' | 'delete' | 'restore';
 
 function refuseAction(ticket: Ticket, action: LifecycleAction, why: string): never {
   throw new InvalidTransitionError(`Cannot ${action} ticket ${ticket.number}: ${why}`, {
@@ -140,18 +143,4 @@ export function checkDelete(ticket: Ticket): void {
 /** Only a deleted ticket can be restored. */
 export function checkRestore(ticket: Ticket): void {
   if (!ticket.deletedAt) refuseAction(ticket, 'restore', 'the ticket is not deleted');
-}
-
-/**
- * What the status machine says about merging `source` into `target`: neither is deleted,
- * a ticket never merges into itself, a merged ticket does not merge again, and the target
- * is still open for replies (not closed). Scope and "same subscriber" are the merge's own
- * checks.
- */
-export function checkMerge(source: Ticket, target: Ticket): void {
-  if (source.deletedAt) refuseAction(source, 'merge', 'the ticket is deleted');
-  if (target.deletedAt) refuseAction(source, 'merge', `the target ${target.number} is deleted`);
-  if (source.id === target.id) refuseAction(source, 'merge', 'a ticket cannot be merged into itself');
-  if (source.mergedIntoId !== null) refuseAction(source, 'merge', 'the ticket was already merged');
-  if (target.status === 'closed') refuseAction(source, 'merge', `the target ${target.number} is closed`);
 }

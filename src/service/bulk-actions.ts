@@ -29,7 +29,8 @@ export type BulkAction =
   | { type: 'archive' }
   | { type: 'delete' }
   | { type: 'favorite'; on: boolean }
-  | { type: 'unlock' };
+  /** BILLmanager's `ticket.unblock`: `force` releases other staff members' locks (needs `tickets.edit`). */
+  | { type: 'unlock'; force?: boolean };
 
 /**
  * What happened to one ticket of a bulk action: `ticket` is the ticket afterwards
@@ -53,7 +54,7 @@ export const bulkActionSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('archive') }),
   z.strictObject({ type: z.literal('delete') }),
   z.strictObject({ type: z.literal('favorite'), on: z.boolean() }),
-  z.strictObject({ type: z.literal('unlock') }),
+  z.strictObject({ type: z.literal('unlock'), force: z.boolean().optional() }),
 ]);
 
 /** The ticket ids of a bulk call: 0 to 200 ids or numbers. */
@@ -147,6 +148,6 @@ async function applyOne(
       await favoriteTicket(ctx, actor, ticketId, action.on, context);
       return null;
     case 'unlock':
-      return unlockTicket(ctx, actor, ticketId, {}, context);
+      return unlockTicket(ctx, actor, ticketId, action.force ? { force: true } : {}, context);
   }
 }
