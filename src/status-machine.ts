@@ -107,11 +107,17 @@ export function statusChange(
  * The lifecycle operations beside status changes. A refusal names the operation in
  * `params.action` (its `from`/`to` are the ticket's status, which the operation keeps).
  */
-export type LifecycleAction = 'archive' | 'unarchive' | 'delete' | 'restore';
+export type LifecycleAction = 'archive' | 'unarchive' | 'delete' | 'restore' | 'merge';
 
-function refuseAction(ticket: Ticket, action: LifecycleAction, why: string): never {
+function refuseAction(
+  ticket: Ticket,
+  action: LifecycleAction,
+  reason: string,
+  why: string,
+  params: Record<string, unknown> = {},
+): never {
   throw new InvalidTransitionError(`Cannot ${action} ticket ${ticket.number}: ${why}`, {
-    params: { from: ticket.status, to: ticket.status, action, ticket: ticket.id },
+    params: { from: ticket.status, to: ticket.status, action, reason, ticket: ticket.id, ...params },
   });
 }
 
@@ -120,8 +126,8 @@ function refuseAction(ticket: Ticket, action: LifecycleAction, why: string): nev
  * `clientticket.archive`). Archiving an archived ticket changes nothing.
  */
 export function checkArchive(ticket: Ticket): void {
-  if (ticket.deletedAt) refuseAction(ticket, 'archive', 'the ticket is deleted');
-  if (ticket.status !== 'closed') refuseAction(ticket, 'archive', `only closed tickets can be archived, it is ${ticket.status}`);
+  if (ticket.deletedAt) refuseAction(ticket, 'archive', 'deleted', 'the ticket is deleted');
+  if (ticket.status !== 'closed') refuseAction(ticket, 'archive', 'not_closed', `only closed tickets can be archived, it is ${ticket.status}`);
 }
 
 /**
@@ -129,18 +135,36 @@ export function checkArchive(ticket: Ticket): void {
  * archive (a reply or a status change takes it out by itself: see `statusChange`).
  */
 export function checkUnarchive(ticket: Ticket): void {
-  if (ticket.deletedAt) refuseAction(ticket, 'unarchive', 'the ticket is deleted');
+  if (ticket.deletedAt) refuseAction(ticket, 'unarchive', 'deleted', 'the ticket is deleted');
   if (ticket.status !== 'closed') {
-    refuseAction(ticket, 'unarchive', `only closed tickets are archived, it is ${ticket.status}`);
+    refuseAction(ticket, 'unarchive', 'not_closed', `only closed tickets are archived, it is ${ticket.status}`);
   }
 }
 
 /** A deleted ticket cannot be deleted again. */
 export function checkDelete(ticket: Ticket): void {
-  if (ticket.deletedAt) refuseAction(ticket, 'delete', 'the ticket is already deleted');
+  if (ticket.deletedAt) refuseAction(ticket, 'delete', 'deleted', 'the ticket is already deleted');
 }
 
 /** Only a deleted ticket can be restored. */
 export function checkRestore(ticket: Ticket): void {
-  if (!ticket.deletedAt) refuseAction(ticket, 'restore', 'the ticket is not deleted');
+  if (!ticket.deletedAt) refuseAction(ticket, 'restore', 'not_deleted', 'the ticket is not deleted');
+}
+
+/**
+ * What the status machine says about merging `source` into `target`: neither is deleted,
+ * a ticket never merges into itself, a merged ticket does not merge again, and the target
+ * still takes replies (is not closed). Scope and "one subscriber's tickets" are the
+ * merge's own checks (`merge-tickets.ts`). `params.reason` says which rule refused.
+ */
+export function checkMerge(source: Ticket, target: Ticket): void {
+  if (source.deletedAt) refuseAction(source, 'merge', 'deleted', 'the ticket is deleted');
+  if (target.deletedAt) refuseAction(source, 'merge', 'target_deleted', `the target ${target.number} is deleted`);
+  if (source.id === target.id) refuseAction(source, 'merge', 'same_ticket', 'a ticket cannot be merged into itself');
+  if (source.mergedIntoId !== null) {
+    refuseAction(source, 'merge', 'already_merged', 'the ticket was already merged', { mergedIntoId: source.mergedIntoId });
+  }
+  if (target.status === 'closed') {
+    refuseAction(source, 'merge', 'target_closed', `the target ${target.number} is closed; reopen it first`);
+  }
 }
