@@ -12,11 +12,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { postgresStore } from '../../adapters/postgres/index.js';
+import { postgresHooks } from '../../adapters/postgres/postgres-hooks.js';
+import type { SqlDialectHooks } from '../../adapters/sql/dialect-hooks.js';
+import { ticketryMigrations } from '../../adapters/sql/migrations/migration-provider.js';
 import type { SqlTicketStore } from '../../adapters/sql/sql-store.js';
+import { tableNames, type TableNames } from '../../adapters/sql/table-names.js';
 import { sqliteStore } from '../../adapters/sqlite/index.js';
+import { sqliteHooks } from '../../adapters/sqlite/sqlite-hooks.js';
 
 /** The URL of the real Postgres server, if the run has one. */
 export const PG_URL: string | undefined = process.env.TICKETRY_PG_URL || undefined;
@@ -30,7 +35,26 @@ export interface FixtureStore {
   /** Runs SQL on the same database through a separate handle (an independent probe). */
   query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
   /** `schema.table` or `table`, for a logical table name, to use in `query`. */
-  table(name: 'tickets' | 'messages' | 'audit' | 'outbox' | 'counters' | 'ticket_stats'): string;
+  table(
+    name:
+      | 'tickets'
+      | 'messages'
+      | 'audit'
+      | 'outbox'
+      | 'counters'
+      | 'ticket_stats'
+      | 'favorites'
+      | 'read_marks'
+      | 'saved_filters'
+      | 'migrations',
+  ): string;
+  /**
+   * Moves the database up or down to migration `target` (`'001-initial'`, ...) with
+   * Kysely's `Migrator` built the way `store.migrate()` builds it (same provider, names
+   * and dialect context), running each migration's `up` or `down` for real. Resolves to
+   * the names of the migrations run, in order; throws what the migrator reports.
+   */
+  migrateTo(target: string): Promise<string[]>;
   /**
    * Another store on the same database, as a second app instance would open it (own pool
    * for Postgres). For SQLite it is the same store: better-sqlite3 is synchronous, so two
@@ -59,6 +83,45 @@ export interface StoreFixture {
 
 const PREFIX = 'ticketry_';
 
+/**
+ * `store.migrate()`'s migrator (adapters/sql/sql-store.ts), aimed at `target` instead of
+ * the latest migration: the same provider and context, the same migration tables, and
+ * on SQLite the same run under the database's write lock on one connection. `db` is a
+ * plain Kysely instance on the store's database (no ticketry plugins).
+ */
+async function migrateDatabaseTo(
+  db: Kysely<any>,
+  hooks: SqlDialectHooks,
+  names: TableNames,
+  target: string,
+): Promise<string[]> {
+  const props = {
+    provider: ticketryMigrations({ names, types: hooks.types, dialect: hooks }),
+    migrationTableName: names.migrationTable,
+    migrationLockTableName: names.migrationLockTable,
+    ...(names.schema === undefined ? {} : { migrationTableSchema: names.schema }),
+  };
+  const run = async (migrator: Migrator) => {
+    const { error, results } = await migrator.migrateTo(target);
+    if (error !== undefined) throw error;
+    const failed = (results ?? []).filter((r) => r.status !== 'Success');
+    if (failed.length > 0) throw new Error(`migrateTo(${target}): not run: ${JSON.stringify(failed)}`);
+    return (results ?? []).map((r) => `${r.direction === 'Down' ? 'down' : 'up'} ${r.migrationName}`);
+  };
+  if (!hooks.capabilities.migrateUnderWriteLock) return run(new Migrator({ db, ...props }));
+  return db.connection().execute(async (conn) => {
+    await sql.raw(hooks.beginWrite).execute(conn);
+    try {
+      const done = await run(new Migrator({ db: conn, disableTransactions: true, ...props }));
+      await sql`commit`.execute(conn);
+      return done;
+    } catch (err) {
+      await sql`rollback`.execute(conn).catch(() => undefined);
+      throw err;
+    }
+  });
+}
+
 /** SQLite stores, each in its own temp file (WAL). */
 export function sqliteFileFixture(): StoreFixture {
   const dir = mkdtempSync(join(tmpdir(), 'ticketry-sql-'));
@@ -86,6 +149,18 @@ export function sqliteFileFixture(): StoreFixture {
           return db;
         },
         table: (name) => prefix + name,
+        async migrateTo(target) {
+          // Its own handle on the file, closed afterwards.
+          const handle = new Database(filename);
+          handle.pragma('busy_timeout = 5000');
+          handle.pragma('foreign_keys = on');
+          const db = new Kysely<any>({ dialect: new SqliteDialect({ database: handle }) });
+          try {
+            return await migrateDatabaseTo(db, sqliteHooks({ fold: 'unicode' }), tableNames(prefix), target);
+          } finally {
+            await db.destroy();
+          }
+        },
         async query<R>(text: string, params: unknown[] = []) {
           const statement = probe.prepare(text);
           return (statement.reader ? statement.all(...params) : (statement.run(...params), [])) as R[];
@@ -127,6 +202,16 @@ export function sqliteMemoryFixture(): StoreFixture {
           return new Kysely<any>({ dialect: new SqliteDialect({ database: shared }) });
         },
         table: (name) => prefix + name,
+        async migrateTo(target) {
+          // The store's own private connection (closing this Kysely leaves it open).
+          const shared = { prepare: (text: string) => database.prepare(text), close: () => undefined };
+          const db = new Kysely<any>({ dialect: new SqliteDialect({ database: shared }) });
+          try {
+            return await migrateDatabaseTo(db, sqliteHooks({ fold: 'unicode' }), tableNames(prefix), target);
+          } finally {
+            await db.destroy();
+          }
+        },
         async query<R>(text: string, params: unknown[] = []) {
           const statement = database.prepare(text);
           return (statement.reader ? statement.all(...params) : (statement.run(...params), [])) as R[];
@@ -193,6 +278,14 @@ function realPostgresFixture(url: string): StoreFixture {
         // On the fixture's probe pool, which dispose() ends (so never destroy this one).
         hostDb: () => new Kysely<any>({ dialect: new PostgresDialect({ pool }) }),
         table: (name) => `"${schema}"."${prefix}${name}"`,
+        // On the probe pool, which dispose() ends: this Kysely is never destroyed.
+        migrateTo: (target) =>
+          migrateDatabaseTo(
+            new Kysely<any>({ dialect: new PostgresDialect({ pool }) }),
+            postgresHooks(),
+            tableNames(prefix, schema),
+            target,
+          ),
         async query<R>(text: string, params: unknown[] = []) {
           return (await pool.query(text, params)).rows as R[];
         },
@@ -239,6 +332,7 @@ function pgliteFixture(): StoreFixture {
         second: async () => postgresStore({ db, schema, tablePrefix: prefix }),
         hostDb: () => db,
         table: (name) => `"${schema}"."${prefix}${name}"`,
+        migrateTo: (target) => migrateDatabaseTo(db, postgresHooks(), tableNames(prefix, schema), target),
         async query<R>(text: string, params: unknown[] = []) {
           return (await db.executeQuery<R>(CompiledQuery.raw(text, params))).rows;
         },
