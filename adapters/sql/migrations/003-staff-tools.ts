@@ -30,7 +30,11 @@ export function staffToolsMigration(ctx: MigrationContext): Migration {
         ['customer_priority', types.key, (c) => c.notNull().defaultTo('')],
         ['waiting_since', types.timestamp, (c) => c],
         ['customer_message_at', types.timestamp, (c) => c],
-        ['addressed_to', types.key, (c) => c.notNull().defaultTo('operator')],
+        [
+          'addressed_to',
+          types.key,
+          (c) => c.notNull().defaultTo('operator').check(sql`addressed_to in ('reseller', 'operator')`),
+        ],
         ['requester_reseller_id', types.key, (c) => c],
       ];
       for (const [column, type, build] of columns) {
@@ -38,8 +42,9 @@ export function staffToolsMigration(ctx: MigrationContext): Migration {
       }
       // Existing tickets: the customer's priority is the priority they have; a reseller's
       // subscriber's ticket is addressed to the reseller.
-      await sql`update ${sql.table(tickets)} set customer_priority = priority`.execute(db);
-      await sql`update ${sql.table(tickets)} set addressed_to = 'reseller' where reseller_id is not null`.execute(db);
+      // One pass over the table, not one per column.
+      await sql`update ${sql.table(tickets)} set customer_priority = priority,
+        addressed_to = case when reseller_id is null then 'operator' else 'reseller' end`.execute(db);
       await db.schema
         .createIndex(names.object('tickets_addressed_idx'))
         .on(tickets)
@@ -84,7 +89,10 @@ export function staffToolsMigration(ctx: MigrationContext): Migration {
       for (const table of ['saved_filters', 'read_marks', 'favorites'] as const) {
         await db.schema.dropTable(qualified(table)).ifExists().execute();
       }
-      await db.schema.dropIndex(names.object('tickets_addressed_idx')).ifExists().execute();
+      // Qualified: on Postgres an unqualified name would be looked up on the search_path,
+      // and could drop another installation's index.
+      const index = names.object('tickets_addressed_idx');
+      await db.schema.dropIndex(names.schema === undefined ? index : `${names.schema}.${index}`).ifExists().execute();
       for (const column of [
         'requester_reseller_id',
         'addressed_to',
