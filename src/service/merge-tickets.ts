@@ -9,13 +9,12 @@
 import { ValidationError } from '../errors.js';
 import { notifyStaff } from '../events/notify.js';
 import { requireStaff, requireStaffPermission } from '../permissions.js';
-import { assertNotDeleted } from '../status-machine.js';
+import { checkMerge } from '../status-machine.js';
 import type { Changes } from '../events/event-types.js';
 import type { StoreScope, StoreTx } from '../store.js';
 import type { Actor, RequestContext, Ticket } from '../types.js';
-import { InvalidTransitionError } from '../errors.js';
 import { applyPatch } from './apply-patch.js';
-import { assertNotMerged, waitingState, writeMoveNote } from './message-guards.js';
+import { waitingState, writeMoveNote } from './message-guards.js';
 import { writeAudit } from './records.js';
 import { findByRef, parseActor, parseRequestContext, readScope, ticketNotFound } from './request-guards.js';
 import type { ServiceContext } from './service-context.js';
@@ -45,7 +44,7 @@ export async function mergeTickets(
   ]);
   if (!foundSource) throw ticketNotFound(sourceRef);
   if (!foundTarget) throw ticketNotFound(targetRef);
-  checkMerge(foundSource, foundTarget);
+  checkMergePair(foundSource, foundTarget);
 
   return runWrite(ctx, async (tx, events) => {
     const now = ctx.clock();
@@ -54,7 +53,7 @@ export async function mergeTickets(
     const target = locked.get(foundTarget.id);
     if (!source) throw ticketNotFound(sourceRef);
     if (!target) throw ticketNotFound(targetRef);
-    checkMerge(source, target);
+    checkMergePair(source, target);
     checkLock(ctx, actor, source, false);
     checkLock(ctx, actor, target, false);
 
@@ -133,23 +132,20 @@ async function lockInOrder(tx: StoreTx, scope: StoreScope, ids: string[]): Promi
   return out;
 }
 
-/** The rules of a merge, checked before and again under the locks. */
-function checkMerge(source: Ticket, target: Ticket): void {
+/**
+ * The rules of a merge, checked before and again under the locks: a ticket is never merged
+ * into itself (bad input), the status machine's merge rules (`checkMerge`: neither ticket
+ * deleted, the source not merged already, the target not closed), and one subscriber's
+ * tickets only.
+ */
+function checkMergePair(source: Ticket, target: Ticket): void {
   if (source.id === target.id) {
     throw new ValidationError(`A ticket cannot be merged into itself (${source.number})`, 'targetId', {
       params: { reason: 'same_ticket' },
     });
   }
-  assertNotDeleted(source);
-  assertNotDeleted(target);
-  assertNotMerged(source);
-  if (target.status === 'closed') {
-    throw new InvalidTransitionError(
-      `Ticket ${target.number} is closed; reopen it before merging ${source.number} into it`,
-      { params: { ticket: target.id, from: target.status, to: target.status, reason: 'target_closed' } },
-    );
-  }
-  // One subscriber's tickets only: a merge must never show a customer another's messages.
+  checkMerge(source, target);
+  // A merge must never show a customer another's messages.
   if (source.subscriberId !== target.subscriberId || source.resellerId !== target.resellerId) {
     throw new ValidationError(
       `Tickets ${source.number} and ${target.number} belong to different subscribers; only one subscriber's tickets can be merged`,
