@@ -170,16 +170,16 @@ export function lifecycleTests(o: ContractOptions): void {
         const [row] = (await desk.list(boss, { deleted: true })).items;
         const version = row!.version;
         const refusals = [
-          desk.addReply(c, t.id, { body: 'hello?' }),
-          desk.addReply(boss, t.id, { body: 'hm' }),
-          desk.addReply(boss, t.id, { body: 'note', internal: true }),
-          desk.update(boss, t.id, { status: 'closed' }),
-          desk.update(boss, t.id, { priority: 'low' }),
-          desk.archive(boss, t.id),
-          desk.unarchive(boss, t.id),
-          desk.delete(boss, t.id),
+          () => desk.addReply(c, t.id, { body: 'hello?' }),
+          () => desk.addReply(boss, t.id, { body: 'hm' }),
+          () => desk.addReply(boss, t.id, { body: 'note', internal: true }),
+          () => desk.update(boss, t.id, { status: 'closed' }),
+          () => desk.update(boss, t.id, { priority: 'low' }),
+          () => desk.archive(boss, t.id),
+          () => desk.unarchive(boss, t.id),
+          () => desk.delete(boss, t.id),
         ];
-        for (const refusal of refusals) await rejectsWith(refusal, 'invalid_transition');
+        for (const refusal of refusals) await rejectsWith(refusal(), 'invalid_transition');
         const [after] = (await desk.list(boss, { deleted: true })).items;
         assert.equal(after!.version, version, 'nothing was written');
         assert.equal(after!.replyCount, 1);
@@ -190,6 +190,49 @@ export function lifecycleTests(o: ContractOptions): void {
         assert.equal(deleted[0]!.notify.customerId, null);
         assert.equal(deleted[0]!.customer, null);
         assert.ok(deleted[0]!.ticket.deletedAt instanceof Date);
+      }),
+    );
+
+    it(
+      'every other operation on a deleted ticket is invalid_transition too, and writes nothing: lock, unlock, favorite, read marks, hide, edit, merge either way, split',
+      withDesk(o, async ({ desk, events }) => {
+        const c = customer();
+        const boss = admin();
+        const t = await desk.create(c, { subject: 's', body: 'b' });
+        const other = await desk.create(c, { subject: 'other', body: 'b' });
+        const staffReply = await desk.addReply(boss, t.id, { body: 'staff' });
+        const customerReply = await desk.addReply(c, t.id, { body: 'customer' });
+        await desk.delete(boss, t.id);
+        const row = async () => (await desk.list(boss, { deleted: true })).items[0]!;
+        const before = await row();
+        const otherVersion = (await desk.get(boss, other.id)).ticket.version;
+        events.length = 0;
+        // One at a time, each started only when the previous one was refused.
+        const attempts: [string, () => Promise<unknown>][] = [
+          ['lock', () => desk.lock(boss, t.id)],
+          ['unlock', () => desk.unlock(boss, t.id, { force: true })],
+          ['favorite', () => desk.favorite(boss, t.id, true)],
+          ['markRead', () => desk.markRead(boss, t.id)],
+          ['hideMessage', () => desk.hideMessage(boss, staffReply.id)],
+          ['editMessage', () => desk.editMessage(boss, staffReply.id, 'changed')],
+          ['merge from', () => desk.merge(boss, t.id, other.id)],
+          ['merge into', () => desk.merge(boss, other.id, t.id)],
+          ['split', () => desk.split(boss, t.id, customerReply.id)],
+        ];
+        for (const [name, attempt] of attempts) {
+          const e = await rejectsWith(attempt(), 'invalid_transition');
+          assert.match(e.message, /deleted/, name);
+        }
+        const after = await row();
+        assert.deepEqual(
+          [after.version, after.replyCount, after.favorite, after.lockedById],
+          [before.version, before.replyCount, false, null],
+        );
+        assert.equal((await desk.get(boss, other.id)).ticket.version, otherVersion);
+        assert.equal(events.length, 0);
+        const restored = await desk.get(boss, (await desk.restore(boss, t.id)).id);
+        assert.equal(restored.messages.find((m) => m.id === staffReply.id)?.body, 'staff');
+        assert.equal(restored.messages.find((m) => m.id === staffReply.id)?.hidden, false);
       }),
     );
 
