@@ -169,11 +169,14 @@ export function mergeSplitTests(o: ContractOptions): void {
         const before = [await snapshot(d, a), await snapshot(d, b)];
         const seen = events.length;
 
+        const reason = async (p: Promise<unknown>, code: 'validation' | 'invalid_transition') =>
+          (await rejectsWith(p, code)).params.reason;
+        assert.equal(await reason(desk.merge(staff, a.id, foreign.id), 'validation'), 'different_subscriber');
         await rejectsWith(desk.merge(staff, a.id, foreign.id), 'validation', { field: 'targetId' });
         await rejectsWith(desk.merge(staff, a.id, a.id), 'validation', { field: 'targetId' });
-        await rejectsWith(desk.merge(staff, a.id, a.number), 'validation', { field: 'targetId' });
-        await rejectsWith(desk.merge(staff, a.id, closed.id), 'invalid_transition');
-        await rejectsWith(desk.merge(staff, a.id, deleted.id), 'invalid_transition');
+        assert.equal(await reason(desk.merge(staff, a.id, a.number), 'validation'), 'same_ticket');
+        assert.equal(await reason(desk.merge(staff, a.id, closed.id), 'invalid_transition'), 'target_closed');
+        assert.equal(await reason(desk.merge(staff, a.id, deleted.id), 'invalid_transition'), 'target_deleted');
         await rejectsWith(desk.merge(staff, deleted.id, a.id), 'invalid_transition');
         await rejectsWith(desk.merge(staff, a.id, 'no-such-ticket'), 'not_found');
         await rejectsWith(desk.merge(resellerStaff('r2', ['tickets.view', 'tickets.edit']), a.id, b.id), 'not_found');
@@ -187,7 +190,7 @@ export function mergeSplitTests(o: ContractOptions): void {
         // Reseller staff merge their own subscriber's tickets; a merged source cannot merge again.
         await desk.merge(resellerStaff('r1', ['tickets.view', 'tickets.edit']), a.id, b.id);
         const c2 = await desk.create(c, { subject: 'c', body: 'c' });
-        await rejectsWith(desk.merge(staff, a.id, c2.id), 'invalid_transition');
+        assert.equal((await rejectsWith(desk.merge(staff, a.id, c2.id), 'invalid_transition')).params.reason, 'already_merged');
         await rejectsWith(desk.merge(staff, c2.id, a.id), 'invalid_transition');
       }),
     );
@@ -390,8 +393,16 @@ export function mergeSplitTests(o: ContractOptions): void {
         const before = await snapshot(d, t);
         const seen = events.length;
 
-        for (const id of [opening.id, sys.id, note.id, hidden.id, uReply.id]) {
-          await rejectsWith(desk.split(staff, t.id, id), 'validation', { field: 'fromMessageId' });
+        const refusals: [string, string][] = [
+          [opening.id, 'opening_message'],
+          [sys.id, 'system_note'],
+          [note.id, 'internal_note'],
+          [hidden.id, 'hidden_message'],
+          [uReply.id, 'other_ticket'],
+        ];
+        for (const [id, reason] of refusals) {
+          const e = await rejectsWith(desk.split(staff, t.id, id), 'validation', { field: 'fromMessageId' });
+          assert.equal(e.params.reason, reason);
         }
         await rejectsWith(desk.split(staff, t.id, 'no-such-message'), 'not_found');
         await rejectsWith(desk.split(staff, 'no-such-ticket', reply.id), 'not_found');
