@@ -138,8 +138,9 @@ export async function createTicket(
     const seq = await tx.nextSequence(ctx.tenantId, ctx.numbers.counterKey(now));
     ticket.number = ctx.numbers.format(seq, now);
     const routed = await routeTicket(ctx, tx, ticket, explicit, routing);
-    if (routed) Object.assign(ticket, routed.fields);
-    await tx.insertTicket(ctx.tenantId, ticket);
+    // A copy, so a transaction the store runs again starts from the unrouted ticket.
+    const row: Ticket = routed ? { ...ticket, ...routed.fields } : { ...ticket };
+    await tx.insertTicket(ctx.tenantId, row);
     await tx.insertMessage(ctx.tenantId, message);
     await writeAudit(ctx, tx, actor, ticket.id, 'created', context, now, {
       number: { from: null, to: ticket.number },
@@ -147,17 +148,17 @@ export async function createTicket(
       priority: { from: null, to: priority },
       category: { from: null, to: category },
       addressedTo: { from: null, to: addressedTo },
-      ...(ticket.department ? { department: { from: null, to: ticket.department } } : {}),
+      ...(row.department ? { department: { from: null, to: row.department } } : {}),
       ...(requester ? { requesterResellerId: { from: null, to: requester } } : {}),
-      ...(ticket.assigneeId ? { assigneeId: { from: null, to: ticket.assigneeId } } : {}),
+      ...(row.assigneeId ? { assigneeId: { from: null, to: row.assigneeId } } : {}),
       ...(routed ? routed.changes : {}),
     });
-    await events.add('ticket.created', ticket, actor, now, {
+    await events.add('ticket.created', row, actor, now, {
       message,
-      notify: notifyForMessage(ticket, actor, false),
+      notify: notifyForMessage(row, actor, false),
     });
     return actor.kind === 'customer' && !ownRequest
-      ? toCustomerTicket(ticket, null, ctx.config.customerStatuses)
-      : ticket;
+      ? toCustomerTicket(row, null, ctx.config.customerStatuses)
+      : row;
   });
 }

@@ -4,6 +4,7 @@
  * assignment among a department's members, the reseller boundary, the audit trail naming
  * the rule, and the configuration checks.
  */
+import { randomUUID } from 'node:crypto';
 import { createTicketService, type TicketServiceOptions } from '../index.js';
 import type { Directory } from '../types.js';
 import {
@@ -146,9 +147,9 @@ export function routingTests(o: ContractOptions): void {
       withDesk(o, async (d) => {
         d.directory.strict = true;
         for (const id of ['s-1', 's-2', 's-3']) d.directory.staff.set(id, { id, name: id });
-        const desk = routedDesk(d, { departments, routing: [{ category: 'connectivity', department: 'support' }] }, {
-          support: ['s-1', 'ghost', 's-2', 's-3', 's-1'],
-        });
+        const config = { departments, routing: [{ category: 'connectivity', department: 'support' }] };
+        const members = { support: ['s-1', 'ghost', 's-2', 's-3', 's-1'] };
+        const desk = routedDesk(d, config, members);
         const c = customer();
         d.directory.addSubscriber(c.id, null);
         const assignees: (string | null)[] = [];
@@ -161,6 +162,16 @@ export function routingTests(o: ContractOptions): void {
         assert.deepEqual(assignees, ['s-1', 's-2', 's-3', 's-1', 's-2', 's-3', 's-1']);
         const [created] = await desk.audit(operator(), last);
         assert.deepEqual(created!.changes.routing!.to, { rule: 0, department: 'support', assigneeId: 's-1', by: 'round_robin' });
+        // A create that rolls back (its ticket id is taken) gives its turn back.
+        let clashed = false;
+        const clashing = d.peer({
+          config,
+          directory: withMembers(d.directory, members),
+          generateId: () => (clashed ? randomUUID() : ((clashed = true), last)),
+        });
+        await rejectsWith(clashing.create(c, { subject: 'dup', body: 'b', category: 'connectivity' }), 'conflict');
+        const next = await desk.create(c, { subject: 'after the rollback', body: 'b', category: 'connectivity' });
+        assert.equal((await desk.get(operator(), next.id)).ticket.assigneeId, 's-2');
         // A ticket already assigned keeps its assignee when its category routes it to the department it is in.
         const held = await desk.create(operator(), { subject: 's', body: 'b', subscriberId: c.id, category: 'wifi', department: 'support', assigneeId: 's-3' });
         assert.equal((await desk.update(operator(), held.id, { category: 'connectivity' })).assigneeId, 's-3');
