@@ -135,8 +135,8 @@ async function lockInOrder(tx: StoreTx, scope: StoreScope, ids: string[]): Promi
 /**
  * The rules of a merge, checked before and again under the locks: a ticket is never merged
  * into itself (bad input), the status machine's merge rules (`checkMerge`: neither ticket
- * deleted, the source not merged already, the target not closed), and one subscriber's
- * tickets only.
+ * deleted, the source not merged already, the target not closed), one subscriber's
+ * tickets only, addressed to the same level.
  */
 function checkMergePair(source: Ticket, target: Ticket): void {
   if (source.id === target.id) {
@@ -151,6 +151,15 @@ function checkMergePair(source: Ticket, target: Ticket): void {
       `Tickets ${source.number} and ${target.number} belong to different subscribers; only one subscriber's tickets can be merged`,
       'targetId',
       { params: { reason: 'different_subscriber' } },
+    );
+  }
+  // Nor another level's staff: a request the customer sent over the reseller's head stays
+  // out of the reseller's sight, and a reseller's own request stays theirs.
+  if (source.addressedTo !== target.addressedTo || source.requesterResellerId !== target.requesterResellerId) {
+    throw new ValidationError(
+      `Tickets ${source.number} (to the ${source.addressedTo}) and ${target.number} (to the ${target.addressedTo}) are addressed differently; only tickets addressed alike can be merged`,
+      'targetId',
+      { params: { reason: 'different_address' } },
     );
   }
 }

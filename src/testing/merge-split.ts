@@ -150,7 +150,7 @@ export function mergeSplitTests(o: ContractOptions): void {
     );
 
     it(
-      'merge refuses another subscriber’s ticket, itself, a closed or deleted target, an already merged source, out-of-scope tickets and actors without tickets.edit; nothing is written',
+      'merge refuses another subscriber’s ticket or one addressed to another level, itself, a closed or deleted target, an already merged source, out-of-scope tickets and actors without tickets.edit; nothing is written',
       withDesk(o, async (d) => {
         const { desk, store, tenantId, clock, events } = d;
         const c = customer(undefined, 'r1');
@@ -166,6 +166,7 @@ export function mergeSplitTests(o: ContractOptions): void {
           assert.ok(await tx.updateTicket(tenantId, deleted.id, row.version, { deletedAt: clock.now() }));
         });
         const foreign = await desk.create(other, { subject: 'other', body: 'x' });
+        const overHead = await desk.create(c, { subject: 'to the operator', body: 'x', addressedTo: 'operator' });
         const before = [await snapshot(d, a), await snapshot(d, b)];
         const seen = events.length;
 
@@ -173,6 +174,8 @@ export function mergeSplitTests(o: ContractOptions): void {
           (await rejectsWith(p, code)).params.reason;
         assert.equal(await reason(desk.merge(staff, a.id, foreign.id), 'validation'), 'different_subscriber');
         await rejectsWith(desk.merge(staff, a.id, foreign.id), 'validation', { field: 'targetId' });
+        assert.equal(await reason(desk.merge(staff, a.id, overHead.id), 'validation'), 'different_address');
+        assert.equal(await reason(desk.merge(staff, overHead.id, a.id), 'validation'), 'different_address');
         await rejectsWith(desk.merge(staff, a.id, a.id), 'validation', { field: 'targetId' });
         assert.equal(await reason(desk.merge(staff, a.id, a.number), 'validation'), 'same_ticket');
         assert.equal(await reason(desk.merge(staff, a.id, closed.id), 'invalid_transition'), 'target_closed');
