@@ -12,11 +12,16 @@ export function scopeFor(tenantId: string, actor: Actor): StoreScope {
   requireObject(actor, 'actor', 'scopeFor');
   switch (actor.kind) {
     case 'customer':
+      // A reseller's staff acting as the reseller: the reseller's own requests to the operator.
+      if (actor.requesterResellerId) {
+        return { tenantId, requesterResellerId: actor.requesterResellerId, visibility: 'customer' };
+      }
       // The subscriber id comes from the actor the host built from its session, never from input.
-      return { tenantId, subscriberId: actor.id, visibility: 'customer' };
+      return { tenantId, subscriberId: actor.id, requesterResellerId: null, visibility: 'customer' };
     case 'staff':
       if (isResellerStaff(actor) && !actor.permissions.includes('tickets.view_all')) {
-        return { tenantId, resellerId: actor.resellerId!, visibility: 'staff' };
+        // Tickets their subscribers addressed to the operator go over their head.
+        return { tenantId, resellerId: actor.resellerId!, addressedTo: 'reseller', visibility: 'staff' };
       }
       return { tenantId, visibility: 'staff' };
     case 'system':

@@ -43,6 +43,7 @@ export const actorSchema: z.ZodType<Actor> = z.discriminatedUnion('kind', [
     kind: z.literal('customer'),
     id: idSchema,
     resellerId: idSchema.nullable().optional(),
+    requesterResellerId: idSchema.optional(),
     name: z.string().max(200).optional(),
   }),
   z.object({
@@ -104,9 +105,12 @@ export const createTicketInputSchema = z.strictObject({
   /** Staff only: a deadline overriding the resolution target. */
   deadlineAt: instantSchema.nullable().optional(),
   /**
-   * Who the ticket is addressed to: the subscriber's reseller or straight to the operator.
-   * Reseller staff opening a ticket of their own to the operator pass `'operator'` and no
-   * `subscriberId`. @default 'reseller' when the subscriber has one, else 'operator'
+   * Who the ticket is addressed to: the subscriber's reseller or straight to the operator
+   * (over the reseller's head: the reseller's staff do not see it). A reseller's own
+   * request to the operator: `create(resellerStaff, { ..., addressedTo: 'operator' })` with
+   * no `subscriberId`, or `create(resellerRequester(staff), { ... })`; either is read and
+   * answered through `resellerRequester(staff)`. @default 'reseller' when the subscriber
+   * has one, else 'operator'
    */
   addressedTo: z.enum(['reseller', 'operator']).optional(),
 });

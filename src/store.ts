@@ -72,6 +72,14 @@ export interface StoreScope {
    * notes marked internal. `staff`: every message.
    */
   visibility: 'customer' | 'staff';
+  /**
+   * `null`: only tickets no reseller requested (every plain customer scope sets it, so a
+   * subscriber whose id equals a reseller's never sees the reseller's requests). A string:
+   * only the tickets that reseller opened to the operator. Absent: either.
+   */
+  requesterResellerId?: string | null;
+  /** Only tickets addressed to this level (reseller staff: `'reseller'`). Absent: both. */
+  addressedTo?: AddressLevel;
   /** Also match soft-deleted tickets (restore, system work). Default false. */
   includeDeleted?: boolean;
 }

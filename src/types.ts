@@ -20,6 +20,13 @@ export interface CustomerActor {
   /** The reseller the subscriber belongs to; `null`/absent for the operator's own subscribers. */
   resellerId?: string | null;
   name?: string;
+  /**
+   * Set when a reseller's staff member acts as the reseller, a customer of the operator
+   * (ISPmanager's levels): `id` is the staff member, and the actor sees the tickets the
+   * reseller opened to the operator, as a customer sees them. Build it with
+   * `resellerRequester(staff)`.
+   */
+  requesterResellerId?: string;
 }
 
 /** An operator or reseller employee. */

@@ -73,6 +73,8 @@ export function inScope(scope: StoreScope, t: TicketRow): boolean {
   if (t.deletedAt && !scope.includeDeleted) return false;
   if (scope.subscriberId !== undefined && t.subscriberId !== scope.subscriberId) return false;
   if (scope.resellerId !== undefined && t.resellerId !== scope.resellerId) return false;
+  if (scope.requesterResellerId !== undefined && t.requesterResellerId !== scope.requesterResellerId) return false;
+  if (scope.addressedTo !== undefined && t.addressedTo !== scope.addressedTo) return false;
   return true;
 }
 

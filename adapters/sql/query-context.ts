@@ -28,6 +28,9 @@ export function ticketScope(
   if (!scope.includeDeleted) conditions.push(eb('t.deleted_at', 'is', null));
   if (scope.subscriberId !== undefined) conditions.push(eb('t.subscriber_id', '=', scope.subscriberId));
   if (scope.resellerId !== undefined) conditions.push(eb('t.reseller_id', '=', scope.resellerId));
+  if (scope.requesterResellerId === null) conditions.push(eb('t.requester_reseller_id', 'is', null));
+  else if (scope.requesterResellerId !== undefined) conditions.push(eb('t.requester_reseller_id', '=', scope.requesterResellerId));
+  if (scope.addressedTo !== undefined) conditions.push(eb('t.addressed_to', '=', scope.addressedTo));
   return eb.and(conditions);
 }
 

@@ -240,14 +240,18 @@ function compareKeys(a: readonly string[], b: readonly string[]): number {
 
 /**
  * Whether `getStats(scope, q)` can be answered from the buckets: no created-at range
- * (buckets have no dates) and no subscriber (a customer's few tickets are an indexed
- * scan already). A reseller id of `''` is the buckets' "no reseller", so it scans.
+ * (buckets have no dates), no subscriber (a customer's few tickets are an indexed scan
+ * already), and no requester or addressed level (the buckets do not know them, so a
+ * reseller's staff, whose scope leaves out tickets addressed over their head, scan). A
+ * reseller id of `''` is the buckets' "no reseller", so it scans.
  */
 export function canUseStatsBuckets(scope: StoreScope, q: StoreStatsQuery): boolean {
   return (
     q.createdFrom === undefined &&
     q.createdTo === undefined &&
     scope.subscriberId === undefined &&
+    scope.requesterResellerId === undefined &&
+    scope.addressedTo === undefined &&
     scope.resellerId !== ''
   );
 }

@@ -208,6 +208,34 @@ export function storeStaffToolTests(o: ContractOptions): void {
     );
 
     it(
+      'scopes by requester and addressed level in every read, stats included',
+      withStore(o, async ({ store, tenantId: t, staff, customer, list, insert }) => {
+        // Subscriber "r-1" and reseller "r-1" share an id: the scope still tells them apart.
+        const own = row(t, 1, { subscriberId: 'r-1' });
+        const request = row(t, 2, { subscriberId: 'r-1', requesterResellerId: 'r-1', addressedTo: 'operator' });
+        const overHead = row(t, 3, { resellerId: 'r-2', addressedTo: 'operator' });
+        const toReseller = row(t, 4, { resellerId: 'r-2', addressedTo: 'reseller' });
+        await insert(own, request, overHead, toReseller);
+        const m = message(request.id, { opening: true });
+        await store.transaction((tx) => tx.insertMessage(t, m));
+        const ids = async (scope: Parameters<typeof store.listTickets>[0]) =>
+          (await store.listTickets(scope, list({ sort: 'oldest' }))).map((x) => x.number);
+        assert.deepStrictEqual(await ids({ ...customer('r-1'), requesterResellerId: null }), ['TKT-1']);
+        assert.deepStrictEqual(await ids({ tenantId: t, visibility: 'customer', requesterResellerId: 'r-1' }), ['TKT-2']);
+        assert.deepStrictEqual(await ids(staff({ resellerId: 'r-2', addressedTo: 'reseller' })), ['TKT-4']);
+        assert.equal(await store.findTicket({ ...customer('r-1'), requesterResellerId: null }, request.id), null);
+        assert.equal(await store.findMessage({ ...customer('r-1'), requesterResellerId: null }, m.id), null);
+        assert.deepStrictEqual(await store.listMessages({ ...customer('r-1'), requesterResellerId: null }, request.id), []);
+        assert.equal(await store.findTicket(staff({ resellerId: 'r-2', addressedTo: 'reseller' }), overHead.id), null);
+        const stats = await store.getStats(staff({ resellerId: 'r-2', addressedTo: 'reseller' }), {
+          unresolved: ['open'],
+          firstResponseOf: ['customer'],
+        });
+        assert.equal(stats.counts.open, 1, 'a reseller’s stats leave out what went over their head');
+      }),
+    );
+
+    it(
       'saved filters: replace by name keeping id and creation, list oldest first, delete only one’s own',
       withStore(o, async ({ store, tenantId: t }) => {
         const filter = (id: string, staffId: string, name: string, q: Record<string, unknown>, s: number) => ({
