@@ -261,6 +261,8 @@ export function lockTests(o: ContractOptions): void {
         await rejectsWith(desk.lock(staff, 'no-such-ticket'), 'not_found');
         await rejectsWith(desk.lock(staff, ''), 'validation', { field: 'ticketId' });
         await rejectsWith(desk.lock({ kind: 'staff', id: '' } as never, t.id), 'validation');
+        await rejectsWith(desk.lock(staff, t.id, {}, { ip: 5 } as never), 'validation', { field: 'context.ip' });
+        await rejectsWith(desk.unlock(staff, t.id, {}, { requestId: 5 } as never), 'validation', { field: 'context.requestId' });
 
         // Reseller staff of the ticket's reseller lock it; by number too.
         const own = resellerStaff('r1');

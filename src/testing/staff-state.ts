@@ -107,6 +107,7 @@ export function staffStateTests(o: ContractOptions): void {
         await rejectsWith(desk.favorite(staff, 'no-such-ticket', true), 'not_found');
         await rejectsWith(desk.favorite(staff, '', true), 'validation', { field: 'ticketId' });
         await rejectsWith(desk.favorite(staff, t.id, 'yes' as never), 'validation', { field: 'on' });
+        await rejectsWith(desk.favorite(staff, t.id, true, { ip: 5 } as never), 'validation', { field: 'context.ip' });
         await rejectsWith(desk.list(staff, { favorites: 'yes' as never }), 'validation', { field: 'favorites' });
         // Reseller staff favorite in their scope, by number; their favorites list stays in scope.
         const own = resellerStaff('r1');
@@ -173,6 +174,7 @@ export function staffStateTests(o: ContractOptions): void {
         await rejectsWith(desk.markRead(resellerStaff('r2'), t.id), 'not_found');
         await rejectsWith(desk.markRead(operator(), 'no-such-ticket'), 'not_found');
         await rejectsWith(desk.markRead(operator(), 42 as never), 'validation', { field: 'ticketId' });
+        await rejectsWith(desk.markRead(operator(), t.id, { ip: 5 } as never), 'validation', { field: 'context.ip' });
         const own = resellerStaff('r1');
         await desk.markRead(own, t.id);
         assert.equal((await desk.list(own)).items[0]!.unread, false);
@@ -253,6 +255,9 @@ export function staffStateTests(o: ContractOptions): void {
         await rejectsWith(desk.saveFilter(staff, 'f', [] as never), 'validation', { field: 'query' });
         await rejectsWith(desk.deleteFilter(staff, ''), 'validation', { field: 'filterId' });
         await rejectsWith(desk.deleteFilter(staff, 'no-such-filter'), 'not_found');
+        await rejectsWith(desk.saveFilter(staff, 'f', {}, { ip: 5 } as never), 'validation', { field: 'context.ip' });
+        await rejectsWith(desk.listFilters(staff, { ip: 5 } as never), 'validation', { field: 'context.ip' });
+        await rejectsWith(desk.deleteFilter(staff, 'x', { ip: 5 } as never), 'validation', { field: 'context.ip' });
         assert.deepEqual((await desk.listFilters(staff)).map((f) => f.name), ['x'.repeat(100)], 'refused saves stored nothing');
 
         await rejectsWith(desk.saveFilter(c, 'f', {}), 'forbidden');
