@@ -6,7 +6,7 @@
  * ticket and in input order, what happened.
  */
 import { z } from 'zod';
-import { TicketError, type TicketErrorCode } from '../errors.js';
+import { TicketError, ValidationError, type TicketErrorCode } from '../errors.js';
 import { requireStaff, requireStaffPermission } from '../permissions.js';
 import { idSchema, statusSchema } from '../schemas.js';
 import type { Actor, RequestContext, Status, Ticket } from '../types.js';
@@ -14,7 +14,6 @@ import { parseInput } from '../validate.js';
 import { archiveTicket } from './archive-ticket.js';
 import { deleteTicket } from './delete-ticket.js';
 import { favoriteTicket } from './favorites.js';
-import { checkPriority } from './input-rules.js';
 import { unlockTicket } from './lock-ticket.js';
 import { parseActor, parseRequestContext, readScope } from './request-guards.js';
 import type { ServiceContext } from './service-context.js';
@@ -119,7 +118,12 @@ function checkBulkAllowed(ctx: ServiceContext, actor: Actor, action: BulkAction)
       // Their own rules (whose lock, force) are the single operation's, per ticket.
       break;
   }
-  if (action.type === 'priority') checkPriority(ctx.config, action.priority);
+  if (action.type === 'priority' && !ctx.config.priorities.includes(action.priority)) {
+    throw new ValidationError(
+      `Unknown priority "${action.priority}"; use one of ${ctx.config.priorities.join(', ')}`,
+      'action.priority',
+    );
+  }
 }
 
 /** The single-ticket operation `action` stands for; the ticket afterwards, if it returns one. */

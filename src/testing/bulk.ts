@@ -173,7 +173,7 @@ export function bulkTests(o: ContractOptions): void {
         await rejectsWith(desk.bulk(staff, ids, { type: 'close', status: 'open' } as never), 'validation', {
           field: 'action.status',
         });
-        await rejectsWith(desk.bulk(staff, ids, { type: 'priority', priority: 'meh' }), 'validation', { field: 'priority' });
+        await rejectsWith(desk.bulk(staff, ids, { type: 'priority', priority: 'meh' }), 'validation', { field: 'action.priority' });
         await rejectsWith(desk.bulk(staff, ids, { type: 'favorite' } as never), 'validation', { field: 'action.on' });
         await rejectsWith(desk.bulk(staff, ids, { type: 'delete' }), 'forbidden');
         await rejectsWith(desk.bulk(operator(['tickets.view', 'tickets.reply']), ids, { type: 'close' }), 'forbidden');
