@@ -74,7 +74,10 @@ export function mergeSplitTests(o: ContractOptions): void {
         const s1 = await desk.addReply(c, source.id, { body: 'still nothing' });
         clock.minutes(5);
         const s2 = await desk.addReply(staff, source.id, { body: 'duplicate of the other one', internal: true });
-        clock.minutes(5);
+        clock.minutes(2);
+        const s3 = await desk.addReply(staff, source.id, { body: 'wrong answer, hidden' });
+        await desk.hideMessage(staff, s3.id);
+        clock.minutes(3);
         const t2 = await desk.addReply(c, target.id, { body: 'any news?' });
         clock.minutes(5);
         await desk.update(staff, source.id, { priority: 'high' });
@@ -92,7 +95,7 @@ export function mergeSplitTests(o: ContractOptions): void {
         const people = thread.filter((m) => m.authorType !== 'system');
         assert.deepEqual(
           people.map((m) => m.id),
-          [targetOpening.id, sourceOpening.id, t1.id, s1.id, s2.id, t2.id],
+          [targetOpening.id, sourceOpening.id, t1.id, s1.id, s2.id, s3.id, t2.id],
           'one thread, in time order',
         );
         assert.deepEqual(
@@ -102,6 +105,7 @@ export function mergeSplitTests(o: ContractOptions): void {
         );
         for (let i = 1; i < thread.length; i++) assert.ok(thread[i - 1]!.createdAt <= thread[i]!.createdAt);
         assert.equal(people.find((m) => m.id === s2.id)!.internal, true, 'an internal note stays internal');
+        assert.equal(people.find((m) => m.id === s3.id)!.hidden, true, 'a hidden message stays hidden');
         assert.deepEqual(
           thread.filter((m) => m.authorType === 'system').map((m) => m.system),
           [{ kind: 'merged_from', sourceId: source.id, sourceNumber: source.number }],
