@@ -127,7 +127,9 @@ function refuseAction(
  */
 export function checkArchive(ticket: Ticket): void {
   if (ticket.deletedAt) refuseAction(ticket, 'archive', 'deleted', 'the ticket is deleted');
-  if (ticket.status !== 'closed') refuseAction(ticket, 'archive', 'not_closed', `only closed tickets can be archived, it is ${ticket.status}`);
+  if (ticket.status !== 'closed') {
+    refuseAction(ticket, 'archive', 'not_closed', `only closed tickets can be archived, it is ${ticket.status}`);
+  }
 }
 
 /**
