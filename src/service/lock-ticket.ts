@@ -124,7 +124,7 @@ export async function unlockTicket(
     const current = heldLock(ticket, now);
     if (current === null) return visibleLock(ticket, now);
     const takenFrom = actor.kind === 'staff' && current.holderId !== actor.id ? current : null;
-    if (takenFrom && actor.kind === 'staff') {
+    if (takenFrom) {
       if (!o.force) throw lockedError(ticket, takenFrom);
       requireStaffPermission(actor, 'tickets.edit', "release another staff member's lock");
     }
