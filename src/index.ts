@@ -4,13 +4,17 @@ export type {
   BulkResult,
   LockOptions,
   PolicyDecision,
+  PolicyRefusal,
   PolicyRequest,
+  RoutingRecord,
   ScheduledWorkResult,
   TicketPolicy,
   TicketService,
   TicketServiceOptions,
 } from './service/create-ticket-service.js';
 export { DEFAULT_CUSTOMER_STATUSES, customerStatusLabel } from './customer-status.js';
+export { resellerRequester } from './service/addressed-level.js';
+export type { RequesterActor } from './service/addressed-level.js';
 export type { CustomerStatusRule } from './customer-status.js';
 export { toCustomerTicket } from './customer-view.js';
 export type {

@@ -6,10 +6,23 @@ import { ValidationError } from './errors.js';
 import { requireObject } from './guard.js';
 import type { SystemNote } from './types.js';
 
-/** Whether a customer may see a note of this kind (status changes only). */
+/** The kinds a customer may see: status changes, and where a merge or split took the thread. */
+const PUBLIC_KINDS: ReadonlySet<SystemNote['kind']> = new Set([
+  'status_changed',
+  'auto_closed',
+  'merged_into',
+  'merged_from',
+  'split_to',
+  'split_from',
+]);
+
+/**
+ * Whether a customer may see a note of this kind: status changes, and the notes of a
+ * merge or split (which only ever join or separate one subscriber's tickets).
+ */
 export function isPublicNote(note: SystemNote): boolean {
   requireObject(note, 'note', 'isPublicNote');
-  return note.kind === 'status_changed' || note.kind === 'auto_closed';
+  return PUBLIC_KINDS.has(note.kind);
 }
 
 /** The English default text of a note. `names` maps staff ids to display names. */
@@ -30,6 +43,14 @@ export function describeNote(note: SystemNote, names: Record<string, string> = {
       return `Department changed from ${note.from ?? 'none'} to ${note.to ?? 'none'}`;
     case 'auto_closed':
       return `Closed automatically after ${note.afterHours} hours without an answer`;
+    case 'merged_into':
+      return `Merged into ${note.targetNumber}`;
+    case 'merged_from':
+      return `${note.sourceNumber} was merged into this ticket`;
+    case 'split_to':
+      return `Split into ${note.ticketNumber} from here`;
+    case 'split_from':
+      return `Split from ${note.ticketNumber}`;
   }
   throw new ValidationError(`describeNote: unknown note kind ${JSON.stringify((note as { kind: unknown }).kind)}`, 'note.kind');
 }

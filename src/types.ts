@@ -207,8 +207,7 @@ export type SystemNote =
   | { kind: 'merged_into'; targetId: string; targetNumber: string }
   | { kind: 'merged_from'; sourceId: string; sourceNumber: string }
   | { kind: 'split_to'; ticketId: string; ticketNumber: string }
-  | { kind: 'split_from'; ticketId: string; ticketNumber: string }
-  | { kind: 'routed'; department: string | null; assigneeId: string | null; rule: number };
+  | { kind: 'split_from'; ticketId: string; ticketNumber: string };
 
 /** One entry of a ticket's thread. */
 export interface Message {

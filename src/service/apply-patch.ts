@@ -25,6 +25,10 @@ export async function applyPatch(
   now: Date,
 ): Promise<Ticket> {
   const full: TicketPatch = { ...patch, ...statusChange(ticket, status, now) };
+  // An expired lock is no lock: any write tidies it away, so no result or event shows it.
+  if (ticket.lockedUntil !== null && ticket.lockedUntil <= now && full.lockedUntil === undefined) {
+    Object.assign(full, { lockedById: null, lockedByName: null, lockedUntil: null });
+  }
   // Waiting on the customer, or done: nobody waits for staff any more.
   if (STOPS_WAITING.includes(status) && (ticket.waitingSince !== null || full.waitingSince)) full.waitingSince = null;
   const merged: Ticket = { ...ticket, ...full };

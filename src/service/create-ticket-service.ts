@@ -38,6 +38,7 @@ import { lockTicket, unlockTicket, type LockOptions } from './lock-ticket.js';
 import { mergeTickets } from './merge-tickets.js';
 import { markTicketRead } from './read-marks.js';
 import { deleteFilter, listFilters, saveFilter } from './saved-filters.js';
+import { checkRoutingSetup } from './routing.js';
 import { splitTicket } from './split-ticket.js';
 import { getTicket, listTickets } from './read-tickets.js';
 import type { ServiceContext } from './service-context.js';
@@ -50,7 +51,8 @@ export type { ScheduledWorkResult } from '../scheduled/run-scheduled-work.js';
 export type { TicketServiceOptions } from './service-options.js';
 export type { BulkAction, BulkResult } from './bulk-actions.js';
 export type { LockOptions } from './lock-ticket.js';
-export type { PolicyDecision, PolicyRequest, TicketPolicy } from './policy.js';
+export type { PolicyDecision, PolicyRefusal, PolicyRequest, TicketPolicy } from './policy.js';
+export type { RoutingRecord } from './routing.js';
 
 /** The ticket service. Every method takes an optional last `RequestContext` for the audit trail. */
 export interface TicketService {
@@ -119,6 +121,7 @@ export interface TicketService {
 export function createTicketService(options: TicketServiceOptions): TicketService {
   const checked = checkServiceOptions(options);
   const config = resolveConfig(options.config);
+  checkRoutingSetup(config, checked.directory);
   const ctx: ServiceContext = {
     tenantId: checked.tenantId,
     config,

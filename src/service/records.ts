@@ -80,10 +80,23 @@ export async function writeAudit(
     actorKind: actor.kind,
     actorId: actor.kind === 'system' ? null : actor.id,
     actorName: actor.kind === 'system' ? null : (actor.name ?? null),
-    changes,
+    changes: asJsonValues(changes) as Changes,
     ip: context.ip ?? null,
     userAgent: context.userAgent ?? null,
     requestId: context.requestId ?? null,
     createdAt: now,
   });
+}
+
+/**
+ * `value` with every `Date` as its ISO string: an audit entry's changes are JSON values,
+ * so every store (a JSON column, or memory) gives back the same thing.
+ */
+function asJsonValues(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(asJsonValues);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asJsonValues(v)]));
+  }
+  return value;
 }

@@ -41,8 +41,9 @@ export interface TicketServiceOptions {
    */
   onListenerError?: (error: unknown, event: TicketEvent) => void;
   /**
-   * The host's say before a customer opens a ticket or replies (a paid-support quota, an
-   * abuse block): return `{ refuse: { code, message } }` to refuse with a `RefusedError`.
+   * The host's say before a ticket is opened (by anyone: `request.actor` says who) or a
+   * customer replies (a paid-support quota, an abuse block): return
+   * `{ refuse: { code, message } }` to refuse with a `RefusedError`.
    */
   policy?: TicketPolicy;
 }
