@@ -353,8 +353,8 @@ export function lifecycleTests(o: ContractOptions): void {
       withDesk(o, async ({ desk, clock }) => {
         const c = customer();
         const staff = operator();
-        const opened = await desk.create(c, { subject: 's', body: 'b', priority: 'normal' });
-        const t = (await desk.get(staff, opened.id)).ticket;
+        const mine = await desk.create(c, { subject: 's', body: 'b', priority: 'normal' });
+        const t = (await desk.get(staff, mine.id)).ticket;
         // normal: 16 business hours from Monday 10:00 on a 09:00-17:00 calendar.
         assert.equal(iso(t.resolutionDueAt), '2026-03-04T10:00:00.000Z');
         await rejectsWith(desk.update(c, t.id, { deadlineAt: '2026-03-03T12:00:00Z' }), 'validation', { field: 'deadlineAt' });
@@ -374,6 +374,16 @@ export function lifecycleTests(o: ContractOptions): void {
         assert.equal(work.breaches, 1, 'the deadline breaches, not the target');
         const breached = (await desk.get(staff, t.id)).ticket;
         assert.equal(iso(breached.sla.resolutionBreachedAt), '2026-03-02T15:30:00.000Z');
+
+        const opened = await desk.create(staff, {
+          subject: 'with a deadline',
+          body: 'b',
+          subscriberId: c.id,
+          priority: 'normal',
+          deadlineAt: '2026-03-09T09:00:00Z',
+        });
+        assert.equal(iso(opened.deadlineAt), '2026-03-09T09:00:00.000Z');
+        assert.equal(iso(opened.resolutionDueAt), '2026-03-09T09:00:00.000Z', 'a deadline given at creation overrides too');
       }, { config }),
     );
 
