@@ -175,6 +175,11 @@ export function routingTests(o: ContractOptions): void {
         // A ticket already assigned keeps its assignee when its category routes it to the department it is in.
         const held = await desk.create(operator(), { subject: 's', body: 'b', subscriberId: c.id, category: 'wifi', department: 'support', assigneeId: 's-3' });
         assert.equal((await desk.update(operator(), held.id, { category: 'connectivity' })).assigneeId, 's-3');
+        // One routed in from elsewhere gets the department's next member.
+        const elsewhere = await desk.create(operator(), { subject: 's', body: 'b', subscriberId: c.id, category: 'wifi', assigneeId: 's-1' });
+        const movedIn = await desk.update(operator(), elsewhere.id, { category: 'connectivity' });
+        assert.equal(movedIn.department, 'support');
+        assert.equal(movedIn.assigneeId, 's-3');
       }),
     );
 
