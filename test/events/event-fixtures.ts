@@ -48,7 +48,7 @@ export const staff: StaffActor = {
   id: 'agent-1',
   name: 'Alice',
   resellerId: null,
-  permissions: ['tickets.view', 'tickets.create', 'tickets.edit', 'tickets.reply'],
+  permissions: ['tickets.view', 'tickets.create', 'tickets.edit', 'tickets.reply', 'tickets.delete'],
 };
 
 /** A clock the test moves by hand; starts Monday 2026-03-02 10:00 UTC. */

@@ -1,7 +1,9 @@
 /**
  * One script that makes every event type (created, replied, updated with deadline changes,
- * assigned, status_changed, sla.warning, sla.breached), run live or with events deferred
- * to the outbox, so the test can compare what was redelivered with a live run.
+ * assigned, status_changed, sla.warning, sla.breached, and one per further operation:
+ * lock, unlock, message edit/hide/unhide, merge, split, archive, unarchive, delete,
+ * restore), run live or with events deferred to the outbox, so the test can compare what
+ * was redelivered with a live run.
  */
 import type { TicketEvent, TicketService } from '../../src/index.js';
 import type { TicketStore } from '../../src/store.js';
@@ -63,5 +65,28 @@ async function script(desk: TicketService, clock: Clock, settle: () => Promise<v
   clock.set('2026-03-02T16:30:00.000Z');
   await settle();
   clock.set('2026-03-03T10:30:00.000Z');
+  await settle();
+
+  // The further operations, each with its own event.
+  const duplicate = await desk.create(customer, { subject: 'Router down again', body: 'Same as before' });
+  await settle();
+  await desk.lock(staff, t1.id, { ttlSeconds: 600 });
+  await desk.unlock(staff, t1.id);
+  await settle();
+  const thread = (await desk.get(staff, t1.id)).messages;
+  const staffReply = thread.find((m) => m.body === 'Please **restart** it')!;
+  await desk.editMessage(staff, staffReply.id, 'Please **restart** the router');
+  await desk.hideMessage(staff, staffReply.id);
+  await desk.unhideMessage(staff, staffReply.id);
+  await settle();
+  await desk.merge(staff, duplicate.id, t1.id);
+  await settle();
+  await desk.split(staff, t1.id, thread.find((m) => m.body === 'Still down')!.id);
+  await settle();
+  await desk.archive(staff, duplicate.id);
+  await desk.unarchive(staff, duplicate.id);
+  await settle();
+  await desk.delete(staff, duplicate.id);
+  await desk.restore(staff, duplicate.id);
   await settle();
 }
