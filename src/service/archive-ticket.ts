@@ -14,6 +14,7 @@ import { applyPatch } from './apply-patch.js';
 import { writeAudit } from './records.js';
 import { findByRef, parseActor, parseRequestContext, parseTicketRef, readScope, ticketNotFound } from './request-guards.js';
 import type { ServiceContext } from './service-context.js';
+import { checkLock } from './ticket-lock.js';
 import { runWrite } from './write.js';
 
 /**
@@ -49,6 +50,8 @@ export async function archiveTicket(
     if (!ticket) throw ticketNotFound(ref);
     if (archived) checkArchive(ticket);
     else checkUnarchive(ticket);
+    // Another staff member's lock holds off archiving too (force-unlock first).
+    checkLock(ctx, actor, ticket);
     if (ticket.archived === archived) return ticket;
 
     const next = await applyPatch(ctx, tx, ticket, { archived, updatedAt: now }, ticket.status, now);

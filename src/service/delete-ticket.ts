@@ -13,6 +13,7 @@ import { applyPatch } from './apply-patch.js';
 import { writeAudit } from './records.js';
 import { findByRef, parseActor, parseRequestContext, parseTicketRef, readScope, ticketNotFound } from './request-guards.js';
 import type { ServiceContext } from './service-context.js';
+import { checkLock } from './ticket-lock.js';
 import { runWrite } from './write.js';
 
 /** Soft-deletes `ticketId`. Customers never delete; staff need `tickets.delete`. */
@@ -56,6 +57,8 @@ async function setDeleted(
     if (!ticket) throw ticketNotFound(ref);
     if (deleted) checkDelete(ticket);
     else checkRestore(ticket);
+    // Another staff member's lock holds off deleting too (force-unlock first).
+    checkLock(ctx, actor, ticket);
 
     // `updatedAt` stays: a restored ticket comes back to its place in every list, as
     // if it had never left. The audit trail has when and by whom.
