@@ -14,8 +14,8 @@ import type { Changes } from '../events/event-types.js';
 import type { StoreScope, StoreTx } from '../store.js';
 import type { Actor, RequestContext, Ticket } from '../types.js';
 import { applyPatch } from './apply-patch.js';
-import { waitingState, writeMoveNote } from './message-guards.js';
-import { writeAudit } from './records.js';
+import { waitingState } from './message-guards.js';
+import { writeAudit, writeSystemNote } from './records.js';
 import { findByRef, parseActor, parseRequestContext, readScope, ticketNotFound } from './request-guards.js';
 import type { ServiceContext } from './service-context.js';
 import { checkLock } from './ticket-lock.js';
@@ -79,8 +79,8 @@ export async function mergeTickets(
       target.status,
       now,
     );
-    await writeMoveNote(ctx, tx, source.id, { kind: 'merged_into', targetId: target.id, targetNumber: target.number }, now);
-    await writeMoveNote(ctx, tx, target.id, { kind: 'merged_from', sourceId: source.id, sourceNumber: source.number }, now);
+    await writeSystemNote(ctx, tx, source.id, { kind: 'merged_into', targetId: target.id, targetNumber: target.number }, now);
+    await writeSystemNote(ctx, tx, target.id, { kind: 'merged_from', sourceId: source.id, sourceNumber: source.number }, now);
 
     const sourceChanges: Changes = {
       mergedIntoId: { from: null, to: target.id },

@@ -1,14 +1,11 @@
 /**
  * What the message operations (hide, edit, merge, split) share: a message id as given, the
  * message and its ticket found and locked through the actor's scope, which messages an
- * operation may touch, the customer-waiting fields recomputed after a thread changes, and
- * the notes a merge or split leaves on both tickets.
+ * operation may touch, and the customer-waiting fields recomputed after a thread changes.
  */
 import { ConflictError, InvalidTransitionError, NotFoundError, ValidationError } from '../errors.js';
 import type { StoreScope, StoreTx } from '../store.js';
-import { renderPlainText } from '../render/markdown.js';
-import type { Actor, Message, Status, SystemNote, Ticket } from '../types.js';
-import type { ServiceContext } from './service-context.js';
+import type { Actor, Message, Status, Ticket } from '../types.js';
 
 /** A message id as given by the caller: a non-empty string of at most 200 characters. */
 export function parseMessageRef(value: unknown, field = 'messageId'): string {
@@ -104,43 +101,3 @@ export function waitingState(
   return { waitingSince: NOT_WAITING.includes(status) ? null : waitingSince, customerMessageAt };
 }
 
-/** The notes merge and split leave on both tickets, each naming the other ticket. */
-export type MoveNote = Extract<SystemNote, { kind: 'merged_into' | 'merged_from' | 'split_to' | 'split_from' }>;
-
-/** The English default text of a merge or split note (hosts render `message.system` themselves). */
-export function describeMoveNote(note: MoveNote): string {
-  switch (note.kind) {
-    case 'merged_into':
-      return `Merged into ${note.targetNumber}`;
-    case 'merged_from':
-      return `${note.sourceNumber} was merged into this ticket`;
-    case 'split_to':
-      return `Split into ${note.ticketNumber} from here`;
-    case 'split_from':
-      return `Split from ${note.ticketNumber}`;
-  }
-}
-
-/**
- * Writes a merge or split note into a ticket's thread. These notes are public: merge and
- * split only join or separate tickets of one subscriber, and the note is how the customer
- * learns where their messages went.
- */
-export async function writeMoveNote(ctx: ServiceContext, tx: StoreTx, ticketId: string, note: MoveNote, now: Date): Promise<void> {
-  const body = describeMoveNote(note);
-  await tx.insertMessage(ctx.tenantId, {
-    id: ctx.id(),
-    ticketId,
-    authorType: 'system',
-    authorId: null,
-    authorName: null,
-    body,
-    html: renderPlainText(body),
-    internal: false,
-    hidden: false,
-    opening: false,
-    system: note,
-    createdAt: now,
-    editedAt: null,
-  });
-}

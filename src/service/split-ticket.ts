@@ -15,8 +15,8 @@ import type { StoreScope } from '../store.js';
 import type { Actor, Message, RequestContext, Status, Ticket } from '../types.js';
 import { applyPatch } from './apply-patch.js';
 import { attention } from './attention.js';
-import { assertNotMerged, messageNotFound, parseMessageRef, refuseSystemNote, waitingState, writeMoveNote } from './message-guards.js';
-import { writeAudit } from './records.js';
+import { assertNotMerged, messageNotFound, parseMessageRef, refuseSystemNote, waitingState } from './message-guards.js';
+import { writeAudit, writeSystemNote } from './records.js';
 import { findByRef, parseActor, parseRequestContext, parseTicketRef, readScope, ticketNotFound } from './request-guards.js';
 import type { ServiceContext } from './service-context.js';
 import { checkLock } from './ticket-lock.js';
@@ -73,8 +73,8 @@ export async function splitTicket(
     await tx.moveMessages(ctx.tenantId, movedIds, created.id, opening.id);
 
     const next = await applyPatch(ctx, tx, source, { updatedAt: now, ...waitingState(kept, source.status) }, source.status, now);
-    await writeMoveNote(ctx, tx, source.id, { kind: 'split_to', ticketId: created.id, ticketNumber: created.number }, now);
-    await writeMoveNote(ctx, tx, created.id, { kind: 'split_from', ticketId: source.id, ticketNumber: source.number }, now);
+    await writeSystemNote(ctx, tx, source.id, { kind: 'split_to', ticketId: created.id, ticketNumber: created.number }, now);
+    await writeSystemNote(ctx, tx, created.id, { kind: 'split_from', ticketId: source.id, ticketNumber: source.number }, now);
 
     await writeAudit(ctx, tx, actor, source.id, 'split', context, now, {
       splitToId: { from: null, to: created.id },
