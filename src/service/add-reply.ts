@@ -14,6 +14,7 @@ import type { Actor, Message, RequestContext, Status, Ticket } from '../types.js
 import { parseInput } from '../validate.js';
 import { applyPatch } from './apply-patch.js';
 import { newMessage, writeAudit, writeSystemNote } from './records.js';
+import { assertNotMerged } from './message-guards.js';
 import { checkPolicy } from './policy.js';
 import { checkMessageBody, renderMessage } from './render-message.js';
 import { findByRef, parseActor, parseRequestContext, parseTicketRef, readScope, ticketNotFound } from './request-guards.js';
@@ -74,6 +75,7 @@ export async function addReply(
     }
     await writeAudit(ctx, tx, actor, ticket.id, internal ? 'noted' : 'replied', context, now, {
       ...(status !== ticket.status ? { status: { from: ticket.status, to: status } } : {}),
+      ...(next.archived !== ticket.archived ? { archived: { from: ticket.archived, to: next.archived } } : {}),
       message: { from: null, to: message.id },
       ...lockOverride(actor, ticket, now),
     });
@@ -104,5 +106,7 @@ function checkReplyTarget(
 ): asserts ticket is Ticket {
   if (!ticket) throw ticketNotFound(ref);
   assertNotDeleted(ticket);
+  // Its thread moved to the target: a reply here would reopen an empty ticket nobody reads.
+  assertNotMerged(ticket);
   if (status) checkTransition(actor, ticket, status);
 }

@@ -62,7 +62,9 @@ async function setDeleted(
 
     // `updatedAt` stays: a restored ticket comes back to its place in every list, as
     // if it had never left. The audit trail has when and by whom.
-    const next = await applyPatch(ctx, tx, ticket, { deletedAt: deleted ? now : null }, ticket.status, now);
+    // Nobody works on a deleted ticket: deleting it releases its lock.
+    const release = deleted && ticket.lockedById !== null ? { lockedById: null, lockedByName: null, lockedUntil: null } : {};
+    const next = await applyPatch(ctx, tx, ticket, { deletedAt: deleted ? now : null, ...release }, ticket.status, now);
     await writeAudit(ctx, tx, actor, ticket.id, deleted ? 'deleted' : 'restored', context, now, {
       deletedAt: { from: ticket.deletedAt, to: next.deletedAt },
     });

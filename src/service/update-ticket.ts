@@ -8,6 +8,7 @@ import { assertNotDeleted, checkTransition } from '../status-machine.js';
 import type { TicketPatch } from '../store.js';
 import type { Actor, RequestContext, SystemNote, Ticket } from '../types.js';
 import { parseInput } from '../validate.js';
+import { owningReseller } from './addressed-level.js';
 import { applyPatch } from './apply-patch.js';
 import { checkAssigneeReseller, findAssignee, staffNames } from './directory-lookups.js';
 import { checkCategory, checkDepartment, checkPriority } from './input-rules.js';
@@ -65,7 +66,7 @@ export async function updateTicket(
     }
     checkLock(ctx, actor, ticket, p.force);
     if (p.status !== undefined) checkTransition(actor, ticket, p.status);
-    if (p.assigneeId && p.assigneeId !== ticket.assigneeId) checkAssigneeReseller(assignee, ticket.resellerId);
+    if (p.assigneeId && p.assigneeId !== ticket.assigneeId) checkAssigneeReseller(assignee, owningReseller(ticket));
 
     const changes: Changes = {};
     const patch: TicketPatch = {};
@@ -115,7 +116,12 @@ export async function updateTicket(
     }
     for (const note of notes) await writeSystemNote(ctx, tx, ticket.id, note, now, names);
 
-    const auditChanges: Changes = { ...changes, ...(routed ? routed.changes : {}), ...lockOverride(actor, ticket, now) };
+    const auditChanges: Changes = {
+      ...changes,
+      ...(routed ? routed.changes : {}),
+      ...lockOverride(actor, ticket, now),
+      ...(next.archived !== ticket.archived ? { archived: { from: ticket.archived, to: next.archived } } : {}),
+    };
     if (changes.assigneeId) {
       auditChanges.assigneeName = {
         from: ticket.assigneeId ? (names[ticket.assigneeId] ?? null) : null,

@@ -81,6 +81,10 @@ export function addressingTests(o: ContractOptions): void {
         const t = await desk.create(operator(), { subject: 's', body: 'b', subscriberId: c1.id, assigneeId: 'r1-agent' });
         assert.equal(t.assigneeId, 'r1-agent');
         assert.equal(t.addressedTo, 'reseller');
+        // Nor later, by update.
+        const up = await desk.create(c1, { subject: 's', body: 'b', addressedTo: 'operator' });
+        await rejectsWith(desk.update(operator(), up.id, { assigneeId: 'r1-agent' }), 'validation', { field: 'assigneeId' });
+        assert.equal((await desk.get(operator(), up.id)).ticket.assigneeId, null);
         // Reseller staff open their subscribers' tickets at their own level.
         await rejectsWith(
           desk.create(resellerStaff('r1'), { subject: 's', body: 'b', subscriberId: c1.id, addressedTo: 'operator' }),

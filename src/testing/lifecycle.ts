@@ -433,5 +433,49 @@ export function lifecycleTests(o: ContractOptions): void {
         assert.equal(low.customerPriority, 'low', 'a ticket staff opened: the priority they chose');
       }),
     );
+
+    it(
+      'a reply that takes a ticket out of the archive says so in its audit entry',
+      withDesk(o, async ({ desk }) => {
+        const c = customer();
+        const staff = operator();
+        const t = await desk.create(c, { subject: 's', body: 'b' });
+        await desk.update(staff, t.id, { status: 'closed' });
+        await desk.archive(c, t.id);
+        await desk.addReply(c, t.id, { body: 'it is back' });
+        const reply = (await desk.audit(staff, t.id)).at(-1)!;
+        assert.equal(reply.action, 'replied');
+        assert.deepEqual(reply.changes.archived, { from: true, to: false });
+        assert.deepEqual(reply.changes.status, { from: 'closed', to: 'open' });
+      }),
+    );
+
+    it(
+      'another staff member’s lock holds off archive, unarchive, delete and restore until it is released',
+      withDesk(o, async ({ desk }) => {
+        const c = customer();
+        const holder = operator(ALL);
+        const other = admin();
+        const t = await desk.create(c, { subject: 's', body: 'b' });
+        await desk.update(holder, t.id, { status: 'closed' });
+        await desk.lock(holder, t.id, { ttlSeconds: 600 });
+        const version = (await desk.get(holder, t.id)).ticket.version;
+        await rejectsWith(desk.archive(other, t.id), 'locked');
+        await rejectsWith(desk.delete(other, t.id), 'locked');
+        assert.equal((await desk.get(holder, t.id)).ticket.version, version, 'nothing written');
+        // The holder and the customer are not held off.
+        await desk.archive(c, t.id);
+        await desk.unarchive(holder, t.id);
+        await desk.lock(holder, t.id, { ttlSeconds: 600 });
+        await desk.unlock(other, t.id, { force: true });
+        await desk.archive(other, t.id);
+        // Deleting releases the lock: nobody works on a deleted ticket, and anyone may restore it.
+        await desk.lock(holder, t.id, { ttlSeconds: 600 });
+        await desk.delete(holder, t.id);
+        const restored = await desk.restore(other, t.id);
+        assert.equal(restored.deletedAt, null);
+        assert.equal(restored.lockedById, null);
+      }),
+    );
   });
 }

@@ -501,6 +501,28 @@ export function mergeSplitTests(o: ContractOptions): void {
         }
       }),
     );
+
+    it(
+      'a merged source takes no more replies: its thread lives on in the target, where the reply belongs',
+      withDesk(o, async ({ desk }) => {
+        const c = customer();
+        const staff = operator();
+        const target = await desk.create(c, { subject: 'Internet down', body: 'first' });
+        const source = await desk.create(c, { subject: 'Internet down again', body: 'second' });
+        await desk.merge(staff, source.id, target.id);
+        const before = await snapshot({ desk } as Desk, source);
+        for (const [actor, input] of [
+          [c, { body: 'any news?' }],
+          [staff, { body: 'see the other ticket' }],
+          [staff, { body: 'note', internal: true }],
+        ] as const) {
+          const err = await rejectsWith(desk.addReply(actor, source.number, input), 'invalid_transition');
+          assert.equal(err.params.mergedIntoId, target.id, 'the refusal says where the thread went');
+        }
+        assert.deepStrictEqual(await snapshot({ desk } as Desk, source), before, 'nothing written');
+        await desk.addReply(c, target.id, { body: 'any news?' });
+      }),
+    );
   });
 }
 
