@@ -8,20 +8,14 @@ import { ticketScope, type QueryContext } from './query-context.js';
 import { auditFromRow, auditToRow, messageFromRow, messageToRow } from './row-mappers.js';
 
 /**
- * The ticket's messages the scope may see, oldest first, ties in insertion order. The
- * caller has checked the ticket is in scope; the tenant is still filtered here.
+ * The messages the scope may see: of a ticket within the scope (the thread of a ticket
+ * outside it is empty, whoever asks), and for customers neither internal nor hidden.
  */
-export async function listMessages(
-  ctx: QueryContext,
-  scope: StoreScope,
-  ticketId: string,
-): Promise<Message[]> {
+function visibleMessages(ctx: QueryContext, scope: StoreScope) {
   let query = ctx.db
     .selectFrom('messages as m')
     .selectAll('m')
     .where('m.tenant_id', '=', scope.tenantId)
-    .where('m.ticket_id', '=', ticketId)
-    // The thread of a ticket outside the scope is empty, whoever calls.
     .where((eb) =>
       eb.exists(
         eb
@@ -37,7 +31,23 @@ export async function listMessages(
       .where('m.internal', '=', ctx.hooks.toBoolean(false))
       .where('m.hidden', '=', ctx.hooks.toBoolean(false));
   }
-  const rows = await query.orderBy('m.created_at', 'asc').orderBy('m.position', 'asc').execute();
+  return query;
+}
+
+/**
+ * The ticket's messages the scope may see, oldest first, ties in insertion order. The
+ * caller has checked the ticket is in scope; the tenant is still filtered here.
+ */
+export async function listMessages(
+  ctx: QueryContext,
+  scope: StoreScope,
+  ticketId: string,
+): Promise<Message[]> {
+  const rows = await visibleMessages(ctx, scope)
+    .where('m.ticket_id', '=', ticketId)
+    .orderBy('m.created_at', 'asc')
+    .orderBy('m.position', 'asc')
+    .execute();
   return rows.map((row) => messageFromRow(ctx.hooks, row));
 }
 
@@ -69,27 +79,7 @@ export async function insertAudit(ctx: QueryContext, tenantId: string, entry: Au
  * may see, or `null`.
  */
 export async function findMessage(ctx: QueryContext, scope: StoreScope, messageId: string): Promise<Message | null> {
-  let query = ctx.db
-    .selectFrom('messages as m')
-    .selectAll('m')
-    .where('m.tenant_id', '=', scope.tenantId)
-    .where('m.id', '=', messageId)
-    .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('tickets as t')
-          .select('t.id')
-          .whereRef('t.tenant_id', '=', 'm.tenant_id')
-          .whereRef('t.id', '=', 'm.ticket_id')
-          .where((tb) => ticketScope(tb, scope)),
-      ),
-    );
-  if (scope.visibility === 'customer') {
-    query = query
-      .where('m.internal', '=', ctx.hooks.toBoolean(false))
-      .where('m.hidden', '=', ctx.hooks.toBoolean(false));
-  }
-  const row = await query.executeTakeFirst();
+  const row = await visibleMessages(ctx, scope).where('m.id', '=', messageId).executeTakeFirst();
   return row ? messageFromRow(ctx.hooks, row) : null;
 }
 

@@ -3,16 +3,15 @@ import { toCustomerTicket, type CustomerTicket } from '../customer-view.js';
 import { notifyForMessage } from '../events/notify.js';
 import { checkCustomerFields, requireStaffPermission } from '../permissions.js';
 import { createTicketInputSchema, type CreateTicketInput } from '../schemas.js';
-import { EMPTY_SLA } from '../sla/sla-clock.js';
-import { checkCreateStatus, isDone } from '../status-machine.js';
+import { checkCreateStatus } from '../status-machine.js';
 import type { Actor, CustomerActor, RequestContext, StaffActor, Status, Ticket } from '../types.js';
 import { ValidationError } from '../errors.js';
 import { parseInput } from '../validate.js';
 import { addressFor, checkRequester, opensOwnRequest, owningReseller, requesterOf, resellerRequester } from './addressed-level.js';
-import { attention } from './attention.js';
 import { checkAssigneeReseller, customerReseller, findAssignee, subscriberReseller } from './directory-lookups.js';
 import { checkCategory, checkCustomerPriority, checkDepartment, checkPriority } from './input-rules.js';
 import { checkPolicy } from './policy.js';
+import { newTicket } from './new-ticket.js';
 import { newMessage, writeAudit } from './records.js';
 import { checkMessageBody, renderMessage } from './render-message.js';
 import { parseActor, parseRequestContext } from './request-guards.js';
@@ -80,52 +79,31 @@ export async function createTicket(
   if (assigneeId) checkAssigneeReseller(await findAssignee(ctx, assigneeId), owningReseller({ resellerId, addressedTo }));
 
   const now = ctx.clock();
-  const base = {
-    priority,
-    status,
-    department,
-    createdAt: now,
-    // Staff opening a ticket for a customer (a call, a walk-in) is the first response;
-    // a ticket the system opens (monitoring, an import) still waits for one.
-    firstResponseAt: actor.kind === 'staff' ? now : null,
-    deadlineAt: data.deadlineAt ?? null,
-  };
-  const ticket: Ticket = {
-    id: ctx.id(),
-    number: '',
-    subject: data.subject,
-    category,
-    department,
-    priority,
-    status,
-    subscriberId,
-    resellerId,
-    assigneeId,
-    createdByType: actor.kind,
-    createdById: actor.kind === 'system' ? null : actor.id,
-    createdAt: now,
-    updatedAt: now,
-    statusChangedAt: now,
-    version: 1,
-    archived: false,
-    deletedAt: null,
-    firstResponseAt: base.firstResponseAt,
-    resolvedAt: isDone(status) ? now : null,
-    deadlineAt: base.deadlineAt,
-    attention: attention(ctx.config, { priority, status, raised: false }),
-    ...ctx.sla.compute(null, { ...base, sla: EMPTY_SLA }, now),
-    mergedIntoId: null,
-    lockedById: null,
-    lockedByName: null,
-    lockedUntil: null,
-    raised: false,
-    customerPriority: priority,
-    // A customer (or the system, for them) opening a ticket waits for staff from now on.
-    waitingSince: actor.kind === 'staff' || status !== 'open' ? null : now,
-    customerMessageAt: actor.kind === 'customer' ? now : null,
-    addressedTo,
-    requesterResellerId: requester,
-  };
+  const ticket = newTicket(
+    ctx,
+    actor,
+    {
+      subject: data.subject,
+      category,
+      department,
+      priority,
+      status,
+      subscriberId,
+      resellerId,
+      assigneeId,
+      // Staff opening a ticket for a customer (a call, a walk-in) is the first response;
+      // a ticket the system opens (monitoring, an import) still waits for one.
+      firstResponseAt: actor.kind === 'staff' ? now : null,
+      deadlineAt: data.deadlineAt ?? null,
+      customerPriority: priority,
+      // A customer (or the system, for them) opening a ticket waits for staff from now on.
+      waitingSince: actor.kind === 'staff' || status !== 'open' ? null : now,
+      customerMessageAt: actor.kind === 'customer' ? now : null,
+      addressedTo,
+      requesterResellerId: requester,
+    },
+    now,
+  );
   await checkPolicy(ctx, { operation: 'create', actor, ticket, body: data.body });
   // The directory is asked here, before the transaction; the pick itself is made in it.
   const explicit = { department: data.department !== undefined, assigneeId: data.assigneeId !== undefined };

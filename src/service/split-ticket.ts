@@ -9,13 +9,12 @@
 import { ValidationError } from '../errors.js';
 import { notifyForMessage, notifyStaff } from '../events/notify.js';
 import { requireStaff, requireStaffPermission } from '../permissions.js';
-import { EMPTY_SLA } from '../sla/sla-clock.js';
 import { assertNotDeleted } from '../status-machine.js';
 import type { StoreScope } from '../store.js';
 import type { Actor, Message, RequestContext, Status, Ticket } from '../types.js';
 import { applyPatch } from './apply-patch.js';
-import { attention } from './attention.js';
 import { assertNotMerged, messageNotFound, parseMessageRef, refuseSystemNote, waitingState } from './message-guards.js';
+import { newTicket } from './new-ticket.js';
 import { writeAudit, writeSystemNote } from './records.js';
 import { findByRef, parseActor, parseRequestContext, parseTicketRef, readScope, ticketNotFound } from './request-guards.js';
 import type { ServiceContext } from './service-context.js';
@@ -65,7 +64,7 @@ export async function splitTicket(
     const moved = thread.slice(at).filter((m) => m.authorType !== 'system');
     const kept = thread.slice(0, at).concat(thread.slice(at).filter((m) => m.authorType === 'system'));
     const opening = moved[0]!;
-    const created = newTicket(ctx, actor, source, moved, now);
+    const created = splitOff(ctx, actor, source, moved, now);
     const seq = await tx.nextSequence(ctx.tenantId, ctx.numbers.counterKey(now));
     created.number = ctx.numbers.format(seq, now);
     await tx.insertTicket(ctx.tenantId, created);
@@ -136,49 +135,28 @@ function checkSplitPoint(message: Message): void {
 }
 
 /** The new ticket: the source's owner and routing, opened now by the splitting actor. */
-function newTicket(ctx: ServiceContext, actor: Actor, source: Ticket, moved: readonly Message[], now: Date): Ticket {
+function splitOff(ctx: ServiceContext, actor: Actor, source: Ticket, moved: readonly Message[], now: Date): Ticket {
   // First response: the earliest public staff reply that moved along, if any.
   const firstResponse = moved.find((m) => m.authorType === 'staff' && !m.internal && !m.hidden);
-  const base = {
-    priority: source.priority,
-    status: SPLIT_STATUS,
-    department: source.department,
-    createdAt: now,
-    firstResponseAt: firstResponse ? firstResponse.createdAt : null,
-    deadlineAt: null,
-  };
-  return {
-    id: ctx.id(),
-    number: '',
-    subject: source.subject,
-    category: source.category,
-    department: source.department,
-    priority: source.priority,
-    status: SPLIT_STATUS,
-    subscriberId: source.subscriberId,
-    resellerId: source.resellerId,
-    assigneeId: source.assigneeId,
-    createdByType: actor.kind,
-    createdById: actor.kind === 'system' ? null : actor.id,
-    createdAt: now,
-    updatedAt: now,
-    statusChangedAt: now,
-    version: 1,
-    archived: false,
-    deletedAt: null,
-    firstResponseAt: base.firstResponseAt,
-    resolvedAt: null,
-    deadlineAt: null,
-    attention: attention(ctx.config, { priority: source.priority, status: SPLIT_STATUS, raised: false }),
-    ...ctx.sla.compute(null, { ...base, sla: EMPTY_SLA }, now),
-    mergedIntoId: null,
-    lockedById: null,
-    lockedByName: null,
-    lockedUntil: null,
-    raised: false,
-    customerPriority: source.customerPriority,
-    ...waitingState(moved, SPLIT_STATUS),
-    addressedTo: source.addressedTo,
-    requesterResellerId: source.requesterResellerId,
-  };
+  return newTicket(
+    ctx,
+    actor,
+    {
+      subject: source.subject,
+      category: source.category,
+      department: source.department,
+      priority: source.priority,
+      status: SPLIT_STATUS,
+      subscriberId: source.subscriberId,
+      resellerId: source.resellerId,
+      assigneeId: source.assigneeId,
+      firstResponseAt: firstResponse ? firstResponse.createdAt : null,
+      deadlineAt: null,
+      customerPriority: source.customerPriority,
+      ...waitingState(moved, SPLIT_STATUS),
+      addressedTo: source.addressedTo,
+      requesterResellerId: source.requesterResellerId,
+    },
+    now,
+  );
 }
