@@ -341,8 +341,11 @@ function codeOf(err: unknown): string {
     : '';
 }
 
-/** A ticketry error for an fs failure: transient ones `unavailable`, the rest `internal`. */
-function fsError(err: unknown, op: string, key: string): TicketError {
+/**
+ * A ticketry error for an fs failure: transient ones (EMFILE, ENFILE, EBUSY, EAGAIN)
+ * `unavailable`, a name too long `config`, the rest `internal`; the fs error is the `cause`.
+ */
+export function fsError(err: unknown, op: string, key: string): TicketError {
   if (err instanceof TicketError) return err;
   const code = codeOf(err);
   const params = { op, key, errno: code };

@@ -8,12 +8,11 @@ export interface MemoryBlobStoreOptions {
 }
 
 interface Entry {
-  bytes: Uint8Array;
+  /** Copies of the chunks as they came (not joined: joining would hold the blob twice). */
+  chunks: Uint8Array[];
+  size: number;
   createdAt: Date;
 }
-
-/** The size of the chunks `get` yields. */
-const CHUNK = 64 * 1024;
 
 /**
  * A blob store in memory, for tests and demos: the bytes go when the process does. It keeps
@@ -37,16 +36,10 @@ export function memoryBlobStore(options: MemoryBlobStoreOptions = {}): BlobStore
         let size = 0;
         for await (const chunk of content) {
           if (!(chunk instanceof Uint8Array)) throw notBytes(key);
-          chunks.push(chunk.slice());
+          chunks.push(Buffer.from(chunk));
           size += chunk.byteLength;
         }
-        const bytes = new Uint8Array(size);
-        let offset = 0;
-        for (const chunk of chunks) {
-          bytes.set(chunk, offset);
-          offset += chunk.byteLength;
-        }
-        entries.set(key, { bytes, createdAt: now() });
+        entries.set(key, { chunks, size, createdAt: now() });
         return { size };
       } finally {
         writing.delete(key);
@@ -57,18 +50,16 @@ export function memoryBlobStore(options: MemoryBlobStoreOptions = {}): BlobStore
       checkBlobKey(key);
       const entry = entries.get(key);
       if (!entry) return null;
-      const { bytes } = entry;
+      const { chunks } = entry;
       return (async function* () {
-        for (let offset = 0; offset < bytes.byteLength; offset += CHUNK) {
-          yield bytes.slice(offset, offset + CHUNK);
-        }
+        for (const chunk of chunks) yield Buffer.from(chunk);
       })();
     },
 
     async stat(key) {
       checkBlobKey(key);
       const entry = entries.get(key);
-      return entry ? { size: entry.bytes.byteLength, createdAt: new Date(entry.createdAt) } : null;
+      return entry ? { size: entry.size, createdAt: new Date(entry.createdAt) } : null;
     },
 
     async delete(key) {

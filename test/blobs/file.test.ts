@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fileBlobStore } from '../../adapters/blobs/index.js';
-import { resolveBlobPath } from '../../adapters/blobs/file-blob-store.js';
+import { fsError, resolveBlobPath } from '../../adapters/blobs/file-blob-store.js';
 import { TicketError } from '../../src/errors.js';
 import { chunksOf, readBlob, runBlobStoreContract } from '../../src/testing/blob-store-contract.js';
 
@@ -68,6 +68,19 @@ describe('filesystem blob store', () => {
       const rel = relative(root, resolveBlobPath(root, key));
       expect(rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel) || rel === '', key).toBe(false);
     }
+  });
+
+  it('maps fs error codes: transient ones unavailable, the rest internal, with the cause', () => {
+    const fsErr = (code: string) => Object.assign(new Error(`${code}: x`), { code });
+    for (const c of ['EMFILE', 'ENFILE', 'EBUSY', 'EAGAIN']) {
+      const e = fsError(fsErr(c), 'put', 'k');
+      expect([e.code, e.params.errno, e.params.op]).toEqual(['unavailable', c, 'put']);
+      expect((e.cause as Error).message).toBe(`${c}: x`);
+    }
+    for (const c of ['EACCES', 'EPERM', 'EIO', 'ENOSPC', 'EROFS', undefined]) {
+      expect(fsError(c ? fsErr(c) : new Error('odd'), 'get', 'k').code, String(c)).toBe('internal');
+    }
+    expect(fsError(fsErr('ENAMETOOLONG'), 'put', 'k').code).toBe('config');
   });
 
   it('refuses a root that is relative, empty, or a file, with a config error', async () => {
