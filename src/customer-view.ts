@@ -7,7 +7,7 @@
  */
 import { DEFAULT_CUSTOMER_STATUSES, customerStatusLabel, type CustomerStatusRule } from './customer-status.js';
 import { requireDate, requireObject } from './guard.js';
-import type { Actor, Message, Status, SystemNote, Ticket, TicketDetail, TicketSummary } from './types.js';
+import type { Actor, Attachment, Message, Status, SystemNote, Ticket, TicketDetail, TicketSummary } from './types.js';
 
 /** A ticket as its customer sees it. */
 export interface CustomerTicket {
@@ -57,6 +57,8 @@ export interface CustomerMessage {
   system: SystemNote | null;
   createdAt: Date;
   editedAt: Date | null;
+  /** The files attached to the message (`desk.getAttachment` downloads one). */
+  attachments: Attachment[];
 }
 
 /** A ticket with the thread its customer may read, oldest first. */
@@ -118,6 +120,7 @@ export function toCustomerMessage(message: Message): CustomerMessage {
     system: message.system,
     createdAt: message.createdAt,
     editedAt: message.editedAt,
+    attachments: (message.attachments ?? []).map(({ id, filename, contentType, size }) => ({ id, filename, contentType, size })),
   };
 }
 

@@ -74,7 +74,7 @@ export function coversReseller(actor: Actor, subscriberResellerId: string | null
  */
 const CUSTOMER_FIELDS = {
   create: {
-    allowed: ['subject', 'body', 'category', 'priority', 'department', 'addressedTo'],
+    allowed: ['subject', 'body', 'category', 'priority', 'department', 'addressedTo', 'attachments'],
     refusal: (field: string) => `Customers cannot set ${field} when opening a ticket`,
   },
   list: {
@@ -85,7 +85,7 @@ const CUSTOMER_FIELDS = {
     refusal: (field: string) => `Customers cannot filter by ${field}`,
   },
   reply: {
-    allowed: ['body'],
+    allowed: ['body', 'attachments'],
     refusal: (field: string) => `Customers cannot set ${field} on a reply`,
   },
   update: {

@@ -89,6 +89,22 @@ export const instantSchema = z.union(
   { error: 'must be a Date or an ISO 8601 timestamp with a zone, e.g. 2026-03-20T12:00:00Z' },
 );
 
+/**
+ * One file to attach: a name (only displayed, never a path) and its bytes. The content is
+ * checked by `checkUpload` (type by content, size, limits) as it streams.
+ */
+export const attachmentInputSchema = z.strictObject({
+  filename: z.string().max(1000),
+  /** `Uint8Array`/`Buffer`, a Node `Readable`, a web `ReadableStream`, or any async iterable of bytes. */
+  content: z.custom<Uint8Array | AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>>(
+    (value) => value !== null && (typeof value === 'object' || typeof value === 'function'),
+    { error: 'must be a Uint8Array, a Readable, a ReadableStream or an async iterable of bytes' },
+  ),
+  /** A hint only: the content decides the type. */
+  contentType: z.string().max(255).optional(),
+});
+export type AttachmentInput = z.input<typeof attachmentInputSchema>;
+
 /** `create` input. */
 export const createTicketInputSchema = z.strictObject({
   subject: subjectSchema,
@@ -113,6 +129,8 @@ export const createTicketInputSchema = z.strictObject({
    * has one, else 'operator'
    */
   addressedTo: z.enum(['reseller', 'operator']).optional(),
+  /** Files attached to the opening message (`config.attachments` limits them). */
+  attachments: z.array(attachmentInputSchema).optional(),
 });
 export type CreateTicketInput = z.input<typeof createTicketInputSchema>;
 
@@ -125,6 +143,8 @@ export const replyInputSchema = z.strictObject({
   status: statusSchema.optional(),
   /** Staff only: reply through another staff member's lock (needs `tickets.edit`). */
   force: z.boolean().optional(),
+  /** Files attached to the reply or note (`config.attachments` limits them). */
+  attachments: z.array(attachmentInputSchema).optional(),
 });
 export type ReplyInput = z.input<typeof replyInputSchema>;
 

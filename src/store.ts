@@ -43,7 +43,9 @@
  * optimisation, and the suite checks a native one agrees with its fallback. A method only
  * becomes required in a major release — or, before 1.0, in a minor one when it stores
  * something no required method can (0.2 added messages' `findMessage`/`updateMessage`/
- * `moveMessages`, favorites, read marks, saved filters and `countOpenByAssignee`).
+ * `moveMessages`, favorites, read marks, saved filters and `countOpenByAssignee`; the
+ * attachment methods `insertAttachment`, `findAttachment`, `listTicketAttachments`,
+ * `attachmentKeysExist`).
  */
 import type {
   AddressLevel,
@@ -52,6 +54,7 @@ import type {
   Message,
   SavedFilter,
   SlaCompliance,
+  StoredAttachment,
   Status,
   Ticket,
   TicketSort,
@@ -230,7 +233,10 @@ export interface StoreReader {
    * that find nothing left out. Fallback: `findTicket` per ref (`store-fallbacks.ts`).
    */
   findTickets?(scope: StoreScope, refs: readonly string[]): Promise<Ticket[]>;
-  /** The ticket's messages the scope may see, oldest first (ties by insertion order). */
+  /**
+   * The ticket's messages the scope may see, oldest first (ties by insertion order), each
+   * with its `attachments` in the order they were attached.
+   */
   listMessages(scope: StoreScope, ticketId: string): Promise<Message[]>;
   /** A page of tickets matching the query within scope, in the query's sort order. */
   listTickets(scope: StoreScope, query: StoreListQuery): Promise<StoreTicketSummary[]>;
@@ -241,6 +247,15 @@ export interface StoreReader {
   findMessage(scope: StoreScope, messageId: string): Promise<Message | null>;
   /** A staff member's saved filters, oldest first. */
   listFilters(tenantId: string, staffId: string): Promise<SavedFilter[]>;
+  /**
+   * The attachment with this id whose message the scope may see (customers: neither
+   * internal nor hidden) on a ticket within scope; `null` otherwise.
+   */
+  findAttachment(scope: StoreScope, attachmentId: string): Promise<StoredAttachment | null>;
+  /** Every attachment of a ticket, whatever its message (purging a ticket's files). */
+  listTicketAttachments(tenantId: string, ticketId: string): Promise<StoredAttachment[]>;
+  /** Which of `blobKeys` an attachment row of the tenant refers to (the orphan sweep). */
+  attachmentKeysExist(tenantId: string, blobKeys: readonly string[]): Promise<Set<string>>;
   /**
    * How many non-deleted tickets in `statuses` each of `assigneeIds` holds (every id is
    * a key of the answer, 0 included): least-open assignment.
@@ -299,11 +314,17 @@ export interface StoreTx extends StoreReader {
     patch: TicketPatch,
   ): Promise<boolean>;
   insertMessage(tenantId: string, message: Message): Promise<void>;
+  /**
+   * Records an attachment of a message written in this transaction or before; a missing
+   * ticket or message, or a taken id, is a `conflict`.
+   */
+  insertAttachment(tenantId: string, attachment: StoredAttachment): Promise<void>;
   /** Changes a message in place; returns false when the tenant has no such message. */
   updateMessage(tenantId: string, messageId: string, patch: MessagePatch): Promise<boolean>;
   /**
    * Moves messages to another ticket of the tenant (merge, split), keeping their ids,
-   * times and insertion order; each moved message's `opening` becomes `id === openingId`.
+   * times and insertion order, their attachments with them; each moved message's
+   * `opening` becomes `id === openingId`.
    */
   moveMessages(tenantId: string, messageIds: readonly string[], toTicketId: string, openingId: string | null): Promise<void>;
   /** Adds (`on`) or removes a ticket from a staff member's favorites. Idempotent. */

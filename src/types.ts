@@ -231,6 +231,32 @@ export interface Message {
   system: SystemNote | null;
   createdAt: Date;
   editedAt: Date | null;
+  /** The files attached to the message, in the order they were attached. */
+  attachments: Attachment[];
+}
+
+/** A file attached to a message, as messages list it and `getAttachment` describes it. */
+export interface Attachment {
+  id: string;
+  /** The display name, sanitised (never a path). */
+  filename: string;
+  /** The type its content was recognised as (never the uploader's claim). */
+  contentType: string;
+  /** Bytes. */
+  size: number;
+}
+
+/** An attachment as the ticket store keeps it: where its bytes are, and who sent it. */
+export interface StoredAttachment extends Attachment {
+  ticketId: string;
+  messageId: string;
+  /** SHA-256 of the content, hex. */
+  checksum: string;
+  /** The key of the bytes in the blob store; made by ticketry, never from the file name. */
+  blobKey: string;
+  uploadedByType: AuthorType;
+  uploadedById: string | null;
+  createdAt: Date;
 }
 
 /** A ticket and the part of its thread the actor may see, oldest first. */

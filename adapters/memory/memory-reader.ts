@@ -13,8 +13,8 @@ import type {
   StoreTicketSummary,
   TicketRow,
 } from '../../src/store.js';
-import type { AuditEntry, Message, SavedFilter, Status, Ticket } from '../../src/types.js';
-import { cmp, copy, inScope, key, stripTenant, visible, type MemoryState } from './memory-state.js';
+import type { AuditEntry, Message, SavedFilter, Status, StoredAttachment, Ticket } from '../../src/types.js';
+import { attachmentsOf, cmp, copy, inScope, key, stripTenant, visible, type MemoryState } from './memory-state.js';
 
 /** Where tickets nobody waits on sort under `waiting`: last, as in SQL (the end of year 9999). */
 const NOT_WAITING = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
@@ -88,7 +88,32 @@ export class MemoryReader implements StoreReader {
     return list
       .filter((m) => visible(scope, m))
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || position(a) - position(b))
-      .map(copy);
+      .map((m) => ({ ...copy(m), attachments: attachmentsOf(this.state, scope.tenantId, m.id) }));
+  }
+
+  async findAttachment(scope: StoreScope, attachmentId: string): Promise<StoredAttachment | null> {
+    this.check();
+    const attachment = this.state.attachments.get(key(scope.tenantId, attachmentId));
+    if (!attachment) return null;
+    // Visible exactly when its message is.
+    return (await this.findMessage(scope, attachment.messageId)) ? copy(attachment) : null;
+  }
+
+  async listTicketAttachments(tenantId: string, ticketId: string): Promise<StoredAttachment[]> {
+    this.check();
+    return [...this.state.attachments.entries()]
+      .filter(([k, a]) => k.startsWith(`${tenantId}\0`) && a.ticketId === ticketId)
+      .map(([, a]) => copy(a));
+  }
+
+  async attachmentKeysExist(tenantId: string, blobKeys: readonly string[]): Promise<Set<string>> {
+    this.check();
+    const wanted = new Set(blobKeys);
+    const found = new Set<string>();
+    for (const [k, a] of this.state.attachments) {
+      if (k.startsWith(`${tenantId}\0`) && wanted.has(a.blobKey)) found.add(a.blobKey);
+    }
+    return found;
   }
 
   async findMessage(scope: StoreScope, messageId: string): Promise<Message | null> {
@@ -97,7 +122,9 @@ export class MemoryReader implements StoreReader {
     const ticket = at && this.state.tickets.get(key(scope.tenantId, at.ticketId));
     if (!at || !ticket || !inScope(scope, ticket)) return null;
     const message = this.state.messages.get(key(scope.tenantId, at.ticketId))?.find((m) => m.id === messageId);
-    return message && visible(scope, message) ? copy(message) : null;
+    return message && visible(scope, message)
+      ? { ...copy(message), attachments: attachmentsOf(this.state, scope.tenantId, message.id) }
+      : null;
   }
 
   async listFilters(tenantId: string, staffId: string): Promise<SavedFilter[]> {

@@ -3,7 +3,7 @@
  * scope and message visibility.
  */
 import type { OutboxEvent, StoreScope, TicketRow } from '../../src/store.js';
-import type { AuditEntry, Message, SavedFilter, Ticket } from '../../src/types.js';
+import type { Attachment, AuditEntry, Message, SavedFilter, StoredAttachment, Ticket } from '../../src/types.js';
 
 /** An outbox event with its tenant and delivery time. */
 export interface OutboxRow extends OutboxEvent {
@@ -33,6 +33,10 @@ export interface MemoryState {
   readMarks: Map<string, Date>;
   /** `tenant\0filterId` -> saved filter */
   filters: Map<string, SavedFilter & { tenantId: string }>;
+  /** `tenant\0attachmentId` -> attachment */
+  attachments: Map<string, StoredAttachment>;
+  /** `tenant\0messageId` -> its attachment ids, in the order they were attached */
+  messageAttachments: Map<string, string[]>;
   /** `tenant\0ticketId` -> audit entries in insertion order */
   audit: Map<string, AuditEntry[]>;
   /** `tenant\0eventId` -> event */
@@ -52,6 +56,8 @@ export function emptyState(): MemoryState {
     favorites: new Map(),
     readMarks: new Map(),
     filters: new Map(),
+    attachments: new Map(),
+    messageAttachments: new Map(),
     audit: new Map(),
     outbox: new Map(),
     counters: new Map(),
@@ -85,3 +91,11 @@ export function visible(scope: StoreScope, m: Message): boolean {
 
 /** Compares two ids as SQL stores with a binary collation do. */
 export const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The attachments of message `messageId`, as messages list them. */
+export function attachmentsOf(state: MemoryState, tenantId: string, messageId: string): Attachment[] {
+  return (state.messageAttachments.get(key(tenantId, messageId)) ?? []).map((id) => {
+    const { id: _id, filename, contentType, size } = state.attachments.get(key(tenantId, id))!;
+    return { id, filename, contentType, size };
+  });
+}

@@ -93,6 +93,15 @@ class MemoryStoreImpl implements MemoryStore {
   listFilters(tenantId: string, staffId: string) {
     return this.#read((r) => r.listFilters(tenantId, staffId));
   }
+  findAttachment(scope: StoreScope, attachmentId: string) {
+    return this.#read((r) => r.findAttachment(scope, attachmentId));
+  }
+  listTicketAttachments(tenantId: string, ticketId: string) {
+    return this.#read((r) => r.listTicketAttachments(tenantId, ticketId));
+  }
+  attachmentKeysExist(tenantId: string, blobKeys: readonly string[]) {
+    return this.#read((r) => r.attachmentKeysExist(tenantId, blobKeys));
+  }
   countOpenByAssignee(tenantId: string, assigneeIds: readonly string[], statuses: readonly Status[]) {
     return this.#read((r) => r.countOpenByAssignee(tenantId, assigneeIds, statuses));
   }

@@ -6,7 +6,7 @@ import { ConfigError, ConflictError } from '../../src/errors.js';
 import { slaAlertDueAt, slaAlertFields } from '../../src/sla/sla-fields.js';
 import { checkMessagePatch, checkTicketPatch, checkTicketRow } from '../../src/store-checks.js';
 import type { MessagePatch, OutboxEvent, SlaAlertKind, StoreScope, StoreTx, TicketPatch, TicketRow } from '../../src/store.js';
-import type { AuditEntry, Message, SavedFilter, Ticket } from '../../src/types.js';
+import type { AuditEntry, Message, SavedFilter, StoredAttachment, Ticket } from '../../src/types.js';
 import { MemoryReader } from './memory-reader.js';
 import { cmp, copy, key, stripTenant, type MemoryState } from './memory-state.js';
 
@@ -84,9 +84,33 @@ export class MemoryTx extends MemoryReader implements StoreTx {
     if (this.state.messageIndex.has(idKey)) {
       throw new ConflictError(`A message with id ${message.id} already exists`, { params: { field: 'id' } });
     }
-    this.#append(this.state.messages, key(tenantId, message.ticketId), copy(message));
+    // A message's attachments are rows of their own (insertAttachment).
+    this.#append(this.state.messages, key(tenantId, message.ticketId), { ...copy(message), attachments: [] });
     this.state.messageIndex.set(idKey, { ticketId: message.ticketId, position: this.state.nextPosition++ });
     this.undo.push(() => this.state.messageIndex.delete(idKey));
+  }
+
+  async insertAttachment(tenantId: string, attachment: StoredAttachment): Promise<void> {
+    this.check();
+    const k = key(tenantId, attachment.id);
+    const at = this.state.messageIndex.get(key(tenantId, attachment.messageId));
+    if (!at || at.ticketId !== attachment.ticketId || !this.state.tickets.has(key(tenantId, attachment.ticketId))) {
+      throw new ConflictError('The message this attachment belongs to does not exist on that ticket');
+    }
+    if (this.state.attachments.has(k)) {
+      throw new ConflictError(`An attachment with id ${attachment.id} already exists`, { params: { field: 'id' } });
+    }
+    const taken = [...this.state.attachments].some(([other, a]) => other.startsWith(`${tenantId}\0`) && a.blobKey === attachment.blobKey);
+    if (taken) throw new ConflictError('An attachment with this blob key already exists', { params: { field: 'blobKey' } });
+    this.state.attachments.set(k, copy(attachment));
+    const listKey = key(tenantId, attachment.messageId);
+    const previous = this.state.messageAttachments.get(listKey);
+    this.state.messageAttachments.set(listKey, [...(previous ?? []), attachment.id]);
+    this.undo.push(() => {
+      this.state.attachments.delete(k);
+      if (previous) this.state.messageAttachments.set(listKey, previous);
+      else this.state.messageAttachments.delete(listKey);
+    });
   }
 
   async updateMessage(tenantId: string, messageId: string, patch: MessagePatch): Promise<boolean> {
@@ -139,6 +163,15 @@ export class MemoryTx extends MemoryReader implements StoreTx {
     for (const m of moved) target.push({ ...m, ticketId: toTicketId, opening: m.id === openingId });
     this.state.messages.set(toKey, target);
     for (const [k, at] of entries) this.state.messageIndex.set(k, { ...at, ticketId: toTicketId });
+    // Their attachments follow them.
+    for (const id of ids) {
+      for (const attachmentId of this.state.messageAttachments.get(key(tenantId, id)) ?? []) {
+        const k = key(tenantId, attachmentId);
+        const before = this.state.attachments.get(k)!;
+        this.state.attachments.set(k, { ...before, ticketId: toTicketId });
+        this.undo.push(() => this.state.attachments.set(k, before));
+      }
+    }
   }
 
   async setFavorite(tenantId: string, staffId: string, ticketId: string, on: boolean, at: Date): Promise<void> {

@@ -5,6 +5,7 @@ import { checkMessagePatch } from '../../src/store-checks.js';
 import type { MessagePatch, StoreScope } from '../../src/store.js';
 import type { AuditEntry, Message } from '../../src/types.js';
 import { ticketScope, type QueryContext } from './query-context.js';
+import { attachmentsOfMessages, moveAttachments } from './attachment-queries.js';
 import { auditFromRow, auditToRow, messageFromRow, messageToRow } from './row-mappers.js';
 
 /**
@@ -48,7 +49,10 @@ export async function listMessages(
     .orderBy('m.created_at', 'asc')
     .orderBy('m.position', 'asc')
     .execute();
-  return rows.map((row) => messageFromRow(ctx.hooks, row));
+  const messages = rows.map((row) => messageFromRow(ctx.hooks, row));
+  const files = await attachmentsOfMessages(ctx, scope.tenantId, messages.map((m) => m.id));
+  for (const m of messages) m.attachments = files.get(m.id) ?? [];
+  return messages;
 }
 
 /** Appends a message; a missing ticket or a taken id is a `ConflictError` (mapped by the store). */
@@ -80,7 +84,10 @@ export async function insertAudit(ctx: QueryContext, tenantId: string, entry: Au
  */
 export async function findMessage(ctx: QueryContext, scope: StoreScope, messageId: string): Promise<Message | null> {
   const row = await visibleMessages(ctx, scope).where('m.id', '=', messageId).executeTakeFirst();
-  return row ? messageFromRow(ctx.hooks, row) : null;
+  if (!row) return null;
+  const message = messageFromRow(ctx.hooks, row);
+  message.attachments = (await attachmentsOfMessages(ctx, scope.tenantId, [message.id])).get(message.id) ?? [];
+  return message;
 }
 
 /** Changes a message in place; false when the tenant has no message with that id. */
@@ -131,6 +138,7 @@ export async function moveMessages(
       .where('id', 'in', chunk)
       .execute();
   }
+  await moveAttachments(ctx, tenantId, messageIds, toTicketId);
   if (openingId !== null && messageIds.includes(openingId)) {
     await ctx.db
       .updateTable('messages')

@@ -6,9 +6,9 @@
 import type { Insertable, Updateable } from 'kysely';
 import { ConfigError } from '../../src/errors.js';
 import type { OutboxEvent, TicketPatch, TicketRow } from '../../src/store.js';
-import type { AuditEntry, Message, SavedFilter, SystemNote, Ticket, TicketSlaState } from '../../src/types.js';
+import type { AuditEntry, Message, SavedFilter, StoredAttachment, SystemNote, Ticket, TicketSlaState } from '../../src/types.js';
 import type { SqlDialectHooks } from './dialect-hooks.js';
-import type { AuditTable, MessageTable, OutboxTable, SavedFilterTable, TicketTable } from './schema.js';
+import type { AttachmentTable, AuditTable, MessageTable, OutboxTable, SavedFilterTable, TicketTable } from './schema.js';
 
 type ValueKind = 'text' | 'date' | 'boolean' | 'integer' | 'real';
 
@@ -201,6 +201,7 @@ export function messageFromRow(hooks: SqlDialectHooks, row: Record<string, unkno
     system: row.system === null || row.system === undefined ? null : (hooks.fromJson(row.system) as SystemNote),
     createdAt: hooks.fromDate(row.created_at),
     editedAt: row.edited_at === null || row.edited_at === undefined ? null : hooks.fromDate(row.edited_at),
+    attachments: [],
   };
 }
 
@@ -293,5 +294,40 @@ export function savedFilterFromRow(hooks: SqlDialectHooks, row: Record<string, u
     query: hooks.fromJson(row.query) as Record<string, unknown>,
     createdAt: hooks.fromDate(row.created_at),
     updatedAt: hooks.fromDate(row.updated_at),
+  };
+}
+
+/** An attachment as a row to insert. */
+export function attachmentToRow(hooks: SqlDialectHooks, tenantId: string, a: StoredAttachment): Insertable<AttachmentTable> {
+  return {
+    tenant_id: tenantId,
+    id: a.id,
+    ticket_id: a.ticketId,
+    message_id: a.messageId,
+    filename: a.filename,
+    content_type: a.contentType,
+    size: a.size,
+    checksum: a.checksum,
+    blob_key: a.blobKey,
+    uploaded_by_type: a.uploadedByType,
+    uploaded_by_id: a.uploadedById ?? null,
+    created_at: hooks.toDate(a.createdAt),
+  };
+}
+
+/** An `attachments` row as a `StoredAttachment`. */
+export function attachmentFromRow(hooks: SqlDialectHooks, row: Record<string, unknown>): StoredAttachment {
+  return {
+    id: row.id as string,
+    filename: row.filename as string,
+    contentType: row.content_type as string,
+    size: Number(row.size),
+    ticketId: row.ticket_id as string,
+    messageId: row.message_id as string,
+    checksum: row.checksum as string,
+    blobKey: row.blob_key as string,
+    uploadedByType: row.uploaded_by_type as StoredAttachment['uploadedByType'],
+    uploadedById: (row.uploaded_by_id as string | null) ?? null,
+    createdAt: hooks.fromDate(row.created_at),
   };
 }

@@ -190,6 +190,23 @@ export interface SavedFilterTable {
   updated_at: DbTimestamp;
 }
 
+/** The `attachments` table (migration 004): what is known of each attached file. */
+export interface AttachmentTable {
+  position: Generated<DbInteger>;
+  tenant_id: string;
+  id: string;
+  ticket_id: string;
+  message_id: string;
+  filename: string;
+  content_type: string;
+  size: DbInteger;
+  checksum: string;
+  blob_key: string;
+  uploaded_by_type: string;
+  uploaded_by_id: string | null;
+  created_at: DbTimestamp;
+}
+
 /** ticketry's tables under their logical names. */
 export interface TicketryDatabase {
   tickets: TicketTable;
@@ -201,6 +218,7 @@ export interface TicketryDatabase {
   favorites: FavoriteTable;
   read_marks: ReadMarkTable;
   saved_filters: SavedFilterTable;
+  attachments: AttachmentTable;
 }
 
 /** The logical table names, in creation order. */
@@ -214,6 +232,7 @@ export const LOGICAL_TABLES = [
   'favorites',
   'read_marks',
   'saved_filters',
+  'attachments',
 ] as const;
 
 /** One of ticketry's logical table names. */

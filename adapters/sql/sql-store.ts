@@ -23,8 +23,9 @@ import type {
   StoreTx,
   TicketStore,
 } from '../../src/store.js';
-import type { AuditEntry, Message, SavedFilter, Status, Ticket } from '../../src/types.js';
+import type { AuditEntry, Message, SavedFilter, Status, StoredAttachment, Ticket } from '../../src/types.js';
 import type { SqlDialectHooks } from './dialect-hooks.js';
+import * as attachments from './attachment-queries.js';
 import * as messages from './message-queries.js';
 import * as staff from './staff-state-queries.js';
 import { ticketryMigrations } from './migrations/migration-provider.js';
@@ -218,6 +219,18 @@ class SqlStore implements SqlTicketStore {
 
   listFilters(tenantId: string, staffId: string): Promise<SavedFilter[]> {
     return this.#guard(() => staff.listFilters(this.#reader(), tenantId, staffId));
+  }
+
+  findAttachment(scope: StoreScope, attachmentId: string): Promise<StoredAttachment | null> {
+    return this.#guard(() => attachments.findAttachment(this.#reader(), scope, attachmentId));
+  }
+
+  listTicketAttachments(tenantId: string, ticketId: string): Promise<StoredAttachment[]> {
+    return this.#guard(() => attachments.listTicketAttachments(this.#reader(), tenantId, ticketId));
+  }
+
+  attachmentKeysExist(tenantId: string, blobKeys: readonly string[]): Promise<Set<string>> {
+    return this.#guard(() => attachments.attachmentKeysExist(this.#reader(), tenantId, blobKeys));
   }
 
   countOpenByAssignee(

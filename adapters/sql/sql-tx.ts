@@ -16,8 +16,9 @@ import type {
   TicketPatch,
   TicketRow,
 } from '../../src/store.js';
-import type { AuditEntry, Message, SavedFilter, Status, Ticket } from '../../src/types.js';
+import type { AuditEntry, Message, SavedFilter, Status, StoredAttachment, Ticket } from '../../src/types.js';
 import * as counters from './counter-queries.js';
+import * as attachments from './attachment-queries.js';
 import * as messages from './message-queries.js';
 import * as staff from './staff-state-queries.js';
 import * as outbox from './outbox-queries.js';
@@ -72,6 +73,18 @@ export class SqlTx implements StoreTx {
   }
   listFilters(tenantId: string, staffId: string): Promise<SavedFilter[]> {
     return this.#run((ctx) => staff.listFilters(ctx, tenantId, staffId));
+  }
+  findAttachment(scope: StoreScope, attachmentId: string): Promise<StoredAttachment | null> {
+    return this.#run((ctx) => attachments.findAttachment(ctx, scope, attachmentId));
+  }
+  listTicketAttachments(tenantId: string, ticketId: string): Promise<StoredAttachment[]> {
+    return this.#run((ctx) => attachments.listTicketAttachments(ctx, tenantId, ticketId));
+  }
+  attachmentKeysExist(tenantId: string, blobKeys: readonly string[]): Promise<Set<string>> {
+    return this.#run((ctx) => attachments.attachmentKeysExist(ctx, tenantId, blobKeys));
+  }
+  insertAttachment(tenantId: string, attachment: StoredAttachment): Promise<void> {
+    return this.#run((ctx) => attachments.insertAttachment(ctx, tenantId, attachment));
   }
   countOpenByAssignee(
     tenantId: string,

@@ -33,6 +33,7 @@ import { createTicket } from './create-ticket.js';
 import { deleteTicket, restoreTicket } from './delete-ticket.js';
 import { editMessage } from './edit-message.js';
 import { favoriteTicket } from './favorites.js';
+import { getAttachment, type AttachmentDownload } from './get-attachment.js';
 import { hideMessage } from './hide-message.js';
 import { lockTicket, unlockTicket, type LockOptions } from './lock-ticket.js';
 import { mergeTickets } from './merge-tickets.js';
@@ -51,6 +52,7 @@ export type { ScheduledWorkResult } from '../scheduled/run-scheduled-work.js';
 export type { TicketServiceOptions } from './service-options.js';
 export type { BulkAction, BulkResult } from './bulk-actions.js';
 export type { LockOptions } from './lock-ticket.js';
+export type { AttachmentDownload } from './get-attachment.js';
 export type { PolicyDecision, PolicyRefusal, PolicyRequest, TicketPolicy } from './policy.js';
 export type { RoutingRecord } from './routing.js';
 
@@ -106,6 +108,11 @@ export interface TicketService {
   /** Soft delete (`tickets.delete`): the ticket vanishes from every read, count and scan. */
   delete(actor: Actor, ticketId: string, context?: RequestContext): Promise<void>;
   restore(actor: Actor, ticketId: string, context?: RequestContext): Promise<Ticket>;
+  /**
+   * An attachment the actor may see (its message and ticket in scope): what it is, and its
+   * bytes as a stream. Anything else is `not_found`.
+   */
+  getAttachment(actor: Actor, attachmentId: string, context?: RequestContext): Promise<AttachmentDownload>;
   /** One staff action over up to 200 tickets, each checked and written on its own. */
   bulk(actor: Actor, ticketIds: readonly string[], action: BulkAction, context?: RequestContext): Promise<BulkResult[]>;
   runScheduledWork(options?: { now?: Date; limit?: number }): Promise<ScheduledWorkResult>;
@@ -130,6 +137,7 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
     id: checked.generateId,
     directory: checked.directory,
     policy: checked.policy,
+    blobs: checked.blobs,
     numbers: parseNumberFormat(config.numberFormat),
     sla: new SlaClock(config),
     events: mitt<TicketEventMap>(),
@@ -167,6 +175,7 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
     delete: (actor, ticketId, context) => deleteTicket(ctx, actor, ticketId, context),
     restore: (actor, ticketId, context) => restoreTicket(ctx, actor, ticketId, context),
     bulk: (actor, ticketIds, action, context) => bulkAction(ctx, actor, ticketIds, action, context),
+    getAttachment: (actor, attachmentId, context) => getAttachment(ctx, actor, attachmentId, context),
     runScheduledWork: (o) => runScheduledWork(ctx, o),
     // Everything written up to now; claimed atomically, so each event goes out once.
     flushEvents: async (o) => {

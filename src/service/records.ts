@@ -32,6 +32,7 @@ export function newMessage(
     system: null,
     createdAt: o.now,
     editedAt: null,
+    attachments: [],
   };
 }
 
@@ -59,6 +60,7 @@ export async function writeSystemNote(
     system: note,
     createdAt: now,
     editedAt: null,
+    attachments: [],
   });
 }
 

@@ -10,6 +10,7 @@ import type { NumberFormat } from '../numbering.js';
 import type { SlaClock } from '../sla/sla-clock.js';
 import type { CompleteTicketStore } from '../store-fallbacks.js';
 import type { Directory } from '../types.js';
+import type { BlobStore } from '../blobs/blob-store.js';
 import type { TicketPolicy } from './policy.js';
 
 /** The service's collaborators, shared by every operation. */
@@ -23,6 +24,8 @@ export interface ServiceContext {
   readonly directory: Directory | undefined;
   /** The host's policy hooks, wrapped (`service-options.ts`). */
   readonly policy: TicketPolicy | undefined;
+  /** Where attachment bytes live; `undefined`: no attachments. */
+  readonly blobs: BlobStore | undefined;
   readonly numbers: NumberFormat;
   readonly sla: SlaClock;
   readonly events: Emitter<TicketEventMap>;

@@ -9,6 +9,7 @@ import type { TicketEvent } from '../events/event-types.js';
 import type { TicketConfigInput } from '../config.js';
 import type { TicketStore } from '../store.js';
 import type { Directory, DirectoryStaff, DirectorySubscriber } from '../types.js';
+import type { BlobStore } from '../blobs/blob-store.js';
 import type { PolicyDecision, TicketPolicy } from './policy.js';
 
 /** Options of `createTicketService`. */
@@ -46,6 +47,11 @@ export interface TicketServiceOptions {
    * `{ refuse: { code, message } }` to refuse with a `RefusedError`.
    */
   policy?: TicketPolicy;
+  /**
+   * Where attachment bytes live: `memoryBlobStore()` or `fileBlobStore({ root })` from
+   * `ticketry/blobs`, or your own `BlobStore`. Without it, tickets take no attachments.
+   */
+  blobs?: BlobStore;
 }
 
 /** The host callbacks, checked and wrapped. */
@@ -55,7 +61,11 @@ export interface CheckedOptions {
   generateId: () => string;
   directory: Directory | undefined;
   policy: TicketPolicy | undefined;
+  blobs: BlobStore | undefined;
 }
+
+/** The methods a blob store must have. */
+const BLOB_METHODS = ['put', 'get', 'stat', 'delete', 'list'] as const;
 
 /** The store methods the service calls; a store missing one is refused at creation. */
 const STORE_METHODS = [
@@ -71,6 +81,9 @@ const STORE_METHODS = [
   'findMessage',
   'listFilters',
   'countOpenByAssignee',
+  'findAttachment',
+  'listTicketAttachments',
+  'attachmentKeysExist',
 ] as const;
 
 function refuse(option: string, why: string): never {
@@ -116,8 +129,16 @@ export function checkServiceOptions(options: unknown): CheckedOptions {
       if (policy[hook] !== undefined && !isFunction(policy[hook])) refuse('policy', `${hook} must be a function`);
     }
   }
+  const blobs = o.blobs as Record<string, unknown> | undefined;
+  if (blobs !== undefined) {
+    if (typeof blobs !== 'object' || blobs === null) refuse('blobs', 'must be a BlobStore: memoryBlobStore(), fileBlobStore({ root }) or your own');
+    for (const method of BLOB_METHODS) {
+      if (!isFunction(blobs[method])) refuse('blobs', `is not a BlobStore: it has no ${method}() method`);
+    }
+  }
   return {
     tenantId,
+    blobs: blobs as BlobStore | undefined,
     clock: checkedCallback('clock', (o.clock as (() => Date) | undefined) ?? (() => new Date()), isValidDate, 'a valid Date'),
     generateId: checkedCallback(
       'generateId',

@@ -55,6 +55,9 @@ function bindAll(store: TicketStore): TicketStore {
     'findMessage',
     'listFilters',
     'countOpenByAssignee',
+    'findAttachment',
+    'listTicketAttachments',
+    'attachmentKeysExist',
   ] as const) {
     out[k] = (store[k] as (...a: unknown[]) => unknown).bind(store);
   }
@@ -230,6 +233,7 @@ export function atomicityTests(o: ContractOptions): void {
           system: { kind: 'status_changed', from: 'open', to: 'closed' },
           createdAt: at,
           editedAt: null,
+          attachments: [],
         };
         await store.transaction(async (tx) => {
           await tx.insertTicket(row.tenantId, row);

@@ -21,7 +21,7 @@ const TICKET_KEYS = [
   'updatedAt',
 ];
 const SUMMARY_KEYS = [...TICKET_KEYS, 'lastReplyAt', 'replyCount'].sort();
-const MESSAGE_KEYS = ['authorName', 'authorType', 'body', 'createdAt', 'editedAt', 'html', 'id', 'opening', 'system', 'ticketId'];
+const MESSAGE_KEYS = ['attachments', 'authorName', 'authorType', 'body', 'createdAt', 'editedAt', 'html', 'id', 'opening', 'system', 'ticketId'];
 
 const keys = (o: object) => Object.keys(o).sort();
 

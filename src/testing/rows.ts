@@ -95,6 +95,7 @@ export function message(ticketId: string, over: Partial<Message> = {}): Message 
     system: null,
     createdAt: new Date(BASE_TIME),
     editedAt: null,
+    attachments: [],
     ...over,
   };
 }

@@ -3,6 +3,7 @@
  * by calling the store directly, so a store bug cannot hide behind the service.
  */
 import type { ContractOptions } from './harness.js';
+import { storeAttachmentTests } from './store-attachments.js';
 import { storeOptionalTests } from './store-optional.js';
 import { storeOutboxTests } from './store-outbox.js';
 import { storeReadTests } from './store-reads.js';
@@ -22,4 +23,5 @@ export function storeInterfaceTests(options: ContractOptions): void {
   storeStatsTests(options);
   storeOptionalTests(options);
   storeStaffToolTests(options);
+  storeAttachmentTests(options);
 }

@@ -6,6 +6,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { initialMigration } from './001-initial.js';
 import { ticketStatsMigration } from './002-ticket-stats.js';
 import { staffToolsMigration } from './003-staff-tools.js';
+import { attachmentsMigration } from './004-attachments.js';
 import type { MigrationContext } from './migration-context.js';
 
 /**
@@ -19,6 +20,7 @@ export function ticketryMigrations(ctx: MigrationContext): MigrationProvider {
         '001-initial': initialMigration(ctx),
         '002-ticket-stats': ticketStatsMigration(ctx),
         '003-staff-tools': staffToolsMigration(ctx),
+        '004-attachments': attachmentsMigration(ctx),
       };
     },
   };
