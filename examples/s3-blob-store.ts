@@ -304,7 +304,7 @@ async function call<T>(fn: () => Promise<T>, op: string, key: string): Promise<T
 
 /** A ticketry error for an S3 failure. */
 function s3Error(err: unknown, op: string, key: string): TicketError {
-  if (err instanceof TicketError) return err;
+  if (TicketError.is(err)) return err;
   const status = statusOf(err);
   const name = nameOf(err);
   const params = { op, key, s3: name, status };

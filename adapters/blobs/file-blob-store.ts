@@ -131,7 +131,7 @@ export function fileBlobStore(options: FileBlobStoreOptions): FileBlobStore {
         }
       } catch (err) {
         await removeQuietly(part);
-        throw err instanceof TicketError ? err : fsError(err, 'put', key);
+        throw TicketError.is(err) ? err : fsError(err, 'put', key);
       }
       return { size };
     },
@@ -279,7 +279,7 @@ async function* readFile(path: string, key: string): AsyncGenerator<Uint8Array> 
   try {
     for await (const chunk of stream) yield chunk as Buffer;
   } catch (err) {
-    throw err instanceof TicketError ? err : fsError(err, 'get', key);
+    throw TicketError.is(err) ? err : fsError(err, 'get', key);
   } finally {
     stream.destroy();
   }
@@ -346,7 +346,7 @@ function codeOf(err: unknown): string {
  * `unavailable`, a name too long `config`, the rest `internal`; the fs error is the `cause`.
  */
 export function fsError(err: unknown, op: string, key: string): TicketError {
-  if (err instanceof TicketError) return err;
+  if (TicketError.is(err)) return err;
   const code = codeOf(err);
   const params = { op, key, errno: code };
   if (code === 'ENAMETOOLONG') {
