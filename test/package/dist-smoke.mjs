@@ -9,11 +9,14 @@
  * Run by .ci/run after `npm run build`: `node --test test/package/dist-smoke.mjs`.
  */
 import assert from 'node:assert/strict';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
 const require = createRequire(import.meta.url);
-const ENTRIES = ['ticketry', 'ticketry/memory', 'ticketry/sqlite', 'ticketry/postgres', 'ticketry/testing'];
+const ENTRIES = ['ticketry', 'ticketry/memory', 'ticketry/sqlite', 'ticketry/postgres', 'ticketry/blobs', 'ticketry/testing'];
 
 describe(`built package on Node ${process.version}`, () => {
   it('loads every entry through import and require', async () => {
@@ -36,6 +39,49 @@ describe(`built package on Node ${process.version}`, () => {
     assert.equal(reply.html, '<p><strong>hi</strong> x</p>');
     const err = await desk.get({ kind: 'customer', id: 'c2' }, t.id).catch((e) => e);
     assert.ok(TicketError.is(err, 'not_found'));
+  });
+});
+
+describe(`ticketry/blobs built, on Node ${process.version}`, () => {
+  const roundTrip = async (blobs, TicketError) => {
+    const bytes = Buffer.alloc(300_000, 7);
+    const put = await blobs.put('t/2026/11/a1', (async function* () {
+      yield bytes.subarray(0, 1000);
+      yield bytes.subarray(1000);
+    })());
+    assert.equal(put.size, bytes.length);
+    const parts = [];
+    for await (const chunk of await blobs.get('t/2026/11/a1')) parts.push(chunk);
+    assert.ok(Buffer.concat(parts).equals(bytes));
+    assert.deepEqual(await blobs.list('t/'), ['t/2026/11/a1']);
+    const err = await blobs.put('../../etc/passwd', (async function* () {})()).catch((e) => e);
+    assert.ok(TicketError.is(err, 'config'), String(err));
+    const taken = await blobs.put('t/2026/11/a1', (async function* () {})()).catch((e) => e);
+    assert.ok(TicketError.is(taken, 'conflict'), String(taken));
+  };
+
+  it('memory and filesystem stores work from the CJS build (typed errors across the copies)', async () => {
+    const { memoryBlobStore, fileBlobStore } = require('ticketry/blobs');
+    const { TicketError } = await import('ticketry'); // the ESM copy recognises CJS errors
+    await roundTrip(memoryBlobStore(), TicketError);
+    const root = await mkdtemp(join(tmpdir(), 'ticketry-smoke-'));
+    try {
+      await roundTrip(fileBlobStore({ root }), TicketError);
+      assert.deepEqual(await readdir(join(root, 't', '2026', '11')), ['a1']);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it('the filesystem store works from the ESM build', async () => {
+    const { fileBlobStore } = await import('ticketry/blobs');
+    const { TicketError } = require('ticketry');
+    const root = await mkdtemp(join(tmpdir(), 'ticketry-smoke-'));
+    try {
+      await roundTrip(fileBlobStore({ root }), TicketError);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
 
