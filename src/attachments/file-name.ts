@@ -39,8 +39,9 @@ const LINE_BREAKS = /[\t\n\r\v\f\u2028\u2029\u0085]/g;
  */
 export function sanitizeFilename(name: unknown): string {
   if (typeof name !== 'string') return FALLBACK_FILENAME;
-  let s = name.replace(LONE_SURROGATE, '').normalize('NFC');
-  s = s.replace(LINE_BREAKS, ' ').replace(INVISIBLE, '');
+  // NFC after removing the invisible characters: removing one can join a letter and a
+  // combining mark that NFC then composes (so cleaning twice changes nothing).
+  let s = name.replace(LONE_SURROGATE, '').replace(LINE_BREAKS, ' ').replace(INVISIBLE, '').normalize('NFC');
   // The last path segment. Characters removed above cannot hide a separator.
   s = s.slice(Math.max(s.lastIndexOf('/'), s.lastIndexOf('\\')) + 1);
   s = trimEnds(s.replace(/\s+/gu, ' '));
