@@ -21,6 +21,10 @@ export interface FileBlobStoreOptions {
    * @default undefined
    */
   now?: () => Date;
+  /** Permissions of blob files (before the umask): readable by the host's user only. @default 0o600 */
+  fileMode?: number;
+  /** Permissions of the directories ticketry creates, `root` included when it creates it. @default 0o700 */
+  dirMode?: number;
 }
 
 /** A blob store on the local filesystem, with a way to remove what a crash left behind. */
@@ -46,6 +50,8 @@ const PART = /^[a-z0-9_-]+\.[0-9a-f]+\.part$/;
 /**
  * A blob store on the local filesystem: a blob is a file at `<root>/<key>`.
  *
+ * - Files are made with mode 0o600 and directories 0o700 (`fileMode`, `dirMode`); each blob
+ *   is fsync'ed before it gets its key.
  * - Writes are atomic: the bytes go to `<key>.<random>.part` in the same directory, which
  *   is then hard-linked to its final name (which fails when the key is taken, so two writers
  *   can never both win) and unlinked (or renamed, on filesystems without hard links). A
@@ -64,11 +70,13 @@ const PART = /^[a-z0-9_-]+\.[0-9a-f]+\.part$/;
 export function fileBlobStore(options: FileBlobStoreOptions): FileBlobStore {
   const root = checkRoot(options?.root);
   const now = options.now;
+  const fileMode = checkMode(options.fileMode, 0o600, 'fileMode');
+  const dirMode = checkMode(options.dirMode, 0o700, 'dirMode');
   let ready: Promise<void> | undefined;
 
   // Creates root once; a failure is not remembered, so a fixed mount works on the next call.
   const ensureRoot = (): Promise<void> => {
-    ready ??= mkdir(root, { recursive: true }).then(
+    ready ??= mkdir(root, { recursive: true, mode: dirMode }).then(
       () => undefined,
       (err: unknown) => {
         ready = undefined;
@@ -96,7 +104,7 @@ export function fileBlobStore(options: FileBlobStoreOptions): FileBlobStore {
       await ensureRoot();
       // Fails fast before reading anything; the link below is what makes a race safe.
       if (await exists(path, key)) throw taken(key);
-      await mkdir(dirname(path), { recursive: true }).catch((err: unknown) => {
+      await mkdir(dirname(path), { recursive: true, mode: dirMode }).catch((err: unknown) => {
         throw fsError(err, 'put', key);
       });
       const part = `${path}.${randomBytes(8).toString('hex')}.part`;
@@ -117,7 +125,9 @@ export function fileBlobStore(options: FileBlobStoreOptions): FileBlobStore {
         }
       }
       try {
-        await pipeline(counted(content), createWriteStream(part, { flags: 'wx' }));
+        // flush: fsync before close, so the blob is on disk before its key points at it
+        // (and before the caller commits the row that names it).
+        await pipeline(counted(content), createWriteStream(part, { flags: 'wx', mode: fileMode, flush: true }));
       } catch (err) {
         await removeQuietly(part);
         if (sourceError) throw sourceError.error;
@@ -219,6 +229,14 @@ function outside(key: unknown): ConfigError {
   return new ConfigError('A blob key resolved to a path outside the blob root', {
     params: { field: 'blobKey', key: typeof key === 'string' ? key.slice(0, 80) : typeof key },
   });
+}
+
+function checkMode(mode: unknown, fallback: number, field: string): number {
+  if (mode === undefined) return fallback;
+  if (!Number.isInteger(mode) || (mode as number) < 0 || (mode as number) > 0o777) {
+    throw new ConfigError(`${field} must be a permission number such as 0o600`, { params: { field } });
+  }
+  return mode as number;
 }
 
 function checkRoot(root: unknown): string {

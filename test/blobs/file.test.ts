@@ -58,6 +58,20 @@ describe('filesystem blob store', () => {
       expect(await partFiles(root)).toEqual([]);
     }));
 
+  it('makes files 0o600 and directories 0o700 unless told otherwise (POSIX)', () =>
+    withRoot(async (dir) => {
+      if (process.platform === 'win32') return;
+      const root = join(dir, 'blobs');
+      await fileBlobStore({ root }).put('t/2026/k', chunksOf(Buffer.from('x')));
+      expect((await stat(join(root, 't', '2026', 'k'))).mode & 0o777).toBe(0o600);
+      expect((await stat(join(root, 't', '2026'))).mode & 0o777).toBe(0o700);
+      expect((await stat(root)).mode & 0o777).toBe(0o700);
+      const shared = fileBlobStore({ root, fileMode: 0o640, dirMode: 0o750 });
+      await shared.put('u/k', chunksOf(Buffer.from('x')));
+      expect((await stat(join(root, 'u', 'k'))).mode & 0o777).toBe(0o640 & ~process.umask());
+      expect(() => fileBlobStore({ root, fileMode: 0o1777 })).toThrow(TicketError);
+    }));
+
   it('keeps every path under root, even for a crafted key that skipped checkBlobKey', () => {
     const root = join(tmpdir(), 'ticketry-root');
     for (const key of ['../x', 'a/../../x', '/etc/passwd', 'a/../..', '..', '', '.', 'a/\0b', 'a/./b', 'a\\..\\..\\x', 'c:/x', 'a//b']) {
