@@ -75,4 +75,29 @@ describe('filesystem blob store memory', () => {
     console.log(`memoryBlobStore 10 MiB put + get: peak arrayBuffers +${mib(peak.buffers)}, rss +${mib(peak.rss)}`);
     if (gc) expect(peak.buffers).toBeGreaterThan(8 * 2 ** 20);
   });
+
+  it('100 concurrent 1 MiB uploads hold about a chunk or two each, not their blobs', () =>
+    withRoot(async (root) => {
+      const store = fileBlobStore({ root });
+      gc?.();
+      const base = process.memoryUsage().arrayBuffers;
+      let peak = 0;
+      let samples = 0;
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          store.put(`t/2026/11/a${i}`, (async function* () {
+            for (let c = 0; c < 16; c++) {
+              if (++samples % 50 === 0) gc?.();
+              peak = Math.max(peak, process.memoryUsage().arrayBuffers - base);
+              yield Buffer.alloc(65536, c);
+            }
+          })()),
+        ),
+      );
+      const ms = performance.now() - started;
+      console.log(`fileBlobStore 100 concurrent 1 MiB puts: ${ms.toFixed(0)} ms, peak arrayBuffers +${mib(peak)} (100 MiB uploaded)`);
+      expect((await store.list('t/')).length).toBe(100);
+      if (gc) expect(peak).toBeLessThan(40 * 2 ** 20);
+    }));
 });
