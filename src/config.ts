@@ -3,6 +3,7 @@
  * default taken from the reference systems; a bad value throws a `ConfigError` naming it.
  */
 import { z } from 'zod';
+import { attachmentLimitsSchema } from './attachments/limits.js';
 import { DEFAULT_CUSTOMER_STATUSES, customerStatusesSchema, isCatchAllStatusRule } from './customer-status.js';
 import { ConfigError } from './errors.js';
 import { calendarSchema } from './sla/calendar.js';
@@ -118,6 +119,11 @@ const baseSchema = z.strictObject({
    * length and a time budget. @default see `renderConfigSchema`
    */
   render: renderConfigSchema.default(renderConfigSchema.parse({})),
+  /**
+   * Limits on the files attached to one message: size per file, files per message, and
+   * the types accepted by content. @default 10 MiB, 10 files, seed 004's types
+   */
+  attachments: attachmentLimitsSchema.default(() => attachmentLimitsSchema.parse({})),
   /** SLA policy. */
   sla: slaConfigSchema.default({
     hoursPerDay: 8,

@@ -1,6 +1,7 @@
 /**
  * `desk.runScheduledWork`: the periodic job a host runs (every minute, from any number of
- * instances): SLA alerts, auto-close, and redelivery of events a crash left behind.
+ * instances): SLA alerts, auto-close, redelivery of events a crash left behind, and the
+ * sweep of attachment files a crash left without a message.
  */
 import { scheduledWorkOptionsSchema } from '../schemas.js';
 import type { ServiceContext } from '../service/service-context.js';
@@ -8,6 +9,7 @@ import { parseInput } from '../validate.js';
 import { autoCloseStale } from './auto-close.js';
 import { redeliver } from './redeliver.js';
 import { sendSlaAlerts } from './sla-alerts.js';
+import { sweepOrphanBlobs } from './sweep-blobs.js';
 
 /** What one `runScheduledWork` call did. */
 export interface ScheduledWorkResult {
@@ -15,6 +17,8 @@ export interface ScheduledWorkResult {
   breaches: number;
   autoClosed: string[];
   redelivered: number;
+  /** Attachment files without a row, older than an hour, removed from the blob store (0 without one). */
+  orphanBlobsRemoved: number;
 }
 
 /** How long an event may wait in the outbox before another instance redelivers it. */
@@ -31,5 +35,6 @@ export async function runScheduledWork(
   const { warnings, breaches } = await sendSlaAlerts(ctx, now, limit);
   const autoClosed = await autoCloseStale(ctx, now, limit);
   const redelivered = await redeliver(ctx, new Date(now.getTime() - REDELIVER_AFTER_MS), limit);
-  return { warnings, breaches, autoClosed, redelivered };
+  const orphanBlobsRemoved = await sweepOrphanBlobs(ctx, now, limit);
+  return { warnings, breaches, autoClosed, redelivered, orphanBlobsRemoved };
 }

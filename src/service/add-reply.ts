@@ -13,6 +13,7 @@ import type { TicketPatch } from '../store.js';
 import type { Actor, Message, RequestContext, Status, Ticket } from '../types.js';
 import { parseInput } from '../validate.js';
 import { applyPatch } from './apply-patch.js';
+import { checkAttachmentRequest, recordAttachments, stageAttachments, writeWithAttachments } from './attachments.js';
 import { newMessage, writeAudit, writeSystemNote } from './records.js';
 import { assertNotMerged } from './message-guards.js';
 import { checkPolicy } from './policy.js';
@@ -39,6 +40,7 @@ export async function addReply(
   requireStaffPermission(actor, 'tickets.reply', 'reply to tickets');
   const internal = data.internal ?? false;
   checkReplyStatus(actor, { internal, status: data.status });
+  checkAttachmentRequest(ctx, data.attachments);
   const ref = parseTicketRef(ticketId);
   const writable = { ...scope, includeDeleted: true };
   // The ticket and its scope first: an id the actor may not see costs a lookup, never a
@@ -49,8 +51,10 @@ export async function addReply(
   checkLock(ctx, actor, found, data.force);
   if (actor.kind === 'customer') await checkPolicy(ctx, { operation: 'reply', actor, ticket: found, body: data.body });
   const html = await renderMessage(ctx, actor, data.body);
+  // Every check passed: the files stream into the blob store now, before the transaction.
+  const staged = await stageAttachments(ctx, data.attachments);
 
-  return runWrite(ctx, async (tx, events) => {
+  return writeWithAttachments(ctx, staged, () => runWrite(ctx, async (tx, events) => {
     const now = ctx.clock();
     const ticket = await tx.lockTicket(writable, found.id);
     checkReplyTarget(actor, ticket, ref, data.status);
@@ -58,7 +62,10 @@ export async function addReply(
     const status = statusAfterReply(actor, ticket, { internal, ...(data.status ? { status: data.status } : {}) });
     // Only a person on staff responds; system messages never count as a first response.
     const publicStaffReply = actor.kind === 'staff' && !internal;
-    const message = newMessage(ctx, actor, ticket.id, data.body, html, { opening: false, internal, now });
+    const message: Message = {
+      ...newMessage(ctx, actor, ticket.id, data.body, html, { opening: false, internal, now }),
+      attachments: [...staged.list],
+    };
 
     const patch: TicketPatch = {
       updatedAt: now,
@@ -70,6 +77,7 @@ export async function addReply(
     };
     const next = await applyPatch(ctx, tx, ticket, patch, status, now);
     await tx.insertMessage(ctx.tenantId, message);
+    await recordAttachments(ctx, tx, message, staged);
     if (data.status && data.status !== ticket.status) {
       await writeSystemNote(ctx, tx, ticket.id, { kind: 'status_changed', from: ticket.status, to: data.status }, now);
     }
@@ -94,7 +102,7 @@ export async function addReply(
     return actor.kind === 'customer'
       ? { ...toCustomerMessage(message), ticket: toCustomerTicket(next, message.createdAt, ctx.config.customerStatuses) }
       : { ...message, ticket: visibleLock(next, now) };
-  });
+  }));
 }
 
 /** The ticket exists in scope, is not deleted, and may take the reply's status. */

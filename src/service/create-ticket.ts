@@ -11,6 +11,7 @@ import { addressFor, checkRequester, opensOwnRequest, owningReseller, requesterO
 import { checkAssigneeReseller, customerReseller, findAssignee, subscriberReseller } from './directory-lookups.js';
 import { checkCategory, checkCustomerPriority, checkDepartment, checkPriority } from './input-rules.js';
 import { checkPolicy } from './policy.js';
+import { checkAttachmentRequest, recordAttachments, stageAttachments, writeWithAttachments } from './attachments.js';
 import { newTicket } from './new-ticket.js';
 import { newMessage, writeAudit } from './records.js';
 import { checkMessageBody, renderMessage } from './render-message.js';
@@ -41,6 +42,7 @@ export async function createTicket(
   const actor: Actor = ownRequest ? resellerRequester(caller as StaffActor) : caller;
   checkMessageBody(ctx, actor, data.body);
   checkCustomerFields(actor, 'create', data);
+  checkAttachmentRequest(ctx, data.attachments);
 
   let subscriberId: string;
   let resellerId: string | null;
@@ -110,9 +112,14 @@ export async function createTicket(
   const routing = await prepareRouting(ctx, ticket, explicit);
   // Every check is done: only a request that will be written pays for rendering.
   const html = await renderMessage(ctx, actor, data.body);
-  const message = newMessage(ctx, actor, ticket.id, data.body, html, { opening: true, internal: false, now });
+  // Every check passed: the files stream into the blob store now, before the transaction.
+  const staged = await stageAttachments(ctx, data.attachments);
+  const message = {
+    ...newMessage(ctx, actor, ticket.id, data.body, html, { opening: true, internal: false, now }),
+    attachments: [...staged.list],
+  };
 
-  return runWrite(ctx, async (tx, events) => {
+  return writeWithAttachments(ctx, staged, () => runWrite(ctx, async (tx, events) => {
     const seq = await tx.nextSequence(ctx.tenantId, ctx.numbers.counterKey(now));
     ticket.number = ctx.numbers.format(seq, now);
     const routed = await routeTicket(ctx, tx, ticket, explicit, routing);
@@ -120,6 +127,7 @@ export async function createTicket(
     const row: Ticket = routed ? { ...ticket, ...routed.fields } : { ...ticket };
     await tx.insertTicket(ctx.tenantId, row);
     await tx.insertMessage(ctx.tenantId, message);
+    await recordAttachments(ctx, tx, message, staged);
     await writeAudit(ctx, tx, actor, ticket.id, 'created', context, now, {
       number: { from: null, to: ticket.number },
       status: { from: null, to: status },
@@ -138,5 +146,5 @@ export async function createTicket(
     return actor.kind === 'customer' && !ownRequest
       ? toCustomerTicket(row, null, ctx.config.customerStatuses)
       : row;
-  });
+  }));
 }

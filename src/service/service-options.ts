@@ -11,6 +11,7 @@ import type { TicketStore } from '../store.js';
 import type { Directory, DirectoryStaff, DirectorySubscriber } from '../types.js';
 import type { BlobStore } from '../blobs/blob-store.js';
 import type { PolicyDecision, TicketPolicy } from './policy.js';
+import type { AttachmentScanDecision, AttachmentScanner } from './attachment-scan.js';
 
 /** Options of `createTicketService`. */
 export interface TicketServiceOptions {
@@ -52,6 +53,13 @@ export interface TicketServiceOptions {
    * `ticketry/blobs`, or your own `BlobStore`. Without it, tickets take no attachments.
    */
   blobs?: BlobStore;
+  /**
+   * The host's scan of each attached file (an antivirus such as ClamAV), called after its
+   * type and size were checked and its bytes stored, before the message is written: return
+   * `{ refuse: { code, message } }` to refuse the file (a `validation` error naming it; the
+   * message is not written and its files are deleted). A scan that throws is `internal`.
+   */
+  scanAttachment?: AttachmentScanner;
 }
 
 /** The host callbacks, checked and wrapped. */
@@ -62,6 +70,7 @@ export interface CheckedOptions {
   directory: Directory | undefined;
   policy: TicketPolicy | undefined;
   blobs: BlobStore | undefined;
+  scanAttachment: AttachmentScanner | undefined;
 }
 
 /** The methods a blob store must have. */
@@ -129,6 +138,7 @@ export function checkServiceOptions(options: unknown): CheckedOptions {
       if (policy[hook] !== undefined && !isFunction(policy[hook])) refuse('policy', `${hook} must be a function`);
     }
   }
+  if (o.scanAttachment !== undefined && !isFunction(o.scanAttachment)) refuse('scanAttachment', 'must be a function');
   const blobs = o.blobs as Record<string, unknown> | undefined;
   if (blobs !== undefined) {
     if (typeof blobs !== 'object' || blobs === null) refuse('blobs', 'must be a BlobStore: memoryBlobStore(), fileBlobStore({ root }) or your own');
@@ -148,6 +158,7 @@ export function checkServiceOptions(options: unknown): CheckedOptions {
     ),
     directory: directory ? checkedDirectory(directory as unknown as Directory) : undefined,
     policy: policy ? checkedPolicy(policy as TicketPolicy) : undefined,
+    scanAttachment: o.scanAttachment ? checkedScan(o.scanAttachment as AttachmentScanner) : undefined,
   };
 }
 
@@ -213,4 +224,9 @@ function checkedPolicy(policy: TicketPolicy): TicketPolicy {
     if (fn) wrapped[hook] = (request) => callHost<PolicyDecision>(`policy.${hook}`, () => fn(request));
   }
   return wrapped;
+}
+
+/** The attachment scan, wrapped so a throw is `internal` (a TicketError passes as thrown). */
+function checkedScan(scan: AttachmentScanner): AttachmentScanner {
+  return (file) => callHost<AttachmentScanDecision>('scanAttachment', () => scan(file));
 }
