@@ -51,7 +51,7 @@ const PART = /^[a-z0-9_-]+\.[0-9a-f]+\.part$/;
  * A blob store on the local filesystem: a blob is a file at `<root>/<key>`.
  *
  * - Files are made with mode 0o600 and directories 0o700 (`fileMode`, `dirMode`); each blob
- *   is fsync'ed before it gets its key.
+ *   is fsync'ed before it gets its key, and its directory after.
  * - Writes are atomic: the bytes go to `<key>.<random>.part` in the same directory, which
  *   is then hard-linked to its final name (which fails when the key is taken, so two writers
  *   can never both win) and unlinked (or renamed, on filesystems without hard links). A
@@ -135,6 +135,7 @@ export function fileBlobStore(options: FileBlobStoreOptions): FileBlobStore {
       }
       try {
         await publish(part, path, key);
+        await syncDirectory(dirname(path));
         if (now) {
           const at = now();
           await utimes(path, at, at);
@@ -263,6 +264,22 @@ async function publish(part: string, path: string, key: string): Promise<void> {
     return;
   }
   await removeQuietly(part);
+}
+
+/**
+ * fsyncs a directory so the new name in it survives a power loss. Best effort: some
+ * platforms (Windows) and filesystems cannot open or sync a directory.
+ */
+async function syncDirectory(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // The blob is written and named; only its durability across a power loss is weaker.
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
 }
 
 async function exists(path: string, key: string): Promise<boolean> {

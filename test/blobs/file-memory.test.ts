@@ -76,7 +76,7 @@ describe('filesystem blob store memory', () => {
     if (gc) expect(peak.buffers).toBeGreaterThan(8 * 2 ** 20);
   });
 
-  it('100 concurrent 1 MiB uploads hold about a chunk or two each, not their blobs', () =>
+  it('100 concurrent 1 MiB uploads hold a few chunks each, not their blobs', () =>
     withRoot(async (root) => {
       const store = fileBlobStore({ root });
       gc?.();
