@@ -32,7 +32,7 @@ export interface FileBlobStore extends BlobStore {
   /** The absolute root directory. */
   readonly root: string;
   /**
-   * Removes the temporary `.part` files a crash or a killed process left behind, when older
+   * Removes the temporary `.part` (and `.lock`) files a crash or a killed process left behind, when older
    * than `olderThanMs` (so writes in progress are left alone). Returns how many it removed.
    * @default olderThanMs 3_600_000 (one hour)
    */
@@ -45,7 +45,8 @@ const TRANSIENT = new Set(['EMFILE', 'ENFILE', 'EBUSY', 'EAGAIN']);
 /** A segment of a key; a file name with anything else (a '.part' file, a stray file) is not a blob. */
 const SEGMENT = /^[a-z0-9_-]+$/;
 
-const PART = /^[a-z0-9_-]+\.[0-9a-f]+\.part$/;
+/** What a crash can leave: a write's `<name>.<random>.part`, a `<name>.lock` (filesystems without links). */
+const PART = /^[a-z0-9_-]+\.(?:[0-9a-f]+\.part|lock)$/;
 
 /**
  * A blob store on the local filesystem: a blob is a file at `<root>/<key>`.
@@ -256,11 +257,24 @@ async function publish(part: string, path: string, key: string): Promise<void> {
   } catch (err) {
     const code = codeOf(err);
     if (code === 'EEXIST') throw taken(key);
-    // Filesystems without hard links (some network and FUSE mounts): check, then rename.
-    // Keys are fresh ids, so the window between the two is harmless in practice.
     if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw err;
-    if (await exists(path, key)) throw taken(key);
-    await rename(part, path);
+    // Filesystems without hard links (FAT, some SMB and FUSE mounts): rename, which would
+    // replace a blob, so writers first take `<key>.lock`, created exclusively (O_EXCL): a
+    // second writer of the key gets a conflict. A crash may leave the lock: list ignores
+    // it, and removePartials removes it once old.
+    const lock = `${path}.lock`;
+    try {
+      await (await open(lock, 'wx', 0o600)).close();
+    } catch (lockErr) {
+      if (codeOf(lockErr) === 'EEXIST') throw taken(key);
+      throw lockErr;
+    }
+    try {
+      if (await exists(path, key)) throw taken(key);
+      await rename(part, path);
+    } finally {
+      await removeQuietly(lock);
+    }
     return;
   }
   await removeQuietly(part);
