@@ -135,16 +135,18 @@ export function fileBlobStore(options: FileBlobStoreOptions): FileBlobStore {
         throw fsError(err, 'put', key);
       }
       try {
-        await publish(part, path, key);
-        await syncDirectory(dirname(path));
+        // Before publishing (the link shares the inode, a rename keeps it): once the key
+        // exists, nothing may fail, or a caller would retry into a conflict.
         if (now) {
           const at = now();
-          await utimes(path, at, at);
+          await utimes(part, at, at);
         }
+        await publish(part, path, key);
       } catch (err) {
         await removeQuietly(part);
         throw TicketError.is(err) ? err : fsError(err, 'put', key);
       }
+      await syncDirectory(dirname(path));
       return { size };
     },
 
