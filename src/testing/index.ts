@@ -13,6 +13,7 @@
  */
 import { addressingTests } from './addressing.js';
 import { atomicityTests } from './atomicity.js';
+import { attachmentTests } from './attachments.js';
 import { bulkTests } from './bulk.js';
 import { customerViewTests } from './customer-view.js';
 import type { TicketStore } from '../store.js';
@@ -66,5 +67,6 @@ export function runStoreContract<S extends TicketStore>(typed: ContractOptions<S
     routingTests(options);
     policyTests(options);
     addressingTests(options);
+    attachmentTests(options);
   });
 }
