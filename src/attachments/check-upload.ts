@@ -162,7 +162,7 @@ export async function checkUpload(input: unknown, index: number, limits: Attachm
   }
   const refusal = (r: Refusal) =>
     r.reason === 'not_text'
-      ? refuse('not_text', `"${filename}" is not plain text (it contains NUL bytes or invalid UTF-8)`, { detected: r.detected })
+      ? refuse('not_text', `"${filename}" is not plain text: text must be UTF-8 without NUL bytes`, { detected: r.detected })
       : refuse(
           'type_not_allowed',
           r.detected === 'text/plain' && limits.allowedTypes.includes('text/plain')

@@ -110,6 +110,9 @@ export async function sniffType(head: Uint8Array, declared: Declared, allowedTyp
   if (markup !== null) return refuse('type_not_allowed', markup);
   const text = looksLikeText(sample);
   if (claimed === 'text/plain') {
+    // UTF-16 text (a BOM, then NULs) trips weak magic numbers (FF FE reads as MPEG audio):
+    // say what it is, text in an encoding ticketry does not take.
+    if (!text && isUtf16Bom(sample)) return refuse('not_text', 'text/plain; charset=utf-16');
     if (!text) return refuse(detected === undefined ? 'not_text' : 'type_not_allowed', detected ?? 'application/octet-stream');
     if (!allowed('text/plain')) return refuse('type_not_allowed', 'text/plain');
     return { ok: true, contentType: 'text/plain', verifier: textVerifier() };
@@ -132,6 +135,10 @@ function claimedType({ filename, hint }: Declared, knownExtensions: ReadonlySet<
   if (fromExtension !== undefined) return fromExtension;
   if (knownExtensions.has(extension)) return undefined;
   return typeof hint === 'string' && hint.trim() !== '' ? baseType(hint) : undefined;
+}
+
+function isUtf16Bom(head: Uint8Array): boolean {
+  return (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff);
 }
 
 function refuse(reason: Refusal['reason'], detected: string): Sniffed {

@@ -76,6 +76,27 @@ describe('allowed types, recognised by content', () => {
     expect((await accept('README', f.logText(100), 'text/plain')).upload.contentType).toBe('text/plain');
   });
 
+  test('text that happens to start like a binary type (BM, MZ, PK) is still text when named .log', async () => {
+    for (const start of ['BM', 'MZ', 'ID3']) {
+      const content = Buffer.concat([Buffer.from(start + ' service restarted\n'), f.logText(2000)]);
+      const { upload } = await accept('x.log', content);
+      expect(upload.contentType).toBe('text/plain');
+    }
+  });
+
+  test('a UTF-8 BOM is text; UTF-16 (full of NULs) is not', async () => {
+    expect((await accept('bom.txt', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), f.logText(100)]))).upload.contentType).toBe('text/plain');
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('hello log\n', 'utf16le')]);
+    expect((await refusal({ filename: 'u16.txt', content: utf16 })).params).toMatchObject({ reason: 'not_text', detected: 'text/plain; charset=utf-16' });
+  });
+
+  test('a DOCX whose [Content_Types].xml lies beyond the head is only recognised as a zip', async () => {
+    const { zip, docx } = f;
+    const late = zip({ 'media/big.bin': new Uint8Array(Buffer.from(Array.from({ length: 8000 }, (_, i) => (i * 7919) % 251))), ...Object.fromEntries([['[Content_Types].xml', '<Types/>']]) });
+    expect((await accept('late.docx', late)).upload.contentType).toBe('application/zip');
+    expect((await accept('early.docx', docx())).upload.contentType).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+  });
+
   test('a UTF-8 multi-byte character split across chunks is still text', async () => {
     const text = Buffer.from('ü'.repeat(5000));
     const chunks = [text.subarray(0, 4101), text.subarray(4101, 7777), text.subarray(7777)];
