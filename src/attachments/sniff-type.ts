@@ -78,7 +78,8 @@ const ROTATED_TEXT = /\.(?:log|txt)[.-]\d[\d-]*$/;
  * - A compound file (`application/x-cfb`) is DOC, XLS or PPT by its name (DOC when the name
  *   says nothing), confirmed by its directory as it streams (`CfbVerifier`).
  * - Otherwise: markup and scripts (HTML, SVG, XML, PHP, `#!`) are refused; a file named
- *   `.txt`, `.log` or declared `text/plain` is text when it is valid UTF-8 without NULs,
+ *   `.txt` or `.log` (or without an extension and declared `text/plain`) is text when it
+ *   is valid UTF-8 without NULs,
  *   the rest being checked as it streams (`TextVerifier`); anything else is refused.
  *
  * @param head The first bytes (at least one).
@@ -86,7 +87,7 @@ const ROTATED_TEXT = /\.(?:log|txt)[.-]\d[\d-]*$/;
  * @param allowedTypes The types accepted.
  */
 export async function sniffType(head: Uint8Array, declared: Declared, allowedTypes: readonly string[]): Promise<Sniffed> {
-  const { fileTypeFromBuffer, supportedExtensions } = await loadFileType();
+  const { fileTypeFromBuffer } = await loadFileType();
   const sample = head.subarray(0, SNIFF_HEAD_BYTES);
   let detected: string | undefined;
   try {
@@ -97,7 +98,7 @@ export async function sniffType(head: Uint8Array, declared: Declared, allowedTyp
   }
   if (detected === 'image/apng') detected = 'image/png';
   const allowed = (type: string) => allowedTypes.includes(type);
-  const claimed = claimedType(declared, supportedExtensions);
+  const claimed = claimedType(declared);
 
   if (detected === 'application/x-cfb') {
     const expected: CfbType = isCfbType(claimed) ? claimed : 'application/msword';
@@ -121,20 +122,20 @@ export async function sniffType(head: Uint8Array, declared: Declared, allowedTyp
 }
 
 /**
- * The type the name or declared type claims (lower case), if either says. The extension
- * comes first: a declared `text/plain` does not make `x.png` text. Rotated logs
+ * The type the name claims (lower case), or the declared type when the name has no
+ * extension. A declared `text/plain` does not make `x.png`, `run.bat` or `page.html` text:
+ * text is accepted only under a text extension (or none), so a text attachment never
+ * saves to disk as something a double-click runs or renders. Rotated logs
  * (`app.log.1`, `app.log.2026-11-26`) count as `.log`.
  */
-function claimedType({ filename, hint }: Declared, knownExtensions: ReadonlySet<string>): string | undefined {
+function claimedType({ filename, hint }: Declared): string | undefined {
   const name = filename.toLowerCase();
   if (ROTATED_TEXT.test(name)) return 'text/plain';
   const dot = name.lastIndexOf('.');
-  const extension = dot >= 0 ? name.slice(dot + 1) : '';
+  if (dot < 0) return typeof hint === 'string' && hint.trim() !== '' ? baseType(hint) : undefined;
+  const extension = name.slice(dot + 1);
   if (TEXT_EXTENSIONS.has(extension)) return 'text/plain';
-  const fromExtension = CFB_EXTENSIONS[extension];
-  if (fromExtension !== undefined) return fromExtension;
-  if (knownExtensions.has(extension)) return undefined;
-  return typeof hint === 'string' && hint.trim() !== '' ? baseType(hint) : undefined;
+  return CFB_EXTENSIONS[extension];
 }
 
 function isUtf16Bom(head: Uint8Array): boolean {

@@ -147,6 +147,11 @@ describe('refused types', () => {
     expect(err.message).toMatch(/\.txt or \.log/);
   });
 
+  test.each(['run.bat', 'page.html', 'x.js', 'evil.svg', 'notes.csv'])('text declared text/plain but named %s is refused', async (filename) => {
+    const err = await refusal({ filename, content: Buffer.from('echo hello\r\n'), contentType: 'text/plain' });
+    expect(err.params).toMatchObject({ reason: 'type_not_allowed', detected: 'text/plain', filename });
+  });
+
   test('unknown binary content is refused as application/octet-stream', async () => {
     const err = await refusal({ filename: 'blob.bin', content: Buffer.from([1, 2, 3, 0, 200, 201, 5]) });
     expect(err.params).toMatchObject({ reason: 'type_not_allowed', detected: 'application/octet-stream' });
