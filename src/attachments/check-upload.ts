@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { InternalError, TicketError, ValidationError } from '../errors.js';
+import { InternalError, ValidationError } from '../errors.js';
 import type { AttachmentLimits } from './limits.js';
 import { sanitizeFilename } from './file-name.js';
 import { SNIFF_HEAD_BYTES, sniffType, type ContentVerifier, type Refusal } from './sniff-type.js';
@@ -262,11 +262,6 @@ export function checkUploadCount(count: number, limits: Pick<AttachmentLimits, '
       { params: { reason: 'too_many', count, maxFiles: limits.maxFiles } },
     );
   }
-}
-
-/** Whether `err` is an upload refusal of the given reason (for hosts and tests). */
-export function isUploadRefusal(err: unknown, reason?: UploadRefusalReason): boolean {
-  return TicketError.is(err, 'validation') && (reason === undefined || err.params['reason'] === reason);
 }
 
 function concatHead(chunks: readonly Uint8Array[], limit: number): Uint8Array {

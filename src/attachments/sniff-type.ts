@@ -78,9 +78,9 @@ const ROTATED_TEXT = /\.(?:log|txt)[.-]\d[\d-]*$/;
  * - A compound file (`application/x-cfb`) is DOC, XLS or PPT by its name (DOC when the name
  *   says nothing), confirmed by its directory as it streams (`CfbVerifier`).
  * - Otherwise: markup and scripts (HTML, SVG, XML, PHP, `#!`) are refused; a file named
- *   `.txt` or `.log` (or without an extension and declared `text/plain`) is text when it
- *   is valid UTF-8 without NULs,
- *   the rest being checked as it streams (`TextVerifier`); anything else is refused.
+ *   `.txt` or `.log` (or without an extension and declared `text/plain`) is text when its
+ *   head is valid UTF-8 without NULs, the rest being checked as it streams
+ *   (`TextVerifier`); anything else is refused.
  *
  * @param head The first bytes (at least one).
  * @param declared The name and declared type.

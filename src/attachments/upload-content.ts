@@ -135,8 +135,14 @@ function describe(value: unknown): string {
 
 /**
  * Maps a failure of the host's stream to a ticketry error: never a raw Node error.
+ * TicketErrors pass through unchanged.
  *
  * @param err What the source threw.
+ * @param field The content's dot path, for the message and `params.field`.
+ * @param context Params every error carries (e.g. `{ filename }`).
+ * @returns An UnavailableError (`params.reason: 'read_failed'`, `params.errorCode`) when the
+ *   cause may pass (EMFILE, EBUSY, ECONNRESET, an abort...), an InternalError otherwise;
+ *   the original error is the `cause`.
  */
 export function readFailure(err: unknown, field: string, context: ContentErrorContext): TicketError {
   if (TicketError.is(err)) return err;
