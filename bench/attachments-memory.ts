@@ -8,7 +8,7 @@
  *   node --expose-gc --import tsx bench/attachments-memory.ts
  *   BENCH_FILE_MB=50 BENCH_CONCURRENT=100 BENCH_CONCURRENT_MB=10 node --expose-gc --import tsx bench/attachments-memory.ts
  *
- * Results are in bench/README-attachments text (the README's Attachments section).
+ * Results: the README's Attachments section.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -55,7 +55,7 @@ async function makeFile(path: string, size: number): Promise<string> {
   let left = size - png.length;
   while (left > 0) {
     const n = Math.min(left, MB);
-    if (!out.write(randomBytes(n))) await new Promise((r) => out.once('drain', r));
+    if (!out.write(randomBytes(n))) await new Promise<void>((r) => out.once('drain', () => r()));
     left -= n;
   }
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
