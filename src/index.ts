@@ -1,5 +1,9 @@
 export { createTicketService } from './service/create-ticket-service.js';
 export type {
+  AttachmentDownload,
+  AttachmentScanDecision,
+  AttachmentScanFile,
+  AttachmentScanner,
   BulkAction,
   BulkResult,
   LockOptions,
@@ -14,6 +18,18 @@ export type {
 } from './service/create-ticket-service.js';
 export { DEFAULT_CUSTOMER_STATUSES, customerStatusLabel } from './customer-status.js';
 export { resellerRequester } from './service/addressed-level.js';
+export { sanitizeFilename, contentDisposition, MAX_FILENAME_BYTES } from './attachments/file-name.js';
+export {
+  isInlineSafe,
+  DEFAULT_ALLOWED_TYPES,
+  CHECKABLE_ATTACHMENT_TYPES,
+  type CheckableAttachmentType,
+} from './attachments/allowed-types.js';
+export { DEFAULT_ATTACHMENT_LIMITS, attachmentLimitsSchema, type AttachmentLimits } from './attachments/limits.js';
+export type { UploadContent } from './attachments/upload-content.js';
+export type { UploadRefusalReason } from './attachments/check-upload.js';
+export { checkBlobKey } from './blobs/blob-store.js';
+export type { BlobStore } from './blobs/blob-store.js';
 export type { RequesterActor } from './service/addressed-level.js';
 export type { CustomerStatusRule } from './customer-status.js';
 export { toCustomerTicket } from './customer-view.js';
@@ -86,6 +102,7 @@ export { STATUSES, UNRESOLVED_STATUSES } from './types.js';
 export type {
   Actor,
   AddressLevel,
+  Attachment,
   AuditEntry,
   AuthorType,
   CustomerActor,
@@ -98,6 +115,7 @@ export type {
   SavedFilter,
   SlaCompliance,
   StaffActor,
+  StoredAttachment,
   Status,
   SystemActor,
   SystemNote,

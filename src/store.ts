@@ -45,7 +45,7 @@
  * something no required method can (0.2 added messages' `findMessage`/`updateMessage`/
  * `moveMessages`, favorites, read marks, saved filters and `countOpenByAssignee`; the
  * attachment methods `insertAttachment`, `findAttachment`, `listTicketAttachments`,
- * `attachmentKeysExist`).
+ * `attachmentKeysExist`, `deleteTicketAttachments`).
  */
 import type {
   AddressLevel,
@@ -319,6 +319,11 @@ export interface StoreTx extends StoreReader {
    * ticket or message, or a taken id, is a `conflict`.
    */
   insertAttachment(tenantId: string, attachment: StoredAttachment): Promise<void>;
+  /**
+   * Removes every attachment row of the ticket (purging a soft-deleted ticket's files)
+   * and returns the rows removed; their blobs are the caller's to delete.
+   */
+  deleteTicketAttachments(tenantId: string, ticketId: string): Promise<StoredAttachment[]>;
   /** Changes a message in place; returns false when the tenant has no such message. */
   updateMessage(tenantId: string, messageId: string, patch: MessagePatch): Promise<boolean>;
   /**

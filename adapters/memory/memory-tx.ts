@@ -113,6 +113,24 @@ export class MemoryTx extends MemoryReader implements StoreTx {
     });
   }
 
+  async deleteTicketAttachments(tenantId: string, ticketId: string): Promise<StoredAttachment[]> {
+    this.check();
+    const removed: StoredAttachment[] = [];
+    for (const [k, a] of [...this.state.attachments]) {
+      if (!k.startsWith(`${tenantId}\0`) || a.ticketId !== ticketId) continue;
+      removed.push(copy(a));
+      this.state.attachments.delete(k);
+      const listKey = key(tenantId, a.messageId);
+      const list = this.state.messageAttachments.get(listKey) ?? [];
+      this.state.messageAttachments.set(listKey, list.filter((id) => id !== a.id));
+      this.undo.push(() => {
+        this.state.attachments.set(k, a);
+        this.state.messageAttachments.set(listKey, list);
+      });
+    }
+    return removed;
+  }
+
   async updateMessage(tenantId: string, messageId: string, patch: MessagePatch): Promise<boolean> {
     this.check();
     checkMessagePatch(patch);

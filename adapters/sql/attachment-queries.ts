@@ -74,6 +74,13 @@ export async function listTicketAttachments(ctx: QueryContext, tenantId: string,
   return rows.map((row) => attachmentFromRow(ctx.hooks, row));
 }
 
+/** Removes every attachment row of a ticket; returns the rows removed. */
+export async function deleteTicketAttachments(ctx: QueryContext, tenantId: string, ticketId: string): Promise<StoredAttachment[]> {
+  const rows = await listTicketAttachments(ctx, tenantId, ticketId);
+  await ctx.db.deleteFrom('attachments').where('tenant_id', '=', tenantId).where('ticket_id', '=', ticketId).execute();
+  return rows;
+}
+
 /** Which of `blobKeys` an attachment row of the tenant refers to. */
 export async function attachmentKeysExist(
   ctx: QueryContext,

@@ -86,6 +86,9 @@ export class SqlTx implements StoreTx {
   insertAttachment(tenantId: string, attachment: StoredAttachment): Promise<void> {
     return this.#run((ctx) => attachments.insertAttachment(ctx, tenantId, attachment));
   }
+  deleteTicketAttachments(tenantId: string, ticketId: string): Promise<StoredAttachment[]> {
+    return this.#run((ctx) => attachments.deleteTicketAttachments(ctx, tenantId, ticketId));
+  }
   countOpenByAssignee(
     tenantId: string,
     assigneeIds: readonly string[],

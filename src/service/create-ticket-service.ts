@@ -33,6 +33,7 @@ import { createTicket } from './create-ticket.js';
 import { deleteTicket, restoreTicket } from './delete-ticket.js';
 import { editMessage } from './edit-message.js';
 import { favoriteTicket } from './favorites.js';
+import { purgeAttachments } from './attachment-purge.js';
 import { getAttachment, type AttachmentDownload } from './get-attachment.js';
 import { hideMessage } from './hide-message.js';
 import { lockTicket, unlockTicket, type LockOptions } from './lock-ticket.js';
@@ -53,6 +54,7 @@ export type { TicketServiceOptions } from './service-options.js';
 export type { BulkAction, BulkResult } from './bulk-actions.js';
 export type { LockOptions } from './lock-ticket.js';
 export type { AttachmentDownload } from './get-attachment.js';
+export type { AttachmentScanDecision, AttachmentScanFile, AttachmentScanner } from './attachment-scan.js';
 export type { PolicyDecision, PolicyRefusal, PolicyRequest, TicketPolicy } from './policy.js';
 export type { RoutingRecord } from './routing.js';
 
@@ -113,6 +115,12 @@ export interface TicketService {
    * bytes as a stream. Anything else is `not_found`.
    */
   getAttachment(actor: Actor, attachmentId: string, context?: RequestContext): Promise<AttachmentDownload>;
+  /**
+   * Removes the files of a soft-deleted ticket for good (`tickets.delete`): their bytes from
+   * the blob store and their rows; returns how many. The ticket stays deleted (and
+   * restorable, without its files).
+   */
+  purgeAttachments(actor: Actor, ticketId: string, context?: RequestContext): Promise<{ removed: number }>;
   /** One staff action over up to 200 tickets, each checked and written on its own. */
   bulk(actor: Actor, ticketIds: readonly string[], action: BulkAction, context?: RequestContext): Promise<BulkResult[]>;
   runScheduledWork(options?: { now?: Date; limit?: number }): Promise<ScheduledWorkResult>;
@@ -138,6 +146,7 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
     directory: checked.directory,
     policy: checked.policy,
     blobs: checked.blobs,
+    scanAttachment: checked.scanAttachment,
     numbers: parseNumberFormat(config.numberFormat),
     sla: new SlaClock(config),
     events: mitt<TicketEventMap>(),
@@ -176,6 +185,7 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
     restore: (actor, ticketId, context) => restoreTicket(ctx, actor, ticketId, context),
     bulk: (actor, ticketIds, action, context) => bulkAction(ctx, actor, ticketIds, action, context),
     getAttachment: (actor, attachmentId, context) => getAttachment(ctx, actor, attachmentId, context),
+    purgeAttachments: (actor, ticketId, context) => purgeAttachments(ctx, actor, ticketId, context),
     runScheduledWork: (o) => runScheduledWork(ctx, o),
     // Everything written up to now; claimed atomically, so each event goes out once.
     flushEvents: async (o) => {

@@ -11,6 +11,7 @@ import type { SlaClock } from '../sla/sla-clock.js';
 import type { CompleteTicketStore } from '../store-fallbacks.js';
 import type { Directory } from '../types.js';
 import type { BlobStore } from '../blobs/blob-store.js';
+import type { AttachmentScanner } from './attachment-scan.js';
 import type { TicketPolicy } from './policy.js';
 
 /** The service's collaborators, shared by every operation. */
@@ -26,6 +27,8 @@ export interface ServiceContext {
   readonly policy: TicketPolicy | undefined;
   /** Where attachment bytes live; `undefined`: no attachments. */
   readonly blobs: BlobStore | undefined;
+  /** The host's attachment scan (`service-options.ts`, wrapped); `undefined`: none. */
+  readonly scanAttachment: AttachmentScanner | undefined;
   readonly numbers: NumberFormat;
   readonly sla: SlaClock;
   readonly events: Emitter<TicketEventMap>;

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { TicketError, type TicketErrorCode } from '../errors.js';
 import type { TicketEvent } from '../index.js';
+import type { BlobStoreFactory } from './attachment-blobs.js';
 import type { TicketStore } from '../store.js';
 import { createTicketService, type TicketService, type TicketServiceOptions } from '../index.js';
 import type {
@@ -41,6 +42,11 @@ export interface ContractOptions<S extends TicketStore = TicketStore> {
    * pool), for the tests where two instances race. Absent: the same store is used twice.
    */
   secondStore?: (store: S) => Promise<TicketStore> | TicketStore;
+  /**
+   * Blob stores the attachment tests run with, each made fresh per test (on the test's
+   * clock). Absent: an in-memory test double.
+   */
+  blobStores?: readonly BlobStoreFactory[];
 }
 
 export const ALL: Permission[] = [

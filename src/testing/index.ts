@@ -37,9 +37,19 @@ import { threadTests } from './threads.js';
 import { ticketTests } from './tickets.js';
 
 export type { ContractOptions, TestFn } from './harness.js';
+export type { BlobStoreFactory } from './attachment-blobs.js';
 export { TestClock, TestDirectory } from './harness.js';
 export { storeInterfaceTests } from './store-interface.js';
 export { collectContract, type ContractRun } from './collect.js';
+export {
+  runBlobStoreContract,
+  withBlobStore,
+  chunksOf,
+  readAll,
+  readBlob,
+  type BlobStoreContractOptions,
+  type BlobKit,
+} from './blob-store-contract.js';
 
 /** Registers the whole contract suite for one store. */
 export function runStoreContract<S extends TicketStore>(typed: ContractOptions<S>): void {

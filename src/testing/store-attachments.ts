@@ -144,5 +144,37 @@ export function storeAttachmentTests(o: ContractOptions): void {
         assert.deepStrictEqual((await store.listTicketAttachments(t, source.id)).map((a) => a.id), [a1.id]);
       }),
     );
+
+    it(
+      'deleteTicketAttachments removes one ticket’s rows and returns them; a rollback keeps them',
+      withStore(o, async ({ store, tenantId: t, staff, insert }) => {
+        const ticket = row(t, 1);
+        const other = row(t, 2);
+        await insert(ticket, other);
+        const m = message(ticket.id, { opening: true });
+        const n = message(other.id, { opening: true });
+        const mine = [attachment(ticket.id, m.id), attachment(ticket.id, m.id)];
+        const theirs = attachment(other.id, n.id);
+        await store.transaction(async (tx) => {
+          await tx.insertMessage(t, m);
+          await tx.insertMessage(t, n);
+          for (const a of [...mine, theirs]) await tx.insertAttachment(t, a);
+        });
+        await assert.rejects(
+          store.transaction(async (tx) => {
+            await tx.deleteTicketAttachments(t, ticket.id);
+            throw new Error('rolled back');
+          }),
+          /rolled back/,
+        );
+        assert.equal((await store.listTicketAttachments(t, ticket.id)).length, 2);
+        const removed = await store.transaction((tx) => tx.deleteTicketAttachments(t, ticket.id));
+        assert.deepStrictEqual(removed.map((a) => a.id).sort(), mine.map((a) => a.id).sort());
+        assert.deepStrictEqual(await store.listTicketAttachments(t, ticket.id), []);
+        assert.deepStrictEqual((await store.listMessages(staff(), ticket.id))[0]!.attachments, []);
+        assert.deepStrictEqual(await store.findAttachment(staff(), theirs.id), theirs, 'another ticket’s stay');
+        assert.deepStrictEqual(await store.transaction((tx) => tx.deleteTicketAttachments(`${t}-other`, other.id)), []);
+      }),
+    );
   });
 }
