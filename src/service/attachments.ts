@@ -15,7 +15,7 @@
 import { checkUpload, checkUploadCount, type CheckedUpload } from '../attachments/check-upload.js';
 import { blobKey } from '../blobs/blob-key.js';
 import type { BlobStore } from '../blobs/blob-store.js';
-import { ConfigError, InternalError } from '../errors.js';
+import { ConfigError, InternalError, TicketError } from '../errors.js';
 import type { StoreTx } from '../store.js';
 import type { Attachment, Message, StoredAttachment } from '../types.js';
 import { scanStoredFile, type AttachmentScanner } from './attachment-scan.js';
@@ -87,6 +87,10 @@ export async function stageAttachments(ctx: ServiceContext, inputs: readonly unk
       written.push(key);
       try {
         await blobs.put(key, upload.bytes);
+      } catch (err) {
+        // A taken key holds another file's bytes (an id the host's generateId repeated): not ours to delete.
+        if (TicketError.is(err, 'conflict')) written.pop();
+        throw err;
       } finally {
         // A store that stopped reading early (or failed) must not leave the source open.
         if (!upload.complete) await upload.discard();

@@ -2,6 +2,7 @@
  * Contract: the host's scan hook, the order of checks (nothing is read from an upload
  * before the checks that need no bytes passed), and purging a deleted ticket's files.
  */
+import { blobKey } from '../blobs/blob-key.js';
 import type { AttachmentScanFile } from '../service/attachment-scan.js';
 import type { Actor, RequestContext } from '../types.js';
 import type { BlobStoreFactory } from './attachment-blobs.js';
@@ -113,6 +114,25 @@ export function attachmentContentTests(o: ContractOptions, factory: BlobStoreFac
         assert.equal(upload.pulled(), false, `${what}: nothing read`);
       }
       assert.deepEqual(await d.tenantBlobs(), []);
+    }),
+  );
+
+  it(
+    'a key already taken (an id the host repeated) is a conflict, and the file already there stays',
+    withBlobDesk(o, factory, async (d) => {
+      let n = 0;
+      const desk = d.make({ generateId: () => `id-${++n}` });
+      const c = customer();
+      const t = await desk.create(c, { subject: 's', body: 'b' });
+      // The next id goes to the attachment; a blob already sits under its key.
+      const key = blobKey(d.tenantId, `id-${n + 1}`, d.clock.now());
+      await d.blobs.put(key, (async function* () {
+        yield PDF;
+      })());
+      await rejectsWith(desk.addReply(c, t.id, { body: 'b', attachments: [{ filename: 'a.png', content: PNG }] }), 'conflict');
+      const kept = await d.blobs.get(key);
+      assert.ok(kept && (await readAll(kept)).equals(PDF), 'the other file is untouched');
+      assert.equal((await desk.get(c, t.id)).messages.length, 1);
     }),
   );
 
