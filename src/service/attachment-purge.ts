@@ -12,17 +12,12 @@
 import { ConfigError, InvalidTransitionError } from '../errors.js';
 import { requireStaff, requireStaffPermission } from '../permissions.js';
 import type { StoreTx } from '../store.js';
-import type { Actor, RequestContext, StoredAttachment } from '../types.js';
+import type { Actor, RequestContext } from '../types.js';
 import { deleteBlobs } from './attachments.js';
 import { writeAudit } from './records.js';
 import { findByRef, parseActor, parseRequestContext, parseTicketRef, readScope, ticketNotFound } from './request-guards.js';
 import type { ServiceContext } from './service-context.js';
 import { runWrite } from './write.js';
-
-/** The store method a purge needs (optional in 0.x stores). */
-type PurgingTx = StoreTx & {
-  deleteTicketAttachments?(tenantId: string, ticketId: string): Promise<StoredAttachment[]>;
-};
 
 /**
  * Purges the files of the soft-deleted ticket `ticketId`.
@@ -50,9 +45,9 @@ export async function purgeAttachments(
     throw new ConfigError('createTicketService needs blobs to purge attachments', { params: { field: 'blobs' } });
   }
 
-  const removed = await runWrite(ctx, async (rawTx) => {
-    const tx = rawTx as PurgingTx;
-    if (typeof tx.deleteTicketAttachments !== 'function') {
+  const removed = await runWrite(ctx, async (tx) => {
+    // Required since 0.x's attachments; a store written before them fails here, not halfway.
+    if (typeof (tx as Partial<StoreTx>).deleteTicketAttachments !== 'function') {
       throw new ConfigError('This ticket store cannot purge attachments: it has no deleteTicketAttachments()', {
         params: { field: 'store' },
       });

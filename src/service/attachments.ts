@@ -18,7 +18,7 @@ import type { BlobStore } from '../blobs/blob-store.js';
 import { ConfigError, InternalError, TicketError } from '../errors.js';
 import type { StoreTx } from '../store.js';
 import type { Attachment, Message, StoredAttachment } from '../types.js';
-import { scanStoredFile, type AttachmentScanner } from './attachment-scan.js';
+import { scanStoredFile } from './attachment-scan.js';
 import type { ServiceContext } from './service-context.js';
 
 /** Files stored for a message not yet written. */
@@ -42,11 +42,6 @@ function blobsOf(ctx: ServiceContext): BlobStore {
     });
   }
   return ctx.blobs;
-}
-
-/** The host's scan, once the context carries it. */
-function scannerOf(ctx: ServiceContext): AttachmentScanner | undefined {
-  return (ctx as ServiceContext & { scanAttachment?: AttachmentScanner }).scanAttachment;
 }
 
 /**
@@ -73,7 +68,7 @@ export async function stageAttachments(ctx: ServiceContext, inputs: readonly unk
   if (!inputs || inputs.length === 0) return NO_ATTACHMENTS;
   const blobs = blobsOf(ctx);
   checkUploadCount(inputs.length, ctx.config.attachments);
-  const scan = scannerOf(ctx);
+  const scan = ctx.scanAttachment;
   const now = ctx.clock();
   const stored: { id: string; key: string; upload: CheckedUpload }[] = [];
   const written: string[] = [];

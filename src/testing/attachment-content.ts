@@ -4,7 +4,6 @@
  */
 import { blobKey } from '../blobs/blob-key.js';
 import type { AttachmentScanFile } from '../service/attachment-scan.js';
-import type { Actor, RequestContext } from '../types.js';
 import type { BlobStoreFactory } from './attachment-blobs.js';
 import { LOG, PDF, PNG, readAll, sha256, withBlobDesk } from './attachment-fixtures.js';
 import { ALL, assert, customer, operator, rejectsWith, type ContractOptions } from './harness.js';
@@ -20,8 +19,6 @@ function watched(bytes: Uint8Array): { content: AsyncIterable<Uint8Array>; pulle
     pulled: () => pulled,
   };
 }
-
-type Purge = (actor: Actor, ticketId: string, context?: RequestContext) => Promise<{ removed: number }>;
 
 export function attachmentContentTests(o: ContractOptions, factory: BlobStoreFactory): void {
   const { it } = o;
@@ -139,21 +136,19 @@ export function attachmentContentTests(o: ContractOptions, factory: BlobStoreFac
   it(
     'a soft delete keeps the files; purging the deleted ticket removes its files and their rows for good',
     withBlobDesk(o, factory, async (d) => {
-      const purge = (d.desk as unknown as { purgeAttachments?: Purge }).purgeAttachments;
-      assert.equal(typeof purge, 'function', 'desk.purgeAttachments exists');
       const c = customer();
       const admin = operator(ALL);
       const t = await d.desk.create(c, { subject: 's', body: 'b', attachments: [{ filename: 'a.png', content: PNG }] });
       const note = await d.desk.addReply(admin, t.id, { body: 'n', internal: true, attachments: [{ filename: 'n.log', content: LOG }] });
       const other = await d.desk.create(c, { subject: 'o', body: 'o', attachments: [{ filename: 'o.png', content: PNG }] });
-      await rejectsWith(purge!(admin, t.id), 'invalid_transition');
+      await rejectsWith(d.desk.purgeAttachments(admin, t.id), 'invalid_transition');
       await d.desk.delete(admin, t.id);
-      await rejectsWith(purge!(c, t.id), 'forbidden');
-      await rejectsWith(purge!(operator(['tickets.view', 'tickets.edit']), t.id), 'forbidden');
+      await rejectsWith(d.desk.purgeAttachments(c, t.id), 'forbidden');
+      await rejectsWith(d.desk.purgeAttachments(operator(['tickets.view', 'tickets.edit']), t.id), 'forbidden');
       assert.equal((await d.tenantBlobs()).length, 3, 'the deleted ticket keeps its files until purged');
-      assert.deepEqual(await purge!(admin, t.id), { removed: 2 });
+      assert.deepEqual(await d.desk.purgeAttachments(admin, t.id), { removed: 2 });
       assert.equal((await d.tenantBlobs()).length, 1, 'only the other ticket’s file is left');
-      assert.deepEqual(await purge!(admin, t.id), { removed: 0 }, 'a second purge finds nothing');
+      assert.deepEqual(await d.desk.purgeAttachments(admin, t.id), { removed: 0 }, 'a second purge finds nothing');
       await d.desk.restore(admin, t.id);
       const thread = await d.desk.get(admin, t.id);
       assert.deepEqual(thread.messages.map((m) => m.attachments), [[], []], 'restored without its files');

@@ -73,8 +73,7 @@ export interface BlobDesk extends Desk {
 
 /** The blob stores of the run: `blobStores` from the options, else the test double. */
 export function blobStoresOf(o: ContractOptions): readonly BlobStoreFactory[] {
-  const given = (o as ContractOptions & { blobStores?: readonly BlobStoreFactory[] }).blobStores;
-  return given && given.length > 0 ? given : [TEST_BLOB_STORE];
+  return o.blobStores && o.blobStores.length > 0 ? o.blobStores : [TEST_BLOB_STORE];
 }
 
 /** Like `withDesk`, with a fresh blob store on the test clock. */

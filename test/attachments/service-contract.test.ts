@@ -10,9 +10,8 @@ import { join } from 'node:path';
 import { afterAll, describe, it } from 'vitest';
 import { fileBlobStore, memoryBlobStore, type FileBlobStore } from '../../adapters/blobs/index.js';
 import { memoryStore } from '../../adapters/memory/index.js';
-import type { BlobStoreFactory } from '../../src/testing/attachment-blobs.js';
 import { attachmentTests } from '../../src/testing/attachments.js';
-import type { ContractOptions } from '../../src/testing/index.js';
+import type { BlobStoreFactory, ContractOptions } from '../../src/testing/index.js';
 import { POSTGRES_IS_REAL, postgresFixture, sqliteFileFixture, sqliteMemoryFixture } from '../sql/stores.js';
 
 const blobStores: BlobStoreFactory[] = [
@@ -36,8 +35,7 @@ afterAll(async () => {
 });
 
 const run = (name: string, createStore: ContractOptions['createStore']) => {
-  const options: ContractOptions & { blobStores: BlobStoreFactory[] } = { name, createStore, describe, it, blobStores };
-  describe(`attachment contract: ${name}`, () => attachmentTests(options));
+  describe(`attachment contract: ${name}`, () => attachmentTests({ name, createStore, describe, it, blobStores }));
 };
 
 run('memory', () => memoryStore());
