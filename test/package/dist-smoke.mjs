@@ -1,6 +1,7 @@
 /**
- * Checks the built package as a host would load it: every entry through ESM and CJS, and
- * the exported contract suite (`ticketry/testing`) certifying a store under node:test.
+ * Checks the built package as a host would load it: every entry through ESM and CJS, the
+ * blob stores from both builds, and the exported contract suites (`ticketry/testing`)
+ * certifying a ticket store and both blob stores under node:test.
  *
  * Entries are imported by name (`ticketry`, `ticketry/memory`, ...), so they go through
  * package.json `exports`: from the repository that is the package referencing itself
@@ -90,6 +91,18 @@ const { memoryStore } = await import('ticketry/memory');
 runStoreContract({
   name: `memory, from the built package, under node:test on Node ${process.version}`,
   createStore: () => memoryStore(),
+  describe,
+  it,
+});
+
+// The blob store contract, as a third-party store would run it, on both shipped stores.
+const { runBlobStoreContract } = await import('ticketry/testing');
+const { memoryBlobStore, fileBlobStore } = await import('ticketry/blobs');
+runBlobStoreContract({ name: `memory blobs, from the built package, on Node ${process.version}`, create: () => memoryBlobStore(), describe, it });
+runBlobStoreContract({
+  name: `filesystem blobs, from the built package, on Node ${process.version}`,
+  create: async () => fileBlobStore({ root: await mkdtemp(join(tmpdir(), 'ticketry-smoke-')) }),
+  destroy: (store) => rm(store.root, { recursive: true, force: true }),
   describe,
   it,
 });
