@@ -311,6 +311,25 @@ export function attachmentTests(o: ContractOptions): void {
       );
 
       it(
+        'the sweep looks at a bounded number of keys per run and carries on where the last run stopped',
+        withBlobDesk(o, factory, async (d) => {
+          const put = (id: string) =>
+            d.blobs.put(blobKey(d.tenantId, id, d.clock.now()), (async function* () {
+              yield PNG;
+            })());
+          await put('zz-old'); // sorts after the others
+          d.clock.minutes(61);
+          for (let i = 0; i < 25; i++) await put(`a-${String(i).padStart(2, '0')}`);
+          // limit 1: at most 10 keys looked at per run.
+          const runs: number[] = [];
+          for (let i = 0; i < 3; i++) runs.push((await d.desk.runScheduledWork({ limit: 1 })).orphanBlobsRemoved);
+          assert.deepEqual(runs, [0, 0, 1], 'the old orphan is reached on the third run');
+          assert.equal((await d.tenantBlobs()).length, 25);
+          assert.equal((await d.desk.runScheduledWork({ limit: 1 })).orphanBlobsRemoved, 0, 'starts over after the last key');
+        }),
+      );
+
+      it(
         'merge and split carry files with their messages, for staff and the customer',
         withBlobDesk(o, factory, async (d) => {
           const c = customer();
