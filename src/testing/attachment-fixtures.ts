@@ -132,3 +132,13 @@ export function failingKeyLookups(store: TicketStore): TicketStore {
     },
   });
 }
+
+/** The store, except that `markDelivered` fails (a crash between commit and marking the events sent). */
+export function failingMarkDelivered(store: TicketStore): TicketStore {
+  return new Proxy(store, {
+    get(target, key) {
+      if (key === 'markDelivered') return () => Promise.reject(new Error('crashed'));
+      return bound(target, key);
+    },
+  });
+}

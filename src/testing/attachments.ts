@@ -23,6 +23,7 @@ import {
   blobStoresOf,
   failingAtCommit,
   failingKeyLookups,
+  failingMarkDelivered,
   pngOf,
   readAll,
   sha256,
@@ -326,6 +327,29 @@ export function attachmentTests(o: ContractOptions): void {
           assert.deepEqual(runs, [0, 0, 1], 'the old orphan is reached on the third run');
           assert.equal((await d.tenantBlobs()).length, 25);
           assert.equal((await d.desk.runScheduledWork({ limit: 1 })).orphanBlobsRemoved, 0, 'starts over after the last key');
+        }),
+      );
+
+      it(
+        'an event redelivered from the outbox lists the same files as when it was first emitted',
+        withBlobDesk(o, factory, async (d) => {
+          // The process "crashes" between commit and marking the events delivered.
+          const crashing = d.make({ store: failingMarkDelivered(d.store) });
+          const first: TicketEvent[] = [];
+          crashing.events.on('*', (_type, event) => first.push(event as TicketEvent));
+          const c = customer();
+          const t = await crashing.create(c, { subject: 's', body: 'b', attachments: [{ filename: 'a.png', content: PNG }] });
+          await crashing.addReply(operator(), t.id, { body: 'n', internal: true, attachments: [{ filename: 'n.log', content: LOG }] });
+          d.clock.minutes(2);
+          const again: TicketEvent[] = [];
+          const desk = d.make();
+          desk.events.on('*', (_type, event) => again.push(event as TicketEvent));
+          assert.equal((await desk.runScheduledWork()).redelivered, first.length);
+          const files = (events: TicketEvent[]) =>
+            events.map((e) => ['message' in e ? (e.message as Message).attachments : null, e.customer?.message?.attachments ?? null]);
+          assert.deepEqual(files(again), files(first));
+          assert.equal((first[1] as TicketEvent & { message: Message }).message.attachments[0]!.filename, 'n.log');
+          assertMetadataOnly(again);
         }),
       );
 
