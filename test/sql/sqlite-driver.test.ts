@@ -99,6 +99,7 @@ describe('sqlite store driver glue', () => {
       .all()
       .map((r) => (r as { name: string }).name);
     expect(tables).toStrictEqual([
+      'a_attachments',
       'a_audit',
       'a_counters',
       'a_favorites',
@@ -110,6 +111,7 @@ describe('sqlite store driver glue', () => {
       'a_saved_filters',
       'a_ticket_stats',
       'a_tickets',
+      'b_attachments',
       'b_audit',
       'b_counters',
       'b_favorites',

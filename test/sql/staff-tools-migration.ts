@@ -132,7 +132,7 @@ export function staffToolsMigrationTests(name: string, makeFixture: () => StoreF
       expect(await fx.store.findTicket(staff(t), rows[1]!.id)).toStrictEqual(asTicket(rows[1]!));
 
       // Down to 002: 003's `down` runs; its columns, index and tables are gone, the tickets stay.
-      expect(await fx.migrateTo('002-ticket-stats')).toStrictEqual(['down 003-staff-tools']);
+      expect(await fx.migrateTo('002-ticket-stats')).toStrictEqual(['down 004-attachments', 'down 003-staff-tools']);
       expect(await migrationNames(fx)).toStrictEqual(['001-initial', '002-ticket-stats']);
       for (const column of NEW_COLUMNS) {
         await expect(fx.query(`select ${column} from ${fx.table('tickets')}`), column).rejects.toThrow();
@@ -165,12 +165,13 @@ export function staffToolsMigrationTests(name: string, makeFixture: () => StoreF
         columns.map((c) => copy[c]),
       );
 
-      // Up to the latest migration: only 003 runs.
+      // Up to the latest migration: 003 and what came after it run.
+      const latest = ['001-initial', '002-ticket-stats', '003-staff-tools', '004-attachments'];
       await fx.store.migrate();
-      expect(await migrationNames(fx)).toStrictEqual(['001-initial', '002-ticket-stats', '003-staff-tools']);
+      expect(await migrationNames(fx)).toStrictEqual(latest);
       expect(await indexExists(fx, `${prefix}tickets_addressed_idx`)).toBe(true);
       await fx.store.migrate();
-      expect(await migrationNames(fx)).toStrictEqual(['001-initial', '002-ticket-stats', '003-staff-tools']);
+      expect(await migrationNames(fx)).toStrictEqual(latest);
 
       // Every old ticket reads back with its 002 fields, the backfill and the defaults.
       for (const row of [...rows, at002]) {

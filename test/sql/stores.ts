@@ -46,6 +46,7 @@ export interface FixtureStore {
       | 'favorites'
       | 'read_marks'
       | 'saved_filters'
+      | 'attachments'
       | 'migrations',
   ): string;
   /**
