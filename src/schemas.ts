@@ -130,7 +130,7 @@ export const createTicketInputSchema = z.strictObject({
    */
   addressedTo: z.enum(['reseller', 'operator']).optional(),
   /** Files attached to the opening message (`config.attachments` limits them). */
-  attachments: z.array(attachmentInputSchema).optional(),
+  attachments: z.array(attachmentInputSchema).max(1000).optional(),
 });
 export type CreateTicketInput = z.input<typeof createTicketInputSchema>;
 
@@ -144,7 +144,7 @@ export const replyInputSchema = z.strictObject({
   /** Staff only: reply through another staff member's lock (needs `tickets.edit`). */
   force: z.boolean().optional(),
   /** Files attached to the reply or note (`config.attachments` limits them). */
-  attachments: z.array(attachmentInputSchema).optional(),
+  attachments: z.array(attachmentInputSchema).max(1000).optional(),
 });
 export type ReplyInput = z.input<typeof replyInputSchema>;
 
