@@ -6,8 +6,8 @@
  * wrapper in `service-options.ts`); an answer that is neither nothing nor a refusal is
  * `config`. Either way the message is not written and the files stored for it are deleted.
  */
-import { z } from 'zod';
 import { ConfigError, ValidationError } from '../errors.js';
+import { hostDecisionSchema } from './host-refusal.js';
 
 /** What the scan is shown: the checked file, and a way to read its stored bytes. */
 export interface AttachmentScanFile {
@@ -37,20 +37,7 @@ export type AttachmentScanDecision = void | undefined | null | { refuse: Attachm
 /** `createTicketService({ scanAttachment })`. */
 export type AttachmentScanner = (file: AttachmentScanFile) => AttachmentScanDecision | Promise<AttachmentScanDecision>;
 
-const decisionSchema = z.union([
-  z.undefined(),
-  z.null(),
-  z.strictObject({
-    refuse: z.strictObject({
-      code: z
-        .string()
-        .min(1)
-        .max(64)
-        .regex(/^[A-Za-z0-9_.:-]+$/),
-      message: z.string().trim().min(1).max(1000),
-    }),
-  }),
-]);
+const decisionSchema = hostDecisionSchema({});
 
 /**
  * Asks the scan about one stored file.

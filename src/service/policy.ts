@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { ConfigError, RefusedError } from '../errors.js';
 import type { Actor, Ticket } from '../types.js';
+import { hostDecisionSchema } from './host-refusal.js';
 import type { ServiceContext } from './service-context.js';
 
 /** What the hook is asked about. */
@@ -47,21 +48,7 @@ export interface TicketPolicy {
   beforeCustomerReply?(request: PolicyRequest): PolicyDecision | Promise<PolicyDecision>;
 }
 
-const decisionSchema = z.union([
-  z.undefined(),
-  z.null(),
-  z.strictObject({
-    refuse: z.strictObject({
-      code: z
-        .string()
-        .min(1)
-        .max(64)
-        .regex(/^[A-Za-z0-9_.:-]+$/),
-      message: z.string().trim().min(1).max(1000),
-      params: z.record(z.string(), z.unknown()).optional(),
-    }),
-  }),
-]);
+const decisionSchema = hostDecisionSchema({ params: z.record(z.string(), z.unknown()).optional() });
 
 /** Asks the host's policy, if any; a refusal is a `RefusedError` and nothing is written. */
 export async function checkPolicy(ctx: ServiceContext, request: PolicyRequest): Promise<void> {
