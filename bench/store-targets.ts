@@ -615,14 +615,15 @@ async function checkScoping(
   if (total(mine) !== sum(catalogs[0]!) || total(theirs) !== sum(catalogs[1]!)) {
     throw new Error(`scoping: stats ${total(mine)}/${total(theirs)} != seeded ${sum(catalogs[0]!)}/${sum(catalogs[1]!)}`);
   }
-  // The same subscriber id exists in both tenants; each tenant's list holds only its own.
+  // The same subscriber id exists in both tenants; each tenant's list holds only its own
+  // (its default list: archived tickets leave it).
   const otherSubscribers = Math.max(10, Math.floor(catalogs[1]!.tickets / 4));
   const subscriber =
     catalogs[0]!.subscribers.find((s) => Number(s.id.slice(4)) <= otherSubscribers) ?? catalogs[0]!.subscribers[0]!;
   const customer: Actor = { kind: 'customer', id: subscriber.id, resellerId: subscriber.resellerId };
   const page = await desk.list(customer, { limit: 200 });
   const rows = await driver.query(
-    `select count(*) as n from ${driver.table('tickets')} where tenant_id = ? and subscriber_id = ? and deleted_at is null`,
+    `select count(*) as n from ${driver.table('tickets')} where tenant_id = ? and subscriber_id = ? and deleted_at is null and not archived`,
     [TENANT, subscriber.id],
   );
   if (page.items.length !== Number(rows[0]!.n)) {
