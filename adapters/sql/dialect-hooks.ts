@@ -10,6 +10,13 @@ import type { DbBoolean, DbTimestamp } from './schema.js';
 export interface SqlColumnTypes {
   /** Ids and other keys compared and sorted as JavaScript compares strings. */
   key: ColumnDataType | Expression<unknown>;
+  /**
+   * Short keys from a closed or configured vocabulary (status, category, priority, actor
+   * kind), where an index holds many of them at once (the stats buckets' primary key).
+   * Absent: the same as `key`. (MySQL/MariaDB: a narrower VARCHAR, so a six-column key
+   * stays under InnoDB's 3072-byte index limit.)
+   */
+  label?: ColumnDataType | Expression<unknown>;
   /** Free text (subjects, bodies, names). */
   text: ColumnDataType | Expression<unknown>;
   /** An instant, to the millisecond. */
@@ -51,6 +58,16 @@ export interface SqlDialectCapabilities {
   readonly migrateUnderWriteLock: boolean;
   /** Tables may be clustered on their primary key (SQLite `WITHOUT ROWID`). */
   readonly clusteredPrimaryKey: boolean;
+  /**
+   * Partial indexes (`CREATE INDEX … WHERE`). False (MySQL, MariaDB): the migrations
+   * create the same index over every row instead; the queries are the same.
+   */
+  readonly partialIndexes: boolean;
+  /**
+   * Index names belong to their table, so `DROP INDEX name ON table` (MySQL, MariaDB).
+   * False: index names belong to the schema (`DROP INDEX name`).
+   */
+  readonly indexesPerTable: boolean;
 }
 
 /** The part of a dialect the migrations need: column types, capabilities, date arithmetic, table locks. */
@@ -75,7 +92,7 @@ export interface SqlDialectHooks extends SqlMigrationDialect {
    * with SQLITE_BUSY under concurrency, whatever the busy timeout).
    */
   readonly beginWrite: string;
-  /** A `Date` as the driver should bind it. */
+  /** A `Date` as the driver should bind it (MySQL: a UTC `DATETIME(3)` literal string). */
   toDate(value: Date): DbTimestamp;
   /** A `Date` (or null) as the driver should bind it. */
   toNullableDate(value: Date | null): DbTimestamp | null;

@@ -166,7 +166,9 @@ export async function listTickets(
   if (q.q !== undefined && q.q !== '') {
     const pattern = containsPattern(q.q);
     const like = (value: Expression<string>) =>
-      sql<SqlBool>`${hooks.fold(value)} like ${pattern} escape '\\'`;
+      // The escape character bound as a parameter: a `'\\'` literal is an unterminated
+      // string in MySQL/MariaDB, where a backslash escapes the quote.
+      sql<SqlBool>`${hooks.fold(value)} like ${pattern} escape ${'\\'}`;
     query = query.where((eb) =>
       eb.or([
         like(eb.ref('t.number')),
