@@ -103,3 +103,8 @@ export function mapMysqlError(err: unknown): TicketError {
   }
   return toTicketError(err, kind, detail);
 }
+
+/** Whether `err` is a duplicate-key violation (`ER_DUP_ENTRY`, errno 1062). */
+export function isMysqlDuplicateKey(err: unknown): boolean {
+  return classify(err).kind === 'unique';
+}

@@ -9,7 +9,7 @@
 import { sql } from 'kysely';
 import type { SqlDialectHooks } from '../sql/dialect-hooks.js';
 import { checkedTime } from '../sql/value-checks.js';
-import { mapMysqlError } from './mysql-errors.js';
+import { isMysqlDuplicateKey, mapMysqlError } from './mysql-errors.js';
 
 /**
  * How the driver turns a `DATETIME` it reads into a JavaScript value: mysql2's `timezone`
@@ -101,6 +101,7 @@ export function mysqlHooks(options: { driverDates?: MysqlDriverDates } = {}): Sq
     fromJson: (value) => (typeof value === 'string' ? JSON.parse(value) : value),
     fold: (value) => sql<string>`lower(${value})`,
     mapError: mapMysqlError,
+    isDuplicateKey: isMysqlDuplicateKey,
     types: {
       key: KEY,
       label: sql`varchar(64) character set utf8mb4 collate utf8mb4_bin`,

@@ -47,7 +47,11 @@ export interface SqlDialectCapabilities {
   readonly rowLocks: boolean;
   /** `FOR UPDATE SKIP LOCKED`, so concurrent claimers take different rows instead of waiting. */
   readonly skipLocked: boolean;
-  /** How an upsert is written: `ON CONFLICT (…) DO …` (SQLite, Postgres) or `ON DUPLICATE KEY UPDATE` / `INSERT IGNORE` (MySQL, MariaDB). */
+  /**
+   * How an upsert is written: `ON CONFLICT (…) DO …` (SQLite, Postgres) or `ON DUPLICATE
+   * KEY UPDATE` (MySQL, MariaDB; an insert that skips duplicates catches the duplicate-key
+   * error there, since `INSERT IGNORE` would also swallow foreign-key and data errors).
+   */
   readonly upsert: 'on-conflict' | 'on-duplicate-key';
   /** `UPDATE … FROM` a locking CTE that returns the old row in the same statement (Postgres). */
   readonly updateFromCte: boolean;
@@ -111,6 +115,11 @@ export interface SqlDialectHooks extends SqlMigrationDialect {
    * passes through unchanged.
    */
   mapError(err: unknown): TicketError;
+  /**
+   * Whether a driver error is a unique-key violation, for dialects whose INSERT skips a
+   * duplicate by catching it (`upsert: 'on-duplicate-key'`; see `insertIgnoringDuplicates`).
+   */
+  isDuplicateKey?(err: unknown): boolean;
   /** Column types for the migrations. */
   readonly types: SqlColumnTypes;
 }

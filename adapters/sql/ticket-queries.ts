@@ -237,9 +237,7 @@ export async function insertTicket(ctx: QueryContext, row: TicketRow, deltas: St
   checkTicketRow(row);
   // Ignoring the duplicate instead of catching the unique violation: in Postgres a failed
   // statement aborts the whole transaction, and the caller may want to carry on.
-  const result = await insertIgnoringDuplicates(ctx, ctx.db.insertInto('tickets').values(ticketToRow(ctx.hooks, row)))
-    .executeTakeFirst();
-  if (Number(result.numInsertedOrUpdatedRows ?? 0) > 0) {
+  if (await insertIgnoringDuplicates(ctx, ctx.db.insertInto('tickets').values(ticketToRow(ctx.hooks, row)))) {
     deltas.add(row.tenantId, factsOfTicket(row), 1);
     return;
   }
