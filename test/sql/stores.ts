@@ -91,8 +91,11 @@ export interface FixtureStore {
    * pool; for `:memory:` and PGlite the one shared connection). Released by `dispose()`.
    */
   hostDb(): Kysely<any>;
-  /** Where the data lives: a SQLite file, or a Postgres URL + schema (null for PGlite / :memory:). */
-  location: { filename?: string; url?: string; schema?: string };
+  /**
+   * Where the data lives: a SQLite file, a Postgres URL + schema (null for PGlite /
+   * :memory:), or a MySQL URL + database.
+   */
+  location: { filename?: string; url?: string; schema?: string; database?: string };
 }
 
 /** Makes fresh stores of one kind and cleans up after them. */
@@ -387,16 +390,22 @@ export function mysqlFixture(): StoreFixture {
     url.pathname = `/${database}`;
     return url.toString();
   };
-  // The probe: on the server, no default database (queries name `db`.`table`).
-  const admin = mysql.createPool({ uri: urlFor(''), connectionLimit: 4, charset: 'utf8mb4_bin', dateStrings: true, multipleStatements: false });
-  admin.on('error' as never, () => undefined);
-  const made: { store: SqlTicketStore; database: string }[] = [];
+  const pool = (database: string) => {
+    const made = mysql.createPool({ uri: urlFor(database), connectionLimit: 4, charset: 'utf8mb4_bin', dateStrings: true });
+    made.on('error' as never, () => undefined);
+    return made;
+  };
+  const query = <R>(on: mysql.Pool, text: string, params: unknown[] = []) =>
+    new Promise<R[]>((resolve, reject) =>
+      on.query(text, params, (err, rows) => (err ? reject(err) : resolve((Array.isArray(rows) ? rows : []) as R[]))),
+    );
+  const end = (on: mysql.Pool) => new Promise<void>((resolve) => on.end(() => resolve()));
+  // Creates and drops the databases; each store's probe has its own pool on its database.
+  const admin = pool('');
+  const run = <R>(text: string, params: unknown[] = []) => query<R>(admin, text, params);
+  const made: { store: SqlTicketStore; database: string; probe: mysql.Pool }[] = [];
   const extra: SqlTicketStore[] = [];
   const hosts: Kysely<any>[] = [];
-  const run = <R>(text: string, params: unknown[] = []) =>
-    new Promise<R[]>((resolve, reject) =>
-      admin.query(text, params, (err, rows) => (err ? reject(err) : resolve((Array.isArray(rows) ? rows : []) as R[]))),
-    );
   let checked: Promise<void> | undefined;
   return {
     kind: 'mysql',
@@ -413,12 +422,13 @@ export function mysqlFixture(): StoreFixture {
       const prefix = options.tablePrefix ?? PREFIX;
       const uri = urlFor(database);
       const store = mysqlStore({ uri, tablePrefix: prefix, poolOptions: { connectionLimit: 10 } });
-      made.push({ store, database });
+      const probe = pool(database);
+      made.push({ store, database, probe });
       await store.migrate();
-      const hostPool = () => mysql.createPool({ uri, connectionLimit: 4, charset: 'utf8mb4_bin', dateStrings: true });
+      const hostPool = () => pool(database);
       return {
         store,
-        location: { url: uri },
+        location: { url: uri, database },
         async second() {
           const other = mysqlStore({ uri, tablePrefix: prefix, poolOptions: { connectionLimit: 10 } });
           extra.push(other);
@@ -438,17 +448,18 @@ export function mysqlFixture(): StoreFixture {
             await db.destroy();
           }
         },
-        query: <R>(text: string, params: unknown[] = []) => run<R>(text, params),
+        query: <R>(text: string, params: unknown[] = []) => query<R>(probe, text, params),
       };
     },
     async dispose() {
       for (const host of hosts.splice(0)) await host.destroy();
       for (const store of extra.splice(0)) await store.close();
-      for (const { store, database } of made.splice(0)) {
+      for (const { store, database, probe } of made.splice(0)) {
         await store.close();
+        await end(probe);
         await run(`drop database if exists \`${database}\``);
       }
-      await new Promise<void>((resolve) => admin.end(() => resolve()));
+      await end(admin);
     },
   };
 }
