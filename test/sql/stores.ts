@@ -417,7 +417,8 @@ export function mysqlFixture(): StoreFixture {
         },
       );
       await checked;
-      const database = `tk_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+      // Named after the run's database (CI drops `<it>_%` after the run, should a test crash).
+      const database = `${(base.pathname.slice(1) || 'tk').slice(0, 40)}_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
       await run(`create database \`${database}\` character set utf8mb4 collate utf8mb4_bin`);
       const prefix = options.tablePrefix ?? PREFIX;
       const uri = urlFor(database);
