@@ -49,7 +49,10 @@ export function mysqlSkipReason(): string | null {
       'TICKETRY_MYSQL_URL is not set, but CI / TICKETRY_REQUIRE_MYSQL requires a real MySQL / MariaDB server for the MySQL store tests',
     );
   }
-  return 'skipped: TICKETRY_MYSQL_URL is not set (a MySQL 8 / MariaDB 10.6+ server URL, e.g. mysql://root@127.0.0.1:3306/test)';
+  const reason = 'skipped: TICKETRY_MYSQL_URL is not set (a MySQL 8 / MariaDB 10.6+ server URL, e.g. mysql://root@127.0.0.1:3306/test)';
+  // Said on the console too: the default reporter shows a skipped file without its name.
+  console.warn(`[ticketry] MySQL store tests ${reason}`);
+  return reason;
 }
 
 /** One store made by a fixture. */
