@@ -1,5 +1,5 @@
 /**
- * Kysely table types for ticketry's SQL stores, shared by SQLite and Postgres.
+ * Kysely table types for ticketry's SQL stores, shared by SQLite, Postgres and MySQL.
  *
  * Tables are declared under logical names (`tickets`, `messages`, ...); `TableNamePlugin`
  * maps them to the physical names (prefix, schema) at query time, so every query is

@@ -1,5 +1,5 @@
 /**
- * `TicketStore` on a Kysely instance, shared by the SQLite and Postgres stores. The
+ * `TicketStore` on a Kysely instance, shared by the SQLite, Postgres and MySQL stores. The
  * drivers supply only `SqlDialectHooks` and the Kysely instance; every query lives in
  * the `*-queries.ts` files beside this one.
  *
