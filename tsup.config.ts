@@ -6,6 +6,7 @@ export default defineConfig({
     memory: 'adapters/memory/index.ts',
     sqlite: 'adapters/sqlite/index.ts',
     postgres: 'adapters/postgres/index.ts',
+    mysql: 'adapters/mysql/index.ts',
     blobs: 'adapters/blobs/index.ts',
     // Not a package entry: the worker thread staff Markdown renders in (src/render/markdown-worker.ts).
     'render-worker': 'src/render/render-worker.ts',

@@ -23,6 +23,8 @@ export function postgresHooks(): SqlDialectHooks {
       updateFromCte: true,
       migrateUnderWriteLock: false,
       clusteredPrimaryKey: false,
+      partialIndexes: true,
+      indexesPerTable: false,
     },
     millisBetween: (later, earlier) =>
       sql<number>`round(extract(epoch from (${later} - ${earlier})) * 1000)::bigint`,

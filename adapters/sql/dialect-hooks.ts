@@ -10,6 +10,13 @@ import type { DbBoolean, DbTimestamp } from './schema.js';
 export interface SqlColumnTypes {
   /** Ids and other keys compared and sorted as JavaScript compares strings. */
   key: ColumnDataType | Expression<unknown>;
+  /**
+   * Short keys from a closed or configured vocabulary (status, category, priority, actor
+   * kind), where an index holds many of them at once (the stats buckets' primary key).
+   * Absent: the same as `key`. (MySQL/MariaDB: a narrower VARCHAR, so a six-column key
+   * stays under InnoDB's 3072-byte index limit.)
+   */
+  label?: ColumnDataType | Expression<unknown>;
   /** Free text (subjects, bodies, names). */
   text: ColumnDataType | Expression<unknown>;
   /** An instant, to the millisecond. */
@@ -40,7 +47,11 @@ export interface SqlDialectCapabilities {
   readonly rowLocks: boolean;
   /** `FOR UPDATE SKIP LOCKED`, so concurrent claimers take different rows instead of waiting. */
   readonly skipLocked: boolean;
-  /** How an upsert is written: `ON CONFLICT (…) DO …` (SQLite, Postgres) or `ON DUPLICATE KEY UPDATE` / `INSERT IGNORE` (MySQL, MariaDB). */
+  /**
+   * How an upsert is written: `ON CONFLICT (…) DO …` (SQLite, Postgres) or `ON DUPLICATE
+   * KEY UPDATE` (MySQL, MariaDB; an insert that skips duplicates catches the duplicate-key
+   * error there, since `INSERT IGNORE` would also swallow foreign-key and data errors).
+   */
   readonly upsert: 'on-conflict' | 'on-duplicate-key';
   /** `UPDATE … FROM` a locking CTE that returns the old row in the same statement (Postgres). */
   readonly updateFromCte: boolean;
@@ -51,6 +62,16 @@ export interface SqlDialectCapabilities {
   readonly migrateUnderWriteLock: boolean;
   /** Tables may be clustered on their primary key (SQLite `WITHOUT ROWID`). */
   readonly clusteredPrimaryKey: boolean;
+  /**
+   * Partial indexes (`CREATE INDEX … WHERE`). False (MySQL, MariaDB): the migrations
+   * create the same index over every row instead; the queries are the same.
+   */
+  readonly partialIndexes: boolean;
+  /**
+   * Index names belong to their table, so `DROP INDEX name ON table` (MySQL, MariaDB).
+   * False: index names belong to the schema (`DROP INDEX name`).
+   */
+  readonly indexesPerTable: boolean;
 }
 
 /** The part of a dialect the migrations need: column types, capabilities, date arithmetic, table locks. */
@@ -75,7 +96,7 @@ export interface SqlDialectHooks extends SqlMigrationDialect {
    * with SQLITE_BUSY under concurrency, whatever the busy timeout).
    */
   readonly beginWrite: string;
-  /** A `Date` as the driver should bind it. */
+  /** A `Date` as the driver should bind it (MySQL: a UTC `DATETIME(3)` literal string). */
   toDate(value: Date): DbTimestamp;
   /** A `Date` (or null) as the driver should bind it. */
   toNullableDate(value: Date | null): DbTimestamp | null;
@@ -94,6 +115,11 @@ export interface SqlDialectHooks extends SqlMigrationDialect {
    * passes through unchanged.
    */
   mapError(err: unknown): TicketError;
+  /**
+   * Whether a driver error is a unique-key violation, for dialects whose INSERT skips a
+   * duplicate by catching it (`upsert: 'on-duplicate-key'`; see `insertIgnoringDuplicates`).
+   */
+  isDuplicateKey?(err: unknown): boolean;
   /** Column types for the migrations. */
   readonly types: SqlColumnTypes;
 }

@@ -2,7 +2,7 @@
  * What every query function runs on: a Kysely executor (the store's database, one
  * connection inside a transaction, or a host's transaction) and the dialect's hooks.
  */
-import type { ExpressionBuilder, Expression, InsertQueryBuilder, Kysely, SelectQueryBuilder, SqlBool } from 'kysely';
+import type { ExpressionBuilder, Expression, InsertQueryBuilder, InsertResult, Kysely, SelectQueryBuilder, SqlBool } from 'kysely';
 import type { StoreScope } from '../../src/store.js';
 import type { SqlDialectHooks } from './dialect-hooks.js';
 import type { TicketTable, TicketryDatabase } from './schema.js';
@@ -59,13 +59,26 @@ export function lockRows<DB, TB extends keyof DB, O>(
 }
 
 /**
- * An INSERT that skips a row whose key exists instead of failing: `ON CONFLICT DO
- * NOTHING`, or `INSERT IGNORE` where the dialect writes upserts MySQL's way. The result's
- * `numInsertedOrUpdatedRows` tells whether the row went in.
+ * Runs an INSERT that skips a row whose key exists instead of failing, and tells whether
+ * the row went in: `ON CONFLICT DO NOTHING` where the dialect writes upserts that way
+ * (in Postgres a failed statement would abort the whole transaction). MySQL and MariaDB
+ * roll back only the failed statement, and their `INSERT IGNORE` would also swallow
+ * foreign-key, truncation and NOT NULL errors: there the plain INSERT runs and a
+ * duplicate-key error (`hooks.isDuplicateKey`) means "already there".
  */
-export function insertIgnoringDuplicates<DB, TB extends keyof DB, O>(
+export async function insertIgnoringDuplicates<DB, TB extends keyof DB, O>(
   ctx: QueryContext,
   query: InsertQueryBuilder<DB, TB, O>,
-): InsertQueryBuilder<DB, TB, O> {
-  return ctx.hooks.capabilities.upsert === 'on-conflict' ? query.onConflict((oc) => oc.doNothing()) : query.ignore();
+): Promise<boolean> {
+  if (ctx.hooks.capabilities.upsert === 'on-conflict') {
+    const result = (await query.onConflict((oc) => oc.doNothing()).executeTakeFirst()) as unknown as InsertResult | undefined;
+    return Number(result?.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+  try {
+    await query.execute();
+    return true;
+  } catch (err) {
+    if (ctx.hooks.isDuplicateKey?.(err)) return false;
+    throw err;
+  }
 }

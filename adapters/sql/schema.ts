@@ -1,5 +1,5 @@
 /**
- * Kysely table types for ticketry's SQL stores, shared by SQLite and Postgres.
+ * Kysely table types for ticketry's SQL stores, shared by SQLite, Postgres and MySQL.
  *
  * Tables are declared under logical names (`tickets`, `messages`, ...); `TableNamePlugin`
  * maps them to the physical names (prefix, schema) at query time, so every query is
@@ -12,8 +12,11 @@
  */
 import type { ColumnType, Generated } from 'kysely';
 
-/** An instant as a driver returns it: `Date` (Postgres) or epoch milliseconds (SQLite). */
-export type DbTimestamp = Date | number;
+/**
+ * An instant as a driver returns it: `Date` (Postgres, mysql2), epoch milliseconds
+ * (SQLite), or a `'YYYY-MM-DD HH:MM:SS.mmm'` UTC string (MySQL/MariaDB `DATETIME(3)`).
+ */
+export type DbTimestamp = Date | number | string;
 
 /** A boolean as a driver returns it: `boolean` (Postgres) or 0/1 (SQLite). */
 export type DbBoolean = boolean | number;

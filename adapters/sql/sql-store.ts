@@ -1,5 +1,5 @@
 /**
- * `TicketStore` on a Kysely instance, shared by the SQLite and Postgres stores. The
+ * `TicketStore` on a Kysely instance, shared by the SQLite, Postgres and MySQL stores. The
  * drivers supply only `SqlDialectHooks` and the Kysely instance; every query lives in
  * the `*-queries.ts` files beside this one.
  *
@@ -266,7 +266,13 @@ class SqlStore implements SqlTicketStore {
   }
 
   claimUndelivered(tenantId: string, olderThan: Date, limit: number): Promise<OutboxEvent[]> {
-    return this.#guard(() => outbox.claimUndelivered(this.#reader(), tenantId, olderThan, limit, new Date()));
+    if (this.#hooks.capabilities.returning || this.#active.getStore()?.open) {
+      return this.#guard(() => outbox.claimUndelivered(this.#reader(), tenantId, olderThan, limit, new Date()));
+    }
+    // Without RETURNING the claim is three statements (pick and lock, update, read back):
+    // one transaction keeps the picked rows locked until they are read back, so of
+    // several instances each event goes to one.
+    return this.transaction((tx) => (tx as SqlTx).claimUndelivered(tenantId, olderThan, limit, new Date()));
   }
 
   // ---- lifecycle --------------------------------------------------------------------

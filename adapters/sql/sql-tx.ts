@@ -144,6 +144,10 @@ export class SqlTx implements StoreTx {
   insertOutbox(tenantId: string, event: OutboxEvent): Promise<void> {
     return this.#run((ctx) => outbox.insertOutbox(ctx, tenantId, event));
   }
+  /** The outbox claim inside this transaction (the store runs it so where the dialect has no RETURNING). */
+  claimUndelivered(tenantId: string, olderThan: Date, limit: number, now: Date): Promise<OutboxEvent[]> {
+    return this.#run((ctx) => outbox.claimUndelivered(ctx, tenantId, olderThan, limit, now));
+  }
   claimSlaAlerts(tenantId: string, alert: SlaAlertKind, now: Date, limit: number): Promise<Ticket[]> {
     return this.#run((ctx) => scans.claimSlaAlerts(ctx, tenantId, alert, now, limit));
   }

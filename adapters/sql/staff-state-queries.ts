@@ -22,7 +22,7 @@ export async function setFavorite(
       ctx.db
         .insertInto('favorites')
         .values({ tenant_id: tenantId, staff_id: staffId, ticket_id: ticketId, created_at: ctx.hooks.toDate(at) }),
-    ).execute();
+    );
     return;
   }
   await ctx.db

@@ -166,7 +166,9 @@ export async function listTickets(
   if (q.q !== undefined && q.q !== '') {
     const pattern = containsPattern(q.q);
     const like = (value: Expression<string>) =>
-      sql<SqlBool>`${hooks.fold(value)} like ${pattern} escape '\\'`;
+      // The escape character bound as a parameter: a `'\\'` literal is an unterminated
+      // string in MySQL/MariaDB, where a backslash escapes the quote.
+      sql<SqlBool>`${hooks.fold(value)} like ${pattern} escape ${'\\'}`;
     query = query.where((eb) =>
       eb.or([
         like(eb.ref('t.number')),
@@ -235,9 +237,7 @@ export async function insertTicket(ctx: QueryContext, row: TicketRow, deltas: St
   checkTicketRow(row);
   // Ignoring the duplicate instead of catching the unique violation: in Postgres a failed
   // statement aborts the whole transaction, and the caller may want to carry on.
-  const result = await insertIgnoringDuplicates(ctx, ctx.db.insertInto('tickets').values(ticketToRow(ctx.hooks, row)))
-    .executeTakeFirst();
-  if (Number(result.numInsertedOrUpdatedRows ?? 0) > 0) {
+  if (await insertIgnoringDuplicates(ctx, ctx.db.insertInto('tickets').values(ticketToRow(ctx.hooks, row)))) {
     deltas.add(row.tenantId, factsOfTicket(row), 1);
     return;
   }

@@ -211,9 +211,19 @@ export class StatsDeltas {
       SUM_COLUMNS.forEach((column, i) => (row[column] = sums[i]));
       return row;
     });
-    await ctx.db
-      .insertInto('ticket_stats')
-      .values(rows as never)
+    const insert = ctx.db.insertInto('ticket_stats').values(rows as never);
+    if (ctx.hooks.capabilities.upsert === 'on-duplicate-key') {
+      // MySQL, MariaDB: `VALUES(col)` is the row that would have been inserted.
+      await insert
+        .onDuplicateKeyUpdate(
+          Object.fromEntries(
+            SUM_COLUMNS.map((column) => [column, sql<number>`${sql.ref(column)} + values(${sql.ref(column)})`]),
+          ) as never,
+        )
+        .execute();
+      return;
+    }
+    await insert
       .onConflict((oc) =>
         oc
           .columns(['tenant_id', 'reseller_id', 'status', 'category', 'priority', 'created_by_type'])

@@ -30,6 +30,8 @@ export function sqliteHooks(options: { fold: 'unicode' | 'ascii' }): SqlDialectH
       updateFromCte: false,
       migrateUnderWriteLock: true,
       clusteredPrimaryKey: true,
+      partialIndexes: true,
+      indexesPerTable: false,
     },
     millisBetween: (later, earlier) => sql<number>`(${later} - ${earlier})`,
     lockTableForRebuild: () => null,

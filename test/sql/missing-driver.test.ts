@@ -17,6 +17,7 @@ vi.mock('node:module', async (importOriginal) => {
 
 const { postgresStore } = await import('../../adapters/postgres/index.js');
 const { sqliteStore } = await import('../../adapters/sqlite/index.js');
+const { mysqlStore } = await import('../../adapters/mysql/index.js');
 const { TicketError } = await import('../../src/errors.js');
 
 function thrown(fn: () => unknown): unknown {
@@ -33,6 +34,13 @@ describe('missing driver packages', () => {
     const err = thrown(() => postgresStore({ connectionString: 'postgres://localhost/x' }));
     expect(TicketError.is(err, 'config')).toBe(true);
     expect((err as Error).message).toMatch(/npm install pg/);
+    expect((err as Error).cause).toBeInstanceOf(Error);
+  });
+
+  it('mysqlStore({ uri }) without mysql2 says: npm install mysql2', () => {
+    const err = thrown(() => mysqlStore({ uri: 'mysql://localhost/x' }));
+    expect(TicketError.is(err, 'config')).toBe(true);
+    expect((err as Error).message).toMatch(/npm install mysql2/);
     expect((err as Error).cause).toBeInstanceOf(Error);
   });
 

@@ -18,7 +18,9 @@ import { postgresStore } from '../../adapters/postgres/index.js';
 import { sqliteStore } from '../../adapters/sqlite/index.js';
 import type { WorkerJob, WorkerReport } from './process-worker.js';
 import { tenant, ticketRow } from './rows.js';
-import { PG_URL, POSTGRES_IS_REAL, REQUIRE_PG } from './stores.js';
+import mysql from 'mysql2';
+import { mysqlStore } from '../../adapters/mysql/index.js';
+import { MYSQL_URL, PG_URL, POSTGRES_IS_REAL, REQUIRE_MYSQL, REQUIRE_PG } from './stores.js';
 
 const WORKER = fileURLToPath(new URL('./process-worker.ts', import.meta.url));
 // `--import tsx` resolves from the working directory: run children from the package root.
@@ -66,7 +68,7 @@ type Target = WorkerJob['target'];
 async function checkTickets(probe: Probe, t: (name: string) => string, tenantId: string) {
   const [summary] = await probe(
     `select count(*) as n, count(distinct number) as distinct_numbers,
-            min(cast(substr(number, 5) as integer)) as lo, max(cast(substr(number, 5) as integer)) as hi
+            min(cast(substr(number, 5) as ${t('INTEGER')})) as lo, max(cast(substr(number, 5) as ${t('INTEGER')})) as hi
        from ${t('tickets')} where tenant_id = ?`,
     [tenantId],
   );
@@ -77,7 +79,7 @@ async function checkTickets(probe: Probe, t: (name: string) => string, tenantId:
        or (select count(*) from ${t('outbox')} o where o.tenant_id = k.tenant_id and o.ticket_id = k.id) <> 1)`,
     [tenantId],
   );
-  const [counter] = await probe(`select value from ${t('counters')} where tenant_id = ? and key = ''`, [tenantId]);
+  const [counter] = await probe(`select value from ${t('counters')} where tenant_id = ? and ${t('KEY')} = ''`, [tenantId]);
   const [outbox] = await probe(`select count(*) as n from ${t('outbox')} where tenant_id = ?`, [tenantId]);
   return {
     tickets: Number(summary!.n),
@@ -113,7 +115,7 @@ function sqliteBackend(): Backend {
       const statement = current!.prepare(text);
       return statement.reader ? (statement.all(...params) as Record<string, unknown>[]) : (statement.run(...params), []);
     },
-    t: (name) => (name === 'TRUE' ? '1' : `ticketry_${name}`),
+    t: (name) => (name === 'TRUE' ? '1' : name === 'INTEGER' || name === 'KEY' ? name.toLowerCase() : `ticketry_${name}`),
     async cleanup() {
       for (const h of handles) h.close();
       rmSync(dir, { recursive: true, force: true });
@@ -135,7 +137,8 @@ function postgresBackend(): Backend {
       let i = 0;
       return (await pool.query(text.replace(/\?/g, () => `$${++i}`), params)).rows;
     },
-    t: (name) => (name === 'TRUE' ? 'true' : `"${schema}".ticketry_${name}`),
+    t: (name) =>
+      name === 'TRUE' ? 'true' : name === 'INTEGER' || name === 'KEY' ? name.toLowerCase() : `"${schema}".ticketry_${name}`,
     async cleanup() {
       for (const s of schemas) await pool.query(`drop schema if exists "${s}" cascade`);
       await pool.end();
@@ -143,18 +146,58 @@ function postgresBackend(): Backend {
   };
 }
 
-async function migrated(target: Target): Promise<void> {
-  const store =
-    target.kind === 'sqlite'
-      ? sqliteStore({ filename: target.filename })
+function mysqlBackend(): Backend {
+  const base = new URL(MYSQL_URL!);
+  const admin = mysql.createPool({ uri: MYSQL_URL!, connectionLimit: 2, charset: 'utf8mb4_bin', dateStrings: true });
+  admin.on('error' as never, () => undefined);
+  const databases: string[] = [];
+  let database = '';
+  const run = (text: string, params: unknown[] = []) =>
+    new Promise<Record<string, unknown>[]>((resolve, reject) =>
+      admin.query(text, params, (err, rows) => (err ? reject(err) : resolve((Array.isArray(rows) ? rows : []) as never))),
+    );
+  return {
+    async target() {
+      database = `${(base.pathname.slice(1) || 'tk').slice(0, 40)}_mp_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+      databases.push(database);
+      await run(`create database \`${database}\` character set utf8mb4 collate utf8mb4_bin`);
+      const url = new URL(base.toString());
+      url.pathname = `/${database}`;
+      return { kind: 'mysql', url: url.toString() };
+    },
+    probe: (text, params = []) => run(text, params),
+    t: (name) =>
+      name === 'TRUE' ? '1' : name === 'INTEGER' ? 'signed' : name === 'KEY' ? '`key`' : `\`${database}\`.ticketry_${name}`,
+    async cleanup() {
+      for (const d of databases) await run(`drop database if exists \`${d}\``);
+      await new Promise<void>((resolve) => admin.end(() => resolve()));
+    },
+  };
+}
+
+function openTarget(target: Target) {
+  return target.kind === 'sqlite'
+    ? sqliteStore({ filename: target.filename })
+    : target.kind === 'mysql'
+      ? mysqlStore({ uri: target.url })
       : postgresStore({ connectionString: target.url, schema: target.schema });
+}
+
+async function migrated(target: Target): Promise<void> {
+  const store = openTarget(target);
   await store.migrate();
   await store.close();
 }
 
-function multiProcessTests(name: 'sqlite' | 'postgres', enabled: boolean, suffix: string): void {
+function multiProcessTests(name: 'sqlite' | 'postgres' | 'mysql', enabled: boolean, suffix: string): void {
   describe.runIf(enabled)(`multi-process: ${name}${suffix}`, () => {
-    const backend = enabled ? (name === 'sqlite' ? sqliteBackend() : postgresBackend()) : undefined;
+    const backend = enabled
+      ? name === 'sqlite'
+        ? sqliteBackend()
+        : name === 'mysql'
+          ? mysqlBackend()
+          : postgresBackend()
+      : undefined;
     afterAll(async () => {
       await backend?.cleanup();
     });
@@ -175,7 +218,7 @@ function multiProcessTests(name: 'sqlite' | 'postgres', enabled: boolean, suffix
       const target = await backend!.target();
       await migrated(target);
       const t = tenant();
-      const concurrency = name === 'postgres' ? 4 : 1;
+      const concurrency = name === 'sqlite' ? 1 : 4;
       const started = performance.now();
       const reports = await together([
         { mode: 'burst', target, tenantId: t, count: BURST, concurrency, tag: 'a' },
@@ -205,7 +248,7 @@ function multiProcessTests(name: 'sqlite' | 'postgres', enabled: boolean, suffix
       await migrated(target);
       const t = tenant();
       const [victim, survivor] = [
-        spawn({ mode: 'burst', target, tenantId: t, count: 1_000_000, concurrency: name === 'postgres' ? 4 : 1, tag: 'v' }),
+        spawn({ mode: 'burst', target, tenantId: t, count: 1_000_000, concurrency: name === 'sqlite' ? 1 : 4, tag: 'v' }),
         spawn({ mode: 'burst', target, tenantId: t, count: 300, concurrency: 1, tag: 's' }),
       ];
       await Promise.all([victim.ready, survivor.ready]);
@@ -236,10 +279,7 @@ function multiProcessTests(name: 'sqlite' | 'postgres', enabled: boolean, suffix
       const target = await backend!.target();
       const t = tenant();
       const now = new Date('2026-03-02T12:00:00.000Z');
-      const store =
-        target.kind === 'sqlite'
-          ? sqliteStore({ filename: target.filename })
-          : postgresStore({ connectionString: target.url, schema: target.schema });
+      const store = openTarget(target);
       await store.migrate();
       const rows = Array.from({ length: 300 }, (_, i) =>
         ticketRow(t, i + 1, { firstResponseDueAt: new Date(now.getTime() - i * 1000) }),
@@ -271,3 +311,9 @@ multiProcessTests(
   POSTGRES_IS_REAL,
   POSTGRES_IS_REAL ? '' : ' (skipped: no TICKETRY_PG_URL, and PGlite cannot be shared between processes)',
 );
+if (REQUIRE_MYSQL && !MYSQL_URL) {
+  it('multi-process: mysql needs TICKETRY_MYSQL_URL in CI', () => {
+    throw new Error('TICKETRY_MYSQL_URL is not set, but CI / TICKETRY_REQUIRE_MYSQL requires a real MySQL / MariaDB server');
+  });
+}
+multiProcessTests('mysql', MYSQL_URL !== undefined, MYSQL_URL !== undefined ? '' : ' (skipped: no TICKETRY_MYSQL_URL)');

@@ -8,6 +8,7 @@
  *   opening message, audit row and outbox event; counts errors by code.
  * - `claim`: claims due first-response breaches in batches until none are left.
  */
+import { mysqlStore } from '../../adapters/mysql/index.js';
 import { postgresStore } from '../../adapters/postgres/index.js';
 import type { SqlTicketStore } from '../../adapters/sql/sql-store.js';
 import { sqliteStore } from '../../adapters/sqlite/index.js';
@@ -17,7 +18,10 @@ import { auditEntry, message, outboxEvent, ticketRow } from './rows.js';
 /** What the parent passes (as JSON in argv[2]). */
 export interface WorkerJob {
   mode: 'migrate' | 'burst' | 'claim';
-  target: { kind: 'sqlite'; filename: string } | { kind: 'postgres'; url: string; schema: string };
+  target:
+    | { kind: 'sqlite'; filename: string }
+    | { kind: 'postgres'; url: string; schema: string }
+    | { kind: 'mysql'; url: string };
   tenantId?: string;
   count?: number;
   concurrency?: number;
@@ -40,6 +44,7 @@ export interface WorkerReport {
 const job = JSON.parse(process.argv[2] ?? '{}') as WorkerJob;
 
 function openStore(): SqlTicketStore {
+  if (job.target.kind === 'mysql') return mysqlStore({ uri: job.target.url, poolOptions: { connectionLimit: 8 } });
   return job.target.kind === 'sqlite'
     ? sqliteStore({ filename: job.target.filename })
     : postgresStore({ connectionString: job.target.url, schema: job.target.schema, poolConfig: { max: 8 } });

@@ -74,7 +74,12 @@ export function staffToolsMigrationTests(name: string, makeFixture: () => StoreF
 
     const isPostgres = (fx: FixtureStore) => fx.location.schema !== undefined;
     const indexExists = async (fx: FixtureStore, index: string): Promise<boolean> => {
-      const rows = isPostgres(fx)
+      const rows = fx.location.database !== undefined
+        ? await fx.query(`select index_name from information_schema.statistics where table_schema = ? and index_name = ? limit 1`, [
+            fx.location.database,
+            index,
+          ])
+        : isPostgres(fx)
         ? await fx.query(`select indexname from pg_indexes where schemaname = $1 and indexname = $2`, [
             fx.location.schema,
             index,

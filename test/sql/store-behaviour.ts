@@ -53,7 +53,13 @@ export function storeBehaviourTests(name: string, makeFixture: () => StoreFixtur
         [row.id],
       );
       // The independent probe sees the instant as stored, not as a driver re-parsed it.
-      const stored = raw!.created_at instanceof Date ? raw!.created_at.getTime() : Number(raw!.created_at);
+      // (MySQL: a UTC `DATETIME(3)` string.)
+      const stored =
+        raw!.created_at instanceof Date
+          ? raw!.created_at.getTime()
+          : typeof raw!.created_at === 'string'
+            ? Date.parse(`${raw!.created_at.replace(' ', 'T')}Z`)
+            : Number(raw!.created_at);
       expect(stored).toBe(row.createdAt.getTime());
       expect([true, 1]).toContain(raw!.archived);
 
@@ -61,7 +67,7 @@ export function storeBehaviourTests(name: string, makeFixture: () => StoreFixtur
         for (let i = 0; i < 3; i++) await tx.nextSequence(t, '2026');
       });
       const [counter] = await fx.query<{ value: number | string }>(
-        `select value from ${fx.table('counters')} where tenant_id = ${p1()} and key = '2026'`,
+        `select value from ${fx.table('counters')} where tenant_id = ${p1()} and ${fx.location.database !== undefined ? '`key`' : 'key'} = '2026'`,
         [t],
       );
       expect(Number(counter!.value)).toBe(3);
@@ -121,7 +127,9 @@ export function storeBehaviourTests(name: string, makeFixture: () => StoreFixtur
       const host = fx.hostDb();
       const hostTable = `host_subscribers_${Math.random().toString(36).slice(2, 8)}`;
       const qualified = fx.location.schema !== undefined ? `${fx.location.schema}.${hostTable}` : hostTable;
-      await host.schema.createTable(qualified).addColumn('id', 'text', (c) => c.primaryKey()).execute();
+      // (MySQL cannot key a TEXT column without a prefix length.)
+      const idType = fx.location.database !== undefined ? 'varchar(100)' : 'text';
+      await host.schema.createTable(qualified).addColumn('id', idType, (c) => c.primaryKey()).execute();
       const t = tenant();
       const clock = () => new Date('2026-03-02T10:00:00.000Z');
       const subscriber = (id: string) => ({ kind: 'customer' as const, id, resellerId: null });

@@ -12,8 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { CompiledQuery, Kysely, Migrator, MysqlDialect, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
+import mysql from 'mysql2';
+import { mysqlStore } from '../../adapters/mysql/index.js';
+import { mysqlHooks } from '../../adapters/mysql/mysql-hooks.js';
 import { postgresStore } from '../../adapters/postgres/index.js';
 import { postgresHooks } from '../../adapters/postgres/postgres-hooks.js';
 import type { SqlDialectHooks } from '../../adapters/sql/dialect-hooks.js';
@@ -28,6 +31,29 @@ export const PG_URL: string | undefined = process.env.TICKETRY_PG_URL || undefin
 
 /** Whether this run must use a real Postgres server (CI). */
 export const REQUIRE_PG: boolean = Boolean(process.env.CI || process.env.TICKETRY_REQUIRE_PG);
+
+/** The URL of the MySQL / MariaDB server, if the run has one (there is no embedded fallback). */
+export const MYSQL_URL: string | undefined = process.env.TICKETRY_MYSQL_URL || undefined;
+
+/** Whether this run must run the MySQL store tests against a real server (CI). */
+export const REQUIRE_MYSQL: boolean = Boolean(process.env.CI || process.env.TICKETRY_REQUIRE_MYSQL);
+
+/**
+ * Why the MySQL tests of this run are skipped, or null when they run. Throws when the
+ * run requires MySQL (CI / TICKETRY_REQUIRE_MYSQL) and has no server: never a silent skip.
+ */
+export function mysqlSkipReason(): string | null {
+  if (MYSQL_URL) return null;
+  if (REQUIRE_MYSQL) {
+    throw new Error(
+      'TICKETRY_MYSQL_URL is not set, but CI / TICKETRY_REQUIRE_MYSQL requires a real MySQL / MariaDB server for the MySQL store tests',
+    );
+  }
+  const reason = 'skipped: TICKETRY_MYSQL_URL is not set (a MySQL 8 / MariaDB 10.6+ server URL, e.g. mysql://root@127.0.0.1:3306/test)';
+  // Said on the console too: the default reporter shows a skipped file without its name.
+  console.warn(`[ticketry] MySQL store tests ${reason}`);
+  return reason;
+}
 
 /** One store made by a fixture. */
 export interface FixtureStore {
@@ -68,14 +94,17 @@ export interface FixtureStore {
    * pool; for `:memory:` and PGlite the one shared connection). Released by `dispose()`.
    */
   hostDb(): Kysely<any>;
-  /** Where the data lives: a SQLite file, or a Postgres URL + schema (null for PGlite / :memory:). */
-  location: { filename?: string; url?: string; schema?: string };
+  /**
+   * Where the data lives: a SQLite file, a Postgres URL + schema (null for PGlite /
+   * :memory:), or a MySQL URL + database.
+   */
+  location: { filename?: string; url?: string; schema?: string; database?: string };
 }
 
 /** Makes fresh stores of one kind and cleans up after them. */
 export interface StoreFixture {
   /** `sqlite-file`, `sqlite-memory`, `postgres` or `pglite`. */
-  readonly kind: 'sqlite-file' | 'sqlite-memory' | 'postgres' | 'pglite';
+  readonly kind: 'sqlite-file' | 'sqlite-memory' | 'postgres' | 'pglite' | 'mysql';
   /** A fresh, migrated store with no rows. */
   create(options?: { tablePrefix?: string }): Promise<FixtureStore>;
   /** Closes every store made and removes files, schemas and the PGlite instance. */
@@ -348,6 +377,93 @@ function pgliteFixture(): StoreFixture {
       }
       await close();
       instance = undefined;
+    },
+  };
+}
+
+/**
+ * MySQL / MariaDB stores on the server at `TICKETRY_MYSQL_URL`, each in a fresh database
+ * created on that server (and dropped by `dispose()`). Throws without a URL.
+ */
+export function mysqlFixture(): StoreFixture {
+  if (!MYSQL_URL) throw new Error('mysqlFixture() needs TICKETRY_MYSQL_URL');
+  const base = new URL(MYSQL_URL);
+  const urlFor = (database: string) => {
+    const url = new URL(base.toString());
+    url.pathname = `/${database}`;
+    return url.toString();
+  };
+  const pool = (database: string) => {
+    const made = mysql.createPool({ uri: urlFor(database), connectionLimit: 4, charset: 'utf8mb4_bin', dateStrings: true });
+    made.on('error' as never, () => undefined);
+    return made;
+  };
+  const query = <R>(on: mysql.Pool, text: string, params: unknown[] = []) =>
+    new Promise<R[]>((resolve, reject) =>
+      on.query(text, params, (err, rows) => (err ? reject(err) : resolve((Array.isArray(rows) ? rows : []) as R[]))),
+    );
+  const end = (on: mysql.Pool) => new Promise<void>((resolve) => on.end(() => resolve()));
+  // Creates and drops the databases; each store's probe has its own pool on its database.
+  const admin = pool('');
+  const run = <R>(text: string, params: unknown[] = []) => query<R>(admin, text, params);
+  const made: { store: SqlTicketStore; database: string; probe: mysql.Pool }[] = [];
+  const extra: SqlTicketStore[] = [];
+  const hosts: Kysely<any>[] = [];
+  let checked: Promise<void> | undefined;
+  return {
+    kind: 'mysql',
+    async create(options = {}) {
+      checked ??= run('select 1').then(
+        () => undefined,
+        (err: unknown) => {
+          throw new Error(`TICKETRY_MYSQL_URL=${MYSQL_URL} is unreachable: ${String(err)}`, { cause: err });
+        },
+      );
+      await checked;
+      // Named after the run's database (CI drops `<it>_%` after the run, should a test crash).
+      const database = `${(base.pathname.slice(1) || 'tk').slice(0, 40)}_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+      await run(`create database \`${database}\` character set utf8mb4 collate utf8mb4_bin`);
+      const prefix = options.tablePrefix ?? PREFIX;
+      const uri = urlFor(database);
+      const store = mysqlStore({ uri, tablePrefix: prefix, poolOptions: { connectionLimit: 10 } });
+      const probe = pool(database);
+      made.push({ store, database, probe });
+      await store.migrate();
+      const hostPool = () => pool(database);
+      return {
+        store,
+        location: { url: uri, database },
+        async second() {
+          const other = mysqlStore({ uri, tablePrefix: prefix, poolOptions: { connectionLimit: 10 } });
+          extra.push(other);
+          return other;
+        },
+        hostDb() {
+          const db = new Kysely<any>({ dialect: new MysqlDialect({ pool: hostPool() }) });
+          hosts.push(db);
+          return db;
+        },
+        table: (name) => `\`${database}\`.\`${prefix}${name}\``,
+        async migrateTo(target) {
+          const db = new Kysely<any>({ dialect: new MysqlDialect({ pool: hostPool() }) });
+          try {
+            return await migrateDatabaseTo(db, mysqlHooks({ driverDates: 'string' }), tableNames(prefix), target);
+          } finally {
+            await db.destroy();
+          }
+        },
+        query: <R>(text: string, params: unknown[] = []) => query<R>(probe, text, params),
+      };
+    },
+    async dispose() {
+      for (const host of hosts.splice(0)) await host.destroy();
+      for (const store of extra.splice(0)) await store.close();
+      for (const { store, database, probe } of made.splice(0)) {
+        await store.close();
+        await end(probe);
+        await run(`drop database if exists \`${database}\``);
+      }
+      await end(admin);
     },
   };
 }

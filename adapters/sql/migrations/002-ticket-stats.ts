@@ -63,7 +63,12 @@ export function ticketStatsMigration(ctx: MigrationContext): Migration {
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       let builder = db.schema.createTable(table);
-      for (const column of KEY) builder = builder.addColumn(column, types.key, (c) => c.notNull());
+      // Ids (tenant, reseller) as keys; the vocabulary columns as labels (the same type
+      // except where a six-column key would pass the index size limit: MySQL, MariaDB).
+      for (const column of KEY) {
+        const type = column === 'tenant_id' || column === 'reseller_id' ? types.key : (types.label ?? types.key);
+        builder = builder.addColumn(column, type, (c) => c.notNull());
+      }
       // bigint sums: exact however many +/- differences they absorb.
       for (const column of SUMS) builder = builder.addColumn(column, types.bigint, (c) => c.notNull().defaultTo(0));
       // The upsert target of every stats change, and the tenant (+ reseller) read.

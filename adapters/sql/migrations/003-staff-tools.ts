@@ -92,7 +92,10 @@ export function staffToolsMigration(ctx: MigrationContext): Migration {
       // Qualified: on Postgres an unqualified name would be looked up on the search_path,
       // and could drop another installation's index.
       const index = names.object('tickets_addressed_idx');
-      await db.schema.dropIndex(names.schema === undefined ? index : `${names.schema}.${index}`).ifExists().execute();
+      let drop = db.schema.dropIndex(names.schema === undefined ? index : `${names.schema}.${index}`).ifExists();
+      // MySQL, MariaDB: index names belong to their table.
+      if (ctx.dialect.capabilities.indexesPerTable) drop = drop.on(tickets);
+      await drop.execute();
       for (const column of [
         'requester_reseller_id',
         'addressed_to',

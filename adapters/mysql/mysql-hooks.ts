@@ -1,0 +1,119 @@
+/**
+ * The MySQL / MariaDB side of the shared SQL store: `DATETIME(3)` holding UTC (bound as
+ * `'YYYY-MM-DD HH:MM:SS.mmm'` strings, so neither the server's nor the driver's time zone
+ * moves an instant), `TINYINT(1)` booleans, `JSON`, keys as `VARCHAR … utf8mb4_bin` (so
+ * they compare and sort by code point, as JavaScript compares ids), free text as
+ * `LONGTEXT` utf8mb4, and row locks with `FOR UPDATE [SKIP LOCKED]` (MariaDB 10.6+,
+ * MySQL 8).
+ */
+import { sql } from 'kysely';
+import type { SqlDialectHooks } from '../sql/dialect-hooks.js';
+import { checkedTime } from '../sql/value-checks.js';
+import { isMysqlDuplicateKey, mapMysqlError } from './mysql-errors.js';
+
+/**
+ * How the driver turns a `DATETIME` it reads into a JavaScript value: mysql2's `timezone`
+ * option (`'local'`, its default; `'Z'`; or an offset `'+HH:MM'`), or `'string'` when
+ * it returns date strings (`dateStrings: true`).
+ */
+export type MysqlDriverDates = 'local' | 'string' | 'Z' | `${'+' | '-'}${string}`;
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** A UTC instant as a `DATETIME(3)` literal. */
+export function toDatetime(value: Date): string {
+  const d = new Date(checkedTime(value));
+  return (
+    `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ` +
+    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}`
+  );
+}
+
+/** A `'YYYY-MM-DD HH:MM:SS[.fff]'` UTC string as a `Date`. */
+function fromDatetimeString(value: string): Date {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?/.exec(value);
+  if (m === null) return new Date(value);
+  const ms = m[7] === undefined ? 0 : Number(m[7].padEnd(3, '0').slice(0, 3));
+  return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), ms));
+}
+
+/** Undoes mysql2's reading of a UTC wall-clock `DATETIME` in `zone`. */
+function fromDriverDate(value: Date, zone: MysqlDriverDates): Date {
+  if (zone === 'local') {
+    // mysql2 built `new Date(y, m, d, h, mi, s, ms)` from the stored UTC wall clock.
+    return new Date(
+      Date.UTC(
+        value.getFullYear(),
+        value.getMonth(),
+        value.getDate(),
+        value.getHours(),
+        value.getMinutes(),
+        value.getSeconds(),
+        value.getMilliseconds(),
+      ),
+    );
+  }
+  const offset = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
+  if (offset === null) return value; // 'Z', 'string' (a Date then means UTC already)
+  const minutes = (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3]));
+  // mysql2 read the wall clock as `zone`, i.e. `minutes` too early; move it back.
+  return new Date(value.getTime() + minutes * 60_000);
+}
+
+/** A key: up to 250 characters, compared by code point (binary collation). */
+const KEY = sql`varchar(250) character set utf8mb4 collate utf8mb4_bin`;
+
+/** Hooks for MySQL 8 and MariaDB 10.6+ on mysql2. */
+export function mysqlHooks(options: { driverDates?: MysqlDriverDates } = {}): SqlDialectHooks {
+  const zone = options.driverDates ?? 'local';
+  return {
+    dialect: 'mysql',
+    beginWrite: 'start transaction',
+    capabilities: {
+      // MariaDB has INSERT/DELETE … RETURNING but not UPDATE … RETURNING; MySQL 8 has none.
+      returning: false,
+      rowLocks: true,
+      skipLocked: true,
+      upsert: 'on-duplicate-key',
+      updateFromCte: false,
+      // DDL commits implicitly in MySQL: Kysely runs the migrations without a
+      // transaction, under its `GET_LOCK` migration lock.
+      migrateUnderWriteLock: false,
+      clusteredPrimaryKey: false,
+      partialIndexes: false,
+      indexesPerTable: true,
+    },
+    millisBetween: (later, earlier) =>
+      sql<number>`cast(round(timestampdiff(microsecond, ${earlier}, ${later}) / 1000) as signed)`,
+    // `LOCK TABLES` would commit the transaction; a locking read of every row keeps
+    // writers off them until it ends.
+    lockTableForRebuild: (table) => sql`select count(*) from ${table} lock in share mode`,
+    toDate: toDatetime,
+    toNullableDate: (value) => (value === null ? null : toDatetime(value)),
+    fromDate: (value) => {
+      if (value instanceof Date) return fromDriverDate(value, zone);
+      if (typeof value === 'string') return fromDatetimeString(value);
+      return new Date(value as number);
+    },
+    toBoolean: (value) => (value ? 1 : 0),
+    fromBoolean: (value) => value === 1 || value === true || value === '1' || value === 1n,
+    // MariaDB's JSON is LONGTEXT (a string); MySQL's is parsed by mysql2.
+    fromJson: (value) => (typeof value === 'string' ? JSON.parse(value) : value),
+    fold: (value) => sql<string>`lower(${value})`,
+    mapError: mapMysqlError,
+    isDuplicateKey: isMysqlDuplicateKey,
+    types: {
+      key: KEY,
+      label: sql`varchar(64) character set utf8mb4 collate utf8mb4_bin`,
+      text: sql`longtext character set utf8mb4 collate utf8mb4_bin`,
+      timestamp: sql`datetime(3)`,
+      boolean: sql`tinyint(1)`,
+      json: 'json',
+      integer: 'integer',
+      bigint: 'bigint',
+      real: sql`double`,
+      position: 'bigint',
+      positionMode: 'autoincrement',
+    },
+  };
+}

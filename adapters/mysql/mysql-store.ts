@@ -1,0 +1,141 @@
+/**
+ * `mysqlStore()`: ticketry on MySQL 8 or MariaDB 10.6+ through mysql2 and Kysely's
+ * `MysqlDialect`.
+ */
+import { createRequire } from 'node:module';
+import type { Pool, PoolOptions } from 'mysql2';
+import { CompiledQuery, Kysely, MysqlDialect } from 'kysely';
+import { ConfigError } from '../../src/errors.js';
+import { createSqlStore, type SqlTicketStore } from '../sql/sql-store.js';
+import { tableNames } from '../sql/table-names.js';
+import { mysqlHooks, type MysqlDriverDates } from './mysql-hooks.js';
+
+/** Options every MySQL store takes. */
+export interface MysqlStoreCommonOptions {
+  /**
+   * Prefix of every table, index and migration table, so ticketry's tables sit beside
+   * the host's in one database. Letters, digits and underscores.
+   * @default 'ticketry_'
+   */
+  tablePrefix?: string;
+}
+
+/** Connect with a URL; the store owns the pool and `close()` ends it. */
+export interface MysqlUriOptions extends MysqlStoreCommonOptions {
+  /** A mysql2 connection URL, e.g. `mysql://user:pass@host:3306/db`. */
+  uri: string;
+  /**
+   * Further mysql2 pool settings (`connectionLimit`, `ssl`, ...). ticketry sets
+   * `charset`, `dateStrings`, `timezone` and `supportBigNumbers` itself.
+   * @default {}
+   */
+  poolOptions?: Omit<PoolOptions, 'uri'>;
+}
+
+/**
+ * Use the host's mysql2 pool (callback API: `mysql.createPool`, not `mysql2/promise`);
+ * `close()` leaves it open. Its `timezone` / `dateStrings` settings are read to undo
+ * how it parses `DATETIME`s; its connections should use `utf8mb4`.
+ */
+export interface MysqlPoolOptions extends MysqlStoreCommonOptions {
+  pool: Pool;
+}
+
+/**
+ * Use the host's Kysely instance on a MySQL dialect, or a transaction of it: ticketry's
+ * writes then run inside the host's transaction.
+ */
+export interface MysqlKyselyOptions extends MysqlStoreCommonOptions {
+  db: Kysely<any>;
+  /**
+   * How the host's mysql2 pool reads `DATETIME`s: its `timezone` option (`'local'`, the
+   * mysql2 default, `'Z'`, `'+HH:MM'`), or `'string'` with `dateStrings: true`.
+   * @default 'local'
+   */
+  driverDates?: MysqlDriverDates;
+}
+
+/** Options of `mysqlStore()`: exactly one of `uri`, `pool` or `db`. */
+export type MysqlStoreOptions = MysqlUriOptions | MysqlPoolOptions | MysqlKyselyOptions;
+
+/** The MySQL store: a `TicketStore` with `migrate()`, `close()` and `withTransaction()`. */
+export type MysqlStore = SqlTicketStore;
+
+type CreatePool = (config: PoolOptions) => Pool;
+
+function loadMysql2(): CreatePool {
+  try {
+    const mysql = createRequire(import.meta.url)('mysql2') as { createPool: CreatePool };
+    return mysql.createPool;
+  } catch (err) {
+    throw new ConfigError('ticketry/mysql needs the mysql2 package: npm install mysql2', {
+      cause: err,
+      params: { package: 'mysql2' },
+    });
+  }
+}
+
+/** What a host pool's settings say about the `DATETIME`s it returns. */
+function poolDates(pool: Pool): MysqlDriverDates {
+  const config = (pool as unknown as { config?: { connectionConfig?: { timezone?: string; dateStrings?: unknown } } })
+    .config?.connectionConfig;
+  const dateStrings = config?.dateStrings;
+  if (dateStrings === true || (Array.isArray(dateStrings) && dateStrings.includes('DATETIME'))) return 'string';
+  const tz = config?.timezone ?? 'local';
+  if (tz === 'Z' || tz === 'local' || /^[+-]\d{2}:?\d{2}$/.test(tz)) return tz as MysqlDriverDates;
+  return 'local';
+}
+
+/**
+ * Creates a MySQL / MariaDB store. Does no I/O (mysql2 connects on first query). Call
+ * `migrate()` once before use.
+ *
+ * - `{ uri }`: the store creates a mysql2 pool (utf8mb4, `DATETIME`s as strings, session
+ *   `time_zone = '+00:00'` and READ COMMITTED on every connection) and `close()` ends it.
+ * - `{ pool }`: uses the host's pool; `close()` leaves it open.
+ * - `{ db }`: uses the host's Kysely instance; a transaction (`db.isTransaction`) makes
+ *   every ticketry write run inside it under a savepoint (see `withTransaction`).
+ *
+ * Instants are stored as UTC in `DATETIME(3)`, whatever the server's or the session's
+ * time zone.
+ */
+export function mysqlStore(options: MysqlStoreOptions): MysqlStore {
+  const names = tableNames(options.tablePrefix ?? 'ticketry_');
+
+  if ('db' in options && options.db !== undefined) {
+    return createSqlStore({ db: options.db, hooks: mysqlHooks({ driverDates: options.driverDates ?? 'local' }), names });
+  }
+  if ('pool' in options && options.pool !== undefined) {
+    const hooks = mysqlHooks({ driverDates: poolDates(options.pool) });
+    // No release: Kysely's destroy() would end the host's pool.
+    return createSqlStore({ db: new Kysely<any>({ dialect: new MysqlDialect({ pool: options.pool }) }), hooks, names });
+  }
+  if ('uri' in options && typeof options.uri === 'string') {
+    const createPool = loadMysql2();
+    const pool = createPool({
+      connectionLimit: 10,
+      ...options.poolOptions,
+      uri: options.uri,
+      charset: 'utf8mb4_bin',
+      dateStrings: true,
+      timezone: 'Z',
+    });
+    // An idle connection losing its server emits 'error' on the pool; unhandled, it
+    // would crash the host. The next query reports the failure instead.
+    (pool as unknown as { on(event: string, fn: (...args: unknown[]) => void): void }).on('error', () => undefined);
+    const dialect = new MysqlDialect({
+      pool,
+      // Every connection: UTC for NOW() and TIMESTAMP columns (ticketry binds UTC strings
+      // itself), and Postgres's isolation level, which the shared queries are written for.
+      onCreateConnection: async (connection) => {
+        await connection.executeQuery(CompiledQuery.raw("set session time_zone = '+00:00'"));
+        await connection.executeQuery(CompiledQuery.raw('set session transaction isolation level read committed'));
+      },
+    });
+    const db = new Kysely<any>({ dialect });
+    return createSqlStore({ db, hooks: mysqlHooks({ driverDates: 'string' }), names, release: () => db.destroy() });
+  }
+  throw new ConfigError('mysqlStore() needs one of { uri }, { pool } or { db }', {
+    params: { field: 'uri' },
+  });
+}

@@ -1,0 +1,86 @@
+/**
+ * What only the MySQL / MariaDB store must get right beyond the contract suite, against
+ * the server at TICKETRY_MYSQL_URL: instants exact whatever the server's session time
+ * zone and however the host's mysql2 pool parses DATETIMEs, utf8mb4 text (emoji, CJK),
+ * keys compared by code point, and a server that does not answer mapped to
+ * `unavailable`.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import mysql from 'mysql2';
+import { mysqlStore } from '../../adapters/mysql/index.js';
+import { TicketError } from '../../src/errors.js';
+import { createTicketService } from '../../src/service/create-ticket-service.js';
+import { tenant, ticketRow } from './rows.js';
+import { mysqlFixture, mysqlSkipReason, type FixtureStore, type StoreFixture } from './stores.js';
+
+const skip = mysqlSkipReason();
+
+describe.skipIf(skip !== null)(`MySQL driver${skip === null ? '' : ` (${skip})`}`, () => {
+  let fixture: StoreFixture;
+  let fx: FixtureStore;
+  beforeAll(async () => {
+    fixture = mysqlFixture();
+    fx = await fixture.create();
+  });
+  afterAll(async () => {
+    await fixture?.dispose();
+  });
+
+  it('keeps instants exact through host pools that parse DATETIMEs in other zones, whatever the session time zone', async () => {
+    const t = tenant();
+    const createdAt = new Date('2026-03-29T01:30:00.123Z');
+    const row = ticketRow(t, 1, { createdAt, updatedAt: createdAt });
+    await fx.store.transaction((tx) => tx.insertTicket(t, row));
+    for (const timezone of ['local', 'Z', '+05:30', '-08:00'] as const) {
+      const pool = mysql.createPool({ uri: fx.location.url!, connectionLimit: 2, timezone });
+      pool.on('connection', (c) => c.query("set session time_zone = '+09:00'"));
+      const store = mysqlStore({ pool });
+      try {
+        const found = await store.findTicket({ tenantId: t, visibility: 'staff' }, row.id);
+        expect(found?.createdAt.toISOString(), timezone).toBe(createdAt.toISOString());
+      } finally {
+        await store.close();
+        await new Promise<void>((resolve) => pool.end(() => resolve()));
+      }
+    }
+    const [raw] = await fx.query<{ created_at: string }>(`select created_at from ${fx.table('tickets')} where id = ?`, [row.id]);
+    expect(raw!.created_at).toBe('2026-03-29 01:30:00.123');
+  });
+
+  it('round-trips emoji and CJK subjects and bodies, and finds them by search', async () => {
+    const t = tenant();
+    const desk = createTicketService({ store: fx.store, tenantId: t });
+    const customer = { kind: 'customer' as const, id: 'c-1' };
+    const subject = 'Сеть не работает 🚀 网络中断 ネット';
+    const created = await desk.create(customer, { subject, body: '路由器 😀 wi-fi' });
+    expect((await desk.get(customer, created.id)).ticket.subject).toBe(subject);
+    expect((await desk.list(customer, { q: '网络' })).items.map((i) => i.id)).toStrictEqual([created.id]);
+    expect((await desk.list(customer, { q: 'сеть' })).items.map((i) => i.id)).toStrictEqual([created.id]);
+    expect((await desk.list(customer, { q: '😀' })).items.map((i) => i.id)).toStrictEqual([created.id]);
+  });
+
+  it('compares keys by code point: ids differing only in case are two tickets, and sort as JavaScript sorts', async () => {
+    const t = tenant();
+    const rows = ['b', 'B', 'a', 'A', 'é', 'e'].map((id, i) => ({ ...ticketRow(t, i + 1), id }));
+    await fx.store.transaction(async (tx) => {
+      for (const row of rows) await tx.insertTicket(t, row);
+    });
+    const found = await fx.store.findTicket({ tenantId: t, visibility: 'staff' }, 'B');
+    expect(found?.id).toBe('B');
+    const [{ ids }] = (await fx.query<{ ids: string }>(
+      `select group_concat(id order by id separator ',') as ids from ${fx.table('tickets')} where tenant_id = ?`,
+      [t],
+    )) as [{ ids: string }];
+    expect(ids.split(',')).toStrictEqual(rows.map((r) => r.id).sort());
+  });
+
+  it('a server that does not answer is unavailable, never a raw driver error', async () => {
+    const store = mysqlStore({ uri: 'mysql://root@127.0.0.1:1/none', poolOptions: { connectTimeout: 2000 } });
+    try {
+      const err = await store.findTicket({ tenantId: 't', visibility: 'staff' }, 'x').catch((e: unknown) => e);
+      expect(TicketError.is(err, 'unavailable'), String(err)).toBe(true);
+    } finally {
+      await store.close();
+    }
+  });
+});
