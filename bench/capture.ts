@@ -1,16 +1,19 @@
 /**
  * Records the statements ticketry sends to the driver, exactly as the driver receives
  * them (SQL text and bound parameters), so the raw side of each benchmark can replay
- * the same statements. Three taps, one per driver:
+ * the same statements. Four taps, one per driver:
  *
  * - better-sqlite3: a proxy handle for `sqliteStore({ database })` whose `prepare()`
  *   returns statements that log `all()`/`run()`/`iterate()` calls;
  * - pg: a `pg.Pool` whose clients log `client.query(text, values)`;
- * - PGlite: a proxy whose `query(text, params)` logs.
+ * - PGlite: a proxy whose `query(text, params)` logs;
+ * - mysql2: a pool whose connections log `connection.query(sql, values)`.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import type { Pool as MysqlPool, PoolOptions as MysqlPoolOptions } from 'mysql2';
+import mysql from 'mysql2';
 
 /** One statement as the driver received it. */
 export interface Statement {
@@ -94,5 +97,35 @@ export function recordingPglite(pglite: PGlite, recorder: Recorder): PGlite {
       const value = Reflect.get(target, prop, receiver) as unknown;
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
+  });
+}
+
+/**
+ * The settings every MySQL connection gets, as `mysqlStore({ uri })` sets them: utf8mb4
+ * binary collation, `DATETIME`s as strings, UTC, and (per session) READ COMMITTED.
+ */
+export const MYSQL_POOL_OPTIONS = { charset: 'utf8mb4_bin', dateStrings: true, timezone: 'Z' } as const;
+
+/** A mysql2 pool (callback API) with ticketry's session settings on every connection. */
+export function mysqlPool(uri: string, connectionLimit: number, onConnection?: (connection: any) => void): MysqlPool {
+  const pool = mysql.createPool({ uri, connectionLimit, ...MYSQL_POOL_OPTIONS } as MysqlPoolOptions);
+  pool.on('connection', (connection: any) => {
+    // Queued on the connection before anything the pool's user sends.
+    connection.query("set session time_zone = '+00:00'");
+    connection.query('set session transaction isolation level read committed');
+    onConnection?.(connection);
+  });
+  (pool as unknown as { on(event: string, fn: () => void): void }).on('error', () => undefined);
+  return pool;
+}
+
+/** A mysql2 pool whose connections report every `query(sql, values)` to `recorder` (Kysely's MysqlDialect calls `query`). */
+export function recordingMysqlPool(uri: string, recorder: Recorder): MysqlPool {
+  return mysqlPool(uri, 4, (connection) => {
+    const query = connection.query.bind(connection) as (...args: unknown[]) => unknown;
+    connection.query = (...args: unknown[]) => {
+      if (typeof args[0] === 'string') recorder.log(args[0], Array.isArray(args[1]) ? (args[1] as unknown[]) : undefined);
+      return query(...args);
+    };
   });
 }

@@ -4,7 +4,8 @@
  * transaction, so writes leave nothing behind). Each plan is checked for full scans:
  * `SCAN` in SQLite (a table or a whole index read end to end; `SEARCH` is an index
  * lookup) and a `SEARCH` on the tenant id alone in a statement without LIMIT (every row
- * of the tenant), `Seq Scan` in Postgres.
+ * of the tenant), `Seq Scan` in Postgres. MySQL/MariaDB: `EXPLAIN` (tabular; it does not
+ * run the statement), flagging access type `ALL` (table scan) and `index` (whole index).
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Statement } from './capture.js';
@@ -23,7 +24,7 @@ export interface StatementPlan {
 /** Statements worth a plan: reads and updates, not transaction control or plain inserts. */
 export function explainable(st: Statement): boolean {
   const sql = st.sql.trim().toLowerCase();
-  if (/^(begin|commit|rollback|savepoint|release)\b/.test(sql)) return false;
+  if (/^(begin|start transaction|commit|rollback|savepoint|release)\b/.test(sql)) return false;
   if (sql.startsWith('insert') && !sql.includes(' select ')) return false;
   return true;
 }
@@ -94,4 +95,34 @@ export function formatPlan(op: string, plan: StatementPlan): string {
   const flag = plan.fullScans.length > 0 ? `  <-- FULL SCAN: ${plan.fullScans.map((s) => s.trim()).join(' | ')}` : '';
   const time = plan.ms === null ? '' : ` (${plan.ms.toFixed(3)} ms)`;
   return [`[${op}]${time}${flag}`, `  SQL: ${plan.sql}`, ...plan.lines.map((l) => `    ${l}`)].join('\n');
+}
+
+/**
+ * MySQL/MariaDB `EXPLAIN` (not run; reads are then timed 5 times on one connection).
+ * One line per row: table, access type, key, rows estimate, Extra.
+ */
+export async function explainMysql(raw: PgRaw, st: Statement): Promise<StatementPlan> {
+  const session = await raw.connect();
+  try {
+    const rows = await session.query(`explain ${st.sql}`, st.params);
+    const lines = rows.map(
+      (r) =>
+        `${String(r.id ?? '')} ${String(r.select_type ?? '')} ${String(r.table ?? '-')} type=${String(r.type ?? '-')} ` +
+        `key=${String(r.key ?? '-')}${r.key_len ? `(${String(r.key_len)})` : ''} ref=${String(r.ref ?? '-')} rows=${String(r.rows ?? '-')}` +
+        `${r.Extra ? ` [${String(r.Extra)}]` : ''}`,
+    );
+    let ms: number | null = null;
+    if (/^\s*select/i.test(st.sql) && !/\bfor update\b|\block in share mode\b/i.test(st.sql)) {
+      const times: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const t0 = performance.now();
+        await session.query(st.sql, st.params);
+        times.push(performance.now() - t0);
+      }
+      ms = median(times);
+    }
+    return { sql: st.sql, lines, fullScans: lines.filter((l) => / type=(ALL|index) /.test(l)), ms };
+  } finally {
+    session.release();
+  }
 }

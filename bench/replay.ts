@@ -18,6 +18,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { PGlite } from '@electric-sql/pglite';
 import type pg from 'pg';
+import type { Pool as MysqlPool } from 'mysql2';
 import type { Statement } from './capture.js';
 
 /** A result row. */
@@ -35,8 +36,18 @@ export interface Step {
   slots: [number, string][];
   /** Reads what the next statements need from this statement's rows (as ticketry does). */
   after?: (rows: Row[], vars: Vars) => void;
+  /**
+   * Builds this iteration's SQL and parameters itself (an `IN (?, ...)` list as long as
+   * the rows an earlier step read: MySQL, where the list is spelled out); `null` skips the
+   * step, as ticketry does when the list would be empty. On SQLite each distinct text is
+   * prepared once and kept, as ticketry's statement cache does.
+   */
+  dynamic?: (vars: Vars) => { sql: string; params: unknown[] } | null;
   /** The prepared statement (SQLite). */
   prepared?: BetterSqlite3.Statement;
+  /** Statements of a `dynamic` step by SQL text, and the handle to prepare more on (SQLite). */
+  preparedBySql?: Map<string, BetterSqlite3.Statement>;
+  database?: BetterSqlite3.Database;
 }
 
 /**
@@ -60,6 +71,40 @@ export function compileSteps(statements: Statement[], templateValues: Record<str
       return name === undefined ? [] : [[i, name]];
     }),
   }));
+}
+
+/** An `IN (?, ...)` / `IN ($2, ...)` list, of any length. */
+const IN_LIST = / in \((?:\?|\$\d+)(?:, (?:\?|\$\d+))*\)/;
+
+/** Every `IN (...)` list of placeholders as `in (...)`: statements that differ only in their lengths compare equal. */
+export function foldInLists(sql: string): string {
+  return sql.replace(new RegExp(IN_LIST.source, 'g'), ' in (...)');
+}
+
+/**
+ * Makes `step` send as many placeholders in its (only) `IN (...)` list as `vars[name]`
+ * has values, with those values: ticketry spells out the list (`?` on MySQL, `$n` on
+ * Postgres, where the list must be the statement's last parameters).
+ */
+export function inListFrom(step: Step, name: string): void {
+  const match = IN_LIST.exec(step.sql)!;
+  const listLength = match[0].split(',').length;
+  const numbered = match[0].includes('$');
+  const before = numbered
+    ? Number(/\$(\d+)/.exec(match[0])![1]) - 1
+    : (step.sql.slice(0, match.index).match(/\?/g) ?? []).length;
+  const after = step.params.length - before - listLength;
+  if (numbered && after !== 0) throw new Error(`inListFrom: parameters after the IN list in ${step.sql.slice(0, 120)}`);
+  step.dynamic = (vars) => {
+    const values = vars[name] as unknown[];
+    if (values.length === 0) return null;
+    const params = bind(step, vars);
+    const list = values.map((_, k) => (numbered ? `$${before + 1 + k}` : '?')).join(', ');
+    return {
+      sql: step.sql.replace(IN_LIST, ` in (${list})`),
+      params: [...params.slice(0, before), ...values, ...params.slice(params.length - after)],
+    };
+  };
 }
 
 /**
@@ -90,21 +135,37 @@ export function bind(step: Step, vars: Vars): unknown[] {
   return params;
 }
 
-const BEGIN = /^begin\b/i;
+const BEGIN = /^(begin|start transaction)\b/i;
 const END = /^(commit|rollback)\b/i;
 
 // ---------------------------------------------------------------- SQLite
 
 /** Prepares every step on `database` (outside the measurement). */
 export function prepareSqlite(database: BetterSqlite3.Database, steps: Step[]): void {
-  for (const step of steps) step.prepared = database.prepare(step.sql);
+  for (const step of steps) {
+    step.prepared = database.prepare(step.sql);
+    if (step.dynamic) {
+      step.database = database;
+      step.preparedBySql = new Map([[step.sql, step.prepared]]);
+    }
+  }
 }
 
 /** Runs the steps on better-sqlite3, synchronously, like ticketry's driver does. */
 export function replaySqlite(steps: Step[], vars: Vars): void {
   for (const step of steps) {
-    const st = step.prepared!;
-    const params = bind(step, vars);
+    let st = step.prepared!;
+    let params: unknown[];
+    if (step.dynamic) {
+      const built = step.dynamic(vars);
+      if (built === null) continue;
+      let cached = step.preparedBySql!.get(built.sql);
+      if (!cached) step.preparedBySql!.set(built.sql, (cached = step.database!.prepare(built.sql)));
+      st = cached;
+      params = built.params;
+    } else {
+      params = bind(step, vars);
+    }
     if (st.reader) {
       const rows = st.all(params) as Row[];
       step.after?.(rows, vars);
@@ -150,6 +211,34 @@ export function pgliteRaw(pglite: PGlite): PgRaw {
 }
 
 /**
+ * The raw side on a mysql2 pool (callback API, `query(sql, values)` as Kysely's
+ * MysqlDialect sends it): statements on the pool, transactions on one pooled connection.
+ * Results that are not rows (OK packets) become no rows. Replay with `replayPg`.
+ */
+export function mysqlRaw(pool: MysqlPool): PgRaw {
+  const run = (target: { query: MysqlPool['query'] }, sql: string, params: unknown[]) =>
+    new Promise<Row[]>((resolve, reject) => {
+      (target.query as (s: string, p: unknown[], cb: (err: unknown, result: unknown) => void) => void)(sql, params, (err, result) => {
+        if (err) reject(err);
+        else resolve(Array.isArray(result) ? (result as Row[]) : []);
+      });
+    });
+  return {
+    query: (sql, params) => run(pool, sql, params),
+    connect: () =>
+      new Promise<PgSession>((resolve, reject) => {
+        pool.getConnection((err, connection) => {
+          if (err) return reject(err);
+          resolve({
+            query: (sql, params) => run(connection, sql, params),
+            release: (broken) => (broken === true ? connection.destroy() : connection.release()),
+          });
+        });
+      }),
+  };
+}
+
+/**
  * Runs the steps in order; `begin` ... `commit` on one session, the rest on the pool.
  * With `parallel`, sends every step at once (as ticketry's `getStats` does with
  * `Promise.all`).
@@ -163,7 +252,9 @@ export async function replayPg(raw: PgRaw, steps: Step[], vars: Vars, parallel =
   try {
     for (const step of steps) {
       if (BEGIN.test(step.sql)) session = await raw.connect();
-      const rows = await (session ?? raw).query(step.sql, bind(step, vars));
+      const built = step.dynamic ? step.dynamic(vars) : { sql: step.sql, params: bind(step, vars) };
+      if (built === null) continue;
+      const rows = await (session ?? raw).query(built.sql, built.params);
       if (END.test(step.sql)) {
         session?.release();
         session = null;

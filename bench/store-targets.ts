@@ -2,7 +2,8 @@
  * The stores the benchmarks run against, set up outside the measurements: SQLite in a
  * temp file (WAL) through `sqliteStore({ filename })`, and Postgres — the server at
  * `TICKETRY_PG_URL` in a database created for the run and dropped after, or PGlite
- * in-process without it. Each is migrated, bulk-seeded, checked (tenant scoping, nothing
+ * in-process without it — and MySQL/MariaDB at `TICKETRY_MYSQL_URL`, in a database
+ * created for the run and dropped after. Each is migrated, bulk-seeded, checked (tenant scoping, nothing
  * due for the scheduler), and every operation is recorded once through the driver tap
  * so the raw side can replay the same statements; the recorded statements' query plans
  * are printed.
@@ -12,8 +13,10 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { mysqlStore } from '../adapters/mysql/index.js';
+import { mysqlHooks } from '../adapters/mysql/mysql-hooks.js';
 import { postgresStore } from '../adapters/postgres/index.js';
 import { postgresHooks } from '../adapters/postgres/postgres-hooks.js';
 import { rebuildTicketStats } from '../adapters/sql/migrations/002-ticket-stats.js';
@@ -24,10 +27,13 @@ import { sqliteHooks } from '../adapters/sqlite/sqlite-hooks.js';
 import { renderMarkdown } from '../src/render/markdown.js';
 import { createTicketService, type TicketService } from '../src/service/create-ticket-service.js';
 import type { Actor, CustomerActor, StaffActor } from '../src/types.js';
-import { Recorder, recordingPgPool, recordingPglite, recordingSqlite, type Statement } from './capture.js';
-import { explainPostgres, explainSqlite, explainable, formatPlan, type StatementPlan } from './plans.js';
+import { Recorder, mysqlPool, recordingMysqlPool, recordingPgPool, recordingPglite, recordingSqlite, type Statement } from './capture.js';
+import { explainMysql, explainPostgres, explainSqlite, explainable, formatPlan, type StatementPlan } from './plans.js';
 import {
   compileSteps,
+  foldInLists,
+  inListFrom,
+  mysqlRaw,
   parameterAfter,
   pgRaw,
   pgliteRaw,
@@ -40,6 +46,7 @@ import {
   type Vars,
 } from './replay.js';
 import { emptyCatalog, type SeedCatalog, type TenantPlan } from './seed-data.js';
+import { seedMysql } from './seed-mysql.js';
 import { seedPostgres } from './seed-postgres.js';
 import { seedSqlite, type SeedReport } from './seed-sqlite.js';
 
@@ -105,9 +112,10 @@ interface Driver {
  * backfill, in one transaction. Returns the milliseconds it took (reported with the
  * seed's index rebuild).
  */
-async function backfillStats(db: Kysely<any>, dialect: 'sqlite' | 'postgres', schema?: string): Promise<number> {
+async function backfillStats(db: Kysely<any>, dialect: 'sqlite' | 'postgres' | 'mysql', schema?: string): Promise<number> {
   const started = performance.now();
-  const hooks = dialect === 'sqlite' ? sqliteHooks({ fold: 'ascii' }) : postgresHooks();
+  const hooks =
+    dialect === 'sqlite' ? sqliteHooks({ fold: 'ascii' }) : dialect === 'mysql' ? mysqlHooks({ driverDates: 'string' }) : postgresHooks();
   await db
     .transaction()
     .execute((trx) => rebuildTicketStats(trx, { names: tableNames(PREFIX, schema), types: hooks.types, dialect: hooks }));
@@ -241,6 +249,81 @@ async function postgresServerDriver(url: string): Promise<Driver> {
   };
 }
 
+async function mysqlServerDriver(url: string): Promise<Driver> {
+  // A database of our own on the server, dropped after the run.
+  const admin = mysqlPool(url, 1);
+  const name = `ticketry_bench_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  const adminRaw = mysqlRaw(admin);
+  await adminRaw.query(`create database \`${name}\` character set utf8mb4 collate utf8mb4_bin`, []);
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  const benchUrl = target.toString();
+  const drop = () => adminRaw.query(`drop database if exists \`${name}\``, []);
+  const end = (p: { end(cb: (err?: unknown) => void): void }) => new Promise<void>((resolve) => p.end(() => resolve()));
+
+  const store = mysqlStore({ uri: benchUrl, poolOptions: { connectionLimit: 10 } });
+  try {
+    await store.migrate();
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    await drop().catch(() => undefined);
+    await end(admin);
+    throw err;
+  }
+  const pool = mysqlPool(benchUrl, 10);
+  const raw = mysqlRaw(pool);
+  const recorder = new Recorder();
+  const recording = recordingMysqlPool(benchUrl, recorder);
+  const captureStore = mysqlStore({ pool: recording });
+  return {
+    name: 'MySQL',
+    store,
+    captureStore,
+    recorder,
+    async seed(plans, catalogs) {
+      const session = await raw.connect();
+      let report: SeedReport;
+      try {
+        report = await seedMysql((text, params) => session.query(text, params ?? []), PREFIX, plans, catalogs);
+      } finally {
+        session.release();
+      }
+      // On the shared pool; never destroyed here (that would end the pool).
+      report.indexMs += await backfillStats(new Kysely<any>({ dialect: new MysqlDialect({ pool }) }), 'mysql');
+      await raw.query(`analyze table \`${PREFIX}ticket_stats\``, []);
+      return report;
+    },
+    replayer: (steps, parallel) => (vars) => replayPg(raw, steps, vars, parallel),
+    explain: (st) => explainMysql(raw, st),
+    query: (sql, params) => raw.query(sql, params),
+    table: (table) => `\`${PREFIX}${table}\``,
+    settle: () => undefined,
+    async info() {
+      const [row] = await raw.query(
+        `select version() as v, @@innodb_buffer_pool_size as bp, @@innodb_flush_log_at_trx_commit as flush,
+                @@sync_binlog as sb, @@log_bin as lb,
+                (select sum(data_length + index_length) from information_schema.tables where table_schema = database()) as size`,
+        [],
+      );
+      const host = `${target.hostname}:${target.port || 3306}`;
+      const mb = (n: unknown) => `${(Number(n) / 2 ** 20).toFixed(0)} MB`;
+      return (
+        `MySQL/MariaDB ${String(row!.v)} server at ${host}, database ${name} (data + indexes ${mb(row!.size)}), ` +
+        `innodb_buffer_pool_size=${mb(row!.bp)}, innodb_flush_log_at_trx_commit=${String(row!.flush)}, log_bin=${String(row!.lb)}; ` +
+        `mysql2 pools of 10 for ticketry and raw (READ COMMITTED, utf8mb4_bin)`
+      );
+    },
+    async close() {
+      await captureStore.close();
+      await store.close();
+      await end(recording);
+      await end(pool);
+      await drop();
+      await end(admin);
+    },
+  };
+}
+
 async function pgliteDriver(): Promise<Driver> {
   const [{ PGlite }, { PGliteDialect }] = await Promise.all([
     import('@electric-sql/pglite'),
@@ -320,7 +403,11 @@ interface OpSpec {
   options: PairOptions;
 }
 
-const findTicketSelect = (sql: string) => /^select "t"\.\* from .*"ticketry_tickets" as "t"/.test(sql);
+/** SQL with MySQL's backtick-quoted identifiers written the way SQLite and Postgres quote them. */
+const dq = (sql: string) => sql.replaceAll('`', '"');
+const findTicketSelect = (sql: string) => /^select "t"\.\* from .*"ticketry_tickets" as "t"/.test(dq(sql));
+/** `"version" = ` as the statement quotes it. */
+const versionMarker = (sql: string) => (sql.includes('`version`') ? '`version` = ' : '"version" = ');
 
 function specs(catalog: SeedCatalog, env: { time: number; replies: number; replyWarmup: number }): OpSpec[] {
   const timed: PairOptions = { time: env.time, iterations: 5, warmupTime: Math.min(200, env.time), warmupIterations: 3 };
@@ -355,7 +442,9 @@ function specs(catalog: SeedCatalog, env: { time: number; replies: number; reply
         desk.create(opener, { subject: 'Connection drops every evening', body: CUSTOMER_BODY, category: 'connectivity', priority: 'normal' }),
       revealed: (result) => ({ number: (result as { number: string }).number }),
       wire(steps) {
-        const counter = steps.find((s) => s.sql.includes('"ticketry_counters"'))!;
+        // MySQL has no RETURNING: the new value is read by a SELECT after the upsert.
+        const counters = steps.filter((s) => dq(s.sql).includes('"ticketry_counters"'));
+        const counter = counters.find((s) => /^select\b/i.test(s.sql)) ?? counters[0]!;
         counter.after = (rows, vars) => {
           vars.number = `TKT-${String(rows[0]!.value)}`;
         };
@@ -393,6 +482,15 @@ function specs(catalog: SeedCatalog, env: { time: number; replies: number; reply
         steps.find((s) => findTicketSelect(s.sql))!.after = (rows, vars) => {
           vars.ticketId = rows[0]!.id;
         };
+        // The attachments query spells out the thread's message ids as `IN (...)`, as many
+        // as it has messages: the raw side reads them from its own thread rows, as ticketry does.
+        const attachments = steps.find((s) => /"ticketry_attachments"/.test(dq(s.sql)) && / in \((\?|\$\d)/.test(s.sql));
+        if (attachments) {
+          steps.find((s) => /^select "m"\.\* from .*"ticketry_messages" as "m"/.test(dq(s.sql)))!.after = (rows, vars) => {
+            vars.messageIds = rows.map((r) => r.id);
+          };
+          inListFrom(attachments, 'messageIds');
+        }
       },
       options: timed,
     },
@@ -406,18 +504,19 @@ function specs(catalog: SeedCatalog, env: { time: number; replies: number; reply
           vars.version = rows[0]!.version;
           vars.nextVersion = Number(rows[0]!.version) + 1;
         };
-        const update = steps.find((s) => /^(with "old" as \([\s\S]*?\) )?update "?[\w."]*ticketry_tickets" set/.test(s.sql))!;
+        const update = steps.find((s) => /^(with "old" as \([\s\S]*?\) )?update "?[\w."]*ticketry_tickets" set/.test(dq(s.sql)))!;
+        const version = versionMarker(update.sql);
         if (update.sql.startsWith('with')) {
           // Postgres reads the row's old stats columns in a FOR UPDATE CTE of the UPDATE:
           // the expected version is bound there, the next one in SET.
           update.slots.push([parameterAfter(update.sql, '"version" = ', 0), 'version']);
           update.slots.push([parameterAfter(update.sql, '"version" = ', 1), 'nextVersion']);
         } else {
-          update.slots.push([parameterAfter(update.sql, '"version" = ', 0), 'nextVersion']);
-          update.slots.push([parameterAfter(update.sql, '"version" = ', 1), 'version']);
-          // SQLite reads the row's old stats columns in a SELECT just before the UPDATE.
-          const old = steps.find((s) => /^select "t"\."id", "t"\."reseller_id"/.test(s.sql));
-          old?.slots.push([parameterAfter(old.sql, '"version" = ', 0), 'version']);
+          update.slots.push([parameterAfter(update.sql, version, 0), 'nextVersion']);
+          update.slots.push([parameterAfter(update.sql, version, 1), 'version']);
+          // SQLite and MySQL read the row's old stats columns in a SELECT just before the UPDATE.
+          const old = steps.find((s) => /^select "t"\."id", "t"\."reseller_id"/.test(dq(s.sql)));
+          old?.slots.push([parameterAfter(old.sql, versionMarker(old.sql), 0), 'version']);
         }
       },
       // Every iteration answers a different ticket: ticketry and raw each get their own.
@@ -444,7 +543,7 @@ function specs(catalog: SeedCatalog, env: { time: number; replies: number; reply
 
 /** Options of `openTarget`. */
 export interface TargetOptions {
-  kind: 'sqlite' | 'postgres';
+  kind: 'sqlite' | 'postgres' | 'mysql';
   tickets: number;
   /** Time per benchmark, ms. */
   time: number;
@@ -454,8 +553,18 @@ export interface TargetOptions {
 /** Opens, seeds, checks and records one store, and returns its benchmark pairs. */
 export async function openTarget(options: TargetOptions): Promise<BenchTarget> {
   const url = process.env.TICKETRY_PG_URL;
+  const mysqlUrl = process.env.TICKETRY_MYSQL_URL;
+  if (options.kind === 'mysql' && !mysqlUrl) {
+    throw new Error('BENCH_STORES=mysql needs TICKETRY_MYSQL_URL (e.g. mysql://root@127.0.0.1:3306/test)');
+  }
   const driver =
-    options.kind === 'sqlite' ? await sqliteDriver() : url ? await postgresServerDriver(url) : await pgliteDriver();
+    options.kind === 'sqlite'
+      ? await sqliteDriver()
+      : options.kind === 'mysql'
+        ? await mysqlServerDriver(mysqlUrl!)
+        : url
+          ? await postgresServerDriver(url)
+          : await pgliteDriver();
   try {
     return await prepareTarget(driver, options);
   } catch (err) {
@@ -519,7 +628,7 @@ async function prepareTarget(driver: Driver, options: TargetOptions): Promise<Be
     const [a, b] = runs as [(typeof runs)[0], (typeof runs)[0]];
     // Statements sent at once (getStats on a pool) arrive in any order.
     const texts = (r: typeof a) => {
-      const sqls = r.statements.map((st) => st.sql);
+      const sqls = r.statements.map((st) => foldInLists(st.sql));
       return (spec.parallel ? sqls.sort() : sqls).join('\n;\n');
     };
     if (texts(a) !== texts(b) || a.ids.length !== b.ids.length) {
