@@ -70,10 +70,17 @@ export function initialMigration(ctx: MigrationContext): Migration {
         .addCheckConstraint(names.object('tickets_version_check'), sql`version >= 1`)
         .execute();
 
-      const ticketIndex = (name: string, columns: string[], where?: RawBuilder<SqlBool>) => {
-        let builder = db.schema.createIndex(names.object(name)).on(tickets).columns(columns);
-        // Without partial indexes (MySQL, MariaDB) the same index covers every row.
-        if (where !== undefined && ctx.dialect.capabilities.partialIndexes) builder = builder.where(where);
+      /**
+       * `partial`: the rows still to claim (`where`), and the column a claim sets. Without
+       * partial indexes (MySQL, MariaDB) that column, which the scan asks to be null, comes
+       * right after the tenant instead: `IS NULL` is an equality the index can seek, so a
+       * scan never reads the rows already claimed.
+       */
+      const ticketIndex = (name: string, columns: string[], partial?: { where: RawBuilder<SqlBool>; claim: string }) => {
+        const partialIndexes = ctx.dialect.capabilities.partialIndexes;
+        const cols = partial && !partialIndexes ? [columns[0]!, partial.claim, ...columns.slice(1)] : columns;
+        let builder = db.schema.createIndex(names.object(name)).on(tickets).columns(cols);
+        if (partial && partialIndexes) builder = builder.where(partial.where);
         return builder.execute();
       };
       // Staff queue (sort 'queue') over the whole tenant: operator staff, view_all.
@@ -106,22 +113,22 @@ export function initialMigration(ctx: MigrationContext): Migration {
       await ticketIndex(
         'tickets_first_response_breach_idx',
         ['tenant_id', 'first_response_due_at', 'id'],
-        sql<SqlBool>`first_response_due_at is not null and sla_first_response_breached_at is null`,
+        { where: sql<SqlBool>`first_response_due_at is not null and sla_first_response_breached_at is null`, claim: 'sla_first_response_breached_at' },
       );
       await ticketIndex(
         'tickets_resolution_breach_idx',
         ['tenant_id', 'resolution_due_at', 'id'],
-        sql<SqlBool>`resolution_due_at is not null and sla_resolution_breached_at is null`,
+        { where: sql<SqlBool>`resolution_due_at is not null and sla_resolution_breached_at is null`, claim: 'sla_resolution_breached_at' },
       );
       await ticketIndex(
         'tickets_first_response_warn_idx',
         ['tenant_id', 'sla_first_response_warn_at', 'id'],
-        sql<SqlBool>`sla_first_response_warn_at is not null and sla_first_response_warned_at is null`,
+        { where: sql<SqlBool>`sla_first_response_warn_at is not null and sla_first_response_warned_at is null`, claim: 'sla_first_response_warned_at' },
       );
       await ticketIndex(
         'tickets_resolution_warn_idx',
         ['tenant_id', 'sla_resolution_warn_at', 'id'],
-        sql<SqlBool>`sla_resolution_warn_at is not null and sla_resolution_warned_at is null`,
+        { where: sql<SqlBool>`sla_resolution_warn_at is not null and sla_resolution_warned_at is null`, claim: 'sla_resolution_warned_at' },
       );
 
       const position = (builder: ColumnDefinitionBuilder) =>
@@ -214,7 +221,8 @@ export function initialMigration(ctx: MigrationContext): Migration {
       let undelivered = db.schema
         .createIndex(names.object('outbox_undelivered_idx'))
         .on(qualified('outbox'))
-        .columns(['tenant_id', 'created_at']);
+        // Without partial indexes, `delivered_at` (the scan asks for null) after the tenant.
+        .columns(ctx.dialect.capabilities.partialIndexes ? ['tenant_id', 'created_at'] : ['tenant_id', 'delivered_at', 'created_at']);
       if (ctx.dialect.capabilities.partialIndexes) undelivered = undelivered.where(sql<SqlBool>`delivered_at is null`);
       await undelivered.execute();
 
