@@ -8,6 +8,7 @@ export default defineConfig({
     postgres: 'adapters/postgres/index.ts',
     mysql: 'adapters/mysql/index.ts',
     blobs: 'adapters/blobs/index.ts',
+    email: 'adapters/email/index.ts',
     // Not a package entry: the worker thread staff Markdown renders in (src/render/markdown-worker.ts).
     'render-worker': 'src/render/render-worker.ts',
     testing: 'src/testing/index.ts',

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { attachmentLimitsSchema } from './attachments/limits.js';
+import { emailConfigSchema } from './email/email-config.js';
 import { DEFAULT_CUSTOMER_STATUSES, customerStatusesSchema, isCatchAllStatusRule } from './customer-status.js';
 import { ConfigError } from './errors.js';
 import { calendarSchema } from './sla/calendar.js';
@@ -124,6 +125,11 @@ const baseSchema = z.strictObject({
    * the types accepted by content. @default 10 MiB, 10 files, seed 004's types
    */
   attachments: attachmentLimitsSchema.default(() => attachmentLimitsSchema.parse({})),
+  /**
+   * The email channel: the desk's address, unknown senders, the size limit, the default
+   * language and links. @default no address, unknown senders refused, 25 MiB, English
+   */
+  email: emailConfigSchema.default(() => emailConfigSchema.parse({})),
   /** SLA policy. */
   sla: slaConfigSchema.default({
     hoursPerDay: 8,

@@ -99,6 +99,24 @@ export type { Calendar, CompiledCalendar, Weekday } from './sla/calendar.js';
 export { dueAt, durationSchema, resolveDuration } from './sla/duration.js';
 export type { Duration, ResolvedDuration } from './sla/duration.js';
 export { STATUSES, UNRESOLVED_STATUSES } from './types.js';
+export type { Dispatcher, DispatcherOptions, DispatchHandler, DispatchRun } from './events/dispatcher.js';
+export type { ParkedEventInfo } from './events/parked-events.js';
+export { EMAIL_LANGUAGES, DEFAULT_MAX_EMAIL_BYTES, emailConfigSchema, type EmailConfig } from './email/email-config.js';
+export type {
+  DroppedAttachment,
+  EmailAddress,
+  EmailForOptions,
+  EmailTemplate,
+  EmailTemplateInput,
+  EmailTemplates,
+  IngestOptions,
+  IngestOutcome,
+  IngestReason,
+  IngestResult,
+  OutgoingEmail,
+  RawEmail,
+  RenderedEmail,
+} from './email/email-types.js';
 export type {
   Actor,
   AddressLevel,
@@ -110,6 +128,7 @@ export type {
   DirectoryStaff,
   DirectorySubscriber,
   Message,
+  MessageEmail,
   Permission,
   RequestContext,
   SavedFilter,
@@ -120,6 +139,7 @@ export type {
   SystemActor,
   SystemNote,
   Ticket,
+  TicketChannel,
   TicketDetail,
   TicketSlaState,
   TicketSort,
@@ -127,9 +147,13 @@ export type {
   TicketSummary,
 } from './types.js';
 export type {
+  DispatchClaim,
+  DispatchOutcome,
+  EmailMessageRecord,
   ListAfter,
   MessagePatch,
   OutboxEvent,
+  ParkedEvent,
   SlaAlertKind,
   StoreListQuery,
   StoreReader,

@@ -54,6 +54,8 @@ export const TICKET_FIELD_RULES: { readonly [K in keyof Ticket]: 'identity' | 'v
   customerMessageAt: 'date',
   addressedTo: 'value',
   requesterResellerId: 'identity',
+  channel: 'identity',
+  requesterEmail: 'identity',
 };
 
 const isValidDate = (value: unknown): boolean => value instanceof Date && !Number.isNaN(value.getTime());

@@ -45,7 +45,9 @@
  * something no required method can (0.2 added messages' `findMessage`/`updateMessage`/
  * `moveMessages`, favorites, read marks, saved filters and `countOpenByAssignee`; the
  * attachment methods `insertAttachment`, `findAttachment`, `listTicketAttachments`,
- * `attachmentKeysExist`, `deleteTicketAttachments`).
+ * `attachmentKeysExist`, `deleteTicketAttachments`; 0.3 the email methods
+ * `insertEmailMessage`, `findEmailMessages` and the dispatcher's `claimDispatch`,
+ * `finishDispatch`, `listParked`, `requeueParked`).
  */
 import type {
   AddressLevel,
@@ -217,6 +219,55 @@ export interface OutboxEvent {
   type: string;
   payload: Record<string, unknown>;
   createdAt: Date;
+  /**
+   * On insert: queued for the dispatcher (`desk.dispatcher`), claimable from this time.
+   * Absent or `null`: not queued (a service without `dispatch: true`).
+   */
+  dispatchAt?: Date | null;
+}
+
+/** An outbox event a dispatcher claimed (`claimDispatch`). */
+export interface DispatchClaim extends OutboxEvent {
+  /** Claims so far, this one included: the fencing token `finishDispatch` is given back. */
+  attempts: number;
+  /** The handlers that already succeeded for this event (a retry calls only the others). */
+  handled: string[];
+}
+
+/** What became of a claimed event (`finishDispatch`). */
+export interface DispatchOutcome {
+  id: string;
+  /** The claim's `attempts`: an outcome for an older claim (its lease ran out and another instance took the event) changes nothing. */
+  attempts: number;
+  /** Every handler that has succeeded so far, this claim's included. */
+  handled: string[];
+  /** `delivered`: done for good. `retry`: claimable again at `retryAt`. `parked`: given up, until `requeueParked`. */
+  result: 'delivered' | 'retry' | 'parked';
+  at: Date;
+  retryAt?: Date;
+  /** The last failure, as text (kept on `retry` and `parked`). */
+  error?: string;
+}
+
+/** An event the dispatcher gave up on (`listParked`). */
+export interface ParkedEvent extends OutboxEvent {
+  /** Insertion order; the `after` cursor of `listParked`. */
+  position: number;
+  attempts: number;
+  handled: string[];
+  parkedAt: Date;
+  lastError: string | null;
+}
+
+/** A Message-ID ticketry received (`email_messages`). */
+export interface EmailMessageRecord {
+  /** Normalised (`normalizeMessageId`): no angle brackets, at most 200 characters. */
+  messageId: string;
+  ticketId: string;
+  /** The thread message the mail became; `null` when it made none. */
+  ticketMessageId: string | null;
+  direction: 'in' | 'out';
+  createdAt: Date;
 }
 
 /** Reads available both inside and outside a transaction. */
@@ -252,6 +303,8 @@ export interface StoreReader {
    * internal nor hidden) on a ticket within scope; `null` otherwise.
    */
   findAttachment(scope: StoreScope, attachmentId: string): Promise<StoredAttachment | null>;
+  /** The recorded Message-IDs among `messageIds` (normalised), in no particular order. */
+  findEmailMessages(tenantId: string, messageIds: readonly string[]): Promise<EmailMessageRecord[]>;
   /** Every attachment of a ticket, whatever its message (purging a ticket's files). */
   listTicketAttachments(tenantId: string, ticketId: string): Promise<StoredAttachment[]>;
   /** Which of `blobKeys` an attachment row of the tenant refers to (the orphan sweep). */
@@ -343,6 +396,12 @@ export interface StoreTx extends StoreReader {
   insertAudit(tenantId: string, entry: AuditEntry): Promise<void>;
   insertOutbox(tenantId: string, event: OutboxEvent): Promise<void>;
   /**
+   * Records a Message-ID ticketry received or sent. One already recorded for the tenant
+   * is a `ConflictError`, which is how two instances ingesting the same mail at once
+   * write it once (the loser's transaction rolls back).
+   */
+  insertEmailMessage(tenantId: string, record: EmailMessageRecord): Promise<void>;
+  /**
    * Claims, atomically, up to `limit` non-deleted tickets whose alert is due at `now` and
    * not yet claimed: sets `sla.<target>WarnedAt` (warning) or `sla.<target>BreachedAt`
    * (breach) to `now` and bumps `version`, and returns the tickets as updated. Of several
@@ -377,4 +436,32 @@ export interface TicketStore extends StoreReader {
    * A claimed event counts as delivered.
    */
   claimUndelivered(tenantId: string, olderThan: Date, limit: number): Promise<OutboxEvent[]>;
+  /**
+   * Atomically claims up to `limit` queued events due at `now` (`dispatch_at <= now`),
+   * earliest due first (ties in insertion order): adds one to `attempts` and moves
+   * `dispatch_at` to `leaseUntil`, so an instance that dies holding them loses them when
+   * the lease runs out. Of several instances claiming at once each event goes to one
+   * (`FOR UPDATE SKIP LOCKED` where the database has it). Returns them in that order.
+   */
+  claimDispatch(tenantId: string, now: Date, leaseUntil: Date, limit: number): Promise<DispatchClaim[]>;
+  /**
+   * Records what became of claimed events. Each outcome applies only while the event's
+   * `attempts` still equals the outcome's (no later claim took it over).
+   */
+  finishDispatch(tenantId: string, outcomes: readonly DispatchOutcome[]): Promise<void>;
+  /** Parked events, oldest parked first (ties in insertion order), after position `after`. */
+  listParked(tenantId: string, limit: number, after?: number): Promise<ParkedEvent[]>;
+  /**
+   * Queues parked events again (`ids`, or every parked event of the tenant when `null`):
+   * claimable at `now`, `attempts` back to 0, handlers that succeeded stay done.
+   * Returns how many were requeued.
+   */
+  requeueParked(tenantId: string, ids: readonly string[] | null, now: Date): Promise<number>;
+  /**
+   * Optional: calls `onWake` soon after another writer (this process or, where the
+   * database can tell, another one) committed queued events of the tenant, so a
+   * dispatcher wakes without tight polling. Resolves to an unsubscribe function.
+   * Postgres: `LISTEN`/`NOTIFY`. Without it the dispatcher polls.
+   */
+  subscribeOutbox?(tenantId: string, onWake: () => void): Promise<() => Promise<void>>;
 }

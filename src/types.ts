@@ -138,6 +138,10 @@ export interface Ticket {
   addressedTo: AddressLevel;
   /** Set when a reseller's staff opened the ticket to the operator: the reseller asking. */
   requesterResellerId: string | null;
+  /** How the ticket came in (seed 003's `from_gate`): the host's web pages, or email (`desk.ingestEmail`). */
+  channel: TicketChannel;
+  /** The address an emailed ticket came from: where mail about a guest ticket goes. `null` for web tickets. */
+  requesterEmail: string | null;
 }
 
 /** Who a ticket is addressed to. */
@@ -233,6 +237,21 @@ export interface Message {
   editedAt: Date | null;
   /** The files attached to the message, in the order they were attached. */
   attachments: Attachment[];
+  /** For a message that came in by email: what the mail was. Staff only; `null` otherwise. */
+  email: MessageEmail | null;
+}
+
+/** How a ticket came in. */
+export type TicketChannel = 'web' | 'email';
+
+/** What an emailed message was. Staff only: the customer's view leaves it out. */
+export interface MessageEmail {
+  /** The mail's Message-ID, normalised (`normalizeMessageId`), without angle brackets. */
+  messageId: string;
+  /** The sender's address, lower-cased. */
+  from: string;
+  /** The text before quoted history and signature were trimmed from `body`; `null` when nothing was trimmed. */
+  fullText: string | null;
 }
 
 /** A file attached to a message, as messages list it and `getAttachment` describes it. */
@@ -312,6 +331,8 @@ export interface DirectorySubscriber {
   name?: string;
   username?: string;
   email?: string;
+  /** The language mail to them is written in (`'en'`, `'es'`, `'ru'`, or one of `emailTemplates`); default `config.email.defaultLanguage`. */
+  language?: string;
 }
 
 /** A staff member as the host's directory knows it. */
@@ -319,6 +340,9 @@ export interface DirectoryStaff {
   id: string;
   name?: string;
   resellerId?: string | null;
+  /** Where `emailFor` sends staff notifications; without it staff get no mail. */
+  email?: string;
+  language?: string;
 }
 
 /** The host's lookup of people ticketry refers to by id. */
@@ -327,4 +351,9 @@ export interface Directory {
   getStaff(id: string): Promise<DirectoryStaff | null> | DirectoryStaff | null;
   /** The staff ids of a department, for round-robin and least-open assignment. */
   listDepartmentMembers?(department: string): Promise<readonly string[]> | readonly string[];
+  /**
+   * The subscriber whose address `email` is (lower-cased), for email intake
+   * (`desk.ingestEmail`); `null` if none. Without it every sender is unknown.
+   */
+  findSubscriberByEmail?(email: string): Promise<DirectorySubscriber | null> | DirectorySubscriber | null;
 }

@@ -4,6 +4,7 @@
  */
 import { StatsAccumulator, ticketSums } from '../../src/stats/stats-accumulator.js';
 import type {
+  EmailMessageRecord,
   ListAfter,
   StoreListQuery,
   StoreReader,
@@ -97,6 +98,20 @@ export class MemoryReader implements StoreReader {
     if (!attachment) return null;
     // Visible exactly when its message is.
     return (await this.findMessage(scope, attachment.messageId)) ? copy(attachment) : null;
+  }
+
+  async findEmailMessages(tenantId: string, messageIds: readonly string[]): Promise<EmailMessageRecord[]> {
+    this.check();
+    const found = new Set<string>();
+    const records: EmailMessageRecord[] = [];
+    for (const id of messageIds) {
+      const record = this.state.emailMessages.get(key(tenantId, id));
+      if (record && !found.has(id)) {
+        found.add(id);
+        records.push(copy(record));
+      }
+    }
+    return records;
   }
 
   async listTicketAttachments(tenantId: string, ticketId: string): Promise<StoredAttachment[]> {

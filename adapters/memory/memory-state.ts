@@ -2,7 +2,7 @@
  * The memory store's state and the small rules its reads and writes share: keys, copies,
  * scope and message visibility.
  */
-import type { OutboxEvent, StoreScope, TicketRow } from '../../src/store.js';
+import type { EmailMessageRecord, OutboxEvent, StoreScope, TicketRow } from '../../src/store.js';
 import type { Attachment, AuditEntry, Message, SavedFilter, StoredAttachment, Ticket } from '../../src/types.js';
 
 /** An outbox event with its tenant and delivery time. */
@@ -43,6 +43,8 @@ export interface MemoryState {
   outbox: Map<string, OutboxRow>;
   /** `tenant\0key` -> last number handed out */
   counters: Map<string, number>;
+  /** `tenant\0messageId` -> a Message-ID ticketry received or sent */
+  emailMessages: Map<string, EmailMessageRecord>;
 }
 
 /** A fresh, empty state. */
@@ -61,6 +63,7 @@ export function emptyState(): MemoryState {
     audit: new Map(),
     outbox: new Map(),
     counters: new Map(),
+    emailMessages: new Map(),
   };
 }
 

@@ -11,6 +11,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { ConfigError } from '../../src/errors.js';
 import { Mutex } from '../../src/mutex.js';
 import type {
+  DispatchOutcome,
   OutboxEvent,
   StoreListQuery,
   StoreScope,
@@ -19,6 +20,7 @@ import type {
   TicketStore,
 } from '../../src/store.js';
 import type { Status } from '../../src/types.js';
+import * as dispatch from './memory-dispatch.js';
 import { MemoryReader } from './memory-reader.js';
 import { copy, emptyState, key, type MemoryState } from './memory-state.js';
 import { MemoryTx } from './memory-tx.js';
@@ -96,6 +98,9 @@ class MemoryStoreImpl implements MemoryStore {
   findAttachment(scope: StoreScope, attachmentId: string) {
     return this.#read((r) => r.findAttachment(scope, attachmentId));
   }
+  findEmailMessages(tenantId: string, messageIds: readonly string[]) {
+    return this.#read((r) => r.findEmailMessages(tenantId, messageIds));
+  }
   listTicketAttachments(tenantId: string, ticketId: string) {
     return this.#read((r) => r.listTicketAttachments(tenantId, ticketId));
   }
@@ -136,6 +141,19 @@ class MemoryStoreImpl implements MemoryStore {
       for (const r of rows) r.deliveredAt = now;
       return rows.map(({ tenantId: _t, deliveredAt: _d, ...event }) => copy(event));
     });
+  }
+
+  claimDispatch(tenantId: string, now: Date, leaseUntil: Date, limit: number) {
+    return this.#write(() => dispatch.claimDispatch(this.#state, tenantId, now, leaseUntil, limit));
+  }
+  finishDispatch(tenantId: string, outcomes: readonly DispatchOutcome[]) {
+    return this.#write(() => dispatch.finishDispatch(this.#state, tenantId, outcomes));
+  }
+  listParked(tenantId: string, limit: number, after?: number) {
+    return this.#read(async () => dispatch.listParked(this.#state, tenantId, limit, after));
+  }
+  requeueParked(tenantId: string, ids: readonly string[] | null, now: Date) {
+    return this.#write(() => dispatch.requeueParked(this.#state, tenantId, ids, now));
   }
 
   /** A single-step write outside `transaction`: after running transactions, or at once inside one. */

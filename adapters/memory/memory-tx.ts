@@ -5,7 +5,7 @@
 import { ConfigError, ConflictError } from '../../src/errors.js';
 import { slaAlertDueAt, slaAlertFields } from '../../src/sla/sla-fields.js';
 import { checkMessagePatch, checkTicketPatch, checkTicketRow } from '../../src/store-checks.js';
-import type { MessagePatch, OutboxEvent, SlaAlertKind, StoreScope, StoreTx, TicketPatch, TicketRow } from '../../src/store.js';
+import type { EmailMessageRecord, MessagePatch, OutboxEvent, SlaAlertKind, StoreScope, StoreTx, TicketPatch, TicketRow } from '../../src/store.js';
 import type { AuditEntry, Message, SavedFilter, StoredAttachment, Ticket } from '../../src/types.js';
 import { MemoryReader } from './memory-reader.js';
 import { cmp, copy, key, stripTenant, type MemoryState } from './memory-state.js';
@@ -260,6 +260,19 @@ export class MemoryTx extends MemoryReader implements StoreTx {
       list.pop();
       if (list.length === 0) map.delete(k);
     });
+  }
+
+  async insertEmailMessage(tenantId: string, record: EmailMessageRecord): Promise<void> {
+    this.check();
+    const k = key(tenantId, record.messageId);
+    if (this.state.emailMessages.has(k)) {
+      throw new ConflictError(`Message-ID ${record.messageId} is already recorded`, { params: { field: 'messageId' } });
+    }
+    if (!this.state.tickets.has(key(tenantId, record.ticketId))) {
+      throw new ConflictError(`Ticket ${record.ticketId} does not exist`, { params: { field: 'ticketId' } });
+    }
+    this.state.emailMessages.set(k, copy(record));
+    this.undo.push(() => this.state.emailMessages.delete(k));
   }
 
   async insertOutbox(tenantId: string, event: OutboxEvent): Promise<void> {

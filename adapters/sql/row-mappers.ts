@@ -6,7 +6,7 @@
 import type { Insertable, Updateable } from 'kysely';
 import { ConfigError } from '../../src/errors.js';
 import type { OutboxEvent, TicketPatch, TicketRow } from '../../src/store.js';
-import type { AuditEntry, Message, SavedFilter, StoredAttachment, SystemNote, Ticket, TicketSlaState } from '../../src/types.js';
+import type { AuditEntry, Message, MessageEmail, SavedFilter, StoredAttachment, SystemNote, Ticket, TicketSlaState } from '../../src/types.js';
 import type { SqlDialectHooks } from './dialect-hooks.js';
 import type { AttachmentTable, AuditTable, MessageTable, OutboxTable, SavedFilterTable, TicketTable } from './schema.js';
 
@@ -64,6 +64,8 @@ export const TICKET_COLUMNS: { readonly [K in Exclude<keyof Ticket, 'sla'>]: Col
   customerMessageAt: col('customer_message_at', 'date', true),
   addressedTo: col('addressed_to', 'text'),
   requesterResellerId: col('requester_reseller_id', 'text', true),
+  channel: col('channel', 'text'),
+  requesterEmail: col('requester_email', 'text', true),
 };
 
 /** Every `TicketSlaState` field, flattened into a `sla_*` column. */
@@ -182,6 +184,7 @@ export function messageToRow(
     system: m.system === null || m.system === undefined ? null : JSON.stringify(m.system),
     created_at: hooks.toDate(m.createdAt),
     edited_at: hooks.toNullableDate(m.editedAt ?? null),
+    email: m.email === null || m.email === undefined ? null : JSON.stringify(m.email),
   };
 }
 
@@ -202,6 +205,7 @@ export function messageFromRow(hooks: SqlDialectHooks, row: Record<string, unkno
     createdAt: hooks.fromDate(row.created_at),
     editedAt: row.edited_at === null || row.edited_at === undefined ? null : hooks.fromDate(row.edited_at),
     attachments: [],
+    email: row.email === null || row.email === undefined ? null : (hooks.fromJson(row.email) as MessageEmail),
   };
 }
 
@@ -258,6 +262,7 @@ export function outboxToRow(
     payload: JSON.stringify(e.payload),
     created_at: hooks.toDate(e.createdAt),
     delivered_at: null,
+    dispatch_at: hooks.toNullableDate(e.dispatchAt ?? null),
   };
 }
 

@@ -78,6 +78,8 @@ export interface TicketTable {
   customer_message_at: DbTimestamp | null;
   addressed_to: string;
   requester_reseller_id: string | null;
+  channel: Generated<string>;
+  requester_email: string | null;
 }
 
 /** The `messages` table: a ticket's thread; `position` keeps insertion order. */
@@ -98,6 +100,8 @@ export interface MessageTable {
   system: ColumnType<unknown, string | null, string | null>;
   created_at: DbTimestamp;
   edited_at: DbTimestamp | null;
+  /** The `MessageEmail` as JSON, or null. */
+  email: ColumnType<unknown, string | null | undefined, string | null>;
 }
 
 /** The `audit` table: one row per audited change. */
@@ -128,6 +132,15 @@ export interface OutboxTable {
   created_at: DbTimestamp;
   /** Set when emitted, or when a recovery scan claimed the event. */
   delivered_at: DbTimestamp | null;
+  /** Queued for the dispatcher: claimable from this time (a claim moves it to its lease end); null when not queued. */
+  dispatch_at: DbTimestamp | null;
+  /** How many times the dispatcher claimed the event. */
+  attempts: Generated<DbInteger>;
+  dispatched_at: DbTimestamp | null;
+  parked_at: DbTimestamp | null;
+  last_error: string | null;
+  /** JSON array of the handler names that succeeded. */
+  handled: string | null;
 }
 
 /** The `counters` table: per-tenant sequences for ticket numbers. */
@@ -210,6 +223,16 @@ export interface AttachmentTable {
   created_at: DbTimestamp;
 }
 
+/** The `email_messages` table: every Message-ID ticketry received, once per tenant. */
+export interface EmailMessageTable {
+  tenant_id: string;
+  message_id: string;
+  ticket_id: string;
+  ticket_message_id: string | null;
+  direction: string;
+  created_at: DbTimestamp;
+}
+
 /** ticketry's tables under their logical names. */
 export interface TicketryDatabase {
   tickets: TicketTable;
@@ -222,6 +245,7 @@ export interface TicketryDatabase {
   read_marks: ReadMarkTable;
   saved_filters: SavedFilterTable;
   attachments: AttachmentTable;
+  email_messages: EmailMessageTable;
 }
 
 /** The logical table names, in creation order. */
@@ -236,6 +260,7 @@ export const LOGICAL_TABLES = [
   'read_marks',
   'saved_filters',
   'attachments',
+  'email_messages',
 ] as const;
 
 /** One of ticketry's logical table names. */

@@ -14,6 +14,10 @@ import { Migrator, sql, type Kysely, type Transaction } from 'kysely';
 import { ConfigError } from '../../src/errors.js';
 import { Mutex } from '../../src/mutex.js';
 import type {
+  DispatchClaim,
+  DispatchOutcome,
+  EmailMessageRecord,
+  ParkedEvent,
   OutboxEvent,
   StoreListQuery,
   StoreScope,
@@ -26,6 +30,8 @@ import type {
 import type { AuditEntry, Message, SavedFilter, Status, StoredAttachment, Ticket } from '../../src/types.js';
 import type { SqlDialectHooks } from './dialect-hooks.js';
 import * as attachments from './attachment-queries.js';
+import * as dispatch from './dispatch-queries.js';
+import * as email from './email-queries.js';
 import * as messages from './message-queries.js';
 import * as staff from './staff-state-queries.js';
 import { ticketryMigrations } from './migrations/migration-provider.js';
@@ -221,6 +227,10 @@ class SqlStore implements SqlTicketStore {
     return this.#guard(() => staff.listFilters(this.#reader(), tenantId, staffId));
   }
 
+  findEmailMessages(tenantId: string, messageIds: readonly string[]): Promise<EmailMessageRecord[]> {
+    return this.#guard(() => email.findEmailMessages(this.#reader(), tenantId, messageIds));
+  }
+
   findAttachment(scope: StoreScope, attachmentId: string): Promise<StoredAttachment | null> {
     return this.#guard(() => attachments.findAttachment(this.#reader(), scope, attachmentId));
   }
@@ -273,6 +283,24 @@ class SqlStore implements SqlTicketStore {
     // one transaction keeps the picked rows locked until they are read back, so of
     // several instances each event goes to one.
     return this.transaction((tx) => (tx as SqlTx).claimUndelivered(tenantId, olderThan, limit, new Date()));
+  }
+
+  // ---- dispatch (desk.dispatcher) ---------------------------------------------------
+
+  claimDispatch(tenantId: string, now: Date, leaseUntil: Date, limit: number): Promise<DispatchClaim[]> {
+    return this.#guard(() => dispatch.claimDispatch(this.#reader(), tenantId, now, leaseUntil, limit));
+  }
+
+  finishDispatch(tenantId: string, outcomes: readonly DispatchOutcome[]): Promise<void> {
+    return this.#guard(() => dispatch.finishDispatch(this.#reader(), tenantId, outcomes));
+  }
+
+  listParked(tenantId: string, limit: number, after?: number): Promise<ParkedEvent[]> {
+    return this.#guard(() => dispatch.listParked(this.#reader(), tenantId, limit, after));
+  }
+
+  requeueParked(tenantId: string, ids: readonly string[] | null, now: Date): Promise<number> {
+    return this.#guard(() => dispatch.requeueParked(this.#reader(), tenantId, ids, now));
   }
 
   // ---- lifecycle --------------------------------------------------------------------

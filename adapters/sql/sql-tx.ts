@@ -4,6 +4,7 @@
  */
 import { ConfigError, TicketError } from '../../src/errors.js';
 import type {
+  EmailMessageRecord,
   MessagePatch,
   OutboxEvent,
   SlaAlertKind,
@@ -19,6 +20,7 @@ import type {
 import type { AuditEntry, Message, SavedFilter, Status, StoredAttachment, Ticket } from '../../src/types.js';
 import * as counters from './counter-queries.js';
 import * as attachments from './attachment-queries.js';
+import * as email from './email-queries.js';
 import * as messages from './message-queries.js';
 import * as staff from './staff-state-queries.js';
 import * as outbox from './outbox-queries.js';
@@ -82,6 +84,12 @@ export class SqlTx implements StoreTx {
   }
   attachmentKeysExist(tenantId: string, blobKeys: readonly string[]): Promise<Set<string>> {
     return this.#run((ctx) => attachments.attachmentKeysExist(ctx, tenantId, blobKeys));
+  }
+  findEmailMessages(tenantId: string, messageIds: readonly string[]): Promise<EmailMessageRecord[]> {
+    return this.#run((ctx) => email.findEmailMessages(ctx, tenantId, messageIds));
+  }
+  insertEmailMessage(tenantId: string, record: EmailMessageRecord): Promise<void> {
+    return this.#run((ctx) => email.insertEmailMessage(ctx, tenantId, record));
   }
   insertAttachment(tenantId: string, attachment: StoredAttachment): Promise<void> {
     return this.#run((ctx) => attachments.insertAttachment(ctx, tenantId, attachment));

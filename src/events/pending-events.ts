@@ -26,6 +26,8 @@ export class PendingEvents {
     private readonly tenantId: string,
     private readonly newId: () => string,
     private readonly labels?: readonly CustomerStatusRule[],
+    /** Queue the events for the dispatcher (`dispatch: true`). */
+    private readonly dispatch = false,
   ) {}
 
   /** The events recorded so far (after `writeOutbox`, as written: notify-once applied). */
@@ -58,6 +60,10 @@ export class PendingEvents {
   async writeOutbox(): Promise<void> {
     this.#written = true;
     this.#events = notifyOnce(this.#events).map((event) => withCustomerView(event, this.labels));
-    for (const event of this.#events) await this.tx.insertOutbox(this.tenantId, toOutbox(event));
+    for (const event of this.#events) {
+      const row = toOutbox(event);
+      if (this.dispatch) row.dispatchAt = event.occurredAt;
+      await this.tx.insertOutbox(this.tenantId, row);
+    }
   }
 }

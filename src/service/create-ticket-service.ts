@@ -8,7 +8,7 @@
  */
 import mitt, { type Emitter } from 'mitt';
 import { resolveConfig, type TicketConfig } from '../config.js';
-import type { TicketEventMap } from '../events/event-types.js';
+import type { TicketEvent, TicketEventMap } from '../events/event-types.js';
 import { parseNumberFormat } from '../numbering.js';
 import { redeliver } from '../scheduled/redeliver.js';
 import { runScheduledWork, type ScheduledWorkResult } from '../scheduled/run-scheduled-work.js';
@@ -46,6 +46,11 @@ import { getTicket, listTickets } from './read-tickets.js';
 import type { ServiceContext } from './service-context.js';
 import { getTicketStats } from './ticket-stats.js';
 import { updateTicket } from './update-ticket.js';
+import { createDispatcher, type Dispatcher, type DispatcherOptions } from '../events/dispatcher.js';
+import { listParkedEvents, retryParkedEvents, type ParkedEventInfo } from '../events/parked-events.js';
+import { emailFor } from '../email/email-for.js';
+import { ingestEmail } from '../email/ingest-email.js';
+import type { EmailForOptions, IngestOptions, IngestResult, OutgoingEmail, RawEmail } from '../email/email-types.js';
 
 import { checkServiceOptions, type TicketServiceOptions } from './service-options.js';
 
@@ -130,6 +135,24 @@ export interface TicketService {
    * (`store.withTransaction(trx)`); such writes do not emit on their own.
    */
   flushEvents(options?: { limit?: number }): Promise<number>;
+  /**
+   * A dispatcher for events queued with `dispatch: true`: each event goes to every
+   * handler once it succeeds, from exactly one instance at a time; a failing handler is
+   * retried with backoff and the event parked after `maxAttempts`.
+   */
+  dispatcher(options: DispatcherOptions): Dispatcher;
+  /** Events the dispatcher gave up on, oldest parked first. */
+  listParkedEvents(options?: { limit?: number; cursor?: string | null }): Promise<{ items: ParkedEventInfo[]; nextCursor: string | null }>;
+  /** Queues parked events again (these `ids`, or every parked event); resolves to how many. */
+  retryParkedEvents(ids?: readonly string[]): Promise<number>;
+  /**
+   * Takes in a raw RFC 822 mail: opens a ticket, or adds a reply to the ticket it answers
+   * (by `In-Reply-To`/`References`, else the number token in the subject), or does
+   * nothing and says why (a duplicate, an auto-reply or bounce, an unknown sender).
+   */
+  ingestEmail(raw: RawEmail, options?: IngestOptions): Promise<IngestResult>;
+  /** The mails an event should send (one per recipient), ready for the host's mailer. */
+  emailFor(event: TicketEvent, options?: EmailForOptions): Promise<OutgoingEmail[]>;
 }
 
 /** Creates a ticket service over `store`. Throws `ConfigError` for a bad option or config. */
@@ -147,6 +170,8 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
     policy: checked.policy,
     blobs: checked.blobs,
     scanAttachment: checked.scanAttachment,
+    dispatch: checked.dispatch,
+    emailTemplates: checked.emailTemplates,
     numbers: parseNumberFormat(config.numberFormat),
     sla: new SlaClock(config),
     events: mitt<TicketEventMap>(),
@@ -192,5 +217,10 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
       const { limit = 1000 } = parseInput(flushEventsOptionsSchema.optional(), o, 'flushEvents options') ?? {};
       return redeliver(ctx, new Date(ctx.clock().getTime() + 1), limit);
     },
+    dispatcher: (o) => createDispatcher(ctx, o),
+    listParkedEvents: (o) => listParkedEvents(ctx, o),
+    retryParkedEvents: (ids) => retryParkedEvents(ctx, ids),
+    ingestEmail: (raw, o) => ingestEmail(ctx, raw, o),
+    emailFor: (event, o) => emailFor(ctx, event, o),
   };
 }

@@ -27,12 +27,15 @@ export type NewTicketFields = Pick<
   | 'customerMessageAt'
   | 'addressedTo'
   | 'requesterResellerId'
->;
+> &
+  Partial<Pick<Ticket, 'channel' | 'requesterEmail'>>;
 
 /** A new, unnumbered ticket opened by `actor` at `now`. */
 export function newTicket(ctx: ServiceContext, actor: Actor, fields: NewTicketFields, now: Date): Ticket {
   const { priority, status, department, firstResponseAt, deadlineAt } = fields;
   return {
+    channel: 'web',
+    requesterEmail: null,
     ...fields,
     id: ctx.id(),
     number: '',

@@ -33,6 +33,7 @@ export function newMessage(
     createdAt: o.now,
     editedAt: null,
     attachments: [],
+    email: null,
   };
 }
 
@@ -61,6 +62,7 @@ export async function writeSystemNote(
     createdAt: now,
     editedAt: null,
     attachments: [],
+    email: null,
   });
 }
 

@@ -12,6 +12,7 @@ import type { CompleteTicketStore } from '../store-fallbacks.js';
 import type { Directory } from '../types.js';
 import type { BlobStore } from '../blobs/blob-store.js';
 import type { AttachmentScanner } from './attachment-scan.js';
+import type { EmailTemplates } from '../email/email-types.js';
 import type { TicketPolicy } from './policy.js';
 
 /** The service's collaborators, shared by every operation. */
@@ -29,6 +30,10 @@ export interface ServiceContext {
   readonly blobs: BlobStore | undefined;
   /** The host's attachment scan (`service-options.ts`, wrapped); `undefined`: none. */
   readonly scanAttachment: AttachmentScanner | undefined;
+  /** Events are queued for `desk.dispatcher` (`dispatch: true`). */
+  readonly dispatch: boolean;
+  /** The host's email templates (`emailTemplates`), over ticketry's own. */
+  readonly emailTemplates: EmailTemplates | undefined;
   readonly numbers: NumberFormat;
   readonly sla: SlaClock;
   readonly events: Emitter<TicketEventMap>;

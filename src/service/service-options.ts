@@ -12,6 +12,7 @@ import type { Directory, DirectoryStaff, DirectorySubscriber } from '../types.js
 import type { BlobStore } from '../blobs/blob-store.js';
 import type { PolicyDecision, TicketPolicy } from './policy.js';
 import type { AttachmentScanDecision, AttachmentScanner } from './attachment-scan.js';
+import type { EmailTemplates } from '../email/email-types.js';
 
 /** Options of `createTicketService`. */
 export interface TicketServiceOptions {
@@ -60,6 +61,16 @@ export interface TicketServiceOptions {
    * message is not written and its files are deleted). A scan that throws is `internal`.
    */
   scanAttachment?: AttachmentScanner;
+  /**
+   * Queue every event for `desk.dispatcher` (exact delivery to handlers, retried and
+   * parked). Give every instance on the store the same setting. @default false
+   */
+  dispatch?: boolean;
+  /**
+   * The host's email templates, by language and event type, over ticketry's own (English,
+   * Spanish, Russian); see `emailFor`.
+   */
+  emailTemplates?: EmailTemplates;
 }
 
 /** The host callbacks, checked and wrapped. */
@@ -71,6 +82,8 @@ export interface CheckedOptions {
   policy: TicketPolicy | undefined;
   blobs: BlobStore | undefined;
   scanAttachment: AttachmentScanner | undefined;
+  dispatch: boolean;
+  emailTemplates: EmailTemplates | undefined;
 }
 
 /** The methods a blob store must have. */
@@ -93,6 +106,11 @@ const STORE_METHODS = [
   'findAttachment',
   'listTicketAttachments',
   'attachmentKeysExist',
+  'findEmailMessages',
+  'claimDispatch',
+  'finishDispatch',
+  'listParked',
+  'requeueParked',
 ] as const;
 
 function refuse(option: string, why: string): never {
@@ -127,8 +145,8 @@ export function checkServiceOptions(options: unknown): CheckedOptions {
     for (const method of ['getSubscriber', 'getStaff'] as const) {
       if (!isFunction(directory[method])) refuse('directory', `must have a ${method}(id) function`);
     }
-    if (directory.listDepartmentMembers !== undefined && !isFunction(directory.listDepartmentMembers)) {
-      refuse('directory', 'listDepartmentMembers must be a function when given');
+    for (const method of ['listDepartmentMembers', 'findSubscriberByEmail'] as const) {
+      if (directory[method] !== undefined && !isFunction(directory[method])) refuse('directory', `${method} must be a function when given`);
     }
   }
   const policy = o.policy as Record<string, unknown> | undefined;
@@ -139,6 +157,17 @@ export function checkServiceOptions(options: unknown): CheckedOptions {
     }
   }
   if (o.scanAttachment !== undefined && !isFunction(o.scanAttachment)) refuse('scanAttachment', 'must be a function');
+  if (o.dispatch !== undefined && typeof o.dispatch !== 'boolean') refuse('dispatch', 'must be true or false');
+  const emailTemplates = o.emailTemplates as Record<string, unknown> | undefined;
+  if (emailTemplates !== undefined) {
+    if (typeof emailTemplates !== 'object' || emailTemplates === null) refuse('emailTemplates', 'must be an object of languages');
+    for (const [language, byEvent] of Object.entries(emailTemplates)) {
+      if (typeof byEvent !== 'object' || byEvent === null) refuse('emailTemplates', `.${language} must be an object of event types`);
+      for (const [type, template] of Object.entries(byEvent)) {
+        if (template !== undefined && !isFunction(template)) refuse('emailTemplates', `.${language}.${type} must be a function`);
+      }
+    }
+  }
   const blobs = o.blobs as Record<string, unknown> | undefined;
   if (blobs !== undefined) {
     if (typeof blobs !== 'object' || blobs === null) refuse('blobs', 'must be a BlobStore: memoryBlobStore(), fileBlobStore({ root }) or your own');
@@ -159,6 +188,8 @@ export function checkServiceOptions(options: unknown): CheckedOptions {
     directory: directory ? checkedDirectory(directory as unknown as Directory) : undefined,
     policy: policy ? checkedPolicy(policy as TicketPolicy) : undefined,
     scanAttachment: o.scanAttachment ? checkedScan(o.scanAttachment as AttachmentScanner) : undefined,
+    dispatch: o.dispatch === true,
+    emailTemplates: emailTemplates as EmailTemplates | undefined,
   };
 }
 
@@ -203,6 +234,7 @@ const isUsableId = (value: unknown): value is string =>
 
 function checkedDirectory(directory: Directory): Directory {
   const members = directory.listDepartmentMembers?.bind(directory);
+  const byEmail = directory.findSubscriberByEmail?.bind(directory);
   return {
     getSubscriber: (id) =>
       callHost<DirectorySubscriber | null>('directory.getSubscriber', () => directory.getSubscriber(id)),
@@ -211,6 +243,12 @@ function checkedDirectory(directory: Directory): Directory {
       ? {
           listDepartmentMembers: (department: string) =>
             callHost<readonly string[]>('directory.listDepartmentMembers', () => members(department)),
+        }
+      : {}),
+    ...(byEmail
+      ? {
+          findSubscriberByEmail: (email: string) =>
+            callHost<DirectorySubscriber | null>('directory.findSubscriberByEmail', () => byEmail(email)),
         }
       : {}),
   };

@@ -15,7 +15,7 @@ export async function runWrite<T>(
 ): Promise<T> {
   let pending: PendingEvents | undefined;
   const result = await ctx.store.transaction(async (tx) => {
-    pending = new PendingEvents(tx, ctx.tenantId, ctx.id, ctx.config.customerStatuses);
+    pending = new PendingEvents(tx, ctx.tenantId, ctx.id, ctx.config.customerStatuses, ctx.dispatch);
     const value = await fn(tx, pending);
     // Once every event of the write is known (notify-once needs them all), in the same
     // transaction: the change and its events commit together or not at all.

@@ -58,6 +58,11 @@ function bindAll(store: TicketStore): TicketStore {
     'findAttachment',
     'listTicketAttachments',
     'attachmentKeysExist',
+    'findEmailMessages',
+    'claimDispatch',
+    'finishDispatch',
+    'listParked',
+    'requeueParked',
   ] as const) {
     out[k] = (store[k] as (...a: unknown[]) => unknown).bind(store);
   }
@@ -234,6 +239,7 @@ export function atomicityTests(o: ContractOptions): void {
           createdAt: at,
           editedAt: null,
           attachments: [],
+          email: null,
         };
         await store.transaction(async (tx) => {
           await tx.insertTicket(row.tenantId, row);

@@ -16,6 +16,9 @@ import { atomicityTests } from './atomicity.js';
 import { attachmentTests } from './attachments.js';
 import { bulkTests } from './bulk.js';
 import { customerViewTests } from './customer-view.js';
+import { dispatchTests } from './dispatch.js';
+import { emailIntakeTests } from './email-intake.js';
+import { emailOutTests } from './email-out.js';
 import type { TicketStore } from '../store.js';
 import type { ContractOptions } from './harness.js';
 import { lifecycleTests } from './lifecycle.js';
@@ -78,5 +81,8 @@ export function runStoreContract<S extends TicketStore>(typed: ContractOptions<S
     policyTests(options);
     addressingTests(options);
     attachmentTests(options);
+    dispatchTests(options);
+    emailIntakeTests(options);
+    emailOutTests(options);
   });
 }

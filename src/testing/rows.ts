@@ -60,6 +60,8 @@ export function ticketRow(tenantId: string, overrides: Partial<TicketRow> = {}):
     customerMessageAt: null,
     addressedTo: 'operator',
     requesterResellerId: null,
+    channel: 'web',
+    requesterEmail: null,
     ...overrides,
   };
 }
@@ -96,6 +98,7 @@ export function message(ticketId: string, over: Partial<Message> = {}): Message 
     createdAt: new Date(BASE_TIME),
     editedAt: null,
     attachments: [],
+    email: null,
     ...over,
   };
 }

@@ -4,6 +4,7 @@
  */
 import type { ContractOptions } from './harness.js';
 import { storeAttachmentTests } from './store-attachments.js';
+import { storeDispatchTests } from './store-dispatch.js';
 import { storeOptionalTests } from './store-optional.js';
 import { storeOutboxTests } from './store-outbox.js';
 import { storeReadTests } from './store-reads.js';
@@ -24,4 +25,5 @@ export function storeInterfaceTests(options: ContractOptions): void {
   storeOptionalTests(options);
   storeStaffToolTests(options);
   storeAttachmentTests(options);
+  storeDispatchTests(options);
 }

@@ -40,6 +40,11 @@ function plant(store: StoreOverrides = () => ({}), tx: TxOverrides = () => ({}))
       attachmentKeysExist: (t, keys) => base.attachmentKeysExist(t, keys),
       markDelivered: (t, ids) => base.markDelivered(t, ids),
       claimUndelivered: (t, o, l) => base.claimUndelivered(t, o, l),
+      findEmailMessages: (t, ids) => base.findEmailMessages(t, ids),
+      claimDispatch: (t, n, u, l) => base.claimDispatch(t, n, u, l),
+      finishDispatch: (t, o) => base.finishDispatch(t, o),
+      listParked: (t, l, a) => base.listParked(t, l, a),
+      requeueParked: (t, ids, n) => base.requeueParked(t, ids, n),
       transaction: (fn) => base.transaction((inner) => fn(wrapTx(inner))),
     };
     return { ...wrapped, ...store(wrapped) };

@@ -7,6 +7,7 @@ import { initialMigration } from './001-initial.js';
 import { ticketStatsMigration } from './002-ticket-stats.js';
 import { staffToolsMigration } from './003-staff-tools.js';
 import { attachmentsMigration } from './004-attachments.js';
+import { emailDeliveryMigration } from './005-email-delivery.js';
 import type { MigrationContext } from './migration-context.js';
 
 /**
@@ -21,6 +22,7 @@ export function ticketryMigrations(ctx: MigrationContext): MigrationProvider {
         '002-ticket-stats': ticketStatsMigration(ctx),
         '003-staff-tools': staffToolsMigration(ctx),
         '004-attachments': attachmentsMigration(ctx),
+        '005-email-delivery': emailDeliveryMigration(ctx),
       };
     },
   };
