@@ -8,11 +8,17 @@
  * `const store = withStoreFallbacks(options.store)`, and calls the result.
  */
 import { requireObject } from './guard.js';
-import type { StoreScope, TicketStore } from './store.js';
+import { SLA_ALERTS, SLA_TARGETS } from './sla/sla-fields.js';
+import type { ScheduledWorkProbe, StoreScope, TicketStore } from './store.js';
 import type { Ticket } from './types.js';
 
 /** A store whose optional methods are all present (native or fallback). */
-export type CompleteTicketStore = TicketStore & Required<Pick<TicketStore, 'findTickets'>>;
+export type CompleteTicketStore = TicketStore & Required<Pick<TicketStore, 'findTickets' | 'probeScheduledWork'>>;
+
+/** The fallback of `probeScheduledWork`: everything may be due, so every claim runs. */
+export async function probeScheduledWorkFallback(): Promise<ScheduledWorkProbe> {
+  return { slaAlerts: SLA_ALERTS.flatMap((kind) => SLA_TARGETS.map((target) => ({ target, kind }))), undelivered: true };
+}
 
 /**
  * The fallback of `findTickets`: one `findTicket` per ref, in order, refs that find
@@ -35,12 +41,15 @@ export async function findTicketsFallback(
  */
 export function withStoreFallbacks(store: TicketStore): CompleteTicketStore {
   requireObject(store, 'store', 'withStoreFallbacks');
-  if (typeof store.findTickets === 'function') return store as CompleteTicketStore;
+  if (typeof store.findTickets === 'function' && typeof store.probeScheduledWork === 'function') {
+    return store as CompleteTicketStore;
+  }
   return new Proxy(store, {
     get(target, prop) {
-      if (prop === 'findTickets') {
+      if (prop === 'findTickets' && typeof target.findTickets !== 'function') {
         return (scope: StoreScope, refs: readonly string[]) => findTicketsFallback(target, scope, refs);
       }
+      if (prop === 'probeScheduledWork' && typeof target.probeScheduledWork !== 'function') return probeScheduledWorkFallback;
       const value = Reflect.get(target, prop) as unknown;
       return typeof value === 'function' ? value.bind(target) : value;
     },

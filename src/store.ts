@@ -249,6 +249,14 @@ export interface DispatchOutcome {
   error?: string;
 }
 
+/** What `probeScheduledWork` found due. */
+export interface ScheduledWorkProbe {
+  /** The alerts with at least one due, unclaimed ticket. */
+  slaAlerts: SlaAlertKind[];
+  /** Whether an undelivered event older than `undeliveredBefore` waits in the outbox. */
+  undelivered: boolean;
+}
+
 /** An event the dispatcher gave up on (`listParked`). */
 export interface ParkedEvent extends OutboxEvent {
   /** Insertion order; the `after` cursor of `listParked`. */
@@ -284,6 +292,15 @@ export interface StoreReader {
    * that find nothing left out. Fallback: `findTicket` per ref (`store-fallbacks.ts`).
    */
   findTickets?(scope: StoreScope, refs: readonly string[]): Promise<Ticket[]>;
+  /**
+   * Optional (added after release). What `runScheduledWork` has to do at `now`, read
+   * only, so an idle run opens no write transaction: the SLA alerts `claimSlaAlerts`
+   * would claim something for, and whether `claimUndelivered(tenantId,
+   * undeliveredBefore, …)` would. It may say yes where a claim then finds nothing (a
+   * concurrent claimer won), never no where there is work. Fallback: every alert and
+   * `undelivered: true` (the run claims as before).
+   */
+  probeScheduledWork?(tenantId: string, now: Date, undeliveredBefore: Date): Promise<ScheduledWorkProbe>;
   /**
    * The ticket's messages the scope may see, oldest first (ties by insertion order), each
    * with its `attachments` in the order they were attached.

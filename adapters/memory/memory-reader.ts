@@ -2,10 +2,12 @@
  * The memory store's reads, over a state the caller has made safe to read (inside the
  * transaction, or after every running transaction).
  */
+import { SLA_ALERTS, SLA_TARGETS, slaAlertDueAt, slaAlertFields } from '../../src/sla/sla-fields.js';
 import { StatsAccumulator, ticketSums } from '../../src/stats/stats-accumulator.js';
 import type {
   EmailMessageRecord,
   ListAfter,
+  ScheduledWorkProbe,
   StoreListQuery,
   StoreReader,
   StoreScope,
@@ -258,5 +260,22 @@ export class MemoryReader implements StoreReader {
       .sort((a, b) => a.statusChangedAt.getTime() - b.statusChangedAt.getTime() || cmp(a.id, b.id))
       .slice(0, limit)
       .map(stripTenant);
+  }
+
+  async probeScheduledWork(tenantId: string, now: Date, undeliveredBefore: Date): Promise<ScheduledWorkProbe> {
+    this.check();
+    const alerts = SLA_ALERTS.flatMap((kind) => SLA_TARGETS.map((target) => ({ target, kind })));
+    const tickets = [...this.state.tickets.values()].filter((t) => t.tenantId === tenantId && !t.deletedAt);
+    const slaAlerts = alerts.filter(({ target, kind }) => {
+      const { claim } = slaAlertFields(target, kind);
+      return tickets.some((t) => {
+        const dueAt = slaAlertDueAt(t, target, kind);
+        return !t.sla[claim] && dueAt !== null && dueAt <= now;
+      });
+    });
+    const undelivered = [...this.state.outbox.values()].some(
+      (e) => e.tenantId === tenantId && !e.deliveredAt && e.createdAt < undeliveredBefore,
+    );
+    return { slaAlerts, undelivered };
   }
 }

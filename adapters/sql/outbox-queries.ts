@@ -2,6 +2,7 @@
  * Queries on the `outbox`: events written in the change's transaction, marked delivered
  * once emitted, and claimed by a recovery scan when a crash left them behind.
  */
+import { sql } from 'kysely';
 import type { OutboxEvent } from '../../src/store.js';
 import { lockRows, type QueryContext } from './query-context.js';
 import { outboxFromRow, outboxToRow } from './row-mappers.js';
@@ -19,12 +20,15 @@ export async function markDelivered(
   now: Date,
 ): Promise<void> {
   if (ids.length === 0) return;
+  // `coalesce` rather than `where delivered_at is null`: with that predicate Postgres
+  // matched the partial `outbox_undelivered_idx` (tenant first, same predicate) and
+  // scanned every undelivered event of the tenant; by id alone it takes the unique
+  // (tenant_id, id) index.
   await ctx.db
     .updateTable('outbox')
-    .set({ delivered_at: ctx.hooks.toDate(now) })
+    .set({ delivered_at: sql`coalesce(${sql.ref('delivered_at')}, ${ctx.hooks.toDate(now)})` })
     .where('tenant_id', '=', tenantId)
     .where('id', 'in', [...ids])
-    .where('delivered_at', 'is', null)
     .execute();
 }
 

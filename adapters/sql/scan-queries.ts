@@ -3,8 +3,8 @@
  * scan. Written once for every dialect, in the form its capabilities allow.
  */
 import { sql } from 'kysely';
-import { slaAlertDueAt, slaAlertFields } from '../../src/sla/sla-fields.js';
-import type { SlaAlertKind } from '../../src/store.js';
+import { SLA_ALERTS, SLA_TARGETS, slaAlertDueAt, slaAlertFields } from '../../src/sla/sla-fields.js';
+import type { ScheduledWorkProbe, SlaAlertKind } from '../../src/store.js';
 import type { Status, Ticket } from '../../src/types.js';
 import { lockRows, type QueryContext } from './query-context.js';
 import { SLA_COLUMNS, TICKET_COLUMNS, ticketFromRow } from './row-mappers.js';
@@ -96,4 +96,52 @@ export async function listStale(
     .limit(limit)
     .execute();
   return rows.map((row) => ticketFromRow(ctx.hooks, row));
+}
+
+/**
+ * What scheduled work has to do, in one read-only statement of `EXISTS` probes, each an
+ * index seek (the claim indexes of the SLA alerts, `outbox_undelivered_idx`): an idle
+ * `runScheduledWork` then opens no write transaction (on SQLite four `BEGIN IMMEDIATE`s
+ * per call before).
+ */
+export async function probeScheduledWork(
+  ctx: QueryContext,
+  tenantId: string,
+  now: Date,
+  undeliveredBefore: Date,
+): Promise<ScheduledWorkProbe> {
+  const at = ctx.hooks.toDate(now);
+  const alerts = SLA_ALERTS.flatMap((kind) => SLA_TARGETS.map((target) => ({ target, kind })));
+  const row = await ctx.db
+    .selectNoFrom((eb) => [
+      ...alerts.map((alert, i) => {
+        const { due, claim } = alertColumns(alert);
+        return eb
+          .exists(
+            eb
+              .selectFrom('tickets as c')
+              .select(sql<number>`1`.as('one'))
+              .where('c.tenant_id', '=', tenantId)
+              .where('c.deleted_at', 'is', null)
+              .where(`c.${due}`, '<=', at)
+              .where(`c.${claim}`, 'is', null),
+          )
+          .as(`a${i}`);
+      }),
+      eb
+        .exists(
+          eb
+            .selectFrom('outbox as o')
+            .select(sql<number>`1`.as('one'))
+            .where('o.tenant_id', '=', tenantId)
+            .where('o.delivered_at', 'is', null)
+            .where('o.created_at', '<', ctx.hooks.toDate(undeliveredBefore)),
+        )
+        .as('undelivered'),
+    ])
+    .executeTakeFirstOrThrow();
+  // Postgres answers booleans, SQLite and MySQL 0/1 (sometimes as strings).
+  const yes = (value: unknown) => value === true || Number(value) === 1;
+  const fields = row as Record<string, unknown>;
+  return { slaAlerts: alerts.filter((_, i) => yes(fields[`a${i}`])), undelivered: yes(fields.undelivered) };
 }

@@ -18,6 +18,7 @@ import type {
   DispatchOutcome,
   EmailMessageRecord,
   ParkedEvent,
+  ScheduledWorkProbe,
   OutboxEvent,
   StoreListQuery,
   StoreScope,
@@ -266,6 +267,10 @@ class SqlStore implements SqlTicketStore {
 
   listStale(tenantId: string, statuses: readonly Status[], before: Date, limit: number): Promise<Ticket[]> {
     return this.#guard(() => scans.listStale(this.#reader(), tenantId, statuses, before, limit));
+  }
+
+  probeScheduledWork(tenantId: string, now: Date, undeliveredBefore: Date): Promise<ScheduledWorkProbe> {
+    return this.#guard(() => scans.probeScheduledWork(this.#reader(), tenantId, now, undeliveredBefore));
   }
 
   // ---- outbox -----------------------------------------------------------------------

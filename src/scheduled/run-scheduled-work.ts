@@ -32,9 +32,12 @@ export async function runScheduledWork(
   const o = parseInput(scheduledWorkOptionsSchema, options, 'scheduled work options');
   const now = o.now ?? ctx.clock();
   const limit = o.limit ?? 500;
-  const { warnings, breaches } = await sendSlaAlerts(ctx, now, limit);
+  const undeliveredBefore = new Date(now.getTime() - REDELIVER_AFTER_MS);
+  // Read only: with nothing due, the run opens no write transaction.
+  const due = await ctx.store.probeScheduledWork(ctx.tenantId, now, undeliveredBefore);
+  const { warnings, breaches } = due.slaAlerts.length > 0 ? await sendSlaAlerts(ctx, now, limit, due.slaAlerts) : { warnings: 0, breaches: 0 };
   const autoClosed = await autoCloseStale(ctx, now, limit);
-  const redelivered = await redeliver(ctx, new Date(now.getTime() - REDELIVER_AFTER_MS), limit);
+  const redelivered = due.undelivered ? await redeliver(ctx, undeliveredBefore, limit) : 0;
   const orphanBlobsRemoved = await sweepOrphanBlobs(ctx, now, limit);
   return { warnings, breaches, autoClosed, redelivered, orphanBlobsRemoved };
 }

@@ -4,7 +4,7 @@
  */
 import { notifySla } from '../events/notify.js';
 import { SLA_ALERTS, SLA_FIELDS, SLA_TARGETS, type SlaTarget } from '../sla/sla-fields.js';
-import type { StoreTx } from '../store.js';
+import type { SlaAlertKind, StoreTx } from '../store.js';
 import type { Actor, Ticket } from '../types.js';
 import { staleTicket } from '../service/request-guards.js';
 import { writeAudit } from '../service/records.js';
@@ -13,34 +13,36 @@ import { runWrite } from '../service/write.js';
 
 const SYSTEM: Actor = { kind: 'system' };
 
-/** Claims and announces due SLA alerts; returns how many warnings and breaches. */
+/**
+ * Claims and announces the due SLA alerts among `alerts` (default: all), one write
+ * transaction per alert; returns how many warnings and breaches.
+ */
 export async function sendSlaAlerts(
   ctx: ServiceContext,
   now: Date,
   limit: number,
+  alerts: readonly SlaAlertKind[] = SLA_ALERTS.flatMap((kind) => SLA_TARGETS.map((target) => ({ target, kind }))),
 ): Promise<{ warnings: number; breaches: number }> {
   const result = { warnings: 0, breaches: 0 };
-  for (const kind of SLA_ALERTS) {
-    for (const target of SLA_TARGETS) {
-      const n = await runWrite(ctx, async (tx, events) => {
-        const claimed = await tx.claimSlaAlerts(ctx.tenantId, { target, kind }, now, limit);
-        for (let ticket of claimed) {
-          if (kind === 'breach') ticket = await markMissed(ctx, tx, ticket, target);
-          const dueAt = alertDue(ticket, target, now);
-          await writeAudit(ctx, tx, SYSTEM, ticket.id, kind === 'warning' ? 'sla_warning' : 'sla_breached', {}, now, {
-            [target]: { from: null, to: dueAt },
-          });
-          await events.add(kind === 'warning' ? 'sla.warning' : 'sla.breached', ticket, SYSTEM, now, {
-            target,
-            dueAt,
-            notify: notifySla(ticket),
-          });
-        }
-        return claimed.length;
-      });
-      if (kind === 'warning') result.warnings += n;
-      else result.breaches += n;
-    }
+  for (const { kind, target } of alerts) {
+    const n = await runWrite(ctx, async (tx, events) => {
+      const claimed = await tx.claimSlaAlerts(ctx.tenantId, { target, kind }, now, limit);
+      for (let ticket of claimed) {
+        if (kind === 'breach') ticket = await markMissed(ctx, tx, ticket, target);
+        const dueAt = alertDue(ticket, target, now);
+        await writeAudit(ctx, tx, SYSTEM, ticket.id, kind === 'warning' ? 'sla_warning' : 'sla_breached', {}, now, {
+          [target]: { from: null, to: dueAt },
+        });
+        await events.add(kind === 'warning' ? 'sla.warning' : 'sla.breached', ticket, SYSTEM, now, {
+          target,
+          dueAt,
+          notify: notifySla(ticket),
+        });
+      }
+      return claimed.length;
+    });
+    if (kind === 'warning') result.warnings += n;
+    else result.breaches += n;
   }
   return result;
 }

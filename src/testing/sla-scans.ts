@@ -98,6 +98,39 @@ export function slaScanTests(o: ContractOptions): void {
     );
 
     it(
+      'an idle runScheduledWork only reads: no write transaction until something is due, then one per due alert',
+      withDesk(o, async ({ desk, store, peer, clock }) => {
+        const c = customer();
+        await desk.create(c, { subject: 'due later', body: 'b', priority: 'high' });
+        let transactions = 0;
+        const counting = new Proxy(store, {
+          get(target, prop) {
+            if (prop === 'transaction') {
+              return (fn: Parameters<typeof store.transaction>[0]) => {
+                transactions++;
+                return target.transaction(fn);
+              };
+            }
+            const value = Reflect.get(target, prop) as unknown;
+            return typeof value === 'function' ? value.bind(target) : value;
+          },
+        });
+        const scheduler = peer({ store: counting });
+        const idle = await scheduler.runScheduledWork();
+        assert.deepEqual(
+          { ...idle, autoClosed: idle.autoClosed.length },
+          { warnings: 0, breaches: 0, autoClosed: 0, redelivered: 0, orphanBlobsRemoved: 0 },
+        );
+        // A store without probeScheduledWork claims every alert kind, as before the probe existed.
+        assert.equal(transactions, typeof store.probeScheduledWork === 'function' ? 0 : 4);
+        transactions = 0;
+        clock.set('2026-03-02T13:20:00Z'); // the first-response warning is due; nothing else
+        assert.equal((await scheduler.runScheduledWork()).warnings, 1);
+        assert.equal(transactions, typeof store.probeScheduledWork === 'function' ? 1 : 4);
+      }, { config }),
+    );
+
+    it(
       'events left in the outbox come back typed as they were written: Dates, change ids, the customer view',
       withDesk(o, async ({ desk, store, peer, clock }) => {
         // A store whose writes leave their events to the host (as inside a host transaction).

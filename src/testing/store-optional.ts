@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { findTicketsFallback, withStoreFallbacks } from '../store-fallbacks.js';
 import type { TicketStore } from '../store.js';
 import type { ContractOptions } from './harness.js';
-import { at, numberedTicket as row } from './rows.js';
+import { SLA_ALERTS, SLA_TARGETS } from '../sla/sla-fields.js';
+import { at, emptySla, numberedTicket as row, outboxEvent, tenant } from './rows.js';
 import { withStore } from './store-harness.js';
 
 export function storeOptionalTests(o: ContractOptions): void {
@@ -35,6 +36,50 @@ export function storeOptionalTests(o: ContractOptions): void {
         const filled = withStoreFallbacks(older as unknown as TicketStore);
         assert.deepStrictEqual((await filled.findTickets(staff(), refs)).map((x) => x.number), ['TKT-2', 'TKT-1']);
         assert.equal(typeof filled.transaction, 'function');
+      }),
+    );
+
+    it(
+      'probeScheduledWork names exactly the alerts a claim would find and whether old undelivered events wait, never another tenant’s',
+      withStore(o, async ({ store, tenantId: t, insert }) => {
+        const alerts = SLA_ALERTS.flatMap((kind) => SLA_TARGETS.map((target) => ({ target, kind })));
+        const complete = withStoreFallbacks(store);
+        if (typeof store.probeScheduledWork !== 'function') {
+          // Without the method every claim runs, as before it existed.
+          assert.deepStrictEqual(await complete.probeScheduledWork(t, at(100), at(50)), { slaAlerts: alerts, undelivered: true });
+          return;
+        }
+        const now = at(100);
+        const before = at(50);
+        assert.deepStrictEqual(await store.probeScheduledWork(t, now, before), { slaAlerts: [], undelivered: false });
+
+        const due = { ...emptySla(), firstResponseWarnAt: at(10), resolutionWarnAt: at(10) };
+        const warn = row(t, 1, { sla: { ...emptySla(), firstResponseWarnAt: at(10) }, firstResponseDueAt: at(200) });
+        const claimed = row(t, 2, { resolutionDueAt: at(20), sla: { ...emptySla(), resolutionBreachedAt: at(21) } });
+        const later = row(t, 3, { resolutionDueAt: at(101), sla: { ...emptySla(), resolutionWarnAt: at(101) } });
+        const deleted = row(t, 4, { deletedAt: at(5), firstResponseDueAt: at(1), resolutionDueAt: at(1), sla: due });
+        const other = tenant();
+        const theirs = row(other, 1, { firstResponseDueAt: at(1), resolutionDueAt: at(1), sla: due });
+        await insert(warn, claimed, later, deleted, theirs);
+        await store.transaction(async (tx) => {
+          await tx.insertOutbox(other, outboxEvent(theirs.id, { createdAt: at(1) }));
+          await tx.insertOutbox(t, outboxEvent(warn.id, { createdAt: at(60) }));
+        });
+        const delivered = outboxEvent(warn.id, { createdAt: at(2) });
+        await store.transaction((tx) => tx.insertOutbox(t, delivered));
+        await store.markDelivered(t, [delivered.id]);
+
+        const probe = await store.probeScheduledWork(t, now, before);
+        assert.deepStrictEqual(probe, { slaAlerts: [{ target: 'firstResponse', kind: 'warning' }], undelivered: false });
+        await store.transaction((tx) => tx.insertOutbox(t, outboxEvent(warn.id, { createdAt: at(49) })));
+        assert.equal((await store.probeScheduledWork(t, now, before)).undelivered, true);
+        // The claims agree: each finds work exactly where the probe said so.
+        for (const alert of alerts) {
+          const got = await store.transaction((tx) => tx.claimSlaAlerts(t, alert, now, 10));
+          const named = probe.slaAlerts.some((a) => a.target === alert.target && a.kind === alert.kind);
+          assert.equal(got.length > 0, named, `${alert.kind} ${alert.target}`);
+        }
+        assert.deepStrictEqual((await store.probeScheduledWork(t, now, before)).slaAlerts, []);
       }),
     );
   });
