@@ -52,6 +52,12 @@ const departmentSchema = z.strictObject({
    * fewest unresolved tickets. @default none (tickets wait in the department's queue)
    */
   assign: z.enum(['round_robin', 'least_open']).optional(),
+  /**
+   * The department's own mailbox address(es): a mail to one of them (`desk.ingestEmail`,
+   * matched on To, Cc and Delivered-To) opens its ticket in this department, as seed
+   * 004's per-department addresses do. Lower-cased.
+   */
+  emails: z.array(z.string().max(254).regex(/^[^\s@<>]+@[^\s@<>]+$/, 'must be a bare address such as billing@example.net').transform((a) => a.toLowerCase())).max(20).optional(),
 });
 
 /**
@@ -157,6 +163,11 @@ export const ticketConfigSchema = baseSchema.superRefine((c, ctx) => {
   unique(
     c.departments.map((d) => d.id),
     'departments',
+  );
+  // An address names one department, or a mail to it could go to either.
+  unique(
+    c.departments.flatMap((d) => d.emails ?? []),
+    'departments.emails',
   );
   const member = (value: string, list: readonly string[], path: string, of: string) => {
     if (!list.includes(value)) {
