@@ -10,7 +10,11 @@ export type RawEmail = string | Uint8Array | Readable | ReadableStream<Uint8Arra
 
 /** Options of `desk.ingestEmail`. */
 export interface IngestOptions {
-  /** When the mail arrived (the IMAP internal date); default: the service clock. */
+  /**
+   * When the mail arrived (the IMAP internal date): recorded with its Message-ID. The
+   * ticket's and message's times (and so the SLA clocks) are the service clock's, when the
+   * mail is taken. @default the service clock
+   */
   receivedAt?: Date;
 }
 
@@ -30,7 +34,9 @@ export type IngestReason =
   /** Larger than `config.email.maxBytes`. */
   | 'too_large'
   /** No sender address, or nothing that could be read as a mail. */
-  | 'malformed';
+  | 'malformed'
+  /** The host's policy hook (`beforeCreate` / `beforeCustomerReply`) refused it; `detail` is the host's message. */
+  | 'policy';
 
 /** An attachment of the mail that was not kept, and why (its `validation` error message). */
 export interface DroppedAttachment {
@@ -49,6 +55,8 @@ export interface IngestResult {
   emailMessageId: string;
   /** Set for `ignored` and `refused`. */
   reason?: IngestReason;
+  /** For `ignored` and `refused`: a sentence saying why, for the host's log. */
+  detail?: string;
   /** Attachments that were not kept (too large, a type not allowed, no blob store). */
   droppedAttachments: DroppedAttachment[];
 }

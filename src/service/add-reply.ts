@@ -15,6 +15,7 @@ import { parseInput } from '../validate.js';
 import { applyPatch } from './apply-patch.js';
 import { checkAttachmentRequest, recordAttachments, stageAttachments, writeWithAttachments } from './attachments.js';
 import { newMessage, writeAudit, writeSystemNote } from './records.js';
+import type { IntakeWrite } from '../email/intake-write.js';
 import { assertNotMerged } from './message-guards.js';
 import { checkPolicy } from './policy.js';
 import { checkMessageBody, renderMessage } from './render-message.js';
@@ -23,13 +24,18 @@ import type { ServiceContext } from './service-context.js';
 import { checkLock, lockOverride, visibleLock } from './ticket-lock.js';
 import { runWrite } from './write.js';
 
-/** Appends a reply (or, for staff, an internal note) to `ticketId`. */
+/**
+ * Appends a reply (or, for staff, an internal note) to `ticketId`.
+ *
+ * @param mail Internal (`ingestEmail`): the reply came by email; never passed by the facade.
+ */
 export async function addReply(
   ctx: ServiceContext,
   actorInput: Actor,
   ticketId: string,
   input: ReplyInput,
   contextInput: RequestContext = {},
+  mail?: IntakeWrite,
 ): Promise<(Message & { ticket: Ticket }) | (CustomerMessage & { ticket: CustomerTicket })> {
   const actor = parseActor(actorInput);
   const context = parseRequestContext(contextInput);
@@ -52,7 +58,7 @@ export async function addReply(
   if (actor.kind === 'customer') await checkPolicy(ctx, { operation: 'reply', actor, ticket: found, body: data.body });
   const html = await renderMessage(ctx, actor, data.body);
   // Every check passed: the files stream into the blob store now, before the transaction.
-  const staged = await stageAttachments(ctx, data.attachments);
+  const staged = mail ? await mail.stage() : await stageAttachments(ctx, data.attachments);
 
   return writeWithAttachments(ctx, staged, () => runWrite(ctx, async (tx, events) => {
     const now = ctx.clock();
@@ -65,6 +71,7 @@ export async function addReply(
     const message: Message = {
       ...newMessage(ctx, actor, ticket.id, data.body, html, { opening: false, internal, now }),
       attachments: [...staged.list],
+      email: mail?.email ?? null,
     };
 
     const patch: TicketPatch = {
@@ -77,6 +84,7 @@ export async function addReply(
     };
     const next = await applyPatch(ctx, tx, ticket, patch, status, now);
     await tx.insertMessage(ctx.tenantId, message);
+    if (mail) await mail.record(tx, ticket.id, message.id);
     await recordAttachments(ctx, tx, message, staged);
     if (data.status && data.status !== ticket.status) {
       await writeSystemNote(ctx, tx, ticket.id, { kind: 'status_changed', from: ticket.status, to: data.status }, now);

@@ -10,6 +10,7 @@ import { parseInput } from '../validate.js';
 import { addressFor, checkRequester, opensOwnRequest, owningReseller, requesterOf, resellerRequester } from './addressed-level.js';
 import { checkAssigneeReseller, customerReseller, findAssignee, subscriberReseller } from './directory-lookups.js';
 import { checkCategory, checkCustomerPriority, checkDepartment, checkPriority } from './input-rules.js';
+import type { IntakeWrite } from '../email/intake-write.js';
 import { checkPolicy } from './policy.js';
 import { checkAttachmentRequest, recordAttachments, stageAttachments, writeWithAttachments } from './attachments.js';
 import { newTicket } from './new-ticket.js';
@@ -24,12 +25,15 @@ import { runWrite } from './write.js';
  * Opens a ticket for the customer actor, or for `input.subscriberId` (staff, system), or
  * a reseller's own request to the operator (`resellerRequester(staff)`, or reseller staff
  * with `addressedTo: 'operator'` and no `subscriberId`).
+ *
+ * @param mail Internal (`ingestEmail`): the ticket came by email; never passed by the facade.
  */
 export async function createTicket(
   ctx: ServiceContext,
   actorInput: Actor,
   input: CreateTicketInput,
   contextInput: RequestContext = {},
+  mail?: IntakeWrite,
 ): Promise<Ticket | CustomerTicket> {
   const caller = parseActor(actorInput);
   const context = parseRequestContext(contextInput);
@@ -54,7 +58,8 @@ export async function createTicket(
     resellerId = null;
   } else if (actor.kind === 'customer') {
     subscriberId = actor.id;
-    resellerId = await customerReseller(ctx, actor);
+    // A mail's sender was looked up by address (a guest has no directory entry at all).
+    resellerId = mail ? mail.resellerId : await customerReseller(ctx, actor);
   } else {
     requireStaffPermission(actor, 'tickets.create', 'open tickets for subscribers');
     // Opening records what happened; owning and scheduling the work is editing.
@@ -103,6 +108,7 @@ export async function createTicket(
       customerMessageAt: actor.kind === 'customer' ? now : null,
       addressedTo,
       requesterResellerId: requester,
+      ...(mail ? { channel: 'email' as const, requesterEmail: mail.requesterEmail } : {}),
     },
     now,
   );
@@ -113,10 +119,11 @@ export async function createTicket(
   // Every check is done: only a request that will be written pays for rendering.
   const html = await renderMessage(ctx, actor, data.body);
   // Every check passed: the files stream into the blob store now, before the transaction.
-  const staged = await stageAttachments(ctx, data.attachments);
+  const staged = mail ? await mail.stage() : await stageAttachments(ctx, data.attachments);
   const message = {
     ...newMessage(ctx, actor, ticket.id, data.body, html, { opening: true, internal: false, now }),
     attachments: [...staged.list],
+    email: mail?.email ?? null,
   };
 
   return writeWithAttachments(ctx, staged, () => runWrite(ctx, async (tx, events) => {
@@ -127,6 +134,7 @@ export async function createTicket(
     const row: Ticket = routed ? { ...ticket, ...routed.fields } : { ...ticket };
     await tx.insertTicket(ctx.tenantId, row);
     await tx.insertMessage(ctx.tenantId, message);
+    if (mail) await mail.record(tx, row.id, message.id);
     await recordAttachments(ctx, tx, message, staged);
     await writeAudit(ctx, tx, actor, ticket.id, 'created', context, now, {
       number: { from: null, to: ticket.number },
@@ -134,6 +142,7 @@ export async function createTicket(
       priority: { from: null, to: priority },
       category: { from: null, to: category },
       addressedTo: { from: null, to: addressedTo },
+      ...(mail ? { channel: { from: null, to: 'email' } } : {}),
       ...(row.department ? { department: { from: null, to: row.department } } : {}),
       ...(requester ? { requesterResellerId: { from: null, to: requester } } : {}),
       ...(row.assigneeId ? { assigneeId: { from: null, to: row.assigneeId } } : {}),
