@@ -3,7 +3,9 @@
  * `emailFor` gives the host's mailer, and the templates a host may override.
  */
 import type { Readable } from 'node:stream';
+import type { CustomerMessage, CustomerTicket } from '../customer-view.js';
 import type { TicketEvent, TicketEventType } from '../events/event-types.js';
+import type { Message, Status, Ticket } from '../types.js';
 
 /** A raw RFC 822 message: text, bytes, or a stream of bytes. */
 export type RawEmail = string | Uint8Array | Readable | ReadableStream<Uint8Array>;
@@ -67,26 +69,53 @@ export interface EmailAddress {
   name?: string;
 }
 
-/** One mail for the host's mailer: hand `headers`, `from`, `to`, `subject`, `text` and `html` to nodemailer as they are. */
+/** Who a mail is written for. */
+export type EmailAudience = 'customer' | 'staff';
+
+/**
+ * One mail for the host's mailer. Hand `from`, `to`, `subject`, `text`, `html` and
+ * `headers` to nodemailer as they are (see the README's example).
+ */
 export interface OutgoingEmail {
-  /** Who it is written for: the customer's view never holds a word of an internal note. */
-  audience: 'customer' | 'staff';
-  /** The subscriber or staff id it is addressed to (`null` for a guest ticket's address). */
-  recipientId: string | null;
+  /**
+   * Who it is written for. A `customer` mail is made from the customer's view of the
+   * event only: never a word of an internal note, a hidden message or staff-only activity.
+   */
+  audience: EmailAudience;
+  /** The subscriber (the ticket's customer, also for a guest ticket) or staff id it is addressed to. */
+  recipientId: string;
+  /** `config.email.address` and `config.email.name`. */
   from: EmailAddress;
+  /** The one recipient. */
   to: EmailAddress[];
-  /** With the ticket's number token, e.g. `[TKT-42] Router reboots`. */
+  /** With the ticket's number token, e.g. `[TKT-42] Router reboots` or `Re: [TKT-42] Router reboots`. */
   subject: string;
   text: string;
+  /** Safe HTML: message bodies are the sanitised HTML stored with them, everything else is escaped. */
   html: string;
-  /** The language the template was written in. */
+  /** The language of the template that wrote it. */
   language: string;
-  /** `Message-ID`, `In-Reply-To`, `References`, `Auto-Submitted` and `X-Ticketry-Ticket`, ready to send. */
+  /**
+   * Whether a person wrote it (`false`: a staff member's reply or the ticket they opened)
+   * or ticketry did (acknowledgements, status changes, alerts, staff notifications):
+   * automatic mail carries `Auto-Submitted`, so auto-responders do not answer it.
+   */
+  automatic: boolean;
+  /**
+   * `Message-ID`, `In-Reply-To`, `References`, `X-Ticketry-Ticket` and, for automatic
+   * mail, `Auto-Submitted` and `X-Auto-Response-Suppress`; ready to send as they are.
+   */
   headers: Record<string, string>;
-  /** The same ids, with angle brackets. */
+  /** The mail's own Message-ID, with angle brackets. Stable: the same event gives the same id, so a resend is recognisable. */
   messageId: string;
+  /** The Message-ID it answers, with angle brackets: the ticket's thread root, or the customer's own mail it acknowledges. */
   inReplyTo: string;
+  /** The thread, with angle brackets, root first. */
   references: string[];
+  /** The ticket the mail is about. */
+  ticketId: string;
+  /** The event it was made from. */
+  eventId: string;
 }
 
 /** Options of `desk.emailFor`. */
@@ -95,29 +124,74 @@ export interface EmailForOptions {
   language?: string;
 }
 
-/** What a template is given. */
-export interface EmailTemplateInput {
-  event: TicketEvent;
-  audience: 'customer' | 'staff';
+/** What every template is given. */
+interface EmailTemplateInputBase {
+  /** The event's type. */
+  type: TicketEventType;
+  /** The language this template is asked to write in. */
   language: string;
   /** The ticket's number, e.g. `TKT-42`. */
   number: string;
+  /** The ticket's subject, without the number token. */
   subject: string;
   /** The recipient's name when the directory knows it. */
   recipientName: string | null;
   /** The link to the ticket for this audience (`config.email.customerUrl`/`staffUrl`), or `null`. */
   url: string | null;
+  /**
+   * ticketry's own template for this mail (in this language, else English), so an
+   * override can wrap it (add a footer) or keep it for one audience. `null`: ticketry
+   * sends no mail here.
+   */
+  standard(): RenderedEmail | null;
 }
 
-/** What a template makes. `subject` gets the number token put in front by ticketry. */
+/**
+ * A template writing to the customer gets the customer's view only: no event, no staff
+ * ids, nothing internal, so no template can leak staff-only content to a customer.
+ */
+export interface CustomerTemplateInput extends EmailTemplateInputBase {
+  audience: 'customer';
+  /** The ticket as the customer sees it after the change. */
+  ticket: CustomerTicket;
+  /** The message the mail carries (a public reply, the opening message), as the customer reads it now; else `null`. */
+  message: CustomerMessage | null;
+  /** For `ticket.status_changed`: the status before and after. */
+  status: { from: Status; to: Status } | null;
+  /** The customer opened the ticket themself: this mail acknowledges it. */
+  acknowledgement: boolean;
+}
+
+/** A template writing to staff gets the whole event. */
+export interface StaffTemplateInput extends EmailTemplateInputBase {
+  audience: 'staff';
+  event: TicketEvent;
+  ticket: Ticket;
+  /** The event's message (a reply, an internal note, the opening message), else `null`. */
+  message: Message | null;
+  /** Told as a member of the ticket's department (nobody owns the ticket yet), not by name. */
+  queue: boolean;
+}
+
+/** What a template is given: the customer's view, or the staff's. */
+export type EmailTemplateInput = CustomerTemplateInput | StaffTemplateInput;
+
+/**
+ * What a template makes. ticketry puts the number token into `subject` (after a leading
+ * `Re: `) unless it is already there; without `html` the text is sent as escaped HTML.
+ * Escape every value you put into `html` (`escapeHtml`); `message.html` is already safe.
+ */
 export interface RenderedEmail {
   subject: string;
   text: string;
   html?: string;
 }
 
-/** A template: `null` means "no mail for this event". */
-export type EmailTemplate = (input: EmailTemplateInput) => RenderedEmail | null;
+/**
+ * A template: one per event type and language, for both audiences (see
+ * `input.audience`). `null` means "no mail to this recipient".
+ */
+export type EmailTemplate = (input: EmailTemplateInput) => RenderedEmail | null | Promise<RenderedEmail | null>;
 
 /** Templates by language, then by event type; the host's override ticketry's own. */
 export type EmailTemplates = Partial<Record<string, Partial<Record<TicketEventType, EmailTemplate>>>>;
