@@ -11,6 +11,24 @@ export interface OutboxRow extends OutboxEvent {
   deliveredAt: Date | null;
 }
 
+/**
+ * The dispatcher's state of a queued event (`OutboxEvent.dispatchAt` was set): the
+ * `outbox` columns of the same names in the SQL stores.
+ */
+export interface DispatchRow {
+  tenantId: string;
+  id: string;
+  /** Insertion order (SQL's `position`): ties in the claim order, the `listParked` cursor. */
+  position: number;
+  /** Claimable from this time (a claim moves it to the lease end); null once delivered or parked. */
+  dispatchAt: Date | null;
+  attempts: number;
+  handled: string[];
+  dispatchedAt: Date | null;
+  parkedAt: Date | null;
+  lastError: string | null;
+}
+
 /** Everything the memory store holds. */
 export interface MemoryState {
   /** `tenant\0id` -> ticket */
@@ -45,6 +63,12 @@ export interface MemoryState {
   counters: Map<string, number>;
   /** `tenant\0messageId` -> a Message-ID ticketry received or sent */
   emailMessages: Map<string, EmailMessageRecord>;
+  /** `tenant\0eventId` -> the dispatcher's state of a queued event (`dispatchAt` set on insert) */
+  dispatch: Map<string, DispatchRow>;
+  /** The keys of `dispatch` whose `dispatchAt` is set: what a claim scans (delivered events drop out). */
+  queued: Set<string>;
+  /** The next `DispatchRow.position`. */
+  nextDispatchPosition: number;
 }
 
 /** A fresh, empty state. */
@@ -64,6 +88,9 @@ export function emptyState(): MemoryState {
     outbox: new Map(),
     counters: new Map(),
     emailMessages: new Map(),
+    dispatch: new Map(),
+    queued: new Set(),
+    nextDispatchPosition: 1,
   };
 }
 

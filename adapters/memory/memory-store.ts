@@ -40,6 +40,8 @@ class MemoryStoreImpl implements MemoryStore {
   #state: MemoryState = emptyState();
   readonly #mutex = new Mutex();
   readonly #inTransaction = new AsyncLocalStorage<MemoryTx>();
+  /** tenant -> the dispatchers to wake when events are queued (`subscribeOutbox`). */
+  readonly #wakeListeners = new Map<string, Set<() => void>>();
 
   clear(): void {
     this.#state = emptyState();
@@ -67,6 +69,7 @@ class MemoryStoreImpl implements MemoryStore {
         try {
           const result = await fn(tx);
           tx.done = true;
+          for (const tenantId of tx.queuedTenants) this.#wake(tenantId);
           return result;
         } catch (err) {
           tx.done = true;
@@ -152,8 +155,37 @@ class MemoryStoreImpl implements MemoryStore {
   listParked(tenantId: string, limit: number, after?: number) {
     return this.#read(async () => dispatch.listParked(this.#state, tenantId, limit, after));
   }
-  requeueParked(tenantId: string, ids: readonly string[] | null, now: Date) {
-    return this.#write(() => dispatch.requeueParked(this.#state, tenantId, ids, now));
+  async requeueParked(tenantId: string, ids: readonly string[] | null, now: Date) {
+    const count = await this.#write(() => dispatch.requeueParked(this.#state, tenantId, ids, now));
+    if (count > 0) this.#wake(tenantId);
+    return count;
+  }
+
+  /** In-process only: the memory store has no other processes. */
+  async subscribeOutbox(tenantId: string, onWake: () => void): Promise<() => Promise<void>> {
+    const own = () => onWake();
+    let set = this.#wakeListeners.get(tenantId);
+    if (!set) this.#wakeListeners.set(tenantId, (set = new Set()));
+    set.add(own);
+    return async () => {
+      set.delete(own);
+      if (set.size === 0 && this.#wakeListeners.get(tenantId) === set) this.#wakeListeners.delete(tenantId);
+    };
+  }
+
+  /** Wakes the tenant's dispatchers, after the caller's commit, never inside it. */
+  #wake(tenantId: string): void {
+    const set = this.#wakeListeners.get(tenantId);
+    if (!set) return;
+    for (const listener of [...set]) {
+      queueMicrotask(() => {
+        try {
+          listener();
+        } catch (err) {
+          console.error('ticketry: an outbox wake-up listener threw', err);
+        }
+      });
+    }
   }
 
   /** A single-step write outside `transaction`: after running transactions, or at once inside one. */

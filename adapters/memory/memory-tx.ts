@@ -14,6 +14,8 @@ import { cmp, copy, key, stripTenant, type MemoryState } from './memory-state.js
 export class MemoryTx extends MemoryReader implements StoreTx {
   /** Set when the transaction ends: a leaked `tx` then fails loudly. */
   done = false;
+  /** Tenants this transaction queued events for: their dispatchers are woken after commit. */
+  readonly queuedTenants = new Set<string>();
 
   constructor(
     state: MemoryState,
@@ -279,8 +281,30 @@ export class MemoryTx extends MemoryReader implements StoreTx {
     this.check();
     const k = key(tenantId, event.id);
     if (this.state.outbox.has(k)) throw new ConflictError(`Outbox event ${event.id} already exists`);
-    this.state.outbox.set(k, { ...copy(event), tenantId, deliveredAt: null });
+    // The dispatch state lives beside the row (as in SQL, where `outboxFromRow` reads only the event).
+    const { dispatchAt, ...row } = event;
+    this.state.outbox.set(k, { ...copy(row), tenantId, deliveredAt: null });
     this.undo.push(() => this.state.outbox.delete(k));
+    if (dispatchAt) {
+      const position = this.state.nextDispatchPosition++;
+      this.state.dispatch.set(k, {
+        tenantId,
+        id: event.id,
+        position,
+        dispatchAt: new Date(dispatchAt.getTime()),
+        attempts: 0,
+        handled: [],
+        dispatchedAt: null,
+        parkedAt: null,
+        lastError: null,
+      });
+      this.state.queued.add(k);
+      this.queuedTenants.add(tenantId);
+      this.undo.push(() => {
+        this.state.dispatch.delete(k);
+        this.state.queued.delete(k);
+      });
+    }
   }
 
   async claimSlaAlerts(tenantId: string, alert: SlaAlertKind, now: Date, limit: number): Promise<Ticket[]> {

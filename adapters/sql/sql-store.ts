@@ -293,7 +293,13 @@ class SqlStore implements SqlTicketStore {
   // ---- dispatch (desk.dispatcher) ---------------------------------------------------
 
   claimDispatch(tenantId: string, now: Date, leaseUntil: Date, limit: number): Promise<DispatchClaim[]> {
-    return this.#guard(() => dispatch.claimDispatch(this.#reader(), tenantId, now, leaseUntil, limit));
+    const caps = this.#hooks.capabilities;
+    if ((caps.updateFromCte && caps.returning) || this.#active.getStore()?.open) {
+      return this.#guard(() => dispatch.claimDispatch(this.#reader(), tenantId, now, leaseUntil, limit));
+    }
+    // Pick, then update: one transaction keeps the picked rows locked (SQLite: the whole
+    // database) until both are done, so of several claimers each event goes to one.
+    return this.transaction((tx) => (tx as SqlTx).claimDispatch(tenantId, now, leaseUntil, limit));
   }
 
   finishDispatch(tenantId: string, outcomes: readonly DispatchOutcome[]): Promise<void> {

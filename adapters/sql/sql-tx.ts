@@ -4,6 +4,7 @@
  */
 import { ConfigError, TicketError } from '../../src/errors.js';
 import type {
+  DispatchClaim,
   EmailMessageRecord,
   MessagePatch,
   OutboxEvent,
@@ -19,6 +20,7 @@ import type {
 } from '../../src/store.js';
 import type { AuditEntry, Message, SavedFilter, Status, StoredAttachment, Ticket } from '../../src/types.js';
 import * as counters from './counter-queries.js';
+import * as dispatch from './dispatch-queries.js';
 import * as attachments from './attachment-queries.js';
 import * as email from './email-queries.js';
 import * as messages from './message-queries.js';
@@ -155,6 +157,10 @@ export class SqlTx implements StoreTx {
   /** The outbox claim inside this transaction (the store runs it so where the dialect has no RETURNING). */
   claimUndelivered(tenantId: string, olderThan: Date, limit: number, now: Date): Promise<OutboxEvent[]> {
     return this.#run((ctx) => outbox.claimUndelivered(ctx, tenantId, olderThan, limit, now));
+  }
+  /** The dispatcher's claim inside this transaction (the store runs it so where one statement cannot claim). */
+  claimDispatch(tenantId: string, now: Date, leaseUntil: Date, limit: number): Promise<DispatchClaim[]> {
+    return this.#run((ctx) => dispatch.claimDispatch(ctx, tenantId, now, leaseUntil, limit));
   }
   claimSlaAlerts(tenantId: string, alert: SlaAlertKind, now: Date, limit: number): Promise<Ticket[]> {
     return this.#run((ctx) => scans.claimSlaAlerts(ctx, tenantId, alert, now, limit));

@@ -3,40 +3,167 @@
  * number of app instances. Each event is claimed by one instance with a lease, handed to
  * every handler that has not yet succeeded for it, retried with backoff when one throws,
  * and parked after `maxAttempts`.
+ *
+ * The guarantee is at least once per handler, each event in the hands of one instance at
+ * a time: a handler's success is recorded after it returns, so an instance that dies in
+ * between (or a handler that outlives the lease) leaves the event to be handled again.
+ * Handlers make themselves idempotent with `event.eventId`, which never changes.
  */
-import { InternalError } from '../errors.js';
+import { ConfigError } from '../errors.js';
 import type { ServiceContext } from '../service/service-context.js';
-import type { TicketEvent } from './event-types.js';
+import { dispatchBatch, type BatchResult } from './dispatch-batch.js';
+import { resolveDispatcherOptions, type DispatcherOptions, type ResolvedDispatcherOptions } from './dispatcher-options.js';
 
-/** A handler: resolve when the event is handled; throw or reject to have it retried. */
-export type DispatchHandler = (event: TicketEvent) => unknown;
-
-/** Options of `desk.dispatcher`. */
-export interface DispatcherOptions {
-  /** Handlers by name. The name is stored with each event it succeeded for: keep names stable. */
-  handlers: Record<string, DispatchHandler>;
-  /** Claims before an event is parked. @default 10 */
-  maxAttempts?: number;
-}
+export type { DispatchBackoff, DispatchErrorHandler, DispatchHandler, DispatcherOptions } from './dispatcher-options.js';
 
 /** A running (or stopped) dispatcher. */
 export interface Dispatcher {
-  /** Starts the loop: claims due events, wakes on new ones, polls otherwise. */
+  /**
+   * Starts the loop: claims due events batch after batch, and while nothing is due
+   * sleeps until the store wakes it (`subscribeOutbox`) or `pollIntervalMs` passes.
+   * Calling it on a running dispatcher does nothing.
+   */
   start(): void;
-  /** Stops claiming and waits for the events in hand to finish. */
+  /** Stops claiming and resolves once the batch in hand is handled and recorded. */
   stop(): Promise<void>;
-  /** Dispatches until nothing is due now; resolves to what it did. */
+  /**
+   * Dispatches batch after batch until nothing is due now; resolves to what it did. A
+   * store failure rejects (with the store's typed error).
+   */
   drain(): Promise<DispatchRun>;
+  /** Whether the loop is running (`start` called, `stop` not yet). */
+  readonly running: boolean;
 }
 
 /** What a `drain` did. */
 export interface DispatchRun {
+  /** Events every handler has now succeeded for. */
   delivered: number;
+  /** Events a handler failed on, to be tried again after the backoff. */
   retried: number;
+  /** Events given up on (`maxAttempts` reached, or a payload that cannot be decoded). */
   parked: number;
 }
 
-/** Creates a dispatcher for the service. */
-export function createDispatcher(_ctx: ServiceContext, _options: DispatcherOptions): Dispatcher {
-  throw new InternalError('dispatcher is not implemented yet');
+/** The longest pause after repeated store failures in the loop. */
+const MAX_FAILURE_PAUSE_MS = 30_000;
+
+/** Creates a dispatcher for the service. Throws `ConfigError` for a bad option, or on a service without `dispatch: true`. */
+export function createDispatcher(ctx: ServiceContext, options: DispatcherOptions): Dispatcher {
+  if (!ctx.dispatch) {
+    throw new ConfigError(
+      'desk.dispatcher() needs a service created with dispatch: true; without it no event is queued for dispatch',
+      { params: { field: 'dispatch' } },
+    );
+  }
+  return new LoopingDispatcher(ctx, resolveDispatcherOptions(options));
+}
+
+class LoopingDispatcher implements Dispatcher {
+  #loop: Promise<void> | null = null;
+  #stopping = false;
+  /** Set by a wake-up; checked before sleeping so one that came during a batch is not lost. */
+  #woken = false;
+  #wakeSleeper: (() => void) | null = null;
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly options: ResolvedDispatcherOptions,
+  ) {}
+
+  get running(): boolean {
+    return this.#loop !== null && !this.#stopping;
+  }
+
+  start(): void {
+    if (this.#loop !== null) return;
+    this.#stopping = false;
+    this.#loop = this.#run();
+  }
+
+  async stop(): Promise<void> {
+    const loop = this.#loop;
+    if (loop === null) return;
+    this.#stopping = true;
+    this.#wake();
+    await loop;
+    this.#loop = null;
+    this.#stopping = false;
+  }
+
+  async drain(): Promise<DispatchRun> {
+    const run: DispatchRun = { delivered: 0, retried: 0, parked: 0 };
+    for (;;) {
+      const batch = await dispatchBatch(this.ctx, this.options);
+      run.delivered += batch.delivered;
+      run.retried += batch.retried;
+      run.parked += batch.parked;
+      if (batch.claimed === 0) return run;
+    }
+  }
+
+  #wake(): void {
+    this.#woken = true;
+    this.#wakeSleeper?.();
+  }
+
+  /** Sleeps `ms` of real time, or until woken. */
+  async #sleep(ms: number): Promise<void> {
+    if (this.#woken || this.#stopping) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wakeSleeper = done;
+    });
+    this.#wakeSleeper = null;
+  }
+
+  async #run(): Promise<void> {
+    const { options, ctx } = this;
+    let unsubscribe: (() => Promise<void>) | undefined;
+    if (ctx.store.subscribeOutbox) {
+      try {
+        unsubscribe = await ctx.store.subscribeOutbox(ctx.tenantId, () => this.#wake());
+      } catch (error) {
+        // Polling still finds everything, only later.
+        options.onError(error, null, null);
+      }
+    }
+    let failures = 0;
+    /** The earliest retry this loop scheduled, as real time (ms since the epoch of `performance`). */
+    let retryDueAt = Infinity;
+    try {
+      while (!this.#stopping) {
+        this.#woken = false;
+        let batch: BatchResult;
+        try {
+          batch = await dispatchBatch(ctx, options);
+          failures = 0;
+        } catch (error) {
+          // The store is down or refused: report, back off, keep going.
+          failures += 1;
+          options.onError(error, null, null);
+          await this.#sleep(Math.min(options.pollIntervalMs * 2 ** Math.min(failures, 10), MAX_FAILURE_PAUSE_MS));
+          continue;
+        }
+        if (batch.nextRetryAt !== null) {
+          // Its own retries come due on the service clock; sleep toward them in real time.
+          const due = performance.now() + Math.max(0, batch.nextRetryAt.getTime() - ctx.clock().getTime());
+          retryDueAt = Math.min(retryDueAt, due);
+        }
+        // A full batch: more are probably due.
+        if (batch.claimed >= options.batchSize) continue;
+        const untilRetry = retryDueAt - performance.now();
+        if (untilRetry <= 0) retryDueAt = Infinity;
+        await this.#sleep(Math.max(0, Math.min(options.pollIntervalMs, untilRetry)));
+      }
+    } finally {
+      if (unsubscribe) {
+        await unsubscribe().catch((error: unknown) => options.onError(error, null, null));
+      }
+    }
+  }
 }
