@@ -16,7 +16,14 @@ import { createTicketService, type TicketEvent, type TicketStore } from '../../s
 import { threadMessageId } from '../../src/email/message-ids.js';
 import type { OutgoingEmail } from '../../src/email/email-types.js';
 import { TestClock, TestDirectory } from '../../src/testing/index.js';
-import { POSTGRES_IS_REAL, postgresFixture, sqliteFileFixture, sqliteMemoryFixture } from '../sql/stores.js';
+import {
+  POSTGRES_IS_REAL,
+  mysqlFixture,
+  mysqlSkipReason,
+  postgresFixture,
+  sqliteFileFixture,
+  sqliteMemoryFixture,
+} from '../sql/stores.js';
 
 const DESK = 'support@desk.example.net';
 
@@ -107,6 +114,8 @@ const fixtures = [
   { name: 'sqlite (file)', fixture: sqliteFileFixture() },
   { name: 'sqlite (:memory:)', fixture: sqliteMemoryFixture() },
   { name: POSTGRES_IS_REAL ? 'postgres' : 'postgres (PGlite)', fixture: postgresFixture() },
+  // MySQL / MariaDB when the run has a server (mysqlSkipReason says why not, and fails in CI).
+  ...(mysqlSkipReason() === null ? [{ name: 'mysql', fixture: mysqlFixture() }] : []),
 ];
 afterAll(async () => {
   for (const { fixture } of fixtures) await fixture.dispose();
