@@ -31,6 +31,7 @@ const MAX_MARK_LENGTH = 500;
 const MAX_SIGNATURE_LINES = 15;
 
 const VERB = /(?:wrote|escribió|escribio|написал\(а\)|написала|написал|пишет|a écrit|schrieb|schreef|ha scritto)\s*:\s*$/i;
+const BARE_VERB = new RegExp(`^\\s*${VERB.source}`, 'i');
 const ATTRIBUTION_START = /^\s*(?:On|El|Le|Am|Op|Il)\s/;
 const ORIGINAL = /^\s*-{2,}\s*(?:Original Message|Mensaje original|Исходное сообщение|Ursprüngliche Nachricht|Message d'origine|Messaggio originale)\s*-{2,}\s*$/i;
 const FROM_LINE = /^\s*\*?(?:From|De|От|Von|Da|Van)\s*:\s*\*?\s*\S/i;
@@ -96,6 +97,9 @@ function isAttribution(lines: readonly string[], i: number): boolean {
   // A date or an address is in every client's attribution; a sentence of the reply ending in "wrote:" rarely has one.
   const dated = (s: string) => /\d/.test(s) || ADDRESS.test(s);
   if (VERB.test(first) && dated(first)) return true;
+  // Wrapped so that the verb stands alone on the next line (Mail.ru: "…, 15:45 от Имя <a@b>" / "написал(а):").
+  const next = lines[i + 1];
+  if (markable(next) && BARE_VERB.test(next) && dated(first)) return true;
   if (ATTRIBUTION_START.test(first) || /^\s*\d/.test(first)) {
     let joined = first;
     for (let k = i + 1; k < lines.length && k <= i + 2; k++) {
