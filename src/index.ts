@@ -103,8 +103,10 @@ export type { Dispatcher, DispatcherOptions, DispatchHandler, DispatchRun } from
 export type { ParkedEventInfo } from './events/parked-events.js';
 export { EMAIL_LANGUAGES, DEFAULT_MAX_EMAIL_BYTES, emailConfigSchema, type EmailConfig } from './email/email-config.js';
 export type {
+  CustomerTemplateInput,
   DroppedAttachment,
   EmailAddress,
+  EmailAudience,
   EmailForOptions,
   EmailTemplate,
   EmailTemplateInput,
@@ -116,6 +118,7 @@ export type {
   OutgoingEmail,
   RawEmail,
   RenderedEmail,
+  StaffTemplateInput,
 } from './email/email-types.js';
 export type {
   Actor,
