@@ -94,12 +94,13 @@ export async function emailFor(ctx: ServiceContext, event: TicketEvent, options:
   return mails;
 }
 
-/** What the customer may see of `event`; `null` when it carries a message they can no longer read. */
+/** What the customer may see of `event`. */
 interface CustomerPart {
   view: NonNullable<TicketEvent['customer']>;
   message: CustomerMessage | null;
 }
 
+/** `null` when the event's message (or, without one, its ticket) is no longer the customer's to read. */
 async function customerPart(ctx: ServiceContext, event: TicketEvent): Promise<CustomerPart | null> {
   // Built here rather than taken from `event.customer`: an acknowledgement has none (the
   // customer was the actor), and an event from an older outbox row may lack it.
@@ -108,7 +109,11 @@ async function customerPart(ctx: ServiceContext, event: TicketEvent): Promise<Cu
     ctx.config.customerStatuses,
   ).customer!;
   const eventMessage: Message | null = 'message' in event ? event.message : null;
-  if (!eventMessage) return { view, message: null };
+  if (!eventMessage) {
+    // A ticket deleted since the event was made is no longer the customer's to hear about.
+    const current = await ctx.store.findTicket({ tenantId: ctx.tenantId, visibility: 'customer' }, event.ticket.id);
+    return current && current.id === event.ticket.id ? { view, message: null } : null;
+  }
   if (!view.message) return null; // internal or hidden when the event was made
   const current = await ctx.store.findMessage({ tenantId: ctx.tenantId, visibility: 'customer' }, eventMessage.id);
   if (!current || current.ticketId !== event.ticket.id) return null;
