@@ -278,6 +278,47 @@ describe.skipIf(skip !== null)('imapIntake on a real Dovecot', () => {
       expect(detail.messages[0]!.body).toContain('END-OF-MAIL-7731');
     });
 
+    it('a mail over the size limit is refused unread past the limit and moved to Refused; the connection carries on', async () => {
+      const desk = createTicketService({
+        store: memoryStore(),
+        directory,
+        config: { email: { address: 'support@desk.example', maxBytes: 100_000 } },
+      });
+      const box = await mailbox(largeMail(), NEW_ALICE);
+      const seen: ImapIntakeResult[] = [];
+      const run = intake(desk, box, { onResult: (r) => seen.push(r) });
+      expect(await run.runOnce()).toMatchObject({ found: 2, refused: 1, created: 1, failed: 0 });
+      await run.stop();
+      expect(seen.map((r) => [r.result.outcome, r.result.reason])).toEqual([
+        ['refused', 'too_large'],
+        ['created', undefined],
+      ]);
+      expect(await ids(`${box}-Refused`)).toEqual(['<imap-large-1@mail.example.net>']);
+      expect(await ids(`${box}-Done`)).toEqual(['<imap-new-1@mail.example.net>']);
+    });
+
+    it('two intakes on one mailbox at once: every mail moved, each ticket opened once', async () => {
+      const desk = makeDesk(memoryStore());
+      const box = await mailbox(NEW_ALICE, NEW_BOB, REPLY_ALICE, AUTO_REPLY);
+      const a = intake(desk, box);
+      const b = intake(desk, box);
+      const [ra, rb] = await Promise.all([a.runOnce(), b.runOnce()]);
+      await Promise.all([a.stop(), b.stop()]);
+      // Each mail was ingested by one of them or both; the second ingest of a mail is a duplicate.
+      expect(ra.created + rb.created).toBe(2);
+      expect(ra.replied + rb.replied).toBe(1);
+      expect(ra.ignored + rb.ignored).toBeGreaterThanOrEqual(1);
+      expect(ra.failed + rb.failed).toBe(0);
+      expect(await ticketCount(desk)).toBe(2);
+      expect(await ids(box)).toEqual([]);
+      // Both sessions may move the same mail (each from its own view of the mailbox), so
+      // Processed can hold a copy twice; what matters is that no ticket is doubled.
+      expect(new Set(await ids(`${box}-Done`))).toEqual(
+        new Set(['<imap-new-1@mail.example.net>', '<imap-new-2@mail.example.net>', '<imap-reply-1@mail.example.net>']),
+      );
+      expect(new Set(await ids(`${box}-Refused`))).toEqual(new Set(['<imap-ooo-1@mail.example.net>']));
+    });
+
     it('connection lost mid-pass (Dovecot stopped and started again): the pass rejects with unavailable, the next continues', async () => {
       const desk = makeDesk(memoryStore());
       const box = await mailbox(NEW_ALICE, NEW_BOB, REPLY_ALICE);
