@@ -71,8 +71,10 @@ export async function emailFor(ctx: ServiceContext, event: TicketEvent, options:
     };
     if (automatic) {
       // RFC 3834: auto-responders (out-of-office) must not answer it, so no mail loop
-      // starts; Exchange reads its own header for the same.
-      headers['Auto-Submitted'] = 'auto-replied';
+      // starts; Exchange reads its own header for the same. `auto-replied` for the
+      // acknowledgement, which answers the customer's own message; `auto-generated` for
+      // what ticketry sends on its own (status changes, SLA alerts, staff notifications).
+      headers['Auto-Submitted'] = recipient.acknowledgement ? 'auto-replied' : 'auto-generated';
       headers['X-Auto-Response-Suppress'] = 'All';
     }
     mails.push({

@@ -114,7 +114,7 @@ export function emailOutTests(o: ContractOptions): void {
           assert.match(back[0]!.text, /Updated, <b>still<\/b> rebooting\./);
           assert.ok(back[0]!.html.includes('&lt;b&gt;still&lt;/b&gt;'), 'the customer\'s text is escaped in HTML');
           assert.ok(!back[0]!.html.includes('<b>still'), back[0]!.html);
-          assert.equal(back[0]!.headers['Auto-Submitted'], 'auto-replied');
+          assert.equal(back[0]!.headers['Auto-Submitted'], 'auto-generated', 'a notification to staff answers nobody');
         },
         withMail(),
       ),
@@ -438,7 +438,7 @@ export function emailOutTests(o: ContractOptions): void {
           assert.equal(resolved!.audience, 'customer');
           assert.match(resolved!.text, /has been resolved/);
           assert.equal(resolved!.subject, `Re: [${ticket.number}] Status`);
-          assert.equal(resolved!.headers['Auto-Submitted'], 'auto-replied');
+          assert.equal(resolved!.headers['Auto-Submitted'], 'auto-generated');
           await desk.update(lead, ticket.id, { status: 'closed' });
           assert.deepEqual(await desk.emailFor(last(events, 'ticket.status_changed')), [], 'they were told it was resolved');
           const other = await desk.create(c, { subject: 'Duplicate', body: 'b' });
@@ -490,7 +490,7 @@ export function emailOutTests(o: ContractOptions): void {
         assert.deepEqual(warning.map(to), ['agent@desk.example.net']);
         assert.equal(warning[0]!.subject, `[${ticket.number}] SLA warning: Link down`);
         assert.match(warning[0]!.text, /first response target .* due at 2 Mar 2026, 14:00 UTC/);
-        assert.equal(warning[0]!.headers['Auto-Submitted'], 'auto-replied');
+        assert.equal(warning[0]!.headers['Auto-Submitted'], 'auto-generated');
         d.clock.set('2026-03-02T14:30:00Z');
         await desk.runScheduledWork();
         const breached = await desk.emailFor(last(events, 'sla.breached'));
