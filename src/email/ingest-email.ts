@@ -10,7 +10,8 @@
  * 3. The sender, by the directory (`mail-sender.ts`); the ticket it answers, by headers
  *    then token, if the sender may add to it (`thread-mail.ts`): a customer reply through
  *    `addReply` (reopens, un-archives, per the status machine).
- * 4. Otherwise a new ticket through `create`, for the directory's subscriber, or a guest
+ * 4. Otherwise a new ticket through `create` (in the department whose address it was sent
+ *    to, `mail-department.ts`), for the directory's subscriber, or a guest
  *    (`unknownSenders: 'guest'`), or nobody (`refused`, `unknown_sender`).
  * The Message-ID is recorded in the same transaction as the ticket or reply; of two
  * instances taking the same mail at once, the second's write fails on it and rolls back
@@ -27,6 +28,7 @@ import type { DroppedAttachment, IngestOptions, IngestReason, IngestResult, RawE
 import type { IntakeWrite } from './intake-write.js';
 import { stageMailAttachments } from './mail-attachments.js';
 import { mailBody } from './mail-body.js';
+import { mailDepartment } from './mail-department.js';
 import { guestSubscriberId, identifySender, type MailSender } from './mail-sender.js';
 import { cutAt, ticketSubject } from './mail-subject.js';
 import { messageIdDomain, normalizeMessageId, parseOwnMessageId, splitMessageIds } from './message-ids.js';
@@ -113,7 +115,9 @@ async function open(ctx: ServiceContext, mail: ParsedMail, sender: MailSender, r
     : { kind: 'customer', id: guestSubscriberId(sender.address), resellerId: null, ...nameOf(sender.name ?? sender.address) };
   const { body, fullText } = mailBody(mail.text, { reply: false, maxLength: ctx.config.maxBodyLength });
   const write = intakeWrite(ctx, mail, sender, subscriber ? (subscriber.resellerId ?? null) : null, fullText, receivedAt);
-  const ticket = await createTicket(ctx, actor, { subject: ticketSubject(mail.subject, ctx.numbers), body }, auditContext(mail), write);
+  const department = mailDepartment(ctx.config, mail);
+  const input = { subject: ticketSubject(mail.subject, ctx.numbers), body, ...(department ? { department } : {}) };
+  const ticket = await createTicket(ctx, actor, input, auditContext(mail), write);
   return { outcome: 'created', ticketId: ticket.id, messageId: write.messageId(), emailMessageId: mail.messageId, droppedAttachments: write.dropped() };
 }
 

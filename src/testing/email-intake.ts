@@ -195,6 +195,35 @@ export function emailIntakeTests(o: ContractOptions): void {
     );
 
     it(
+      'a mail to a department’s own address opens its ticket in that department (Delivered-To, then To, then Cc)',
+      withMailDesk(
+        o,
+        async (d) => {
+          d.directory.subscriber(ANNA);
+          const department = async (headers: Record<string, string>) => {
+            const r = await d.desk.ingestEmail(mail({ from: ANNA, headers }));
+            return (await d.desk.get(operator(ALL), created(r))).ticket.department;
+          };
+          assert.equal(await department({ Cc: 'Billing <BILLING@desk.example>' }), 'billing');
+          assert.equal(await department({ 'Delivered-To': 'noc@desk.example', Cc: 'billing@desk.example' }), 'network');
+          // To: is the desk's general address in `mail`; nothing else names a department.
+          assert.equal(await department({}), null);
+          assert.equal(await department({ Cc: 'billing@desk.example.evil' }), null);
+        },
+        {
+          service: {
+            config: {
+              departments: [
+                { id: 'billing', name: 'Billing', emails: ['billing@desk.example'] },
+                { id: 'network', name: 'Network', emails: ['noc@desk.example', 'network@desk.example'] },
+              ],
+            },
+          },
+        },
+      ),
+    );
+
+    it(
       'the customer never sees what a mail was (message.email), not in get, not in events meant for them',
       withMailDesk(o, async (d) => {
         const anna = d.directory.subscriber(ANNA);
