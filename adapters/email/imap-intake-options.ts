@@ -77,7 +77,12 @@ export interface ImapIntakeOptions {
    * senders, too large, malformed), so a person can look at it. @default the same as `processed`
    */
   refused?: IntakeDisposition;
-  /** How many mails' UIDs and dates are fetched per FETCH command. Sources are streamed one at a time. @default 50 */
+  /**
+   * How many mails are taken per round: their dates fetched in one FETCH, then each source
+   * streamed into the desk one at a time, then all of them moved (or flagged) in one command
+   * per target. After a crash or a lost connection up to this many mails may be ingested again;
+   * the desk answers `duplicate` for them. @default 50
+   */
   batchSize?: number;
   /** How long `start()` waits between passes when no new mail is announced, in ms. @default 60000 */
   pollIntervalMs?: number;

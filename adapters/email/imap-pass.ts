@@ -1,12 +1,12 @@
 /**
  * One pass of the IMAP intake: every mail waiting in the mailbox, oldest UID first, is
- * streamed into `desk.ingestEmail` and then moved or flagged.
+ * streamed into `desk.ingestEmail`, and each batch is then moved or flagged.
  *
  * Why this order is safe: a mail leaves the mailbox (or gets its keyword) only after its
  * ingest returned, so a crash in between leaves it in place; the next pass ingests it again,
  * which `ingestEmail` answers with `duplicate` (idempotent by Message-ID) and writes nothing,
  * and then it is moved. Two intakes on one mailbox may likewise both ingest a mail; the
- * second gets `duplicate`.
+ * second gets `duplicate`. Oldest first matters: a reply must find the ticket its original opened.
  */
 import type { FetchMessageObject, ImapFlow, SearchObject } from 'imapflow';
 import { InternalError, TicketError, UnavailableError } from '../../src/errors.js';
@@ -88,36 +88,39 @@ export async function runPass(o: CheckedIntakeOptions, conn: ImapConnection, sho
         throw fail(err, `fetching from ${o.mailbox}`);
       });
       let storeDown = false;
-      for (const mail of mails) {
-        if (shouldStop()) break;
-        reached += 1;
-        // Another intake moved or flagged it since the search.
-        if (isDone(o, mail)) continue;
-        const ingested = await ingestOne(o, live, mail, server);
-        if (ingested === 'gone') continue;
-        if (ingested instanceof TicketError || TicketError.is(ingested)) {
-          summary.failed += 1;
-          reportError(o, ingested, { mailbox: o.mailbox, uid: mail.uid });
-          // The store is down: every further mail would fail the same way.
-          if (ingested.code === 'unavailable') {
-            storeDown = true;
-            break;
+      // Ingested, waiting to be moved or flagged: one command per target for the whole batch
+      // (a MOVE costs Dovecot ~5 ms whether it carries one UID or fifty).
+      const done: Ingested[] = [];
+      try {
+        for (const mail of mails) {
+          if (shouldStop()) break;
+          reached += 1;
+          // Another intake moved or flagged it since the search.
+          if (isDone(o, mail)) continue;
+          const ingested = await ingestOne(o, live, mail, server);
+          if (ingested === 'gone') continue;
+          if (TicketError.is(ingested)) {
+            summary.failed += 1;
+            reportError(o, ingested, { mailbox: o.mailbox, uid: mail.uid });
+            // The store is down: every further mail would fail the same way.
+            if (ingested.code === 'unavailable') {
+              storeDown = true;
+              break;
+            }
+            continue;
           }
-          continue;
+          done.push({ uid: mail.uid, result: ingested, disposition: dispositionOf(o, ingested) });
         }
-        const disposition = dispositionOf(o, ingested);
-        await dispose(live, mail.uid, disposition, server).catch((err: unknown) => {
-          throw fail(err, `moving or flagging uid ${mail.uid} in ${o.mailbox}`);
-        });
-        summary[ingested.outcome] += 1;
-        if (o.onResult) {
-          try {
-            o.onResult({ mailbox: o.mailbox, uid: mail.uid, result: ingested, disposition });
-          } catch (err) {
-            reportError(o, new InternalError(`imapIntake: onResult threw: ${String(err)}`, { cause: err }), {
-              mailbox: o.mailbox,
-              uid: mail.uid,
-            });
+      } finally {
+        // Also when the connection failed: then this fails too, and the mails are ingested
+        // again next pass (as duplicates) and moved then.
+        if (done.length > 0 && !live.lost) {
+          await disposeAll(live, done, server).catch((err: unknown) => {
+            throw fail(err, `moving or flagging mail in ${o.mailbox}`);
+          });
+          for (const d of done) {
+            summary[d.result.outcome] += 1;
+            notify(o, d);
           }
         }
       }
@@ -240,17 +243,42 @@ function dispositionOf(o: CheckedIntakeOptions, result: IngestResult): IntakeDis
   return result.outcome === 'ignored' || result.outcome === 'refused' ? o.refused : o.processed;
 }
 
-/** Moves or flags one mail; rejects unless the server confirmed it. */
-async function dispose(live: LiveConnection, uid: number, d: IntakeDisposition, server: string): Promise<void> {
+/** A mail ingested in this batch, and where it goes. */
+interface Ingested {
+  uid: number;
+  result: IngestResult;
+  disposition: IntakeDisposition;
+}
+
+function notify(o: CheckedIntakeOptions, d: Ingested): void {
+  if (!o.onResult) return;
+  try {
+    o.onResult({ mailbox: o.mailbox, uid: d.uid, result: d.result, disposition: d.disposition });
+  } catch (err) {
+    reportError(o, new InternalError(`imapIntake: onResult threw: ${String(err)}`, { cause: err }), { mailbox: o.mailbox, uid: d.uid });
+  }
+}
+
+/** Moves or flags the batch's mails, one command per target; rejects unless the server confirmed each. */
+async function disposeAll(live: LiveConnection, done: readonly Ingested[], server: string): Promise<void> {
+  const byTarget = new Map<string, { d: IntakeDisposition; uids: number[] }>();
+  for (const { uid, disposition: d } of done) {
+    const key = 'moveTo' in d ? `m:${d.moveTo}` : `f:${d.flag}`;
+    const entry = byTarget.get(key) ?? { d, uids: [] };
+    entry.uids.push(uid);
+    byTarget.set(key, entry);
+  }
   const { client } = live;
-  // imapflow resolves to false or undefined (not a rejection) when the connection is gone.
-  const done = 'moveTo' in d
-    ? await client.messageMove(String(uid), d.moveTo, { uid: true })
-    : await client.messageFlagsAdd(String(uid), [d.flag], { uid: true });
-  if (done) return;
-  const doing = 'moveTo' in d ? `moving uid ${uid} to ${d.moveTo}` : `setting ${d.flag} on uid ${uid}`;
-  if (live.lost || !client.usable) throw lostConnection(live, doing, server);
-  throw new UnavailableError(`IMAP ${doing} on ${server} failed: the server did not confirm it`, { params: { server } });
+  for (const { d, uids } of byTarget.values()) {
+    const range = uids.join(',');
+    // imapflow resolves to false or undefined (not a rejection) when the connection is gone.
+    const ok =
+      'moveTo' in d ? await client.messageMove(range, d.moveTo, { uid: true }) : await client.messageFlagsAdd(range, [d.flag], { uid: true });
+    if (ok) continue;
+    const doing = 'moveTo' in d ? `moving uid ${range} to ${d.moveTo}` : `setting ${d.flag} on uid ${range}`;
+    if (live.lost || !client.usable) throw lostConnection(live, doing, server);
+    throw new UnavailableError(`IMAP ${doing} on ${server} failed: the server did not confirm it`, { params: { server } });
+  }
 }
 
 /** The connection is gone: an `unavailable` error, and the next pass opens a new one. */
