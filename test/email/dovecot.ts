@@ -86,6 +86,19 @@ function passwdIds(name: string): { uid: number; gid: number } | null {
   return null;
 }
 
+/** The name of group `gid` from /etc/group (Dovecot wants names), else the number. */
+function groupName(gid: number): string {
+  try {
+    for (const line of readFileSync('/etc/group', 'utf8').split('\n')) {
+      const f = line.split(':');
+      if (f[2] === String(gid) && f[0]) return f[0];
+    }
+  } catch {
+    // no group file
+  }
+  return String(gid);
+}
+
 /**
  * The config, in Dovecot 2.3 syntax. As root, Dovecot refuses mail access as root, so the
  * mail belongs to `nobody`, and the login/internal processes run as the package's users.
@@ -109,7 +122,7 @@ function config(dir: string, port: number, mailIds: { uid: number; gid: number }
     `mail_location = maildir:${dir}/mail/%u`,
     'mail_fsync = never',
     ...(mailIds ? [`mail_uid = ${mailIds.uid}`, `mail_gid = ${mailIds.gid}`, 'first_valid_uid = 1', 'first_valid_gid = 1'] : []),
-    ...(asRoot ? [] : [`default_login_user = ${me}`, `default_internal_user = ${me}`]),
+    ...(asRoot ? [] : [`default_login_user = ${me}`, `default_internal_user = ${me}`, `default_internal_group = ${groupName(userInfo().gid)}`]),
     'passdb {',
     '  driver = passwd-file',
     `  args = scheme=PLAIN username_format=%u ${dir}/users`,
