@@ -11,3 +11,4 @@ export {
   type PostgresKyselyOptions,
 } from './postgres-store.js';
 export type { SqlTicketStore } from '../sql/sql-store.js';
+export type { PgliteListener } from './postgres-wake.js';

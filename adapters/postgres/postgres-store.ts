@@ -9,6 +9,7 @@ import { ConfigError } from '../../src/errors.js';
 import { createSqlStore, type SqlTicketStore } from '../sql/sql-store.js';
 import { tableNames } from '../sql/table-names.js';
 import { postgresHooks } from './postgres-hooks.js';
+import { postgresOutboxWake, type PgliteListener } from './postgres-wake.js';
 
 /** Options every Postgres store takes. */
 export interface PostgresStoreCommonOptions {
@@ -48,6 +49,13 @@ export interface PostgresPoolOptions extends PostgresStoreCommonOptions {
  */
 export interface PostgresKyselyOptions extends PostgresStoreCommonOptions {
   db: Kysely<any>;
+  /**
+   * Where the store LISTENs for queued events (`subscribeOutbox`, so dispatchers wake at
+   * once): a pg `Pool` on the same database (one client is held while a dispatcher runs)
+   * or the PGlite instance behind `db`. Absent: the store still NOTIFYs, so dispatchers
+   * of other instances wake, but its own dispatchers poll.
+   */
+  listener?: Pool | PgliteListener;
 }
 
 /** Options of `postgresStore()`: exactly one of `connectionString`, `pool` or `db`. */
@@ -79,6 +87,9 @@ function loadPg(): PoolConstructor {
  * - `{ db }`: uses the host's Kysely instance; a transaction (`db.isTransaction`) makes
  *   every ticketry write run inside it under a savepoint (see `withTransaction`).
  *
+ * Dispatchers wake through LISTEN/NOTIFY: the store holds one pool client while a
+ * dispatcher is subscribed (`{ db }`: pass `listener`).
+ *
  * Counts and bigints come back from pg as strings; the store converts every value, so
  * no global pg type parser is touched.
  */
@@ -87,11 +98,16 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   const hooks = postgresHooks();
 
   if ('db' in options && options.db !== undefined) {
-    return createSqlStore({ db: options.db, hooks, names });
+    return createSqlStore({ db: options.db, hooks, names, wake: postgresOutboxWake(names, options.listener) });
   }
   if ('pool' in options && options.pool !== undefined) {
     // No release: Kysely's destroy() would end the host's pool.
-    return createSqlStore({ db: new Kysely<any>({ dialect: new PostgresDialect({ pool: options.pool }) }), hooks, names });
+    return createSqlStore({
+      db: new Kysely<any>({ dialect: new PostgresDialect({ pool: options.pool }) }),
+      hooks,
+      names,
+      wake: postgresOutboxWake(names, options.pool),
+    });
   }
   if ('connectionString' in options && typeof options.connectionString === 'string') {
     const Pool = loadPg();
@@ -100,7 +116,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     // 'error' event would crash the host. The next query reports the failure instead.
     pool.on('error', () => undefined);
     const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
-    return createSqlStore({ db, hooks, names, release: () => db.destroy() });
+    return createSqlStore({ db, hooks, names, release: () => db.destroy(), wake: postgresOutboxWake(names, pool) });
   }
   throw new ConfigError('postgresStore() needs one of { connectionString }, { pool } or { db }', {
     params: { field: 'connectionString' },

@@ -45,6 +45,7 @@ import * as scans from './scan-queries.js';
 import * as tickets from './ticket-queries.js';
 import { StatsDeltas, canUseStatsBuckets } from './ticket-stats.js';
 import { SqlTx, type TxState } from './sql-tx.js';
+import type { OutboxWake } from './outbox-wake.js';
 
 /** A SQL-backed ticket store: a `TicketStore` plus schema setup and shutdown. */
 export interface SqlTicketStore extends TicketStore {
@@ -73,6 +74,11 @@ export interface SqlStoreConfig {
   names: TableNames;
   /** Frees what the adapter opened; absent when everything belongs to the host. */
   release?: () => Promise<void>;
+  /**
+   * How dispatchers learn of queued events (`subscribeOutbox`): Postgres LISTEN/NOTIFY,
+   * SQLite in-process. Absent: no `subscribeOutbox`, dispatchers poll.
+   */
+  wake?: OutboxWake;
 }
 
 /** Creates the shared SQL store. Does no I/O. */
@@ -95,9 +101,20 @@ class SqlStore implements SqlTicketStore {
   /** Serialises `transaction` calls that share one host transaction (savepoints do not interleave). */
   readonly #hostQueue = new Mutex();
   #closed = false;
+  /** Whether `close()` closes `config.wake` (not a `withTransaction` store sharing its parent's). */
+  readonly #ownsWake: boolean;
+  readonly subscribeOutbox?: (tenantId: string, onWake: () => void) => Promise<() => Promise<void>>;
 
-  constructor(config: SqlStoreConfig) {
+  constructor(config: SqlStoreConfig, ownsWake = true) {
     this.#config = config;
+    this.#ownsWake = ownsWake;
+    const subscribe = config.wake?.subscribe?.bind(config.wake);
+    if (subscribe) {
+      this.subscribeOutbox = (tenantId, onWake) => {
+        this.#checkOpen();
+        return this.#guard(() => subscribe(tenantId, onWake));
+      };
+    }
     this.#hooks = config.hooks;
     // A host's plugins (CamelCasePlugin, its own withSchema) would rewrite ticketry's
     // identifiers and rows; drop them and apply ticketry's names instead.
@@ -134,7 +151,7 @@ class SqlStore implements SqlTicketStore {
   async #inOwnTransaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     return this.#base.db.connection().execute(async (conn) => {
       await sql.raw(this.#hooks.beginWrite).execute(conn);
-      const state: TxState = { db: conn, hooks: this.#hooks, open: true, deltas: new StatsDeltas() };
+      const state: TxState = { db: conn, hooks: this.#hooks, open: true, deltas: new StatsDeltas(), wake: this.#config.wake };
       let result: T;
       try {
         result = await this.#active.run(state, () => fn(new SqlTx(state)));
@@ -154,6 +171,7 @@ class SqlStore implements SqlTicketStore {
         await sql`rollback`.execute(conn).catch(() => undefined);
         throw err;
       }
+      for (const tenantId of state.queuedTenants ?? []) this.#config.wake?.committed?.(tenantId);
       return result;
     });
   }
@@ -162,7 +180,9 @@ class SqlStore implements SqlTicketStore {
     const db = this.#base.db;
     const run = async (): Promise<T> => {
       await sql.raw(`savepoint ${SAVEPOINT}`).execute(db);
-      const state: TxState = { db, hooks: this.#hooks, open: true, deltas: new StatsDeltas() };
+      // The wake-up's NOTIFY joins the host's transaction (delivered at its commit); no
+      // in-process wake, since the host has not committed yet.
+      const state: TxState = { db, hooks: this.#hooks, open: true, deltas: new StatsDeltas(), wake: this.#config.wake && { queued: this.#config.wake.queued?.bind(this.#config.wake) } };
       let result: T;
       try {
         result = await this.#active.run(state, () => fn(new SqlTx(state)));
@@ -311,7 +331,16 @@ class SqlStore implements SqlTicketStore {
   }
 
   requeueParked(tenantId: string, ids: readonly string[] | null, now: Date): Promise<number> {
-    return this.#guard(() => dispatch.requeueParked(this.#reader(), tenantId, ids, now));
+    return this.#guard(async () => {
+      const ctx = this.#reader();
+      const count = await dispatch.requeueParked(ctx, tenantId, ids, now);
+      const wake = this.#config.wake;
+      if (count > 0 && wake) {
+        await wake.queued?.(ctx, tenantId);
+        if (!('open' in ctx)) wake.committed?.(tenantId);
+      }
+      return count;
+    });
   }
 
   // ---- lifecycle --------------------------------------------------------------------
@@ -364,6 +393,8 @@ class SqlStore implements SqlTicketStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    // The listening connection first: a pool's end() waits for every client it lent.
+    if (this.#ownsWake) await this.#config.wake?.close?.().catch(() => undefined);
     await this.#config.release?.();
   }
 
@@ -371,7 +402,7 @@ class SqlStore implements SqlTicketStore {
     if (!trx.isTransaction) {
       throw new ConfigError('withTransaction() takes a Kysely transaction (db.transaction() or db.startTransaction())');
     }
-    return new SqlStore({ db: trx, hooks: this.#hooks, names: this.#config.names });
+    return new SqlStore({ db: trx, hooks: this.#hooks, names: this.#config.names, wake: this.#config.wake }, false);
   }
 
   #checkOpen(): void {

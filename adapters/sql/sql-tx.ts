@@ -26,6 +26,7 @@ import * as email from './email-queries.js';
 import * as messages from './message-queries.js';
 import * as staff from './staff-state-queries.js';
 import * as outbox from './outbox-queries.js';
+import type { OutboxWake } from './outbox-wake.js';
 import type { QueryContext } from './query-context.js';
 import * as scans from './scan-queries.js';
 import { getStats } from './stats-queries.js';
@@ -39,6 +40,10 @@ import { canUseStatsBuckets, type StatsDeltas } from './ticket-stats.js';
 export interface TxState extends QueryContext {
   open: boolean;
   readonly deltas: StatsDeltas;
+  /** The store's wake-up channel for dispatchers (`subscribeOutbox`), if it has one. */
+  readonly wake?: OutboxWake;
+  /** Tenants this transaction queued events for: told once each, woken after commit. */
+  queuedTenants?: Set<string>;
 }
 
 /** The store's view inside one transaction. */
@@ -152,7 +157,15 @@ export class SqlTx implements StoreTx {
     return this.#run((ctx) => messages.insertAudit(ctx, tenantId, entry));
   }
   insertOutbox(tenantId: string, event: OutboxEvent): Promise<void> {
-    return this.#run((ctx) => outbox.insertOutbox(ctx, tenantId, event));
+    return this.#run(async (ctx) => {
+      await outbox.insertOutbox(ctx, tenantId, event);
+      if (event.dispatchAt === null || event.dispatchAt === undefined) return;
+      const queued = (this.#state.queuedTenants ??= new Set());
+      if (queued.has(tenantId)) return;
+      queued.add(tenantId);
+      // Once per tenant and transaction (Postgres: one NOTIFY, delivered at commit).
+      await this.#state.wake?.queued?.(ctx, tenantId);
+    });
   }
   /** The outbox claim inside this transaction (the store runs it so where the dialect has no RETURNING). */
   claimUndelivered(tenantId: string, olderThan: Date, limit: number, now: Date): Promise<OutboxEvent[]> {

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import { ConfigError } from '../../src/errors.js';
+import { localOutboxWake } from '../sql/outbox-wake.js';
 import { createSqlStore, type SqlTicketStore } from '../sql/sql-store.js';
 import { tableNames } from '../sql/table-names.js';
 import { cachingDatabase } from './statement-cache.js';
@@ -105,7 +106,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   const cacheSize = options.statementCacheSize ?? 200;
 
   if ('db' in options && options.db !== undefined) {
-    return createSqlStore({ db: options.db, hooks: sqliteHooks({ fold: 'ascii' }), names });
+    return createSqlStore({ db: options.db, hooks: sqliteHooks({ fold: 'ascii' }), names, wake: localOutboxWake() });
   }
 
   let open: () => Promise<SqliteDatabase>;
@@ -141,5 +142,8 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     hooks: sqliteHooks({ fold: 'unicode' }),
     names,
     release: () => db.destroy(),
+    // In-process: one dispatcher per database file (see README); other processes' writes
+    // are found by its polling.
+    wake: localOutboxWake(),
   });
 }

@@ -48,6 +48,15 @@ export interface DispatchRun {
 /** The longest pause after repeated store failures in the loop. */
 const MAX_FAILURE_PAUSE_MS = 30_000;
 
+/**
+ * Extra claims after a wake-up, this long after the one before. `SKIP LOCKED` passes over
+ * a row another statement holds for a moment, and the writer's own `markDelivered` (its
+ * in-process listeners) updates the new event's row right after the commit that woke us:
+ * the first claim can miss the very event it was woken for. These catch it without
+ * waiting for the poll.
+ */
+const WAKE_FOLLOW_UPS_MS = [50, 250, 1000];
+
 /** Creates a dispatcher for the service. Throws `ConfigError` for a bad option, or on a service without `dispatch: true`. */
 export function createDispatcher(ctx: ServiceContext, options: DispatcherOptions): Dispatcher {
   if (!ctx.dispatch) {
@@ -135,8 +144,12 @@ class LoopingDispatcher implements Dispatcher {
     let failures = 0;
     /** The earliest retry this loop scheduled, as real time (ms since the epoch of `performance`). */
     let retryDueAt = Infinity;
+    /** The next of WAKE_FOLLOW_UPS_MS, or past its end: none pending. */
+    let followUp = WAKE_FOLLOW_UPS_MS.length;
     try {
       while (!this.#stopping) {
+        // A wake-up (it ended the last sleep, or came during the last batch) starts the follow-ups anew.
+        if (this.#woken) followUp = 0;
         this.#woken = false;
         let batch: BatchResult;
         try {
@@ -158,7 +171,9 @@ class LoopingDispatcher implements Dispatcher {
         if (batch.claimed >= options.batchSize) continue;
         const untilRetry = retryDueAt - performance.now();
         if (untilRetry <= 0) retryDueAt = Infinity;
-        await this.#sleep(Math.max(0, Math.min(options.pollIntervalMs, untilRetry)));
+        let sleepMs = Math.min(options.pollIntervalMs, untilRetry);
+        if (followUp < WAKE_FOLLOW_UPS_MS.length) sleepMs = Math.min(sleepMs, WAKE_FOLLOW_UPS_MS[followUp++]!);
+        await this.#sleep(Math.max(0, sleepMs));
       }
     } finally {
       if (unsubscribe) {
