@@ -168,6 +168,13 @@ export class ImapConnection {
       return client;
     }
     const ImapFlowCtor = await loadImapFlow();
-    return new ImapFlowCtor({ logger: false, ...(this.idle ? {} : { disableAutoIdle: true }), ...source });
+    try {
+      return new ImapFlowCtor({ logger: false, ...(this.idle ? {} : { disableAutoIdle: true }), ...source });
+    } catch (err) {
+      throw new ConfigError(`imapIntake: imapflow refused the client options: ${(err as Error)?.message ?? String(err)}`, {
+        cause: err,
+        params: { field: 'client' },
+      });
+    }
   }
 }

@@ -49,7 +49,14 @@ export function imapIntake(options: ImapIntakeOptions): ImapIntake {
   let wake: (() => void) | undefined;
 
   const runOnce = (): Promise<ImapIntakeSummary> => {
-    const pass = queue.then(() => runPass(o, conn, () => stopping));
+    const pass = queue.then(() =>
+      runPass(o, conn, () => stopping).catch((err: unknown) => {
+        // Everything expected is a TicketError already; anything else is a bug, still typed.
+        if (TicketError.is(err)) throw err;
+        conn.drop();
+        throw new InternalError(`imapIntake: a pass failed unexpectedly: ${String(err)}`, { cause: err });
+      }),
+    );
     queue = pass.catch(() => undefined);
     return pass;
   };
@@ -87,9 +94,7 @@ export function imapIntake(options: ImapIntakeOptions): ImapIntake {
         failures = 0;
       } catch (err) {
         failures += 1;
-        reportError(o, TicketError.is(err) ? err : new InternalError(`imapIntake: a pass failed: ${String(err)}`, { cause: err }), {
-          mailbox: o.mailbox,
-        });
+        reportError(o, err as TicketError, { mailbox: o.mailbox });
       }
       if (stopping) break;
       const wait = failures === 0 ? o.pollIntervalMs : Math.min(1000 * 2 ** Math.min(failures - 1, 20), o.pollIntervalMs);
