@@ -4,7 +4,8 @@
  * dispatcher whose two handlers append `<handler> <eventId>` to this process's log file
  * (appendFileSync: a line is in the file before the handler returns, so a SIGKILL never
  * loses one), says `ready`, and on `stop` stops the dispatcher, closes the store and
- * exits. The log is what the parent counts deliveries from.
+ * exits. The log is what the parent counts deliveries from. With `trapEventId` it hangs
+ * on that event's `hook`, for the parent to kill it there.
  */
 import { appendFileSync } from 'node:fs';
 import { mysqlStore } from '../../adapters/mysql/index.js';
@@ -25,6 +26,11 @@ export interface DispatchJob {
   batchSize: number;
   concurrency: number;
   pollIntervalMs: number;
+  /**
+   * The event whose `hook` logs its line and then never returns: the parent kills this
+   * process as soon as that line appears, so the kill lands while the batch is in hand.
+   */
+  trapEventId?: string;
 }
 
 const job = JSON.parse(process.argv[2] ?? '{}') as DispatchJob;
@@ -44,6 +50,7 @@ async function main(): Promise<void> {
   const handler = (name: string) => async (event: { eventId: string }) => {
     await sleep(job.handlerMs);
     appendFileSync(job.log, `${name} ${event.eventId}\n`);
+    if (name === 'hook' && event.eventId === job.trapEventId) await new Promise(() => undefined);
   };
   const dispatcher = desk.dispatcher({
     handlers: { mail: handler('mail'), hook: handler('hook') },
