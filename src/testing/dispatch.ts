@@ -244,6 +244,37 @@ export function dispatchTests(o: ContractOptions): void {
     );
 
     it(
+      'each handler gets its own copy of the event: what one changes, the next and onError do not see',
+      withDesk(
+        o,
+        async ({ desk }) => {
+          const t = await desk.create(customer(), { subject: 'original', body: 'b' });
+          const seen: string[] = [];
+          let reported: string | undefined;
+          const d = desk.dispatcher({
+            handlers: {
+              vandal: (e) => {
+                seen.push(e.ticket.subject);
+                (e.ticket as { subject: string }).subject = 'changed';
+              },
+              reader: (e) => {
+                seen.push(e.ticket.subject);
+                (e.ticket as { subject: string }).subject = 'changed again';
+                throw new Error('fail after the change');
+              },
+            },
+            onError: (_error, event) => (reported = event?.ticket.subject),
+          });
+          assert.deepStrictEqual(await d.drain(), { delivered: 0, retried: 1, parked: 0 });
+          assert.deepStrictEqual(seen, ['original', 'original']);
+          assert.equal(reported, 'original');
+          assert.equal((await desk.get(operator(), t.id)).ticket.subject, 'original');
+        },
+        { dispatch: true },
+      ),
+    );
+
+    it(
       'without dispatch: true nothing is queued, and desk.dispatcher refuses',
       withDesk(o, async ({ desk, store, tenantId }) => {
         await desk.create(customer(), { subject: 'plain', body: 'b' });
