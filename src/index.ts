@@ -99,7 +99,14 @@ export type { Calendar, CompiledCalendar, Weekday } from './sla/calendar.js';
 export { dueAt, durationSchema, resolveDuration } from './sla/duration.js';
 export type { Duration, ResolvedDuration } from './sla/duration.js';
 export { STATUSES, UNRESOLVED_STATUSES } from './types.js';
-export type { Dispatcher, DispatcherOptions, DispatchHandler, DispatchRun } from './events/dispatcher.js';
+export type {
+  Dispatcher,
+  DispatcherOptions,
+  DispatchBackoff,
+  DispatchErrorHandler,
+  DispatchHandler,
+  DispatchRun,
+} from './events/dispatcher.js';
 export type { ParkedEventInfo } from './events/parked-events.js';
 export { EMAIL_LANGUAGES, DEFAULT_MAX_EMAIL_BYTES, emailConfigSchema, type EmailConfig } from './email/email-config.js';
 export type {

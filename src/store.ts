@@ -466,7 +466,7 @@ export interface TicketStore extends StoreReader {
    * `attempts` still equals the outcome's (no later claim took it over).
    */
   finishDispatch(tenantId: string, outcomes: readonly DispatchOutcome[]): Promise<void>;
-  /** Parked events, oldest parked first (ties in insertion order), after position `after`. */
+  /** Parked events in insertion order (`position`), at most `limit`, after position `after` (the cursor). */
   listParked(tenantId: string, limit: number, after?: number): Promise<ParkedEvent[]>;
   /**
    * Queues parked events again (`ids`, or every parked event of the tenant when `null`):

@@ -122,6 +122,9 @@ class MemoryStoreImpl implements MemoryStore {
   listStale(tenantId: string, statuses: readonly Status[], before: Date, limit: number) {
     return this.#read((r) => r.listStale(tenantId, statuses, before, limit));
   }
+  probeScheduledWork(tenantId: string, now: Date, undeliveredBefore: Date) {
+    return this.#read((r) => r.probeScheduledWork(tenantId, now, undeliveredBefore));
+  }
 
   markDelivered(tenantId: string, ids: readonly string[]): Promise<void> {
     return this.#write(() => {

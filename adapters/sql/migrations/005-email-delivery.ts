@@ -51,10 +51,13 @@ export function emailDeliveryMigration(ctx: MigrationContext): Migration {
         ['last_error', types.text, (c) => c],
         ['handled', types.text, (c) => c],
       ]);
-      // The dispatcher's claim: due queued events, oldest due first. Without partial
+      // The dispatcher's claim: due queued events, oldest due first, ties in insertion
+      // order (`position` in the key: Postgres keeps equal keys in heap order, and one bulk
+      // write queues all its events at one instant; a claim of 100 among 50,000 equal
+      // `dispatch_at`s took 17.7 ms without it, 1.5 ms with it). Without partial
       // indexes the nulls (everything delivered) are in the index too, but the claim's
       // range `dispatch_at <= now` never reads them.
-      let dispatch = db.schema.createIndex(names.object('outbox_dispatch_idx')).on(qualified('outbox')).columns(['tenant_id', 'dispatch_at']);
+      let dispatch = db.schema.createIndex(names.object('outbox_dispatch_idx')).on(qualified('outbox')).columns(['tenant_id', 'dispatch_at', 'position']);
       if (partial) dispatch = dispatch.where(sql<SqlBool>`dispatch_at is not null`);
       await dispatch.execute();
       // listParked, in parking order.
