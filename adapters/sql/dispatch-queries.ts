@@ -101,6 +101,22 @@ export async function claimDispatch(
 }
 
 /**
+ * Whether any queued event of the tenant is due at `now`: one index seek, read-only. Where
+ * a claim needs a write transaction (SQLite's `begin immediate` takes the database's write
+ * lock), an idle dispatcher's poll asks this first and opens none.
+ */
+export async function anyDue(ctx: QueryContext, tenantId: string, now: Date): Promise<boolean> {
+  const row = await ctx.db
+    .selectFrom('outbox')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('dispatch_at', '<=', ctx.hooks.toDate(now))
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
  * Records outcomes, each only while the event's `attempts` is still the claim's and it is
  * still queued (a later claim, or an earlier outcome for the same claim, wins).
  *

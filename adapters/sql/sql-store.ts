@@ -318,8 +318,12 @@ class SqlStore implements SqlTicketStore {
       return this.#guard(() => dispatch.claimDispatch(this.#reader(), tenantId, now, leaseUntil, limit));
     }
     // Pick, then update: one transaction keeps the picked rows locked (SQLite: the whole
-    // database) until both are done, so of several claimers each event goes to one.
-    return this.transaction((tx) => (tx as SqlTx).claimDispatch(tenantId, now, leaseUntil, limit));
+    // database) until both are done, so of several claimers each event goes to one. An
+    // idle poll asks read-only first and opens no write transaction.
+    return this.#guard(async () => {
+      if (!(await dispatch.anyDue(this.#reader(), tenantId, now))) return [];
+      return this.transaction((tx) => (tx as SqlTx).claimDispatch(tenantId, now, leaseUntil, limit));
+    });
   }
 
   finishDispatch(tenantId: string, outcomes: readonly DispatchOutcome[]): Promise<void> {
