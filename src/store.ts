@@ -239,6 +239,13 @@ export interface DispatchOutcome {
   id: string;
   /** The claim's `attempts`: an outcome for an older claim (its lease ran out and another instance took the event) changes nothing. */
   attempts: number;
+  /**
+   * The claim's lease end, as given to `claimDispatch`. With `attempts` it fences the
+   * outcome: a requeue (`requeueParked`) starts `attempts` again from 0, so a claimer that
+   * stalled through a park and a requeue could come back with an equal count, but never
+   * with the lease end of the current claim.
+   */
+  leaseUntil: Date;
   /** Every handler that has succeeded so far, this claim's included. */
   handled: string[];
   /** `delivered`: done for good. `retry`: claimable again at `retryAt`. `parked`: given up, until `requeueParked`. */
@@ -462,8 +469,9 @@ export interface TicketStore extends StoreReader {
    */
   claimDispatch(tenantId: string, now: Date, leaseUntil: Date, limit: number): Promise<DispatchClaim[]>;
   /**
-   * Records what became of claimed events. Each outcome applies only while the event's
-   * `attempts` still equals the outcome's (no later claim took it over).
+   * Records what became of claimed events. Each outcome applies only while the event is
+   * still held by that claim: its `attempts` and `dispatch_at` still equal the outcome's
+   * `attempts` and `leaseUntil` (no later claim took it over, no earlier outcome settled it).
    */
   finishDispatch(tenantId: string, outcomes: readonly DispatchOutcome[]): Promise<void>;
   /** Parked events in insertion order (`position`), at most `limit`, after position `after` (the cursor). */

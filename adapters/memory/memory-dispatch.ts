@@ -32,7 +32,7 @@ export function finishDispatch(state: MemoryState, tenantId: string, outcomes: r
     const k = key(tenantId, outcome.id);
     const row = state.dispatch.get(k);
     // Fenced: only the latest claim, while it still holds the event, decides.
-    if (!row || row.attempts !== outcome.attempts || row.dispatchAt === null) continue;
+    if (!row || row.attempts !== outcome.attempts || row.dispatchAt?.getTime() !== outcome.leaseUntil.getTime()) continue;
     row.handled = [...outcome.handled];
     if (outcome.result === 'delivered') {
       row.dispatchAt = null;

@@ -117,8 +117,9 @@ export async function anyDue(ctx: QueryContext, tenantId: string, now: Date): Pr
 }
 
 /**
- * Records outcomes, each only while the event's `attempts` is still the claim's and it is
- * still queued (a later claim, or an earlier outcome for the same claim, wins).
+ * Records outcomes, each only while the claim still holds the event: its `attempts` and
+ * `dispatch_at` (the lease end) are still the claim's (a later claim, or an earlier outcome
+ * for the same claim, wins; `attempts` alone repeats after a requeue).
  *
  * The `delivered` outcomes go in one UPDATE per (attempts, time, handlers) group: a batch
  * of first attempts on which every handler succeeded — the usual case — is one statement,
@@ -129,13 +130,13 @@ export async function finishDispatch(ctx: QueryContext, tenantId: string, outcom
   const groups = new Map<string, DispatchOutcome[]>();
   for (const o of outcomes) {
     if (o.result !== 'delivered') continue;
-    const k = `${o.attempts}\0${o.at.getTime()}\0${JSON.stringify(o.handled)}`;
+    const k = `${o.attempts}\0${o.leaseUntil.getTime()}\0${o.at.getTime()}\0${JSON.stringify(o.handled)}`;
     const group = groups.get(k);
     if (group) group.push(o);
     else groups.set(k, [o]);
   }
   for (const group of groups.values()) {
-    const { attempts, at, handled } = group[0]!;
+    const { attempts, leaseUntil, at, handled } = group[0]!;
     await ctx.db
       .updateTable('outbox')
       .set({ dispatch_at: null, dispatched_at: ctx.hooks.toDate(at), handled: JSON.stringify(handled) })
@@ -146,7 +147,7 @@ export async function finishDispatch(ctx: QueryContext, tenantId: string, outcom
         group.map((o) => o.id),
       )
       .where('attempts', '=', attempts)
-      .where('dispatch_at', 'is not', null)
+      .where('dispatch_at', '=', ctx.hooks.toDate(leaseUntil))
       .execute();
   }
   for (const o of outcomes) {
@@ -166,7 +167,7 @@ export async function finishDispatch(ctx: QueryContext, tenantId: string, outcom
       .where('tenant_id', '=', tenantId)
       .where('id', '=', o.id)
       .where('attempts', '=', o.attempts)
-      .where('dispatch_at', 'is not', null)
+      .where('dispatch_at', '=', ctx.hooks.toDate(o.leaseUntil))
       .execute();
   }
 }

@@ -33,7 +33,8 @@ const describe = (error: unknown): string =>
 /** Claims one batch, runs it, records the outcomes. */
 export async function dispatchBatch(ctx: ServiceContext, options: ResolvedDispatcherOptions): Promise<BatchResult> {
   const now = ctx.clock();
-  const claims = await ctx.store.claimDispatch(ctx.tenantId, now, new Date(now.getTime() + options.leaseMs), options.batchSize);
+  const leaseUntil = new Date(now.getTime() + options.leaseMs);
+  const claims = await ctx.store.claimDispatch(ctx.tenantId, now, leaseUntil, options.batchSize);
   const result: BatchResult = { claimed: claims.length, delivered: 0, retried: 0, parked: 0, nextRetryAt: null };
   if (claims.length === 0) return result;
 
@@ -56,20 +57,20 @@ export async function dispatchBatch(ctx: ServiceContext, options: ResolvedDispat
   const finished: DispatchOutcome[] = outcomes.map((o) => {
     if (o.undecodable) {
       result.parked += 1;
-      return { id: o.id, attempts: o.attempts, handled: o.handled, result: 'parked', at, error: o.error };
+      return { id: o.id, attempts: o.attempts, leaseUntil, handled: o.handled, result: 'parked', at, error: o.error };
     }
     if (o.error === undefined) {
       result.delivered += 1;
-      return { id: o.id, attempts: o.attempts, handled: o.handled, result: 'delivered', at };
+      return { id: o.id, attempts: o.attempts, leaseUntil, handled: o.handled, result: 'delivered', at };
     }
     if (o.attempts >= options.maxAttempts) {
       result.parked += 1;
-      return { id: o.id, attempts: o.attempts, handled: o.handled, result: 'parked', at, error: o.error };
+      return { id: o.id, attempts: o.attempts, leaseUntil, handled: o.handled, result: 'parked', at, error: o.error };
     }
     const retryAt = new Date(at.getTime() + backoffMs(options.backoff, o.attempts));
     if (result.nextRetryAt === null || retryAt < result.nextRetryAt) result.nextRetryAt = retryAt;
     result.retried += 1;
-    return { id: o.id, attempts: o.attempts, handled: o.handled, result: 'retry', at, retryAt, error: o.error };
+    return { id: o.id, attempts: o.attempts, leaseUntil, handled: o.handled, result: 'retry', at, retryAt, error: o.error };
   });
   await ctx.store.finishDispatch(ctx.tenantId, finished);
   return result;

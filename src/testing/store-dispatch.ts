@@ -22,9 +22,11 @@ async function queue(store: TicketStore, tenantId: string, events: OutboxEvent[]
 
 const ids = (claims: readonly { id: string }[]) => claims.map((c) => c.id);
 
-const delivered = (c: DispatchClaim, handled: string[], when: Date): DispatchOutcome => ({
+/** `c`'s outcome `delivered`, for the claim made with lease end `lease`. */
+const delivered = (c: DispatchClaim, lease: Date, handled: string[], when: Date): DispatchOutcome => ({
   id: c.id,
   attempts: c.attempts,
+  leaseUntil: lease,
   handled,
   result: 'delivered',
   at: when,
@@ -94,16 +96,37 @@ export function storeDispatchTests(o: ContractOptions): void {
         assert.equal(fresh?.id, e!.id, 'claimable again once the lease ran out');
         assert.equal(fresh?.attempts, 2);
         // The first holder finishes late: fenced out, whatever it says.
-        await store.finishDispatch(t, [delivered(stale!, ['mail'], at(70))]);
-        await store.finishDispatch(t, [{ ...delivered(stale!, ['mail'], at(70)), result: 'parked', error: 'late' }]);
+        await store.finishDispatch(t, [delivered(stale!, at(60), ['mail'], at(70))]);
+        await store.finishDispatch(t, [{ ...delivered(stale!, at(60), ['mail'], at(70)), result: 'parked', error: 'late' }]);
         assert.deepStrictEqual(await store.listParked(t, 10), [], 'a stale park parks nothing');
         const [third] = await store.claimDispatch(t, at(120), at(180), 10);
         assert.equal(third?.attempts, 3, 'the stale delivery did not finish the event');
         assert.deepStrictEqual(third?.handled, [], 'nor record its handlers');
         // The current holder's outcome counts, once.
-        await store.finishDispatch(t, [delivered(third!, ['mail', 'hook'], at(130))]);
-        await store.finishDispatch(t, [{ ...delivered(third!, [], at(131)), result: 'retry', retryAt: at(140), error: 'x' }]);
+        await store.finishDispatch(t, [delivered(third!, at(180), ['mail', 'hook'], at(130))]);
+        await store.finishDispatch(t, [{ ...delivered(third!, at(180), [], at(131)), result: 'retry', retryAt: at(140), error: 'x' }]);
         assert.deepStrictEqual(await store.claimDispatch(t, at(10_000), at(20_000), 10), [], 'delivered for good');
+      }),
+    );
+
+    it(
+      'a claimer that stalled through a park and a requeue cannot settle the event when its attempt count comes round again',
+      withStore(o, async ({ store, tenantId: t, second }) => {
+        const [e] = [outboxEvent(null, { dispatchAt: at(0) })];
+        await queue(store, t, [e!]);
+        const peer = await second();
+        const [stalled] = await store.claimDispatch(t, at(1), at(60), 10);
+        const [taken] = await peer.claimDispatch(t, at(60), at(120), 10);
+        await peer.finishDispatch(t, [{ ...delivered(taken!, at(120), [], at(61)), result: 'parked', error: 'gave up' }]);
+        assert.equal(await peer.requeueParked(t, [e!.id], at(62)), 1);
+        const [current] = await peer.claimDispatch(t, at(62), at(122), 10);
+        assert.equal(current?.attempts, stalled?.attempts, 'the requeue started the count over: the same attempt number again');
+        // The stalled claimer wakes up and reports; its lease end is not the current claim's.
+        await store.finishDispatch(t, [delivered(stalled!, at(60), ['mail'], at(63))]);
+        await peer.finishDispatch(t, [{ ...delivered(current!, at(122), [], at(64)), result: 'retry', retryAt: at(200), error: 'x' }]);
+        const [back] = await store.claimDispatch(t, at(200), at(260), 10);
+        assert.equal(back?.id, e!.id, 'the stale delivery did not finish the event; the current claim’s retry did count');
+        assert.deepStrictEqual(back?.handled, []);
       }),
     );
 
@@ -114,9 +137,9 @@ export function storeDispatchTests(o: ContractOptions): void {
         await queue(store, t, events);
         const [a, b, c] = await store.claimDispatch(t, at(5), at(65), 10);
         await store.finishDispatch(t, [
-          delivered(a!, ['mail'], at(6)),
-          { id: b!.id, attempts: b!.attempts, handled: ['mail'], result: 'retry', at: at(6), retryAt: at(30), error: 'hook: 502' },
-          { id: c!.id, attempts: c!.attempts, handled: [], result: 'parked', at: at(6), error: 'boom' },
+          delivered(a!, at(65), ['mail'], at(6)),
+          { id: b!.id, attempts: b!.attempts, leaseUntil: at(65), handled: ['mail'], result: 'retry', at: at(6), retryAt: at(30), error: 'hook: 502' },
+          { id: c!.id, attempts: c!.attempts, leaseUntil: at(65), handled: [], result: 'parked', at: at(6), error: 'boom' },
         ]);
         assert.deepStrictEqual(await store.claimDispatch(t, at(29), at(89), 10), [], 'the retry waits for its time');
         const [again] = await store.claimDispatch(t, at(30), at(90), 10);
@@ -142,8 +165,8 @@ export function storeDispatchTests(o: ContractOptions): void {
           t,
           claims.map((c, i): DispatchOutcome =>
             i === 3
-              ? delivered(c, ['mail'], at(20))
-              : { id: c.id, attempts: c.attempts, handled: i % 2 === 0 ? ['mail'] : [], result: 'parked', at: at(40 - i), error: `e${i}` },
+              ? delivered(c, at(70), ['mail'], at(20))
+              : { id: c.id, attempts: c.attempts, leaseUntil: at(70), handled: i % 2 === 0 ? ['mail'] : [], result: 'parked', at: at(40 - i), error: `e${i}` },
           ),
         );
         const first = await store.listParked(t, 4);
@@ -178,10 +201,10 @@ export function storeDispatchTests(o: ContractOptions): void {
         const [c] = await store.claimDispatch(other, at(1), at(61), 10);
         assert.equal(c?.id, theirs.id);
         // Parking with the wrong tenant does nothing.
-        await store.finishDispatch(t, [{ id: c!.id, attempts: c!.attempts, handled: [], result: 'parked', at: at(2), error: 'x' }]);
+        await store.finishDispatch(t, [{ id: c!.id, attempts: c!.attempts, leaseUntil: at(61), handled: [], result: 'parked', at: at(2), error: 'x' }]);
         assert.deepStrictEqual(await store.listParked(t, 10), []);
         assert.deepStrictEqual(await store.listParked(other, 10), []);
-        await store.finishDispatch(other, [{ id: c!.id, attempts: c!.attempts, handled: [], result: 'parked', at: at(2), error: 'x' }]);
+        await store.finishDispatch(other, [{ id: c!.id, attempts: c!.attempts, leaseUntil: at(61), handled: [], result: 'parked', at: at(2), error: 'x' }]);
         assert.deepStrictEqual(ids(await store.listParked(other, 10)), [theirs.id]);
         assert.equal(await store.requeueParked(t, null, at(3)), 0);
         assert.equal(await store.requeueParked(t, [theirs.id], at(3)), 0);
