@@ -8,9 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { memoryBlobStore } from '../../adapters/blobs/index.js';
-import { memoryStore } from '../../adapters/memory/index.js';
 import { partMessageId, threadMessageId } from '../../src/email/message-ids.js';
 import {
   createTicketService,
@@ -21,16 +20,7 @@ import {
   type TicketService,
   type TicketStore,
 } from '../../src/index.js';
-import {
-  POSTGRES_IS_REAL,
-  mysqlFixture,
-  mysqlSkipReason,
-  postgresFixture,
-  sqliteFileFixture,
-  sqliteMemoryFixture,
-  type FixtureStore,
-  type StoreFixture,
-} from '../sql/stores.js';
+import { storeTargets } from '../sql/store-targets.js';
 
 const FIXTURES = new URL('./fixtures/', import.meta.url);
 const fixture = (name: string): Buffer => readFileSync(new URL(`${name}.eml`, FIXTURES));
@@ -267,19 +257,4 @@ function intakeFixtureTests(name: string, createStore: () => Promise<TicketStore
   });
 }
 
-const fixtures: { name: string; fixture: StoreFixture }[] = [
-  { name: 'sqlite (file)', fixture: sqliteFileFixture() },
-  { name: 'sqlite (:memory:)', fixture: sqliteMemoryFixture() },
-  { name: POSTGRES_IS_REAL ? 'postgres' : 'postgres (PGlite)', fixture: postgresFixture() },
-];
-if (mysqlSkipReason() === null) fixtures.push({ name: 'mysql', fixture: mysqlFixture() });
-afterAll(async () => {
-  for (const { fixture: f } of fixtures) await f.dispose();
-});
-
-intakeFixtureTests('memory', () => memoryStore());
-for (const { name, fixture: f } of fixtures) {
-  // One migrated store per file: every test uses its own random tenant.
-  let shared: Promise<FixtureStore> | undefined;
-  intakeFixtureTests(name, async () => (await (shared ??= f.create())).store);
-}
+for (const { name, createStore } of storeTargets()) intakeFixtureTests(name, createStore);

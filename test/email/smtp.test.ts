@@ -11,19 +11,11 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memoryStore } from '../../adapters/memory/index.js';
 import { createTicketService, type TicketEvent, type TicketStore } from '../../src/index.js';
 import { threadMessageId } from '../../src/email/message-ids.js';
 import type { OutgoingEmail } from '../../src/email/email-types.js';
 import { TestClock, TestDirectory } from '../../src/testing/index.js';
-import {
-  POSTGRES_IS_REAL,
-  mysqlFixture,
-  mysqlSkipReason,
-  postgresFixture,
-  sqliteFileFixture,
-  sqliteMemoryFixture,
-} from '../sql/stores.js';
+import { storeTargets } from '../sql/store-targets.js';
 
 const DESK = 'support@desk.example.net';
 
@@ -110,24 +102,10 @@ function replyTo(parsed: ParsedMail, from: string, body: string): string {
   ].join('\r\n');
 }
 
-const fixtures = [
-  { name: 'sqlite (file)', fixture: sqliteFileFixture() },
-  { name: 'sqlite (:memory:)', fixture: sqliteMemoryFixture() },
-  { name: POSTGRES_IS_REAL ? 'postgres' : 'postgres (PGlite)', fixture: postgresFixture() },
-  // MySQL / MariaDB when the run has a server (mysqlSkipReason says why not, and fails in CI).
-  ...(mysqlSkipReason() === null ? [{ name: 'mysql', fixture: mysqlFixture() }] : []),
-];
-afterAll(async () => {
-  for (const { fixture } of fixtures) await fixture.dispose();
-});
-
-const stores: { name: string; store: () => Promise<TicketStore> }[] = [
-  { name: 'memory', store: async () => memoryStore() },
-  ...fixtures.map(({ name, fixture }) => {
-    let shared: ReturnType<typeof fixture.create> | undefined;
-    return { name, store: async () => (await (shared ??= fixture.create())).store };
-  }),
-];
+const stores: { name: string; store: () => Promise<TicketStore> }[] = storeTargets().map(({ name, createStore }) => ({
+  name,
+  store: async () => createStore(),
+}));
 
 function deskOn(store: TicketStore) {
   const clock = new TestClock();

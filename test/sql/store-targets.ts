@@ -1,5 +1,5 @@
 /**
- * Every store the dispatch tests run on, each with a second instance on the same data
+ * Every store a test file runs on (the dispatch and email tests), each with a second instance on the same data
  * (`secondStore`: its own pool on Postgres and MySQL, as another app instance opens it):
  * memory, SQLite file and `:memory:`, Postgres (the server at TICKETRY_PG_URL, else
  * PGlite), and MySQL/MariaDB when TICKETRY_MYSQL_URL is set (required in CI).
@@ -16,12 +16,12 @@ import {
   sqliteMemoryFixture,
   type FixtureStore,
   type StoreFixture,
-} from '../sql/stores.js';
+} from './stores.js';
 
 export type Target = Pick<ContractOptions, 'name' | 'createStore' | 'secondStore'>;
 
 /** The targets of this run; their fixtures are disposed after the file. */
-export function dispatchTargets(): Target[] {
+export function storeTargets(): Target[] {
   const fixtures: { name: string; fixture: StoreFixture }[] = [
     { name: 'sqlite (file)', fixture: sqliteFileFixture() },
     { name: 'sqlite (:memory:)', fixture: sqliteMemoryFixture() },
