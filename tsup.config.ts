@@ -9,6 +9,7 @@ export default defineConfig({
     mysql: 'adapters/mysql/index.ts',
     blobs: 'adapters/blobs/index.ts',
     email: 'adapters/email/index.ts',
+    http: 'adapters/http/index.ts',
     // Not a package entry: the worker thread staff Markdown renders in (src/render/markdown-worker.ts).
     'render-worker': 'src/render/render-worker.ts',
     testing: 'src/testing/index.ts',

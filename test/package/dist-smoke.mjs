@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
 const require = createRequire(import.meta.url);
-const ENTRIES = ['ticketry', 'ticketry/memory', 'ticketry/sqlite', 'ticketry/postgres', 'ticketry/mysql', 'ticketry/blobs', 'ticketry/email', 'ticketry/testing'];
+const ENTRIES = ['ticketry', 'ticketry/memory', 'ticketry/sqlite', 'ticketry/postgres', 'ticketry/mysql', 'ticketry/blobs', 'ticketry/email', 'ticketry/http', 'ticketry/testing'];
 
 describe(`built package on Node ${process.version}`, () => {
   it('loads every entry through import and require', async () => {
