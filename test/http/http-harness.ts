@@ -60,7 +60,7 @@ export function httpDesk(
     tenantId: `t-${randomUUID()}`,
     clock: clock.now,
     directory,
-    blobs: memoryBlobStore({ clock: clock.now }),
+    blobs: memoryBlobStore({ now: clock.now }),
     ...serviceOptions,
   });
   const sessions = new Map<string, Actor>();
