@@ -38,7 +38,7 @@ const replyBody = h('textarea', { id: 'reply-body', name: 'body', rows: 6, requi
 const replyInternal = h('input', { type: 'checkbox', id: 'reply-internal', name: 'internal', 'data-testid': 'reply-internal' });
 const replyStatus = select(
   { id: 'reply-status', name: 'status', 'data-testid': 'reply-status' },
-  [['', 'Default (pending after a public reply; unchanged after a note)'], ...STATUSES.map((s) => [s, humanize(s)])],
+  [['', 'Default: pending after a reply, unchanged after a note'], ...STATUSES.map((s) => [s, humanize(s)])],
   '',
 );
 const replySend = h('button', { type: 'submit', 'data-testid': 'reply-send' }, 'Send reply');
@@ -76,7 +76,13 @@ async function load() {
   threadBox.replaceChildren(h('h2', { class: 'visually-hidden' }, 'Messages'), renderThread(detail.messages, { viewer: 'staff', names: { ...names, ...people.subscribers } }));
   const audit = await api(`/tickets/${encodeURIComponent(ticket.id)}/audit`);
   auditBox.replaceChildren(...audit.map(auditRow));
+  if (!marked) {
+    // Opening the ticket is reading it: its unread dot leaves this staff member's queue.
+    marked = true;
+    api(`/tickets/${encodeURIComponent(ticket.id)}/read`, { method: 'POST' }).catch(() => {});
+  }
 }
+let marked = false;
 
 function renderHead() {
   const subscriber = people.subscribers[ticket.subscriberId] ?? ticket.subscriberId;
