@@ -52,7 +52,9 @@ export async function readLimited(request: Request, limit: number): Promise<Uint
     }
   } catch (error) {
     await reader.cancel().catch(() => {});
-    throw error;
+    if (error instanceof HttpError) throw error;
+    // The client went away or sent a broken stream: its request, not the server, failed.
+    throw new ValidationError('The request body could not be read to the end', null, { cause: error });
   }
   const out = new Uint8Array(total);
   let at = 0;
