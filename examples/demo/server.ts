@@ -131,7 +131,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   app.get('/demo/me', (c) => {
     const key = readCookie(c.req.header('cookie'), SESSION_COOKIE);
     const entry = SIGN_IN_KEYS.find((k) => k.key === key);
-    if (!entry) return c.json({ error: { code: 'unauthenticated', message: 'Not signed in' } }, 401);
+    // Nobody signed in is an answer here, not an error: the chooser page asks too.
+    if (!entry) return c.json(null);
     const a = entry.actor;
     return c.json({
       key: entry.key,
@@ -171,6 +172,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   };
 
   app.get('/', (c) => page(c, 'index.html'));
+  app.get('/favicon.ico', (c) => c.body(null, 204));
   for (const [path, { file: name, for: side }] of Object.entries(PAGES)) {
     app.get(path, (c) => {
       const actor = sessionActor(c.req.raw);
