@@ -9,6 +9,7 @@ import { errorSchema } from '../../adapters/http/openapi/response-schemas.js';
 import { UnavailableError, type TicketStore } from '../../src/index.js';
 import { storeTargets } from '../sql/store-targets.js';
 import { httpDesk, type Answer } from './http-harness.js';
+import { PNG } from './test-files.js';
 
 const isError = (answer: Answer, status: number, code: string, field?: string) => {
   expect({ status: answer.status, code: answer.json?.error?.code }).toEqual({ status, code });
@@ -16,11 +17,6 @@ const isError = (answer: Answer, status: number, code: string, field?: string) =
   expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
   if (field !== undefined) expect(answer.json.error.field).toBe(field);
 };
-
-/** A 1×1 PNG. */
-export const PNG = Uint8Array.from(
-  Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'),
-);
 
 /** The store, except that `method` fails as an unreachable database does. */
 function failing(store: TicketStore, method: keyof TicketStore): TicketStore {

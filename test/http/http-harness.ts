@@ -104,7 +104,8 @@ export function httpDesk(
         ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
       } as RequestInit);
       const response = await handler(request);
-      const text = await response.clone().text();
+      const isJson = /^application\/json/.test(response.headers.get('content-type') ?? '');
+      const text = isJson ? await response.clone().text() : '';
       return { status: response.status, headers: response.headers, json: text ? JSON.parse(text) : null, response };
     },
     operator(permissions = ALL) {
