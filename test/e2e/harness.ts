@@ -1,5 +1,5 @@
 /**
- * The browser tests' harness: per test file one demo help desk (`startDemo` on a free port,
+ * The browser tests' harness: per test file one demo help desk (`startDemo` on a free port (0),
  * its own temporary SQLite file, migrated and seeded) and one headless chromium, Debian's
  * (`/usr/bin/chromium`, driven by playwright-core, which never downloads a browser).
  *
@@ -9,13 +9,13 @@
  * errors, and the body of every response the page received (what a customer's browser was
  * sent, not only what it shows).
  */
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
+import { startDemo, type RunningDemo } from '../../examples/demo/server.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -28,11 +28,6 @@ const CHROMIUM = process.env.TICKETRY_CHROMIUM ?? '/usr/bin/chromium';
 /** The demo's actor keys (examples/demo). */
 export type ActorKey = 'op-anna' | 'ra-boris' | 'rb-carla' | 'cust-a1' | 'cust-b1' | 'cust-o1';
 
-interface DemoHandle {
-  url: string;
-  close(): Promise<void> | void;
-}
-type StartDemo = (options: { port: number; file: string; quiet?: boolean }) => Promise<DemoHandle> | DemoHandle;
 
 /** What a page received: the URL and, for text responses, the body. */
 export interface Received {
@@ -52,31 +47,37 @@ export interface Session {
   dialogs: string[];
   /** Uncaught exceptions in the session's pages. */
   pageErrors: string[];
-  /** Waits for every response seen so far to be read, then returns them all. */
+  /** Waits for every response seen since the test began to be read, then returns them all. */
   received(): Promise<Received[]>;
+  /** Forgets what was recorded (done before each test). */
+  reset(): void;
 }
 
 export interface Desk {
   /** The demo's base URL, e.g. `http://127.0.0.1:41234`. */
   readonly url: string;
   readonly browser: Browser;
-  /** A new context signed in as `key` through the chooser on `/`. */
+  /**
+   * `key`'s session: a browser context signed in through the chooser on `/` the first time
+   * a test of the file asks for it, the same one after (signing in costs a second a time).
+   */
   signIn(key: ActorKey): Promise<Session>;
 }
 
 /** Starts the demo and chromium for the calling test file; both stop after it. */
 export function useDesk(): Desk {
-  let demo: DemoHandle | undefined;
+  let demo: RunningDemo | undefined;
   let browser: Browser | undefined;
   let dir: string | undefined;
-  const contexts: BrowserContext[] = [];
+  const sessions = new Map<ActorKey, Promise<Session>>();
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'ticketry-e2e-'));
-    const startDemo = await loadStartDemo();
-    const port = await freePort();
+    const file = join(dir, 'demo.sqlite');
+    await copyTemplate(file);
     [demo, browser] = await Promise.all([
-      startDemo({ port, file: join(dir, 'demo.sqlite'), quiet: true }),
+      // Port 0: the system picks a free port, so files and parallel runs never collide.
+      startDemo({ port: 0, file, quiet: true }),
       chromium.launch({
         executablePath: CHROMIUM,
         headless: true,
@@ -85,8 +86,13 @@ export function useDesk(): Desk {
     ]);
   });
 
+  // What a session recorded belongs to the test that caused it.
+  beforeEach(async () => {
+    for (const s of sessions.values()) (await s).reset();
+  });
+
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
+    for (const s of sessions.values()) await (await s).context.close().catch(() => undefined);
     await browser?.close();
     await demo?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
@@ -101,54 +107,81 @@ export function useDesk(): Desk {
       if (!browser) throw new Error('chromium is not started (useDesk() must run at the top of the test file)');
       return browser;
     },
-    async signIn(key) {
-      const context = await desk.browser.newContext({
-        baseURL: desk.url,
-        viewport: { width: 1280, height: 800 },
-        deviceScaleFactor: 1,
-      });
-      contexts.push(context);
-      // Fail within seconds, not the default half minute: the demo answers locally.
-      context.setDefaultTimeout(10_000);
-      const dialogs: string[] = [];
-      const pageErrors: string[] = [];
-      const reads: Promise<Received | null>[] = [];
-      context.on('page', (p) => watch(p));
-      const watch = (p: Page) => {
-        p.on('dialog', (d) => {
-          dialogs.push(`${d.type()}: ${d.message()}`);
-          void d.dismiss().catch(() => undefined);
-        });
-        p.on('pageerror', (e) => pageErrors.push(e.message));
-        p.on('response', (r) => {
-          reads.push(
-            r.text().then(
-              (body) => ({ url: r.url(), status: r.status(), body }),
-              // Redirects and aborted loads have no body to read.
-              () => null,
-            ),
-          );
-        });
-      };
-      const page = await context.newPage();
-      await page.goto('/');
-      await page.locator(`[data-testid="signin-${key}"]`).click();
-      await page.locator('[data-testid="whoami"]').waitFor();
-      return {
-        key,
-        context,
-        page,
-        api: context.request,
-        dialogs,
-        pageErrors,
-        async received() {
-          const all = await Promise.all(reads);
-          return all.filter((r): r is Received => r !== null);
-        },
-      };
+    signIn(key) {
+      let session = sessions.get(key);
+      if (!session) {
+        session = newSession(desk, key);
+        sessions.set(key, session);
+      }
+      return session;
     },
   };
   return desk;
+}
+
+async function newSession(desk: Desk, key: ActorKey): Promise<Session> {
+  const context = await desk.browser.newContext({
+    baseURL: desk.url,
+    viewport: { width: 1280, height: 800 },
+    deviceScaleFactor: 1,
+  });
+  // Fail within seconds, not the default half minute: the demo answers locally.
+  context.setDefaultTimeout(10_000);
+  const dialogs: string[] = [];
+  const pageErrors: string[] = [];
+  let reads: Promise<Received | null>[] = [];
+  const watch = (p: Page) => {
+    p.on('dialog', (d) => {
+      dialogs.push(`${d.type()}: ${d.message()}`);
+      void d.dismiss().catch(() => undefined);
+    });
+    p.on('pageerror', (e) => pageErrors.push(e.message));
+    p.on('response', (r) => {
+      reads.push(
+        r.text().then(
+          (body) => ({ url: r.url(), status: r.status(), body }),
+          // Redirects and aborted loads have no body to read.
+          () => null,
+        ),
+      );
+    });
+  };
+  context.on('page', watch);
+  const page = await context.newPage();
+  await page.goto('/');
+  await page.locator(`[data-testid="signin-${key}"]`).click();
+  await page.locator('[data-testid="whoami"]').waitFor();
+  return {
+    key,
+    context,
+    page,
+    api: context.request,
+    dialogs,
+    pageErrors,
+    async received() {
+      const all = await Promise.all(reads);
+      return all.filter((r): r is Received => r !== null);
+    },
+    reset() {
+      dialogs.length = 0;
+      pageErrors.length = 0;
+      reads = [];
+    },
+  };
+}
+
+/**
+ * Copies the run's seeded template (test/e2e/global-setup.ts) to `file`, with its WAL if one
+ * is left; without a template the demo seeds `file` itself on start.
+ */
+async function copyTemplate(file: string): Promise<void> {
+  const template = inject('demoTemplate');
+  if (!template) return;
+  const dir = dirname(template);
+  const base = template.slice(dir.length + 1);
+  for (const name of await readdir(dir)) {
+    if (name === base || name.startsWith(`${base}-`)) await copyFile(join(dir, name), file + name.slice(base.length));
+  }
 }
 
 /** Saves `page` as test/e2e/artifacts/<name>.png, and as docs/screenshots/<docs>.png when asked to. */
@@ -202,24 +235,3 @@ export function replyTo(s: Session, ticketId: string, input: { body: string; int
 export function marker(label: string): string {
   return `${label} ${Math.random().toString(36).slice(2, 10)}`;
 }
-
-/** A port nothing listens on right now (the demo takes it a moment later). */
-async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => ok(port));
-    });
-  });
-}
-
-/** examples/demo/server.ts's `startDemo`. */
-async function loadStartDemo(): Promise<StartDemo> {
-  const mod = (await import(DEMO_MODULE)) as { startDemo?: StartDemo };
-  if (typeof mod.startDemo !== 'function') throw new Error(`${DEMO_MODULE} exports no startDemo`);
-  return mod.startDemo;
-}
-const DEMO_MODULE: string = join(root, 'examples', 'demo', 'server.ts');
