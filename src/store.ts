@@ -449,7 +449,10 @@ export interface TicketStore extends StoreReader {
   readonly deferEvents?: boolean;
   /**
    * Runs `fn` in one transaction: everything it wrote commits together, or, if it
-   * throws, nothing does and the error is rethrown. Transactions do not nest.
+   * throws, nothing does and the error is rethrown. Transactions do not nest. A store may
+   * run `fn` again on a fresh transaction when the database rolled the first one back
+   * under it (the SQL stores do on a MySQL/MariaDB deadlock), so `fn` should do nothing
+   * but calls on `tx` (and work it may repeat).
    */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** Marks outbox events as delivered after they were emitted. */

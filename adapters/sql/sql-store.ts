@@ -11,7 +11,10 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Migrator, sql, type Kysely, type Transaction } from 'kysely';
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError, TicketError } from '../../src/errors.js';
+
+/** Retries of a SQLite migration that met an immediate SQLITE_BUSY (50 ms, doubling: about 1.5 s in all). */
+const MIGRATE_BUSY_RETRIES = 5;
 import { Mutex } from '../../src/mutex.js';
 import type {
   DispatchClaim,
@@ -87,6 +90,12 @@ export function createSqlStore(config: SqlStoreConfig): SqlTicketStore {
 }
 
 /** An error thrown by the caller's callback, to tell it apart from the driver's. */
+/** Times a transaction that lost a deadlock is run again (MySQL/MariaDB mark theirs `params.reason: 'deadlock'`). */
+const DEADLOCK_RETRIES = 3;
+
+const isDeadlock = (error: unknown): boolean =>
+  TicketError.is(error, 'conflict') && error.params.reason === 'deadlock';
+
 class CallbackError {
   constructor(readonly error: unknown) {}
 }
@@ -138,13 +147,23 @@ class SqlStore implements SqlTicketStore {
         'ticketry store transactions do not nest: inside transaction(fn), use the tx passed to fn',
       );
     }
-    try {
-      return this.#base.db.isTransaction
-        ? await this.#inHostTransaction(fn)
-        : await this.#inOwnTransaction(fn);
-    } catch (err) {
-      if (err instanceof CallbackError) throw err.error;
-      throw this.#hooks.mapError(err);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return this.#base.db.isTransaction
+          ? await this.#inHostTransaction(fn)
+          : await this.#inOwnTransaction(fn);
+      } catch (err) {
+        const error = err instanceof CallbackError ? err.error : this.#hooks.mapError(err);
+        // InnoDB answers concurrent first inserts of one key (the counter upsert of the
+        // first tickets of a tenant) with a deadlock and rolls the whole transaction
+        // back: run it again, a few times, on a fresh transaction. Never inside a host's
+        // transaction, which the database has rolled back under the host.
+        if (!this.#base.db.isTransaction && isDeadlock(error) && attempt < DEADLOCK_RETRIES) {
+          await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * 2 ** attempt));
+          continue;
+        }
+        throw error;
+      }
     }
   }
 
@@ -372,17 +391,32 @@ class SqlStore implements SqlTicketStore {
         // `begin` can fail with SQLITE_BUSY when two processes migrate at once. Hold the
         // database's write lock for the whole run instead: the second process waits
         // (busy_timeout), then finds every migration done.
-        await db.connection().execute(async (conn) => {
-          await sql.raw(hooks.beginWrite).execute(conn);
+        const underLock = () =>
+          db.connection().execute(async (conn) => {
+            await sql.raw(hooks.beginWrite).execute(conn);
+            try {
+              const { error } = await new Migrator({ db: conn, disableTransactions: true, ...props }).migrateToLatest();
+              if (error !== undefined) throw error;
+              await sql`commit`.execute(conn);
+            } catch (err) {
+              await sql`rollback`.execute(conn).catch(() => undefined);
+              throw err;
+            }
+          });
+        // SQLite can answer SQLITE_BUSY at once, without waiting out busy_timeout, while
+        // another process is still turning a fresh file into WAL mode or recovering its
+        // WAL index (seen under load with two processes migrating one new file): a few
+        // short retries, then the `unavailable` error as before.
+        for (let attempt = 0; ; attempt++) {
           try {
-            const { error } = await new Migrator({ db: conn, disableTransactions: true, ...props }).migrateToLatest();
-            if (error !== undefined) throw error;
-            await sql`commit`.execute(conn);
+            await underLock();
+            break;
           } catch (err) {
-            await sql`rollback`.execute(conn).catch(() => undefined);
-            throw err;
+            const mapped = hooks.mapError(err);
+            if (mapped.code !== 'unavailable' || attempt >= MIGRATE_BUSY_RETRIES) throw mapped;
+            await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
           }
-        });
+        }
       } else {
         // Kysely's migrator takes the dialect's migration lock (Postgres: an advisory
         // lock) and runs in a transaction.

@@ -74,6 +74,39 @@ describe.skipIf(skip !== null)(`MySQL driver${skip === null ? '' : ` (${skip})`}
     expect(ids.split(',')).toStrictEqual(rows.map((r) => r.id).sort());
   });
 
+  it('a transaction that loses a deadlock is run again on a fresh transaction: both writers succeed, nothing is counted twice', async () => {
+    const t = tenant();
+    const second = await fx.second();
+    // Each transaction locks one counter row, waits until the other holds its row too,
+    // then asks for the other's: InnoDB picks a victim and rolls it back whole.
+    let held = 0;
+    const bothHold = () =>
+      new Promise<void>((resolve) => {
+        held += 1;
+        const check = () => (held >= 2 ? resolve() : setTimeout(check, 5));
+        check();
+      });
+    let runs = 0;
+    const crossed = (store: typeof fx.store, first: string, then: string) =>
+      store.transaction(async (tx) => {
+        runs += 1;
+        await tx.nextSequence(t, first);
+        if (runs <= 2) await bothHold();
+        await tx.nextSequence(t, then);
+      });
+    await Promise.all([crossed(fx.store, 'a', 'b'), crossed(second, 'b', 'a')]);
+    expect(runs, 'the deadlock victim ran once more').toBe(3);
+    const values = await fx.query<{ key: string; value: number }>(
+      `select \`key\`, value from ${fx.table('counters')} where tenant_id = ? order by \`key\``,
+      [t],
+    );
+    // Each counter bumped once by each transaction: the victim's first run left nothing.
+    expect(values.map((r) => [r.key, Number(r.value)])).toStrictEqual([
+      ['a', 2],
+      ['b', 2],
+    ]);
+  });
+
   it('a server that does not answer is unavailable, never a raw driver error', async () => {
     const store = mysqlStore({ uri: 'mysql://root@127.0.0.1:1/none', poolOptions: { connectTimeout: 2000 } });
     try {
