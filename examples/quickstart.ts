@@ -1,6 +1,6 @@
 /**
  * The ticketry quickstart: one ticket's whole life on the in-memory store.
- * Run it with `npm run demo`.
+ * Run it with `npm run demo:quickstart`.
  */
 import { createTicketService, type CustomerActor, type StaffActor, type TicketEvent } from '../src/index.js';
 import { memoryStore } from '../adapters/memory/index.js';
