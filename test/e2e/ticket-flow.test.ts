@@ -70,11 +70,30 @@ describe('the ticket loop in the browser', () => {
     expect(await first.getAttribute('data-priority')).toBe('urgent');
     expect(await first.getAttribute('data-status')).toBe('open');
     expect(await first.innerText()).toContain(subject);
+    // Fresh and urgent: its first-response clock shows.
+    await first.locator('[data-testid="sla-badge"]').waitFor();
     await byTestId(staff.page, 'queue-stats').waitFor();
     await screenshot(staff.page, 'queue', 'queue');
 
+    // The filters narrow the rows: low priority only, then pending only.
+    const rowsAll = (attr: string, value: string) =>
+      staff.page.waitForFunction(
+        ([a, v]) => {
+          const rows = [...document.querySelectorAll('[data-testid="queue-row"]')];
+          return rows.length > 0 && rows.every((r) => r.getAttribute(a!) === v);
+        },
+        [attr, value],
+      );
+    await byTestId(staff.page, 'filter-priority').selectOption('low');
+    await rowsAll('data-priority', 'low');
+    await byTestId(staff.page, 'filter-priority').selectOption('');
+    await byTestId(staff.page, 'filter-status').selectOption('pending');
+    await rowsAll('data-status', 'pending');
+    await byTestId(staff.page, 'filter-status').selectOption('');
+    await staff.page.locator(`[data-testid="queue-row"][data-number="${number}"]`).waitFor();
+
     // The row's link leads to the staff ticket page.
-    await first.locator('a').first().click();
+    await staff.page.locator(`[data-testid="queue-row"][data-number="${number}"] a`).first().click();
     await staff.page.waitForURL(/\/tickets\/[^/]+$/);
     expect(numberIn(staff.page.url())).toBe(number);
     await messageWith(staff.page, 'no device in the building').waitFor();
