@@ -9,6 +9,7 @@
  * errors, and the body of every response the page received (what a customer's browser was
  * sent, not only what it shows).
  */
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -72,6 +73,11 @@ export function useDesk(): Desk {
   const sessions = new Map<ActorKey, Promise<Session>>();
 
   beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `No browser at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) or point TICKETRY_CHROMIUM at a Chrome/Chromium binary (the tests never download one)`,
+      );
+    }
     dir = await mkdtemp(join(tmpdir(), 'ticketry-e2e-'));
     const file = join(dir, 'demo.sqlite');
     await copyTemplate(file);
