@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // One browser, one demo server: the scenarios run one after another.
     fileParallelism: false,
+    // Seeds the demo once into a template every file copies (seconds per file saved).
+    globalSetup: ['test/e2e/global-setup.ts'],
   },
 });
