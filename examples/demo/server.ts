@@ -47,6 +47,7 @@ export interface RunningDemo {
 export const SESSION_COOKIE = 'ticketry_demo_actor';
 
 const PUBLIC = join(dirname(fileURLToPath(import.meta.url)), 'public');
+const SHELL = join(dirname(fileURLToPath(import.meta.url)), 'page-shell.html');
 
 /** Pages: which file, and who may open them (the other side is sent to its own start page). */
 const PAGES = {
@@ -166,9 +167,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   });
 
   const page = async (c: Context<{ Bindings: HttpBindings }>, name: string, status: 200 | 404 = 200) => {
-    const html = await readFile(join(PUBLIC, name), 'utf8');
     c.header('Cache-Control', 'no-store');
-    return c.html(html, status);
+    return c.html(await pageHtml(name), status);
   };
 
   app.get('/', (c) => page(c, 'index.html'));
@@ -237,3 +237,15 @@ if (runDirectly) {
   process.once('SIGTERM', stop);
 }
 
+/**
+ * A page: the shared shell (`page-shell.html`: head, demo banner, header) around the
+ * page's own `<main>` content (`public/<name>`), whose first line names its title, script
+ * and main class: `<!-- title: Queue; script: queue.js; class: page -->`.
+ */
+async function pageHtml(name: string): Promise<string> {
+  const [shell, page] = await Promise.all([readFile(SHELL, 'utf8'), readFile(join(PUBLIC, name), 'utf8')]);
+  const header = /^<!-- title: ([^;]+); script: ([a-z0-9-]+\.js); class: ([a-z -]+) -->\n/.exec(page);
+  if (!header) throw new Error(`examples/demo/public/${name} does not start with its title/script/class comment`);
+  const fields: Record<string, string> = { title: header[1]!, script: header[2]!, class: header[3]!, main: page.slice(header[0].length) };
+  return shell.replace(/\{\{(title|script|class|main)\}\}/g, (_, field: string) => fields[field]!);
+}
