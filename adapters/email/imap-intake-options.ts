@@ -45,6 +45,11 @@ export interface ImapIntakeSummary {
   /** Mails whose ingest threw: left in place for the next pass; each went to `onError`. */
   failed: number;
   /**
+   * Of the `failed`, mails whose ingest has now thrown `maxFailures` times (not counting a
+   * store that was `unavailable`): moved, or flagged, to `refused` so they stop coming back.
+   */
+  setAside: number;
+  /**
    * Mails found but not reached: `stop()` was called, or the store said `unavailable` (the
    * rest would fail the same way, so the pass ends there). Left in place for the next pass.
    */
@@ -84,6 +89,13 @@ export interface ImapIntakeOptions {
    * the desk answers `duplicate` for them. @default 50
    */
   batchSize?: number;
+  /**
+   * A mail whose ingest throws (anything but `unavailable`: a bug, a mail the parser cannot
+   * take, a host hook that throws) this many times in this intake is set aside: moved, or
+   * flagged, to `refused`, and `onError` is told, so one broken mail is not retried and
+   * reported on every pass forever. Counted in memory (a restart starts over). @default 5
+   */
+  maxFailures?: number;
   /** How long `start()` waits between passes when no new mail is announced, in ms. @default 60000 */
   pollIntervalMs?: number;
   /**
@@ -109,6 +121,7 @@ export interface CheckedIntakeOptions {
   processed: IntakeDisposition;
   refused: IntakeDisposition;
   batchSize: number;
+  maxFailures: number;
   pollIntervalMs: number;
   idle: boolean;
   onResult: ((result: ImapIntakeResult) => void) | undefined;
@@ -192,6 +205,7 @@ export function checkIntakeOptions(options: ImapIntakeOptions): CheckedIntakeOpt
     processed,
     refused,
     batchSize: checkInt(options.batchSize, 'batchSize', 50, 1, 1000),
+    maxFailures: checkInt(options.maxFailures, 'maxFailures', 5, 1, 1000),
     pollIntervalMs: checkInt(options.pollIntervalMs, 'pollIntervalMs', 60_000, 1, 24 * 3_600_000),
     idle: options.idle ?? true,
     onResult: checkHook(options.onResult, 'onResult'),

@@ -43,6 +43,8 @@ export interface ImapIntake {
 export function imapIntake(options: ImapIntakeOptions): ImapIntake {
   const o = checkIntakeOptions(options);
   const conn = new ImapConnection(o.client, o.idle);
+  // `<uidvalidity>:<uid>` -> how many times its ingest threw, for setting a broken mail aside.
+  const failures = new Map<string, number>();
   let queue: Promise<unknown> = Promise.resolve();
   let stopping = false;
   let loop: Promise<void> | undefined;
@@ -50,7 +52,7 @@ export function imapIntake(options: ImapIntakeOptions): ImapIntake {
 
   const runOnce = (): Promise<ImapIntakeSummary> => {
     const pass = queue.then(() =>
-      runPass(o, conn, () => stopping).catch((err: unknown) => {
+      runPass(o, conn, () => stopping, failures).catch((err: unknown) => {
         // Everything expected is a TicketError already; anything else is a bug, still typed.
         if (TicketError.is(err)) throw err;
         conn.drop();

@@ -34,8 +34,13 @@ function asTicketError(err: unknown): TicketError {
 }
 
 /** Runs one pass over `o.mailbox`. Rejects with `unavailable` when the connection fails (mail already handled stays handled). */
-export async function runPass(o: CheckedIntakeOptions, conn: ImapConnection, shouldStop: () => boolean): Promise<ImapIntakeSummary> {
-  const summary: ImapIntakeSummary = { found: 0, created: 0, replied: 0, duplicate: 0, ignored: 0, refused: 0, failed: 0, left: 0 };
+export async function runPass(
+  o: CheckedIntakeOptions,
+  conn: ImapConnection,
+  shouldStop: () => boolean,
+  failures: Map<string, number>,
+): Promise<ImapIntakeSummary> {
+  const summary: ImapIntakeSummary = { found: 0, created: 0, replied: 0, duplicate: 0, ignored: 0, refused: 0, failed: 0, setAside: 0, left: 0 };
   const live = await conn.get();
   const { client } = live;
   const server = conn.server;
@@ -79,6 +84,9 @@ export async function runPass(o: CheckedIntakeOptions, conn: ImapConnection, sho
     const uids = await findWaiting(o, live, server).catch((err: unknown) => {
       throw fail(err, `searching ${o.mailbox}`);
     });
+    // UIDs are only unique within one UIDVALIDITY of the mailbox.
+    const box = client.mailbox;
+    const failureKey = (uid: number) => `${box === false ? '' : String(box.uidValidity)}:${uid}`;
     summary.found = uids.length;
     let reached = 0;
     for (let start = 0; start < uids.length; start += o.batchSize) {
@@ -107,6 +115,22 @@ export async function runPass(o: CheckedIntakeOptions, conn: ImapConnection, sho
               storeDown = true;
               break;
             }
+            // The mail's own failure: after maxFailures, set it aside with what opened nothing.
+            const key = failureKey(mail.uid);
+            const count = (failures.get(key) ?? 0) + 1;
+            failures.set(key, count);
+            if (count >= o.maxFailures) {
+              failures.delete(key);
+              done.push({ uid: mail.uid, result: null, disposition: o.refused });
+              reportError(
+                o,
+                new InternalError(`imapIntake: uid ${mail.uid} failed ${count} times; set aside to ${describeDisposition(o.refused)}`, {
+                  cause: ingested,
+                  params: { uid: mail.uid, failures: count },
+                }),
+                { mailbox: o.mailbox, uid: mail.uid },
+              );
+            }
             continue;
           }
           done.push({ uid: mail.uid, result: ingested, disposition: dispositionOf(o, ingested) });
@@ -119,8 +143,12 @@ export async function runPass(o: CheckedIntakeOptions, conn: ImapConnection, sho
             throw fail(err, `moving or flagging mail in ${o.mailbox}`);
           });
           for (const d of done) {
+            if (d.result === null) {
+              summary.setAside += 1;
+              continue;
+            }
             summary[d.result.outcome] += 1;
-            notify(o, d);
+            notify(o, { ...d, result: d.result });
           }
         }
       }
@@ -243,14 +271,16 @@ function dispositionOf(o: CheckedIntakeOptions, result: IngestResult): IntakeDis
   return result.outcome === 'ignored' || result.outcome === 'refused' ? o.refused : o.processed;
 }
 
-/** A mail ingested in this batch, and where it goes. */
+/** A mail ingested in this batch (or, `result: null`, set aside after failing), and where it goes. */
 interface Ingested {
   uid: number;
-  result: IngestResult;
+  result: IngestResult | null;
   disposition: IntakeDisposition;
 }
 
-function notify(o: CheckedIntakeOptions, d: Ingested): void {
+const describeDisposition = (d: IntakeDisposition): string => ('moveTo' in d ? d.moveTo : `the keyword ${d.flag}`);
+
+function notify(o: CheckedIntakeOptions, d: Ingested & { result: IngestResult }): void {
   if (!o.onResult) return;
   try {
     o.onResult({ mailbox: o.mailbox, uid: d.uid, result: d.result, disposition: d.disposition });

@@ -175,7 +175,7 @@ describe.skipIf(skip !== null)('imapIntake on a real Dovecot', () => {
         const summary = await first.runOnce();
         await first.stop();
 
-        expect(summary).toEqual({ found: 6, created: 2, replied: 1, duplicate: 0, ignored: 2, refused: 1, failed: 0, left: 0 });
+        expect(summary).toEqual({ found: 6, created: 2, replied: 1, duplicate: 0, ignored: 2, refused: 1, failed: 0, setAside: 0, left: 0 });
         // Oldest first: the reply (third) found the ticket the first mail opened.
         expect(seen.map((r) => r.result.outcome)).toEqual(['created', 'created', 'replied', 'ignored', 'ignored', 'refused']);
         expect(seen.map((r) => r.result.reason)).toEqual([undefined, undefined, undefined, 'auto_reply', 'bounce', 'unknown_sender']);
@@ -391,6 +391,30 @@ describe.skipIf(skip !== null)('imapIntake on a real Dovecot', () => {
       await run.stop();
       await run2.stop();
       expect(await ticketCount(desk)).toBe(2);
+    });
+
+    it('a mail whose ingest keeps throwing is set aside to Refused after maxFailures passes; the others are taken', async () => {
+      const desk = makeDesk(memoryStore());
+      const box = await mailbox(NEW_ALICE, NEW_BOB);
+      // The desk chokes on Bob's mail every time (a parser bug, say); Alice's goes through.
+      const choking: IntakeDesk = {
+        ingestEmail: async (raw, o) => {
+          const r = await desk.ingestEmail(raw, o);
+          if (r.emailMessageId.includes('imap-new-2')) throw new Error('cannot take this one');
+          return r;
+        },
+      };
+      const errors: string[] = [];
+      const run = intake(choking, box, { maxFailures: 2, onError: (e, c) => errors.push(`${e.code}:${c.uid ?? ''}`) });
+      expect(await run.runOnce()).toMatchObject({ found: 2, created: 1, failed: 1, setAside: 0 });
+      expect(await ids(box)).toEqual(['<imap-new-2@mail.example.net>']);
+      expect(await run.runOnce()).toMatchObject({ found: 1, failed: 1, setAside: 1 });
+      expect(await ids(box)).toEqual([]);
+      expect(await ids(`${box}-Refused`)).toEqual(['<imap-new-2@mail.example.net>']);
+      expect(errors).toEqual(['internal:2', 'internal:2', 'internal:2']);
+      // Gone from the mailbox: no later pass reads it again.
+      expect(await run.runOnce()).toMatchObject({ found: 0, failed: 0 });
+      await run.stop();
     });
 
     it('start() takes new mail as it arrives (IDLE) until stop()', async () => {
