@@ -90,7 +90,7 @@ export interface CheckedOptions {
 const BLOB_METHODS = ['put', 'get', 'stat', 'delete', 'list'] as const;
 
 /** The store methods the service calls; a store missing one is refused at creation. */
-const STORE_METHODS = [
+export const STORE_METHODS = [
   'transaction',
   'findTicket',
   'listMessages',
