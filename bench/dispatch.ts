@@ -49,6 +49,9 @@ interface SideResult {
 
 const database = `ticketry_bench_dispatch_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
 const adminPool = new pg.Pool({ connectionString: BASE_URL, max: 1 });
+// The teardown drops the database WITH (FORCE), which terminates any connection still open
+// on it; a pool's idle client then emits 'error', which must not crash the finished run.
+adminPool.on('error', () => undefined);
 const url = (() => {
   const u = new URL(BASE_URL);
   u.pathname = `/${database}`;
@@ -162,6 +165,7 @@ const rate = (r: SideResult) => Math.round((EVENTS / r.wallMs) * 1000);
 async function main(): Promise<void> {
   await adminPool.query(`create database ${database}`);
   const pool = new pg.Pool({ connectionString: url, max: 2 });
+  pool.on('error', () => undefined);
   const results: SideResult[] = [];
   try {
     const model = await modelEvent();
