@@ -185,7 +185,7 @@ export const listQuerySchema = z.strictObject({
   /** `nextCursor` from the previous page. */
   cursor: z.string().max(1000).optional(),
   /** @default 'queue' for staff, 'newest' for customers */
-  sort: z.enum(['queue', 'newest', 'oldest', 'updated', 'waiting']).optional(),
+  sort: z.enum(['queue', 'newest', 'oldest', 'updated', 'waiting', 'relevance']).optional(),
   /** `true`: archived only. @default false: archived tickets leave default lists */
   archived: z.boolean().optional(),
   /** `true`: the asking staff member's favorites only. */

@@ -55,6 +55,7 @@ import type {
   AuthorType,
   Message,
   SavedFilter,
+  CategoryResolution,
   SlaCompliance,
   StoredAttachment,
   Status,
@@ -93,8 +94,10 @@ export interface StoreScope {
 export interface ListAfter {
   /** The `attention` of the last row (sort `queue` only). */
   attention?: number;
+  /** The `searchRank` of the last row (sort `relevance` only). */
+  rank?: number;
   /**
-   * `updatedAt` for `queue`/`updated`, `createdAt` for `newest`/`oldest`, `waitingSince`
+   * `updatedAt` for `queue`/`updated`, `createdAt` for `newest`/`oldest`/`relevance`, `waitingSince`
    * for `waiting` (`null` once the page reached the tickets nobody waits on, which come last).
    */
   at: Date | null;
@@ -112,6 +115,32 @@ export interface StoreTicketSummary extends Ticket {
   favorite: boolean;
   /** When `viewerId` last read the ticket (`markRead`), or `null`. */
   readAt: Date | null;
+  /**
+   * With a `search`: 2 when the search is exactly the ticket's number (case-insensitive),
+   * 1 when every phrase is in the number and subject, 0 when a message body was needed.
+   * Sort `relevance` orders by it. Absent without a search.
+   */
+  searchRank?: number;
+}
+
+/**
+ * One phrase of a search: `words` (folded by `searchText`) one after the other in one
+ * text, the last one matching any word it begins when `prefix`.
+ */
+export interface StoreSearchPhrase {
+  words: readonly string[];
+  prefix: boolean;
+}
+
+/**
+ * A parsed list search (`parseSearch` in `src/search/search-query.ts`): every phrase must
+ * be in the ticket's number and subject or in one message body the scope may see.
+ * `number` is the raw query trimmed: a ticket whose number equals it case-insensitively
+ * matches too and ranks first. No phrases: only that exact number matches.
+ */
+export interface StoreSearch {
+  phrases: readonly StoreSearchPhrase[];
+  number: string;
 }
 
 /** The fields of a message an edit or hide may change. */
@@ -126,11 +155,8 @@ export interface StoreListQuery {
   /** A staff id, or `null` for unassigned. Absent: any. */
   assigneeId?: string | null;
   subscriberId?: string;
-  /**
-   * Case-insensitive text to find in the number, the subject, or a message body the
-   * scope may see.
-   */
-  q?: string;
+  /** Full-text search over the number, the subject and the message bodies the scope may see. */
+  search?: StoreSearch;
   /** `true`: archived tickets only; `false`: not archived; absent: both. */
   archived?: boolean;
   /** `true`: soft-deleted tickets only (the scope has `includeDeleted`). Absent/false: as the scope says. */
@@ -176,6 +202,7 @@ export interface StoreStats {
   backlog: { category: string; priority: string; count: number }[];
   /** Per priority: tickets with `sla.firstResponseMet` / `sla.resolutionMet` non-null, and how many are true. */
   sla: SlaCompliance[];
+  resolutionByCategory: CategoryResolution[];
 }
 
 /** Which SLA alert a scan claims. */

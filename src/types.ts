@@ -301,8 +301,12 @@ export interface AuditEntry {
   createdAt: Date;
 }
 
-/** Sort orders for `list`. */
-export type TicketSort = 'queue' | 'newest' | 'oldest' | 'updated' | 'waiting';
+/**
+ * Sort orders for `list`. `relevance` (the default when `q` is given, and only with `q`):
+ * an exact ticket number first, then tickets whose number and subject match, then those
+ * matched by a message, each group newest first.
+ */
+export type TicketSort = 'queue' | 'newest' | 'oldest' | 'updated' | 'waiting' | 'relevance';
 
 /** Aggregates returned by `getStats`. */
 export interface TicketStats {
@@ -315,6 +319,15 @@ export interface TicketStats {
   backlog: { category: string; priority: string; count: number }[];
   /** SLA compliance per priority over the queried tickets that had a target. */
   sla: SlaCompliance[];
+  /** Per category: resolved (or closed) tickets and their mean seconds from creation to resolution. */
+  resolutionByCategory: CategoryResolution[];
+}
+
+/** Resolution time of one category's tickets (seed 000's Reports -> Tickets). */
+export interface CategoryResolution {
+  category: string;
+  resolved: number;
+  avgResolutionSeconds: number | null;
 }
 
 /** How many tickets of one priority met their SLA targets. */

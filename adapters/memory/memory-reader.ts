@@ -3,6 +3,8 @@
  * transaction, or after every running transaction).
  */
 import { SLA_ALERTS, SLA_TARGETS, slaAlertDueAt, slaAlertFields } from '../../src/sla/sla-fields.js';
+import { searchRankOf } from '../../src/search/search-match.js';
+import { searchText } from '../../src/search/search-text.js';
 import { StatsAccumulator, ticketSums } from '../../src/stats/stats-accumulator.js';
 import type {
   EmailMessageRecord,
@@ -11,6 +13,7 @@ import type {
   StoreListQuery,
   StoreReader,
   StoreScope,
+  StoreSearch,
   StoreStats,
   StoreStatsQuery,
   StoreTicketSummary,
@@ -27,17 +30,19 @@ function ordering(sort: StoreListQuery['sort']) {
   const at = (t: Ticket) =>
     sort === 'waiting'
       ? (t.waitingSince?.getTime() ?? NOT_WAITING)
-      : (sort === 'newest' || sort === 'oldest' ? t.createdAt : t.updatedAt).getTime();
+      : (sort === 'newest' || sort === 'oldest' || sort === 'relevance' ? t.createdAt : t.updatedAt).getTime();
   const dir = sort === 'oldest' || sort === 'waiting' ? 1 : -1;
-  type Position = { attention: number; at: number; id: string };
+  type Position = { attention: number; rank: number; at: number; id: string };
   const compare = (x: Position, y: Position) => {
     if (sort === 'queue' && x.attention !== y.attention) return y.attention - x.attention;
+    if (sort === 'relevance' && x.rank !== y.rank) return y.rank - x.rank;
     if (x.at !== y.at) return dir * (x.at - y.at);
     return dir * cmp(x.id, y.id);
   };
-  const position = (t: Ticket): Position => ({ attention: t.attention, at: at(t), id: t.id });
+  const position = (t: Ticket, rank = 0): Position => ({ attention: t.attention, rank, at: at(t), id: t.id });
   const afterPosition = (a: ListAfter): Position => ({
     attention: a.attention ?? 0,
+    rank: a.rank ?? 0,
     at: a.at?.getTime() ?? NOT_WAITING,
     id: a.id,
   });
@@ -168,10 +173,11 @@ export class MemoryReader implements StoreReader {
 
   async listTickets(scope: StoreScope, q: StoreListQuery): Promise<StoreTicketSummary[]> {
     this.check();
-    const needle = q.q?.toLowerCase();
+    const search = q.search;
     const { compare, position, afterPosition } = ordering(q.sort);
     const after = q.after ? afterPosition(q.after) : null;
     const rows: TicketRow[] = [];
+    const ranks = new Map<TicketRow, number>();
     for (const t of this.state.tickets.values()) {
       if (!inScope(scope, t)) continue;
       if (q.status && !q.status.includes(t.status)) continue;
@@ -186,18 +192,28 @@ export class MemoryReader implements StoreReader {
       if (q.favorites && !(q.viewerId !== undefined && this.state.favorites.has(key(t.tenantId, q.viewerId, t.id)))) continue;
       if (q.createdFrom && t.createdAt < q.createdFrom) continue;
       if (q.createdTo && t.createdAt >= q.createdTo) continue;
-      if (after && compare(after, position(t)) >= 0) continue;
-      if (needle && !this.#matches(scope, t, needle)) continue;
+      let rank = 0;
+      if (search) {
+        const found = this.#rank(scope, t, search);
+        if (found === null) continue;
+        rank = found;
+        ranks.set(t, rank);
+      }
+      if (after && compare(after, position(t, rank)) >= 0) continue;
       rows.push(t);
     }
-    rows.sort((a, b) => compare(position(a), position(b)));
-    return rows.slice(0, q.limit).map((t) => this.#summary(scope, t, q.viewerId));
+    rows.sort((a, b) => compare(position(a, ranks.get(a)), position(b, ranks.get(b))));
+    return rows.slice(0, q.limit).map((t) => ({
+      ...this.#summary(scope, t, q.viewerId),
+      ...(search ? { searchRank: ranks.get(t)! } : {}),
+    }));
   }
 
-  #matches(scope: StoreScope, t: TicketRow, needle: string): boolean {
-    if (t.number.toLowerCase().includes(needle) || t.subject.toLowerCase().includes(needle)) return true;
+  #rank(scope: StoreScope, t: TicketRow, search: StoreSearch): number | null {
     const messages = this.state.messages.get(key(t.tenantId, t.id)) ?? [];
-    return messages.some((m) => visible(scope, m) && m.body.toLowerCase().includes(needle));
+    return searchRankOf(search, t.number, searchText(`${t.number} ${t.subject}`), function* () {
+      for (const m of messages) if (visible(scope, m)) yield searchText(m.body);
+    });
   }
 
   #summary(scope: StoreScope, t: TicketRow, viewerId: string | undefined): StoreTicketSummary {

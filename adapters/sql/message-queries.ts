@@ -6,6 +6,8 @@ import type { MessagePatch, StoreScope } from '../../src/store.js';
 import type { AuditEntry, Message } from '../../src/types.js';
 import { ticketScope, type QueryContext } from './query-context.js';
 import { attachmentsOfMessages, moveAttachments } from './attachment-queries.js';
+import { countInsertedMessage, recountTickets } from './list-columns.js';
+import { indexMessage, reindexMessage } from './search-queries.js';
 import { auditFromRow, auditToRow, messageFromRow, messageToRow } from './row-mappers.js';
 
 /**
@@ -58,6 +60,8 @@ export async function listMessages(
 /** Appends a message; a missing ticket or a taken id is a `ConflictError` (mapped by the store). */
 export async function insertMessage(ctx: QueryContext, tenantId: string, message: Message): Promise<void> {
   await ctx.db.insertInto('messages').values(messageToRow(ctx.hooks, tenantId, message)).execute();
+  await countInsertedMessage(ctx, tenantId, message);
+  await indexMessage(ctx, tenantId, message);
 }
 
 /** A ticket's audit trail, oldest first, ties in insertion order. */
@@ -118,7 +122,18 @@ export async function updateMessage(
     .where('tenant_id', '=', tenantId)
     .where('id', '=', messageId)
     .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+  if (Number(result.numUpdatedRows) === 0) return false;
+  if (patch.body !== undefined) await reindexMessage(ctx, tenantId, messageId, patch.body);
+  if (patch.hidden !== undefined) {
+    const owner = await ctx.db
+      .selectFrom('messages as m')
+      .select('m.ticket_id')
+      .where('m.tenant_id', '=', tenantId)
+      .where('m.id', '=', messageId)
+      .executeTakeFirst();
+    if (owner) await recountTickets(ctx, tenantId, [owner.ticket_id]);
+  }
+  return true;
 }
 
 /** Moves messages to another ticket, in chunks; `opening` becomes `id === openingId`. */
@@ -129,8 +144,17 @@ export async function moveMessages(
   toTicketId: string,
   openingId: string | null,
 ): Promise<void> {
+  const touched = new Set<string>([toTicketId]);
   for (let i = 0; i < messageIds.length; i += MOVE_CHUNK) {
     const chunk = messageIds.slice(i, i + MOVE_CHUNK);
+    const from = await ctx.db
+      .selectFrom('messages as m')
+      .select('m.ticket_id')
+      .distinct()
+      .where('m.tenant_id', '=', tenantId)
+      .where('m.id', 'in', chunk)
+      .execute();
+    for (const row of from) touched.add(row.ticket_id);
     await ctx.db
       .updateTable('messages')
       .set({ ticket_id: toTicketId, opening: ctx.hooks.toBoolean(false) })
@@ -147,6 +171,7 @@ export async function moveMessages(
       .where('id', '=', openingId)
       .execute();
   }
+  await recountTickets(ctx, tenantId, [...touched]);
 }
 
 /** Ids per `IN (...)` list: well under every dialect's bound-parameter limit. */

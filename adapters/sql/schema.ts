@@ -80,6 +80,13 @@ export interface TicketTable {
   requester_reseller_id: string | null;
   channel: Generated<string>;
   requester_email: string | null;
+  // Migration 006 (`list-columns.ts`): replies (customer and staff messages after the
+  // opening one) as staff count them, and as the customer does (not internal, not hidden).
+  reply_count: Generated<DbInteger>;
+  last_reply_at: DbTimestamp | null;
+  public_reply_count: Generated<DbInteger>;
+  public_last_reply_at: DbTimestamp | null;
+  // Migration 007 (`search-queries.ts`): search columns, per dialect (see there).
 }
 
 /** The `messages` table: a ticket's thread; `position` keeps insertion order. */
@@ -179,6 +186,15 @@ export interface TicketStatsTable {
   res_total: DbInteger;
 }
 
+/**
+ * The `ticket_stats_daily` table (migration 008): the same buckets and sums as
+ * `ticket_stats`, per UTC day the tickets were created on (`day`: whole days since
+ * 1970-01-01), so stats over a window add up its whole days' buckets.
+ */
+export interface TicketStatsDailyTable extends TicketStatsTable {
+  day: DbInteger;
+}
+
 /** The `favorites` table (migration 003): a staff member's starred tickets. */
 export interface FavoriteTable {
   tenant_id: string;
@@ -241,6 +257,7 @@ export interface TicketryDatabase {
   outbox: OutboxTable;
   counters: CounterTable;
   ticket_stats: TicketStatsTable;
+  ticket_stats_daily: TicketStatsDailyTable;
   favorites: FavoriteTable;
   read_marks: ReadMarkTable;
   saved_filters: SavedFilterTable;
@@ -256,6 +273,7 @@ export const LOGICAL_TABLES = [
   'outbox',
   'counters',
   'ticket_stats',
+  'ticket_stats_daily',
   'favorites',
   'read_marks',
   'saved_filters',

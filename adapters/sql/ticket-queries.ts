@@ -5,12 +5,11 @@
  * in `counter-queries.ts`.)
  */
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
-import { ConflictError } from '../../src/errors.js';
+import { ConflictError, ValidationError } from '../../src/errors.js';
 import { checkTicketPatch, checkTicketRow } from '../../src/store-checks.js';
 import type { StoreListQuery, StoreScope, StoreTicketSummary, TicketPatch, TicketRow } from '../../src/store.js';
 import type { Ticket } from '../../src/types.js';
 import {
-  containsPattern,
   insertIgnoringDuplicates,
   lockRows,
   ticketScope,
@@ -19,6 +18,7 @@ import {
 } from './query-context.js';
 import { patchToRow, ticketFromRow, ticketToRow } from './row-mappers.js';
 import type { MessageTable } from './schema.js';
+import { indexTicket, reindexTicket, searchCondition, searchRank } from './search-queries.js';
 import {
   STATS_SOURCE_COLUMNS,
   factsAfterPatch,
@@ -163,41 +163,25 @@ export async function listTickets(
   if (q.createdFrom !== undefined) query = query.where('t.created_at', '>=', hooks.toDate(q.createdFrom));
   if (q.createdTo !== undefined) query = query.where('t.created_at', '<', hooks.toDate(q.createdTo));
 
-  if (q.q !== undefined && q.q !== '') {
-    const pattern = containsPattern(q.q);
-    const like = (value: Expression<string>) =>
-      // The escape character bound as a parameter: a `'\\'` literal is an unterminated
-      // string in MySQL/MariaDB, where a backslash escapes the quote.
-      sql<SqlBool>`${hooks.fold(value)} like ${pattern} escape ${'\\'}`;
-    query = query.where((eb) =>
-      eb.or([
-        like(eb.ref('t.number')),
-        like(eb.ref('t.subject')),
-        eb.exists(
-          eb
-            .selectFrom('messages as b')
-            .select(sql.lit(1).as('one'))
-            .where((e) => {
-              const conditions: Expression<SqlBool>[] = [
-                e('b.tenant_id', '=', e.ref('t.tenant_id')),
-                e('b.ticket_id', '=', e.ref('t.id')),
-                like(e.ref('b.body')),
-              ];
-              if (scope.visibility === 'customer') {
-                conditions.push(e('b.internal', '=', hooks.toBoolean(false)));
-                conditions.push(e('b.hidden', '=', hooks.toBoolean(false)));
-              }
-              return e.and(conditions);
-            }),
-        ),
-      ]),
-    );
+  const search = q.search;
+  if (search !== undefined) {
+    query = query
+      .where((eb) => searchCondition(ctx, eb, scope, search))
+      .select((eb) => searchRank(ctx, eb, search).as('search_rank'));
   }
 
   // Keyset pagination: rows strictly after `q.after` in the sort order, ids breaking ties.
-  const order = SORT_ORDERS[q.sort];
   const after = q.after;
-  if (q.sort === 'waiting') {
+  if (q.sort === 'relevance') {
+    if (search === undefined) throw new ValidationError('sort relevance needs a search', 'sort');
+    // Rank, then newest first, ids breaking ties; the rank is recomputed, not stored.
+    query = query.where((eb) => {
+      if (!after) return sql<SqlBool>`1 = 1`;
+      const at = hooks.toDate(after.at ?? NOT_WAITING);
+      return sql<SqlBool>`(${searchRank(ctx, eb, search)}, ${sql.ref('t.created_at')}, ${sql.ref('t.id')}) < (${after.rank ?? 0}, ${at}, ${after.id})`;
+    });
+    query = query.orderBy(sql.ref('search_rank'), 'desc').orderBy('t.created_at', 'desc').orderBy('t.id', 'desc');
+  } else if (q.sort === 'waiting') {
     const waited = sql`coalesce(${sql.ref('t.waiting_since')}, ${hooks.toDate(NOT_WAITING)})`;
     if (after) {
       const at = hooks.toDate(after.at ?? NOT_WAITING);
@@ -205,6 +189,7 @@ export async function listTickets(
     }
     query = query.orderBy(waited, 'asc').orderBy('t.id', 'asc');
   } else {
+    const order = SORT_ORDERS[q.sort];
     if (after) {
       const op = order.dir === 'desc' ? '<' : '>';
       const at = hooks.toDate(after.at ?? NOT_WAITING);
@@ -226,6 +211,7 @@ export async function listTickets(
     lastReplyAt: date(row.last_reply_at),
     favorite: viewer !== null && Number(row.favorite_count ?? 0) > 0,
     readAt: viewer === null ? null : date(row.read_at),
+    ...(search !== undefined ? { searchRank: Number((row as { search_rank?: unknown }).search_rank ?? 0) } : {}),
   }));
 }
 
@@ -239,6 +225,7 @@ export async function insertTicket(ctx: QueryContext, row: TicketRow, deltas: St
   // statement aborts the whole transaction, and the caller may want to carry on.
   if (await insertIgnoringDuplicates(ctx, ctx.db.insertInto('tickets').values(ticketToRow(ctx.hooks, row)))) {
     deltas.add(row.tenantId, factsOfTicket(row), 1);
+    await indexTicket(ctx, row.tenantId, row);
     return;
   }
   const clash = await ctx.db
@@ -275,6 +262,21 @@ export async function updateTicket(
   // Refused before the version check, so a bad patch is an error whatever the version.
   checkTicketPatch(patch);
   const set = { ...patchToRow(ctx.hooks, patch), version: expectedVersion + 1 };
+  const changed = await updateTicketRow(ctx, tenantId, id, expectedVersion, patch, set, deltas);
+  if (changed && patch.subject !== undefined) await reindexTicket(ctx, tenantId, id);
+  return changed;
+}
+
+/** `updateTicket`'s UPDATE, with the stats move when the patch moves the ticket's stats. */
+async function updateTicketRow(
+  ctx: QueryContext,
+  tenantId: string,
+  id: string,
+  expectedVersion: number,
+  patch: TicketPatch,
+  set: Record<string, unknown>,
+  deltas: StatsDeltas,
+): Promise<boolean> {
   const versioned = () =>
     ctx.db
       .updateTable('tickets')

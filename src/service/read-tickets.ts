@@ -1,4 +1,5 @@
 /** `desk.get` and `desk.list`: a ticket with the thread the actor may see, and pages of tickets. */
+import { parseSearch } from '../search/search-query.js';
 import {
   toCustomerDetail,
   toCustomerSummary,
@@ -54,12 +55,15 @@ export async function listTickets(
     if (actor.kind !== 'staff') throw new ValidationError("assigneeId 'me' needs a staff actor", 'assigneeId');
     assigneeId = actor.id;
   }
-  const sort: TicketSort = q.sort ?? (actor.kind === 'customer' ? 'newest' : 'queue');
+  const search = q.q ? parseSearch(q.q) : undefined;
+  const sort: TicketSort = q.sort ?? (search ? 'relevance' : actor.kind === 'customer' ? 'newest' : 'queue');
+  if (sort === 'relevance' && !search) throw new ValidationError('sort relevance needs a search text (q)', 'sort');
   // The queue and update orders follow staff-only activity (internal notes, assignment,
-  // attention), so a customer could watch them move: customers sort by creation only.
-  if (actor.kind === 'customer' && sort !== 'newest' && sort !== 'oldest') {
-    throw new ValidationError(`Customers sort by newest or oldest, not ${sort}`, 'sort', {
-      params: { allowed: ['newest', 'oldest'] },
+  // attention), so a customer could watch them move: customers sort by creation only
+  // (relevance breaks its ties by creation too).
+  if (actor.kind === 'customer' && sort !== 'newest' && sort !== 'oldest' && sort !== 'relevance') {
+    throw new ValidationError(`Customers sort by newest, oldest or relevance, not ${sort}`, 'sort', {
+      params: { allowed: ['newest', 'oldest', 'relevance'] },
     });
   }
   if (q.deleted) requireStaffPermission(actor, 'tickets.delete', 'list deleted tickets');
@@ -72,7 +76,7 @@ export async function listTickets(
     ...(q.department ? { department: q.department } : {}),
     ...(assigneeId !== undefined ? { assigneeId } : {}),
     ...(q.subscriberId ? { subscriberId: q.subscriberId } : {}),
-    ...(q.q ? { q: q.q } : {}),
+    ...(search ? { search } : {}),
     // Archived tickets leave the default lists; a deleted ticket is listed archived or not.
     ...(q.archived !== undefined ? { archived: q.archived } : q.deleted ? {} : { archived: false }),
     ...(q.deleted ? { deleted: true } : {}),
@@ -95,7 +99,7 @@ export async function listTickets(
 
 /** A store row as a staff list row: the viewer's `unread`, the waiting time, locks as of `now`. */
 function staffSummary(row: StoreTicketSummary, now: Date): TicketSummary {
-  const { readAt, ...rest } = row;
+  const { readAt, searchRank: _rank, ...rest } = row;
   const customerWrote = row.customerMessageAt;
   return {
     ...visibleLock(rest, now),

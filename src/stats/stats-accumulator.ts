@@ -105,6 +105,8 @@ export class StatsAccumulator {
   #resN = 0;
   readonly #backlog = new Map<string, { category: string; priority: string; count: number }>();
   readonly #sla = new Map<string, SlaCompliance>();
+  /** category -> [resolution ms sum, resolved count]. */
+  readonly #byCategory = new Map<string, [number, number]>();
 
   constructor(query: StoreStatsQuery) {
     this.#query = query;
@@ -122,6 +124,12 @@ export class StatsAccumulator {
     }
     this.#resMs += b.resMsSum;
     this.#resN += b.resN;
+    if (b.resN > 0) {
+      const entry = this.#byCategory.get(b.category) ?? [0, 0];
+      entry[0] += b.resMsSum;
+      entry[1] += b.resN;
+      this.#byCategory.set(b.category, entry);
+    }
     if ((this.#query.unresolved as readonly string[]).includes(b.status)) {
       const id = JSON.stringify([b.category, b.priority]);
       const entry = this.#backlog.get(id) ?? { category: b.category, priority: b.priority, count: 0 };
@@ -157,6 +165,10 @@ export class StatsAccumulator {
         (a, b) => compareCodePoints(a.category, b.category) || compareCodePoints(a.priority, b.priority),
       ),
       sla: [...this.#sla.values()].sort((a, b) => compareCodePoints(a.priority, b.priority)),
+      resolutionByCategory: [...this.#byCategory.keys()].sort(compareCodePoints).map((category) => {
+        const [ms, resolved] = this.#byCategory.get(category)!;
+        return { category, resolved, avgResolutionSeconds: ms / resolved / 1000 };
+      }),
     };
   }
 }

@@ -55,7 +55,7 @@ export function storeStatsTests(o: ContractOptions): void {
           ]);
         }
         const empty = await store.getStats(staff({}, tenant()), query());
-        assert.deepStrictEqual(empty, { counts: {}, avgFirstResponseSeconds: null, avgResolutionSeconds: null, backlog: [], sla: [] });
+        assert.deepStrictEqual(empty, { counts: {}, avgFirstResponseSeconds: null, avgResolutionSeconds: null, backlog: [], sla: [], resolutionByCategory: [] });
       }),
     );
 

@@ -3,6 +3,7 @@
  * wrong. `certify.test.ts` proves the exported contract suite fails for every one.
  */
 import { memoryStore } from '../../adapters/memory/index.js';
+import { parseSearch } from '../../src/search/search-query.js';
 import { StatsAccumulator, ticketSums } from '../../src/stats/stats-accumulator.js';
 import type { StoreScope, StoreTx, TicketStore } from '../../src/store.js';
 import type { Ticket } from '../../src/types.js';
@@ -202,7 +203,7 @@ export const PLANTED_BUGS: { bug: string; createStore: () => TicketStore; caught
     caughtBy: 'resolves a ref that is one ticket’s id and another’s number',
     createStore: plant((base) => ({
       findTicket: async (scope, ref) =>
-        (await base.listTickets(scope, { ...all, q: ref })).find((t) => t.number === ref) ?? base.findTicket(scope, ref),
+        (await base.listTickets(scope, { ...all, search: parseSearch(ref) })).find((t) => t.number === ref) ?? base.findTicket(scope, ref),
     })),
   },
   {

@@ -221,6 +221,9 @@ export const ticketStatsSchema = z.strictObject({
       resolution: z.strictObject({ met: z.number().int(), total: z.number().int() }),
     }),
   ),
+  resolutionByCategory: z.array(
+    z.strictObject({ category: z.string(), resolved: z.number().int(), avgResolutionSeconds: z.number().nullable() }),
+  ),
 });
 
 export const savedFilterSchema = z.strictObject({

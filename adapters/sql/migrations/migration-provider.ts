@@ -8,6 +8,9 @@ import { ticketStatsMigration } from './002-ticket-stats.js';
 import { staffToolsMigration } from './003-staff-tools.js';
 import { attachmentsMigration } from './004-attachments.js';
 import { emailDeliveryMigration } from './005-email-delivery.js';
+import { listColumnsMigration } from './006-list-columns.js';
+import { searchMigration } from './007-search.js';
+import { statsByDayMigration } from './008-stats-by-day.js';
 import type { MigrationContext } from './migration-context.js';
 
 /**
@@ -23,6 +26,9 @@ export function ticketryMigrations(ctx: MigrationContext): MigrationProvider {
         '003-staff-tools': staffToolsMigration(ctx),
         '004-attachments': attachmentsMigration(ctx),
         '005-email-delivery': emailDeliveryMigration(ctx),
+        '006-list-columns': listColumnsMigration(ctx),
+        '007-search': searchMigration(ctx),
+        '008-stats-by-day': statsByDayMigration(ctx),
       };
     },
   };
