@@ -28,7 +28,7 @@ const filters = {
   priority: params.get('priority') ?? '',
   category: params.get('category') ?? '',
   assigneeId: params.get('assigneeId') ?? '',
-  sort: params.get('sort') ?? 'queue',
+  sort: params.get('sort') ?? '',
   q: params.get('q') ?? '',
 };
 
@@ -71,7 +71,7 @@ main.replaceChildren(
     filterSelect('priority', 'filter-priority', 'Priority', [['', 'Any'], ...PRIORITIES.map((p) => [p, p])]),
     filterSelect('category', 'filter-category', 'Category', [['', 'Any'], ...CATEGORIES.map((c) => [c, humanize(c)])]),
     filterSelect('assigneeId', 'filter-assignee', 'Assignee', assigneeOptions),
-    filterSelect('sort', 'filter-sort', 'Sort', [['queue', 'Urgent first'], ['updated', 'Recently updated'], ['newest', 'Newest'], ['oldest', 'Oldest'], ['waiting', 'Waiting longest']]),
+    filterSelect('sort', 'filter-sort', 'Sort', [['', 'Urgent first (best match when searching)'], ['queue', 'Urgent first'], ['relevance', 'Best match (with a search)'], ['updated', 'Recently updated'], ['newest', 'Newest'], ['oldest', 'Oldest'], ['waiting', 'Waiting longest']]),
     h('label', { class: 'field grow' }, h('span', {}, 'Search'), search),
     h('button', { type: 'submit', class: 'secondary' }, 'Search'),
   ),
@@ -124,14 +124,16 @@ function countSelected() {
 function setFilter(name, value) {
   filters[name] = value;
   const next = new URLSearchParams();
-  for (const [k, v] of Object.entries(filters)) if (v && !(k === 'sort' && v === 'queue')) next.set(k, v);
+  for (const [k, v] of Object.entries(filters)) if (v) next.set(k, v);
   history.replaceState(null, '', `${location.pathname}${next.toString() ? `?${next}` : ''}`);
   load(false);
 }
 
 function listQuery(cursor) {
-  const q = new URLSearchParams({ sort: filters.sort || 'queue', limit: '50' });
-  for (const name of ['status', 'priority', 'category', 'assigneeId', 'q']) if (filters[name]) q.set(name, filters[name]);
+  // No sort: the staff queue, or the best match first when searching.
+  const q = new URLSearchParams({ limit: '50' });
+  for (const name of ['sort', 'status', 'priority', 'category', 'assigneeId', 'q']) if (filters[name]) q.set(name, filters[name]);
+  if (q.get('sort') === 'relevance' && !q.get('q')) q.delete('sort');
   if (cursor) q.set('cursor', cursor);
   return q;
 }
