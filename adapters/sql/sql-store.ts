@@ -48,6 +48,8 @@ import * as scans from './scan-queries.js';
 import * as tickets from './ticket-queries.js';
 import { StatsDeltas, canUseStatsBuckets } from './ticket-stats.js';
 import { SqlTx, type TxState } from './sql-tx.js';
+import * as statsRebuild from './stats-rebuild.js';
+import type { StatsVerification, VerifyStatsOptions } from './stats-rebuild.js';
 import type { OutboxWake } from './outbox-wake.js';
 
 /** A SQL-backed ticket store: a `TicketStore` plus schema setup and shutdown. */
@@ -65,6 +67,22 @@ export interface SqlTicketStore extends TicketStore {
    * returned store runs inside `trx` under a savepoint, and commits or rolls back with it.
    */
   withTransaction(trx: Transaction<any>): SqlTicketStore;
+  /**
+   * Recomputes the stats aggregates (`ticket_stats` and `ticket_stats_daily`, every
+   * tenant) from the tickets, in one transaction that holds off ticket writers while it
+   * runs (a few seconds at a million tickets). The store keeps them up to date itself;
+   * run this after something changed tickets around it: host SQL, a bulk import, a
+   * restore of the tickets table, or an older release writing during a rolling upgrade.
+   * Inside a host transaction (`withTransaction`) it runs in that transaction.
+   */
+  rebuildStats(): Promise<void>;
+  /**
+   * Compares the stats aggregates with a fresh count of the tickets and lists the
+   * buckets that differ (`ok` when none does). Reads only (one statement per table, each
+   * on a consistent snapshot), so writers go on meanwhile; it reads every ticket in
+   * scope, so run it off-peak at scale. `rebuildStats()` repairs what it finds.
+   */
+  verifyStats(options?: VerifyStatsOptions): Promise<StatsVerification>;
 }
 
 /** What a driver adapter hands the shared store. */
@@ -364,6 +382,61 @@ class SqlStore implements SqlTicketStore {
       }
       return count;
     });
+  }
+
+  // ---- stats aggregates -------------------------------------------------------------
+
+  async rebuildStats(): Promise<void> {
+    this.#checkOpen();
+    if (this.#active.getStore()?.open) {
+      throw new ConfigError('rebuildStats() cannot run inside transaction(fn): call it outside any ticketry transaction');
+    }
+    const db = this.#config.db.withoutPlugins();
+    const ctx = this.#migrationContext();
+    try {
+      if (db.isTransaction) {
+        // The host's transaction: under a savepoint, so a failure undoes the rebuild alone.
+        await this.#hostQueue.run(async () => {
+          await sql.raw(`savepoint ${SAVEPOINT}`).execute(db);
+          try {
+            await statsRebuild.rebuildStats(db, ctx);
+          } catch (err) {
+            await sql.raw(`rollback to savepoint ${SAVEPOINT}`).execute(db).catch(() => undefined);
+            await sql.raw(`release savepoint ${SAVEPOINT}`).execute(db).catch(() => undefined);
+            throw err;
+          }
+          await sql.raw(`release savepoint ${SAVEPOINT}`).execute(db);
+        });
+        return;
+      }
+      await db.connection().execute(async (conn) => {
+        // The write transaction (SQLite `begin immediate`) keeps writers off; on the
+        // other dialects the rebuild functions lock the tickets table for it.
+        await sql.raw(this.#hooks.beginWrite).execute(conn);
+        try {
+          await statsRebuild.rebuildStats(conn, ctx);
+          await sql`commit`.execute(conn);
+        } catch (err) {
+          await sql`rollback`.execute(conn).catch(() => undefined);
+          throw err;
+        }
+      });
+    } catch (err) {
+      throw this.#hooks.mapError(err);
+    }
+  }
+
+  async verifyStats(options: VerifyStatsOptions = {}): Promise<StatsVerification> {
+    this.#checkOpen();
+    if (this.#active.getStore()?.open) {
+      throw new ConfigError('verifyStats() cannot run inside transaction(fn): call it outside any ticketry transaction');
+    }
+    return this.#guard(() => statsRebuild.verifyStats(this.#config.db.withoutPlugins(), this.#migrationContext(), options));
+  }
+
+  #migrationContext() {
+    const { names, hooks } = this.#config;
+    return { names, types: hooks.types, dialect: hooks };
   }
 
   // ---- lifecycle --------------------------------------------------------------------

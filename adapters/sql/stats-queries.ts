@@ -1,25 +1,60 @@
 /**
  * The stats aggregates, pushed down to SQL: counts per status, mean response and
- * resolution times, the backlog by category and priority, SLA compliance per priority.
- * Whichever source answers (the maintained buckets or a scan), the rows are buckets of
- * the same sums, folded by the core's `StatsAccumulator`.
+ * resolution times, the backlog by category and priority, SLA compliance per priority,
+ * resolution time by category. Whichever source answers (the maintained buckets, the
+ * daily buckets of a window's whole days, a scan), the rows are buckets of the same
+ * sums, folded by the core's `StatsAccumulator`, so every source gives the same answer
+ * to the last ticket.
  */
-import { sql } from 'kysely';
+import { sql, type SelectQueryBuilder } from 'kysely';
 import type { StoreScope, StoreStats, StoreStatsQuery } from '../../src/store.js';
-import { ticketScope, type QueryContext } from './query-context.js';
-import { canUseStatsBuckets, statsFromBuckets, statsOfGroups } from './ticket-stats.js';
+import { ticketScope, type QueryContext, type WithTicketAlias } from './query-context.js';
+import {
+  DAY_MS,
+  canUseStatsBuckets,
+  dailyBucketSums,
+  statsFromBuckets,
+  statsOfGroups,
+  wholeDays,
+  type GroupedStatsRow,
+} from './ticket-stats.js';
 
 /**
  * Aggregates over the non-deleted tickets in scope created in `[createdFrom, createdTo)`.
- * Without a range and without a subscriber, from the maintained `ticket_stats` buckets
- * (a few hundred rows at any size); otherwise `scanStats`.
+ * - Without a range: the maintained `ticket_stats` buckets (a few hundred rows at any size).
+ * - With a range: the `ticket_stats_daily` buckets of the whole UTC days inside it, plus
+ *   a scan (created-at index) of the partial days at its edges, in one statement; a
+ *   window shorter than a whole day is only the scan.
+ * - Scopes the buckets do not key (a subscriber, a requester or addressed level): `scanStats`.
  */
 export async function getStats(
   ctx: QueryContext,
   scope: StoreScope,
   q: StoreStatsQuery,
 ): Promise<StoreStats> {
-  return canUseStatsBuckets(scope, q) ? statsFromBuckets(ctx, scope, q) : scanStats(ctx, scope, q);
+  if (!canUseStatsBuckets(scope, q)) return scanStats(ctx, scope, q);
+  if (q.createdFrom === undefined && q.createdTo === undefined) return statsFromBuckets(ctx, scope, q);
+  return windowStats(ctx, scope, q);
+}
+
+/** A window over bucket-keyed scope: whole days from the daily buckets, the edges scanned. */
+async function windowStats(ctx: QueryContext, scope: StoreScope, q: StoreStatsQuery): Promise<StoreStats> {
+  const from = q.createdFrom?.getTime();
+  const to = q.createdTo?.getTime();
+  // An invalid date: the scan binds it, and the dialect refuses it as the scan always did.
+  if (Number.isNaN(from) || Number.isNaN(to)) return scanStats(ctx, scope, q);
+  if (from !== undefined && to !== undefined && from >= to) return statsOfGroups([], q);
+  const days = wholeDays(from, to);
+  if (days === null) return scanStats(ctx, scope, q);
+  let query: SelectQueryBuilder<any, any, GroupedStatsRow> = dailyBucketSums(ctx, scope, days);
+  // The partial days at the edges: before the first whole day, from the end of the last.
+  if (days.firstDay !== undefined && from! < days.firstDay * DAY_MS) {
+    query = query.unionAll(scanQuery(ctx, scope, from, days.firstDay * DAY_MS));
+  }
+  if (days.endDay !== undefined && days.endDay * DAY_MS < to!) {
+    query = query.unionAll(scanQuery(ctx, scope, days.endDay * DAY_MS, to));
+  }
+  return statsOfGroups(await query.execute(), q);
 }
 
 /**
@@ -32,6 +67,16 @@ export async function scanStats(
   scope: StoreScope,
   q: StoreStatsQuery,
 ): Promise<StoreStats> {
+  return statsOfGroups(await scanQuery(ctx, scope, q.createdFrom?.getTime(), q.createdTo?.getTime()).execute(), q);
+}
+
+/** The scope's non-deleted tickets created in `[from, to)` (epoch ms, either end open), grouped into buckets. */
+function scanQuery(
+  ctx: QueryContext,
+  scope: StoreScope,
+  from: number | undefined,
+  to: number | undefined,
+): SelectQueryBuilder<WithTicketAlias, 't', GroupedStatsRow> {
   const { hooks } = ctx;
   const ms = (column: 't.first_response_at' | 't.resolved_at') =>
     sql<number>`coalesce(sum(${hooks.millisBetween(sql.ref(column), sql.ref('t.created_at'))}), 0)`;
@@ -56,7 +101,7 @@ export async function scanStats(
     ])
     // Deleted tickets never count, whatever the scope says.
     .where((eb) => ticketScope(eb, { ...scope, includeDeleted: false }));
-  if (q.createdFrom !== undefined) query = query.where('t.created_at', '>=', hooks.toDate(q.createdFrom));
-  if (q.createdTo !== undefined) query = query.where('t.created_at', '<', hooks.toDate(q.createdTo));
-  return statsOfGroups(await query.groupBy(['t.status', 't.category', 't.priority', 't.created_by_type']).execute(), q);
+  if (from !== undefined) query = query.where('t.created_at', '>=', hooks.toDate(new Date(from)));
+  if (to !== undefined) query = query.where('t.created_at', '<', hooks.toDate(new Date(to)));
+  return query.groupBy(['t.status', 't.category', 't.priority', 't.created_by_type']) as never;
 }

@@ -1,12 +1,13 @@
 /**
- * The maintained stats aggregate (`ticket_stats`, migration 002): what one ticket
- * contributes to its bucket, the differences a transaction collects as it inserts and
- * updates tickets, the one upsert that applies them before commit, and whole-tenant
- * (or reseller) stats folded from the buckets.
+ * The maintained stats aggregates: `ticket_stats` (migration 002, per tenant) and
+ * `ticket_stats_daily` (migration 008, the same buckets per UTC day of creation). What
+ * one ticket contributes to its buckets, the differences a transaction collects as it
+ * inserts and updates tickets, the upserts that apply them before commit, and the
+ * bucket reads `getStats` folds (`./stats-queries.ts`).
  *
- * A bucket is (tenant, reseller, status, category, priority, created_by_type); every
- * value is a sum over the bucket's non-deleted tickets, so a change is a difference:
- * the old row's contribution subtracted, the new row's added.
+ * A bucket is (tenant, reseller, status, category, priority, created_by_type), plus the
+ * day for the daily table; every value is a sum over the bucket's non-deleted tickets,
+ * so a change is a difference: the old row's contribution subtracted, the new row's added.
  */
 import { sql } from 'kysely';
 import {
@@ -158,29 +159,40 @@ export function factsAfterPatch(before: StatsFacts, patch: TicketPatch): StatsFa
   return after;
 }
 
+/** Milliseconds in a UTC day: a ticket's daily bucket is `Math.floor(createdAt / DAY_MS)`. */
+export const DAY_MS = 86_400_000;
+
+/** The key columns of `ticket_stats`, in primary-key (and lock) order. */
+const STATS_KEY = ['tenant_id', 'reseller_id', 'status', 'category', 'priority', 'created_by_type'] as const;
+
+/** The key columns of `ticket_stats_daily` (migration 008), in primary-key (and lock) order. */
+const DAILY_KEY = ['tenant_id', 'day', 'reseller_id', 'status', 'category', 'priority', 'created_by_type'] as const;
+
+type BucketKey = (string | number)[];
+type Buckets = Map<string, { key: BucketKey; sums: Sums }>;
+
 /**
- * The differences one transaction makes to the buckets, applied by `flush` in one
- * statement in bucket-key order. Collecting them until the end (rather than upserting
- * at each write) is what keeps the lock order deterministic: a Postgres transaction
- * takes its bucket row locks in one sorted pass after all its ticket locks, so two
- * writers can never wait on each other's buckets in opposite orders.
+ * The differences one transaction makes to the buckets of `ticket_stats` and
+ * `ticket_stats_daily`, applied by `flush` in one statement per table, each in
+ * bucket-key order. Collecting them until the end (rather than upserting at each write)
+ * is what keeps the lock order deterministic: a Postgres transaction takes its bucket
+ * row locks in one sorted pass (whole-tenant buckets, then daily buckets) after all its
+ * ticket locks, so two writers can never wait on each other's buckets in opposite orders.
  */
 export class StatsDeltas {
-  readonly #buckets = new Map<string, { key: string[]; sums: Sums }>();
+  readonly #buckets: Buckets = new Map();
+  readonly #daily: Buckets = new Map();
 
   /** Adds `sign` × the ticket's contribution (nothing for a deleted ticket). */
   add(tenantId: string, facts: StatsFacts, sign: 1 | -1): void {
     if (facts.deleted) return;
-    const key = [tenantId, facts.resellerId ?? '', facts.status, facts.category, facts.priority, facts.createdByType];
-    const id = JSON.stringify(key);
-    let bucket = this.#buckets.get(id);
-    if (bucket === undefined) {
-      bucket = { key, sums: SUM_COLUMNS.map(() => 0) };
-      this.#buckets.set(id, bucket);
-    }
     const sums = ticketSums(facts);
-    const contribution = STATS_SUMS.map((field) => sums[field]);
-    for (let i = 0; i < contribution.length; i++) bucket.sums[i]! += sign * contribution[i]!;
+    const contribution = STATS_SUMS.map((field) => sign * sums[field]);
+    const reseller = facts.resellerId ?? '';
+    const rest = [facts.status, facts.category, facts.priority, facts.createdByType];
+    addTo(this.#buckets, [tenantId, reseller, ...rest], contribution);
+    // `createdAt` never changes, so a ticket's updates move it between buckets of one day.
+    addTo(this.#daily, [tenantId, Math.floor(facts.createdAt / DAY_MS), reseller, ...rest], contribution);
   }
 
   /** Records the move of one ticket from `before` to `after`. */
@@ -190,75 +202,96 @@ export class StatsDeltas {
   }
 
   /**
-   * Applies the collected differences, buckets in key order, in one
-   * `INSERT … ON CONFLICT DO UPDATE SET col = col + excluded.col`, and forgets them.
-   * Buckets whose differences cancel out are skipped.
+   * Applies the collected differences and forgets them: `ticket_stats` first, then
+   * `ticket_stats_daily`, each in one `INSERT … ON CONFLICT DO UPDATE SET col = col +
+   * excluded.col` with its buckets in key order. Buckets whose differences cancel out
+   * are skipped.
    */
   async flush(ctx: QueryContext): Promise<void> {
-    const changed = [...this.#buckets.values()].filter((b) => b.sums.some((v) => v !== 0));
-    this.#buckets.clear();
-    if (changed.length === 0) return;
-    changed.sort((a, b) => compareKeys(a.key, b.key));
-    const rows = changed.map(({ key, sums }) => {
-      const row: Record<string, unknown> = {
-        tenant_id: key[0],
-        reseller_id: key[1],
-        status: key[2],
-        category: key[3],
-        priority: key[4],
-        created_by_type: key[5],
-      };
-      SUM_COLUMNS.forEach((column, i) => (row[column] = sums[i]));
-      return row;
-    });
-    const insert = ctx.db.insertInto('ticket_stats').values(rows as never);
-    if (ctx.hooks.capabilities.upsert === 'on-duplicate-key') {
-      // MySQL, MariaDB: `VALUES(col)` is the row that would have been inserted.
-      await insert
-        .onDuplicateKeyUpdate(
-          Object.fromEntries(
-            SUM_COLUMNS.map((column) => [column, sql<number>`${sql.ref(column)} + values(${sql.ref(column)})`]),
-          ) as never,
-        )
-        .execute();
-      return;
-    }
-    await insert
-      .onConflict((oc) =>
-        oc
-          .columns(['tenant_id', 'reseller_id', 'status', 'category', 'priority', 'created_by_type'])
-          .doUpdateSet(
-            Object.fromEntries(
-              SUM_COLUMNS.map((column) => [
-                column,
-                sql<number>`${sql.ref(`ticket_stats.${column}`)} + ${sql.ref(`excluded.${column}`)}`,
-              ]),
-            ),
-          ),
-      )
-      .execute();
+    const whole = takeChanged(this.#buckets);
+    const daily = takeChanged(this.#daily);
+    if (whole.length > 0) await upsertBuckets(ctx, 'ticket_stats', STATS_KEY, whole);
+    if (daily.length > 0) await upsertBuckets(ctx, 'ticket_stats_daily', DAILY_KEY, daily);
   }
 }
 
-function compareKeys(a: readonly string[], b: readonly string[]): number {
+function addTo(buckets: Buckets, key: BucketKey, contribution: readonly number[]): void {
+  const id = JSON.stringify(key);
+  let bucket = buckets.get(id);
+  if (bucket === undefined) {
+    bucket = { key, sums: SUM_COLUMNS.map(() => 0) };
+    buckets.set(id, bucket);
+  }
+  for (let i = 0; i < contribution.length; i++) bucket.sums[i]! += contribution[i]!;
+}
+
+/** The buckets with a non-zero difference, in key order; empties `buckets`. */
+function takeChanged(buckets: Buckets): { key: BucketKey; sums: Sums }[] {
+  const changed = [...buckets.values()].filter((b) => b.sums.some((v) => v !== 0));
+  buckets.clear();
+  return changed.sort((a, b) => compareKeys(a.key, b.key));
+}
+
+/** One multi-row upsert adding `rows`' sums to the table's buckets. */
+async function upsertBuckets(
+  ctx: QueryContext,
+  table: 'ticket_stats' | 'ticket_stats_daily',
+  keyColumns: readonly string[],
+  buckets: readonly { key: BucketKey; sums: Sums }[],
+): Promise<void> {
+  const rows = buckets.map(({ key, sums }) => {
+    const row: Record<string, unknown> = {};
+    keyColumns.forEach((column, i) => (row[column] = key[i]));
+    SUM_COLUMNS.forEach((column, i) => (row[column] = sums[i]));
+    return row;
+  });
+  const insert = ctx.db.insertInto(table).values(rows as never);
+  if (ctx.hooks.capabilities.upsert === 'on-duplicate-key') {
+    // MySQL, MariaDB: `VALUES(col)` is the row that would have been inserted.
+    await insert
+      .onDuplicateKeyUpdate(
+        Object.fromEntries(
+          SUM_COLUMNS.map((column) => [column, sql<number>`${sql.ref(column)} + values(${sql.ref(column)})`]),
+        ) as never,
+      )
+      .execute();
+    return;
+  }
+  await insert
+    .onConflict((oc) =>
+      oc.columns(keyColumns as never).doUpdateSet(
+        Object.fromEntries(
+          SUM_COLUMNS.map((column) => [
+            column,
+            sql<number>`${sql.ref(`${table}.${column}`)} + ${sql.ref(`excluded.${column}`)}`,
+          ]),
+        ) as never,
+      ),
+    )
+    .execute();
+}
+
+/** Key order: strings by code point, days as numbers. */
+function compareKeys(a: BucketKey, b: BucketKey): number {
   for (let i = 0; i < a.length; i++) {
-    const d = compareCodePoints(a[i]!, b[i]!);
+    const x = a[i]!;
+    const y = b[i]!;
+    const d = typeof x === 'number' && typeof y === 'number' ? x - y : compareCodePoints(String(x), String(y));
     if (d !== 0) return d;
   }
   return 0;
 }
 
 /**
- * Whether `getStats(scope, q)` can be answered from the buckets: no created-at range
- * (buckets have no dates), no subscriber (a customer's few tickets are an indexed scan
- * already), and no requester or addressed level (the buckets do not know them, so a
- * reseller's staff, whose scope leaves out tickets addressed over their head, scan). A
- * reseller id of `''` is the buckets' "no reseller", so it scans.
+ * Whether `getStats(scope, q)` can be answered from the buckets (`ticket_stats` without
+ * a created-at range, `ticket_stats_daily` plus a scan of the partial edge days with
+ * one): not for a subscriber (a customer's few tickets are an indexed scan already),
+ * nor a requester or addressed level (the buckets do not know them, so a reseller's
+ * staff, whose scope leaves out tickets addressed over their head, scan). A reseller id
+ * of `''` is the buckets' "no reseller", so it scans.
  */
-export function canUseStatsBuckets(scope: StoreScope, q: StoreStatsQuery): boolean {
+export function canUseStatsBuckets(scope: StoreScope, _q: StoreStatsQuery): boolean {
   return (
-    q.createdFrom === undefined &&
-    q.createdTo === undefined &&
     scope.subscriberId === undefined &&
     scope.requesterResellerId === undefined &&
     scope.addressedTo === undefined &&
@@ -289,4 +322,39 @@ export async function statsFromBuckets(
     .groupBy(['s.status', 's.category', 's.priority', 's.created_by_type'])
     .having((eb) => eb.fn.sum('s.n'), '>', 0);
   return statsOfGroups(await query.execute(), q);
+}
+
+/**
+ * The whole UTC days `[firstDay, endDay)` inside `[from, to)` (either end open), or null
+ * when the window holds no whole day. `from`/`to` are epoch ms.
+ */
+export function wholeDays(from: number | undefined, to: number | undefined): { firstDay?: number; endDay?: number } | null {
+  const firstDay = from === undefined ? undefined : Math.ceil(from / DAY_MS);
+  const endDay = to === undefined ? undefined : Math.floor(to / DAY_MS);
+  if (firstDay !== undefined && endDay !== undefined && firstDay >= endDay) return null;
+  return {
+    ...(firstDay === undefined ? {} : { firstDay }),
+    ...(endDay === undefined ? {} : { endDay }),
+  };
+}
+
+/**
+ * The daily buckets of the days `[firstDay, endDay)` (either end open), summed per
+ * status × category × priority × creator: one range read of the primary key.
+ */
+export function dailyBucketSums(ctx: QueryContext, scope: StoreScope, days: { firstDay?: number; endDay?: number }) {
+  let query = ctx.db
+    .selectFrom('ticket_stats_daily as s')
+    .select((eb) => [
+      's.status',
+      's.category',
+      's.priority',
+      's.created_by_type',
+      ...SUM_COLUMNS.map((c) => eb.fn.sum<DbInteger>(`s.${c}`).as(c)),
+    ])
+    .where('s.tenant_id', '=', scope.tenantId);
+  if (days.firstDay !== undefined) query = query.where('s.day', '>=', days.firstDay);
+  if (days.endDay !== undefined) query = query.where('s.day', '<', days.endDay);
+  if (scope.resellerId !== undefined) query = query.where('s.reseller_id', '=', scope.resellerId);
+  return query.groupBy(['s.status', 's.category', 's.priority', 's.created_by_type']);
 }
