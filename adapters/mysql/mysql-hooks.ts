@@ -82,6 +82,7 @@ export function mysqlHooks(options: { driverDates?: MysqlDriverDates } = {}): Sq
       clusteredPrimaryKey: false,
       partialIndexes: false,
       indexesPerTable: true,
+      fullText: 'like',
     },
     millisBetween: (later, earlier) =>
       sql<number>`cast(round(timestampdiff(microsecond, ${earlier}, ${later}) / 1000) as signed)`,

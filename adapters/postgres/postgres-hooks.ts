@@ -25,6 +25,7 @@ export function postgresHooks(): SqlDialectHooks {
       clusteredPrimaryKey: false,
       partialIndexes: true,
       indexesPerTable: false,
+      fullText: 'tsvector',
     },
     millisBetween: (later, earlier) =>
       sql<number>`round(extract(epoch from (${later} - ${earlier})) * 1000)::bigint`,

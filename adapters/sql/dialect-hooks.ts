@@ -72,6 +72,18 @@ export interface SqlDialectCapabilities {
    * False: index names belong to the schema (`DROP INDEX name`).
    */
   readonly indexesPerTable: boolean;
+  /**
+   * How the full-text search index is kept and queried (migration 007,
+   * `search-queries.ts`); every form indexes `searchText` computed in JavaScript, so all
+   * agree with `src/search/search-match.ts`:
+   * - `'fts5'` (SQLite): contentless FTS5 tables tokenised on spaces, queried with
+   *   `MATCH '"w1 w2"*'`;
+   * - `'tsvector'` (Postgres, PGlite): `tsvector` columns with GIN indexes, queried with
+   *   `@@ 'w1' <-> 'w2':*`;
+   * - `'like'` (MySQL, MariaDB): the text in a column, matched with `LIKE '% w1 w2%'`:
+   *   correct, but a scan of the tenant's rows (no index).
+   */
+  readonly fullText: 'fts5' | 'tsvector' | 'like';
 }
 
 /** The part of a dialect the migrations need: column types, capabilities, date arithmetic, table locks. */

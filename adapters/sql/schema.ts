@@ -86,7 +86,6 @@ export interface TicketTable {
   last_reply_at: DbTimestamp | null;
   public_reply_count: Generated<DbInteger>;
   public_last_reply_at: DbTimestamp | null;
-  // Migration 007 (`search-queries.ts`): search columns, per dialect (see there).
 }
 
 /** The `messages` table: a ticket's thread; `position` keeps insertion order. */
@@ -249,6 +248,46 @@ export interface EmailMessageTable {
   created_at: DbTimestamp;
 }
 
+/**
+ * The `ticket_search` table (migration 007, `search-queries.ts`): what a search looks up
+ * for a ticket's own text, `searchText(number + ' ' + subject)`. Which text column a
+ * dialect has follows its `capabilities.fullText`.
+ */
+export interface TicketSearchTable {
+  tenant_id: string;
+  ticket_id: string;
+  /** The number folded by `String#toLowerCase`: the exact-number match (rank 2). */
+  number_key: string;
+  /** SQLite (`fts5`): the row's rowid in `ticket_fts`, never reused. */
+  key: ColumnType<DbInteger, DbInteger | undefined, never>;
+  /** Postgres (`tsvector`): the text as a `tsvector`. */
+  vector: ColumnType<unknown, unknown, unknown>;
+  /** MySQL/MariaDB (`like`): the text with a space before and after it. */
+  search_text: ColumnType<string, string | undefined, string>;
+}
+
+/**
+ * The `message_search` table (migration 007; Postgres and MySQL/MariaDB): a message
+ * body's `searchText`, keyed by the message's `position`. The ticket and the visibility
+ * are read from `messages`, so merges, splits and hides need no index change.
+ */
+export interface MessageSearchTable {
+  position: DbInteger;
+  /** Postgres (`tsvector`). */
+  vector: ColumnType<unknown, unknown, unknown>;
+  /** MySQL/MariaDB (`like`): padded like `TicketSearchTable.search_text`. */
+  search_text: ColumnType<string, string | undefined, string>;
+}
+
+/**
+ * An FTS5 table of migration 007 (SQLite): `ticket_fts` (rowid = `ticket_search.key`)
+ * and `message_fts` (rowid = `messages.position`), contentless, tokenised on spaces.
+ */
+export interface SearchFtsTable {
+  rowid: DbInteger;
+  search_text: string;
+}
+
 /** ticketry's tables under their logical names. */
 export interface TicketryDatabase {
   tickets: TicketTable;
@@ -263,6 +302,10 @@ export interface TicketryDatabase {
   saved_filters: SavedFilterTable;
   attachments: AttachmentTable;
   email_messages: EmailMessageTable;
+  ticket_search: TicketSearchTable;
+  message_search: MessageSearchTable;
+  ticket_fts: SearchFtsTable;
+  message_fts: SearchFtsTable;
 }
 
 /** The logical table names, in creation order. */
@@ -279,6 +322,12 @@ export const LOGICAL_TABLES = [
   'saved_filters',
   'attachments',
   'email_messages',
+  // Migration 007: the search index (`ticket_fts`/`message_fts` on SQLite only,
+  // `message_search` everywhere else).
+  'ticket_search',
+  'message_search',
+  'ticket_fts',
+  'message_fts',
 ] as const;
 
 /** One of ticketry's logical table names. */

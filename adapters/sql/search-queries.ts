@@ -1,74 +1,344 @@
 /**
- * Full-text search: the condition a list's `search` adds, the relevance rank, and the
- * index upkeep every ticket and message write calls.
+ * Full-text search in the SQL stores: the condition a list's `search` adds, the relevance
+ * rank, and the index upkeep every ticket and message write calls (inside its
+ * transaction). Migration 007 creates the index and fills it for existing rows.
  *
- * FOUNDATION STUB (issue 13): LIKE over the raw columns, to be replaced by the indexed
- * search of migration 007 (Postgres tsvector + GIN, SQLite FTS5, MySQL/MariaDB LIKE over
- * `search_text`), agreeing with `src/search/search-match.ts`.
+ * Every dialect indexes the same texts, computed in JavaScript by `searchText`: a
+ * ticket's own text (`number + ' ' + subject`, in `ticket_search`) and each message body
+ * (keyed by the message's `position`; its ticket and visibility are read from `messages`,
+ * so merges, splits and hides need no index change). How a dialect stores and matches
+ * them is its `capabilities.fullText`:
+ * - `fts5` (SQLite): contentless FTS5 tables tokenised on spaces (the `ascii` tokenizer:
+ *   the folded text holds no other ASCII separator), `MATCH '"w1 w2 w3"*'`;
+ * - `tsvector` (Postgres): a `tsvector` written as a literal (no parser, no dictionary:
+ *   the words are exactly `searchWords`), GIN-indexed, `@@ 'w1' <-> 'w2' <-> 'w3':*`;
+ * - `like` (MySQL/MariaDB): the text padded with spaces, `LIKE '% w1 w2 w3%'`: correct,
+ *   but a scan of the tenant's texts.
+ *
+ * A search is driven by the index: the tickets it can match are the index hits (the
+ * exact number; and for each phrase, the tickets whose own text has it or with a message
+ * the scope may see that has it, intersected over the phrases), and the list joins them
+ * to `tickets` by key before the scope and the filters apply. Semantics:
+ * `src/search/search-match.ts` (the contract suite compares every store with it).
  */
-import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import { searchText } from '../../src/search/search-text.js';
 import type { StoreScope, StoreSearch, StoreSearchPhrase } from '../../src/store.js';
 import type { Message } from '../../src/types.js';
-import { containsPattern, type QueryContext, type WithTicketAlias } from './query-context.js';
+import type { QueryContext, WithTicketAlias } from './query-context.js';
+import type { TicketryDatabase } from './schema.js';
 
 type TicketEb = ExpressionBuilder<WithTicketAlias, 't'>;
+/** A query returning ticket ids in a column `ticket_id`. */
+type TicketIds = SelectQueryBuilder<any, any, { ticket_id: string }>;
+type FullText = QueryContext['hooks']['capabilities']['fullText'];
 
-function like(ctx: QueryContext, value: Expression<string>, phrase: StoreSearchPhrase): Expression<SqlBool> {
-  return sql<SqlBool>`${ctx.hooks.fold(value)} like ${containsPattern(phrase.words.join(' '))} escape ${'\\'}`;
+// ---- the indexed texts ----------------------------------------------------------------
+
+/** The text a ticket is found by besides its messages: its number and subject. */
+export function ticketSearchText(number: string, subject: string): string {
+  return searchText(`${number} ${subject}`);
 }
 
-function numberIs(ctx: QueryContext, eb: TicketEb, search: StoreSearch): Expression<SqlBool> {
-  return sql<SqlBool>`${ctx.hooks.fold(eb.ref('t.number'))} = ${search.number.toLowerCase()}`;
+/** The `number_key` of a ticket: the exact-number match, folded like the reference. */
+export function numberKey(number: string): string {
+  return number.toLowerCase();
 }
 
-function inTicketText(ctx: QueryContext, eb: TicketEb, phrase: StoreSearchPhrase): Expression<SqlBool> {
-  return eb.or([like(ctx, eb.ref('t.number'), phrase), like(ctx, eb.ref('t.subject'), phrase)]);
+/** Postgres keeps at most 256 positions per lexeme and positions up to 16383. */
+const MAX_POSITIONS = 256;
+const MAX_POSITION = 16383;
+
+/** A tsvector/tsquery lexeme, quoted. */
+function lexeme(word: string): string {
+  return `'${word.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 }
 
-/** Whether the ticket `t` matches `search` for `scope` (bodies filtered by its visibility). */
+/**
+ * `text` (a `searchText`) as a tsvector literal: each word with its positions, so the
+ * vector holds exactly these words whatever the database's parser and locale would make
+ * of them. Like `to_tsvector`, it keeps the first 256 positions of a word and counts
+ * positions past 16383 as 16383 (phrases there may be missed).
+ */
+export function tsvectorLiteral(text: string): string {
+  const positions = new Map<string, number[]>();
+  const words = text === '' ? [] : text.split(' ');
+  words.forEach((word, i) => {
+    let list = positions.get(word);
+    if (list === undefined) positions.set(word, (list = []));
+    const position = Math.min(i + 1, MAX_POSITION);
+    if (list.length < MAX_POSITIONS && list[list.length - 1] !== position) list.push(position);
+  });
+  return [...positions].map(([word, list]) => `${lexeme(word)}:${list.join(',')}`).join(' ');
+}
+
+/** The stored form of an indexed text in the `like` dialects: a space on each side. */
+function padded(text: string): string {
+  return ` ${text} `;
+}
+
+// ---- matching -------------------------------------------------------------------------
+
+/** One phrase as a tsquery: `'w1' <-> 'w2':*`. */
+function tsqueryOf(phrase: StoreSearchPhrase): string {
+  const words = phrase.words.map(lexeme);
+  if (phrase.prefix) words[words.length - 1] += ':*';
+  return words.length === 1 ? words[0]! : `(${words.join(' <-> ')})`;
+}
+
+/** One phrase as an FTS5 query: `"w1 w2"*` (the words hold no quote). */
+function ftsQueryOf(phrase: StoreSearchPhrase): string {
+  return `"${phrase.words.join(' ').replace(/"/g, '""')}"${phrase.prefix ? '*' : ''}`;
+}
+
+/** One phrase as a LIKE pattern over a padded text: `% w1 w2 %`, or `% w1 w2%` for a prefix. */
+function likeOf(phrase: StoreSearchPhrase): string {
+  const words = phrase.words.join(' ').replace(/[\\%_]/g, (c) => `\\${c}`);
+  return `% ${words}${phrase.prefix ? '' : ' '}%`;
+}
+
+/** Whether the indexed text at `column` (of the dialect's form) contains every phrase. */
+function matches(fullText: FullText, column: string, phrases: readonly StoreSearchPhrase[]): Expression<SqlBool> {
+  const ref = sql.ref(column);
+  switch (fullText) {
+    case 'fts5':
+      return sql<SqlBool>`${ref} match ${phrases.map(ftsQueryOf).join(' AND ')}`;
+    case 'tsvector':
+      return sql<SqlBool>`${ref} @@ ${phrases.map(tsqueryOf).join(' & ')}::tsquery`;
+    case 'like':
+      return sql<SqlBool>`${sql.join(
+        phrases.map((p) => sql`${ref} like ${likeOf(p)} escape ${'\\'}`),
+        sql` and `,
+      )}`;
+  }
+}
+
+/** The tickets of `tenantId` whose number is `number`, case-insensitively. */
+function numberHits(ctx: QueryContext, tenantId: string, number: string): TicketIds {
+  return ctx.db
+    .selectFrom('ticket_search as s')
+    .select('s.ticket_id')
+    .where('s.tenant_id', '=', tenantId)
+    .where('s.number_key', '=', numberKey(number));
+}
+
+/** The tickets of `tenantId` whose own text (number and subject) contains every phrase. */
+function ownHits(ctx: QueryContext, tenantId: string, phrases: readonly StoreSearchPhrase[]): TicketIds {
+  const fullText = ctx.hooks.capabilities.fullText;
+  if (fullText === 'fts5') {
+    return ctx.db
+      .selectFrom('ticket_fts as f')
+      .innerJoin('ticket_search as s', 's.key', 'f.rowid')
+      .select('s.ticket_id')
+      .where(matches(fullText, 'f.search_text', phrases))
+      .where('s.tenant_id', '=', tenantId);
+  }
+  return ctx.db
+    .selectFrom('ticket_search as s')
+    .select('s.ticket_id')
+    .where('s.tenant_id', '=', tenantId)
+    .where(matches(fullText, fullText === 'tsvector' ? 's.vector' : 's.search_text', phrases));
+}
+
+/** The tickets with a message the scope may see whose body contains `phrase`. */
+function messageHits(ctx: QueryContext, scope: StoreScope, phrase: StoreSearchPhrase): TicketIds {
+  const fullText = ctx.hooks.capabilities.fullText;
+  const base =
+    fullText === 'fts5'
+      ? ctx.db
+          .selectFrom('message_fts as f')
+          .innerJoin('messages as m', 'm.position', 'f.rowid')
+          .where(matches(fullText, 'f.search_text', [phrase]))
+      : ctx.db
+          .selectFrom('message_search as x')
+          .innerJoin('messages as m', 'm.position', 'x.position')
+          .where(matches(fullText, fullText === 'tsvector' ? 'x.vector' : 'x.search_text', [phrase]));
+  // One shape for both sources: only `m` is referred to from here on.
+  let query = (base as unknown as SelectQueryBuilder<TicketryDatabase & { m: TicketryDatabase['messages'] }, 'm', object>)
+    .select('m.ticket_id')
+    .where('m.tenant_id', '=', scope.tenantId);
+  if (scope.visibility === 'customer') {
+    query = query.where('m.internal', '=', ctx.hooks.toBoolean(false)).where('m.hidden', '=', ctx.hooks.toBoolean(false));
+  }
+  return query as TicketIds;
+}
+
+/**
+ * The ids of the tickets `search` can match for `scope`, from the index alone: the exact
+ * number, and the tickets having every phrase (each in their own text or in a message
+ * the scope may see).
+ */
+function candidates(ctx: QueryContext, scope: StoreScope, search: StoreSearch): TicketIds | null {
+  const parts: TicketIds[] = [];
+  if (search.number !== '') parts.push(numberHits(ctx, scope.tenantId, search.number));
+  const [first, ...rest] = search.phrases;
+  if (first !== undefined) {
+    const hits = (phrase: StoreSearchPhrase) => ownHits(ctx, scope.tenantId, [phrase]).union(messageHits(ctx, scope, phrase));
+    let all = ctx.db.selectFrom(hits(first).as('h')).select('h.ticket_id') as unknown as TicketIds;
+    // An intersection as nested IN (INTERSECT came late to MySQL).
+    for (const phrase of rest) all = all.where('h.ticket_id', 'in', hits(phrase));
+    parts.push(all);
+  }
+  if (parts.length === 0) return null;
+  return parts.reduce((union, part) => union.union(part));
+}
+
+/**
+ * Whether the ticket `t` matches `search` for `scope` (bodies filtered by its
+ * visibility): its id is among the index hits.
+ */
 export function searchCondition(ctx: QueryContext, eb: TicketEb, scope: StoreScope, search: StoreSearch): Expression<SqlBool> {
-  const phrases = search.phrases.map((phrase) =>
-    eb.or([
-      inTicketText(ctx, eb, phrase),
-      eb.exists(
-        (eb as unknown as ExpressionBuilder<any, any>)
-          .selectFrom('messages as b')
-          .select(sql.lit(1).as('one'))
-          .whereRef('b.tenant_id', '=', 't.tenant_id')
-          .whereRef('b.ticket_id', '=', 't.id')
-          .where((e) => {
-            const conditions: Expression<SqlBool>[] = [like(ctx, e.ref('b.body'), phrase)];
-            if (scope.visibility === 'customer') {
-              conditions.push(e('b.internal', '=', ctx.hooks.toBoolean(false)));
-              conditions.push(e('b.hidden', '=', ctx.hooks.toBoolean(false)));
-            }
-            return e.and(conditions);
-          }),
-      ),
-    ]),
-  );
-  const all = phrases.length > 0 ? [eb.and(phrases)] : [];
-  return eb.or([numberIs(ctx, eb, search), ...all]);
+  const ids = candidates(ctx, scope, search);
+  if (ids === null) return sql<SqlBool>`1 = 0`;
+  return eb('t.id', 'in', ids as unknown as SelectQueryBuilder<TicketryDatabase, 'tickets', { id: string }>);
 }
 
-/** The ticket's `searchRank` (see `StoreTicketSummary`). */
+/**
+ * The ticket's `searchRank` (see `StoreTicketSummary`): 2 for the exact number, 1 when
+ * its own text has every phrase, else 0 (a visible message had what the own text lacked).
+ * One lookup of the ticket's own index row by key, for the rows the search matched.
+ */
 export function searchRank(ctx: QueryContext, eb: TicketEb, search: StoreSearch): RawBuilder<number> {
-  const own = search.phrases.length > 0 ? eb.and(search.phrases.map((p) => inTicketText(ctx, eb, p))) : sql<SqlBool>`1 = 0`;
-  return sql<number>`case when ${numberIs(ctx, eb, search)} then 2 when ${own} then 1 else 0 end`;
+  const fullText = ctx.hooks.capabilities.fullText;
+  const number = search.number === '' ? sql<SqlBool>`1 = 0` : sql<SqlBool>`${sql.ref('s.number_key')} = ${numberKey(search.number)}`;
+  let own: Expression<SqlBool> = sql<SqlBool>`1 = 0`;
+  if (search.phrases.length > 0) {
+    own =
+      fullText === 'fts5'
+        ? sql<SqlBool>`${sql.ref('s.key')} in (${ctx.db
+            .selectFrom('ticket_fts as f')
+            .select('f.rowid')
+            .where(matches(fullText, 'f.search_text', search.phrases))})`
+        : matches(fullText, fullText === 'tsvector' ? 's.vector' : 's.search_text', search.phrases);
+  }
+  const row = (eb as unknown as ExpressionBuilder<TicketryDatabase & { t: TicketryDatabase['tickets'] }, 't'>)
+    .selectFrom('ticket_search as s')
+    .select(sql<number>`case when ${number} then 2 when ${own} then 1 else 0 end`.as('rank'))
+    .whereRef('s.tenant_id', '=', 't.tenant_id')
+    .whereRef('s.ticket_id', '=', 't.id');
+  return sql<number>`coalesce((${row}), 0)`;
 }
 
-/** Indexes a new ticket's number and subject (and re-indexes after a subject change). */
+// ---- index upkeep ---------------------------------------------------------------------
+
+/** Indexes a new ticket's number and subject. */
 export async function indexTicket(
-  _ctx: QueryContext,
-  _tenantId: string,
-  _ticket: { id: string; number: string; subject: string },
-): Promise<void> {}
+  ctx: QueryContext,
+  tenantId: string,
+  ticket: { id: string; number: string; subject: string },
+): Promise<void> {
+  await insertTicketText(ctx, tenantId, ticket.id, ticket.number, ticketSearchText(ticket.number, ticket.subject));
+}
+
+async function insertTicketText(ctx: QueryContext, tenantId: string, ticketId: string, number: string, text: string): Promise<void> {
+  const row = { tenant_id: tenantId, ticket_id: ticketId, number_key: numberKey(number) };
+  switch (ctx.hooks.capabilities.fullText) {
+    case 'fts5': {
+      const { key } = await ctx.db.insertInto('ticket_search').values(row).returning('key').executeTakeFirstOrThrow();
+      await ctx.db.insertInto('ticket_fts').values({ rowid: key, search_text: text }).execute();
+      return;
+    }
+    case 'tsvector':
+      await ctx.db
+        .insertInto('ticket_search')
+        .values({ ...row, vector: sql`${tsvectorLiteral(text)}::tsvector` })
+        .execute();
+      return;
+    case 'like':
+      await ctx.db
+        .insertInto('ticket_search')
+        .values({ ...row, search_text: padded(text) })
+        .execute();
+  }
+}
 
 /** Re-indexes a ticket whose subject changed. */
-export async function reindexTicket(_ctx: QueryContext, _tenantId: string, _ticketId: string): Promise<void> {}
+export async function reindexTicket(ctx: QueryContext, tenantId: string, ticketId: string): Promise<void> {
+  const ticket = await ctx.db
+    .selectFrom('tickets as t')
+    .select(['t.number', 't.subject'])
+    .where('t.tenant_id', '=', tenantId)
+    .where('t.id', '=', ticketId)
+    .executeTakeFirst();
+  if (ticket === undefined) return;
+  const text = ticketSearchText(ticket.number, ticket.subject);
+  const fullText = ctx.hooks.capabilities.fullText;
+  if (fullText === 'fts5') {
+    const found = await ctx.db
+      .selectFrom('ticket_search as s')
+      .select('s.key')
+      .where('s.tenant_id', '=', tenantId)
+      .where('s.ticket_id', '=', ticketId)
+      .executeTakeFirst();
+    if (found !== undefined) {
+      await ctx.db.deleteFrom('ticket_fts').where('rowid', '=', found.key).execute();
+      await ctx.db.insertInto('ticket_fts').values({ rowid: found.key, search_text: text }).execute();
+      return;
+    }
+  } else {
+    const set = fullText === 'tsvector' ? { vector: sql`${tsvectorLiteral(text)}::tsvector` } : { search_text: padded(text) };
+    const result = await ctx.db
+      .updateTable('ticket_search')
+      .set(set)
+      .where('tenant_id', '=', tenantId)
+      .where('ticket_id', '=', ticketId)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) > 0) return;
+  }
+  await insertTicketText(ctx, tenantId, ticketId, ticket.number, text);
+}
+
+/** The message's indexed text, inserted from its row (by tenant and id). */
+async function insertMessageText(ctx: QueryContext, tenantId: string, messageId: string, text: string): Promise<void> {
+  const fullText = ctx.hooks.capabilities.fullText;
+  const source = ctx.db
+    .selectFrom('messages as m')
+    .where('m.tenant_id', '=', tenantId)
+    .where('m.id', '=', messageId);
+  if (fullText === 'fts5') {
+    await ctx.db
+      .insertInto('message_fts')
+      .columns(['rowid', 'search_text'])
+      .expression(source.select(['m.position', sql.val(text).as('search_text')]))
+      .execute();
+    return;
+  }
+  const value = fullText === 'tsvector' ? sql`${tsvectorLiteral(text)}::tsvector` : sql.val(padded(text));
+  await ctx.db
+    .insertInto('message_search')
+    .columns(['position', fullText === 'tsvector' ? 'vector' : 'search_text'])
+    .expression(source.select(['m.position', value.as('text')]))
+    .execute();
+}
 
 /** Indexes a new message's body. */
-export async function indexMessage(_ctx: QueryContext, _tenantId: string, _message: Message): Promise<void> {}
+export async function indexMessage(ctx: QueryContext, tenantId: string, message: Message): Promise<void> {
+  await insertMessageText(ctx, tenantId, message.id, searchText(message.body));
+}
 
-/** Re-indexes a message whose body was edited. */
-export async function reindexMessage(_ctx: QueryContext, _tenantId: string, _messageId: string, _body: string): Promise<void> {}
+/** Re-indexes a message whose body was edited: the old text is found no more. */
+export async function reindexMessage(ctx: QueryContext, tenantId: string, messageId: string, body: string): Promise<void> {
+  const text = searchText(body);
+  const fullText = ctx.hooks.capabilities.fullText;
+  if (fullText === 'fts5') {
+    const found = await ctx.db
+      .selectFrom('messages as m')
+      .select('m.position')
+      .where('m.tenant_id', '=', tenantId)
+      .where('m.id', '=', messageId)
+      .executeTakeFirst();
+    if (found === undefined) return;
+    await ctx.db.deleteFrom('message_fts').where('rowid', '=', found.position).execute();
+    await ctx.db.insertInto('message_fts').values({ rowid: found.position, search_text: text }).execute();
+    return;
+  }
+  const set = fullText === 'tsvector' ? { vector: sql`${tsvectorLiteral(text)}::tsvector` } : { search_text: padded(text) };
+  const result = await ctx.db
+    .updateTable('message_search')
+    .set(set)
+    .where('position', 'in', (eb) =>
+      eb.selectFrom('messages as m').select('m.position').where('m.tenant_id', '=', tenantId).where('m.id', '=', messageId),
+    )
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) await insertMessageText(ctx, tenantId, messageId, text);
+}

@@ -32,6 +32,7 @@ export function sqliteHooks(options: { fold: 'unicode' | 'ascii' }): SqlDialectH
       clusteredPrimaryKey: true,
       partialIndexes: true,
       indexesPerTable: false,
+      fullText: 'fts5',
     },
     millisBetween: (later, earlier) => sql<number>`(${later} - ${earlier})`,
     lockTableForRebuild: () => null,

@@ -98,35 +98,29 @@ describe('sqlite store driver glue', () => {
       .prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name")
       .all()
       .map((r) => (r as { name: string }).name);
-    expect(tables).toStrictEqual([
-      'a_attachments',
-      'a_audit',
-      'a_counters',
-      'a_email_messages',
-      'a_favorites',
-      'a_messages',
-      'a_migrations',
-      'a_migrations_lock',
-      'a_outbox',
-      'a_read_marks',
-      'a_saved_filters',
-      'a_ticket_stats',
-      'a_tickets',
-      'b_attachments',
-      'b_audit',
-      'b_counters',
-      'b_email_messages',
-      'b_favorites',
-      'b_messages',
-      'b_migrations',
-      'b_migrations_lock',
-      'b_outbox',
-      'b_read_marks',
-      'b_saved_filters',
-      'b_ticket_stats',
-      'b_tickets',
+    // Each store's tables, with the FTS5 tables of the search index (migration 007) and
+    // the shadow tables SQLite keeps for each of them.
+    const fts = (name: string) => [name, `${name}_config`, `${name}_data`, `${name}_docsize`, `${name}_idx`];
+    const own = [
+      'attachments',
+      'audit',
+      'counters',
+      'email_messages',
+      'favorites',
+      ...fts('message_fts'),
+      'messages',
+      'migrations',
+      'migrations_lock',
+      'outbox',
+      'read_marks',
+      'saved_filters',
+      ...fts('ticket_fts'),
+      'ticket_search',
+      'ticket_stats',
+      'ticket_stats_daily',
       'tickets',
-    ]);
+    ];
+    expect(tables).toStrictEqual([...own.map((n) => `a_${n}`), ...own.map((n) => `b_${n}`), 'tickets']);
     await a.close();
     await b.close();
     database.close();
