@@ -91,6 +91,8 @@ export interface SqlMigrationDialect {
   readonly capabilities: SqlDialectCapabilities;
   /** `later - earlier` in whole milliseconds, as an integer SQL expression. */
   millisBetween(later: Expression<unknown>, earlier: Expression<unknown>): RawBuilder<number>;
+  /** A `Date` as the driver should bind it (MySQL: a UTC `DATETIME(3)` literal string). */
+  toDate(value: Date): DbTimestamp;
   /**
    * The statement that keeps writers off `table` while a rebuild reads it inside a
    * transaction, or null when the transaction already does (SQLite `begin immediate`).
@@ -108,8 +110,6 @@ export interface SqlDialectHooks extends SqlMigrationDialect {
    * with SQLITE_BUSY under concurrency, whatever the busy timeout).
    */
   readonly beginWrite: string;
-  /** A `Date` as the driver should bind it (MySQL: a UTC `DATETIME(3)` literal string). */
-  toDate(value: Date): DbTimestamp;
   /** A `Date` (or null) as the driver should bind it. */
   toNullableDate(value: Date | null): DbTimestamp | null;
   /** A timestamp column value as a `Date`. */

@@ -69,6 +69,7 @@ export interface FixtureStore {
       | 'outbox'
       | 'counters'
       | 'ticket_stats'
+      | 'ticket_stats_daily'
       | 'favorites'
       | 'read_marks'
       | 'saved_filters'
