@@ -110,23 +110,40 @@ export function listTests(o: ContractOptions): void {
     );
 
     it(
-      'search finds number, subject and visible bodies, case-insensitively; customers never match internal notes',
+      'search finds words and prefixes in the number, subject and visible bodies, folded; best match first, paged by cursor; customers never match internal notes',
       withDesk(o, async ({ desk, clock }) => {
         const c = customer();
         const staff = operator();
         const t1 = await desk.create(c, { subject: 'Router keeps REBOOTING', body: 'since monday' });
         clock.minutes(1);
-        const t2 = await desk.create(c, { subject: 'Invoice', body: 'Charged twice for 100% of the plan' });
+        const t2 = await desk.create(c, { subject: 'Invoice', body: 'Charged twice for 100% of the plan; the router is fine' });
         await desk.addReply(staff, t2.id, { body: 'Secret escalation codeword', internal: true });
         const ids = async (q: string, actor: Parameters<typeof desk.list>[0] = staff) =>
           (await desk.list(actor, { q, sort: 'oldest' })).items.map((t) => t.id);
         assert.deepEqual(await ids('rebooting'), [t1.id]);
         assert.deepEqual(await ids('MONDAY'), [t1.id]);
+        assert.deepEqual(await ids('reboo'), [t1.id], 'the last word is a prefix');
+        assert.deepEqual(await ids('boot'), [], 'a prefix begins a word');
+        assert.deepEqual(await ids('"charged twice"'), [t2.id]);
+        assert.deepEqual(await ids('"twice charged"'), [], 'a phrase keeps its order');
+        assert.deepEqual(await ids('plan charged'), [t2.id], 'separate words in any order');
         assert.deepEqual(await ids(t2.number), [t2.id]);
-        assert.deepEqual(await ids('100%'), [t2.id]);
-        assert.deepEqual(await ids('0%_'), []);
+        assert.deepEqual(await ids(t2.number.toLowerCase()), [t2.id]);
+        assert.deepEqual(await ids('100%'), [t2.id], 'punctuation separates words');
+        assert.deepEqual(await ids('0%_'), [], 'no LIKE wildcards: 0 is no word here');
         assert.deepEqual(await ids('codeword'), [t2.id]);
         assert.deepEqual(await ids('codeword', c), []);
+        // With q, the default order is the best match: the subject before a body, then newest.
+        assert.deepEqual((await desk.list(staff, { q: 'router' })).items.map((t) => t.id), [t1.id, t2.id]);
+        assert.deepEqual((await desk.list(c, { q: 'router' })).items.map((t) => t.id), [t1.id, t2.id]);
+        const paged: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await desk.list(c, { q: 'router', limit: 1, ...(cursor ? { cursor } : {}) });
+          paged.push(...page.items.map((t) => t.id));
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor && paged.length < 10);
+        assert.deepEqual(paged, [t1.id, t2.id], 'relevance pages by cursor');
       }),
     );
   });

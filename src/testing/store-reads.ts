@@ -112,7 +112,7 @@ export function storeReadTests(o: ContractOptions): void {
     );
 
     it(
-      'applies every list filter, AND-ed, and searches case-insensitively with LIKE characters literal',
+      'applies every list filter, AND-ed, and searches words (folded, punctuation separating them) in number, subject and visible bodies',
       withStore(o, async ({ store, tenantId: t, staff, customer, list, insert }) => {
         const a = row(t, 1, { priority: 'high', category: 'billing', department: 'finance', assigneeId: 'op-1', subject: 'Invoice 100% wrong', createdAt: at(0) });
         const b = row(t, 2, { status: 'closed', archived: true, priority: 'low', category: 'wifi', subject: 'WiFi_down in the BASEMENT', createdAt: at(10) });
@@ -141,6 +141,14 @@ export function storeReadTests(o: ContractOptions): void {
         await expect({ createdTo: at(10) }, ['TKT-1']);
         await expect({ createdFrom: at(0), createdTo: at(20) }, ['TKT-1', 'TKT-2']);
         await expect({ search: parseSearch('tkt-2') }, ['TKT-2']);
+        // Words are runs of letters and digits: `%` and `_` separate them, and match nothing
+        // themselves (no LIKE wildcards).
+        await expect({ search: parseSearch('100%') }, ['TKT-1']);
+        await expect({ search: parseSearch('wifi_down') }, ['TKT-2']);
+        await expect({ search: parseSearch('"wifi down in"') }, ['TKT-2']);
+        await expect({ search: parseSearch('0%_') }, []);
+        await expect({ search: parseSearch('%') }, []);
+        await expect({ search: parseSearch('_') }, []);
         await expect({ search: parseSearch('basement') }, ['TKT-2']);
         await expect({ search: parseSearch('led blinks') }, ['TKT-3']);
         // Message bodies count only where the scope may see them.
