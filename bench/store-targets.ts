@@ -614,7 +614,9 @@ async function prepareTarget(driver: Driver, options: TargetOptions): Promise<Be
 
   const pairs: BenchPair[] = [];
   const plansOut: { op: string; plan: StatementPlan }[] = [];
+  const only = process.env.BENCH_OPS?.split(',').map((s) => s.trim());
   for (const spec of specs(catalog, { time: options.time, replies, replyWarmup })) {
+    if (only && !only.includes(spec.key)) continue;
     const input = spec.input ?? { recordings: [0, 1] as [number, number], ticketry: (n: number) => n, raw: (n: number) => n };
     // Record twice, on different inputs: the statements must not depend on the input.
     const runs: { statements: Statement[]; ids: string[]; result: unknown }[] = [];

@@ -4,12 +4,12 @@
  */
 import { sql } from 'kysely';
 import type { OutboxEvent } from '../../src/store.js';
-import { lockRows, type QueryContext } from './query-context.js';
+import { insertRow, lockRows, runCached, type QueryContext } from './query-context.js';
 import { outboxFromRow, outboxToRow } from './row-mappers.js';
 
 /** Writes an event to the outbox. */
 export async function insertOutbox(ctx: QueryContext, tenantId: string, event: OutboxEvent): Promise<void> {
-  await ctx.db.insertInto('outbox').values(outboxToRow(ctx.hooks, tenantId, event)).execute();
+  await insertRow(ctx, 'outbox', outboxToRow(ctx.hooks, tenantId, event));
 }
 
 /** Marks the tenant's events `ids` delivered (already delivered ones keep their time). */
@@ -24,12 +24,13 @@ export async function markDelivered(
   // matched the partial `outbox_undelivered_idx` (tenant first, same predicate) and
   // scanned every undelivered event of the tenant; by id alone it takes the unique
   // (tenant_id, id) index.
-  await ctx.db
-    .updateTable('outbox')
-    .set({ delivered_at: sql`coalesce(${sql.ref('delivered_at')}, ${ctx.hooks.toDate(now)})` })
-    .where('tenant_id', '=', tenantId)
-    .where('id', 'in', [...ids])
-    .execute();
+  await runCached(ctx, `mark ${ids.length} delivered`, [ctx.hooks.toDate(now), tenantId, ...ids], ([at, tenant, ...list]) =>
+    ctx.db
+      .updateTable('outbox')
+      .set({ delivered_at: sql`coalesce(${sql.ref('delivered_at')}, ${at})` })
+      .where('tenant_id', '=', tenant as string)
+      .where('id', 'in', list as string[]),
+  );
 }
 
 /**

@@ -1,8 +1,20 @@
 /**
  * What every query function runs on: a Kysely executor (the store's database, one
- * connection inside a transaction, or a host's transaction) and the dialect's hooks.
+ * connection inside a transaction, or a host's transaction), the dialect's hooks, and
+ * the store's compiled statements (`runCached`).
  */
-import type { ExpressionBuilder, Expression, InsertQueryBuilder, InsertResult, Kysely, SelectQueryBuilder, SqlBool } from 'kysely';
+import type {
+  Compilable,
+  CompiledQuery,
+  Expression,
+  ExpressionBuilder,
+  InsertQueryBuilder,
+  InsertResult,
+  Kysely,
+  QueryResult,
+  SelectQueryBuilder,
+  SqlBool,
+} from 'kysely';
 import type { StoreScope } from '../../src/store.js';
 import type { SqlDialectHooks } from './dialect-hooks.js';
 import type { TicketTable, TicketryDatabase } from './schema.js';
@@ -11,6 +23,8 @@ import type { TicketTable, TicketryDatabase } from './schema.js';
 export interface QueryContext {
   readonly db: Kysely<TicketryDatabase>;
   readonly hooks: SqlDialectHooks;
+  /** The store's compiled statements (`runCached`); absent: every statement is built and compiled anew. */
+  readonly statements?: StatementCache;
 }
 
 /** The database as seen by a query on `tickets as t`. */
@@ -81,4 +95,130 @@ export async function insertIgnoringDuplicates<DB, TB extends keyof DB, O>(
     if (ctx.hooks.isDuplicateKey?.(err)) return false;
     throw err;
   }
+}
+
+// ---------------------------------------------------------------- compiled statements
+
+/** What a cached statement's arguments are while its template is compiled. */
+const ARG = '\u0000ticketry-arg:';
+
+/** A statement compiled once: its SQL, and where each bound parameter comes from. */
+interface Template {
+  readonly compiled: CompiledQuery;
+  /** Per parameter: the index of the argument bound there, or -1 for a constant of the statement. */
+  readonly slots: readonly number[];
+}
+
+/**
+ * The statements of one store, compiled once each (`runCached`). Building a statement
+ * with Kysely, renaming its tables (`TableNamePlugin`) and compiling it costs more than
+ * SQLite takes to run most of ticketry's writes, and a write sends ten of them.
+ */
+export class StatementCache {
+  readonly #templates = new Map<string, Template | null>();
+
+  constructor(
+    /** How many statements are kept (the least recently added go first). */
+    readonly limit = 500,
+  ) {}
+
+  /** The template under `key`, or `null` when its statement cannot be cached, or `undefined` when unknown. */
+  get(key: string): Template | null | undefined {
+    return this.#templates.get(key);
+  }
+
+  set(key: string, template: Template | null): void {
+    if (this.#templates.size >= this.limit) {
+      const oldest = this.#templates.keys().next().value;
+      if (oldest !== undefined) this.#templates.delete(oldest);
+    }
+    this.#templates.set(key, template);
+  }
+
+  /** How many statements are kept. */
+  get size(): number {
+    return this.#templates.size;
+  }
+}
+
+/**
+ * Runs the statement `build(args)` makes, compiling it once per store and `key`: the
+ * first time, `build` gets a placeholder for each argument and the compiled parameters
+ * show where each one is bound; afterwards the compiled SQL runs with `args` bound there.
+ *
+ * `key` must name everything the SQL text depends on: `build` must not branch on the
+ * values in `args` (how many there are, which are null, which columns are left out
+ * belong in the key), and must pass each argument to Kysely as a value. A statement
+ * where an argument does not come out as a bound parameter of its own (inlined, or
+ * transformed) is never cached: it is built and compiled on every call, as without a
+ * cache.
+ */
+export async function runCached<R>(
+  ctx: QueryContext,
+  key: string,
+  args: readonly unknown[],
+  build: (args: readonly unknown[]) => Compilable<R>,
+): Promise<QueryResult<R>> {
+  const cache = ctx.statements;
+  if (cache === undefined) return ctx.db.executeQuery(build(args));
+  let template = cache.get(key);
+  if (template === undefined) {
+    template = compileTemplate(build, args.length);
+    cache.set(key, template);
+  }
+  if (template === null) return ctx.db.executeQuery(build(args));
+  const { compiled, slots } = template;
+  const parameters = new Array<unknown>(slots.length);
+  for (let i = 0; i < slots.length; i++) {
+    const slot = slots[i]!;
+    parameters[i] = slot < 0 ? compiled.parameters[i] : args[slot];
+  }
+  return ctx.db.executeQuery<R>({ ...compiled, parameters } as CompiledQuery<R>);
+}
+
+function compileTemplate<R>(build: (args: readonly unknown[]) => Compilable<R>, count: number): Template | null {
+  const placeholders = Array.from({ length: count }, (_, i) => `${ARG}${i}`);
+  const compiled = build(placeholders).compile();
+  const seen = new Set<number>();
+  const slots = compiled.parameters.map((p) => {
+    if (typeof p !== 'string' || !p.startsWith(ARG)) {
+      if (typeof p === 'string' && p.includes(ARG)) return Number.NaN;
+      return -1;
+    }
+    const index = Number(p.slice(ARG.length));
+    seen.add(index);
+    return index;
+  });
+  // An argument inlined, dropped or transformed (embedded in a longer value): the text
+  // or a constant depends on it, so the compiled statement cannot be reused.
+  if (seen.size !== count || slots.some(Number.isNaN)) return null;
+  return { compiled, slots };
+}
+
+/**
+ * Inserts `row` into `table` as a cached statement, one per set of columns given (a
+ * column whose value is `undefined` is left out, to its default, as Kysely's `values`
+ * does). With `skipDuplicate`, a row whose key exists is skipped (`ON CONFLICT DO
+ * NOTHING`: only where `capabilities.upsert` is `on-conflict`). Returns whether the row
+ * went in.
+ */
+export async function insertRow(
+  ctx: QueryContext,
+  table: keyof TicketryDatabase,
+  row: object,
+  skipDuplicate = false,
+): Promise<boolean> {
+  const columns: string[] = [];
+  const values: unknown[] = [];
+  for (const [column, value] of Object.entries(row)) {
+    if (value === undefined) continue;
+    columns.push(column);
+    values.push(value);
+  }
+  const key = `insert into ${table}${skipDuplicate ? ' skipping duplicates' : ''} (${columns.join(',')})`;
+  const result = await runCached(ctx, key, values, (args) => {
+    const insert = ctx.db.insertInto(table).values(Object.fromEntries(columns.map((c, i) => [c, args[i]])) as never);
+    return skipDuplicate ? insert.onConflict((oc) => oc.doNothing()) : insert;
+  });
+  return Number(result.numAffectedRows ?? 0) > 0;
 }

@@ -1,0 +1,40 @@
+/**
+ * Where a write's time goes: runs create and addReply through ticketry and through the
+ * raw replay of their statements, alternating, on one seeded store (outside vitest, so
+ * `node --cpu-prof` can profile it).
+ *
+ *   BENCH_TICKETS=10000 BENCH_STORES=sqlite npx tsx bench/write-profile.ts
+ *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/write-profile.ts
+ */
+import { openTarget } from './store-targets.js';
+
+const TICKETS = Number(process.env.BENCH_TICKETS ?? 10_000);
+const ROUNDS = Number(process.env.PROFILE_ROUNDS ?? 200);
+const kinds = (process.env.BENCH_STORES ?? 'sqlite').split(',') as ('sqlite' | 'postgres' | 'mysql')[];
+process.env.BENCH_OPS ??= 'create,reply';
+
+for (const kind of kinds) {
+  const target = await openTarget({ kind, tickets: TICKETS, time: 1000, log: () => undefined });
+  try {
+    for (const pair of target.pairs) {
+      await pair.options.setup();
+      const rounds = pair.key === 'reply' ? Math.min(ROUNDS, pair.options.iterations + pair.options.warmupIterations) : ROUNDS;
+      const times = { ticketry: [] as number[], raw: [] as number[] };
+      for (let i = 0; i < rounds; i++) {
+        for (const side of ['ticketry', 'raw'] as const) {
+          const t0 = performance.now();
+          await pair[side]();
+          times[side].push(performance.now() - t0);
+        }
+      }
+      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      console.log(
+        `${target.name} ${pair.key}: ticketry median ${median(times.ticketry).toFixed(3)} ms mean ${mean(times.ticketry).toFixed(3)}; ` +
+          `raw median ${median(times.raw).toFixed(3)} mean ${mean(times.raw).toFixed(3)}; ratio of medians ${(median(times.ticketry) / median(times.raw)).toFixed(2)}`,
+      );
+    }
+  } finally {
+    await target.close();
+  }
+}
