@@ -1,8 +1,14 @@
 /**
- * Rendering cost: an ordinary 2 KB staff reply through each path, every pathological
- * shape at the largest Markdown body allowed, and the curve of time against size for the
- * costliest shapes. Run with `npx vitest bench --run bench/render.bench.ts`; results and
- * what they mean are in bench/README.md ("Rendering").
+ * Rendering cost: an ordinary 2 KB staff reply through each path beside micromark alone,
+ * every pathological shape at the largest Markdown body allowed, and the curve of time
+ * against size for the costliest shapes. Run with `npx vitest bench --run
+ * bench/render.bench.ts` (`RENDER_BENCH_ONLY=reply` for the ordinary reply alone, seconds
+ * instead of minutes); results and what they mean are in bench/README.md ("Rendering").
+ *
+ * The ordinary-reply group ends with a table of p50 ratios against micromark alone,
+ * measured interleaved (one call of each path per round, `RENDER_BENCH_ROUNDS` rounds,
+ * default 300), so that a shared machine's load shifts every path alike: the goal is
+ * renderMarkdown and renderBody within 1.5x of micromark alone on the same body.
  *
  * The worst-case groups run each body a few times only (`RENDER_BENCH_ITERATIONS`,
  * default 3): they are about the order of magnitude, and one pass over all shapes already
@@ -16,27 +22,36 @@ import { getMarkdownToHtml } from '../src/render/micromark-loader.js';
 import { renderBody, stopRenderWorker } from '../src/render/render-body.js';
 import { DEFAULT_RENDER_LIMITS } from '../src/render/render-limits.js';
 import { sanitizeHtml } from '../src/render/sanitize.js';
+import { warmUp } from '../src/render/warm-up.js';
 import { PATHOLOGICAL_BODIES } from '../test/render/pathological-bodies.js';
 
 const iterations = Number(process.env.RENDER_BENCH_ITERATIONS ?? 3);
+const rounds = Number(process.env.RENDER_BENCH_ROUNDS ?? 300);
 /** `RENDER_BENCH_ONLY=reply` runs the ordinary-reply group alone (seconds, not minutes). */
 const onlyReply = process.env.RENDER_BENCH_ONLY === 'reply';
 const heavyDescribe = onlyReply ? describe.skip : describe;
 const heavy = { iterations, time: 0, warmupIterations: 1, warmupTime: 0 };
 const max = DEFAULT_RENDER_LIMITS.maxMarkdownLength;
 
-/** The 2 KB reply of test/render/memory.test.ts: every everyday construct once or twice. */
+/**
+ * An ordinary 2 KB staff reply, the issue's mix: a table, lists, links, a quote, plus
+ * headings, emphasis, inline and fenced code.
+ */
 const para = 'Some **bold**, _em_, `code`, [a link](https://e.example/x) and www.e.example. ';
 const reply = [
-  '# Title',
-  para.repeat(12),
-  '- [x] one\n- [ ] two',
-  '| a | b |\n|--|--|\n| 1 | 2 |',
-  '```js\nconst a = "<b>";\n```',
-  para.repeat(12),
+  '## What we changed',
+  para.repeat(6),
+  '> On Monday you wrote:\n> The **mail server** stops answering after the nightly backup.\n> Can you check [the log](https://e.example/log)?',
+  '- [x] restarted the backup job\n- [ ] move it to 03:00\n- check the disk: `df -h /var`',
+  '1. open the panel\n2. go to *Mail* → *Queues*\n3. press **Flush**',
+  '| service | status | since |\n|:--|:-:|--:|\n| smtp | up | 09:12 |\n| imap | up | 09:12 |\n| backup | paused | 02:00 |',
+  '```sh\nsystemctl status postfix | grep -i "active"\n```',
+  para.repeat(6),
+  'Regards,  \nthe support team',
 ].join('\n\n');
 
-// micromark alone, as the search-and-speed issue measures it: loaded and warm.
+// micromark alone, as the search-and-speed issue measures it: loaded, its GFM extensions
+// built once, warm.
 const { micromark } = createRequire(import.meta.url)('micromark') as { micromark: (s: string, o: object) => string };
 const { gfm, gfmHtml } = createRequire(import.meta.url)('micromark-extension-gfm') as {
   gfm: () => object;
@@ -44,22 +59,54 @@ const { gfm, gfmHtml } = createRequire(import.meta.url)('micromark-extension-gfm
 };
 const micromarkOptions = { extensions: [gfm()], htmlExtensions: [gfmHtml()] };
 
-// Warm everything outside the measurements: jsdom, micromark, the worker.
+// Warm everything outside the measurements: micromark and jsdom in this thread (for the
+// old path) and the render worker.
+await warmUp({ inThread: true });
 renderMarkdown(reply);
 await renderBody('markdown', reply);
+
+/** p50 of each path, one call of each per round, and its ratio to micromark alone. */
+async function interleavedRatios(): Promise<string> {
+  const paths: Array<[name: string, run: () => unknown]> = [
+    ['micromark alone', () => micromark(reply, micromarkOptions)],
+    ['renderMarkdown (in-thread)', () => renderMarkdown(reply)],
+    ['renderBody (worker, round trip included)', () => renderBody('markdown', reply)],
+    ['old path: micromark + DOMPurify/jsdom', () => sanitizeHtml(getMarkdownToHtml()(reply))],
+  ];
+  const samples = paths.map(() => [] as number[]);
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < paths.length; i++) {
+      const started = performance.now();
+      await paths[i]![1]();
+      samples[i]!.push(performance.now() - started);
+    }
+  }
+  const p50 = samples.map((s) => s.sort((a, b) => a - b)[Math.floor(s.length / 2)]!);
+  const lines = [
+    `p50 over ${rounds} interleaved rounds, ${reply.length}-character reply:`,
+    '| path | p50 ms | ratio to micromark alone |',
+    '| --- | ---: | ---: |',
+    ...paths.map(([name], i) => `| ${name} | ${p50[i]!.toFixed(3)} | ${(p50[i]! / p50[0]!).toFixed(2)}x |`),
+  ];
+  return lines.join('\n');
+}
 
 afterAll(async () => {
   await stopRenderWorker();
 });
 
 describe(`ordinary reply (${reply.length} characters)`, () => {
-  bench('micromark alone (no sanitising)', () => {
+  afterAll(async () => {
+    console.log(await interleavedRatios());
+  });
+
+  bench('micromark alone (GFM extensions built once, no sanitising)', () => {
     micromark(reply, micromarkOptions);
   });
-  bench('old path: micromark + sanitizeHtml, in-thread, no caps', () => {
+  bench('old path: micromark + DOMPurify on jsdom, in-thread, no caps', () => {
     sanitizeHtml(getMarkdownToHtml()(reply));
   });
-  bench('renderMarkdown: caps + micromark + sanitizer, in-thread', () => {
+  bench('renderMarkdown: caps + micromark + sanitiser, in-thread', () => {
     renderMarkdown(reply);
   });
   bench('renderBody: the same in the worker, with the time budget', async () => {

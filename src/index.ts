@@ -87,6 +87,8 @@ export { scopeFor } from './permissions.js';
 export { describeNote, isPublicNote } from './system-notes.js';
 export { escapeHtml, renderMarkdown, renderPlainText } from './render/markdown.js';
 export { renderBody, stopRenderWorker } from './render/render-body.js';
+export { warmUp } from './render/warm-up.js';
+export type { WarmUpOptions } from './render/warm-up.js';
 export type { BodyKind } from './render/render-body.js';
 export { DEFAULT_RENDER_LIMITS, renderConfigSchema } from './render/render-limits.js';
 export type { RenderConfig, RenderLimits } from './render/render-limits.js';

@@ -98,6 +98,22 @@ export class MarkdownWorker {
   }
 
   /**
+   * Starts the worker now, if it is not running, and waits until it has loaded micromark,
+   * jsdom and DOMPurify. Leaves it `unref()`ed when nothing is being rendered, so a warm
+   * idle worker never keeps the process alive.
+   *
+   * @throws InternalError when the worker cannot be started.
+   */
+  async start(): Promise<void> {
+    try {
+      await this.#started();
+    } catch (err) {
+      throw new InternalError('The Markdown renderer could not be started; see cause.', { cause: err });
+    }
+    this.#idle();
+  }
+
+  /**
    * Terminates the worker, if any; the next render starts a new one. Bodies still being
    * rendered or waiting are refused as `unavailable`.
    */
@@ -241,7 +257,7 @@ export class MarkdownWorker {
   }
 
   #idle(): void {
-    if (this.#queue.length === 0) this.#worker?.unref();
+    if (this.#queue.length === 0 && this.#current === undefined) this.#worker?.unref();
   }
 
   #discard(): void {

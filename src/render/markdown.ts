@@ -7,6 +7,7 @@ import { bodyRefused } from './render-refusal.js';
 import { resolveRenderLimits } from './render-limits.js';
 import type { RenderLimits } from './render-limits.js';
 import { sanitizeHtmlCapped } from './sanitize.js';
+import { sanitizeMicromarkHtml } from './sanitize-micromark.js';
 
 /*
  * Message body rendering. Staff bodies are GFM Markdown; customer bodies are plain text.
@@ -151,7 +152,10 @@ function renderCapped(markdown: string, limits: RenderLimits): string {
   // formatting, tables and paragraphs inside add a few more.
   const { html: shallow, flattened } = limitHtmlDepth(raw, 2 * limits.maxNesting + 16);
   if (flattened) capped.degraded.add('depth');
-  const { html, linksCapped } = sanitizeHtmlCapped(shallow, limits.maxLinks);
+  // The token pass handles everything micromark writes; DOMPurify on jsdom takes whatever
+  // it does not recognise (see sanitize-micromark.ts), with the same policy and result.
+  const { html, linksCapped } =
+    sanitizeMicromarkHtml(shallow, limits.maxLinks) ?? sanitizeHtmlCapped(shallow, limits.maxLinks);
   if (linksCapped) capped.degraded.add('links');
   return capped.degraded.size === 0 ? html : `${html}${degradedNote(capped.degraded, limits)}`;
 }

@@ -2,12 +2,13 @@ import { parentPort } from 'node:worker_threads';
 import { TicketError } from '../errors.js';
 import { renderMarkdown } from './markdown.js';
 import { preloadMicromark } from './micromark-loader.js';
+import { warmSanitizer } from './sanitize.js';
 import type { RenderLimits } from './render-limits.js';
 
 /*
  * The worker thread that renders staff Markdown (see markdown-worker.ts for the side that
  * starts, times and terminates it). It loads micromark with `import()` and warms jsdom
- * before saying it is ready, so the time budget of the first body does not pay for the
+ * and DOMPurify before saying it is ready, so the time budget of the first body does not pay for the
  * ~0.5 s of loading. Built as its own entry (`dist/render-worker.js`, an ES module).
  * No top-level await: the same file is also built as CJS, where that is an error.
  */
@@ -31,6 +32,9 @@ async function start(): Promise<void> {
   if (port === null) return;
   await preloadMicromark();
   renderMarkdown('**warm** [up](https://e.example)');
+  // Ordinary bodies never reach DOMPurify (sanitize-micromark.ts), so the render above
+  // did not load it: load it now, so that no body's time budget pays for jsdom.
+  warmSanitizer();
   port.on('message', (request: RenderRequest) => {
     port.postMessage(render(request));
   });

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { isAbsolute } from 'node:path';
+import { ALLOWED_ATTR, ALLOWED_TAGS, ALLOWED_URL, CODE_LANGUAGE_CLASS, LINK_REL } from './sanitize-policy.js';
 
 /*
  * The HTML sanitiser behind message rendering: DOMPurify on a jsdom window.
@@ -62,44 +63,13 @@ interface JsdomModule {
   VirtualConsole: new () => unknown;
 }
 
-/** `rel` put on every surviving link: no referrer, no `window.opener`, no SEO credit. */
-const LINK_REL = 'nofollow noopener noreferrer';
-
 /**
- * Only absolute http(s) and mailto URLs survive. Relative and fragment URLs are dropped
- * too: the HTML is rendered once and stored, then shown in panels, reseller sites and
- * e-mails with different base URLs, so a relative link would point somewhere different in
- * each (and could aim a click at the host panel's own endpoints). DOMPurify has already
- * trimmed the value; it is tested as-is, so a control character or space inside the
- * scheme (`java\tscript:`, `ht\ttps:`) fails rather than being forgiven.
+ * DOMPurify's allowlist: the shared one (sanitize-policy.ts) plus `body`. Not content:
+ * DOMPurify parses into a document and walks from its <body>. Leaving body off the list
+ * makes it "remove" that root on every call, which deep-clones the whole tree first (2.4x
+ * slower here, same output). Its attributes are never serialised.
  */
-const ALLOWED_URL = /^(?:https?|mailto):/i;
-
-/** `class` is kept only for a fenced code block's language, for host-side highlighters. */
-const CODE_LANGUAGE_CLASS = /^language-[\w+#.-]+$/;
-
-/**
- * The elements GFM produces, nothing else. `img` is admitted only so that the pass after
- * sanitising can turn it into a link (see `unembedImages`); `sup` keeps a footnote number
- * superscript. Footnote `section`s, ids and fragment links are dropped: every message on a
- * thread page would reuse the same ids, so the jumps could not work anyway.
- */
-const ALLOWED_TAGS = [
-  'p', 'br', 'hr', 'em', 'strong', 'del', 'code', 'pre', 'blockquote', 'sup',
-  'ul', 'ol', 'li', 'input',
-  'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
-  'table', 'thead', 'tbody', 'tr', 'th', 'td',
-  'a', 'img',
-  // Not content: DOMPurify parses into a document and walks from its <body>. Leaving body
-  // off the list makes it "remove" that root on every call, which deep-clones the whole
-  // tree first (2.4x slower here, same output). Its attributes are never serialised.
-  'body',
-];
-
-/** Attributes GFM output uses; `class` is narrowed further by a hook. */
-const ALLOWED_ATTR = [
-  'href', 'title', 'src', 'alt', 'align', 'start', 'type', 'checked', 'disabled', 'class',
-];
+const PURIFY_TAGS = [...ALLOWED_TAGS, 'body'];
 
 let purifier: Purifier | undefined;
 let windowCount = 0;
@@ -153,6 +123,15 @@ export function sanitizeHtmlCapped(html: string, maxLinks: number): { html: stri
 }
 
 /**
+ * Loads jsdom and DOMPurify and creates the shared window now, if not done yet, and runs
+ * one small body through them so that the first real call finds them warm.
+ */
+export function warmSanitizer(): void {
+  if (purifier !== undefined) return;
+  sanitizeHtml('<p><a href="https://e.example" title="t">warm</a> <img src="https://e.example/i.png" alt="i"></p>');
+}
+
+/**
  * Whether the first `sanitizeHtml` call has loaded jsdom and DOMPurify in this copy of the
  * module. For tests and for hosts measuring their cold start.
  *
@@ -195,8 +174,8 @@ function createPurifier(): Purifier {
 
   // setConfig once: DOMPurify then skips re-parsing the config on every call.
   instance.setConfig({
-    ALLOWED_TAGS,
-    ALLOWED_ATTR,
+    ALLOWED_TAGS: PURIFY_TAGS,
+    ALLOWED_ATTR: [...ALLOWED_ATTR],
     ALLOW_DATA_ATTR: false,
     ALLOW_ARIA_ATTR: false,
     ALLOW_UNKNOWN_PROTOCOLS: false,

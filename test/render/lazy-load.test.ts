@@ -3,15 +3,20 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { renderMarkdown, renderPlainText } from '../../src/render/markdown.js';
 import { isMicromarkLoaded } from '../../src/render/micromark-loader.js';
-import { isSanitizerLoaded, sanitizerWindowCount } from '../../src/render/sanitize.js';
+import { isSanitizerLoaded, sanitizeHtml, sanitizerWindowCount } from '../../src/render/sanitize.js';
 
 /*
- * jsdom costs ~0.4 s to import, so it must load on the first render, not on import; and
- * micromark is ESM-only, so loading it at import time broke `require('ticketry')` on Node
- * versions without require(esm). Both load on the first Markdown render.
+ * jsdom costs ~0.4 s to import, so it must load on the first render that needs it, not on
+ * import; and micromark is ESM-only, so loading it at import time broke
+ * `require('ticketry')` on Node versions without require(esm). micromark loads on the
+ * first Markdown render; jsdom and DOMPurify only when a body reaches the DOM sanitiser
+ * (micromark's ordinary output goes through the token pass of sanitize-micromark.ts).
  * Vitest gives each test file its own module instances, so the flags below start fresh
  * here; the tests in this file run in order and the first must run before any render.
  */
+
+/** Markdown whose HTML the token pass hands to DOMPurify: an autolink inside a link. */
+const NESTED_LINKS = '[<https://a.example>](https://b.example)';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const markdownModule = fileURLToPath(new URL('../../src/render/markdown.ts', import.meta.url));
@@ -71,41 +76,54 @@ describe('lazy sanitiser', () => {
     expect(isMicromarkLoaded()).toBe(false);
   });
 
-  test('the first render loads it; later renders reuse the same window', () => {
+  test('the first render loads micromark; an ordinary body never needs the DOM sanitiser', () => {
     expect(renderMarkdown('**a**')).toBe('<p><strong>a</strong></p>');
-    expect(isSanitizerLoaded()).toBe(true);
     expect(isMicromarkLoaded()).toBe(true);
-    expect(sanitizerWindowCount()).toBe(1);
     expect(renderMarkdown('[x](https://e.example)')).toBe(
       '<p><a href="https://e.example" rel="nofollow noopener noreferrer" target="_blank">x</a></p>',
     );
-    for (let i = 0; i < 20; i++) renderMarkdown(`item ${i}`);
+    expect(isSanitizerLoaded()).toBe(false);
+    expect(sanitizerWindowCount()).toBe(0);
+  });
+
+  test('a body the token pass cannot take loads the DOM sanitiser once; later ones reuse its window', () => {
+    expect(renderMarkdown(NESTED_LINKS)).toContain('href="https://a.example"');
+    expect(isSanitizerLoaded()).toBe(true);
+    expect(sanitizerWindowCount()).toBe(1);
+    for (let i = 0; i < 20; i++) renderMarkdown(`${NESTED_LINKS} ${i}`);
     expect(sanitizerWindowCount()).toBe(1);
   });
 
-  test('hooks are registered once: attributes are not duplicated after many renders', () => {
-    expect(renderMarkdown('[x](https://e.example)')).toBe(
-      '<p><a href="https://e.example" rel="nofollow noopener noreferrer" target="_blank">x</a></p>',
-    );
+  test('hooks are registered once: attributes are not duplicated after many sanitiser calls', () => {
+    for (let i = 0; i < 5; i++) {
+      expect(sanitizeHtml('<a href="https://e.example">x</a>')).toBe(
+        '<a href="https://e.example" rel="nofollow noopener noreferrer" target="_blank">x</a>',
+      );
+    }
   });
 
-  test('importing markdown.ts in a fresh process leaves jsdom and dompurify unloaded', () => {
+  test('importing markdown.ts in a fresh process leaves jsdom and dompurify unloaded, and so does an ordinary render', () => {
     const result = runFresh(`
       const m = await import(${JSON.stringify(markdownModule)});
       const afterImport = { jsdom: loaded('jsdom'), dompurify: loaded('dompurify') };
-      const html = m.renderMarkdown('**a**');
+      const html = m.renderMarkdown('**a** [b](https://e.example)\\n\\n| x |\\n|---|\\n| 1 |');
       const afterRender = { jsdom: loaded('jsdom'), dompurify: loaded('dompurify') };
-      console.log(JSON.stringify({ afterImport, html, afterRender }));
+      m.renderMarkdown(${JSON.stringify(NESTED_LINKS)});
+      const afterFallback = { jsdom: loaded('jsdom'), dompurify: loaded('dompurify') };
+      console.log(JSON.stringify({ afterImport, html, afterRender, afterFallback }));
     `);
     expect(result).toEqual({
       afterImport: { jsdom: false, dompurify: false },
-      html: '<p><strong>a</strong></p>',
+      html:
+        '<p><strong>a</strong> <a href="https://e.example" rel="nofollow noopener noreferrer" target="_blank">b</a></p>\n' +
+        '<table>\n<thead>\n<tr>\n<th>x</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>1</td>\n</tr>\n</tbody>\n</table>',
+      afterRender: { jsdom: false, dompurify: false },
       // The control: the probe does see the packages once they are loaded.
-      afterRender: { jsdom: true, dompurify: true },
+      afterFallback: { jsdom: true, dompurify: true },
     });
   });
 
-  test('importing the package in a fresh process loads neither jsdom nor micromark; rendering does', () => {
+  test('importing the package in a fresh process loads neither jsdom nor micromark; rendering loads micromark', () => {
     const result = runFresh(`
       ${ESM_PROBE}
       const m = await import(${JSON.stringify(packageEntry)});
@@ -114,15 +132,18 @@ describe('lazy sanitiser', () => {
       const afterPlain = { jsdom: await esmLoaded('jsdom'), micromark: await esmLoaded('micromark') };
       const html = m.renderMarkdown('**a**');
       const afterRender = { jsdom: await esmLoaded('jsdom'), micromark: await esmLoaded('micromark') };
-      console.log(JSON.stringify({ afterImport, plain, afterPlain, html, afterRender }));
+      m.renderMarkdown(${JSON.stringify(NESTED_LINKS)});
+      const afterFallback = { jsdom: await esmLoaded('jsdom'), micromark: await esmLoaded('micromark') };
+      console.log(JSON.stringify({ afterImport, plain, afterPlain, html, afterRender, afterFallback }));
     `);
     expect(result).toEqual({
       afterImport: { jsdom: false, micromark: false },
       plain: '<p>**a**</p>',
       afterPlain: { jsdom: false, micromark: false },
       html: '<p><strong>a</strong></p>',
-      // The control: the probe does see both once a Markdown render has loaded them.
-      afterRender: { jsdom: true, micromark: true },
+      afterRender: { jsdom: false, micromark: true },
+      // The control: the probe does see jsdom once a body has needed it.
+      afterFallback: { jsdom: true, micromark: true },
     });
   });
 

@@ -2,14 +2,26 @@ import { describe, expect, test, vi } from 'vitest';
 import { TicketError } from '../../src/errors.js';
 import { escapeHtml, renderMarkdown, renderPlainText } from '../../src/render/markdown.js';
 
-// The sanitiser stands in for anything deep inside micromark or jsdom that throws: a body
-// containing `BOOM` makes it throw a RangeError, as a stack overflow would.
+// The sanitisers stand in for anything deep inside micromark or jsdom that throws: a body
+// containing `BOOM` makes the token pass (the usual path) throw a RangeError, as a stack
+// overflow would, and one containing `DOOM` does the same in DOMPurify (the fallback,
+// reached here through nested links).
+vi.mock('../../src/render/sanitize-micromark.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../src/render/sanitize-micromark.js')>();
+  return {
+    ...actual,
+    sanitizeMicromarkHtml: (html: string, maxLinks: number) => {
+      if (html.includes('BOOM')) throw new RangeError('Maximum call stack size exceeded');
+      return actual.sanitizeMicromarkHtml(html, maxLinks);
+    },
+  };
+});
 vi.mock('../../src/render/sanitize.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../src/render/sanitize.js')>();
   return {
     ...actual,
     sanitizeHtmlCapped: (html: string, maxLinks: number) => {
-      if (html.includes('BOOM')) throw new RangeError('Maximum call stack size exceeded');
+      if (html.includes('DOOM')) throw new RangeError('Maximum call stack size exceeded');
       return actual.sanitizeHtmlCapped(html, maxLinks);
     },
   };
@@ -46,10 +58,14 @@ describe('exported helpers throw ValidationError, never TypeError or RangeError'
   }
 
   test('a RangeError inside rendering becomes a validation error on the body, with the cause', () => {
-    const error = thrown(() => renderMarkdown('a BOOM b'));
-    expect(error.params).toEqual({ field: 'body', reason: 'render_failed' });
-    expect(error.cause).toBeInstanceOf(RangeError);
+    for (const body of ['a BOOM b', '[<https://a.example>](https://b.example) DOOM']) {
+      const error = thrown(() => renderMarkdown(body));
+      expect(error.params).toEqual({ field: 'body', reason: 'render_failed' });
+      expect(error.cause).toBeInstanceOf(RangeError);
+    }
     expect(renderMarkdown('fine')).toBe('<p>fine</p>');
+    // The control: without DOOM the same nested links render (through DOMPurify).
+    expect(renderMarkdown('[<https://a.example>](https://b.example) fine')).toContain('href="https://a.example"');
   });
 
   test('renderMarkdown refuses a body over maxMarkdownLength', () => {
