@@ -4,8 +4,7 @@
  */
 import { SLA_ALERTS, SLA_TARGETS, slaAlertDueAt, slaAlertFields } from '../../src/sla/sla-fields.js';
 import { searchRankOf } from '../../src/search/search-match.js';
-import { searchText } from '../../src/search/search-text.js';
-import { StatsAccumulator, ticketSums } from '../../src/stats/stats-accumulator.js';
+import { StatsAccumulator } from '../../src/stats/stats-accumulator.js';
 import type {
   EmailMessageRecord,
   ListAfter,
@@ -17,13 +16,22 @@ import type {
   StoreStats,
   StoreStatsQuery,
   StoreTicketSummary,
-  TicketRow,
 } from '../../src/store.js';
 import type { AuditEntry, Message, SavedFilter, Status, StoredAttachment, Ticket } from '../../src/types.js';
-import { attachmentsOf, cmp, copy, inScope, key, stripTenant, visible, type MemoryState } from './memory-state.js';
-
-/** Where tickets nobody waits on sort under `waiting`: last, as in SQL (the end of year 9999). */
-const NOT_WAITING = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+import { NOT_WAITING, listOrder, type SortKey } from './memory-sorted.js';
+import {
+  attachmentsOf,
+  cmp,
+  copy,
+  inScope,
+  key,
+  messageOut,
+  stripTenant,
+  visible,
+  type MemoryState,
+  type StoredTicket,
+} from './memory-state.js';
+import type { TenantData } from './memory-tenant.js';
 
 /** Sort comparator for `sort`, and the position of a row in that order. */
 function ordering(sort: StoreListQuery['sort']) {
@@ -49,6 +57,12 @@ function ordering(sort: StoreListQuery['sort']) {
   return { compare, position, afterPosition };
 }
 
+/** A list row before its summary: the ticket and, with a search, its rank. */
+interface Hit {
+  t: StoredTicket;
+  rank: number;
+}
+
 /** Reads over a memory state. */
 export class MemoryReader implements StoreReader {
   constructor(protected readonly state: MemoryState) {}
@@ -56,12 +70,19 @@ export class MemoryReader implements StoreReader {
   /** Called before every read; a transaction refuses reads once it has ended. */
   protected check(): void {}
 
+  /** The tenant's data, if it has any. */
+  protected tenant(tenantId: string): TenantData | undefined {
+    return this.state.tenants.get(tenantId);
+  }
+
   /** The row whose id is `ref`, else whose number is `ref` (an id wins), within scope. */
-  protected row(scope: StoreScope, ref: string): TicketRow | null {
-    const byId = this.state.tickets.get(key(scope.tenantId, ref));
+  protected row(scope: StoreScope, ref: string): StoredTicket | null {
+    const data = this.tenant(scope.tenantId);
+    if (!data) return null;
+    const byId = data.tickets.get(ref);
     if (byId && inScope(scope, byId)) return byId;
-    const id = this.state.numbers.get(key(scope.tenantId, ref));
-    const byNumber = id === undefined ? undefined : this.state.tickets.get(key(scope.tenantId, id));
+    const id = data.numbers.get(ref);
+    const byNumber = id === undefined ? undefined : data.tickets.get(id);
     return byNumber && inScope(scope, byNumber) ? byNumber : null;
   }
 
@@ -87,16 +108,16 @@ export class MemoryReader implements StoreReader {
 
   async listMessages(scope: StoreScope, ticketId: string): Promise<Message[]> {
     this.check();
-    const ticket = this.state.tickets.get(key(scope.tenantId, ticketId));
+    const data = this.tenant(scope.tenantId);
+    const ticket = data?.tickets.get(ticketId);
     // The thread of a ticket outside the scope is empty, whoever calls.
-    if (!ticket || !inScope(scope, ticket)) return [];
-    const list = this.state.messages.get(key(scope.tenantId, ticketId)) ?? [];
-    const position = (m: Message) => this.state.messageIndex.get(key(scope.tenantId, m.id))?.position ?? 0;
+    if (!data || !ticket || !inScope(scope, ticket)) return [];
+    const list = data.threads.get(ticketId) ?? [];
     // Equal times in insertion order, across threads a merge joined.
     return list
       .filter((m) => visible(scope, m))
-      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || position(a) - position(b))
-      .map((m) => ({ ...copy(m), attachments: attachmentsOf(this.state, scope.tenantId, m.id) }));
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.position - b.position)
+      .map((m) => messageOut(m, attachmentsOf(this.state, scope.tenantId, m.id)));
   }
 
   async findAttachment(scope: StoreScope, attachmentId: string): Promise<StoredAttachment | null> {
@@ -140,13 +161,11 @@ export class MemoryReader implements StoreReader {
 
   async findMessage(scope: StoreScope, messageId: string): Promise<Message | null> {
     this.check();
-    const at = this.state.messageIndex.get(key(scope.tenantId, messageId));
-    const ticket = at && this.state.tickets.get(key(scope.tenantId, at.ticketId));
-    if (!at || !ticket || !inScope(scope, ticket)) return null;
-    const message = this.state.messages.get(key(scope.tenantId, at.ticketId))?.find((m) => m.id === messageId);
-    return message && visible(scope, message)
-      ? { ...copy(message), attachments: attachmentsOf(this.state, scope.tenantId, message.id) }
-      : null;
+    const data = this.tenant(scope.tenantId);
+    const message = data?.messages.get(messageId);
+    const ticket = message && data!.tickets.get(message.ticketId);
+    if (!message || !ticket || !inScope(scope, ticket)) return null;
+    return visible(scope, message) ? messageOut(message, attachmentsOf(this.state, scope.tenantId, message.id)) : null;
   }
 
   async listFilters(tenantId: string, staffId: string): Promise<SavedFilter[]> {
@@ -164,62 +183,162 @@ export class MemoryReader implements StoreReader {
   ): Promise<Record<string, number>> {
     this.check();
     const counts: Record<string, number> = Object.fromEntries(assigneeIds.map((id) => [id, 0]));
-    for (const t of this.state.tickets.values()) {
-      if (t.tenantId !== tenantId || t.deletedAt || t.assigneeId === null) continue;
-      if (Object.hasOwn(counts, t.assigneeId) && statuses.includes(t.status)) counts[t.assigneeId]! += 1;
+    const data = this.tenant(tenantId);
+    if (!data) return counts;
+    for (const assigneeId of Object.keys(counts)) {
+      for (const id of data.byAssignee.groups.get(assigneeId) ?? []) {
+        const t = data.tickets.get(id)!;
+        if (!t.deletedAt && statuses.includes(t.status)) counts[assigneeId]! += 1;
+      }
     }
     return counts;
   }
 
   async listTickets(scope: StoreScope, q: StoreListQuery): Promise<StoreTicketSummary[]> {
     this.check();
+    const data = this.tenant(scope.tenantId);
+    if (!data) return [];
     const search = q.search;
     const { compare, position, afterPosition } = ordering(q.sort);
     const after = q.after ? afterPosition(q.after) : null;
-    const rows: TicketRow[] = [];
-    const ranks = new Map<TicketRow, number>();
-    for (const t of this.state.tickets.values()) {
-      if (!inScope(scope, t)) continue;
-      if (q.status && !q.status.includes(t.status)) continue;
-      if (q.priority && !q.priority.includes(t.priority)) continue;
-      if (q.category && !q.category.includes(t.category)) continue;
-      if (q.department && (t.department === null || !q.department.includes(t.department))) continue;
-      if (q.assigneeId !== undefined && t.assigneeId !== q.assigneeId) continue;
-      if (q.subscriberId !== undefined && t.subscriberId !== q.subscriberId) continue;
-      if (q.archived !== undefined && t.archived !== q.archived) continue;
-      if (q.deleted && !t.deletedAt) continue;
-      if (q.addressedTo !== undefined && t.addressedTo !== q.addressedTo) continue;
-      if (q.favorites && !(q.viewerId !== undefined && this.state.favorites.has(key(t.tenantId, q.viewerId, t.id)))) continue;
-      if (q.createdFrom && t.createdAt < q.createdFrom) continue;
-      if (q.createdTo && t.createdAt >= q.createdTo) continue;
-      let rank = 0;
-      if (search) {
-        const found = this.#rank(scope, t, search);
-        if (found === null) continue;
-        rank = found;
-        ranks.set(t, rank);
+    const passes = (t: StoredTicket) => this.#passes(scope, q, t);
+    let hits: Hit[];
+    if (search) {
+      hits = [];
+      const consider = (t: StoredTicket) => {
+        if (!passes(t)) return;
+        const rank = this.#rank(data, scope, t, search);
+        if (rank === null || (after && compare(after, position(t, rank)) >= 0)) return;
+        hits.push({ t, rank });
+      };
+      const candidates = data.search.candidates(search);
+      if (candidates === null) {
+        for (const t of data.rows) consider(t);
+      } else {
+        const seen = new Set<string>();
+        const byNumber = search.number === '' ? [] : (data.numbersLower.get(search.number.toLowerCase()) ?? []);
+        for (const ids of [byNumber, candidates]) {
+          for (const id of ids) {
+            if (seen.has(id)) continue;
+            seen.add(id);
+            const t = data.tickets.get(id);
+            if (t) consider(t);
+          }
+        }
       }
-      if (after && compare(after, position(t, rank)) >= 0) continue;
-      rows.push(t);
+      hits.sort((a, b) => compare(position(a.t, a.rank), position(b.t, b.rank)));
+      hits = hits.slice(0, q.limit);
+    } else {
+      const best = this.#candidates(data, scope, q);
+      const walked = this.#walk(data, best, q, passes);
+      if (walked) {
+        hits = walked.map((t) => ({ t, rank: 0 }));
+      } else {
+        // From the smallest candidate set (a subscriber's, an assignee's, …): filter and sort.
+        const rows = best ? best.rows() : data.rows;
+        const kept: StoredTicket[] = [];
+        for (const t of rows) if (passes(t) && !(after && compare(after, position(t)) >= 0)) kept.push(t);
+        kept.sort((a, b) => compare(position(a), position(b)));
+        hits = kept.slice(0, q.limit).map((t) => ({ t, rank: 0 }));
+      }
     }
-    rows.sort((a, b) => compare(position(a, ranks.get(a)), position(b, ranks.get(b))));
-    return rows.slice(0, q.limit).map((t) => ({
-      ...this.#summary(scope, t, q.viewerId),
-      ...(search ? { searchRank: ranks.get(t)! } : {}),
+    return hits.map(({ t, rank }) => ({
+      ...this.#summary(data, scope, t, q.viewerId),
+      ...(search ? { searchRank: rank } : {}),
     }));
   }
 
-  #rank(scope: StoreScope, t: TicketRow, search: StoreSearch): number | null {
-    const messages = this.state.messages.get(key(t.tenantId, t.id)) ?? [];
-    return searchRankOf(search, t.number, searchText(`${t.number} ${t.subject}`), function* () {
-      for (const m of messages) if (visible(scope, m)) yield searchText(m.body);
+  /** Every filter of `q` but the search, and the scope. */
+  #passes(scope: StoreScope, q: StoreListQuery, t: StoredTicket): boolean {
+    if (!inScope(scope, t)) return false;
+    if (q.status && !q.status.includes(t.status)) return false;
+    if (q.priority && !q.priority.includes(t.priority)) return false;
+    if (q.category && !q.category.includes(t.category)) return false;
+    if (q.department && (t.department === null || !q.department.includes(t.department))) return false;
+    if (q.assigneeId !== undefined && t.assigneeId !== q.assigneeId) return false;
+    if (q.subscriberId !== undefined && t.subscriberId !== q.subscriberId) return false;
+    if (q.archived !== undefined && t.archived !== q.archived) return false;
+    if (q.deleted && !t.deletedAt) return false;
+    if (q.addressedTo !== undefined && t.addressedTo !== q.addressedTo) return false;
+    if (q.favorites && !(q.viewerId !== undefined && this.state.favorites.has(key(t.tenantId, q.viewerId, t.id)))) return false;
+    if (q.createdFrom && t.createdAt < q.createdFrom) return false;
+    if (q.createdTo && t.createdAt >= q.createdTo) return false;
+    return true;
+  }
+
+  /** The smallest set of tickets a filter of `q` or the scope narrows the list to, if any. */
+  #candidates(data: TenantData, scope: StoreScope, q: StoreListQuery): { size: number; rows: () => Iterable<StoredTicket> } | null {
+    let best: { size: number; rows: () => Iterable<StoredTicket> } | null = null;
+    const offer = (size: number, rows: () => Iterable<StoredTicket>) => {
+      if (!best || size < best.size) best = { size, rows };
+    };
+    const ofIds = (sets: (Set<string> | undefined)[]) =>
+      function* () {
+        for (const set of sets) for (const id of set ?? []) yield data.tickets.get(id)!;
+      };
+    for (const subscriberId of [scope.subscriberId, q.subscriberId]) {
+      if (subscriberId !== undefined) offer(data.bySubscriber.size(subscriberId), ofIds([data.bySubscriber.groups.get(subscriberId)]));
+    }
+    if (q.assigneeId !== undefined) offer(data.byAssignee.size(q.assigneeId), ofIds([data.byAssignee.groups.get(q.assigneeId)]));
+    if (q.status) {
+      const statuses = [...new Set(q.status)];
+      offer(
+        statuses.reduce((n, s) => n + data.byStatus.size(s), 0),
+        ofIds(statuses.map((s) => data.byStatus.groups.get(s))),
+      );
+    }
+    if (q.favorites) {
+      const set = q.viewerId === undefined ? undefined : data.favorites.groups.get(q.viewerId);
+      offer(set?.size ?? 0, ofIds([set]));
+    }
+    if (q.createdFrom || q.createdTo) {
+      const created = data.lists.created;
+      const lo = q.createdFrom ? created.bound({ attention: 0, at: q.createdFrom.getTime(), id: '' }, false) : 0;
+      const hi = q.createdTo ? created.bound({ attention: 0, at: q.createdTo.getTime(), id: '' }, false) : created.rows.length;
+      offer(Math.max(0, hi - lo), () => created.rows.slice(lo, Math.max(lo, hi)));
+    }
+    return best;
+  }
+
+  /**
+   * The page walked along the list order of `q.sort` from the cursor, unless sorting the
+   * smallest candidate set is cheaper (`null`: sort it). A walk reads about
+   * `limit * tenant / candidates` rows when the candidates are what it has to find.
+   */
+  #walk(data: TenantData, best: { size: number } | null, q: StoreListQuery, passes: (t: StoredTicket) => boolean): StoredTicket[] | null {
+    // A relevance cursor with a rank (only searches make them) keeps the generic order.
+    if (q.sort === 'relevance' && (q.after?.rank ?? 0) !== 0) return null;
+    if (best && best.size * Math.log2(best.size + 2) <= ((q.limit + 1) * data.tickets.size) / Math.max(1, best.size)) return null;
+    const { name, reverse } = listOrder(q.sort);
+    const list = data.lists[name];
+    const rows = list.rows;
+    const a = q.after;
+    const k: SortKey | null = a ? { attention: a.attention ?? 0, at: a.at?.getTime() ?? NOT_WAITING, id: a.id } : null;
+    const out: StoredTicket[] = [];
+    if (!reverse) {
+      for (let i = k ? list.bound(k, true) : 0; i < rows.length && out.length < q.limit; i++) {
+        if (passes(rows[i]!)) out.push(rows[i]!);
+      }
+    } else {
+      // The page order is the list's reversed: rows after the cursor come before it in the list.
+      for (let i = (k ? list.bound(k, false) : rows.length) - 1; i >= 0 && out.length < q.limit; i--) {
+        if (passes(rows[i]!)) out.push(rows[i]!);
+      }
+    }
+    return out;
+  }
+
+  #rank(data: TenantData, scope: StoreScope, t: StoredTicket, search: StoreSearch): number | null {
+    const messages = data.threads.get(t.id) ?? [];
+    return searchRankOf(search, t.number, t.ownText, function* () {
+      for (const m of messages) if (visible(scope, m)) yield m.text;
     });
   }
 
-  #summary(scope: StoreScope, t: TicketRow, viewerId: string | undefined): StoreTicketSummary {
+  #summary(data: TenantData, scope: StoreScope, t: StoredTicket, viewerId: string | undefined): StoreTicketSummary {
     let replyCount = 0;
     let lastReplyAt: Date | null = null;
-    for (const m of this.state.messages.get(key(t.tenantId, t.id)) ?? []) {
+    for (const m of data.threads.get(t.id) ?? []) {
       // Replies: customer and staff messages after the opening one, never system notes.
       if (m.opening || m.authorType === 'system' || !visible(scope, m)) continue;
       replyCount += 1;
@@ -238,27 +357,11 @@ export class MemoryReader implements StoreReader {
 
   async getStats(scope: StoreScope, q: StoreStatsQuery): Promise<StoreStats> {
     this.check();
-    const stats = new StatsAccumulator(q);
-    for (const t of this.state.tickets.values()) {
-      // Deleted tickets never count, whatever the scope says.
-      if (!inScope({ ...scope, includeDeleted: false }, t)) continue;
-      if (q.createdFrom && t.createdAt < q.createdFrom) continue;
-      if (q.createdTo && t.createdAt >= q.createdTo) continue;
-      stats.add({
-        status: t.status,
-        category: t.category,
-        priority: t.priority,
-        createdByType: t.createdByType,
-        ...ticketSums({
-          createdAt: t.createdAt.getTime(),
-          firstResponseAt: t.firstResponseAt?.getTime() ?? null,
-          resolvedAt: t.resolvedAt?.getTime() ?? null,
-          firstResponseMet: t.sla.firstResponseMet,
-          resolutionMet: t.sla.resolutionMet,
-        }),
-      });
-    }
-    return stats.result();
+    const data = this.tenant(scope.tenantId);
+    if (!data) return new StatsAccumulator(q).result();
+    return data.stats.query(scope, q, data.lists.created, function* () {
+      for (const id of data.bySubscriber.groups.get(scope.subscriberId!) ?? []) yield data.tickets.get(id)!;
+    });
   }
 
   async listAudit(tenantId: string, ticketId: string): Promise<AuditEntry[]> {
@@ -271,8 +374,8 @@ export class MemoryReader implements StoreReader {
 
   async listStale(tenantId: string, statuses: readonly Status[], before: Date, limit: number): Promise<Ticket[]> {
     this.check();
-    return [...this.state.tickets.values()]
-      .filter((t) => t.tenantId === tenantId && !t.deletedAt && statuses.includes(t.status) && t.statusChangedAt < before)
+    return (this.tenant(tenantId)?.rows ?? [])
+      .filter((t) => !t.deletedAt && statuses.includes(t.status) && t.statusChangedAt < before)
       .sort((a, b) => a.statusChangedAt.getTime() - b.statusChangedAt.getTime() || cmp(a.id, b.id))
       .slice(0, limit)
       .map(stripTenant);
@@ -281,7 +384,7 @@ export class MemoryReader implements StoreReader {
   async probeScheduledWork(tenantId: string, now: Date, undeliveredBefore: Date): Promise<ScheduledWorkProbe> {
     this.check();
     const alerts = SLA_ALERTS.flatMap((kind) => SLA_TARGETS.map((target) => ({ target, kind })));
-    const tickets = [...this.state.tickets.values()].filter((t) => t.tenantId === tenantId && !t.deletedAt);
+    const tickets = (this.tenant(tenantId)?.rows ?? []).filter((t) => !t.deletedAt);
     const slaAlerts = alerts.filter(({ target, kind }) => {
       const { claim } = slaAlertFields(target, kind);
       return tickets.some((t) => {

@@ -4,6 +4,7 @@
  */
 import type { EmailMessageRecord, OutboxEvent, StoreScope, TicketRow } from '../../src/store.js';
 import type { Attachment, AuditEntry, Message, SavedFilter, StoredAttachment, Ticket } from '../../src/types.js';
+import type { TenantData } from './memory-tenant.js';
 
 /** An outbox event with its tenant and delivery time. */
 export interface OutboxRow extends OutboxEvent {
@@ -29,20 +30,20 @@ export interface DispatchRow {
   lastError: string | null;
 }
 
+/** A stored ticket: the row, and its `searchText(number + ' ' + subject)` cached at write time. */
+export type StoredTicket = TicketRow & { ownText: string };
+
+/**
+ * A stored message: attachments live in their own rows (always `[]` here), `position` is
+ * the insertion order (SQL's `position`: ties in time order across merged threads), and
+ * `text` its `searchText(body)` cached at write time.
+ */
+export type StoredMessage = Message & { position: number; text: string };
+
 /** Everything the memory store holds. */
 export interface MemoryState {
-  /** `tenant\0id` -> ticket */
-  tickets: Map<string, TicketRow>;
-  /** `tenant\0number` -> ticket id */
-  numbers: Map<string, string>;
-  /** `tenant\0ticketId` -> messages in insertion order */
-  messages: Map<string, Message[]>;
-  /**
-   * `tenant\0messageId` -> where the message is and its insertion position (message ids
-   * are unique per tenant, as in the SQL stores; the position breaks ties in time order
-   * across merged threads, as SQL's `position` does)
-   */
-  messageIndex: Map<string, { ticketId: string; position: number }>;
+  /** tenant -> its tickets, messages and the indexes over them */
+  tenants: Map<string, TenantData>;
   /** The next message position. */
   nextPosition: number;
   /** `tenant\0staffId\0ticketId` -> when the staff member starred the ticket */
@@ -74,10 +75,7 @@ export interface MemoryState {
 /** A fresh, empty state. */
 export function emptyState(): MemoryState {
   return {
-    tickets: new Map(),
-    numbers: new Map(),
-    messages: new Map(),
-    messageIndex: new Map(),
+    tenants: new Map(),
     nextPosition: 1,
     favorites: new Map(),
     readMarks: new Map(),
@@ -97,11 +95,53 @@ export function emptyState(): MemoryState {
 /** A map key from parts (NUL cannot occur in ids). */
 export const key = (...parts: string[]): string => parts.join('\0');
 
-/** A deep copy: nothing handed in or out shares objects with the state. */
-export const copy = <T>(value: T): T => structuredClone(value);
+/**
+ * A deep copy: nothing handed in or out shares objects with the state. Strings and other
+ * primitives are immutable and shared (`structuredClone` would copy every string, doubling
+ * the heap of a large store); plain objects, arrays and dates are copied; anything else
+ * (and a structure nested deeper than any row) goes through `structuredClone`.
+ */
+export function copy<T>(value: T): T {
+  return clone(value, 0) as T;
+}
 
-/** The ticket without its tenant, copied. */
-export const stripTenant = ({ tenantId: _t, ...ticket }: TicketRow): Ticket => copy(ticket);
+function clone(value: unknown, depth: number): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > 64) return structuredClone(value);
+  if (value instanceof Date) return new Date(value.getTime());
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype) return structuredClone(value);
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) {
+      if (i in value) out[i] = clone(value[i], depth + 1);
+    }
+    return out;
+  }
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return structuredClone(value);
+  // A spread keeps the source's shape (fast properties; an own `__proto__` stays own),
+  // then nested objects are replaced by their copies.
+  const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  for (const k in out) {
+    const v = out[k];
+    if (v === null || typeof v !== 'object') continue;
+    if (k === '__proto__') Object.defineProperty(out, k, { value: clone(v, depth + 1), enumerable: true, writable: true, configurable: true });
+    else out[k] = clone(v, depth + 1);
+  }
+  return out;
+}
+
+/** The ticket of a stored row, without its tenant and cache, copied. */
+export function stripTenant(row: StoredTicket): Ticket {
+  const { tenantId: _t, ownText: _o, ...ticket } = row;
+  return copy(ticket);
+}
+
+/** The message of a stored one, without its position and cache, copied, with `attachments`. */
+export function messageOut(m: StoredMessage, attachments: Attachment[]): Message {
+  const { position: _p, text: _t, attachments: _a, ...message } = m;
+  return { ...copy(message), attachments };
+}
 
 /** Whether `t` is inside `scope` (tenant, soft delete, subscriber, reseller). */
 export function inScope(scope: StoreScope, t: TicketRow): boolean {

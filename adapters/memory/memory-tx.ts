@@ -4,11 +4,13 @@
  */
 import { ConfigError, ConflictError } from '../../src/errors.js';
 import { slaAlertDueAt, slaAlertFields } from '../../src/sla/sla-fields.js';
+import { searchText } from '../../src/search/search-text.js';
 import { checkMessagePatch, checkTicketPatch, checkTicketRow } from '../../src/store-checks.js';
 import type { EmailMessageRecord, MessagePatch, OutboxEvent, SlaAlertKind, StoreScope, StoreTx, TicketPatch, TicketRow } from '../../src/store.js';
 import type { AuditEntry, Message, SavedFilter, StoredAttachment, Ticket } from '../../src/types.js';
 import { MemoryReader } from './memory-reader.js';
-import { cmp, copy, key, stripTenant, type MemoryState } from './memory-state.js';
+import { cmp, copy, key, stripTenant, type MemoryState, type StoredMessage, type StoredTicket } from './memory-state.js';
+import { TenantData } from './memory-tenant.js';
 
 /** One transaction's view of the state. */
 export class MemoryTx extends MemoryReader implements StoreTx {
@@ -27,6 +29,21 @@ export class MemoryTx extends MemoryReader implements StoreTx {
   /** Every read and write of an ended transaction fails (a `tx` kept past its callback). */
   protected override check(): void {
     if (this.done) throw new ConfigError('This transaction has ended; use the store, or a new transaction');
+  }
+
+  /** The tenant's data, created (and dropped again on rollback) when it has none yet. */
+  #tenant(tenantId: string): TenantData {
+    let data = this.state.tenants.get(tenantId);
+    if (!data) {
+      this.state.tenants.set(tenantId, (data = new TenantData()));
+      this.undo.push(() => this.state.tenants.delete(tenantId));
+    }
+    return data;
+  }
+
+  /** Whether the tenant has ticket `id`. */
+  #hasTicket(tenantId: string, id: string): boolean {
+    return this.state.tenants.get(tenantId)?.tickets.has(id) ?? false;
   }
 
   async lockTicket(scope: StoreScope, ref: string): Promise<Ticket | null> {
@@ -49,54 +66,64 @@ export class MemoryTx extends MemoryReader implements StoreTx {
     this.check();
     const row: TicketRow = { ...ticket, tenantId };
     checkTicketRow(row);
-    const idKey = key(row.tenantId, row.id);
-    const numberKey = key(row.tenantId, row.number);
-    if (this.state.tickets.has(idKey)) {
+    const data = this.state.tenants.get(tenantId);
+    if (data?.tickets.has(row.id)) {
       throw new ConflictError(`A ticket with id ${row.id} already exists`, { params: { field: 'id', id: row.id } });
     }
-    if (this.state.numbers.has(numberKey)) {
+    if (data?.numbers.has(row.number)) {
       throw new ConflictError(`Ticket number ${row.number} is already taken`, {
         params: { field: 'number', number: row.number },
       });
     }
-    this.state.tickets.set(idKey, copy(row));
-    this.state.numbers.set(numberKey, row.id);
-    this.undo.push(() => {
-      this.state.tickets.delete(idKey);
-      this.state.numbers.delete(numberKey);
-    });
+    // The cache first: a key added after a spread would cost the row its compact shape.
+    const stored: StoredTicket = { ownText: searchText(`${row.number} ${row.subject}`), ...copy(row) };
+    this.#tenant(tenantId).writeTicket(null, stored, this.undo);
+  }
+
+  /** Writes `next` over the stored `current`, the cached text following the subject. */
+  #rewrite(data: TenantData, current: StoredTicket, next: TicketRow & { ownText?: string }): StoredTicket {
+    const stored: StoredTicket = {
+      ...next,
+      ownText: next.subject === current.subject ? current.ownText : searchText(`${next.number} ${next.subject}`),
+    };
+    data.writeTicket(current, stored, this.undo);
+    return stored;
   }
 
   async updateTicket(tenantId: string, id: string, expectedVersion: number, patch: TicketPatch): Promise<boolean> {
     this.check();
     // Refused before the version check, so a bad patch is an error whatever the version.
     checkTicketPatch(patch);
-    const k = key(tenantId, id);
-    const current = this.state.tickets.get(k);
-    if (!current || current.version !== expectedVersion) return false;
+    const data = this.state.tenants.get(tenantId);
+    const current = data?.tickets.get(id);
+    if (!data || !current || current.version !== expectedVersion) return false;
     const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
-    this.state.tickets.set(k, { ...current, ...copy(set), version: expectedVersion + 1 });
-    this.undo.push(() => this.state.tickets.set(k, current));
+    this.#rewrite(data, current, { ...current, ...copy(set), version: expectedVersion + 1 });
     return true;
   }
 
   async insertMessage(tenantId: string, message: Message): Promise<void> {
     this.check();
-    const idKey = key(tenantId, message.id);
-    if (this.state.messageIndex.has(idKey)) {
+    const data = this.state.tenants.get(tenantId);
+    if (data?.messages.has(message.id)) {
       throw new ConflictError(`A message with id ${message.id} already exists`, { params: { field: 'id' } });
     }
+    if (!data?.tickets.has(message.ticketId)) throw new ConflictError('The ticket this row belongs to does not exist');
     // A message's attachments are rows of their own (insertAttachment).
-    this.#append(this.state.messages, key(tenantId, message.ticketId), { ...copy(message), attachments: [] });
-    this.state.messageIndex.set(idKey, { ticketId: message.ticketId, position: this.state.nextPosition++ });
-    this.undo.push(() => this.state.messageIndex.delete(idKey));
+    const stored: StoredMessage = {
+      position: this.state.nextPosition++,
+      text: searchText(message.body),
+      ...copy(message),
+      attachments: [],
+    };
+    data.writeMessage(null, stored, this.undo);
   }
 
   async insertAttachment(tenantId: string, attachment: StoredAttachment): Promise<void> {
     this.check();
     const k = key(tenantId, attachment.id);
-    const at = this.state.messageIndex.get(key(tenantId, attachment.messageId));
-    if (!at || at.ticketId !== attachment.ticketId || !this.state.tickets.has(key(tenantId, attachment.ticketId))) {
+    const at = this.state.tenants.get(tenantId)?.messages.get(attachment.messageId);
+    if (!at || at.ticketId !== attachment.ticketId || !this.#hasTicket(tenantId, attachment.ticketId)) {
       throw new ConflictError('The message this attachment belongs to does not exist on that ticket');
     }
     if (this.state.attachments.has(k)) {
@@ -136,53 +163,51 @@ export class MemoryTx extends MemoryReader implements StoreTx {
   async updateMessage(tenantId: string, messageId: string, patch: MessagePatch): Promise<boolean> {
     this.check();
     checkMessagePatch(patch);
-    const at = this.state.messageIndex.get(key(tenantId, messageId));
-    if (!at) return false;
-    const list = this.state.messages.get(key(tenantId, at.ticketId)) ?? [];
-    const i = list.findIndex((m) => m.id === messageId);
-    const current = list[i]!;
+    const data = this.state.tenants.get(tenantId);
+    const current = data?.messages.get(messageId);
+    if (!data || !current) return false;
     const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
-    list[i] = { ...current, ...copy(set) };
-    this.undo.push(() => (list[i] = current));
+    const next = { ...current, ...copy(set) };
+    data.writeMessage(current, { ...next, text: next.body === current.body ? current.text : searchText(next.body) }, this.undo);
     return true;
   }
 
   async moveMessages(tenantId: string, messageIds: readonly string[], toTicketId: string, openingId: string | null): Promise<void> {
     this.check();
-    const toKey = key(tenantId, toTicketId);
-    if (!this.state.tickets.has(toKey)) throw new ConflictError('The ticket this row belongs to does not exist');
+    const data = this.state.tenants.get(tenantId);
+    if (!data?.tickets.has(toTicketId)) throw new ConflictError('The ticket this row belongs to does not exist');
     const ids = new Set(messageIds);
-    // Snapshot every list and index entry touched, then move.
-    const lists = new Map<string, Message[] | undefined>();
-    const entries = new Map<string, { ticketId: string; position: number }>();
+    // Snapshot every thread and message touched, then move.
+    const threads = new Map<string, StoredMessage[] | undefined>();
+    const entries = new Map<string, StoredMessage>();
     for (const id of ids) {
-      const idKey = key(tenantId, id);
-      const at = this.state.messageIndex.get(idKey);
+      const at = data.messages.get(id);
       if (!at) continue;
-      entries.set(idKey, at);
-      const listKey = key(tenantId, at.ticketId);
-      if (!lists.has(listKey)) lists.set(listKey, this.state.messages.get(listKey));
+      entries.set(id, at);
+      if (!threads.has(at.ticketId)) threads.set(at.ticketId, data.threads.get(at.ticketId));
     }
-    if (!lists.has(toKey)) lists.set(toKey, this.state.messages.get(toKey));
+    if (!threads.has(toTicketId)) threads.set(toTicketId, data.threads.get(toTicketId));
     this.undo.push(() => {
-      for (const [k, list] of lists) (list ? this.state.messages.set(k, list) : this.state.messages.delete(k));
-      for (const [k, at] of entries) this.state.messageIndex.set(k, at);
+      for (const [k, list] of threads) (list ? data.threads.set(k, list) : data.threads.delete(k));
+      for (const [k, at] of entries) data.messages.set(k, at);
     });
-    const moved: Message[] = [];
-    for (const listKey of lists.keys()) {
-      if (listKey === toKey) continue;
-      const list = this.state.messages.get(listKey) ?? [];
+    const moved: StoredMessage[] = [];
+    for (const ticketId of threads.keys()) {
+      if (ticketId === toTicketId) continue;
+      const list = data.threads.get(ticketId) ?? [];
       moved.push(...list.filter((m) => ids.has(m.id)));
       const kept = list.filter((m) => !ids.has(m.id));
-      if (kept.length) this.state.messages.set(listKey, kept);
-      else this.state.messages.delete(listKey);
+      if (kept.length) data.threads.set(ticketId, kept);
+      else data.threads.delete(ticketId);
     }
-    const target = (this.state.messages.get(toKey) ?? []).map((m) =>
+    const target = (data.threads.get(toTicketId) ?? []).map((m) =>
       ids.has(m.id) ? { ...m, opening: m.id === openingId } : m,
     );
     for (const m of moved) target.push({ ...m, ticketId: toTicketId, opening: m.id === openingId });
-    this.state.messages.set(toKey, target);
-    for (const [k, at] of entries) this.state.messageIndex.set(k, { ...at, ticketId: toTicketId });
+    data.threads.set(toTicketId, target);
+    for (const m of target) if (ids.has(m.id)) data.messages.set(m.id, m);
+    // The moved bodies' words now belong to the target too.
+    for (const m of moved) data.search.add(m.text, toTicketId, this.undo);
     // Their attachments follow them.
     for (const id of ids) {
       for (const attachmentId of this.state.messageAttachments.get(key(tenantId, id)) ?? []) {
@@ -197,15 +222,16 @@ export class MemoryTx extends MemoryReader implements StoreTx {
   async setFavorite(tenantId: string, staffId: string, ticketId: string, on: boolean, at: Date): Promise<void> {
     this.check();
     const k = key(tenantId, staffId, ticketId);
-    if (on && !this.state.tickets.has(key(tenantId, ticketId))) {
+    if (on && !this.#hasTicket(tenantId, ticketId)) {
       throw new ConflictError('The ticket this row belongs to does not exist');
     }
     this.#setMark(this.state.favorites, k, on ? (this.state.favorites.get(k) ?? new Date(at)) : undefined);
+    this.state.tenants.get(tenantId)?.setFavorite(staffId, ticketId, on, this.undo);
   }
 
   async markRead(tenantId: string, staffId: string, ticketId: string, at: Date): Promise<void> {
     this.check();
-    if (!this.state.tickets.has(key(tenantId, ticketId))) {
+    if (!this.#hasTicket(tenantId, ticketId)) {
       throw new ConflictError('The ticket this row belongs to does not exist');
     }
     const k = key(tenantId, staffId, ticketId);
@@ -250,11 +276,11 @@ export class MemoryTx extends MemoryReader implements StoreTx {
 
   async insertAudit(tenantId: string, entry: AuditEntry): Promise<void> {
     this.check();
+    if (!this.#hasTicket(tenantId, entry.ticketId)) throw new ConflictError('The ticket this row belongs to does not exist');
     this.#append(this.state.audit, key(tenantId, entry.ticketId), copy(entry));
   }
 
   #append<T>(map: Map<string, T[]>, k: string, value: T): void {
-    if (!this.state.tickets.has(k)) throw new ConflictError('The ticket this row belongs to does not exist');
     const list = map.get(k) ?? [];
     list.push(value);
     map.set(k, list);
@@ -270,7 +296,7 @@ export class MemoryTx extends MemoryReader implements StoreTx {
     if (this.state.emailMessages.has(k)) {
       throw new ConflictError(`Message-ID ${record.messageId} is already recorded`, { params: { field: 'messageId' } });
     }
-    if (!this.state.tickets.has(key(tenantId, record.ticketId))) {
+    if (!this.#hasTicket(tenantId, record.ticketId)) {
       throw new ConflictError(`Ticket ${record.ticketId} does not exist`, { params: { field: 'ticketId' } });
     }
     this.state.emailMessages.set(k, copy(record));
@@ -312,9 +338,10 @@ export class MemoryTx extends MemoryReader implements StoreTx {
     const { claim } = slaAlertFields(alert.target, alert.kind);
     const due = (t: TicketRow) => slaAlertDueAt(t, alert.target, alert.kind);
     // Earliest due first, ids breaking ties: the rule every store follows under a limit.
-    const candidates = [...this.state.tickets.values()]
+    const data = this.state.tenants.get(tenantId);
+    const candidates = (data?.rows ?? [])
       .filter((t) => {
-        if (t.tenantId !== tenantId || t.deletedAt || t.sla[claim]) return false;
+        if (t.deletedAt || t.sla[claim]) return false;
         const at = due(t);
         return at !== null && at <= now;
       })
@@ -322,10 +349,7 @@ export class MemoryTx extends MemoryReader implements StoreTx {
       .slice(0, limit);
     const claimed: Ticket[] = [];
     for (const t of candidates) {
-      const next: TicketRow = { ...t, sla: { ...t.sla, [claim]: now }, version: t.version + 1 };
-      const k = key(tenantId, t.id);
-      this.state.tickets.set(k, next);
-      this.undo.push(() => this.state.tickets.set(k, t));
+      const next = this.#rewrite(data!, t, { ...t, sla: { ...t.sla, [claim]: new Date(now) }, version: t.version + 1 });
       claimed.push(stripTenant(next));
     }
     return claimed;

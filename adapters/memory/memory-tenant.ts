@@ -1,0 +1,145 @@
+/**
+ * One tenant's tickets and messages, and the indexes the reads use: the tickets in each
+ * list order, by subscriber, assignee and status, numbers (also lower-cased, for search),
+ * the stats buckets and the word index.
+ *
+ * Every change goes through `writeTicket` / `writeMessage` / `setFavorite`, which keep
+ * the indexes in step and push onto the transaction's undo log the inverse of what they
+ * did, so a rolled-back transaction leaves every index exactly as it was.
+ */
+import { SearchIndex } from './memory-search.js';
+import { GroupIndex, ORDERS, SortedRows, type OrderName } from './memory-sorted.js';
+import type { StoredMessage, StoredTicket } from './memory-state.js';
+import { StatsIndex } from './memory-stats.js';
+
+export type Undo = (() => void)[];
+
+export class TenantData {
+  /** id -> ticket */
+  readonly tickets = new Map<string, StoredTicket>();
+  /** number -> id */
+  readonly numbers = new Map<string, string>();
+  /** lower-cased number -> ids (a search's exact-number match is case-insensitive) */
+  readonly numbersLower = new Map<string, string[]>();
+  /** ticket id -> its messages in insertion order */
+  readonly threads = new Map<string, StoredMessage[]>();
+  /** message id -> message (ids are unique per tenant, as in the SQL stores) */
+  readonly messages = new Map<string, StoredMessage>();
+  /** Every ticket in each list order. */
+  readonly lists: Record<OrderName, SortedRows> = {
+    created: new SortedRows(ORDERS.created),
+    updated: new SortedRows(ORDERS.updated),
+    queue: new SortedRows(ORDERS.queue),
+    waiting: new SortedRows(ORDERS.waiting),
+  };
+  readonly bySubscriber = new GroupIndex<string>();
+  readonly byAssignee = new GroupIndex<string | null>();
+  readonly byStatus = new GroupIndex<string>();
+  /** staff id -> the ticket ids they starred (the dates are in `MemoryState.favorites`) */
+  readonly favorites = new GroupIndex<string>();
+  readonly stats = new StatsIndex();
+  readonly search = new SearchIndex();
+
+  /** Stores `after` as the ticket `before` was (`null`: a new ticket), indexes included. */
+  writeTicket(before: StoredTicket | null, after: StoredTicket, undo: Undo): void {
+    this.#put(before, after);
+    undo.push(() => this.#unput(before, after));
+    if (before === null || before.ownText !== after.ownText) this.search.add(after.ownText, after.id, undo);
+  }
+
+  #put(before: StoredTicket | null, after: StoredTicket): void {
+    this.tickets.set(after.id, after);
+    if (before === null) {
+      this.numbers.set(after.number, after.id);
+      const lower = after.number.toLowerCase();
+      const ids = this.numbersLower.get(lower);
+      if (ids) ids.push(after.id);
+      else this.numbersLower.set(lower, [after.id]);
+      for (const list of Object.values(this.lists)) list.insert(after);
+      this.bySubscriber.add(after.subscriberId, after.id);
+      this.byAssignee.add(after.assigneeId, after.id);
+      this.byStatus.add(after.status, after.id);
+    } else {
+      for (const list of Object.values(this.lists)) list.replace(before, after);
+      this.#regroup(before, after);
+    }
+    this.stats.update(before, after);
+  }
+
+  #unput(before: StoredTicket | null, after: StoredTicket): void {
+    this.stats.update(after, before);
+    if (before === null) {
+      this.tickets.delete(after.id);
+      this.numbers.delete(after.number);
+      const lower = after.number.toLowerCase();
+      const ids = this.numbersLower.get(lower)!;
+      ids.pop();
+      if (ids.length === 0) this.numbersLower.delete(lower);
+      for (const list of Object.values(this.lists)) list.remove(after);
+      this.bySubscriber.delete(after.subscriberId, after.id);
+      this.byAssignee.delete(after.assigneeId, after.id);
+      this.byStatus.delete(after.status, after.id);
+    } else {
+      this.tickets.set(before.id, before);
+      for (const list of Object.values(this.lists)) list.replace(after, before);
+      this.#regroup(after, before);
+    }
+  }
+
+  #regroup(from: StoredTicket, to: StoredTicket): void {
+    if (from.subscriberId !== to.subscriberId) {
+      this.bySubscriber.delete(from.subscriberId, from.id);
+      this.bySubscriber.add(to.subscriberId, to.id);
+    }
+    if (from.assigneeId !== to.assigneeId) {
+      this.byAssignee.delete(from.assigneeId, from.id);
+      this.byAssignee.add(to.assigneeId, to.id);
+    }
+    if (from.status !== to.status) {
+      this.byStatus.delete(from.status, from.id);
+      this.byStatus.add(to.status, to.id);
+    }
+  }
+
+  /**
+   * Stores message `after` as `before` was (`null`: a new message; appended to its
+   * ticket's thread). A message that changed ticket (a move) is not handled here.
+   */
+  writeMessage(before: StoredMessage | null, after: StoredMessage, undo: Undo): void {
+    if (before === null) {
+      this.messages.set(after.id, after);
+      let thread = this.threads.get(after.ticketId);
+      if (!thread) this.threads.set(after.ticketId, (thread = []));
+      thread.push(after);
+      undo.push(() => {
+        this.messages.delete(after.id);
+        thread.pop();
+        if (thread.length === 0) this.threads.delete(after.ticketId);
+      });
+    } else {
+      const thread = this.threads.get(before.ticketId)!;
+      const i = thread.indexOf(before);
+      thread[i] = after;
+      this.messages.set(after.id, after);
+      undo.push(() => {
+        thread[i] = before;
+        this.messages.set(before.id, before);
+      });
+    }
+    if (before === null || before.text !== after.text) this.search.add(after.text, after.ticketId, undo);
+  }
+
+  /** Adds or removes `ticketId` from `staffId`'s favorites index. */
+  setFavorite(staffId: string, ticketId: string, on: boolean, undo: Undo): void {
+    const had = this.favorites.groups.get(staffId)?.has(ticketId) ?? false;
+    if (had === on) return;
+    if (on) this.favorites.add(staffId, ticketId);
+    else this.favorites.delete(staffId, ticketId);
+    undo.push(() => (on ? this.favorites.delete(staffId, ticketId) : this.favorites.add(staffId, ticketId)));
+  }
+
+  /** The tenant's tickets, in creation order. */
+  get rows(): readonly StoredTicket[] {
+    return this.lists.created.rows;
+  }
+}
