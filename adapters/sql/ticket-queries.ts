@@ -4,7 +4,7 @@
  * capabilities allow. (The scheduled-work scans are in `scan-queries.ts`, ticket numbers
  * in `counter-queries.ts`.)
  */
-import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { sql, type SqlBool } from 'kysely';
 import { ConflictError, ValidationError } from '../../src/errors.js';
 import { checkTicketPatch, checkTicketRow } from '../../src/store-checks.js';
 import type { StoreListQuery, StoreScope, StoreTicketSummary, TicketPatch, TicketRow } from '../../src/store.js';
@@ -16,8 +16,7 @@ import {
   type QueryContext,
   type WithTicketAlias,
 } from './query-context.js';
-import { patchToRow, ticketFromRow, ticketToRow } from './row-mappers.js';
-import type { MessageTable } from './schema.js';
+import { TICKET_SELECTION, patchToRow, ticketFromRow, ticketToRow } from './row-mappers.js';
 import { indexTicket, reindexTicket, searchCondition, searchRank } from './search-queries.js';
 import {
   STATS_SOURCE_COLUMNS,
@@ -37,7 +36,7 @@ export async function findTicket(
 ): Promise<Ticket | null> {
   let query = ctx.db
     .selectFrom('tickets as t')
-    .selectAll('t')
+    .select(TICKET_SELECTION)
     .where((eb) => ticketScope(eb, scope))
     .where((eb) => eb.or([eb('t.id', '=', ref), eb('t.number', '=', ref)]))
     // An id match wins over a number match, should one ticket's id be another's number.
@@ -46,29 +45,6 @@ export async function findTicket(
   if (lock) query = lockRows(ctx, query, 'wait');
   const row = await query.executeTakeFirst();
   return row ? ticketFromRow(ctx.hooks, row) : null;
-}
-
-/**
- * The conditions that make a message count for the scope in a list: a customer or staff
- * reply (not the opening message, never a system note), and for customers neither
- * internal nor hidden.
- */
-function countedReply(
-  ctx: QueryContext,
-  eb: ExpressionBuilder<WithTicketAlias & { m: MessageTable }, 't' | 'm'>,
-  scope: StoreScope,
-): Expression<SqlBool> {
-  const conditions: Expression<SqlBool>[] = [
-    eb('m.tenant_id', '=', eb.ref('t.tenant_id')),
-    eb('m.ticket_id', '=', eb.ref('t.id')),
-    eb('m.opening', '=', ctx.hooks.toBoolean(false)),
-    eb('m.author_type', 'in', ['customer', 'staff']),
-  ];
-  if (scope.visibility === 'customer') {
-    conditions.push(eb('m.internal', '=', ctx.hooks.toBoolean(false)));
-    conditions.push(eb('m.hidden', '=', ctx.hooks.toBoolean(false)));
-  }
-  return eb.and(conditions);
 }
 
 /** Each sort: the time column, the direction, and whether `attention` leads (the staff queue). */
@@ -89,8 +65,9 @@ const NOT_WAITING = new Date(Date.UTC(9999, 11, 31, 23, 59, 59, 999));
 
 /**
  * A page of ticket summaries: the query's filters AND-ed within scope, the search text
- * in number, subject or a visible message body, keyset-paginated in the sort order, with
- * reply counts from correlated subqueries (one statement, no N+1).
+ * in number, subject or a visible message body, keyset-paginated in the sort order. The
+ * reply counts come from the ticket row (`list-columns.ts`), as the scope's visibility
+ * counts them; the viewer's favorite and read mark from a primary-key lookup each.
  */
 export async function listTickets(
   ctx: QueryContext,
@@ -101,34 +78,32 @@ export async function listTickets(
   const viewer = q.viewerId ?? null;
   let query = ctx.db
     .selectFrom('tickets as t')
-    .selectAll('t')
-    .select((eb) => [
-      eb
-        .selectFrom('messages as m')
-        .select((e) => e.fn.countAll().as('n'))
-        .where((e) => countedReply(ctx, e, scope))
-        .as('reply_count'),
-      eb
-        .selectFrom('messages as m')
-        .select((e) => e.fn.max('m.created_at').as('at'))
-        .where((e) => countedReply(ctx, e, scope))
-        .as('last_reply_at'),
+    .select(TICKET_SELECTION)
+    .select(
+      scope.visibility === 'customer'
+        ? ['t.public_reply_count as reply_count', 't.public_last_reply_at as last_reply_at']
+        : ['t.reply_count as reply_count', 't.last_reply_at as last_reply_at'],
+    )
+    .where((eb) => ticketScope(eb, scope));
+  // Without a viewer (a customer's list) there are no marks to look up.
+  if (viewer !== null) {
+    query = query.select((eb) => [
       eb
         .selectFrom('favorites as f')
-        .select((e) => e.fn.countAll().as('n'))
+        .select(sql.lit(1).as('one'))
         .whereRef('f.tenant_id', '=', 't.tenant_id')
         .whereRef('f.ticket_id', '=', 't.id')
-        .where('f.staff_id', '=', viewer ?? '')
-        .as('favorite_count'),
+        .where('f.staff_id', '=', viewer)
+        .as('favorite'),
       eb
         .selectFrom('read_marks as r')
         .select('r.read_at')
         .whereRef('r.tenant_id', '=', 't.tenant_id')
         .whereRef('r.ticket_id', '=', 't.id')
-        .where('r.staff_id', '=', viewer ?? '')
+        .where('r.staff_id', '=', viewer)
         .as('read_at'),
-    ])
-    .where((eb) => ticketScope(eb, scope));
+    ]) as unknown as typeof query;
+  }
   if (q.deleted) query = query.where('t.deleted_at', 'is not', null);
   if (q.addressedTo !== undefined) query = query.where('t.addressed_to', '=', q.addressedTo);
   if (q.favorites) {
@@ -203,16 +178,20 @@ export async function listTickets(
     query = query.orderBy(order.at, order.dir).orderBy('t.id', order.dir);
   }
 
-  const rows = await query.limit(q.limit).execute();
-  const date = (value: unknown) => (value === null || value === undefined ? null : hooks.fromDate(value));
-  return rows.map((row) => ({
-    ...ticketFromRow(hooks, row),
-    replyCount: Number(row.reply_count ?? 0),
-    lastReplyAt: date(row.last_reply_at),
-    favorite: viewer !== null && Number(row.favorite_count ?? 0) > 0,
-    readAt: viewer === null ? null : date(row.read_at),
-    ...(search !== undefined ? { searchRank: Number((row as { search_rank?: unknown }).search_rank ?? 0) } : {}),
-  }));
+  const rows = (await query.limit(q.limit).execute()) as Record<string, unknown>[];
+  const summaries: StoreTicketSummary[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    // The summary is built in place: one object per row, no spread copies of the ticket.
+    const summary = ticketFromRow(hooks, row) as StoreTicketSummary;
+    summary.replyCount = Number(row.reply_count);
+    summary.lastReplyAt = row.last_reply_at === null ? null : hooks.fromDate(row.last_reply_at);
+    summary.favorite = viewer !== null && row.favorite !== null && row.favorite !== undefined;
+    summary.readAt = viewer === null || row.read_at === null || row.read_at === undefined ? null : hooks.fromDate(row.read_at);
+    if (search !== undefined) summary.searchRank = Number(row.search_rank ?? 0);
+    summaries[i] = summary;
+  }
+  return summaries;
 }
 
 /**
