@@ -12,3 +12,4 @@ export {
 } from './mysql-store.js';
 export type { MysqlDriverDates } from './mysql-hooks.js';
 export type { SqlTicketStore } from '../sql/sql-store.js';
+export type { StatsDifference, StatsVerification, VerifyStatsOptions } from '../sql/stats-rebuild.js';

@@ -11,4 +11,5 @@ export {
   type PostgresKyselyOptions,
 } from './postgres-store.js';
 export type { SqlTicketStore } from '../sql/sql-store.js';
+export type { StatsDifference, StatsVerification, VerifyStatsOptions } from '../sql/stats-rebuild.js';
 export type { PgliteListener } from './postgres-wake.js';

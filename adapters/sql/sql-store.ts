@@ -40,7 +40,7 @@ import * as messages from './message-queries.js';
 import * as staff from './staff-state-queries.js';
 import { ticketryMigrations } from './migrations/migration-provider.js';
 import * as outbox from './outbox-queries.js';
-import type { QueryContext } from './query-context.js';
+import { StatementCache, type QueryContext } from './query-context.js';
 import type { TicketryDatabase } from './schema.js';
 import { getStats } from './stats-queries.js';
 import { TableNamePlugin, type TableNames } from './table-names.js';
@@ -132,7 +132,7 @@ class SqlStore implements SqlTicketStore {
   readonly #ownsWake: boolean;
   readonly subscribeOutbox?: (tenantId: string, onWake: () => void) => Promise<() => Promise<void>>;
 
-  constructor(config: SqlStoreConfig, ownsWake = true) {
+  constructor(config: SqlStoreConfig, ownsWake = true, statements = new StatementCache()) {
     this.#config = config;
     this.#ownsWake = ownsWake;
     const subscribe = config.wake?.subscribe?.bind(config.wake);
@@ -148,7 +148,7 @@ class SqlStore implements SqlTicketStore {
     let db = config.db.withoutPlugins() as Kysely<TicketryDatabase>;
     if (config.names.schema !== undefined) db = db.withSchema(config.names.schema);
     db = db.withPlugin(new TableNamePlugin(config.names));
-    this.#base = { db, hooks: config.hooks };
+    this.#base = { db, hooks: config.hooks, statements };
   }
 
   /** Inside a host's transaction, events wait in the outbox until the host commits. */
@@ -188,7 +188,7 @@ class SqlStore implements SqlTicketStore {
   async #inOwnTransaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     return this.#base.db.connection().execute(async (conn) => {
       await sql.raw(this.#hooks.beginWrite).execute(conn);
-      const state: TxState = { db: conn, hooks: this.#hooks, open: true, deltas: new StatsDeltas(), wake: this.#config.wake };
+      const state: TxState = { db: conn, hooks: this.#hooks, statements: this.#base.statements, open: true, deltas: new StatsDeltas(), wake: this.#config.wake };
       let result: T;
       try {
         result = await this.#active.run(state, () => fn(new SqlTx(state)));
@@ -219,7 +219,7 @@ class SqlStore implements SqlTicketStore {
       await sql.raw(`savepoint ${SAVEPOINT}`).execute(db);
       // The wake-up's NOTIFY joins the host's transaction (delivered at its commit); no
       // in-process wake, since the host has not committed yet.
-      const state: TxState = { db, hooks: this.#hooks, open: true, deltas: new StatsDeltas(), wake: this.#config.wake && { queued: this.#config.wake.queued?.bind(this.#config.wake) } };
+      const state: TxState = { db, hooks: this.#hooks, statements: this.#base.statements, open: true, deltas: new StatsDeltas(), wake: this.#config.wake && { queued: this.#config.wake.queued?.bind(this.#config.wake) } };
       let result: T;
       try {
         result = await this.#active.run(state, () => fn(new SqlTx(state)));
@@ -513,7 +513,8 @@ class SqlStore implements SqlTicketStore {
     if (!trx.isTransaction) {
       throw new ConfigError('withTransaction() takes a Kysely transaction (db.transaction() or db.startTransaction())');
     }
-    return new SqlStore({ db: trx, hooks: this.#hooks, names: this.#config.names, wake: this.#config.wake }, false);
+    // Same dialect, names and plugins, so the same compiled SQL: the parent's statements.
+    return new SqlStore({ db: trx, hooks: this.#hooks, names: this.#config.names, wake: this.#config.wake }, false, this.#base.statements);
   }
 
   #checkOpen(): void {

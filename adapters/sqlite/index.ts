@@ -11,3 +11,4 @@ export {
   type SqliteKyselyOptions,
 } from './sqlite-store.js';
 export type { SqlTicketStore } from '../sql/sql-store.js';
+export type { StatsDifference, StatsVerification, VerifyStatsOptions } from '../sql/stats-rebuild.js';
