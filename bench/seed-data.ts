@@ -148,6 +148,13 @@ export interface SeedCatalog {
   perReseller: Map<string | null, number>;
   /** Non-deleted tickets per status. */
   perStatus: Map<string, number>;
+  /**
+   * The router serial numbers customers quote (one word each, the rare words the search
+   * benchmarks look for): non-deleted, not archived tickets quoting each serial, and per
+   * reseller (null = the operator's own) one serial quoted in that reseller's tickets.
+   */
+  serials: Map<string, number>;
+  serialOf: Map<string | null, string>;
 }
 
 /** The staff members tickets are assigned to. */
@@ -253,6 +260,18 @@ const NOTE_BODIES = [
   'Escalated to the network team, ticket NET-4411.',
 ];
 
+/** Share of customer messages that quote their router's serial number. */
+const SERIAL_SHARE = 0.3;
+
+/**
+ * The `k`-th of `count` serial numbers: `sn` and six base-36 characters, spread over the
+ * range by a multiplicative hash so neighbours look unrelated. One word to search.
+ */
+function serialNumber(k: number, count: number): string {
+  const n = Math.imul(k + 1, 2654435761) >>> 0;
+  return `sn${(n % 2176782336).toString(36).padStart(6, '0')}${count > 2176782336 ? k : ''}`;
+}
+
 /** The HTML ticketry would have stored for a body (plain text escaped, Markdown roughly rendered). */
 function htmlOf(body: string, markdown: boolean): string {
   const escaped = body.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -296,6 +315,10 @@ export function subscriberId(s: number): string {
  */
 export function* generateTenant(plan: TenantPlan, catalog: SeedCatalog): Generator<SeedBatch> {
   const rand = prng(plan.seed);
+  // The serials draw from their own sequence, so the rest of the data set is the same
+  // with or without them.
+  const serialRand = prng(plan.seed * 7919 + 17);
+  const serialCount = Math.max(100, Math.floor(plan.tickets / 10));
   const now = plan.now.getTime();
   const days = plan.days ?? 1095;
   const start = now - days * DAY;
@@ -360,6 +383,7 @@ export function* generateTenant(plan: TenantPlan, catalog: SeedCatalog): Generat
     const assignee = unresolved ? (rand() < 0.8 ? pick(rand, STAFF_IDS) : null) : rand() < 0.95 ? pick(rand, STAFF_IDS) : null;
     const staffAuthor = assignee ?? pick(rand, STAFF_IDS);
     let messageAt = createdAt;
+    let serial: string | null = null;
     for (let k = 0; k < roles.length; k++) {
       const role = roles[k]!;
       messageAt = k === 0 ? createdAt : Math.min(now - 1, createdAt + Math.floor(((lastAt - createdAt) * k) / Math.max(1, roles.length - 1)) + k);
@@ -372,6 +396,11 @@ export function* generateTenant(plan: TenantPlan, catalog: SeedCatalog): Generat
       let authorName: string | null;
       if (role === 'customer') {
         body = pick(rand, CUSTOMER_BODIES);
+        if (serialRand() < SERIAL_SHARE) {
+          // A customer quotes the same router in every message of the thread.
+          serial ??= serialNumber(Math.floor(serialRand() * serialCount), serialCount);
+          body = `${body} Router serial number: ${serial}.`;
+        }
         html = htmlOf(body, false);
         authorType = 'customer';
         authorId = sub;
@@ -527,6 +556,10 @@ export function* generateTenant(plan: TenantPlan, catalog: SeedCatalog): Generat
         catalog.subscribers.push({ id: sub, resellerId });
       }
       if (unanswered && !archived && firstResponseAt === null) catalog.unanswered.push(id);
+      if (serial !== null && !archived) {
+        catalog.serials.set(serial, (catalog.serials.get(serial) ?? 0) + 1);
+        if (!catalog.serialOf.has(resellerId)) catalog.serialOf.set(resellerId, serial);
+      }
     }
     catalog.tickets++;
 
@@ -559,6 +592,8 @@ export function emptyCatalog(tenantId: string): SeedCatalog {
     unanswered: [],
     perReseller: new Map(),
     perStatus: new Map(),
+    serials: new Map(),
+    serialOf: new Map(),
   };
 }
 

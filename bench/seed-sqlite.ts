@@ -25,6 +25,8 @@ export interface SeedReport {
   indexMs: number;
   /** Generated columns the migrated tables do not have (left out). */
   missing: string[];
+  /** Milliseconds of each rebuild of derived data after the load (stats buckets, list columns, search index). */
+  rebuilds?: Record<string, number>;
 }
 
 function insertSql(table: string, columns: readonly SeedColumn[]): string {

@@ -20,6 +20,9 @@ import { mysqlHooks } from '../adapters/mysql/mysql-hooks.js';
 import { postgresStore } from '../adapters/postgres/index.js';
 import { postgresHooks } from '../adapters/postgres/postgres-hooks.js';
 import { rebuildTicketStats } from '../adapters/sql/migrations/002-ticket-stats.js';
+import { rebuildListColumns } from '../adapters/sql/migrations/006-list-columns.js';
+import { rebuildSearchIndex } from '../adapters/sql/migrations/007-search.js';
+import { rebuildDailyTicketStats } from '../adapters/sql/migrations/008-stats-by-day.js';
 import type { SqlTicketStore } from '../adapters/sql/sql-store.js';
 import { tableNames } from '../adapters/sql/table-names.js';
 import { sqliteStore } from '../adapters/sqlite/index.js';
@@ -74,6 +77,8 @@ export interface BenchPair {
   options: PairOptions & { setup: () => Promise<void> };
   /** The statements of one recorded run, for the log. */
   statements: Statement[];
+  /** Hand-written queries measured beside the pair (the ideal query, a raw GROUP BY). */
+  extras: { name: string; run: () => Promise<void> }[];
 }
 
 /** A seeded store with its benchmark pairs. */
@@ -87,6 +92,7 @@ export interface BenchTarget {
 /** What differs per driver. */
 interface Driver {
   name: string;
+  dialect: 'sqlite' | 'postgres' | 'mysql';
   store: SqlTicketStore;
   captureStore: SqlTicketStore;
   recorder: Recorder;
@@ -96,6 +102,13 @@ interface Driver {
   explain(st: Statement): Promise<StatementPlan>;
   /** A raw query with `?` placeholders (for the checks). */
   query(sql: string, params: unknown[]): Promise<Row[]>;
+  /**
+   * A statement with `?` placeholders the raw side runs again and again (a hand-written
+   * query measured beside ticketry): prepared once on SQLite, sent as text on the pools.
+   */
+  statement(sql: string): (params: unknown[]) => Promise<Row[]>;
+  /** Runs DDL or a statement without parameters, ignoring any rows. */
+  exec(sql: string): Promise<void>;
   /** `"schema"."table"` or `"table"`. */
   table(name: string): string;
   info(): Promise<string>;
@@ -107,19 +120,41 @@ interface Driver {
 // ---------------------------------------------------------------- drivers
 
 /**
- * The seed writes tickets around the store, so `ticket_stats` (kept by the store's
- * writes) is empty after it: fill it from the loaded tickets with migration 002's own
- * backfill, in one transaction. Returns the milliseconds it took (reported with the
- * seed's index rebuild).
+ * The seed writes tickets and messages around the store, so what the store keeps as it
+ * writes is empty after it: the stats buckets (`ticket_stats`, `ticket_stats_daily`), the
+ * list columns on the ticket rows and the search index. Fill them from the loaded rows
+ * with the migrations' own rebuilds (002, 008, 006, 007), in one transaction. Returns the
+ * milliseconds each took (reported with the seed's index rebuild).
  */
-async function backfillStats(db: Kysely<any>, dialect: 'sqlite' | 'postgres' | 'mysql', schema?: string): Promise<number> {
-  const started = performance.now();
+async function backfillDerived(
+  db: Kysely<any>,
+  dialect: 'sqlite' | 'postgres' | 'mysql',
+  schema?: string,
+): Promise<Record<string, number>> {
   const hooks =
     dialect === 'sqlite' ? sqliteHooks({ fold: 'ascii' }) : dialect === 'mysql' ? mysqlHooks({ driverDates: 'string' }) : postgresHooks();
-  await db
-    .transaction()
-    .execute((trx) => rebuildTicketStats(trx, { names: tableNames(PREFIX, schema), types: hooks.types, dialect: hooks }));
-  return performance.now() - started;
+  const ctx = { names: tableNames(PREFIX, schema), types: hooks.types, dialect: hooks };
+  const took: Record<string, number> = {};
+  await db.transaction().execute(async (trx) => {
+    for (const [name, rebuild] of [
+      ['ticket_stats', rebuildTicketStats],
+      ['ticket_stats_daily', rebuildDailyTicketStats],
+      ['list columns', rebuildListColumns],
+      ['search index', rebuildSearchIndex],
+    ] as const) {
+      const started = performance.now();
+      await rebuild(trx, ctx);
+      took[name] = performance.now() - started;
+    }
+  });
+  return took;
+}
+
+/** Adds the rebuilds' times to the seed report. */
+function addRebuilds(report: SeedReport, took: Record<string, number>): SeedReport {
+  for (const ms of Object.values(took)) report.indexMs += ms;
+  report.rebuilds = took;
+  return report;
 }
 
 /** `?` placeholders as Postgres's `$1`, `$2`, ... */
@@ -140,6 +175,7 @@ async function sqliteDriver(): Promise<Driver> {
   const captureStore = sqliteStore({ database: recordingSqlite(raw, recorder) });
   return {
     name: 'SQLite',
+    dialect: 'sqlite',
     store,
     captureStore,
     recorder,
@@ -147,7 +183,7 @@ async function sqliteDriver(): Promise<Driver> {
       const report = seedSqlite(filename, PREFIX, plans, catalogs);
       const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(filename) }) });
       try {
-        report.indexMs += await backfillStats(db, 'sqlite');
+        addRebuilds(report, await backfillDerived(db, 'sqlite'));
       } finally {
         await db.destroy();
       }
@@ -159,6 +195,11 @@ async function sqliteDriver(): Promise<Driver> {
     },
     explain: async (st) => explainSqlite(raw, st),
     query: async (sql, params) => raw.prepare(sql).all(params) as Row[],
+    statement(sql) {
+      const prepared = raw.prepare(sql);
+      return async (params) => prepared.all(params) as Row[];
+    },
+    exec: async (sql) => void raw.exec(sql),
     table: (name) => `"${PREFIX}${name}"`,
     settle: () => raw.pragma('wal_checkpoint(TRUNCATE)'),
     async info() {
@@ -208,6 +249,7 @@ async function postgresServerDriver(url: string): Promise<Driver> {
   const captureStore = postgresStore({ pool: capturePool, schema });
   return {
     name: 'Postgres',
+    dialect: 'postgres',
     store,
     captureStore,
     recorder,
@@ -220,13 +262,20 @@ async function postgresServerDriver(url: string): Promise<Driver> {
         client.release();
       }
       // On the shared pool; never destroyed here (that would end the pool).
-      report.indexMs += await backfillStats(new Kysely<any>({ dialect: new PostgresDialect({ pool }) }), 'postgres', schema);
-      await pool.query(`analyze "${schema}"."${PREFIX}ticket_stats"`);
+      addRebuilds(report, await backfillDerived(new Kysely<any>({ dialect: new PostgresDialect({ pool }) }), 'postgres', schema));
+      // The rebuilds rewrote every ticket row (list columns) and filled new tables: vacuum
+      // and analyze them, as autovacuum would.
+      await pool.query(`vacuum analyze`);
       return report;
     },
     replayer: (steps, parallel) => (vars) => replayPg(raw, steps, vars, parallel),
     explain: (st) => explainPostgres(raw, st),
     query: (sql, params) => raw.query(numbered(sql), params),
+    statement: (sql) => {
+      const text = numbered(sql);
+      return (params) => raw.query(text, params);
+    },
+    exec: async (sql) => void (await raw.query(sql, [])),
     table: (table) => `"${schema}"."${PREFIX}${table}"`,
     settle: () => undefined,
     async info() {
@@ -277,6 +326,7 @@ async function mysqlServerDriver(url: string): Promise<Driver> {
   const captureStore = mysqlStore({ pool: recording });
   return {
     name: 'MySQL',
+    dialect: 'mysql',
     store,
     captureStore,
     recorder,
@@ -289,13 +339,15 @@ async function mysqlServerDriver(url: string): Promise<Driver> {
         session.release();
       }
       // On the shared pool; never destroyed here (that would end the pool).
-      report.indexMs += await backfillStats(new Kysely<any>({ dialect: new MysqlDialect({ pool }) }), 'mysql');
-      await raw.query(`analyze table \`${PREFIX}ticket_stats\``, []);
+      addRebuilds(report, await backfillDerived(new Kysely<any>({ dialect: new MysqlDialect({ pool }) }), 'mysql'));
+      await raw.query(`analyze table \`${PREFIX}ticket_stats\`, \`${PREFIX}ticket_stats_daily\`, \`${PREFIX}tickets\``, []);
       return report;
     },
     replayer: (steps, parallel) => (vars) => replayPg(raw, steps, vars, parallel),
     explain: (st) => explainMysql(raw, st),
     query: (sql, params) => raw.query(sql, params),
+    statement: (sql) => (params) => raw.query(sql, params),
+    exec: async (sql) => void (await raw.query(sql, [])),
     table: (table) => `\`${PREFIX}${table}\``,
     settle: () => undefined,
     async info() {
@@ -339,18 +391,24 @@ async function pgliteDriver(): Promise<Driver> {
   const captureStore = postgresStore({ db: captureDb });
   return {
     name: 'PGlite',
+    dialect: 'postgres',
     store,
     captureStore,
     recorder,
     async seed(plans, catalogs) {
       const report = await seedPostgres(async (text, params) => pglite.query(text, params) as never, 'public', PREFIX, plans, catalogs);
-      report.indexMs += await backfillStats(db, 'postgres', 'public');
-      await pglite.query(`analyze "public"."${PREFIX}ticket_stats"`);
+      addRebuilds(report, await backfillDerived(db, 'postgres', 'public'));
+      await pglite.query(`vacuum analyze`);
       return report;
     },
     replayer: (steps, parallel) => (vars) => replayPg(raw, steps, vars, parallel),
     explain: (st) => explainPostgres(raw, st),
     query: (sql, params) => raw.query(numbered(sql), params),
+    statement: (sql) => {
+      const text = numbered(sql);
+      return (params) => raw.query(text, params);
+    },
+    exec: async (sql) => void (await raw.query(sql, [])),
     table: (name) => `"public"."${PREFIX}${name}"`,
     settle: () => undefined,
     async info() {
@@ -400,16 +458,25 @@ interface OpSpec {
   parallel?: boolean;
   /** How many distinct inputs the op cycles through (walked once by both sides before measuring). */
   rotation?: number;
+  /** Runs once through ticketry before the op is recorded (finds a cursor, say). */
+  before?(desk: TicketService): Promise<void>;
   options: PairOptions;
 }
 
 /** SQL with MySQL's backtick-quoted identifiers written the way SQLite and Postgres quote them. */
 const dq = (sql: string) => sql.replaceAll('`', '"');
-const findTicketSelect = (sql: string) => /^select "t"\.\* from .*"ticketry_tickets" as "t"/.test(dq(sql));
+/** `findTicket`'s SELECT (by id or number, whatever columns it lists). */
+const findTicketSelect = (sql: string) =>
+  /^select "t"\..* from .*"ticketry_tickets" as "t" .*"t"\."number" = /.test(dq(sql));
 /** `"version" = ` as the statement quotes it. */
 const versionMarker = (sql: string) => (sql.includes('`version`') ? '`version` = ' : '"version" = ');
 
-function specs(catalog: SeedCatalog, env: { time: number; replies: number; replyWarmup: number }): OpSpec[] {
+/** How deep the deep page of the staff queue is. */
+const DEEP_PAGE = 10_000;
+/** The phrase searched for: one subject in twenty (`Double charge for March`). */
+const PHRASE = '"double charge"';
+
+function specs(catalog: SeedCatalog, env: { time: number; replies: number; replyWarmup: number; queueLength: number }): OpSpec[] {
   const timed: PairOptions = { time: env.time, iterations: 5, warmupTime: Math.min(200, env.time), warmupIterations: 3 };
   // Rotations of inputs the two sides share. Both walk them once before measuring, so
   // neither pays for first touches the other then profits from.
@@ -431,6 +498,15 @@ function specs(catalog: SeedCatalog, env: { time: number; replies: number; reply
     permissions: ['tickets.view', 'tickets.reply'],
   };
   const number = (i: number) => numbers[i % numbers.length]!;
+  // A page this deep in the staff queue (at most what the default queue holds, less a page).
+  const depth = Math.min(DEEP_PAGE, Math.floor((env.queueLength - 51) / 50) * 50);
+  let deepCursor: string | undefined;
+  // The rare word: a serial number quoted in a median number of tickets; for the reseller,
+  // one quoted in its tickets.
+  const bySerialCount = [...catalog.serials.entries()].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1));
+  const [word, count] = bySerialCount[Math.floor(bySerialCount.length / 2)]!;
+  const rareWord = { word, count };
+  const resellerWord = catalog.serialOf.get(largestReseller) ?? word;
   const pool = catalog.unanswered;
   const perSide = env.replies + env.replyWarmup;
 
@@ -531,12 +607,125 @@ function specs(catalog: SeedCatalog, env: { time: number; replies: number; reply
       options: timed,
     },
     {
+      key: 'queue-deep',
+      title: `9. staff queue, page ${depth.toLocaleString('en')} rows deep`,
+      // The cursor after row `depth` of the queue, found by paging there through ticketry.
+      async before(desk) {
+        let cursor: string | undefined;
+        for (let seen = 0; seen < depth; ) {
+          const page = await desk.list(OPERATOR, { limit: Math.min(200, depth - seen), ...(cursor ? { cursor } : {}) });
+          seen += page.items.length;
+          if (page.nextCursor === null) throw new Error(`the staff queue ends after ${seen} rows, before ${depth}`);
+          cursor = page.nextCursor;
+        }
+        deepCursor = cursor;
+      },
+      run: (desk) => desk.list(OPERATOR, { limit: 50, cursor: deepCursor! }),
+      options: timed,
+    },
+    {
+      key: 'search-word',
+      title: `10. search, one rare word (staff; ${rareWord.count} tickets)`,
+      run: (desk) => desk.list(OPERATOR, { q: rareWord.word, limit: 50 }),
+      options: timed,
+    },
+    {
+      key: 'search-word-reseller',
+      title: `11. search, one rare word (reseller staff, ${largestReseller})`,
+      run: (desk) => desk.list(resellerStaff, { q: resellerWord, limit: 50 }),
+      options: timed,
+    },
+    {
+      key: 'search-phrase',
+      title: `12. search, a phrase (staff: ${PHRASE})`,
+      run: (desk) => desk.list(OPERATOR, { q: PHRASE, limit: 50 }),
+      options: timed,
+    },
+    {
+      key: 'search-phrase-reseller',
+      title: `13. search, a phrase (reseller staff, ${largestReseller})`,
+      run: (desk) => desk.list(resellerStaff, { q: PHRASE, limit: 50 }),
+      options: timed,
+    },
+    {
+      key: 'stats-window',
+      title: '14. getStats, last 30 days',
+      // Ends at the clock (10:00 UTC): both edges are partial days.
+      run: (desk) => desk.getStats(OPERATOR, { from: new Date(NOW.getTime() - 30 * 86_400_000), to: NOW }),
+      options: timed,
+    },
+    {
       key: 'scheduled',
       title: '8. runScheduledWork, nothing due',
       run: (desk) => desk.runScheduledWork(),
       options: timed,
     },
   ];
+}
+
+// ---------------------------------------------------------------- hand-written baselines
+
+/** `later - earlier` in milliseconds, as each dialect writes it (the hooks' `millisBetween`). */
+function millis(dialect: Driver['dialect'], later: string, earlier: string): string {
+  if (dialect === 'sqlite') return `(${later} - ${earlier})`;
+  if (dialect === 'postgres') return `round(extract(epoch from (${later} - ${earlier})) * 1000)::bigint`;
+  return `cast(round(timestampdiff(microsecond, ${earlier}, ${later}) / 1000) as signed)`;
+}
+
+/**
+ * Queries a person would write by hand for the same answer, measured through the raw
+ * driver beside the pair:
+ *
+ * - the staff queue page from an ideal table: exactly the tickets of the default queue
+ *   (the tenant's, not deleted, not archived) with every column a list row shows, and an
+ *   index in the queue's order, so the page is one index range of 51 entries; the
+ *   viewer's favorite and read mark joined by primary key, as a list row shows them;
+ * - whole-tenant stats as one `GROUP BY` over the tickets, computing the same sums the
+ *   stats buckets keep (what the stats would cost without the aggregates).
+ */
+async function baselines(driver: Driver, key: string): Promise<{ name: string; run: () => Promise<void> }[]> {
+  const t = (name: string) => driver.table(name);
+  const notArchived = driver.dialect === 'postgres' ? 'not archived' : 'archived = 0';
+  if (key === 'queue') {
+    const ideal = t('bench_queue_ideal');
+    await driver.exec(`drop table if exists ${ideal}`);
+    await driver.exec(
+      `create table ${ideal} as select * from ${t('tickets')} where tenant_id = '${TENANT}' and deleted_at is null and ${notArchived}`,
+    );
+    const index = driver.dialect === 'postgres' ? `"${PREFIX}bench_queue_ideal_idx"` : `${PREFIX}bench_queue_ideal_idx`;
+    await driver.exec(`create index ${index} on ${ideal} (tenant_id, attention desc, updated_at desc, id desc)`);
+    if (driver.dialect === 'postgres') await driver.exec(`analyze ${ideal}`);
+    if (driver.dialect === 'mysql') await driver.exec(`analyze table ${ideal}`);
+    const page = driver.statement(
+      `select i.*, f.ticket_id as favorite, r.read_at from ${ideal} i ` +
+        `left join ${t('favorites')} f on f.tenant_id = i.tenant_id and f.staff_id = ? and f.ticket_id = i.id ` +
+        `left join ${t('read_marks')} r on r.tenant_id = i.tenant_id and r.staff_id = ? and r.ticket_id = i.id ` +
+        `where i.tenant_id = ? order by i.attention desc, i.updated_at desc, i.id desc limit 51`,
+    );
+    const rows = await page([OPERATOR.id, OPERATOR.id, TENANT]);
+    if (rows.length !== 51) throw new Error(`the ideal queue page has ${rows.length} rows, not 51`);
+    return [{ name: 'ideal query, ideal table', run: async () => void (await page([OPERATOR.id, OPERATOR.id, TENANT])) }];
+  }
+  if (key === 'stats') {
+    const ms = (column: string) => millis(driver.dialect, column, 'created_at');
+    const isTrue = (column: string) => `sum(case when ${column} then 1 else 0 end)`;
+    const groupBy = driver.statement(
+      `select status, category, priority, created_by_type, count(*) as n, ` +
+        `coalesce(sum(${ms('first_response_at')}), 0) as fr_ms_sum, count(first_response_at) as fr_n, ` +
+        `coalesce(sum(${ms('resolved_at')}), 0) as res_ms_sum, count(resolved_at) as res_n, ` +
+        `${isTrue('sla_first_response_met')} as fr_met, count(sla_first_response_met) as fr_total, ` +
+        `${isTrue('sla_resolution_met')} as res_met, count(sla_resolution_met) as res_total ` +
+        `from ${t('tickets')} where tenant_id = ? and deleted_at is null ` +
+        `group by status, category, priority, created_by_type`,
+    );
+    // The same tickets as the buckets: the counts must agree.
+    const rows = await groupBy([TENANT]);
+    const [buckets] = await driver.query(`select sum(n) as n from ${t('ticket_stats')} where tenant_id = ?`, [TENANT]);
+    const counted = rows.reduce((sum, row) => sum + Number(row.n), 0);
+    if (counted !== Number(buckets!.n)) throw new Error(`raw GROUP BY counts ${counted} tickets, the buckets ${String(buckets!.n)}`);
+    return [{ name: 'raw GROUP BY over the tickets', run: async () => void (await groupBy([TENANT])) }];
+  }
+  return [];
 }
 
 // ---------------------------------------------------------------- setup
@@ -590,6 +779,12 @@ async function prepareTarget(driver: Driver, options: TargetOptions): Promise<Be
       `(load ${(report.loadMs / 1000).toFixed(1)} s, indexes/analyze ${(report.indexMs / 1000).toFixed(1)} s)`,
   );
   if (report.missing.length > 0) log(`[${driver.name}] generated columns the schema does not have (left out): ${report.missing.join(', ')}`);
+  if (report.rebuilds) {
+    log(
+      `[${driver.name}] rebuilt after the load (the migrations' rebuilds): ` +
+        Object.entries(report.rebuilds).map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)} s`).join(', '),
+    );
+  }
   log(`[${driver.name}] ${await driver.info()}`);
 
   const desk = createTicketService({ store: driver.store, tenantId: TENANT, clock: () => NOW });
@@ -612,11 +807,18 @@ async function prepareTarget(driver: Driver, options: TargetOptions): Promise<Be
   const replies = Math.min(Number(process.env.BENCH_REPLIES ?? 300), replyBudget - replyWarmup);
   if (replies < 20) throw new Error(`only ${catalog.unanswered.length} unanswered tickets: seed more (BENCH_TICKETS)`);
 
+  const [queue] = await driver.query(
+    `select count(*) as n from ${driver.table('tickets')} where tenant_id = ? and deleted_at is null and ${driver.dialect === 'postgres' ? 'not archived' : 'archived = 0'}`,
+    [TENANT],
+  );
+  const queueLength = Number(queue!.n);
+
   const pairs: BenchPair[] = [];
   const plansOut: { op: string; plan: StatementPlan }[] = [];
   const only = process.env.BENCH_OPS?.split(',').map((s) => s.trim());
-  for (const spec of specs(catalog, { time: options.time, replies, replyWarmup })) {
+  for (const spec of specs(catalog, { time: options.time, replies, replyWarmup, queueLength })) {
     if (only && !only.includes(spec.key)) continue;
+    await spec.before?.(desk);
     const input = spec.input ?? { recordings: [0, 1] as [number, number], ticketry: (n: number) => n, raw: (n: number) => n };
     // Record twice, on different inputs: the statements must not depend on the input.
     const runs: { statements: Statement[]; ids: string[]; result: unknown }[] = [];
@@ -672,6 +874,7 @@ async function prepareTarget(driver: Driver, options: TargetOptions): Promise<Be
       key: spec.key,
       title: spec.title,
       statements: a.statements,
+      extras: await baselines(driver, spec.key),
       // Before each bench (warmup and run): a checkpointed WAL, warm rotations.
       options: { ...spec.options, setup },
       // Async functions: tinybench would otherwise call each once more to find out.
@@ -707,7 +910,22 @@ async function prepareTarget(driver: Driver, options: TargetOptions): Promise<Be
 
   // Reads first, on the data exactly as seeded; the writes (which grow the tables and, in
   // SQLite, the WAL) last. The titles keep their numbers; the report sorts by them.
-  const order = ['queue', 'reseller', 'customer', 'get', 'stats', 'scheduled', 'create', 'reply'];
+  const order = [
+    'queue',
+    'queue-deep',
+    'reseller',
+    'customer',
+    'get',
+    'search-word',
+    'search-word-reseller',
+    'search-phrase',
+    'search-phrase-reseller',
+    'stats',
+    'stats-window',
+    'scheduled',
+    'create',
+    'reply',
+  ];
   pairs.sort((x, y) => order.indexOf(x.key) - order.indexOf(y.key));
   return { name: driver.name, pairs, plans: plansOut, close: () => driver.close() };
 }

@@ -15,10 +15,13 @@
  * `TICKETRY_PG_URL` (a Postgres server: the run creates a database there, or a schema
  * if it may not, and drops it after; without it Postgres is PGlite in-process),
  * `TICKETRY_MYSQL_URL` (a MySQL/MariaDB server, needed for `BENCH_STORES=mysql`: the run
- * creates a database `ticketry_bench_<random>` there and drops it after). Add
- * `--outputJson <file>` and turn it into the README tables with
- * `npx tsx bench/report.ts <file>`. What is measured and how: `bench/README.md`.
+ * creates a database `ticketry_bench_<random>` there and drops it after), `BENCH_OPS`
+ * (the operations to run, by key: `queue,create,…`; default all), `BENCH_SAMPLES` (a file
+ * for p50/p95 per bench). Add `--outputJson <file>` and turn both into the README tables
+ * with `npx tsx bench/report.ts <file> [samples file]`. What is measured and how:
+ * `bench/README.md`.
  */
+import { writeFileSync } from 'node:fs';
 import { afterAll, bench, describe } from 'vitest';
 import { openTarget, type BenchTarget } from './store-targets.js';
 
@@ -28,8 +31,38 @@ const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',').map((s
 const log = (line: string) => console.log(line);
 
 const targets: BenchTarget[] = [];
+/**
+ * Every measured call's duration, per bench (cleared by the bench's setup, which runs
+ * before its warmup and again before its measured run): vitest's JSON has no p95, so the
+ * run writes p50/p95 itself to `BENCH_SAMPLES` (a JSON file) when set.
+ */
+const samples = new Map<string, number[]>();
+const timed = (id: string, run: () => Promise<void>) => {
+  const durations: number[] = [];
+  samples.set(id, durations);
+  return async () => {
+    const started = performance.now();
+    await run();
+    durations.push(performance.now() - started);
+  };
+};
 afterAll(async () => {
   for (const target of targets) await target.close();
+  const file = process.env.BENCH_SAMPLES;
+  if (!file) return;
+  const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+  const out: Record<string, { n: number; mean: number; p50: number; p95: number; p99: number }> = {};
+  for (const [id, durations] of samples) {
+    const sorted = [...durations].sort((a, b) => a - b);
+    out[id] = {
+      n: sorted.length,
+      mean: sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length),
+      p50: quantile(sorted, 0.5),
+      p95: quantile(sorted, 0.95),
+      p99: quantile(sorted, 0.99),
+    };
+  }
+  writeFileSync(file, JSON.stringify({ tickets: TICKETS, stores: STORES, samples: out }, null, 2));
 });
 
 for (const kind of ['sqlite', 'postgres', 'mysql'] as const) {
@@ -41,11 +74,24 @@ for (const target of targets) {
   const name =
     { SQLite: 'SQLite (file, WAL)', Postgres: 'Postgres (server)', PGlite: 'PGlite (in-process)', MySQL: 'MariaDB/MySQL (server)' }[target.name] ??
     target.name;
-  describe(`${name}, ${TICKETS.toLocaleString('en')} tickets`, () => {
+  const store = `${name}, ${TICKETS.toLocaleString('en')} tickets`;
+  describe(store, () => {
     for (const pair of target.pairs) {
       describe(pair.title, () => {
-        bench('ticketry', pair.ticketry, pair.options);
-        bench('raw driver, same SQL', pair.raw, pair.options);
+        const sides = [
+          { name: 'ticketry', run: pair.ticketry },
+          { name: 'raw driver, same SQL', run: pair.raw },
+          ...pair.extras,
+        ];
+        for (const side of sides) {
+          const id = `${store} > ${pair.title} > ${side.name}`;
+          const run = timed(id, side.run);
+          const setup = async () => {
+            samples.get(id)!.length = 0;
+            await pair.options.setup();
+          };
+          bench(side.name, run, { ...pair.options, setup });
+        }
       });
     }
   });
