@@ -190,6 +190,12 @@ function candidates(ctx: QueryContext, scope: StoreScope, search: StoreSearch): 
 export function searchCondition(ctx: QueryContext, eb: TicketEb, scope: StoreScope, search: StoreSearch): Expression<SqlBool> {
   const ids = candidates(ctx, scope, search);
   if (ids === null) return sql<SqlBool>`1 = 0`;
+  if (ctx.hooks.capabilities.fullText === 'tsvector') {
+    // Postgres cannot estimate how many tickets a tsquery hits (a prefix least of all), and
+    // for `IN (…)` it may then hash the hits against a scan of the whole scope. `= any(array(…))`
+    // computes the hits once (an InitPlan) and looks each one up by primary key.
+    return sql<SqlBool>`${sql.ref('t.id')} = any(array(${ids}))`;
+  }
   return eb('t.id', 'in', ids as unknown as SelectQueryBuilder<TicketryDatabase, 'tickets', { id: string }>);
 }
 
