@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { InternalError, UnavailableError, ValidationError } from '../errors.js';
 import { bodyRefused } from './render-refusal.js';
 import type { RenderLimits } from './render-limits.js';
@@ -49,8 +49,11 @@ function selfUrl(): string {
  * TypeScript file, loaded through tsx's API, which must then be installed.
  */
 function spawn(): Worker {
+  // Loaded here, not imported: node:worker_threads is not in Node's start-up snapshot and
+  // costs ~1.5 ms, which importing ticketry should not pay for a host that never renders.
+  const { Worker } = process.getBuiltinModule('node:worker_threads');
   const here = selfUrl();
-  const options = { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } };
+  const options = { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, execArgv: workerExecArgv() };
   if (!/\.[cm]?ts$/.test(new URL(here).pathname)) {
     return new Worker(new URL('./render-worker.js', here), options);
   }
@@ -59,6 +62,21 @@ function spawn(): Worker {
   const entry = new URL('./render-worker.ts', here).href;
   const code = `import(${JSON.stringify(tsxApi)}).then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(here)}))`;
   return new Worker(code, { ...options, eval: true });
+}
+
+/**
+ * The host's Node options for the worker (a worker inherits them), without
+ * `--input-type`: Node refuses it for a worker started from a file, so a host run as
+ * `node --input-type=module -e …` could not render Markdown at all.
+ */
+function workerExecArgv(): string[] {
+  const argv: string[] = [];
+  for (let i = 0; i < process.execArgv.length; i++) {
+    const arg = process.execArgv[i]!;
+    if (arg === '--input-type') i += 1;
+    else if (!arg.startsWith('--input-type=')) argv.push(arg);
+  }
+  return argv;
 }
 
 /** A lazily started, restartable render worker with a per-body time budget. */
