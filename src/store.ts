@@ -199,6 +199,10 @@ export interface StoreStats {
   counts: Partial<Record<Status, number>>;
   avgFirstResponseSeconds: number | null;
   avgResolutionSeconds: number | null;
+  /** Mean `sla.firstResponseElapsed` (minutes) over the tickets `avgFirstResponseSeconds` averages that have `sla.clockAt`. */
+  avgFirstResponseSlaMinutes: number | null;
+  /** Mean `sla.resolutionElapsed` (minutes) over the tickets `avgResolutionSeconds` averages that have `sla.clockAt`. */
+  avgResolutionSlaMinutes: number | null;
   backlog: { category: string; priority: string; count: number }[];
   /** Per priority: tickets with `sla.firstResponseMet` / `sla.resolutionMet` non-null, and how many are true. */
   sla: SlaCompliance[];
@@ -340,7 +344,10 @@ export interface StoreReader {
    * with its `attachments` in the order they were attached.
    */
   listMessages(scope: StoreScope, ticketId: string): Promise<Message[]>;
-  /** A page of tickets matching the query within scope, in the query's sort order. */
+  /**
+   * A page of tickets matching the query within scope, in the query's sort order. Every
+   * row is a fresh object the caller owns (the core finishes list rows in place).
+   */
   listTickets(scope: StoreScope, query: StoreListQuery): Promise<StoreTicketSummary[]>;
   /**
    * The message with this id whose ticket is within scope (deleted tickets as

@@ -1,5 +1,6 @@
 import { describe, it } from 'vitest';
 import { mysqlFixture, mysqlSkipReason } from './stores.js';
+import { listColumnsMigrationTests } from './list-columns-migration.js';
 import { staffToolsMigrationTests } from './staff-tools-migration.js';
 import { statsAggregateTests } from './stats-aggregate.js';
 import { storeBehaviourTests } from './store-behaviour.js';
@@ -16,4 +17,5 @@ if (skip !== null) {
   storeBehaviourTests('mysql', mysqlFixture);
   statsAggregateTests('mysql', mysqlFixture);
   staffToolsMigrationTests('mysql', mysqlFixture);
+  listColumnsMigrationTests('mysql', mysqlFixture);
 }

@@ -1,4 +1,5 @@
 import { sqliteMemoryFixture } from './stores.js';
+import { listColumnsMigrationTests } from './list-columns-migration.js';
 import { staffToolsMigrationTests } from './staff-tools-migration.js';
 import { statsAggregateTests } from './stats-aggregate.js';
 import { storeBehaviourTests } from './store-behaviour.js';
@@ -6,3 +7,4 @@ import { storeBehaviourTests } from './store-behaviour.js';
 storeBehaviourTests('sqlite (:memory:)', sqliteMemoryFixture);
 statsAggregateTests('sqlite (:memory:)', sqliteMemoryFixture);
 staffToolsMigrationTests('sqlite (:memory:)', sqliteMemoryFixture);
+listColumnsMigrationTests('sqlite (:memory:)', sqliteMemoryFixture);

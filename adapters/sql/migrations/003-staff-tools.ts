@@ -92,7 +92,8 @@ export function staffToolsMigration(ctx: MigrationContext): Migration {
       // Qualified: on Postgres an unqualified name would be looked up on the search_path,
       // and could drop another installation's index.
       const index = names.object('tickets_addressed_idx');
-      let drop = db.schema.dropIndex(names.schema === undefined ? index : `${names.schema}.${index}`).ifExists();
+      // `withSchema`: a dotted name would be one quoted identifier, matching nothing.
+      let drop = (names.schema === undefined ? db.schema : db.schema.withSchema(names.schema)).dropIndex(index).ifExists();
       // MySQL, MariaDB: index names belong to their table.
       if (ctx.dialect.capabilities.indexesPerTable) drop = drop.on(tickets);
       await drop.execute();

@@ -35,7 +35,8 @@ export function emailDeliveryMigration(ctx: MigrationContext): Migration {
   const dropIndex = async (db: Kysely<unknown>, index: string, table: Table) => {
     const name = names.object(index);
     // Qualified: on Postgres an unqualified name is looked up on the search_path.
-    let drop = db.schema.dropIndex(names.schema === undefined ? name : `${names.schema}.${name}`).ifExists();
+    // `withSchema`: a dotted name would be one quoted identifier (`"s.idx"`), matching nothing.
+    let drop = (names.schema === undefined ? db.schema : db.schema.withSchema(names.schema)).dropIndex(name).ifExists();
     // MySQL, MariaDB: index names belong to their table.
     if (ctx.dialect.capabilities.indexesPerTable) drop = drop.on(qualified(table));
     await drop.execute();
