@@ -9,7 +9,7 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Statement } from './capture.js';
-import type { PgRaw } from './replay.js';
+import type { PgRaw, Row } from './replay.js';
 
 /** The plan of one statement. */
 export interface StatementPlan {
@@ -70,8 +70,15 @@ export async function explainPostgres(raw: PgRaw, st: Statement): Promise<Statem
   const session = await raw.connect();
   try {
     await session.query('begin', []);
-    const rows = await session.query(`explain (analyze, buffers, costs off) ${st.sql}`, st.params);
-    await session.query('rollback', []);
+    // An INSERT … SELECT is planned, not run: run again it would meet the recorded run's
+    // own row (a unique key) and fail.
+    const options = /^\s*insert\b/i.test(st.sql) ? 'costs off' : 'analyze, buffers, costs off';
+    let rows: Row[];
+    try {
+      rows = await session.query(`explain (${options}) ${st.sql}`, st.params);
+    } finally {
+      await session.query('rollback', []);
+    }
     const lines = rows.map((r) => String(r['QUERY PLAN']));
     const execution = lines.map((l) => /Execution Time: ([\d.]+) ms/.exec(l)).find(Boolean);
     let ms = execution ? Number(execution[1]) : null;

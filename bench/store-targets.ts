@@ -19,10 +19,9 @@ import { mysqlStore } from '../adapters/mysql/index.js';
 import { mysqlHooks } from '../adapters/mysql/mysql-hooks.js';
 import { postgresStore } from '../adapters/postgres/index.js';
 import { postgresHooks } from '../adapters/postgres/postgres-hooks.js';
-import { rebuildTicketStats } from '../adapters/sql/migrations/002-ticket-stats.js';
 import { rebuildListColumns } from '../adapters/sql/migrations/006-list-columns.js';
 import { rebuildSearchIndex } from '../adapters/sql/migrations/007-search.js';
-import { rebuildDailyTicketStats } from '../adapters/sql/migrations/008-stats-by-day.js';
+import { rebuildStats } from '../adapters/sql/stats-rebuild.js';
 import type { SqlTicketStore } from '../adapters/sql/sql-store.js';
 import { tableNames } from '../adapters/sql/table-names.js';
 import { sqliteStore } from '../adapters/sqlite/index.js';
@@ -121,10 +120,12 @@ interface Driver {
 
 /**
  * The seed writes tickets and messages around the store, so what the store keeps as it
- * writes is empty after it: the stats buckets (`ticket_stats`, `ticket_stats_daily`), the
+ * writes is empty after it: the stats buckets (`ticket_stats` and its per-day tables), the
  * list columns on the ticket rows and the search index. Fill them from the loaded rows
- * with the migrations' own rebuilds (002, 008, 006, 007), in one transaction. Returns the
- * milliseconds each took (reported with the seed's index rebuild).
+ * with the migrations' own rebuilds (`rebuildStats`, which is migration 008's and
+ * `store.rebuildStats()`'s; 006's `rebuildListColumns`; 007's `rebuildSearchIndex`), in
+ * one transaction. Returns the milliseconds each took (reported with the seed's index
+ * rebuild).
  */
 async function backfillDerived(
   db: Kysely<any>,
@@ -137,8 +138,7 @@ async function backfillDerived(
   const took: Record<string, number> = {};
   await db.transaction().execute(async (trx) => {
     for (const [name, rebuild] of [
-      ['ticket_stats', rebuildTicketStats],
-      ['ticket_stats_daily', rebuildDailyTicketStats],
+      ['stats buckets', rebuildStats],
       ['list columns', rebuildListColumns],
       ['search index', rebuildSearchIndex],
     ] as const) {
