@@ -186,7 +186,7 @@ export class MemoryReader implements StoreReader {
     const data = this.tenant(tenantId);
     if (!data) return counts;
     for (const assigneeId of Object.keys(counts)) {
-      for (const id of data.byAssignee.groups.get(assigneeId) ?? []) {
+      for (const id of data.byAssignee.ids(assigneeId)) {
         const t = data.tickets.get(id)!;
         if (!t.deletedAt && statuses.includes(t.status)) counts[assigneeId]! += 1;
       }
@@ -216,7 +216,7 @@ export class MemoryReader implements StoreReader {
         for (const t of data.rows) consider(t);
       } else {
         const seen = new Set<string>();
-        const byNumber = search.number === '' ? [] : (data.numbersLower.get(search.number.toLowerCase()) ?? []);
+        const byNumber = search.number === '' ? [] : data.idsByNumber(search.number);
         for (const ids of [byNumber, candidates]) {
           for (const id of ids) {
             if (seen.has(id)) continue;
@@ -272,30 +272,37 @@ export class MemoryReader implements StoreReader {
     const offer = (size: number, rows: () => Iterable<StoredTicket>) => {
       if (!best || size < best.size) best = { size, rows };
     };
-    const ofIds = (sets: (Set<string> | undefined)[]) =>
+    const ofIds = (sets: Iterable<string>[]) =>
       function* () {
-        for (const set of sets) for (const id of set ?? []) yield data.tickets.get(id)!;
+        for (const set of sets) for (const id of set) yield data.tickets.get(id)!;
       };
     for (const subscriberId of [scope.subscriberId, q.subscriberId]) {
-      if (subscriberId !== undefined) offer(data.bySubscriber.size(subscriberId), ofIds([data.bySubscriber.groups.get(subscriberId)]));
+      if (subscriberId !== undefined) offer(data.bySubscriber.size(subscriberId), ofIds([data.bySubscriber.ids(subscriberId)]));
     }
-    if (q.assigneeId !== undefined) offer(data.byAssignee.size(q.assigneeId), ofIds([data.byAssignee.groups.get(q.assigneeId)]));
+    if (q.assigneeId !== undefined) offer(data.byAssignee.size(q.assigneeId), ofIds([data.byAssignee.ids(q.assigneeId)]));
     if (q.status) {
       const statuses = [...new Set(q.status)];
       offer(
         statuses.reduce((n, s) => n + data.byStatus.size(s), 0),
-        ofIds(statuses.map((s) => data.byStatus.groups.get(s))),
+        ofIds(statuses.map((s) => data.byStatus.ids(s))),
       );
     }
     if (q.favorites) {
-      const set = q.viewerId === undefined ? undefined : data.favorites.groups.get(q.viewerId);
-      offer(set?.size ?? 0, ofIds([set]));
+      if (q.viewerId === undefined) offer(0, () => []);
+      else offer(data.favorites.size(q.viewerId), ofIds([data.favorites.ids(q.viewerId)]));
     }
     if (q.createdFrom || q.createdTo) {
       const created = data.lists.created;
-      const lo = q.createdFrom ? created.bound({ attention: 0, at: q.createdFrom.getTime(), id: '' }, false) : 0;
-      const hi = q.createdTo ? created.bound({ attention: 0, at: q.createdTo.getTime(), id: '' }, false) : created.rows.length;
-      offer(Math.max(0, hi - lo), () => created.rows.slice(lo, Math.max(lo, hi)));
+      const from = q.createdFrom ? { attention: 0, at: q.createdFrom.getTime(), id: '' } : null;
+      const to = q.createdTo?.getTime() ?? Infinity;
+      const lo = from ? created.rank(from, false) : 0;
+      const hi = to === Infinity ? created.size : created.rank({ attention: 0, at: to, id: '' }, false);
+      offer(Math.max(0, hi - lo), function* () {
+        for (const t of created.walk(from, false, false)) {
+          if (t.createdAt.getTime() >= to) return;
+          yield t;
+        }
+      });
     }
     return best;
   }
@@ -310,20 +317,13 @@ export class MemoryReader implements StoreReader {
     if (q.sort === 'relevance' && (q.after?.rank ?? 0) !== 0) return null;
     if (best && best.size * Math.log2(best.size + 2) <= ((q.limit + 1) * data.tickets.size) / Math.max(1, best.size)) return null;
     const { name, reverse } = listOrder(q.sort);
-    const list = data.lists[name];
-    const rows = list.rows;
     const a = q.after;
     const k: SortKey | null = a ? { attention: a.attention ?? 0, at: a.at?.getTime() ?? NOT_WAITING, id: a.id } : null;
     const out: StoredTicket[] = [];
-    if (!reverse) {
-      for (let i = k ? list.bound(k, true) : 0; i < rows.length && out.length < q.limit; i++) {
-        if (passes(rows[i]!)) out.push(rows[i]!);
-      }
-    } else {
-      // The page order is the list's reversed: rows after the cursor come before it in the list.
-      for (let i = (k ? list.bound(k, false) : rows.length) - 1; i >= 0 && out.length < q.limit; i--) {
-        if (passes(rows[i]!)) out.push(rows[i]!);
-      }
+    // Backwards (newest first over the creation order), the rows after the cursor come before it.
+    for (const t of data.lists[name].walk(k, reverse)) {
+      if (out.length >= q.limit) break;
+      if (passes(t)) out.push(t);
     }
     return out;
   }
@@ -360,7 +360,7 @@ export class MemoryReader implements StoreReader {
     const data = this.tenant(scope.tenantId);
     if (!data) return new StatsAccumulator(q).result();
     return data.stats.query(scope, q, data.lists.created, function* () {
-      for (const id of data.bySubscriber.groups.get(scope.subscriberId!) ?? []) yield data.tickets.get(id)!;
+      for (const id of data.bySubscriber.ids(scope.subscriberId!)) yield data.tickets.get(id)!;
     });
   }
 

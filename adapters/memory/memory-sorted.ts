@@ -73,75 +73,179 @@ export function keyOf(order: Order, t: StoredTicket): SortKey {
   return { attention: t.attention, at: order.at(t), id: t.id };
 }
 
-/** Rows in one order. */
+/** Rows per chunk at most (a chunk splits in two beyond it). */
+const CHUNK = 512;
+
+/**
+ * Rows in one order, in chunks of at most `CHUNK` rows (so an insert or removal moves at
+ * most a chunk, not the tenant): the rows are the chunks concatenated.
+ */
 export class SortedRows {
-  readonly rows: StoredTicket[] = [];
+  readonly chunks: StoredTicket[][] = [];
+  #size = 0;
 
   constructor(readonly order: Order) {}
 
-  /** The first index whose row comes after `k` (`strict`) or not before it. */
-  bound(k: SortKey, strict: boolean): number {
-    let lo = 0;
-    let hi = this.rows.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const c = compareRow(this.order, this.rows[mid]!, k);
-      if (c < 0 || (strict && c === 0)) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+  get size(): number {
+    return this.#size;
   }
 
-  /** The index of `t` (by its key), or -1. */
-  indexOf(t: StoredTicket): number {
-    const i = this.bound(keyOf(this.order, t), false);
-    return i < this.rows.length && this.rows[i]!.id === t.id ? i : -1;
+  /** Every row, in order (a copy). */
+  get rows(): StoredTicket[] {
+    return this.chunks.flat();
+  }
+
+  /** The position (chunk, index) of the first row after `k` (`strict`) or not before it. */
+  #bound(k: SortKey, strict: boolean): [number, number] {
+    const after = (t: StoredTicket) => {
+      const c = compareRow(this.order, t, k);
+      return c > 0 || (!strict && c === 0);
+    };
+    // The first chunk whose last row is past the bound.
+    let lo = 0;
+    let hi = this.chunks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const chunk = this.chunks[mid]!;
+      if (after(chunk[chunk.length - 1]!)) hi = mid;
+      else lo = mid + 1;
+    }
+    if (lo === this.chunks.length) return [lo, 0];
+    const chunk = this.chunks[lo]!;
+    let i = 0;
+    let j = chunk.length;
+    while (i < j) {
+      const mid = (i + j) >>> 1;
+      if (after(chunk[mid]!)) j = mid;
+      else i = mid + 1;
+    }
+    return [lo, i];
+  }
+
+  /** How many rows come before `k` (all of them with `strict`, those equal to `k` included). */
+  rank(k: SortKey, strict: boolean): number {
+    const [c, i] = this.#bound(k, strict);
+    let n = i;
+    for (let x = 0; x < c; x++) n += this.chunks[x]!.length;
+    return n;
+  }
+
+  /**
+   * The rows after `k` (not before it, unless `strict`; every row without `k`) in order,
+   * or with `reverse` the rows before `k` in reverse order.
+   */
+  *walk(k: SortKey | null, reverse: boolean, strict = true): Generator<StoredTicket> {
+    if (!reverse) {
+      let [c, i] = k ? this.#bound(k, strict) : [0, 0];
+      for (; c < this.chunks.length; c++, i = 0) {
+        const chunk = this.chunks[c]!;
+        for (; i < chunk.length; i++) yield chunk[i]!;
+      }
+    } else {
+      let [c, i] = k ? this.#bound(k, false) : [this.chunks.length, 0];
+      // Step back to the last row before the bound.
+      i -= 1;
+      for (;;) {
+        if (i < 0) {
+          c -= 1;
+          if (c < 0) return;
+          i = this.chunks[c]!.length - 1;
+          continue;
+        }
+        yield this.chunks[c]![i]!;
+        i -= 1;
+      }
+    }
   }
 
   insert(t: StoredTicket): void {
-    this.rows.splice(this.bound(keyOf(this.order, t), false), 0, t);
+    this.#size += 1;
+    if (this.chunks.length === 0) {
+      this.chunks.push([t]);
+      return;
+    }
+    let [c, i] = this.#bound(keyOf(this.order, t), false);
+    // Past the last row: the end of the last chunk.
+    if (c === this.chunks.length) {
+      c -= 1;
+      i = this.chunks[c]!.length;
+    }
+    const chunk = this.chunks[c]!;
+    chunk.splice(i, 0, t);
+    if (chunk.length > CHUNK) this.chunks.splice(c + 1, 0, chunk.splice(CHUNK >>> 1));
   }
 
   remove(t: StoredTicket): void {
-    const i = this.indexOf(t);
-    if (i < 0) throw new Error(`memory store: ticket ${t.id} missing from a list index`);
-    this.rows.splice(i, 1);
+    const [c, i] = this.#find(t);
+    const chunk = this.chunks[c]!;
+    chunk.splice(i, 1);
+    if (chunk.length === 0) this.chunks.splice(c, 1);
+    this.#size -= 1;
+  }
+
+  #find(t: StoredTicket): [number, number] {
+    const [c, i] = this.#bound(keyOf(this.order, t), false);
+    if (this.chunks[c]?.[i]?.id !== t.id) throw new Error(`memory store: ticket ${t.id} missing from a list index`);
+    return [c, i];
   }
 
   /** Replaces `before` (in the list) with `after` (the same ticket, written again). */
   replace(before: StoredTicket, after: StoredTicket): void {
     const o = this.order;
-    if (before.attention === after.attention || !o.attention) {
-      if (o.at(before) === o.at(after)) {
-        const i = this.indexOf(before);
-        if (i < 0) throw new Error(`memory store: ticket ${before.id} missing from a list index`);
-        this.rows[i] = after;
-        return;
-      }
+    if ((!o.attention || before.attention === after.attention) && o.at(before) === o.at(after)) {
+      const [c, i] = this.#find(before);
+      this.chunks[c]![i] = after;
+      return;
     }
     this.remove(before);
     this.insert(after);
   }
 }
 
-/** Sets of ticket ids by one field's value (subscriber, assignee, status). */
+/** Ids a group holds in an array (scanned) before it becomes a `Set`. */
+const SMALL_GROUP = 16;
+
+/**
+ * Ticket ids by one field's value (subscriber, assignee, status, a staff member's
+ * favorites). Most groups are small (a subscriber's tickets): an array costs far less
+ * than a `Set` there; a group grows into a `Set` past `SMALL_GROUP` ids.
+ */
 export class GroupIndex<K> {
-  readonly groups = new Map<K, Set<string>>();
+  readonly groups = new Map<K, string[] | Set<string>>();
 
   add(k: K, id: string): void {
-    let set = this.groups.get(k);
-    if (!set) this.groups.set(k, (set = new Set()));
-    set.add(id);
+    const group = this.groups.get(k);
+    if (!group) this.groups.set(k, [id]);
+    else if (group instanceof Set) group.add(id);
+    else if (!group.includes(id)) {
+      if (group.length < SMALL_GROUP) group.push(id);
+      else this.groups.set(k, new Set([...group, id]));
+    }
   }
 
   delete(k: K, id: string): void {
-    const set = this.groups.get(k);
-    if (!set) return;
-    set.delete(id);
-    if (set.size === 0) this.groups.delete(k);
+    const group = this.groups.get(k);
+    if (!group) return;
+    if (group instanceof Set) group.delete(id);
+    else {
+      const i = group.indexOf(id);
+      if (i >= 0) group.splice(i, 1);
+    }
+    if (this.size(k) === 0) this.groups.delete(k);
+  }
+
+  has(k: K, id: string): boolean {
+    const group = this.groups.get(k);
+    return group instanceof Set ? group.has(id) : (group?.includes(id) ?? false);
   }
 
   size(k: K): number {
-    return this.groups.get(k)?.size ?? 0;
+    const group = this.groups.get(k);
+    return group instanceof Set ? group.size : (group?.length ?? 0);
+  }
+
+  /** The ids of group `k`. */
+  ids(k: K): Iterable<string> {
+    return this.groups.get(k) ?? [];
   }
 }

@@ -11,7 +11,7 @@
  * count reaches 0 is removed, so the buckets are a function of the set of rows: an undo
  * (the inverse update) restores them exactly.
  */
-import { StatsAccumulator, ticketSums, STATS_SUMS, type StatsSums } from '../../src/stats/stats-accumulator.js';
+import { StatsAccumulator, ticketSums, STATS_SUMS, type StatsSums, type TicketStatsFacts } from '../../src/stats/stats-accumulator.js';
 import type { StoreScope, StoreStats, StoreStatsQuery } from '../../src/store.js';
 import { ORDERS, type SortedRows } from './memory-sorted.js';
 import type { StoredTicket } from './memory-state.js';
@@ -20,16 +20,20 @@ const DAY = 86_400_000;
 
 /** A bucket: its key fields and sums. */
 interface Bucket extends StatsSums {
+  key: string;
   status: string;
   category: string;
   priority: string;
   createdByType: string;
 }
 
-/** Buckets in total and per day of creation. */
+/**
+ * Buckets in total and per day of creation (a day holds few buckets: an array costs far
+ * less than a `Map` per day, and is scanned).
+ */
 class Level {
   readonly total = new Map<string, Bucket>();
-  readonly days = new Map<number, Map<string, Bucket>>();
+  readonly days = new Map<number, Bucket[]>();
   constructor(
     readonly resellerId: string | null,
     readonly addressedTo: string,
@@ -47,19 +51,30 @@ interface Contribution {
 
 function contributionOf(t: StoredTicket): Contribution | null {
   if (t.deletedAt) return null;
-  const createdAt = t.createdAt.getTime();
   return {
     partition: JSON.stringify([t.resellerId, t.addressedTo, t.requesterResellerId]),
-    day: Math.floor(createdAt / DAY),
+    day: Math.floor(t.createdAt.getTime() / DAY),
     key: `${t.status}\0${t.category}\0${t.priority}\0${t.createdByType}`,
-    sums: ticketSums({
-      createdAt,
-      firstResponseAt: t.firstResponseAt?.getTime() ?? null,
-      resolvedAt: t.resolvedAt?.getTime() ?? null,
-      firstResponseMet: t.sla.firstResponseMet,
-      resolutionMet: t.sla.resolutionMet,
-    }),
+    sums: ticketSums(factsOf(t)),
   };
+}
+
+/**
+ * A ticket's stats facts (`statsFactsOf` of the stats work in progress: the SLA clock
+ * fields are read by the accumulator that sums business time, ignored by one that does not).
+ */
+function factsOf(t: StoredTicket): TicketStatsFacts {
+  const facts = {
+    createdAt: t.createdAt.getTime(),
+    firstResponseAt: t.firstResponseAt?.getTime() ?? null,
+    resolvedAt: t.resolvedAt?.getTime() ?? null,
+    firstResponseMet: t.sla.firstResponseMet ?? null,
+    resolutionMet: t.sla.resolutionMet ?? null,
+    slaClockAt: t.sla.clockAt?.getTime() ?? null,
+    firstResponseElapsed: t.sla.firstResponseElapsed,
+    resolutionElapsed: t.sla.resolutionElapsed,
+  };
+  return facts;
 }
 
 function sameContribution(a: Contribution | null, b: Contribution | null): boolean {
@@ -68,15 +83,27 @@ function sameContribution(a: Contribution | null, b: Contribution | null): boole
   return STATS_SUMS.every((s) => a.sums[s] === b.sums[s]);
 }
 
+function emptyBucket(t: StoredTicket, key: string): Bucket {
+  const b = { key, status: t.status, category: t.category, priority: t.priority, createdByType: t.createdByType } as Bucket;
+  for (const s of STATS_SUMS) b[s] = 0;
+  return b;
+}
+
 /** Adds `sign` times `sums` to the bucket `key` of `map` (created from `t`; removed at count 0). */
 function addTo(map: Map<string, Bucket>, key: string, t: StoredTicket, sums: StatsSums, sign: 1 | -1): void {
   let b = map.get(key);
-  if (!b) {
-    b = { status: t.status, category: t.category, priority: t.priority, createdByType: t.createdByType, n: 0, frMsSum: 0, frN: 0, resMsSum: 0, resN: 0, frMet: 0, frTotal: 0, resMet: 0, resTotal: 0 };
-    map.set(key, b);
-  }
+  if (!b) map.set(key, (b = emptyBucket(t, key)));
   for (const s of STATS_SUMS) b[s] += sign * sums[s];
   if (b.n === 0) map.delete(key);
+}
+
+/** `addTo` for a day's array of buckets. */
+function addToDay(day: Bucket[], key: string, t: StoredTicket, sums: StatsSums, sign: 1 | -1): void {
+  let i = day.findIndex((b) => b.key === key);
+  if (i < 0) i = day.push(emptyBucket(t, key)) - 1;
+  const b = day[i]!;
+  for (const s of STATS_SUMS) b[s] += sign * sums[s];
+  if (b.n === 0) day.splice(i, 1);
 }
 
 /** Whether the partition `level` lies inside `scope` (a scope without a subscriber). */
@@ -97,7 +124,7 @@ class Merge {
   }
   addTicket(t: StoredTicket): void {
     const c = contributionOf(t);
-    if (c) this.add(c.key, { status: t.status, category: t.category, priority: t.priority, createdByType: t.createdByType, ...c.sums });
+    if (c) this.add(c.key, { key: c.key, status: t.status, category: t.category, priority: t.priority, createdByType: t.createdByType, ...c.sums });
   }
 }
 
@@ -111,9 +138,9 @@ export class StatsIndex {
     for (const l of [this.all, level]) {
       addTo(l.total, c.key, t, c.sums, sign);
       let day = l.days.get(c.day);
-      if (!day) l.days.set(c.day, (day = new Map()));
-      addTo(day, c.key, t, c.sums, sign);
-      if (day.size === 0) l.days.delete(c.day);
+      if (!day) l.days.set(c.day, (day = []));
+      addToDay(day, c.key, t, c.sums, sign);
+      if (day.length === 0) l.days.delete(c.day);
     }
     if (level.total.size === 0) this.partitions.delete(c.partition);
   }
@@ -153,7 +180,7 @@ export class StatsIndex {
         if (firstDay < endDay) {
           for (const l of levels) {
             for (const [day, buckets] of l.days) {
-              if (day >= firstDay && day < endDay) for (const [key, b] of buckets) merge.add(key, b);
+              if (day >= firstDay && day < endDay) for (const b of buckets) merge.add(b.key, b);
             }
           }
           scan(created, from, firstDay * DAY, counts, merge);
@@ -184,10 +211,7 @@ function inPartitionScope(scope: StoreScope, t: StoredTicket): boolean {
 /** Adds the counted rows created in `[from, to)`. */
 function scan(created: SortedRows, from: number, to: number, counts: (t: StoredTicket) => boolean, merge: Merge): void {
   if (!(from < to)) return;
-  const rows = created.rows;
-  let i = from === -Infinity ? 0 : created.bound({ attention: 0, at: from, id: '' }, false);
-  for (; i < rows.length; i++) {
-    const t = rows[i]!;
+  for (const t of created.walk(from === -Infinity ? null : { attention: 0, at: from, id: '' }, false, false)) {
     if (ORDERS.created.at(t) >= to) break;
     if (counts(t)) merge.addTicket(t);
   }

@@ -19,8 +19,14 @@ export class TenantData {
   readonly tickets = new Map<string, StoredTicket>();
   /** number -> id */
   readonly numbers = new Map<string, string>();
-  /** lower-cased number -> ids (a search's exact-number match is case-insensitive) */
-  readonly numbersLower = new Map<string, string[]>();
+  /** lower-cased number -> id, or ids when numbers differ only in case (a search's exact-number match is case-insensitive) */
+  readonly numbersLower = new Map<string, string | string[]>();
+
+  /** The ids of the tickets whose number is `number`, case-insensitively. */
+  idsByNumber(number: string): readonly string[] {
+    const ids = this.numbersLower.get(number.toLowerCase());
+    return ids === undefined ? [] : typeof ids === 'string' ? [ids] : ids;
+  }
   /** ticket id -> its messages in insertion order */
   readonly threads = new Map<string, StoredMessage[]>();
   /** message id -> message (ids are unique per tenant, as in the SQL stores) */
@@ -53,8 +59,7 @@ export class TenantData {
       this.numbers.set(after.number, after.id);
       const lower = after.number.toLowerCase();
       const ids = this.numbersLower.get(lower);
-      if (ids) ids.push(after.id);
-      else this.numbersLower.set(lower, [after.id]);
+      this.numbersLower.set(lower, ids === undefined ? after.id : [...(typeof ids === 'string' ? [ids] : ids), after.id]);
       for (const list of Object.values(this.lists)) list.insert(after);
       this.bySubscriber.add(after.subscriberId, after.id);
       this.byAssignee.add(after.assigneeId, after.id);
@@ -73,8 +78,8 @@ export class TenantData {
       this.numbers.delete(after.number);
       const lower = after.number.toLowerCase();
       const ids = this.numbersLower.get(lower)!;
-      ids.pop();
-      if (ids.length === 0) this.numbersLower.delete(lower);
+      if (typeof ids === 'string') this.numbersLower.delete(lower);
+      else this.numbersLower.set(lower, ids.length === 2 ? ids[0]! : ids.slice(0, -1));
       for (const list of Object.values(this.lists)) list.remove(after);
       this.bySubscriber.delete(after.subscriberId, after.id);
       this.byAssignee.delete(after.assigneeId, after.id);
@@ -131,7 +136,7 @@ export class TenantData {
 
   /** Adds or removes `ticketId` from `staffId`'s favorites index. */
   setFavorite(staffId: string, ticketId: string, on: boolean, undo: Undo): void {
-    const had = this.favorites.groups.get(staffId)?.has(ticketId) ?? false;
+    const had = this.favorites.has(staffId, ticketId);
     if (had === on) return;
     if (on) this.favorites.add(staffId, ticketId);
     else this.favorites.delete(staffId, ticketId);
