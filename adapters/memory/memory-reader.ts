@@ -226,8 +226,10 @@ export class MemoryReader implements StoreReader {
           }
         }
       }
-      hits.sort((a, b) => compare(position(a.t, a.rank), position(b.t, b.rank)));
-      hits = hits.slice(0, q.limit);
+      // Positions computed once, not per comparison (a common word has thousands of hits).
+      const positioned = hits.map((h) => ({ h, p: position(h.t, h.rank) }));
+      positioned.sort((a, b) => compare(a.p, b.p));
+      hits = positioned.slice(0, q.limit).map(({ h }) => h);
     } else {
       const best = this.#candidates(data, scope, q);
       const walked = this.#walk(data, best, q, passes);
@@ -238,8 +240,9 @@ export class MemoryReader implements StoreReader {
         const rows = best ? best.rows() : data.rows;
         const kept: StoredTicket[] = [];
         for (const t of rows) if (passes(t) && !(after && compare(after, position(t)) >= 0)) kept.push(t);
-        kept.sort((a, b) => compare(position(a), position(b)));
-        hits = kept.slice(0, q.limit).map((t) => ({ t, rank: 0 }));
+        const positioned = kept.map((t) => ({ t, p: position(t) }));
+        positioned.sort((a, b) => compare(a.p, b.p));
+        hits = positioned.slice(0, q.limit).map(({ t }) => ({ t, rank: 0 }));
       }
     }
     return hits.map(({ t, rank }) => ({

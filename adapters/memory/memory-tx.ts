@@ -12,6 +12,9 @@ import { MemoryReader } from './memory-reader.js';
 import { cmp, copy, key, stripTenant, type MemoryState, type StoredMessage, type StoredTicket } from './memory-state.js';
 import { TenantData } from './memory-tenant.js';
 
+/** What a stored message's `attachments` is: they are rows of their own (one frozen array, shared). */
+const NO_ATTACHMENTS: StoredMessage['attachments'] = Object.freeze([]) as unknown as StoredMessage['attachments'];
+
 /** One transaction's view of the state. */
 export class MemoryTx extends MemoryReader implements StoreTx {
   /** Set when the transaction ends: a leaked `tx` then fails loudly. */
@@ -114,7 +117,7 @@ export class MemoryTx extends MemoryReader implements StoreTx {
       position: this.state.nextPosition++,
       text: searchText(message.body),
       ...copy(message),
-      attachments: [],
+      attachments: NO_ATTACHMENTS,
     };
     data.writeMessage(null, stored, this.undo);
   }
