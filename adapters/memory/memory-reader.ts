@@ -245,10 +245,11 @@ export class MemoryReader implements StoreReader {
         hits = positioned.slice(0, q.limit).map(({ t }) => ({ t, rank: 0 }));
       }
     }
-    return hits.map(({ t, rank }) => ({
-      ...this.#summary(data, scope, t, q.viewerId),
-      ...(search ? { searchRank: rank } : {}),
-    }));
+    return hits.map(({ t, rank }) => {
+      const summary = this.#summary(data, scope, t, q.viewerId);
+      if (search) summary.searchRank = rank;
+      return summary;
+    });
   }
 
   /** Every filter of `q` but the search, and the scope. */
@@ -349,13 +350,13 @@ export class MemoryReader implements StoreReader {
     }
     const mark = viewerId === undefined ? undefined : key(t.tenantId, viewerId, t.id);
     const readAt = mark === undefined ? undefined : this.state.readMarks.get(mark);
-    return {
-      ...stripTenant(t),
-      replyCount,
-      lastReplyAt: lastReplyAt ? new Date(lastReplyAt) : null,
-      favorite: mark !== undefined && this.state.favorites.has(mark),
-      readAt: readAt ? new Date(readAt) : null,
-    };
+    // The copy extended in place (a spread into a new object would copy every field again).
+    const summary = stripTenant(t) as StoreTicketSummary;
+    summary.replyCount = replyCount;
+    summary.lastReplyAt = lastReplyAt ? new Date(lastReplyAt) : null;
+    summary.favorite = mark !== undefined && this.state.favorites.has(mark);
+    summary.readAt = readAt ? new Date(readAt) : null;
+    return summary;
   }
 
   async getStats(scope: StoreScope, q: StoreStatsQuery): Promise<StoreStats> {
