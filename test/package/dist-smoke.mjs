@@ -10,6 +10,7 @@
  * Run by .ci/run after `npm run build`: `node --test test/package/dist-smoke.mjs`.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -40,6 +41,17 @@ describe(`built package on Node ${process.version}`, () => {
     assert.equal(reply.html, '<p><strong>hi</strong> x</p>');
     const err = await desk.get({ kind: 'customer', id: 'c2' }, t.id).catch((e) => e);
     assert.ok(TicketError.is(err, 'not_found'));
+  });
+
+  it('renders Markdown from a host started with --input-type=module -e', () => {
+    // The render worker must not inherit --input-type (Node refuses it for a worker file).
+    // The child resolves `ticketry` from the working directory, as this file does.
+    const out = execFileSync(
+      process.execPath,
+      ['--input-type=module', '-e', "const m = await import('ticketry'); console.log(await m.renderBody('markdown', '**a**')); await m.stopRenderWorker();"],
+      { encoding: 'utf8' },
+    );
+    assert.equal(out.trim(), '<p><strong>a</strong></p>');
   });
 });
 
