@@ -1,3 +1,4 @@
+import { requireObject } from '../guard.js';
 import { sharedMarkdownWorker } from './markdown-worker.js';
 import { preloadMicromark } from './micromark-loader.js';
 import { warmSanitizer } from './sanitize.js';
@@ -27,9 +28,11 @@ export interface WarmUpOptions {
  * @param options `inThread: true` to also load everything in the calling thread, for
  *   direct `renderMarkdown` calls.
  * @returns A promise that resolves once rendering is ready.
+ * @throws ValidationError when `options` is not an object.
  * @throws InternalError when the render worker cannot be started.
  */
 export async function warmUp(options: WarmUpOptions = {}): Promise<void> {
+  requireObject(options, 'options', 'warmUp');
   const loads = [sharedMarkdownWorker().start()];
   if (options.inThread === true) loads.push(loadInThread());
   // Both at once; the worker's failure, if any, is reported first.

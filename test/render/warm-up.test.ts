@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
+import { TicketError } from '../../src/errors.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
 import { sharedMarkdownWorker } from '../../src/render/markdown-worker.js';
 import { isMicromarkLoaded } from '../../src/render/micromark-loader.js';
@@ -51,6 +52,13 @@ describe('warmUp', () => {
     expect(renderMarkdown('**a**')).toBe('<p><strong>a</strong></p>');
     expect(sanitizerWindowCount()).toBe(1);
     expect(sharedMarkdownWorker().starts).toBe(1);
+  });
+
+  test('options that are not an object are a validation error, not a TypeError', async () => {
+    for (const options of [null, 42, 'x', ['a']]) {
+      const error = await warmUp(options as never).catch((e: unknown) => e);
+      expect(TicketError.is(error, 'validation'), String(error)).toBe(true);
+    }
   });
 
   test('after stopRenderWorker the next warmUp starts a new worker', async () => {
