@@ -315,6 +315,18 @@ export interface TicketStats {
   avgFirstResponseSeconds: number | null;
   /** Mean seconds from creation to resolution, over resolved/closed tickets; `null` if none. */
   avgResolutionSeconds: number | null;
+  /**
+   * Mean first response time in SLA-calendar minutes (`sla.firstResponseElapsed`: open
+   * minutes of the target's calendar — business hours where one is set — pauses left
+   * out), over the same tickets as `avgFirstResponseSeconds` whose SLA clock ran
+   * (`sla.clockAt` set); `null` if none.
+   */
+  avgFirstResponseSlaMinutes: number | null;
+  /**
+   * Mean resolution time in SLA-calendar minutes (`sla.resolutionElapsed`), over the
+   * resolved/closed tickets whose SLA clock ran; `null` if none.
+   */
+  avgResolutionSlaMinutes: number | null;
   /** Unresolved tickets (open, in_progress, pending, on_hold) by category and priority. */
   backlog: { category: string; priority: string; count: number }[];
   /** SLA compliance per priority over the queried tickets that had a target. */

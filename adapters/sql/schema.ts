@@ -157,14 +157,17 @@ export interface CounterTable {
 }
 
 /**
- * The `ticket_stats` table (migration 002): whole-tenant stats kept up to date by the
- * store, one row per bucket of non-deleted tickets. Every value column is a sum, so a
- * change is applied as a difference (`col = col + excluded.col`).
+ * The `ticket_stats` table (migration 002, keyed by addressed level and with the SLA
+ * sums since 008): whole-tenant stats kept up to date by the store, one row per bucket
+ * of non-deleted tickets. Every value column is a sum, so a change is applied as a
+ * difference (`col = col + excluded.col`).
  */
 export interface TicketStatsTable {
   tenant_id: string;
   /** The tickets' `reseller_id`, `''` for none (a key column cannot hold a null). */
   reseller_id: string;
+  /** The tickets' `addressed_to` (`'reseller'` or `'operator'`). */
+  addressed_to: string;
   status: string;
   category: string;
   priority: string;
@@ -183,6 +186,15 @@ export interface TicketStatsTable {
   /** Tickets whose `sla_resolution_met` is true, and is not null. */
   res_met: DbInteger;
   res_total: DbInteger;
+  /**
+   * Sum of `round(sla_first_response_elapsed * 60000)` (SLA-calendar ms), over
+   * `fr_sla_n` tickets that have a first response and an `sla_clock_at`.
+   */
+  fr_sla_ms_sum: DbInteger;
+  fr_sla_n: DbInteger;
+  /** Sum of `round(sla_resolution_elapsed * 60000)`, over `res_sla_n` resolved tickets with an `sla_clock_at`. */
+  res_sla_ms_sum: DbInteger;
+  res_sla_n: DbInteger;
 }
 
 /**
@@ -192,6 +204,15 @@ export interface TicketStatsTable {
  */
 export interface TicketStatsDailyTable extends TicketStatsTable {
   day: DbInteger;
+}
+
+/**
+ * The `ticket_stats_monthly` table (migration 008): the same buckets and sums per UTC
+ * calendar month of creation (`month`: whole months since January 1970), so a long
+ * window adds up its whole months here and only the days at its edges daily.
+ */
+export interface TicketStatsMonthlyTable extends TicketStatsTable {
+  month: DbInteger;
 }
 
 /** The `favorites` table (migration 003): a staff member's starred tickets. */
@@ -297,6 +318,7 @@ export interface TicketryDatabase {
   counters: CounterTable;
   ticket_stats: TicketStatsTable;
   ticket_stats_daily: TicketStatsDailyTable;
+  ticket_stats_monthly: TicketStatsMonthlyTable;
   favorites: FavoriteTable;
   read_marks: ReadMarkTable;
   saved_filters: SavedFilterTable;
@@ -317,6 +339,7 @@ export const LOGICAL_TABLES = [
   'counters',
   'ticket_stats',
   'ticket_stats_daily',
+  'ticket_stats_monthly',
   'favorites',
   'read_marks',
   'saved_filters',

@@ -68,11 +68,12 @@ export interface SqlTicketStore extends TicketStore {
    */
   withTransaction(trx: Transaction<any>): SqlTicketStore;
   /**
-   * Recomputes the stats aggregates (`ticket_stats` and `ticket_stats_daily`, every
-   * tenant) from the tickets, in one transaction that holds off ticket writers while it
-   * runs (about 1.5 s per 100,000 tickets). The store keeps them up to date itself;
-   * run this after something changed tickets around it: host SQL, a bulk import, a
-   * restore of the tickets table, or an older release writing during a rolling upgrade.
+   * Recomputes the stats aggregates (`ticket_stats`, `ticket_stats_daily` and
+   * `ticket_stats_monthly`, every tenant) from the tickets, in one transaction that holds
+   * off ticket writers while it runs (a few seconds per 100,000 tickets). The store keeps
+   * them up to date itself; run this after something changed tickets around it: host
+   * SQL, a bulk import, a restore of the tickets table, or an older release writing
+   * during a rolling upgrade.
    * Inside a host transaction (`withTransaction`) it runs in that transaction.
    */
   rebuildStats(): Promise<void>;

@@ -1,10 +1,10 @@
 /**
  * The stats aggregates, pushed down to SQL: counts per status, mean response and
- * resolution times, the backlog by category and priority, SLA compliance per priority,
- * resolution time by category. Whichever source answers (the maintained buckets, the
- * daily buckets of a window's whole days, a scan), the rows are buckets of the same
- * sums, folded by the core's `StatsAccumulator`, so every source gives the same answer
- * to the last ticket.
+ * resolution times (wall-clock and SLA-calendar), the backlog by category and priority,
+ * SLA compliance per priority, resolution time by category. Whichever source answers
+ * (the maintained buckets, the monthly and daily buckets of a window's whole months and
+ * days, a scan), the rows are buckets of the same sums, folded by the core's
+ * `StatsAccumulator`, so every source gives the same answer to the last ticket.
  */
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { StoreScope, StoreStats, StoreStatsQuery } from '../../src/store.js';
@@ -12,7 +12,8 @@ import { ticketScope, type QueryContext, type WithTicketAlias } from './query-co
 import {
   DAY_MS,
   canUseStatsBuckets,
-  dailyBucketSums,
+  datedBucketSums,
+  splitDays,
   statsFromBuckets,
   statsOfGroups,
   wholeDays,
@@ -22,10 +23,12 @@ import {
 /**
  * Aggregates over the non-deleted tickets in scope created in `[createdFrom, createdTo)`.
  * - Without a range: the maintained `ticket_stats` buckets (a few hundred rows at any size).
- * - With a range: the `ticket_stats_daily` buckets of the whole UTC days inside it, plus
+ * - With a range: the `ticket_stats_monthly` buckets of the whole UTC calendar months
+ *   inside it, the `ticket_stats_daily` buckets of the whole UTC days around them, plus
  *   a scan (created-at index) of the partial days at its edges, in one statement; a
- *   window shorter than a whole day is only the scan.
- * - Scopes the buckets do not key (a subscriber, a requester or addressed level): `scanStats`.
+ *   window shorter than a whole day is only the scan. At most about two months of daily
+ *   buckets and two partial days of tickets, however long the window.
+ * - Scopes the buckets do not key (a subscriber, a requester): `scanStats`.
  */
 export async function getStats(
   ctx: QueryContext,
@@ -37,7 +40,7 @@ export async function getStats(
   return windowStats(ctx, scope, q);
 }
 
-/** A window over bucket-keyed scope: whole days from the daily buckets, the edges scanned. */
+/** A window over bucket-keyed scope: whole months and days from their buckets, the edges scanned. */
 async function windowStats(ctx: QueryContext, scope: StoreScope, q: StoreStatsQuery): Promise<StoreStats> {
   const from = q.createdFrom?.getTime();
   const to = q.createdTo?.getTime();
@@ -46,7 +49,13 @@ async function windowStats(ctx: QueryContext, scope: StoreScope, q: StoreStatsQu
   if (from !== undefined && to !== undefined && from >= to) return statsOfGroups([], q);
   const days = wholeDays(from, to);
   if (days === null) return scanStats(ctx, scope, q);
-  let query: SelectQueryBuilder<any, any, GroupedStatsRow> = dailyBucketSums(ctx, scope, days);
+  const parts = splitDays(days);
+  const reads: SelectQueryBuilder<any, any, GroupedStatsRow>[] = [
+    ...(parts.months === null ? [] : [datedBucketSums(ctx, scope, 'month', parts.months)]),
+    ...parts.days.map((range) => datedBucketSums(ctx, scope, 'day', range)),
+  ];
+  let query = reads[0]!;
+  for (const read of reads.slice(1)) query = query.unionAll(read);
   // The partial days at the edges: before the first whole day, from the end of the last.
   if (days.firstDay !== undefined && from! < days.firstDay * DAY_MS) {
     query = query.unionAll(scanQuery(ctx, scope, from, days.firstDay * DAY_MS));
@@ -82,6 +91,12 @@ function scanQuery(
     sql<number>`coalesce(sum(${hooks.millisBetween(sql.ref(column), sql.ref('t.created_at'))}), 0)`;
   const isTrue = (column: 't.sla_first_response_met' | 't.sla_resolution_met') =>
     sql<number>`sum(case when ${sql.ref(column)} = ${hooks.toBoolean(true)} then 1 else 0 end)`;
+  // SLA-clock minutes as whole milliseconds (`slaMillis`), over tickets whose clock ran.
+  const clocked = (at: 't.first_response_at' | 't.resolved_at') =>
+    sql`${sql.ref(at)} is not null and ${sql.ref('t.sla_clock_at')} is not null`;
+  const slaMs = (at: 't.first_response_at' | 't.resolved_at', elapsed: string) =>
+    sql<number>`coalesce(sum(case when ${clocked(at)} then round(${sql.ref(elapsed)} * 60000) else 0 end), 0)`;
+  const slaN = (at: 't.first_response_at' | 't.resolved_at') => sql<number>`sum(case when ${clocked(at)} then 1 else 0 end)`;
   let query = ctx.db
     .selectFrom('tickets as t')
     .select((eb) => [
@@ -98,6 +113,10 @@ function scanQuery(
       eb.fn.count('t.sla_first_response_met').as('fr_total'),
       isTrue('t.sla_resolution_met').as('res_met'),
       eb.fn.count('t.sla_resolution_met').as('res_total'),
+      slaMs('t.first_response_at', 't.sla_first_response_elapsed').as('fr_sla_ms_sum'),
+      slaN('t.first_response_at').as('fr_sla_n'),
+      slaMs('t.resolved_at', 't.sla_resolution_elapsed').as('res_sla_ms_sum'),
+      slaN('t.resolved_at').as('res_sla_n'),
     ])
     // Deleted tickets never count, whatever the scope says.
     .where((eb) => ticketScope(eb, { ...scope, includeDeleted: false }));

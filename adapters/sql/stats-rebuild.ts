@@ -1,27 +1,46 @@
 /**
- * Rebuilding and verifying the maintained stats aggregates (`ticket_stats`, migration
- * 002; `ticket_stats_daily`, migration 008) against the tickets: what
- * `store.rebuildStats()` and `store.verifyStats()` run. The store keeps both tables up
- * to date in every ticket write's transaction; these are for when something wrote
- * tickets around it (host SQL, a bulk import, a restore of the tickets table alone, an
- * old release writing during a rolling upgrade).
+ * Rebuilding and verifying the maintained stats aggregates (`ticket_stats`,
+ * `ticket_stats_daily`, `ticket_stats_monthly`; migration 008) against the tickets: what
+ * `store.rebuildStats()` and `store.verifyStats()` run. The store keeps the tables up to
+ * date in every ticket write's transaction; these are for when something wrote tickets
+ * around it (host SQL, a bulk import, a restore of the tickets table alone, an old
+ * release writing during a rolling upgrade).
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { StatsSums } from '../../src/stats/stats-accumulator.js';
-import { rebuildTicketStats } from './migrations/002-ticket-stats.js';
-import { rebuildDailyTicketStats, utcDayOf } from './migrations/008-stats-by-day.js';
+import type { AddressLevel } from '../../src/types.js';
+import {
+  ALL_LEVELS,
+  BUCKET_SUMS,
+  bucketKey,
+  bucketSource,
+  bucketSumsOf,
+  monthSpanOfTickets,
+  rebuildStatsTables,
+  type StatsBucketTable,
+} from './migrations/008-stats-by-day.js';
 import type { MigrationContext } from './migrations/migration-context.js';
-import { SUM_COLUMNS, sumsOfRow } from './ticket-stats.js';
+import { SUM_COLUMNS, firstDayOfMonth, sumsOfRow } from './ticket-stats.js';
 
 /** One bucket whose stored sums differ from a fresh count of the tickets. */
 export interface StatsDifference {
-  /** `ticket_stats` (whole-tenant buckets) or `ticket_stats_daily` (per UTC day of creation). */
-  table: 'ticket_stats' | 'ticket_stats_daily';
+  /**
+   * `ticket_stats` (whole-tenant buckets), `ticket_stats_daily` (per UTC day of
+   * creation) or `ticket_stats_monthly` (per UTC calendar month of creation).
+   */
+  table: StatsBucketTable;
   tenantId: string;
-  /** The tickets' reseller, `null` for none. */
+  /** The tickets' reseller, `null` for none (and for the tenant-wide buckets). */
   resellerId: string | null;
+  /**
+   * Who the tickets are addressed to; `null` for the tenant-wide buckets (every reseller
+   * and level: each ticket is counted in its own scope's bucket and in one of these).
+   */
+  addressedTo: AddressLevel | null;
   /** The UTC day of creation, `YYYY-MM-DD` (daily buckets only). */
   day?: string;
+  /** The UTC month of creation, `YYYY-MM` (monthly buckets only). */
+  month?: string;
   status: string;
   category: string;
   priority: string;
@@ -34,9 +53,9 @@ export interface StatsDifference {
 
 /** What `verifyStats` found. */
 export interface StatsVerification {
-  /** Whether every bucket of both tables equals a fresh count of the tickets. */
+  /** Whether every bucket of every table equals a fresh count of the tickets. */
   ok: boolean;
-  /** The buckets that differ, ordered by table and key, at most `limit` of them. */
+  /** The buckets that differ, ordered by table and key, at most `limit` of them per table. */
   differences: StatsDifference[];
   /** Whether more buckets differ than `differences` lists. */
   truncated: boolean;
@@ -51,29 +70,27 @@ export interface VerifyStatsOptions {
 }
 
 /**
- * Recomputes both aggregate tables from the tickets (migration 002's and 008's rebuild
- * functions), in one transaction of `db` that holds off ticket writers: the caller runs
- * this inside its write transaction (SQLite `begin immediate`); where the dialect has
- * table locks, the rebuild functions take them.
+ * Recomputes the aggregate tables from the tickets (migration 008's rebuild), in one
+ * transaction of `db` that holds off ticket writers: the caller runs this inside its
+ * write transaction (SQLite `begin immediate`); where the dialect has table locks, the
+ * rebuild takes them.
  */
 export async function rebuildStats(db: Kysely<any>, ctx: MigrationContext): Promise<void> {
-  await rebuildTicketStats(db, ctx);
-  await rebuildDailyTicketStats(db, ctx);
+  await rebuildStatsTables(db, ctx);
 }
 
-const WHOLE_KEY = ['tenant_id', 'reseller_id', 'status', 'category', 'priority', 'created_by_type'] as const;
-const DAILY_KEY = ['tenant_id', 'day', 'reseller_id', 'status', 'category', 'priority', 'created_by_type'] as const;
+const TABLES: readonly StatsBucketTable[] = ['ticket_stats', 'ticket_stats_daily', 'ticket_stats_monthly'];
 
-function qualify(ctx: MigrationContext, table: 'tickets' | 'ticket_stats' | 'ticket_stats_daily'): RawBuilder<unknown> {
+function qualify(ctx: MigrationContext, table: StatsBucketTable): RawBuilder<unknown> {
   const name = ctx.names.table(table);
   return sql.table(ctx.names.schema === undefined ? name : `${ctx.names.schema}.${name}`);
 }
 
 /**
- * Compares both aggregate tables with a fresh count of the tickets. Each table is
- * checked by one statement (the stored buckets and the counted ones side by side,
- * grouped by key, keeping the keys whose sums differ), so each comparison reads one
- * consistent snapshot without locking anything: writers go on meanwhile.
+ * Compares the aggregate tables with a fresh count of the tickets. Each table is checked
+ * by one statement (the stored buckets and the counted ones side by side, grouped by
+ * key, keeping the keys whose sums differ), so each comparison reads one consistent
+ * snapshot without locking anything: writers go on meanwhile.
  */
 export async function verifyStats(
   db: Kysely<any>,
@@ -81,61 +98,46 @@ export async function verifyStats(
   options: VerifyStatsOptions = {},
 ): Promise<StatsVerification> {
   const limit = options.limit ?? 100;
-  const whole = await differences(db, ctx, 'ticket_stats', options.tenantId, limit);
-  const daily = await differences(db, ctx, 'ticket_stats_daily', options.tenantId, limit);
-  return {
-    ok: whole.rows.length === 0 && daily.rows.length === 0,
-    differences: [...whole.rows, ...daily.rows],
-    truncated: whole.truncated || daily.truncated,
-  };
+  const found: StatsDifference[] = [];
+  let truncated = false;
+  for (const table of TABLES) {
+    const one = await differences(db, ctx, table, options.tenantId, limit);
+    found.push(...one.rows);
+    truncated ||= one.truncated;
+  }
+  return { ok: found.length === 0, differences: found, truncated };
 }
 
 async function differences(
   db: Kysely<any>,
   ctx: MigrationContext,
-  table: 'ticket_stats' | 'ticket_stats_daily',
+  table: StatsBucketTable,
   tenantId: string | undefined,
   limit: number,
 ): Promise<{ rows: StatsDifference[]; truncated: boolean }> {
-  const daily = table === 'ticket_stats_daily';
-  const key = daily ? DAILY_KEY : WHOLE_KEY;
-  const ref = (c: string) => sql.ref(c);
-  const keyList = sql.join(key.map(ref));
+  const key = bucketKey(table);
+  const keyList = sql.join(key.map((c) => sql.ref(c)));
   const stored = (c: string) => sql.ref(`s_${c}`);
   const counted = (c: string) => sql.ref(`c_${c}`);
-  const zeros = (prefix: 's' | 'c') => sql.join(SUM_COLUMNS.map((c) => sql`0 as ${sql.ref(`${prefix}_${c}`)}`));
-  const onlyTenant = (column: string) => (tenantId === undefined ? sql`` : sql`and ${sql.ref(column)} = ${tenantId}`);
-  const millis = (column: string) => ctx.dialect.millisBetween(sql.ref(column), sql.ref('created_at'));
-  const isTrue = (column: string) => sql`sum(case when ${sql.ref(column)} then 1 else 0 end)`;
-  // The tickets' columns in a derived table, the day computed there and grouped by
-  // name (a bound parameter in the day expression would make the select list and the
-  // GROUP BY two different expressions to Postgres).
-  const source = sql`
-    select tenant_id, ${daily ? sql`${utcDayOf(ctx, 'created_at')} as day,` : sql``}
-      coalesce(reseller_id, '') as reseller_id, status, category, priority, created_by_type, created_at,
-      first_response_at, resolved_at, sla_first_response_met, sla_resolution_met
-    from ${qualify(ctx, 'tickets')}
-    where deleted_at is null ${onlyTenant('tenant_id')}`;
+  const zeros = (prefix: 's' | 'c') => sql.join(BUCKET_SUMS.map((c) => sql`0 as ${sql.ref(`${prefix}_${c}`)}`));
+  const onlyTenant = tenantId === undefined ? sql`` : sql`and tenant_id = ${tenantId}`;
+  const countedSums = bucketSumsOf(ctx).map((expr, i) => sql`${expr} as ${counted(BUCKET_SUMS[i]!)}`);
   const rows = await sql<Record<string, unknown>>`
     select ${keyList},
-      ${sql.join(SUM_COLUMNS.map((c) => sql`sum(${stored(c)}) as ${stored(c)}`))},
-      ${sql.join(SUM_COLUMNS.map((c) => sql`sum(${counted(c)}) as ${counted(c)}`))}
+      ${sql.join(BUCKET_SUMS.map((c) => sql`sum(${stored(c)}) as ${stored(c)}`))},
+      ${sql.join(BUCKET_SUMS.map((c) => sql`sum(${counted(c)}) as ${counted(c)}`))}
     from (
-      select ${keyList}, ${sql.join(SUM_COLUMNS.map((c) => sql`${ref(c)} as ${stored(c)}`))}, ${zeros('c')}
+      select ${keyList}, ${sql.join(BUCKET_SUMS.map((c) => sql`${sql.ref(c)} as ${stored(c)}`))}, ${zeros('c')}
       from ${qualify(ctx, table)}
-      where 1 = 1 ${onlyTenant('tenant_id')}
+      where 1 = 1 ${onlyTenant}
       union all
-      select ${keyList}, ${zeros('s')},
-        count(*), coalesce(sum(${millis('first_response_at')}), 0), count(first_response_at),
-        coalesce(sum(${millis('resolved_at')}), 0), count(resolved_at),
-        ${isTrue('sla_first_response_met')}, count(sla_first_response_met),
-        ${isTrue('sla_resolution_met')}, count(sla_resolution_met)
-      from (${source}) t
+      select ${keyList}, ${zeros('s')}, ${sql.join(countedSums)}
+      from (${bucketSource(ctx, table, table === 'ticket_stats_monthly' ? await monthSpanOfTickets(db, ctx, tenantId) : null, tenantId)}) t
       group by ${keyList}
     ) d
     group by ${keyList}
     having ${sql.join(
-      SUM_COLUMNS.map((c) => sql`sum(${stored(c)}) <> sum(${counted(c)})`),
+      BUCKET_SUMS.map((c) => sql`sum(${stored(c)}) <> sum(${counted(c)})`),
       sql` or `,
     )}
     order by ${keyList}
@@ -149,7 +151,11 @@ async function differences(
       table,
       tenantId: row.tenant_id as string,
       resellerId: reseller === '' ? null : reseller,
-      ...(daily ? { day: new Date(Number(row.day) * 86_400_000).toISOString().slice(0, 10) } : {}),
+      addressedTo: row.addressed_to === ALL_LEVELS ? null : (row.addressed_to as AddressLevel),
+      ...(table === 'ticket_stats_daily' ? { day: new Date(Number(row.day) * 86_400_000).toISOString().slice(0, 10) } : {}),
+      ...(table === 'ticket_stats_monthly'
+        ? { month: new Date(firstDayOfMonth(Number(row.month)) * 86_400_000).toISOString().slice(0, 7) }
+        : {}),
       status: row.status as string,
       category: row.category as string,
       priority: row.priority as string,

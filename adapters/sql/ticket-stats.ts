@@ -1,13 +1,17 @@
 /**
- * The maintained stats aggregates: `ticket_stats` (migration 002, per tenant) and
- * `ticket_stats_daily` (migration 008, the same buckets per UTC day of creation). What
- * one ticket contributes to its buckets, the differences a transaction collects as it
- * inserts and updates tickets, the upserts that apply them before commit, and the
- * bucket reads `getStats` folds (`./stats-queries.ts`).
+ * The maintained stats aggregates (migration 008): `ticket_stats` (per tenant),
+ * `ticket_stats_daily` (the same buckets per UTC day of creation) and
+ * `ticket_stats_monthly` (per UTC calendar month of creation). What one ticket
+ * contributes to its buckets, the differences a transaction collects as it inserts and
+ * updates tickets, the upserts that apply them before commit, and the bucket reads
+ * `getStats` folds (`./stats-queries.ts`).
  *
- * A bucket is (tenant, reseller, status, category, priority, created_by_type), plus the
- * day for the daily table; every value is a sum over the bucket's non-deleted tickets,
- * so a change is a difference: the old row's contribution subtracted, the new row's added.
+ * A bucket is (tenant, reseller, addressed level, status, category, priority,
+ * created_by_type), plus the day or the month for the dated tables; every value is a sum
+ * over the bucket's non-deleted tickets, so a change is a difference: the old row's
+ * contribution subtracted, the new row's added. Every ticket counts twice in each table:
+ * in its scope's bucket and in the tenant-wide bucket (reseller `''`, level `'*'`) of the
+ * same vocabulary, which the operator's stats read.
  */
 import { sql } from 'kysely';
 import {
@@ -17,12 +21,27 @@ import {
   ticketSums,
   type StatsSums,
 } from '../../src/stats/stats-accumulator.js';
+import type { AddressLevel } from '../../src/types.js';
 import type { StoreScope, StoreStats, StoreStatsQuery, TicketPatch, TicketRow } from '../../src/store.js';
 import type { QueryContext } from './query-context.js';
 import type { DbInteger } from './schema.js';
 
 /** The additive columns of `ticket_stats`, one per `StatsSums` field, in `STATS_SUMS` order. */
-export const SUM_COLUMNS = ['n', 'fr_ms_sum', 'fr_n', 'res_ms_sum', 'res_n', 'fr_met', 'fr_total', 'res_met', 'res_total'] as const;
+export const SUM_COLUMNS = [
+  'n',
+  'fr_ms_sum',
+  'fr_n',
+  'res_ms_sum',
+  'res_n',
+  'fr_met',
+  'fr_total',
+  'res_met',
+  'res_total',
+  'fr_sla_ms_sum',
+  'fr_sla_n',
+  'res_sla_ms_sum',
+  'res_sla_n',
+] as const;
 type Sums = number[];
 
 /** A row of summed `SUM_COLUMNS` (bucket or scan) as the core's sums. */
@@ -58,6 +77,7 @@ export function statsOfGroups(rows: readonly GroupedStatsRow[], q: StoreStatsQue
 /** The `tickets` columns a ticket's contribution depends on (read before an update). */
 export const STATS_SOURCE_COLUMNS = [
   'reseller_id',
+  'addressed_to',
   'status',
   'category',
   'priority',
@@ -68,10 +88,14 @@ export const STATS_SOURCE_COLUMNS = [
   'resolved_at',
   'sla_first_response_met',
   'sla_resolution_met',
+  'sla_clock_at',
+  'sla_first_response_elapsed',
+  'sla_resolution_elapsed',
 ] as const;
 
 /** The `Ticket` fields a patch may change that move a ticket's contribution. */
 const STATS_PATCH_FIELDS: readonly string[] = [
+  'addressedTo',
   'status',
   'category',
   'priority',
@@ -84,6 +108,7 @@ const STATS_PATCH_FIELDS: readonly string[] = [
 /** What a ticket contributes, in plain values (instants as epoch ms). */
 export interface StatsFacts {
   resellerId: string | null;
+  addressedTo: AddressLevel;
   status: string;
   category: string;
   priority: string;
@@ -94,6 +119,9 @@ export interface StatsFacts {
   resolvedAt: number | null;
   firstResponseMet: boolean | null;
   resolutionMet: boolean | null;
+  slaClockAt: number | null;
+  firstResponseElapsed: number;
+  resolutionElapsed: number;
 }
 
 const ms = (value: Date | null | undefined): number | null => (value === null || value === undefined ? null : value.getTime());
@@ -102,6 +130,7 @@ const ms = (value: Date | null | undefined): number | null => (value === null ||
 export function factsOfTicket(row: TicketRow): StatsFacts {
   return {
     resellerId: row.resellerId ?? null,
+    addressedTo: row.addressedTo,
     status: row.status,
     category: row.category,
     priority: row.priority,
@@ -112,6 +141,9 @@ export function factsOfTicket(row: TicketRow): StatsFacts {
     resolvedAt: ms(row.resolvedAt),
     firstResponseMet: row.sla.firstResponseMet ?? null,
     resolutionMet: row.sla.resolutionMet ?? null,
+    slaClockAt: ms(row.sla.clockAt),
+    firstResponseElapsed: row.sla.firstResponseElapsed,
+    resolutionElapsed: row.sla.resolutionElapsed,
   };
 }
 
@@ -122,6 +154,7 @@ export function factsOfRow(ctx: QueryContext, row: Record<string, unknown>): Sta
   const bool = (v: unknown) => (v === null || v === undefined ? null : hooks.fromBoolean(v));
   return {
     resellerId: (row.reseller_id as string | null) ?? null,
+    addressedTo: row.addressed_to as AddressLevel,
     status: row.status as string,
     category: row.category as string,
     priority: row.priority as string,
@@ -132,6 +165,9 @@ export function factsOfRow(ctx: QueryContext, row: Record<string, unknown>): Sta
     resolvedAt: date(row.resolved_at),
     firstResponseMet: bool(row.sla_first_response_met),
     resolutionMet: bool(row.sla_resolution_met),
+    slaClockAt: date(row.sla_clock_at),
+    firstResponseElapsed: Number(row.sla_first_response_elapsed),
+    resolutionElapsed: Number(row.sla_resolution_elapsed),
   };
 }
 
@@ -145,6 +181,7 @@ export function patchMovesStats(patch: TicketPatch): boolean {
 export function factsAfterPatch(before: StatsFacts, patch: TicketPatch): StatsFacts {
   // The owner (`resellerId`) and `createdByType` are fixed: a patch never moves them.
   const after = { ...before };
+  if (patch.addressedTo !== undefined) after.addressedTo = patch.addressedTo;
   if (patch.status !== undefined) after.status = patch.status;
   if (patch.category !== undefined) after.category = patch.category;
   if (patch.priority !== undefined) after.priority = patch.priority;
@@ -155,6 +192,9 @@ export function factsAfterPatch(before: StatsFacts, patch: TicketPatch): StatsFa
     // A patch's `sla` is the whole SLA state (patchToRow replaces every sla_* column).
     after.firstResponseMet = patch.sla.firstResponseMet ?? null;
     after.resolutionMet = patch.sla.resolutionMet ?? null;
+    after.slaClockAt = ms(patch.sla.clockAt);
+    after.firstResponseElapsed = patch.sla.firstResponseElapsed;
+    after.resolutionElapsed = patch.sla.resolutionElapsed;
   }
   return after;
 }
@@ -162,37 +202,61 @@ export function factsAfterPatch(before: StatsFacts, patch: TicketPatch): StatsFa
 /** Milliseconds in a UTC day: a ticket's daily bucket is `Math.floor(createdAt / DAY_MS)`. */
 export const DAY_MS = 86_400_000;
 
-/** The key columns of `ticket_stats`, in primary-key (and lock) order. */
-const STATS_KEY = ['tenant_id', 'reseller_id', 'status', 'category', 'priority', 'created_by_type'] as const;
+/** The UTC calendar month (months since January 1970) of the UTC day `day`. */
+export function monthOfDay(day: number): number {
+  const date = new Date(day * DAY_MS);
+  return (date.getUTCFullYear() - 1970) * 12 + date.getUTCMonth();
+}
 
-/** The key columns of `ticket_stats_daily` (migration 008), in primary-key (and lock) order. */
-const DAILY_KEY = ['tenant_id', 'day', 'reseller_id', 'status', 'category', 'priority', 'created_by_type'] as const;
+/** The UTC day the month `month` (months since January 1970) begins on. */
+export function firstDayOfMonth(month: number): number {
+  const year = 1970 + Math.floor(month / 12);
+  return Date.UTC(year, month - (year - 1970) * 12, 1) / DAY_MS;
+}
+
+/** The key columns of `ticket_stats`, in primary-key (and lock) order. */
+const STATS_KEY = ['tenant_id', 'reseller_id', 'addressed_to', 'status', 'category', 'priority', 'created_by_type'] as const;
+
+/** The key columns of `ticket_stats_daily`, in primary-key (and lock) order. */
+const DAILY_KEY = ['tenant_id', 'reseller_id', 'addressed_to', 'day', 'status', 'category', 'priority', 'created_by_type'] as const;
+
+/** The key columns of `ticket_stats_monthly`, in primary-key (and lock) order. */
+const MONTHLY_KEY = ['tenant_id', 'reseller_id', 'addressed_to', 'month', 'status', 'category', 'priority', 'created_by_type'] as const;
+
+/** The scope of the tenant-wide buckets: reseller `''` and this level (migration 008's `ALL_LEVELS`). */
+const ALL_LEVELS = '*';
 
 type BucketKey = (string | number)[];
 type Buckets = Map<string, { key: BucketKey; sums: Sums }>;
 
 /**
- * The differences one transaction makes to the buckets of `ticket_stats` and
- * `ticket_stats_daily`, applied by `flush` in one statement per table, each in
- * bucket-key order. Collecting them until the end (rather than upserting at each write)
- * is what keeps the lock order deterministic: a Postgres transaction takes its bucket
- * row locks in one sorted pass (whole-tenant buckets, then daily buckets) after all its
- * ticket locks, so two writers can never wait on each other's buckets in opposite orders.
+ * The differences one transaction makes to the buckets of `ticket_stats`,
+ * `ticket_stats_daily` and `ticket_stats_monthly`, applied by `flush` in one statement
+ * per table, each in bucket-key order. Collecting them until the end (rather than
+ * upserting at each write) is what keeps the lock order deterministic: a Postgres
+ * transaction takes its bucket row locks in one sorted pass (whole-tenant buckets, then
+ * daily, then monthly buckets) after all its ticket locks, so two writers can never
+ * wait on each other's buckets in opposite orders.
  */
 export class StatsDeltas {
   readonly #buckets: Buckets = new Map();
   readonly #daily: Buckets = new Map();
+  readonly #monthly: Buckets = new Map();
 
   /** Adds `sign` × the ticket's contribution (nothing for a deleted ticket). */
   add(tenantId: string, facts: StatsFacts, sign: 1 | -1): void {
     if (facts.deleted) return;
     const sums = ticketSums(facts);
     const contribution = STATS_SUMS.map((field) => sign * sums[field]);
-    const reseller = facts.resellerId ?? '';
-    const rest = [facts.status, facts.category, facts.priority, facts.createdByType];
-    addTo(this.#buckets, [tenantId, reseller, ...rest], contribution);
-    // `createdAt` never changes, so a ticket's updates move it between buckets of one day.
-    addTo(this.#daily, [tenantId, Math.floor(facts.createdAt / DAY_MS), reseller, ...rest], contribution);
+    const vocabulary = [facts.status, facts.category, facts.priority, facts.createdByType];
+    // `createdAt` never changes, so a ticket's updates move it between buckets of one day (and month).
+    const day = Math.floor(facts.createdAt / DAY_MS);
+    const month = monthOfDay(day);
+    for (const scope of [[facts.resellerId ?? '', facts.addressedTo], ['', ALL_LEVELS]]) {
+      addTo(this.#buckets, [tenantId, ...scope, ...vocabulary], contribution);
+      addTo(this.#daily, [tenantId, ...scope, day, ...vocabulary], contribution);
+      addTo(this.#monthly, [tenantId, ...scope, month, ...vocabulary], contribution);
+    }
   }
 
   /** Records the move of one ticket from `before` to `after`. */
@@ -202,16 +266,18 @@ export class StatsDeltas {
   }
 
   /**
-   * Applies the collected differences and forgets them: `ticket_stats` first, then
-   * `ticket_stats_daily`, each in one `INSERT … ON CONFLICT DO UPDATE SET col = col +
-   * excluded.col` with its buckets in key order. Buckets whose differences cancel out
-   * are skipped.
+   * Applies the collected differences and forgets them: `ticket_stats`, then
+   * `ticket_stats_daily`, then `ticket_stats_monthly`, each in one `INSERT … ON
+   * CONFLICT DO UPDATE SET col = col + excluded.col` with its buckets in key order.
+   * Buckets whose differences cancel out are skipped.
    */
   async flush(ctx: QueryContext): Promise<void> {
     const whole = takeChanged(this.#buckets);
     const daily = takeChanged(this.#daily);
+    const monthly = takeChanged(this.#monthly);
     if (whole.length > 0) await upsertBuckets(ctx, 'ticket_stats', STATS_KEY, whole);
     if (daily.length > 0) await upsertBuckets(ctx, 'ticket_stats_daily', DAILY_KEY, daily);
+    if (monthly.length > 0) await upsertBuckets(ctx, 'ticket_stats_monthly', MONTHLY_KEY, monthly);
   }
 }
 
@@ -232,10 +298,13 @@ function takeChanged(buckets: Buckets): { key: BucketKey; sums: Sums }[] {
   return changed.sort((a, b) => compareKeys(a.key, b.key));
 }
 
+/** The aggregate tables. */
+export type StatsTable = 'ticket_stats' | 'ticket_stats_daily' | 'ticket_stats_monthly';
+
 /** One multi-row upsert adding `rows`' sums to the table's buckets. */
 async function upsertBuckets(
   ctx: QueryContext,
-  table: 'ticket_stats' | 'ticket_stats_daily',
+  table: StatsTable,
   keyColumns: readonly string[],
   buckets: readonly { key: BucketKey; sums: Sums }[],
 ): Promise<void> {
@@ -271,7 +340,7 @@ async function upsertBuckets(
     .execute();
 }
 
-/** Key order: strings by code point, days as numbers. */
+/** Key order: strings by code point, days and months as numbers. */
 function compareKeys(a: BucketKey, b: BucketKey): number {
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!;
@@ -284,31 +353,21 @@ function compareKeys(a: BucketKey, b: BucketKey): number {
 
 /**
  * Whether `getStats(scope, q)` can be answered from the buckets (`ticket_stats` without
- * a created-at range, `ticket_stats_daily` plus a scan of the partial edge days with
- * one): not for a subscriber (a customer's few tickets are an indexed scan already),
- * nor a requester or addressed level (the buckets do not know them, so a reseller's
- * staff, whose scope leaves out tickets addressed over their head, scan). A reseller id
- * of `''` is the buckets' "no reseller", so it scans.
+ * a created-at range; the monthly and daily buckets plus a scan of the partial edge days
+ * with one): the buckets are keyed by reseller and addressed level, so the tenant, a
+ * reseller and a reseller's staff (their reseller, addressed to them) are. Not a
+ * subscriber (a customer's few tickets are a scan of the subscriber index), nor a
+ * requester (a reseller's own requests to the operator: a scan of their index). A
+ * reseller id of `''` is the buckets' "no reseller", so it scans.
  */
 export function canUseStatsBuckets(scope: StoreScope, _q: StoreStatsQuery): boolean {
-  return (
-    scope.subscriberId === undefined &&
-    scope.requesterResellerId === undefined &&
-    scope.addressedTo === undefined &&
-    scope.resellerId !== ''
-  );
+  return scope.subscriberId === undefined && scope.requesterResellerId === undefined && scope.resellerId !== '';
 }
 
-/** The stats of the tenant (or one reseller's tickets), folded from the buckets. */
-export async function statsFromBuckets(
-  ctx: QueryContext,
-  scope: StoreScope,
-  q: StoreStatsQuery,
-): Promise<StoreStats> {
-  // Summed over resellers (and n = 0 buckets dropped) in SQL: at most one row per
-  // status × category × priority × creator, instead of every reseller's buckets.
+/** A stats table's buckets in `scope`, summed per status × category × priority × creator (n = 0 buckets kept). */
+function bucketSums(ctx: QueryContext, table: StatsTable, scope: StoreScope) {
   let query = ctx.db
-    .selectFrom('ticket_stats as s')
+    .selectFrom(`${table} as s` as 'ticket_stats as s')
     .select((eb) => [
       's.status',
       's.category',
@@ -317,9 +376,27 @@ export async function statsFromBuckets(
       ...SUM_COLUMNS.map((c) => eb.fn.sum<DbInteger>(`s.${c}`).as(c)),
     ])
     .where('s.tenant_id', '=', scope.tenantId);
+  if (scope.resellerId === undefined && scope.addressedTo === undefined) {
+    // The whole tenant: its tenant-wide buckets.
+    return query.where('s.reseller_id', '=', '').where('s.addressed_to', '=', ALL_LEVELS);
+  }
   if (scope.resellerId !== undefined) query = query.where('s.reseller_id', '=', scope.resellerId);
-  query = query
-    .groupBy(['s.status', 's.category', 's.priority', 's.created_by_type'])
+  // Both levels of a reseller, as two ranges of the key (never the tenant-wide level).
+  return query.where('s.addressed_to', 'in', scope.addressedTo !== undefined ? [scope.addressedTo] : ['operator', 'reseller']);
+}
+
+const GROUP = ['s.status', 's.category', 's.priority', 's.created_by_type'] as const;
+
+/** The stats of the tenant (or one reseller's tickets, or those addressed to a level), folded from the buckets. */
+export async function statsFromBuckets(
+  ctx: QueryContext,
+  scope: StoreScope,
+  q: StoreStatsQuery,
+): Promise<StoreStats> {
+  // Summed over resellers and levels where the scope spans several (and n = 0 buckets
+  // dropped) in SQL: at most one row per status × category × priority × creator.
+  const query = bucketSums(ctx, 'ticket_stats', scope)
+    .groupBy([...GROUP])
     .having((eb) => eb.fn.sum('s.n'), '>', 0);
   return statsOfGroups(await query.execute(), q);
 }
@@ -338,23 +415,48 @@ export function wholeDays(from: number | undefined, to: number | undefined): { f
   };
 }
 
+/** A range of days or months, `[first, end)`, either end open. */
+export interface BucketRange {
+  first?: number;
+  end?: number;
+}
+
 /**
- * The daily buckets of the days `[firstDay, endDay)` (either end open), summed per
- * status × category × priority × creator: one range read of the primary key.
+ * How a range of whole days reads from the dated buckets: the whole calendar months
+ * inside it from the monthly buckets, the days before the first and after the last of
+ * them from the daily buckets (at most a month's worth at either end). Without a whole
+ * month inside, only days. Empty ranges are left out.
  */
-export function dailyBucketSums(ctx: QueryContext, scope: StoreScope, days: { firstDay?: number; endDay?: number }) {
-  let query = ctx.db
-    .selectFrom('ticket_stats_daily as s')
-    .select((eb) => [
-      's.status',
-      's.category',
-      's.priority',
-      's.created_by_type',
-      ...SUM_COLUMNS.map((c) => eb.fn.sum<DbInteger>(`s.${c}`).as(c)),
-    ])
-    .where('s.tenant_id', '=', scope.tenantId);
-  if (days.firstDay !== undefined) query = query.where('s.day', '>=', days.firstDay);
-  if (days.endDay !== undefined) query = query.where('s.day', '<', days.endDay);
-  if (scope.resellerId !== undefined) query = query.where('s.reseller_id', '=', scope.resellerId);
-  return query.groupBy(['s.status', 's.category', 's.priority', 's.created_by_type']);
+export function splitDays(days: { firstDay?: number; endDay?: number }): { months: BucketRange | null; days: BucketRange[] } {
+  const { firstDay, endDay } = days;
+  let firstMonth: number | undefined;
+  if (firstDay !== undefined) {
+    firstMonth = monthOfDay(firstDay);
+    if (firstDayOfMonth(firstMonth) < firstDay) firstMonth++;
+  }
+  const endMonth = endDay === undefined ? undefined : monthOfDay(endDay);
+  if (firstMonth !== undefined && endMonth !== undefined && firstMonth >= endMonth) {
+    return { months: null, days: [{ first: firstDay!, end: endDay! }] };
+  }
+  const out: BucketRange[] = [];
+  const monthsFrom = firstMonth === undefined ? undefined : firstDayOfMonth(firstMonth);
+  const monthsTo = endMonth === undefined ? undefined : firstDayOfMonth(endMonth);
+  if (firstDay !== undefined && firstDay < monthsFrom!) out.push({ first: firstDay, end: monthsFrom! });
+  if (endDay !== undefined && monthsTo! < endDay) out.push({ first: monthsTo!, end: endDay });
+  return {
+    months: { ...(firstMonth === undefined ? {} : { first: firstMonth }), ...(endMonth === undefined ? {} : { end: endMonth }) },
+    days: out,
+  };
+}
+
+/**
+ * The daily (`'day'`) or monthly (`'month'`) buckets of `range`, summed per status ×
+ * category × priority × creator: one range read of the primary key.
+ */
+export function datedBucketSums(ctx: QueryContext, scope: StoreScope, unit: 'day' | 'month', range: BucketRange) {
+  let query = bucketSums(ctx, unit === 'day' ? 'ticket_stats_daily' : 'ticket_stats_monthly', scope);
+  const column = unit === 'day' ? 's.day' : 's.month';
+  if (range.first !== undefined) query = query.where(column as 's.n', '>=', range.first);
+  if (range.end !== undefined) query = query.where(column as 's.n', '<', range.end);
+  return query.groupBy([...GROUP]);
 }

@@ -5,7 +5,7 @@
  * compliance are computed, ordered and rounded the same way on every store.
  */
 import type { StoreStats, StoreStatsQuery } from '../store.js';
-import type { SlaCompliance, Status } from '../types.js';
+import type { SlaCompliance, Status, Ticket } from '../types.js';
 
 /** The additive sums of a bucket, in the order `STATS_SUMS` lists them. */
 export interface StatsSums {
@@ -27,6 +27,18 @@ export interface StatsSums {
   resMet: number;
   /** Tickets with `sla.resolutionMet !== null`. */
   resTotal: number;
+  /**
+   * Sum of `sla.firstResponseElapsed` (open minutes of the SLA calendar) in whole
+   * milliseconds, over tickets that have a `firstResponseAt` and whose SLA clock ran
+   * (`sla.clockAt` set).
+   */
+  frSlaMsSum: number;
+  /** Tickets counted in `frSlaMsSum`. */
+  frSlaN: number;
+  /** Sum of `sla.resolutionElapsed` in whole milliseconds, over resolved tickets whose SLA clock ran. */
+  resSlaMsSum: number;
+  /** Tickets counted in `resSlaMsSum`. */
+  resSlaN: number;
 }
 
 /** The sums' names, in a fixed order (the column order of a SQL bucket table). */
@@ -40,7 +52,16 @@ export const STATS_SUMS: readonly (keyof StatsSums)[] = [
   'frTotal',
   'resMet',
   'resTotal',
+  'frSlaMsSum',
+  'frSlaN',
+  'resSlaMsSum',
+  'resSlaN',
 ];
+
+/** Sums of an empty bucket. */
+export function zeroSums(): StatsSums {
+  return { n: 0, frMsSum: 0, frN: 0, resMsSum: 0, resN: 0, frMet: 0, frTotal: 0, resMet: 0, resTotal: 0, frSlaMsSum: 0, frSlaN: 0, resSlaMsSum: 0, resSlaN: 0 };
+}
 
 /** What a bucket is keyed by. */
 export interface StatsKey {
@@ -60,12 +81,50 @@ export interface TicketStatsFacts {
   resolvedAt: number | null;
   firstResponseMet: boolean | null;
   resolutionMet: boolean | null;
+  /**
+   * `sla.clockAt`: `null` when no SLA clock ever ran for the ticket. Absent (a store
+   * written before these facts): no SLA-calendar times, as if the clock never ran.
+   */
+  slaClockAt?: number | null;
+  /** `sla.firstResponseElapsed`: open minutes the first-response clock ran (frozen at the first response). */
+  firstResponseElapsed?: number;
+  /** `sla.resolutionElapsed`: open minutes the resolution clock ran (frozen at resolution). */
+  resolutionElapsed?: number;
+}
+
+/** A ticket's stats facts. */
+export function statsFactsOf(
+  t: Pick<Ticket, 'createdAt' | 'firstResponseAt' | 'resolvedAt' | 'sla'>,
+): TicketStatsFacts {
+  return {
+    createdAt: t.createdAt.getTime(),
+    firstResponseAt: t.firstResponseAt?.getTime() ?? null,
+    resolvedAt: t.resolvedAt?.getTime() ?? null,
+    firstResponseMet: t.sla.firstResponseMet ?? null,
+    resolutionMet: t.sla.resolutionMet ?? null,
+    slaClockAt: t.sla.clockAt?.getTime() ?? null,
+    firstResponseElapsed: t.sla.firstResponseElapsed,
+    resolutionElapsed: t.sla.resolutionElapsed,
+  };
+}
+
+/**
+ * Elapsed SLA minutes as whole milliseconds, the unit the buckets sum (integers, so a
+ * bucket's sums stay exact however many differences it absorbs). The SQL stores round
+ * with `round(minutes * 60000)`: the same integer for any elapsed time the clock
+ * produces (a sum of whole milliseconds over 60,000, never half a millisecond off).
+ */
+export function slaMillis(minutes: number): number {
+  return Math.round(minutes * 60_000);
 }
 
 /** What one ticket adds to its bucket. */
 export function ticketSums(facts: TicketStatsFacts): StatsSums {
   const fr = facts.firstResponseAt === null ? null : facts.firstResponseAt - facts.createdAt;
   const res = facts.resolvedAt === null ? null : facts.resolvedAt - facts.createdAt;
+  const clock = facts.slaClockAt !== null && facts.slaClockAt !== undefined;
+  const frSla = clock && fr !== null ? slaMillis(facts.firstResponseElapsed ?? 0) : null;
+  const resSla = clock && res !== null ? slaMillis(facts.resolutionElapsed ?? 0) : null;
   return {
     n: 1,
     frMsSum: fr ?? 0,
@@ -76,6 +135,10 @@ export function ticketSums(facts: TicketStatsFacts): StatsSums {
     frTotal: facts.firstResponseMet === null ? 0 : 1,
     resMet: facts.resolutionMet === true ? 1 : 0,
     resTotal: facts.resolutionMet === null ? 0 : 1,
+    frSlaMsSum: frSla ?? 0,
+    frSlaN: frSla === null ? 0 : 1,
+    resSlaMsSum: resSla ?? 0,
+    resSlaN: resSla === null ? 0 : 1,
   };
 }
 
@@ -103,6 +166,10 @@ export class StatsAccumulator {
   #frN = 0;
   #resMs = 0;
   #resN = 0;
+  #frSlaMs = 0;
+  #frSlaN = 0;
+  #resSlaMs = 0;
+  #resSlaN = 0;
   readonly #backlog = new Map<string, { category: string; priority: string; count: number }>();
   readonly #sla = new Map<string, SlaCompliance>();
   /** category -> [resolution ms sum, resolved count]. */
@@ -121,9 +188,13 @@ export class StatsAccumulator {
     if ((this.#query.firstResponseOf as readonly string[]).includes(b.createdByType)) {
       this.#frMs += b.frMsSum;
       this.#frN += b.frN;
+      this.#frSlaMs += b.frSlaMsSum;
+      this.#frSlaN += b.frSlaN;
     }
     this.#resMs += b.resMsSum;
     this.#resN += b.resN;
+    this.#resSlaMs += b.resSlaMsSum;
+    this.#resSlaN += b.resSlaN;
     if (b.resN > 0) {
       const entry = this.#byCategory.get(b.category) ?? [0, 0];
       entry[0] += b.resMsSum;
@@ -161,6 +232,8 @@ export class StatsAccumulator {
       counts,
       avgFirstResponseSeconds: this.#frN === 0 ? null : this.#frMs / this.#frN / 1000,
       avgResolutionSeconds: this.#resN === 0 ? null : this.#resMs / this.#resN / 1000,
+      avgFirstResponseSlaMinutes: this.#frSlaN === 0 ? null : this.#frSlaMs / this.#frSlaN / 60_000,
+      avgResolutionSlaMinutes: this.#resSlaN === 0 ? null : this.#resSlaMs / this.#resSlaN / 60_000,
       backlog: [...this.#backlog.values()].sort(
         (a, b) => compareCodePoints(a.category, b.category) || compareCodePoints(a.priority, b.priority),
       ),

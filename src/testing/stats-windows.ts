@@ -1,10 +1,12 @@
 /**
  * Contract: `getStats` over any created-at window — partial days, whole days, many days,
- * open ends, empty, the whole range — and any scope (the tenant, a reseller, a reseller's
- * staff, a requester, a customer) equals a count the test does itself, ticket by ticket,
- * from the rows it wrote. Whatever a store keeps to answer quickly (per-day buckets, an
- * index), the answer is the plain count's, also after updates move tickets around and
- * inside the transaction that made them.
+ * month and year edges, windows spanning years, open ends, empty, the whole range — and
+ * any scope (the tenant, a reseller, a reseller's staff, a requester, a customer) equals
+ * a count the test does itself, ticket by ticket, from the rows it wrote, business-time
+ * (SLA-clock) averages included. Whatever a store keeps to answer quickly (per-day or
+ * per-month buckets, an index), the answer is the plain count's, also after updates
+ * move tickets around (status, addressed level, SLA clock) and inside the transaction
+ * that made them.
  */
 import assert from 'node:assert/strict';
 import type { StoreScope, StoreStats, StoreStatsQuery, TicketPatch, TicketRow } from '../store.js';
@@ -45,10 +47,34 @@ type Rand = () => number;
 const pick = <T>(rand: Rand, items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
 const maybe = <T>(rand: Rand, p: number, value: () => T): T | null => (rand() < p ? value() : null);
 
-/** `n` tickets of `t` over 40 days: any time of day, some exactly at midnight or a millisecond off it. */
-function tickets(t: string, n: number, rand: Rand): TicketRow[] {
+/**
+ * SLA-clock minutes as the clock keeps them: whole milliseconds of open time over 60,000
+ * (now and then a round number of minutes, or none at all).
+ */
+function elapsedMinutes(rand: Rand): number {
+  const r = rand();
+  return r < 0.1 ? 0 : r < 0.3 ? Math.floor(rand() * 600) : Math.floor(rand() * 3 * DAY) / 60_000;
+}
+
+/** SLA state with a clock that ran (80 %) or never did, and random elapsed minutes. */
+function randomSla(rand: Rand): TicketRow['sla'] {
+  return {
+    ...emptySla(),
+    firstResponseMet: pick(rand, [true, false, null]),
+    resolutionMet: pick(rand, [true, false, null]),
+    firstResponseElapsed: elapsedMinutes(rand),
+    resolutionElapsed: elapsedMinutes(rand),
+    clockAt: rand() < 0.8 ? new Date(START + Math.floor(rand() * 60 * DAY)) : null,
+  };
+}
+
+/**
+ * `n` tickets of `t` over `days` days from `start` (a UTC midnight): any time of day,
+ * some exactly at midnight or a millisecond off it.
+ */
+function tickets(t: string, n: number, rand: Rand, start = START, days = 40): TicketRow[] {
   return Array.from({ length: n }, (_, i) => {
-    const day = START + Math.floor(rand() * 40) * DAY;
+    const day = start + Math.floor(rand() * days) * DAY;
     const edge = rand();
     const createdAt = edge < 0.1 ? day : edge < 0.15 ? day - 1 : edge < 0.2 ? day + 1 : day + Math.floor(rand() * DAY);
     const [subscriberId, resellerId] = pick(rand, SUBSCRIBERS);
@@ -71,11 +97,7 @@ function tickets(t: string, n: number, rand: Rand): TicketRow[] {
       firstResponseAt: maybe(rand, 0.7, () => new Date(createdAt + Math.floor(rand() * 3 * DAY))),
       resolvedAt:
         status === 'resolved' || status === 'closed' ? new Date(createdAt + Math.floor(rand() * 9 * DAY) + 1) : null,
-      sla: {
-        ...emptySla(),
-        firstResponseMet: pick(rand, [true, false, null]),
-        resolutionMet: pick(rand, [true, false, null]),
-      },
+      sla: randomSla(rand),
     });
   });
 }
@@ -105,9 +127,11 @@ function plainCount(rows: readonly TicketRow[], scope: StoreScope, q: StoreStats
   );
   const counts: Partial<Record<Status, number>> = {};
   for (const r of mine) counts[r.status] = (counts[r.status] ?? 0) + 1;
-  const mean = (values: number[]) => (values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length / 1000);
+  const mean = (values: number[], unit = 1000) =>
+    values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length / unit;
   const responded = mine.filter((r) => r.firstResponseAt !== null && q.firstResponseOf.includes(r.createdByType));
   const resolved = mine.filter((r) => r.resolvedAt !== null);
+  const clocked = (of: TicketRow[]) => of.filter((r) => r.sla.clockAt !== null);
   const backlog = new Map<string, { category: string; priority: string; count: number }>();
   for (const r of mine.filter((x) => q.unresolved.includes(x.status))) {
     const key = `${r.category}\u0000${r.priority}`;
@@ -121,6 +145,8 @@ function plainCount(rows: readonly TicketRow[], scope: StoreScope, q: StoreStats
     counts,
     avgFirstResponseSeconds: mean(responded.map((r) => r.firstResponseAt!.getTime() - r.createdAt.getTime())),
     avgResolutionSeconds: mean(resolved.map((r) => r.resolvedAt!.getTime() - r.createdAt.getTime())),
+    avgFirstResponseSlaMinutes: mean(clocked(responded).map((r) => r.sla.firstResponseElapsed), 1),
+    avgResolutionSlaMinutes: mean(clocked(resolved).map((r) => r.sla.resolutionElapsed), 1),
     backlog: [...backlog.values()].sort((a, b) => byCodePoint(a.category, b.category) || byCodePoint(a.priority, b.priority)),
     sla: priorities.sort(byCodePoint).map((priority) => {
       const of = mine.filter((r) => r.priority === priority);
@@ -156,6 +182,8 @@ function assertSameStats(actual: StoreStats, expected: StoreStats, what: string)
   assert.deepStrictEqual(actual.sla, expected.sla, `${what}: sla`);
   assertClose(actual.avgFirstResponseSeconds, expected.avgFirstResponseSeconds, `${what}: avgFirstResponseSeconds`);
   assertClose(actual.avgResolutionSeconds, expected.avgResolutionSeconds, `${what}: avgResolutionSeconds`);
+  assertClose(actual.avgFirstResponseSlaMinutes, expected.avgFirstResponseSlaMinutes, `${what}: avgFirstResponseSlaMinutes`);
+  assertClose(actual.avgResolutionSlaMinutes, expected.avgResolutionSlaMinutes, `${what}: avgResolutionSlaMinutes`);
   assert.deepStrictEqual(
     actual.resolutionByCategory.map(({ category, resolved }) => ({ category, resolved })),
     expected.resolutionByCategory.map(({ category, resolved }) => ({ category, resolved })),
@@ -253,7 +281,8 @@ export function statsWindowTests(o: ContractOptions): void {
         await check('as inserted');
 
         // Move a third of the tickets: status, category, priority, deletion and restore,
-        // resolution, SLA outcome; some in one transaction with several tickets.
+        // resolution, SLA outcome and clock, the addressed level; some in one
+        // transaction with several tickets.
         const moved = rows.filter(() => rand() < 0.33);
         for (let i = 0; i < moved.length; i += 4) {
           await store.transaction(async (tx) => {
@@ -265,7 +294,8 @@ export function statsWindowTests(o: ContractOptions): void {
                 priority: pick(rand, PRIORITIES),
                 deletedAt: rand() < 0.1 ? new Date(r.createdAt.getTime() + 2 * DAY) : null,
                 resolvedAt: status === 'resolved' || status === 'closed' ? new Date(r.createdAt.getTime() + 3_600_000) : null,
-                sla: { ...r.sla, resolutionMet: pick(rand, [true, false, null]) },
+                sla: { ...randomSla(rand), firstResponseMet: r.sla.firstResponseMet },
+                ...(rand() < 0.3 ? { addressedTo: r.addressedTo === 'reseller' ? 'operator' : 'reseller' } : {}),
               };
               assert.equal(await tx.updateTicket(t, r.id, r.version, patch), true);
               Object.assign(r, patch, { version: r.version + 1 });
@@ -273,6 +303,57 @@ export function statsWindowTests(o: ContractOptions): void {
           });
         }
         await check('after updates');
+      }),
+    );
+
+    it(
+      'equals a plain count for windows spanning months and years, cut at month and year edges, in every scope',
+      withStore(o, async ({ store, tenantId: t, staff, customer, insert }) => {
+        const rand = prng(31);
+        // About 1,000 days from November 2023: a leap February, three New Years.
+        const start = Date.parse('2023-11-01T00:00:00.000Z');
+        const rows = tickets(t, 200, rand, start, 1000);
+        await insert(...rows);
+        const at = (iso: string) => Date.parse(iso);
+        const fixed: Window[] = [
+          span(at('2024-01-01T00:00:00.000Z'), at('2025-01-01T00:00:00.000Z')),
+          span(at('2024-01-01T00:00:00.001Z'), at('2024-12-31T23:59:59.999Z')),
+          span(at('2023-12-31T23:59:59.999Z'), at('2025-01-01T00:00:00.001Z')),
+          span(at('2023-12-15T13:00:00.000Z'), at('2026-02-03T05:00:00.000Z')),
+          span(at('2024-02-01T00:00:00.000Z'), at('2024-03-01T00:00:00.000Z')),
+          span(at('2024-02-01T00:00:00.001Z'), at('2024-03-01T00:00:00.001Z')),
+          span(at('2024-01-31T23:59:59.999Z'), at('2024-02-29T23:59:59.999Z')),
+          span(at('2024-02-29T12:00:00.000Z'), at('2024-03-01T00:00:00.001Z')),
+          span(at('2024-01-31T23:59:59.999Z'), at('2025-12-01T00:00:00.000Z')),
+          span(at('2024-03-01T00:00:00.000Z'), at('2024-04-30T00:00:00.000Z')),
+          span(at('2024-03-02T00:00:00.000Z'), at('2024-05-01T00:00:00.000Z')),
+          span(at('2024-12-31T00:00:00.000Z'), at('2025-01-01T00:00:00.000Z')),
+          span(at('2024-11-30T22:00:00.000Z'), at('2025-02-01T02:00:00.000Z')),
+          span(undefined, at('2025-06-01T00:00:00.000Z')),
+          span(undefined, at('2025-06-17T08:30:00.000Z')),
+          span(at('2024-06-01T00:00:00.000Z'), undefined),
+          span(at('2024-06-11T19:00:00.000Z'), undefined),
+          span(start - 400 * DAY, start + 1100 * DAY),
+        ];
+        // Random windows from an hour to three years, starting anywhere in the range.
+        const random = Array.from({ length: 14 }, () => {
+          const a = start - 20 * DAY + Math.floor(rand() * 1040 * DAY);
+          return span(a, a + 3_600_000 + Math.floor(rand() ** 2 * 1100 * DAY));
+        });
+        const scopes: [string, StoreScope][] = [
+          ['operator', staff()],
+          ['reseller r1', staff({ resellerId: 'r1' })],
+          ['reseller r1 staff', staff({ resellerId: 'r1', addressedTo: 'reseller' })],
+          ['addressed to the operator', staff({ addressedTo: 'operator' })],
+          ['requester r1', staff({ requesterResellerId: 'r1' })],
+          ['customer sub-3', { ...customer('sub-3'), requesterResellerId: null }],
+        ];
+        for (const [name, scope] of scopes) {
+          for (const w of [...fixed, ...random]) {
+            const q = query(w);
+            assertSameStats(await store.getStats(scope, q), plainCount(rows, scope, q), `${name}, ${describeWindow(w)}`);
+          }
+        }
       }),
     );
 

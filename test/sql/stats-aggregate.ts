@@ -1,17 +1,19 @@
 /**
- * The maintained stats buckets (`ticket_stats`, migration 002; `ticket_stats_daily`,
- * migration 008) against the tickets they sum: whole-tenant and reseller `getStats` read
- * the buckets, a window reads the daily buckets of its whole days plus a scan of its
- * edges, and both must equal a count of the tickets the test wrote (folded here) and
- * `verifyStats()`'s fresh count in SQL, after any sequence of inserts and updates, a
- * rollback, concurrent writers, an upgrade of a store that already holds tickets, and
- * tickets changed around the store (`rebuildStats()` repairs them).
+ * The maintained stats buckets (`ticket_stats`, `ticket_stats_daily`,
+ * `ticket_stats_monthly`; migration 008) against the tickets they sum: whole-tenant,
+ * reseller and reseller-staff `getStats` read the buckets, a window reads the monthly
+ * buckets of its whole months, the daily buckets of the whole days around them and a
+ * scan of its edges, and all must equal a count of the tickets the test wrote (folded
+ * here) and `verifyStats()`'s fresh count in SQL, after any sequence of inserts and
+ * updates (addressed level and SLA clock included), a rollback, concurrent writers, an
+ * upgrade of a store that already holds tickets, and tickets changed around the store
+ * (`rebuildStats()` repairs them).
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StatsAccumulator, ticketSums } from '../../src/stats/stats-accumulator.js';
+import { StatsAccumulator, statsFactsOf, ticketSums } from '../../src/stats/stats-accumulator.js';
 import type { StoreScope, StoreStats, StoreStatsQuery, TicketPatch, TicketRow } from '../../src/store.js';
-import type { AuthorType, Status } from '../../src/types.js';
+import type { AddressLevel, AuthorType, Status } from '../../src/types.js';
 import { emptySla, tenant, ticketRow } from './rows.js';
 import type { FixtureStore, StoreFixture } from './stores.js';
 
@@ -19,16 +21,18 @@ const STATUSES: Status[] = ['open', 'in_progress', 'pending', 'on_hold', 'resolv
 const CATEGORIES = ['billing', 'wifi', 'other'];
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
 const RESELLERS = [null, 'r1', 'r2', 'r3'];
+const LEVELS: AddressLevel[] = ['reseller', 'operator'];
 const CREATORS: AuthorType[] = ['customer', 'staff'];
 const BASE = Date.parse('2026-03-02T10:00:00.000Z');
 const DAY = 86_400_000;
 /** Before every ticket of these tests. */
 const EPOCH = new Date(BASE - 365 * DAY);
 
-const staff = (tenantId: string, resellerId?: string): StoreScope => ({
+const staff = (tenantId: string, resellerId?: string, addressedTo?: AddressLevel): StoreScope => ({
   tenantId,
   visibility: 'staff',
   ...(resellerId === undefined ? {} : { resellerId }),
+  ...(addressedTo === undefined ? {} : { addressedTo }),
 });
 const query = (over: Partial<StoreStatsQuery> = {}): StoreStatsQuery => ({
   unresolved: ['open', 'in_progress', 'pending', 'on_hold'],
@@ -53,14 +57,23 @@ function expectSameStats(actual: StoreStats, expected: StoreStats, what: string)
   expect(actual.sla, what).toStrictEqual(expected.sla);
   expectClose(actual.avgFirstResponseSeconds, expected.avgFirstResponseSeconds, `${what} avgFirstResponseSeconds`);
   expectClose(actual.avgResolutionSeconds, expected.avgResolutionSeconds, `${what} avgResolutionSeconds`);
+  expectClose(actual.avgFirstResponseSlaMinutes, expected.avgFirstResponseSlaMinutes, `${what} avgFirstResponseSlaMinutes`);
+  expectClose(actual.avgResolutionSlaMinutes, expected.avgResolutionSlaMinutes, `${what} avgResolutionSlaMinutes`);
 }
 
 /** The stats of `rows` (the test's own record of what it wrote) in `scope` and `[from, to)`, folded here. */
-function countedStats(rows: readonly TicketRow[], tenantId: string, resellerId: string | undefined, q: StoreStatsQuery): StoreStats {
+function countedStats(
+  rows: readonly TicketRow[],
+  tenantId: string,
+  resellerId: string | undefined,
+  q: StoreStatsQuery,
+  addressedTo?: AddressLevel,
+): StoreStats {
   const stats = new StatsAccumulator(q);
   for (const r of rows) {
     if (r.tenantId !== tenantId || r.deletedAt !== null) continue;
     if (resellerId !== undefined && r.resellerId !== resellerId) continue;
+    if (addressedTo !== undefined && r.addressedTo !== addressedTo) continue;
     if (q.createdFrom !== undefined && r.createdAt < q.createdFrom) continue;
     if (q.createdTo !== undefined && r.createdAt >= q.createdTo) continue;
     stats.add({
@@ -68,13 +81,7 @@ function countedStats(rows: readonly TicketRow[], tenantId: string, resellerId: 
       category: r.category,
       priority: r.priority,
       createdByType: r.createdByType,
-      ...ticketSums({
-        createdAt: r.createdAt.getTime(),
-        firstResponseAt: r.firstResponseAt?.getTime() ?? null,
-        resolvedAt: r.resolvedAt?.getTime() ?? null,
-        firstResponseMet: r.sla.firstResponseMet ?? null,
-        resolutionMet: r.sla.resolutionMet ?? null,
-      }),
+      ...ticketSums(statsFactsOf(r)),
     });
   }
   return stats.result();
@@ -95,6 +102,14 @@ function windowsOver(rows: readonly TicketRow[], seed: number): { createdFrom?: 
     { createdFrom: new Date(inside(0)), createdTo: new Date(inside(0) + 3_600_000) },
     { createdFrom: new Date(inside(1)), createdTo: new Date(inside(1)) },
   ];
+  // Whole UTC calendar months (the monthly buckets alone), and a millisecond either side.
+  const month = new Date(first);
+  const monthStart = Date.UTC(month.getUTCFullYear(), month.getUTCMonth() + 1, 1);
+  const twoLater = Date.UTC(month.getUTCFullYear(), month.getUTCMonth() + 3, 1);
+  windows.push({ createdFrom: new Date(monthStart), createdTo: new Date(twoLater) });
+  windows.push({ createdFrom: new Date(monthStart - 1), createdTo: new Date(twoLater + 1) });
+  windows.push({ createdFrom: new Date(monthStart + 1), createdTo: new Date(twoLater - 1) });
+  windows.push({ createdFrom: new Date(monthStart - 5 * DAY - 7), createdTo: new Date(twoLater + 9 * DAY + 11) });
   for (let i = 2; i + 1 < rand.length; i += 2) {
     const [a, b] = [inside(i), inside(i + 1)].sort((x, y) => x - y);
     windows.push({ createdFrom: new Date(a!), createdTo: new Date(b!) });
@@ -110,26 +125,35 @@ function windowsOver(rows: readonly TicketRow[], seed: number): { createdFrom?: 
 
 /**
  * The store's stats (whole tenant and windows) against the test's count, for the
- * operator and every reseller, with two `firstResponseOf`s; and `verifyStats()` clean.
+ * operator, every reseller, reseller staff (addressed to the reseller) and the
+ * operator's level, with two `firstResponseOf`s; and `verifyStats()` clean.
  */
 async function expectStatsMatchCount(fx: FixtureStore, tenants: string[], rows: readonly TicketRow[], seed = 1): Promise<void> {
   const windows = [{}, ...windowsOver(rows, seed)];
   const other = query({ firstResponseOf: ['customer', 'staff'], unresolved: ['open', 'closed'] });
+  const scopes: [string | undefined, AddressLevel | undefined][] = [
+    [undefined, undefined],
+    ['r1', undefined],
+    ['r2', undefined],
+    ['r1', 'reseller'],
+    [undefined, 'operator'],
+  ];
   for (const t of tenants) {
-    for (const r of [undefined, 'r1', 'r2', 'r3']) {
+    for (const [r, level] of scopes) {
       // Every window with the core's query; a few with another `firstResponseOf` and backlog.
       const cases = [...windows.map((w) => ({ ...query(), ...w })), ...windows.slice(0, 4).map((w) => ({ ...other, ...w }))];
       for (const q of cases) {
-        const what = `tenant ${t} reseller ${r ?? '-'} window ${q.createdFrom?.toISOString() ?? '-'}..${q.createdTo?.toISOString() ?? '-'}`;
-        expectSameStats(await fx.store.getStats(staff(t, r), q), countedStats(rows, t, r, q), what);
+        const what = `tenant ${t} reseller ${r ?? '-'} level ${level ?? '-'} window ${q.createdFrom?.toISOString() ?? '-'}..${q.createdTo?.toISOString() ?? '-'}`;
+        expectSameStats(await fx.store.getStats(staff(t, r, level), q), countedStats(rows, t, r, q, level), what);
       }
     }
   }
   for (const t of tenants) expect(await fx.store.verifyStats({ tenantId: t })).toStrictEqual({ ok: true, differences: [], truncated: false });
 }
 
-/** `fx.table` for the daily buckets (the fixture's name list predates them). */
+/** `fx.table` for the daily and monthly buckets (the fixture's name list predates them). */
 const dailyTable = (fx: FixtureStore) => fx.table('ticket_stats').replace(/ticket_stats([`"]?)$/, 'ticket_stats_daily$1');
+const monthlyTable = (fx: FixtureStore) => fx.table('ticket_stats').replace(/ticket_stats([`"]?)$/, 'ticket_stats_monthly$1');
 
 const optionalInstant = fc.option(fc.integer({ min: 0, max: 30 * 86_400_000 }), { nil: null });
 const met = fc.constantFrom<boolean | null>(true, false, null);
@@ -140,17 +164,26 @@ const fields = fc.record({
   category: fc.constantFrom(...CATEGORIES),
   priority: fc.constantFrom(...PRIORITIES),
   resellerId: fc.constantFrom(...RESELLERS),
+  addressedTo: fc.constantFrom(...LEVELS),
   createdByType: fc.constantFrom(...CREATORS),
   deleted: fc.boolean(),
   firstResponseAfter: optionalInstant,
   resolvedAfter: optionalInstant,
   firstResponseMet: met,
   resolutionMet: met,
+  // The SLA clock: whether it ran, and the open minutes of each target (whole ms / 60,000).
+  clock: fc.record({
+    ran: fc.boolean(),
+    firstResponseMs: fc.integer({ min: 0, max: 5 * 86_400_000 }),
+    resolutionMs: fc.integer({ min: 0, max: 20 * 86_400_000 }),
+  }),
   subject: fc.string({ maxLength: 5 }),
 });
 type Fields = typeof fields extends fc.Arbitrary<infer F> ? F : never;
 // `resellerId` and `createdByType` are set at insert only: a patch can never change them.
 const FIELD_NAMES: (keyof Fields)[] = [
+  'addressedTo',
+  'clock',
   'status',
   'category',
   'priority',
@@ -194,11 +227,23 @@ function patchOf(set: readonly (keyof Fields)[], f: Fields, createdAt: number, s
         // The SLA state is replaced as a whole, like the core does.
         patch.sla = { ...sla, ...(patch.sla ?? {}), [key]: f[key] };
         break;
+      case 'clock':
+        patch.sla = { ...sla, ...(patch.sla ?? {}), ...clockOf(f, createdAt) };
+        break;
       default:
         (patch as Record<string, unknown>)[key] = f[key];
     }
   }
   return patch;
+}
+
+/** The SLA clock fields of `f`'s clock, on a ticket created at `createdAt`. */
+function clockOf(f: Fields, createdAt: number): Pick<TicketRow['sla'], 'clockAt' | 'firstResponseElapsed' | 'resolutionElapsed'> {
+  return {
+    clockAt: f.clock.ran ? new Date(createdAt + 60_000) : null,
+    firstResponseElapsed: f.clock.firstResponseMs / 60_000,
+    resolutionElapsed: f.clock.resolutionMs / 60_000,
+  };
 }
 
 /** Registers the stats-bucket tests for the stores `makeFixture` makes. */
@@ -217,20 +262,22 @@ export function statsAggregateTests(name: string, makeFixture: () => StoreFixtur
     let serial = 0;
     const row = (t: string, f: Fields): TicketRow => {
       const n = ++serial;
-      // About 17 tickets a UTC day, at every time of day: the windows' edges cut days.
-      const createdAt = BASE + n * 5_000_000 + (n % 997);
+      // A ticket every 2.3 days, at every time of day: a run's tickets span months, and
+      // the windows' edges cut days and months.
+      const createdAt = BASE + n * 200_000_000 + (n % 997);
       return ticketRow(t, n, {
         status: f.status,
         category: f.category,
         priority: f.priority,
         resellerId: f.resellerId,
+        addressedTo: f.addressedTo,
         createdByType: f.createdByType,
         createdAt: new Date(createdAt),
         deletedAt: f.deleted ? new Date(createdAt + 5000) : null,
         firstResponseAt: f.firstResponseAfter === null ? null : new Date(createdAt + f.firstResponseAfter),
         resolvedAt: f.resolvedAfter === null ? null : new Date(createdAt + f.resolvedAfter),
         subject: f.subject,
-        sla: { ...emptySla(), firstResponseMet: f.firstResponseMet, resolutionMet: f.resolutionMet },
+        sla: { ...emptySla(), firstResponseMet: f.firstResponseMet, resolutionMet: f.resolutionMet, ...clockOf(f, createdAt) },
       });
     };
 
@@ -419,12 +466,17 @@ export function statsAggregateTests(name: string, makeFixture: () => StoreFixtur
       expect(found.ok).toBe(false);
       expect(found.truncated).toBe(false);
       const changed = [closedOne!, deletedOne!];
-      // Each ticket leaves its bucket in both tables; the closed one lands in another.
+      // Each ticket leaves its bucket in every table; the closed one lands in another.
+      const month = (r: TicketRow) => r.createdAt.toISOString().slice(0, 7);
+      // Each ticket is in its scope's bucket and in the tenant-wide one (no reseller, no level).
       const expected = [
-        ...changed.map((r) => ({ table: 'ticket_stats', status: r.status, resellerId: r.resellerId, category: r.category })),
-        { table: 'ticket_stats', status: 'closed', resellerId: closedOne!.resellerId, category: closedOne!.category },
+        ...changed.map((r) => ({ table: 'ticket_stats', status: r.status, resellerId: r.resellerId, addressedTo: r.addressedTo, category: r.category })),
+        { table: 'ticket_stats', status: 'closed', resellerId: closedOne!.resellerId, addressedTo: closedOne!.addressedTo, category: closedOne!.category },
+        ...[...changed, { ...closedOne!, status: 'closed' }].map((r) => ({ table: 'ticket_stats', status: r.status, resellerId: null, addressedTo: null, category: r.category })),
         ...changed.map((r) => ({ table: 'ticket_stats_daily', status: r.status, day: r.createdAt.toISOString().slice(0, 10) })),
         { table: 'ticket_stats_daily', status: 'closed', day: closedOne!.createdAt.toISOString().slice(0, 10) },
+        ...changed.map((r) => ({ table: 'ticket_stats_monthly', status: r.status, month: month(r) })),
+        { table: 'ticket_stats_monthly', status: 'closed', month: month(closedOne!) },
       ];
       // Buckets shared with other tickets may make fewer rows than changes; every difference is one of these.
       for (const d of found.differences) {
@@ -433,13 +485,17 @@ export function statsAggregateTests(name: string, makeFixture: () => StoreFixtur
         expect(Math.abs(d.stored.n - d.counted.n)).toBeGreaterThan(0);
       }
       const daily = found.differences.filter((d) => d.table === 'ticket_stats_daily');
-      expect(daily.reduce((sum, d) => sum + d.stored.n - d.counted.n, 0)).toBe(1);
+      // One ticket too many, twice (its scope's bucket and the tenant-wide one), in every table.
+      expect(daily.reduce((sum, d) => sum + d.stored.n - d.counted.n, 0)).toBe(2);
       const whole = found.differences.filter((d) => d.table === 'ticket_stats');
-      expect(whole.reduce((sum, d) => sum + d.stored.n - d.counted.n, 0)).toBe(1);
-      // The other tenant is untouched; a limit truncates the list.
+      expect(whole.reduce((sum, d) => sum + d.stored.n - d.counted.n, 0)).toBe(2);
+      expect(whole.filter((d) => d.addressedTo === null).reduce((sum, d) => sum + d.stored.n - d.counted.n, 0)).toBe(1);
+      const monthly = found.differences.filter((d) => d.table === 'ticket_stats_monthly');
+      expect(monthly.reduce((sum, d) => sum + d.stored.n - d.counted.n, 0)).toBe(2);
+      // The other tenant is untouched; a limit truncates the list (per table).
       expect((await fx.store.verifyStats({ tenantId: other })).ok).toBe(true);
       const one = await fx.store.verifyStats({ tenantId: t, limit: 1 });
-      expect(one.differences.length).toBe(2);
+      expect(one.differences.length).toBe(3);
       expect(one.truncated).toBe(true);
 
       await fx.store.rebuildStats();
@@ -474,10 +530,12 @@ export function statsAggregateTests(name: string, makeFixture: () => StoreFixtur
       const [count] = await upgraded.query<{ n: number | string }>(`select count(*) as n from ${upgraded.table('ticket_stats')}`);
       expect(Number(count!.n)).toBeGreaterThan(0);
       expectSameStats(await upgraded.store.getStats(staff(tenants[0]!), query()), expected, 'after upgrade');
+      // Migration 003 addressed the tickets by their reseller (a store at 001 had no level).
+      for (const r of rows) r.addressedTo = r.resellerId === null ? 'operator' : 'reseller';
       await expectStatsMatchCount(upgraded, tenants, rows);
     });
 
-    it('fills the daily buckets from existing tickets when migration 008 runs on a store at 005', async () => {
+    it('fills the daily and monthly buckets and remakes ticket_stats from existing tickets when migration 008 runs on a store at 005', async () => {
       const upgraded = await fixture.create({ tablePrefix: 'up8_' });
       const tenants = [tenant(), tenant()];
       const rows = fc.sample(fields, { numRuns: 80, seed: 8 }).map((f, i) => row(tenants[i % 2]!, f));
@@ -494,11 +552,21 @@ export function statsAggregateTests(name: string, makeFixture: () => StoreFixtur
       });
       const window = query({ createdFrom: new Date(rows[5]!.createdAt.getTime() - 1), createdTo: new Date(rows[70]!.createdAt.getTime() + 1) });
       const expected = await upgraded.store.getStats(staff(tenants[0]!), window);
+      const staffOf = (level?: AddressLevel) => staff(tenants[0]!, 'r1', level);
+      const resellerStaff = await upgraded.store.getStats(staffOf('reseller'), window);
       expect(await upgraded.migrateTo('005-email-delivery')).toStrictEqual(['down 008-stats-by-day', 'down 007-search', 'down 006-list-columns']);
       await expect(upgraded.query(`select count(*) as n from ${dailyTable(upgraded)}`)).rejects.toThrow();
+      await expect(upgraded.query(`select count(*) as n from ${monthlyTable(upgraded)}`)).rejects.toThrow();
+      // Back at 002's shape (no addressed level), filled from the tickets by 008's down.
+      await expect(upgraded.query(`select addressed_to from ${upgraded.table('ticket_stats')}`)).rejects.toThrow();
+      const [old] = await upgraded.query<{ n: number | string }>(`select sum(n) as n from ${upgraded.table('ticket_stats')}`);
+      expect(Number(old!.n)).toBe(rows.filter((r) => r.deletedAt === null).length);
       await upgraded.store.migrate();
       const [count] = await upgraded.query<{ n: number | string }>(`select count(*) as n from ${dailyTable(upgraded)}`);
       expect(Number(count!.n)).toBeGreaterThan(10);
+      const [months] = await upgraded.query<{ n: number | string }>(`select count(distinct month) as n from ${monthlyTable(upgraded)}`);
+      expect(Number(months!.n)).toBeGreaterThan(1);
+      expectSameStats(await upgraded.store.getStats(staffOf('reseller'), window), resellerStaff, 'reseller staff window after upgrade');
       expectSameStats(await upgraded.store.getStats(staff(tenants[0]!), window), expected, 'window after upgrade');
       expectSameStats(expected, countedStats(rows, tenants[0]!, undefined, window), 'window before upgrade');
       await expectStatsMatchCount(upgraded, tenants, rows, 8);
@@ -511,12 +579,14 @@ const baseFields: Fields = {
   category: 'other',
   priority: 'normal',
   resellerId: null,
+  addressedTo: 'operator',
   createdByType: 'customer',
   deleted: false,
   firstResponseAfter: null,
   resolvedAfter: null,
   firstResponseMet: null,
   resolutionMet: null,
+  clock: { ran: false, firstResponseMs: 0, resolutionMs: 0 },
   subject: 's',
 };
 

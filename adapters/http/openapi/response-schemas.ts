@@ -213,6 +213,8 @@ export const ticketStatsSchema = z.strictObject({
   }),
   avgFirstResponseSeconds: z.number().nullable(),
   avgResolutionSeconds: z.number().nullable(),
+  avgFirstResponseSlaMinutes: z.number().nullable(),
+  avgResolutionSlaMinutes: z.number().nullable(),
   backlog: z.array(z.strictObject({ category: z.string(), priority: z.string(), count: z.number().int() })),
   sla: z.array(
     z.strictObject({
