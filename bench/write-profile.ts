@@ -6,7 +6,8 @@
  *   BENCH_TICKETS=10000 BENCH_STORES=sqlite npx tsx bench/write-profile.ts
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/write-profile.ts
  */
-import { openTarget } from './store-targets.js';
+import { renderBody } from '../src/render/render-body.js';
+import { STAFF_BODY, openTarget } from './store-targets.js';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 10_000);
 const ROUNDS = Number(process.env.PROFILE_ROUNDS ?? 200);
@@ -19,12 +20,18 @@ for (const kind of kinds) {
     for (const pair of target.pairs) {
       await pair.options.setup();
       const rounds = pair.key === 'reply' ? Math.min(ROUNDS, pair.options.iterations + pair.options.warmupIterations) : ROUNDS;
-      const times = { ticketry: [] as number[], raw: [] as number[] };
+      const times = { ticketry: [] as number[], raw: [] as number[], render: [] as number[] };
       for (let i = 0; i < rounds; i++) {
         for (const side of ['ticketry', 'raw'] as const) {
           const t0 = performance.now();
           await pair[side]();
           times[side].push(performance.now() - t0);
+        }
+        // The reply's render on its own (on the render worker, as addReply renders it).
+        if (pair.key === 'reply') {
+          const t0 = performance.now();
+          await renderBody('markdown', STAFF_BODY);
+          times.render.push(performance.now() - t0);
         }
       }
       const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -33,6 +40,14 @@ for (const kind of kinds) {
         `${target.name} ${pair.key}: ticketry median ${median(times.ticketry).toFixed(3)} ms mean ${mean(times.ticketry).toFixed(3)}; ` +
           `raw median ${median(times.raw).toFixed(3)} mean ${mean(times.raw).toFixed(3)}; ratio of medians ${(median(times.ticketry) / median(times.raw)).toFixed(2)}`,
       );
+      if (times.render.length > 0) {
+        // Without the render: each round's reply less the render timed beside it.
+        const without = times.ticketry.map((t, i) => t - times.render[i]!);
+        console.log(
+          `${target.name} ${pair.key}: render median ${median(times.render).toFixed(3)} ms; ` +
+            `reply less its render median ${median(without).toFixed(3)} ms, ratio to raw ${(median(without) / median(times.raw)).toFixed(2)}`,
+        );
+      }
     }
   } finally {
     await target.close();

@@ -48,6 +48,51 @@ export function ticketScope(
   return eb.and(conditions);
 }
 
+/** The `StoreScope` fields `ticketScope` reads besides the tenant and `includeDeleted`, in key order. */
+const SCOPE_FIELDS = ['subscriberId', 'resellerId', 'requesterResellerId', 'addressedTo'] as const;
+
+/**
+ * A scope for a cached statement (`runCached`): `shape` names which of its fields are
+ * set, null or absent (it goes into the key), `args` are their values (the tenant first).
+ * `scopeFromArgs(shape, args)` gives `build` the scope back, its values being the
+ * placeholders it is handed.
+ */
+export function scopeParts(scope: StoreScope): { shape: string; args: unknown[] } {
+  let shape = `${scope.visibility === 'customer' ? 'c' : 's'}${scope.includeDeleted ? 'D' : 'd'}`;
+  const args: unknown[] = [scope.tenantId];
+  for (const field of SCOPE_FIELDS) {
+    const value = scope[field];
+    if (value === undefined) shape += '-';
+    else if (value === null) shape += '0';
+    else {
+      shape += '1';
+      args.push(value);
+    }
+  }
+  return { shape, args };
+}
+
+/** The scope `scopeParts` took apart, from its shape and its arguments (starting at `args[from]`). */
+export function scopeFromArgs(shape: string, args: readonly unknown[], from = 0): StoreScope {
+  const scope: Record<string, unknown> = {
+    tenantId: args[from],
+    visibility: shape[0] === 'c' ? 'customer' : 'staff',
+    includeDeleted: shape[1] === 'D',
+  };
+  let next = from + 1;
+  SCOPE_FIELDS.forEach((field, i) => {
+    const mark = shape[i + 2];
+    if (mark === '0') scope[field] = null;
+    else if (mark === '1') scope[field] = args[next++];
+  });
+  return scope as unknown as StoreScope;
+}
+
+/** How many arguments `scopeParts` gives for `shape`. */
+export function scopeArgCount(shape: string): number {
+  return 1 + [...shape.slice(2)].filter((mark) => mark === '1').length;
+}
+
 /**
  * A `LIKE` pattern matching `text` anywhere, case-folded like `String#toLowerCase`, with
  * the pattern characters `%`, `_` and the escape character `\` escaped.
