@@ -11,7 +11,7 @@
  * count reaches 0 is removed, so the buckets are a function of the set of rows: an undo
  * (the inverse update) restores them exactly.
  */
-import { StatsAccumulator, ticketSums, STATS_SUMS, type StatsSums, type TicketStatsFacts } from '../../src/stats/stats-accumulator.js';
+import { StatsAccumulator, statsFactsOf, ticketSums, STATS_SUMS, type StatsSums } from '../../src/stats/stats-accumulator.js';
 import type { StoreScope, StoreStats, StoreStatsQuery } from '../../src/store.js';
 import { ORDERS, type SortedRows } from './memory-sorted.js';
 import type { StoredTicket } from './memory-state.js';
@@ -55,26 +55,8 @@ function contributionOf(t: StoredTicket): Contribution | null {
     partition: JSON.stringify([t.resellerId, t.addressedTo, t.requesterResellerId]),
     day: Math.floor(t.createdAt.getTime() / DAY),
     key: `${t.status}\0${t.category}\0${t.priority}\0${t.createdByType}`,
-    sums: ticketSums(factsOf(t)),
+    sums: ticketSums(statsFactsOf(t)),
   };
-}
-
-/**
- * A ticket's stats facts (`statsFactsOf` of the stats work in progress: the SLA clock
- * fields are read by the accumulator that sums business time, ignored by one that does not).
- */
-function factsOf(t: StoredTicket): TicketStatsFacts {
-  const facts = {
-    createdAt: t.createdAt.getTime(),
-    firstResponseAt: t.firstResponseAt?.getTime() ?? null,
-    resolvedAt: t.resolvedAt?.getTime() ?? null,
-    firstResponseMet: t.sla.firstResponseMet ?? null,
-    resolutionMet: t.sla.resolutionMet ?? null,
-    slaClockAt: t.sla.clockAt?.getTime() ?? null,
-    firstResponseElapsed: t.sla.firstResponseElapsed,
-    resolutionElapsed: t.sla.resolutionElapsed,
-  };
-  return facts;
 }
 
 function sameContribution(a: Contribution | null, b: Contribution | null): boolean {
