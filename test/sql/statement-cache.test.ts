@@ -5,7 +5,18 @@
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { StatementCache, insertRow, runCached, type QueryContext } from '../../adapters/sql/query-context.js';
+import {
+  StatementCache,
+  insertRow,
+  runCached,
+  scopeArgCount,
+  scopeFromArgs,
+  scopeParts,
+  ticketScope,
+  type QueryContext,
+  type WithTicketAlias,
+} from '../../adapters/sql/query-context.js';
+import type { StoreScope } from '../../src/store.js';
 import type { TicketryDatabase } from '../../adapters/sql/schema.js';
 import { TableNamePlugin, tableNames } from '../../adapters/sql/table-names.js';
 import { sqliteHooks } from '../../adapters/sqlite/sqlite-hooks.js';
@@ -86,5 +97,47 @@ describe('runCached', () => {
     }
     expect(small.statements!.size).toBe(2);
     expect(small.statements!.get('k1')).toBeUndefined();
+  });
+});
+
+describe('scopeParts', () => {
+  // Every field of a scope: a new field in StoreScope fails to compile here until it is
+  // added (and, if ticketScope reads it, to scopeParts).
+  const full: Required<StoreScope> = {
+    tenantId: 't1',
+    visibility: 'customer',
+    includeDeleted: true,
+    subscriberId: 'sub-1',
+    resellerId: 'res-1',
+    requesterResellerId: 'res-2',
+    addressedTo: 'reseller',
+  };
+  const optional = ['includeDeleted', 'subscriberId', 'resellerId', 'requesterResellerId', 'addressedTo'] as const;
+  const compiled = (scope: StoreScope) =>
+    (db as unknown as Kysely<WithTicketAlias>).selectFrom('tickets as t').select('t.id').where((eb) => ticketScope(eb, scope)).compile();
+
+  it('takes a scope apart and back so ticketScope writes the same SQL with the same values, for every combination', () => {
+    const shapes = new Set<string>();
+    for (let mask = 0; mask < 3 ** optional.length; mask++) {
+      const scope: Record<string, unknown> = { tenantId: full.tenantId, visibility: mask % 2 ? 'staff' : 'customer' };
+      let m = mask;
+      for (const field of optional) {
+        const pick = m % 3; // 0: absent, 1: set, 2: null (where the field may be null)
+        m = Math.floor(m / 3);
+        if (pick === 1) scope[field] = full[field];
+        else if (pick === 2 && field === 'requesterResellerId') scope[field] = null;
+        else if (pick === 2 && field === 'includeDeleted') scope[field] = false;
+      }
+      const { shape, args } = scopeParts(scope as unknown as StoreScope);
+      shapes.add(shape);
+      expect(args.length).toBe(scopeArgCount(shape));
+      const back = scopeFromArgs(shape, ['x', ...args], 1);
+      const [a, b] = [compiled(scope as unknown as StoreScope), compiled(back)];
+      expect(b.sql).toBe(a.sql);
+      expect(b.parameters).toEqual(a.parameters);
+      expect(back.visibility).toBe(scope.visibility);
+    }
+    // Different scopes that write different SQL have different shapes.
+    expect(shapes.size).toBeGreaterThan(40);
   });
 });
