@@ -63,6 +63,7 @@ const ATTRIBUTE = / ([a-z][a-z0-9-]*)="([^"]*)"/g;
 const UNEXPECTED = /&(?!(?:amp|lt|gt|quot);)|[<>\0]/;
 const ESCAPED = /&(?:amp|lt|gt|quot);/g;
 const HTML_WHITESPACE = /^[\t\n\f ]*$/;
+const LEADING_FF_OR_CR = /^[\t\n ]*[\f\r]/;
 
 /*
  * DOMPurify's attribute checks, as it runs them with sanitize.ts's configuration: the
@@ -91,6 +92,10 @@ interface Open {
  *   writes: the caller must then use the DOM sanitiser.
  */
 export function sanitizeMicromarkHtml(source: string, maxLinks: number): SanitizedHtml | undefined {
+  // Leading whitespace is dropped by the parser before <body> and put back by DOMPurify
+  // as written up to the first form feed, CR included: exact only without either (spaces
+  // come first when micromark writes an indented raw-HTML block as text).
+  if (LEADING_FF_OR_CR.test(source)) return undefined;
   // The parser's first step (a `&#13;` in the Markdown comes out as a bare CR).
   const html = source.includes('\r') ? source.replace(/\r\n?/g, '\n') : source;
   const stack: Open[] = [];
@@ -192,7 +197,8 @@ export function sanitizeMicromarkHtml(source: string, maxLinks: number): Sanitiz
 /**
  * The attributes DOMPurify and sanitize.ts's hooks keep on element `name`, in source
  * order, values decoded and trimmed; `undefined` for a malformed list (an unexpected
- * character, a repeated name).
+ * character, a repeated name) or one DOMPurify would not decide attribute by attribute
+ * (`is`).
  */
 function keptAttributes(name: string, list: string): Map<string, string> | undefined {
   const kept = new Map<string, string>();
@@ -200,6 +206,8 @@ function keptAttributes(name: string, list: string): Map<string, string> | undef
   const seen = new Set<string>();
   for (const [, attribute, raw] of list.matchAll(ATTRIBUTE)) {
     if (seen.has(attribute!)) return undefined;
+    // DOMPurify removes an element whose `is` it removes, content and all (RETURN_DOM).
+    if (attribute === 'is') return undefined;
     seen.add(attribute!);
     if (UNEXPECTED.test(raw!)) return undefined;
     if (!ATTRIBUTES.has(attribute!)) continue;
