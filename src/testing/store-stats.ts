@@ -55,7 +55,16 @@ export function storeStatsTests(o: ContractOptions): void {
           ]);
         }
         const empty = await store.getStats(staff({}, tenant()), query());
-        assert.deepStrictEqual(empty, { counts: {}, avgFirstResponseSeconds: null, avgResolutionSeconds: null, backlog: [], sla: [], resolutionByCategory: [] });
+        assert.deepStrictEqual(empty, {
+          counts: {},
+          avgFirstResponseSeconds: null,
+          avgResolutionSeconds: null,
+          avgFirstResponseSlaMinutes: null,
+          avgResolutionSlaMinutes: null,
+          backlog: [],
+          sla: [],
+          resolutionByCategory: [],
+        });
       }),
     );
 

@@ -118,6 +118,7 @@ describe('sqlite store driver glue', () => {
       'ticket_search',
       'ticket_stats',
       'ticket_stats_daily',
+      'ticket_stats_monthly',
       'tickets',
     ];
     expect(tables).toStrictEqual([...own.map((n) => `a_${n}`), ...own.map((n) => `b_${n}`), 'tickets']);

@@ -70,6 +70,7 @@ export interface FixtureStore {
       | 'counters'
       | 'ticket_stats'
       | 'ticket_stats_daily'
+      | 'ticket_stats_monthly'
       | 'favorites'
       | 'read_marks'
       | 'saved_filters'
