@@ -24,6 +24,8 @@ const { JSDOM } = createRequire(import.meta.url)('jsdom') as {
   };
 };
 const oracle = new JSDOM('').window.document;
+/** Scale the runs for a soak, e.g. `RENDER_FUZZ=50 npx vitest run test/render`. */
+const FUZZ = Number(process.env.RENDER_FUZZ ?? 1);
 
 const TAGS = new Set([
   'P', 'BR', 'HR', 'EM', 'STRONG', 'DEL', 'CODE', 'PRE', 'BLOCKQUOTE', 'SUP', 'UL', 'OL', 'LI',
@@ -117,7 +119,7 @@ test('rendered Markdown holds only allowed elements, attributes and URL schemes'
       // And with the defaults.
       expect(violations(renderMarkdown(body))).toEqual([]);
     }),
-    { numRuns: 300 },
+    { numRuns: 300 * FUZZ },
   );
 });
 

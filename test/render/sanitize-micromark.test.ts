@@ -18,6 +18,8 @@ import { PATHOLOGICAL_BODIES } from './pathological-bodies.js';
  */
 
 const toHtml = getMarkdownToHtml();
+/** Scale the generated runs for a soak, e.g. `RENDER_FUZZ=50`. */
+const FUZZ = Number(process.env.RENDER_FUZZ ?? 1);
 
 /** micromark's HTML for `markdown`, through the caps and depth limit as renderMarkdown does. */
 function htmlOf(markdown: string, maxDepth = 48): string {
@@ -36,13 +38,20 @@ function agrees(html: string, maxLinks: number): boolean {
 const word = fc.constantFrom(
   'a', 'word', 'x y', 'ü', '😀', '1', '&amp;', '&nbsp;', '&#13;', '&#0;', '&quot;', '"', "'", '\\*',
   'www.e.example', 'a@e.example', '\u00a0', '\ud800', '-->', ']>', '</style>', ' ', '\t',
+  '\f', '&#12;', '\r', '\u000b', '\u2028', '\ufeff', '&Tab;', '&NewLine;', '&#x2028;', '&colon;', '<b>', '&lt;b&gt;',
+  'www.e.example/&lt;x', 'https://e.example/"x', 'a+b@e.example', 'xmpp:a@e.example', 'mailto:a@e.example', '\\<',
 );
 const url = fc.constantFrom(
   'javascript:alert(1)', 'https://e.example/x', ' https://e.example', 'https://e.example/-->',
   'mailto:a@e.example', '#top', '/rel', 'https://e.example/"a"', 'http://x/&amp;', 'data:image/png;base64,AA',
   '<https://e.example/a b>', 'HTTPS://E.EXAMPLE',
+  'java\tscript:x', '&#106;avascript:x', 'javascript&#58;x', 'https&#58;//e.example', '&#13;https://e.example',
+  '<&#x2028;https://e.example>', '<\u00a0https://e.example>', 'vbscript:x', '<javascript:x>', 'https:x',
 );
-const rawHtml = fc.constantFrom('<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '<b>', '</p>', '<!-- c -->', '<div>');
+const rawHtml = fc.constantFrom(
+  '<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '<b>', '</p>', '<!-- c -->', '<div>', '<![CDATA[x]]>',
+  '<svg onload=alert(1)>', '<p is="x">',
+);
 const inline: fc.Arbitrary<string> = fc.letrec<{ inline: string }>((tie) => ({
   inline: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
@@ -74,7 +83,8 @@ const line = fc.oneof(
   inline.map((s) => `\`\`\`${s.replace(/\n/g, '')}\n${s}\n\`\`\``),
   url.map((u) => `[ref]: ${u}`),
   inline.map((s) => `[^1]: ${s}`),
-  fc.constantFrom('---', '***', '', '    code <b>', 'a\n===', '- > - | a |\n  > - |-|'),
+  fc.constantFrom('---', '***', '', '    code <b>', 'a\n===', '- > - | a |\n  > - |-|', '   <div>', '  <!-- x -->'),
+  fc.tuple(fc.constantFrom('```', '~~~'), inline).map(([fence, s]) => `${fence}${s.replace(/\n/g, '')}\n${s}\n${fence}`),
 );
 const markdown = fc.array(line, { maxLength: 14 }).map((lines) => lines.join('\n'));
 
@@ -87,7 +97,7 @@ describe('the token pass agrees with DOMPurify', () => {
         runs += 1;
         if (agrees(htmlOf(body, maxDepth), maxLinks)) taken += 1;
       }),
-      { numRuns: 400 },
+      { numRuns: 400 * FUZZ },
     );
     // Not a vacuous pass: nearly all of it takes the token pass (about 2% falls back:
     // mostly autolinks inside links, and depth-flattened tables).

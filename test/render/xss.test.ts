@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import { describe, expect, test } from 'vitest';
 import { renderMarkdown } from '../../src/render/markdown.js';
-import { sanitizeHtml } from '../../src/render/sanitize.js';
+import { sanitizeHtml, sanitizeHtmlCapped } from '../../src/render/sanitize.js';
+import { sanitizeMicromarkHtml } from '../../src/render/sanitize-micromark.js';
 
 /*
  * XSS vectors, checked two ways: the exact output where it is stable, and an independent
@@ -243,6 +244,68 @@ describe('sanitizeHtml: raw HTML vectors', () => {
     assertSafe(clean);
     expect(clean).not.toMatch(/javascript:|vbscript:|data:/i);
     expect(clean).not.toMatch(/\son\w+\s*=/i);
+  });
+});
+
+/*
+ * The token pass (sanitize-micromark.ts) decides micromark-shaped HTML itself, without a
+ * DOM: hostile values in exactly the shape it takes. Each must be taken (or the vector
+ * tests nothing), give DOMPurify's result exactly, and be safe.
+ */
+const A = `rel="${REL}" target="_blank"`;
+const tokenPassVectors: Array<[name: string, html: string, expected: string]> = [
+  ['javascript: href', '<p><a href="javascript:alert(1)">x</a></p>', '<p>x</p>'],
+  ['leading space, upper case', '<p><a href=" JAVASCRIPT:alert(1)">x</a></p>', '<p>x</p>'],
+  ['tab inside the scheme', '<p><a href="java\tscript:alert(1)">x</a></p>', '<p>x</p>'],
+  ['newline inside the scheme', '<p><a href="java\nscript:alert(1)">x</a></p>', '<p>x</p>'],
+  ['CR inside the scheme', '<p><a href="java\rscript:alert(1)">x</a></p>', '<p>x</p>'],
+  ['U+2028 before the scheme (trimmed, then refused)', '<p><a href="\u2028javascript:alert(1)">x</a></p>', '<p>x</p>'],
+  ['NBSP before https (trimmed, kept)', '<p><a href="\u00a0https://e.example">x</a></p>', `<p><a href="https://e.example" ${A}>x</a></p>`],
+  ['control character before the scheme', '<p><a href="\u0001https://e.example">x</a></p>', '<p>x</p>'],
+  ['tab inside https', '<p><a href="ht\ttps://e.example">x</a></p>', '<p>x</p>'],
+  ['data: image', '<p><img src="data:image/svg+xml,&lt;svg onload=alert(1)&gt;" alt="a" /></p>', '<p>a</p>'],
+  ['vbscript: image, markup in alt', '<p><img src="vbscript:x" alt="&lt;img src=x onerror=alert(1)&gt;" /></p>', '<p>&lt;img src=x onerror=alert(1)&gt;</p>'],
+  ['empty href (micromark\'s refused URL)', '<p><a href="">x</a></p>', '<p>x</p>'],
+  ['fragment href (footnotes)', '<p><sup><a href="#fn-1" id="ref-1" data-footnote-ref="" aria-describedby="l">1</a></sup></p>', '<p><sup>1</sup></p>'],
+  [
+    'quotes in a title',
+    '<p><a href="https://e.example" title="&quot; onmouseover=&quot;alert(1)">x</a></p>',
+    `<p><a href="https://e.example" title="&quot; onmouseover=&quot;alert(1)" ${A}>x</a></p>`,
+  ],
+  [
+    'markup in a title',
+    '<p><a href="https://e.example" title="&lt;img src=x onerror=alert(1)&gt;">x</a></p>',
+    `<p><a href="https://e.example" title="&lt;img src=x onerror=alert(1)&gt;" ${A}>x</a></p>`,
+  ],
+  ['comment breakout in a title', '<p><a href="https://e.example" title="--&gt;&lt;img src=x&gt;">x</a></p>', `<p><a href="https://e.example" ${A}>x</a></p>`],
+  ['raw-text breakout in a title', '<p><a href="https://e.example" title="&lt;/style&gt;&lt;img src=x&gt;">x</a></p>', `<p><a href="https://e.example" ${A}>x</a></p>`],
+  ['comment breakout in a URL drops the link', '<p><a href="https://e.example/--&gt;">x</a></p>', '<p>x</p>'],
+  ['event handler and style attributes', '<p onclick="alert(1)" style="x"><em onmouseover="alert(1)">x</em></p>', '<p><em>x</em></p>'],
+  ['ids, data-* and aria-*', '<h2 id="footnote-label" class="sr-only" data-x="1" aria-label="l">x</h2>', '<h2>x</h2>'],
+  ['language class with a quote', '<pre><code class="language-js&quot; onclick=&quot;alert(1)">x</code></pre>', '<pre><code>x</code></pre>'],
+  ['language class with a space', '<pre><code class="language-js x">x</code></pre>', '<pre><code>x</code></pre>'],
+  ['class off code', '<p class="language-js">x</p>', '<p>x</p>'],
+  ['text input', '<ul>\n<li><input type="text" name="a" /> x</li>\n</ul>', '<ul>\n<li><input type="checkbox" disabled=""> x</li>\n</ul>'],
+  ['image in a link is its alt', '<p><a href="https://e.example"><img src="https://e.example/i.png" alt="i" /></a></p>', `<p><a href="https://e.example" ${A}>i</a></p>`],
+  ['image in a refused link is its alt', '<p><a href="javascript:x"><img src="https://e.example/i.png" alt="i" /></a></p>', '<p>i</p>'],
+  ['escaped markup stays text', '<p>&lt;script&gt;alert(1)&lt;/script&gt; &amp;lt;b&amp;gt; &quot;</p>', '<p>&lt;script&gt;alert(1)&lt;/script&gt; &amp;lt;b&amp;gt; "</p>'],
+  ['U+2028, U+FEFF and lone surrogates in text', '<p>a\u2028b\ufeffc\ud800</p>', '<p>a\u2028b\ufeffc\ud800</p>'],
+  ['footnote section unwrapped', '<section data-footnotes="" class="footnotes"><ol>\n<li id="fn-1">\n<p>n</p>\n</li>\n</ol>\n</section>', '<ol>\n<li>\n<p>n</p>\n</li>\n</ol>\n'],
+];
+
+describe('the token pass: hostile values in the shape it takes', () => {
+  test.each(tokenPassVectors)('%s', (_name, html, expected) => {
+    const fast = sanitizeMicromarkHtml(html, 500);
+    expect(fast).toBeDefined();
+    expect(fast!.html).toBe(expected);
+    expect(fast).toEqual(sanitizeHtmlCapped(html, 500));
+    assertSafe(fast!.html);
+    expect(fast!.html).not.toMatch(/javascript:|vbscript:|data:/i);
+  });
+
+  test.each(rawVectors)('raw HTML vector %s: handed back, or decided exactly as above', (_name, html, expected) => {
+    const fast = sanitizeMicromarkHtml(html, 500);
+    if (fast !== undefined) expect(fast).toEqual({ html: expected, linksCapped: false });
   });
 });
 
