@@ -13,7 +13,7 @@
  */
 import { sql, type ExpressionBuilder, type Kysely, type RawBuilder } from 'kysely';
 import type { Message } from '../../src/types.js';
-import type { QueryContext } from './query-context.js';
+import { runCached, type QueryContext } from './query-context.js';
 import type { TicketryDatabase } from './schema.js';
 
 /** Ticket ids per `IN (...)` list: well under every dialect's bound-parameter limit. */
@@ -42,21 +42,22 @@ function latest(column: 'last_reply_at' | 'public_last_reply_at', at: unknown): 
  */
 export async function countInsertedMessage(ctx: QueryContext, tenantId: string, message: Message): Promise<void> {
   if (!isReply(message)) return;
-  const at = ctx.hooks.toDate(message.createdAt);
-  const set: Record<string, RawBuilder<unknown>> = {
-    reply_count: sql`${sql.ref('reply_count')} + 1`,
-    last_reply_at: latest('last_reply_at', at),
-  };
-  if (isPublic(message)) {
-    set.public_reply_count = sql`${sql.ref('public_reply_count')} + 1`;
-    set.public_last_reply_at = latest('public_last_reply_at', at);
-  }
-  await ctx.db
-    .updateTable('tickets')
-    .set(set)
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', message.ticketId)
-    .execute();
+  const visible = isPublic(message);
+  await runCached(ctx, `count reply${visible ? ', public' : ''}`, [ctx.hooks.toDate(message.createdAt), tenantId, message.ticketId], ([at, tenant, ticket]) => {
+    const set: Record<string, RawBuilder<unknown>> = {
+      reply_count: sql`${sql.ref('reply_count')} + 1`,
+      last_reply_at: latest('last_reply_at', at),
+    };
+    if (visible) {
+      set.public_reply_count = sql`${sql.ref('public_reply_count')} + 1`;
+      set.public_last_reply_at = latest('public_last_reply_at', at);
+    }
+    return ctx.db
+      .updateTable('tickets')
+      .set(set)
+      .where('tenant_id', '=', tenant as string)
+      .where('id', '=', ticket as string);
+  });
 }
 
 /**

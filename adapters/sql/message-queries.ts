@@ -4,7 +4,7 @@
 import { checkMessagePatch } from '../../src/store-checks.js';
 import type { MessagePatch, StoreScope } from '../../src/store.js';
 import type { AuditEntry, Message } from '../../src/types.js';
-import { ticketScope, type QueryContext } from './query-context.js';
+import { insertRow, ticketScope, type QueryContext } from './query-context.js';
 import { attachmentsOfMessages, moveAttachments } from './attachment-queries.js';
 import { countInsertedMessage, recountTickets } from './list-columns.js';
 import { indexMessage, reindexMessage } from './search-queries.js';
@@ -59,7 +59,7 @@ export async function listMessages(
 
 /** Appends a message; a missing ticket or a taken id is a `ConflictError` (mapped by the store). */
 export async function insertMessage(ctx: QueryContext, tenantId: string, message: Message): Promise<void> {
-  await ctx.db.insertInto('messages').values(messageToRow(ctx.hooks, tenantId, message)).execute();
+  await insertRow(ctx, 'messages', messageToRow(ctx.hooks, tenantId, message));
   await countInsertedMessage(ctx, tenantId, message);
   await indexMessage(ctx, tenantId, message);
 }
@@ -79,7 +79,7 @@ export async function listAudit(ctx: QueryContext, tenantId: string, ticketId: s
 
 /** Appends an audit entry. */
 export async function insertAudit(ctx: QueryContext, tenantId: string, entry: AuditEntry): Promise<void> {
-  await ctx.db.insertInto('audit').values(auditToRow(ctx.hooks, tenantId, entry)).execute();
+  await insertRow(ctx, 'audit', auditToRow(ctx.hooks, tenantId, entry));
 }
 
 /**

@@ -25,7 +25,7 @@ import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type Sel
 import { searchText } from '../../src/search/search-text.js';
 import type { StoreScope, StoreSearch, StoreSearchPhrase } from '../../src/store.js';
 import type { Message } from '../../src/types.js';
-import type { QueryContext, WithTicketAlias } from './query-context.js';
+import { insertRow, runCached, type QueryContext, type WithTicketAlias } from './query-context.js';
 import type { TicketryDatabase } from './schema.js';
 
 type TicketEb = ExpressionBuilder<WithTicketAlias, 't'>;
@@ -237,24 +237,22 @@ export async function indexTicket(
 }
 
 async function insertTicketText(ctx: QueryContext, tenantId: string, ticketId: string, number: string, text: string): Promise<void> {
-  const row = { tenant_id: tenantId, ticket_id: ticketId, number_key: numberKey(number) };
-  switch (ctx.hooks.capabilities.fullText) {
+  const fullText = ctx.hooks.capabilities.fullText;
+  const args = [tenantId, ticketId, numberKey(number)];
+  const rowOf = (a: readonly unknown[]) => ({ tenant_id: a[0] as string, ticket_id: a[1] as string, number_key: a[2] as string });
+  switch (fullText) {
     case 'fts5': {
-      const { key } = await ctx.db.insertInto('ticket_search').values(row).returning('key').executeTakeFirstOrThrow();
-      await ctx.db.insertInto('ticket_fts').values({ rowid: key, search_text: text }).execute();
+      const { rows } = await runCached(ctx, 'index ticket key', args, (a) => ctx.db.insertInto('ticket_search').values(rowOf(a)).returning('key'));
+      await insertRow(ctx, 'ticket_fts', { rowid: rows[0]!.key, search_text: text });
       return;
     }
     case 'tsvector':
-      await ctx.db
-        .insertInto('ticket_search')
-        .values({ ...row, vector: sql`${tsvectorLiteral(text)}::tsvector` })
-        .execute();
+      await runCached(ctx, 'index ticket tsvector', [...args, tsvectorLiteral(text)], (a) =>
+        ctx.db.insertInto('ticket_search').values({ ...rowOf(a), vector: sql`${a[3]}::tsvector` }),
+      );
       return;
     case 'like':
-      await ctx.db
-        .insertInto('ticket_search')
-        .values({ ...row, search_text: padded(text) })
-        .execute();
+      await insertRow(ctx, 'ticket_search', { tenant_id: tenantId, ticket_id: ticketId, number_key: numberKey(number), search_text: padded(text) });
   }
 }
 
@@ -297,24 +295,28 @@ export async function reindexTicket(ctx: QueryContext, tenantId: string, ticketI
 /** The message's indexed text, inserted from its row (by tenant and id). */
 async function insertMessageText(ctx: QueryContext, tenantId: string, messageId: string, text: string): Promise<void> {
   const fullText = ctx.hooks.capabilities.fullText;
-  const source = ctx.db
-    .selectFrom('messages as m')
-    .where('m.tenant_id', '=', tenantId)
-    .where('m.id', '=', messageId);
+  const source = (a: readonly unknown[]) =>
+    ctx.db
+      .selectFrom('messages as m')
+      .where('m.tenant_id', '=', a[0] as string)
+      .where('m.id', '=', a[1] as string);
   if (fullText === 'fts5') {
-    await ctx.db
-      .insertInto('message_fts')
-      .columns(['rowid', 'search_text'])
-      .expression(source.select(['m.position', sql.val(text).as('search_text')]))
-      .execute();
+    await runCached(ctx, 'index message fts5', [tenantId, messageId, text], (a) =>
+      ctx.db
+        .insertInto('message_fts')
+        .columns(['rowid', 'search_text'])
+        .expression(source(a).select(['m.position', sql.val(a[2] as string).as('search_text')])),
+    );
     return;
   }
-  const value = fullText === 'tsvector' ? sql`${tsvectorLiteral(text)}::tsvector` : sql.val(padded(text));
-  await ctx.db
-    .insertInto('message_search')
-    .columns(['position', fullText === 'tsvector' ? 'vector' : 'search_text'])
-    .expression(source.select(['m.position', value.as('text')]))
-    .execute();
+  const indexed = fullText === 'tsvector' ? tsvectorLiteral(text) : padded(text);
+  await runCached(ctx, `index message ${fullText}`, [tenantId, messageId, indexed], (a) => {
+    const value = fullText === 'tsvector' ? sql`${a[2]}::tsvector` : sql.val(a[2] as string);
+    return ctx.db
+      .insertInto('message_search')
+      .columns(['position', fullText === 'tsvector' ? 'vector' : 'search_text'])
+      .expression(source(a).select(['m.position', value.as('text')]));
+  });
 }
 
 /** Indexes a new message's body. */

@@ -31,7 +31,7 @@ import type { QueryContext } from './query-context.js';
 import * as scans from './scan-queries.js';
 import { getStats } from './stats-queries.js';
 import * as tickets from './ticket-queries.js';
-import { canUseStatsBuckets, type StatsDeltas } from './ticket-stats.js';
+import { canUseStatsBuckets, factsOfTicket, type StatsDeltas, type StatsFacts } from './ticket-stats.js';
 
 /**
  * A transaction in progress; `open` turns false when it ends so a leaked `tx` fails
@@ -44,6 +44,11 @@ export interface TxState extends QueryContext {
   readonly wake?: OutboxWake;
   /** Tenants this transaction queued events for: told once each, woken after commit. */
   queuedTenants?: Set<string>;
+  /**
+   * The stats facts of the tickets this transaction read under lock (`lockTicket`), by
+   * id, at the version read: an update at that version need not read them again.
+   */
+  lockedFacts?: Map<string, { version: number; facts: StatsFacts }>;
 }
 
 /** The store's view inside one transaction. */
@@ -69,7 +74,15 @@ export class SqlTx implements StoreTx {
     return this.#run((ctx) => tickets.findTicket(ctx, scope, ref));
   }
   lockTicket(scope: StoreScope, ref: string): Promise<Ticket | null> {
-    return this.#run((ctx) => tickets.findTicket(ctx, scope, ref, true));
+    return this.#run(async (ctx) => {
+      const ticket = await tickets.findTicket(ctx, scope, ref, true);
+      if (ticket !== null) {
+        // Taken now, as read: the caller may change its copy of the ticket before updating.
+        const facts = factsOfTicket({ ...ticket, tenantId: scope.tenantId });
+        (this.#state.lockedFacts ??= new Map()).set(`${scope.tenantId}\u0000${ticket.id}`, { version: ticket.version, facts });
+      }
+      return ticket;
+    });
   }
   listMessages(scope: StoreScope, ticketId: string): Promise<Message[]> {
     return this.#run((ctx) => messages.listMessages(ctx, scope, ticketId));
@@ -130,7 +143,14 @@ export class SqlTx implements StoreTx {
     return this.#run((ctx) => tickets.insertTicket(ctx, { ...ticket, tenantId }, this.#state.deltas));
   }
   updateTicket(tenantId: string, id: string, expectedVersion: number, patch: TicketPatch): Promise<boolean> {
-    return this.#run((ctx) => tickets.updateTicket(ctx, tenantId, id, expectedVersion, patch, this.#state.deltas));
+    return this.#run(async (ctx) => {
+      const key = `${tenantId}\u0000${id}`;
+      const locked = this.#state.lockedFacts?.get(key);
+      // Any update moves the row on from what was read; a failed one leaves it unknown.
+      this.#state.lockedFacts?.delete(key);
+      const known = locked !== undefined && locked.version === expectedVersion ? locked.facts : undefined;
+      return tickets.updateTicket(ctx, tenantId, id, expectedVersion, patch, this.#state.deltas, known);
+    });
   }
   insertMessage(tenantId: string, message: Message): Promise<void> {
     return this.#run((ctx) => messages.insertMessage(ctx, tenantId, message));

@@ -11,6 +11,10 @@ import type { StoreListQuery, StoreScope, StoreTicketSummary, TicketPatch, Ticke
 import type { Ticket } from '../../src/types.js';
 import {
   insertIgnoringDuplicates,
+  insertRow,
+  runCached,
+  scopeFromArgs,
+  scopeParts,
   lockRows,
   ticketScope,
   type QueryContext,
@@ -25,6 +29,7 @@ import {
   factsOfTicket,
   patchMovesStats,
   type StatsDeltas,
+  type StatsFacts,
 } from './ticket-stats.js';
 
 /** The ticket whose id or number is `ref`, within scope; optionally row-locked. */
@@ -34,17 +39,21 @@ export async function findTicket(
   ref: string,
   lock = false,
 ): Promise<Ticket | null> {
-  let query = ctx.db
-    .selectFrom('tickets as t')
-    .select(TICKET_SELECTION)
-    .where((eb) => ticketScope(eb, scope))
-    .where((eb) => eb.or([eb('t.id', '=', ref), eb('t.number', '=', ref)]))
-    // An id match wins over a number match, should one ticket's id be another's number.
-    .orderBy(sql`case when ${sql.ref('t.id')} = ${ref} then 0 else 1 end`)
-    .limit(1);
-  if (lock) query = lockRows(ctx, query, 'wait');
-  const row = await query.executeTakeFirst();
-  return row ? ticketFromRow(ctx.hooks, row) : null;
+  const { shape, args } = scopeParts(scope);
+  const { rows } = await runCached(ctx, `find ticket ${shape}${lock ? ', locked' : ''}`, [...args, ref], (a) => {
+    const r = a[a.length - 1] as string;
+    const query = ctx.db
+      .selectFrom('tickets as t')
+      .select(TICKET_SELECTION)
+      .where((eb) => ticketScope(eb, scopeFromArgs(shape, a)))
+      .where((eb) => eb.or([eb('t.id', '=', r), eb('t.number', '=', r)]))
+      // An id match wins over a number match, should one ticket's id be another's number.
+      .orderBy(sql`case when ${sql.ref('t.id')} = ${r} then 0 else 1 end`)
+      .limit(1);
+    return lock ? lockRows(ctx, query, 'wait') : query;
+  });
+  const row = rows[0];
+  return row ? ticketFromRow(ctx.hooks, row as Record<string, unknown>) : null;
 }
 
 /** Each sort: the time column, the direction, and whether `attention` leads (the staff queue). */
@@ -202,7 +211,11 @@ export async function insertTicket(ctx: QueryContext, row: TicketRow, deltas: St
   checkTicketRow(row);
   // Ignoring the duplicate instead of catching the unique violation: in Postgres a failed
   // statement aborts the whole transaction, and the caller may want to carry on.
-  if (await insertIgnoringDuplicates(ctx, ctx.db.insertInto('tickets').values(ticketToRow(ctx.hooks, row)))) {
+  const inserted =
+    ctx.hooks.capabilities.upsert === 'on-conflict'
+      ? await insertRow(ctx, 'tickets', ticketToRow(ctx.hooks, row), true)
+      : await insertIgnoringDuplicates(ctx, ctx.db.insertInto('tickets').values(ticketToRow(ctx.hooks, row)));
+  if (inserted) {
     deltas.add(row.tenantId, factsOfTicket(row), 1);
     await indexTicket(ctx, row.tenantId, row);
     return;
@@ -237,11 +250,16 @@ export async function updateTicket(
   expectedVersion: number,
   patch: TicketPatch,
   deltas: StatsDeltas,
+  /**
+   * The row's stats facts at `expectedVersion`, when this transaction has read it under
+   * its lock (`lockTicket`): the old values need not be read again.
+   */
+  known?: StatsFacts,
 ): Promise<boolean> {
   // Refused before the version check, so a bad patch is an error whatever the version.
   checkTicketPatch(patch);
   const set = { ...patchToRow(ctx.hooks, patch), version: expectedVersion + 1 };
-  const changed = await updateTicketRow(ctx, tenantId, id, expectedVersion, patch, set, deltas);
+  const changed = await updateTicketRow(ctx, tenantId, id, expectedVersion, patch, set, deltas, known);
   if (changed && patch.subject !== undefined) await reindexTicket(ctx, tenantId, id);
   return changed;
 }
@@ -255,38 +273,54 @@ async function updateTicketRow(
   patch: TicketPatch,
   set: Record<string, unknown>,
   deltas: StatsDeltas,
+  known: StatsFacts | undefined,
 ): Promise<boolean> {
+  // One compiled statement per set of columns; the values are its arguments.
+  const columns = Object.keys(set);
+  const values = columns.map((c) => set[c]);
+  const n = columns.length;
+  const setOf = (a: readonly unknown[], from: number) => Object.fromEntries(columns.map((c, i) => [c, a[from + i]]));
   const versioned = () =>
-    ctx.db
-      .updateTable('tickets')
-      .set(set)
-      .where('tenant_id', '=', tenantId)
-      .where('id', '=', id)
-      .where('version', '=', expectedVersion)
-      .executeTakeFirst()
-      .then((r) => Number(r.numUpdatedRows) > 0);
+    runCached(ctx, `update ticket (${columns.join(',')})`, [...values, tenantId, id, expectedVersion], (a) =>
+      ctx.db
+        .updateTable('tickets')
+        .set(setOf(a, 0))
+        .where('tenant_id', '=', a[n] as string)
+        .where('id', '=', a[n + 1] as string)
+        .where('version', '=', a[n + 2] as number),
+    ).then((r) => Number(r.numAffectedRows ?? 0) > 0);
   if (!patchMovesStats(patch)) return versioned();
+  if (known !== undefined) {
+    // The transaction read this row under its lock at this version: its old facts are known.
+    if (!(await versioned())) return false;
+    deltas.move(tenantId, known, factsAfterPatch(known, patch));
+    return true;
+  }
 
-  const current = ctx.db
-    .selectFrom('tickets as t')
-    .select(['t.id', ...STATS_SOURCE_COLUMNS.map((c) => `t.${c}` as const)])
-    .where('t.tenant_id', '=', tenantId)
-    .where('t.id', '=', id)
-    .where('t.version', '=', expectedVersion);
+  const current = (a: readonly unknown[]) =>
+    ctx.db
+      .selectFrom('tickets as t')
+      .select(['t.id', ...STATS_SOURCE_COLUMNS.map((c) => `t.${c}` as const)])
+      .where('t.tenant_id', '=', a[0] as string)
+      .where('t.id', '=', a[1] as string)
+      .where('t.version', '=', a[2] as number);
   let before: Record<string, unknown> | undefined;
   if (ctx.hooks.capabilities.updateFromCte) {
-    before = await ctx.db
-      .with('old', () => lockRows(ctx, current, 'wait'))
-      .updateTable('tickets')
-      .from('old')
-      .set(set)
-      .where('tickets.tenant_id', '=', tenantId)
-      .where('tickets.id', '=', sql.ref<string>('old.id'))
-      .returning(STATS_SOURCE_COLUMNS.map((c) => `old.${c}` as const))
-      .executeTakeFirst();
+    const { rows } = await runCached(ctx, `update ticket returning old (${columns.join(',')})`, [tenantId, id, expectedVersion, ...values], (a) =>
+      ctx.db
+        .with('old', () => lockRows(ctx, current(a), 'wait'))
+        .updateTable('tickets')
+        .from('old')
+        .set(setOf(a, 3))
+        .where('tickets.tenant_id', '=', a[0] as string)
+        .where('tickets.id', '=', sql.ref<string>('old.id'))
+        .returning(STATS_SOURCE_COLUMNS.map((c) => `old.${c}` as const)),
+    );
+    before = rows[0] as Record<string, unknown> | undefined;
   } else {
     // Read the old row (locked where the dialect has row locks), then update it.
-    before = await lockRows(ctx, current, 'wait').executeTakeFirst();
+    const { rows } = await runCached(ctx, 'ticket stats columns', [tenantId, id, expectedVersion], (a) => lockRows(ctx, current(a), 'wait'));
+    before = rows[0] as Record<string, unknown> | undefined;
     // Not at that version, so the versioned UPDATE cannot match either.
     if (before === undefined) return false;
     if (!(await versioned())) return false;

@@ -23,7 +23,7 @@ import {
 } from '../../src/stats/stats-accumulator.js';
 import type { AddressLevel } from '../../src/types.js';
 import type { StoreScope, StoreStats, StoreStatsQuery, TicketPatch, TicketRow } from '../../src/store.js';
-import type { QueryContext } from './query-context.js';
+import { runCached, type QueryContext } from './query-context.js';
 import type { DbInteger } from './schema.js';
 
 /** The additive columns of `ticket_stats`, one per `StatsSums` field, in `STATS_SUMS` order. */
@@ -314,19 +314,35 @@ async function upsertBuckets(
     SUM_COLUMNS.forEach((column, i) => (row[column] = sums[i]));
     return row;
   });
-  const insert = ctx.db.insertInto(table).values(rows as never);
+  // One compiled statement per table and number of buckets; the values are its arguments.
+  const columns = Object.keys(rows[0]!);
+  const args = rows.flatMap((row) => columns.map((column) => row[column]));
+  await runCached(ctx, `upsert ${table} ${rows.length}`, args, (a) =>
+    upsertStatement(
+      ctx,
+      table,
+      keyColumns,
+      rows.map((_, r) => Object.fromEntries(columns.map((column, i) => [column, a[r * columns.length + i]]))),
+    ),
+  );
+}
+
+function upsertStatement(
+  ctx: QueryContext,
+  table: string,
+  keyColumns: readonly string[],
+  rows: readonly Record<string, unknown>[],
+) {
+  const insert = ctx.db.insertInto(table as 'ticket_stats').values(rows as never);
   if (ctx.hooks.capabilities.upsert === 'on-duplicate-key') {
     // MySQL, MariaDB: `VALUES(col)` is the row that would have been inserted.
-    await insert
-      .onDuplicateKeyUpdate(
-        Object.fromEntries(
-          SUM_COLUMNS.map((column) => [column, sql<number>`${sql.ref(column)} + values(${sql.ref(column)})`]),
-        ) as never,
-      )
-      .execute();
-    return;
+    return insert.onDuplicateKeyUpdate(
+      Object.fromEntries(
+        SUM_COLUMNS.map((column) => [column, sql<number>`${sql.ref(column)} + values(${sql.ref(column)})`]),
+      ) as never,
+    );
   }
-  await insert
+  return insert
     .onConflict((oc) =>
       oc.columns(keyColumns as never).doUpdateSet(
         Object.fromEntries(
@@ -336,8 +352,7 @@ async function upsertBuckets(
           ]),
         ) as never,
       ),
-    )
-    .execute();
+    );
 }
 
 /** Key order: strings by code point, days and months as numbers. */
