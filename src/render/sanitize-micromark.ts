@@ -10,9 +10,11 @@ import { ALLOWED_ATTR, ALLOWED_TAGS, ALLOWED_URL, CODE_LANGUAGE_CLASS, LINK_REL 
  * Why a token pass is exact here. With `allowDangerousHtml: false` micromark writes every
  * tag itself, from a fixed set, always well nested, with `&`, `<`, `>` and `"` escaped in
  * text and attribute values. The pass accepts only that shape: text made of characters
- * other than `<`, `>`, NUL and CR with `&` only in `&amp;`, `&lt;`, `&gt;` and `&quot;`;
- * tags `<name( attr="value")*( /)?>` and `</name>`, names from the allowlist (plus
- * `section`, dropped with its content kept, as DOMPurify does), every close matching its
+ * other than `<`, `>` and NUL (CRs normalised as the parser does, but no form feed or CR
+ * in leading whitespace, which DOMPurify puts back only in part) with `&` only in `&amp;`,
+ * `&lt;`, `&gt;` and `&quot;`; tags `<name( attr="value")*( /)?>` and `</name>`, names
+ * from the allowlist (plus `section`, dropped with its content kept, as DOMPurify does),
+ * no `is` attribute (DOMPurify drops such an element whole), every close matching its
  * open; and only nestings a browser's HTML parser builds exactly as written (no block in
  * a paragraph, table parts only in their table, no link in a link, no newline right after
  * `<pre>`). For such input a browser's tokenizer sees exactly these tokens and its tree

@@ -110,7 +110,7 @@ const line = fc.oneof(
 );
 const markdown = fc.array(line, { maxLength: 12 }).map((lines) => lines.join('\n'));
 
-test('rendered Markdown holds only allowed elements, attributes and URL schemes', () => {
+test('rendered Markdown holds only allowed elements, attributes and URL schemes', { timeout: 60_000 * FUZZ }, () => {
   fc.assert(
     // 16 is below what the config allows, to split nearly every paragraph.
     fc.property(markdown, fc.constantFrom(1_000_000, 16), (body, maxParagraphLength) => {

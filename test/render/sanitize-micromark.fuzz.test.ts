@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { renderMarkdown } from '../../src/render/markdown.js';
 import { getMarkdownToHtml } from '../../src/render/micromark-loader.js';
 import { sanitizeHtmlCapped } from '../../src/render/sanitize.js';
 import { sanitizeMicromarkHtml } from '../../src/render/sanitize-micromark.js';
@@ -12,13 +13,16 @@ import { sanitizeMicromarkHtml } from '../../src/render/sanitize-micromark.js';
  * micromark output with fragments spliced in. sanitize-micromark.test.ts covers
  * micromark's own output; this file covers the claim that the pass takes nothing it
  * cannot decide exactly: whenever it returns a result, that result is DOMPurify's, and
- * is safe by an independent oracle (the rendered HTML re-parsed as a browser would).
+ * is safe by an independent oracle (the rendered HTML re-parsed as a browser would). And
+ * rendered Markdown, re-parsed and serialised by a browser's parser, comes back unchanged
+ * (a change would be the signature of mutation XSS).
  *
  * Quick by default; scale every run count for a soak, e.g.
  * `RENDER_FUZZ=50 npx vitest run test/render/sanitize-micromark.fuzz.test.ts`.
  */
 
 const FUZZ = Number(process.env.RENDER_FUZZ ?? 1);
+const SOAK = { timeout: 60_000 * FUZZ };
 
 interface OracleNode {
   readonly nodeType: number;
@@ -204,7 +208,7 @@ const spliced = fc
 const maxLinks = fc.constantFrom(0, 1, 2, 500);
 
 describe('the token pass, on HTML micromark did not write, takes only what it decides as DOMPurify does', () => {
-  test('well-nested trees of allowed, unwrapped and foreign elements with hostile attributes and text', () => {
+  test('well-nested trees of allowed, unwrapped and foreign elements with hostile attributes and text', SOAK, () => {
     let taken = 0;
     let runs = 0;
     fc.assert(
@@ -219,7 +223,7 @@ describe('the token pass, on HTML micromark did not write, takes only what it de
     if (process.env.RENDER_FUZZ_RATES) console.log('trees taken', taken / runs);
   });
 
-  test('tables', () => {
+  test('tables', SOAK, () => {
     let taken = 0;
     let runs = 0;
     fc.assert(
@@ -233,7 +237,7 @@ describe('the token pass, on HTML micromark did not write, takes only what it de
     if (process.env.RENDER_FUZZ_RATES) console.log('tables taken', taken / runs);
   });
 
-  test('tag soup', () => {
+  test('tag soup', SOAK, () => {
     fc.assert(
       fc.property(soup, maxLinks, (html, cap) => {
         takenAndAgrees(html, cap);
@@ -242,7 +246,7 @@ describe('the token pass, on HTML micromark did not write, takes only what it de
     );
   });
 
-  test("micromark's output with a fragment spliced in", () => {
+  test("micromark's output with a fragment spliced in", SOAK, () => {
     fc.assert(
       fc.property(spliced, maxLinks, (html, cap) => {
         takenAndAgrees(html, cap);
@@ -251,7 +255,7 @@ describe('the token pass, on HTML micromark did not write, takes only what it de
     );
   });
 
-  test('leading and trailing whitespace (the parser drops it before <body>, DOMPurify puts part back)', () => {
+  test('leading and trailing whitespace (the parser drops it before <body>, DOMPurify puts part back)', SOAK, () => {
     const blank = fc.array(fc.constantFrom(' ', '\t', '\n', '\f', '\r', '\r\n', '\u00a0', '\u000b'), { maxLength: 4 }).map((chars) => chars.join(''));
     const rest = fc.oneof(forest, fc.constantFrom('', '&lt;div&gt;', '<p>a</p>', '   &lt;!-- x --&gt;\n<p>b</p>'));
     let taken = 0;
@@ -264,10 +268,29 @@ describe('the token pass, on HTML micromark did not write, takes only what it de
     expect(taken).toBeGreaterThan(0);
   });
 
-  test('arbitrary strings', () => {
+  test('arbitrary strings', SOAK, () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (html) => {
         takenAndAgrees(html, 500);
+      }),
+      { numRuns: 300 * FUZZ },
+    );
+  });
+
+  test('rendered Markdown is a fixed point of a browser parsing and serialising it (no mutation)', SOAK, () => {
+    const pieces = [
+      'a', '*', '**', '_', '~~', '`', '```\n', '\n', '\n\n', '> ', '- ', '1. ', '- [x] ', '# ', '---\n', '    ', ' ',
+      '[x](https://e.example)', '![i](https://e.example/i.png)', '[![i](https://e.example/i.png)](https://e.example)',
+      '| a | b |\n|-|-|\n| c | d |', '[^1]', '[^1]: n\n', '<b>', '&amp;', '&#13;', '&#12;', '\u00a0', '\r', 'www.e.example',
+      '<https://e.example>', '[', ']', '(', ')', '\\', '&lt;', '<!--', '-->', '"', "'",
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 30 }), fc.constantFrom(1, 3, 500), (parts, cap) => {
+        const html = renderMarkdown(parts.join(''), { maxLinks: cap, maxNesting: 3 });
+        const template = oracle.createElement('template');
+        template.innerHTML = html;
+        expect(template.innerHTML).toBe(html);
+        expect(violations(html)).toEqual([]);
       }),
       { numRuns: 300 * FUZZ },
     );

@@ -89,7 +89,7 @@ const line = fc.oneof(
 const markdown = fc.array(line, { maxLength: 14 }).map((lines) => lines.join('\n'));
 
 describe('the token pass agrees with DOMPurify', () => {
-  test('on generated Markdown, whenever it takes the HTML', () => {
+  test('on generated Markdown, whenever it takes the HTML', { timeout: 60_000 * FUZZ }, () => {
     let taken = 0;
     let runs = 0;
     fc.assert(
