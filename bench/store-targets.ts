@@ -137,7 +137,7 @@ async function backfillDerived(
   schema?: string,
 ): Promise<Record<string, number>> {
   const hooks =
-    dialect === 'sqlite' ? sqliteHooks({ fold: 'ascii' }) : dialect === 'mysql' ? mysqlHooks({ driverDates: 'string' }) : postgresHooks();
+    dialect === 'sqlite' ? sqliteHooks() : dialect === 'mysql' ? mysqlHooks({ driverDates: 'string' }) : postgresHooks();
   const ctx = { names: tableNames(PREFIX, schema), types: hooks.types, dialect: hooks };
   const took: Record<string, number> = {};
   await db.transaction().execute(async (trx) => {

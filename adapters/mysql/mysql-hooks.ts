@@ -100,7 +100,6 @@ export function mysqlHooks(options: { driverDates?: MysqlDriverDates } = {}): Sq
     fromBoolean: (value) => value === 1 || value === true || value === '1' || value === 1n,
     // MariaDB's JSON is LONGTEXT (a string); MySQL's is parsed by mysql2.
     fromJson: (value) => (typeof value === 'string' ? JSON.parse(value) : value),
-    fold: (value) => sql<string>`lower(${value})`,
     mapError: mapMysqlError,
     isDuplicateKey: isMysqlDuplicateKey,
     types: {

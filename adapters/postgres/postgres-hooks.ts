@@ -37,7 +37,6 @@ export function postgresHooks(): SqlDialectHooks {
     toBoolean: (value) => value,
     fromBoolean: (value) => value === true || value === 't' || value === 'true' || value === 1,
     fromJson: (value) => (typeof value === 'string' ? JSON.parse(value) : value),
-    fold: (value) => sql<string>`lower(${value})`,
     mapError: mapPostgresError,
     types: {
       key: sql`text collate "C"`,

@@ -120,8 +120,6 @@ export interface SqlDialectHooks extends SqlMigrationDialect {
   fromBoolean(value: unknown): boolean;
   /** A JSON column value, parsed. */
   fromJson(value: unknown): unknown;
-  /** Lower-cases a text expression for case-insensitive `LIKE` (must fold like `String#toLowerCase`). */
-  fold(value: Expression<string>): RawBuilder<string>;
   /**
    * Turns a driver error into a `TicketError` (keeping it as `cause`); a `TicketError`
    * passes through unchanged.

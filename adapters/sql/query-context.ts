@@ -94,14 +94,6 @@ export function scopeArgCount(shape: string): number {
 }
 
 /**
- * A `LIKE` pattern matching `text` anywhere, case-folded like `String#toLowerCase`, with
- * the pattern characters `%`, `_` and the escape character `\` escaped.
- */
-export function containsPattern(text: string): string {
-  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
-/**
  * Adds a row lock to a SELECT as the dialect allows: `FOR UPDATE` (`wait`), or `FOR
  * UPDATE SKIP LOCKED` (`skip`, where supported; plain `FOR UPDATE` otherwise, which is
  * still correct, only slower under contention). Without row locks the query is returned

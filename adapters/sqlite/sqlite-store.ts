@@ -9,7 +9,7 @@ import { localOutboxWake } from '../sql/outbox-wake.js';
 import { createSqlStore, type SqlTicketStore } from '../sql/sql-store.js';
 import { tableNames } from '../sql/table-names.js';
 import { cachingDatabase } from './statement-cache.js';
-import { CASEFOLD_FUNCTION, sqliteHooks } from './sqlite-hooks.js';
+import { sqliteHooks } from './sqlite-hooks.js';
 
 /** Options every SQLite store takes. */
 export interface SqliteStoreCommonOptions {
@@ -47,8 +47,7 @@ export interface SqliteDatabaseOptions extends SqliteStoreCommonOptions {
 
 /**
  * Use the host's Kysely instance, or a transaction of it, on SQLite. The host is
- * responsible for `PRAGMA foreign_keys = ON`, `busy_timeout` and WAL on its connection;
- * text search then folds ASCII letters only (SQLite's `lower()`).
+ * responsible for `PRAGMA foreign_keys = ON`, `busy_timeout` and WAL on its connection.
  */
 export interface SqliteKyselyOptions extends SqliteStoreCommonOptions {
   /** A `Kysely` on a SQLite dialect, or a `Transaction` of one (ticketry then writes inside it). */
@@ -74,16 +73,11 @@ function loadBetterSqlite3(): DatabaseConstructor {
   }
 }
 
-/** Per-connection settings ticketry relies on, and the Unicode case-folding function. */
+/** Per-connection settings ticketry relies on. */
 function prepareConnection(database: BetterSqlite3.Database, busyTimeoutMs: number, wal: boolean): void {
   database.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
   database.pragma('foreign_keys = ON');
   if (wal) database.pragma('journal_mode = WAL');
-  // Search must fold case like the memory store's String#toLowerCase; SQLite's lower()
-  // only knows ASCII.
-  database.function(CASEFOLD_FUNCTION, { deterministic: true }, (value: unknown) =>
-    typeof value === 'string' ? value.toLowerCase() : value,
-  );
 }
 
 /**
@@ -106,7 +100,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   const cacheSize = options.statementCacheSize ?? 200;
 
   if ('db' in options && options.db !== undefined) {
-    return createSqlStore({ db: options.db, hooks: sqliteHooks({ fold: 'ascii' }), names, wake: localOutboxWake() });
+    return createSqlStore({ db: options.db, hooks: sqliteHooks(), names, wake: localOutboxWake() });
   }
 
   let open: () => Promise<SqliteDatabase>;
@@ -139,7 +133,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   const db = new Kysely<any>({ dialect: new SqliteDialect({ database: open }) });
   return createSqlStore({
     db,
-    hooks: sqliteHooks({ fold: 'unicode' }),
+    hooks: sqliteHooks(),
     names,
     release: () => db.destroy(),
     // In-process: one dispatcher per database file (see README); other processes' writes

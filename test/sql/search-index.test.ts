@@ -41,7 +41,7 @@ async function find(store: TicketStore, scope: StoreScope, q: string): Promise<[
 function hooksOf(kind: StoreFixture['kind']): SqlDialectHooks {
   if (kind === 'postgres' || kind === 'pglite') return postgresHooks();
   if (kind === 'mysql') return mysqlHooks({ driverDates: 'string' });
-  return sqliteHooks({ fold: 'unicode' });
+  return sqliteHooks();
 }
 
 /** Plain SQL on the fixture's probe: placeholders as the dialect writes them. */

@@ -31,7 +31,7 @@ const db = new Kysely<TicketryDatabase>({
   },
 }).withPlugin(new TableNamePlugin(tableNames('pre_')));
 afterAll(() => db.destroy());
-const hooks = sqliteHooks({ fold: 'ascii' });
+const hooks = sqliteHooks();
 
 const select = (ctx: QueryContext, tenant: string, key: string) =>
   runCached(ctx, 'select counter', [tenant, key], ([t, k]) =>

@@ -188,7 +188,7 @@ export function sqliteFileFixture(): StoreFixture {
           handle.pragma('foreign_keys = on');
           const db = new Kysely<any>({ dialect: new SqliteDialect({ database: handle }) });
           try {
-            return await migrateDatabaseTo(db, sqliteHooks({ fold: 'unicode' }), tableNames(prefix), target);
+            return await migrateDatabaseTo(db, sqliteHooks(), tableNames(prefix), target);
           } finally {
             await db.destroy();
           }
@@ -239,7 +239,7 @@ export function sqliteMemoryFixture(): StoreFixture {
           const shared = { prepare: (text: string) => database.prepare(text), close: () => undefined };
           const db = new Kysely<any>({ dialect: new SqliteDialect({ database: shared }) });
           try {
-            return await migrateDatabaseTo(db, sqliteHooks({ fold: 'unicode' }), tableNames(prefix), target);
+            return await migrateDatabaseTo(db, sqliteHooks(), tableNames(prefix), target);
           } finally {
             await db.destroy();
           }
