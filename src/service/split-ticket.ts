@@ -60,9 +60,12 @@ export async function splitTicket(
     checkSplitPoint(thread[at]!);
     checkLock(ctx, actor, source, false);
 
-    // System notes stay with the source: they are its own history.
-    const moved = thread.slice(at).filter((m) => m.authorType !== 'system');
-    const kept = thread.slice(0, at).concat(thread.slice(at).filter((m) => m.authorType === 'system'));
+    // System notes stay with the source: they are its own history. So does the source's
+    // opening message, which a merge can place after older merged-in messages: splitting
+    // at one of those must not leave the source without the message that opened it.
+    const stays = (m: Message) => m.authorType === 'system' || m.opening;
+    const moved = thread.slice(at).filter((m) => !stays(m));
+    const kept = thread.slice(0, at).concat(thread.slice(at).filter(stays));
     const opening = moved[0]!;
     const created = splitOff(ctx, actor, source, moved, now);
     const seq = await tx.nextSequence(ctx.tenantId, ctx.numbers.counterKey(now));

@@ -523,6 +523,27 @@ export function mergeSplitTests(o: ContractOptions): void {
         await desk.addReply(c, target.id, { body: 'any news?' });
       }),
     );
+
+    it(
+      'split at a merged-in message older than the ticket’s own opening message keeps that opening message with the ticket',
+      withDesk(o, async ({ desk, clock }) => {
+        const c = customer();
+        const staff = operator();
+        const older = await desk.create(c, { subject: 'Older', body: 'older opening' });
+        clock.minutes(5);
+        const newer = await desk.create(c, { subject: 'Newer', body: 'newer opening' });
+        clock.minutes(5);
+        await desk.merge(staff, older.id, newer.id);
+        const thread = (await desk.get(staff, newer.id)).messages.filter((m) => !m.system);
+        // The merged-in opening comes first in time, before the ticket's own opening.
+        assert.deepEqual(thread.map((m) => [m.body, m.opening]), [['older opening', false], ['newer opening', true]]);
+        clock.minutes(5);
+        const { ticket } = await desk.split(staff, newer.id, thread[0]!.id);
+        const kept = (await desk.get(staff, newer.id)).messages.filter((m) => !m.system);
+        assert.deepEqual(kept.map((m) => [m.body, m.opening]), [['newer opening', true]]);
+        const split = (await desk.get(staff, ticket.id)).messages.filter((m) => !m.system);
+        assert.deepEqual(split.map((m) => [m.body, m.opening]), [['older opening', true]]);
+      }),
+    );
   });
 }
-
