@@ -20,12 +20,27 @@ const MARKS = /\p{M}+/gu;
 /** Longest word kept, in characters: longer runs (a pasted hash, base64) are cut. */
 export const MAX_WORD_LENGTH = 64;
 
+/** Text with nothing outside ASCII, where folding is lower case and words are `[a-z0-9]+`. */
+const ASCII = /^[\x00-\x7f]*$/;
+const ASCII_WORD = /[a-z0-9]+/g;
+
 /** The folded words of `text`, in order. Linear in the length of `text`. */
 export function searchWords(text: string): string[] {
-  const folded = text.normalize('NFKD').replace(MARKS, '').toLowerCase();
+  // Most bodies are ASCII: NFKD and the mark removal leave ASCII as it is and it has no
+  // CJK, so the Unicode path's words are exactly these (about 60 % of its time on a 1 KB body).
+  const ascii = ASCII.test(text);
+  const folded = ascii ? text.toLowerCase() : text.normalize('NFKD').replace(MARKS, '').toLowerCase();
   const words: string[] = [];
-  for (const match of folded.matchAll(WORD)) words.push(match[0].length > MAX_WORD_LENGTH ? match[0].slice(0, MAX_WORD_LENGTH) : match[0]);
+  for (const match of folded.matchAll(ascii ? ASCII_WORD : WORD)) {
+    words.push(match[0].length > MAX_WORD_LENGTH ? match[0].slice(0, MAX_WORD_LENGTH) : match[0]);
+  }
   return words;
+}
+
+/** `searchWords` without the ASCII fast path (for tests comparing the two). */
+export function searchWordsUnicode(text: string): string[] {
+  const folded = text.normalize('NFKD').replace(MARKS, '').toLowerCase();
+  return [...folded.matchAll(WORD)].map((m) => (m[0].length > MAX_WORD_LENGTH ? m[0].slice(0, MAX_WORD_LENGTH) : m[0]));
 }
 
 /** The text a store indexes for `text`: its folded words joined by single spaces. */
