@@ -53,9 +53,18 @@ function spawn(): Worker {
   // costs ~1.5 ms, which importing ticketry should not pay for a host that never renders.
   const { Worker } = process.getBuiltinModule('node:worker_threads');
   const here = selfUrl();
-  const options = { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, execArgv: workerExecArgv() };
+  const execArgv = workerExecArgv();
+  const options = { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, ...(execArgv ? { execArgv } : {}) };
   if (!/\.[cm]?ts$/.test(new URL(here).pathname)) {
-    return new Worker(new URL('./render-worker.js', here), options);
+    const file = new URL('./render-worker.js', here);
+    try {
+      return new Worker(file, options);
+    } catch (err) {
+      // A flag of the host's that Node accepts for a process but not for a worker: start
+      // it with no options of the host's at all (the built worker needs none).
+      if (execArgv === undefined || (err as { code?: unknown }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw err;
+      return new Worker(file, { ...options, execArgv: [] });
+    }
   }
   // tsx's ESM API by path: its `require` condition (the CJS API) fails inside a worker.
   const tsxApi = new URL('dist/esm/api/index.mjs', pathToFileURL(createRequire(here).resolve('tsx/package.json'))).href;
@@ -65,11 +74,15 @@ function spawn(): Worker {
 }
 
 /**
- * The host's Node options for the worker (a worker inherits them), without
- * `--input-type`: Node refuses it for a worker started from a file, so a host run as
- * `node --input-type=module -e …` could not render Markdown at all.
+ * The Node options for the worker when the host's cannot be inherited as they are:
+ * without `--input-type`, which Node refuses for a worker started from a file (a host
+ * run as `node --input-type=module -e …` could not render Markdown at all). Otherwise
+ * `undefined`: the worker inherits the host's options as Node does by default (an
+ * explicit `execArgv` is validated flag by flag, and some Node builds start with
+ * process-wide flags, such as `--secure-heap`, that a worker refuses).
  */
-function workerExecArgv(): string[] {
+function workerExecArgv(): string[] | undefined {
+  if (!process.execArgv.some((arg) => arg === '--input-type' || arg.startsWith('--input-type='))) return undefined;
   const argv: string[] = [];
   for (let i = 0; i < process.execArgv.length; i++) {
     const arg = process.execArgv[i]!;
