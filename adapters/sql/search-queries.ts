@@ -173,14 +173,18 @@ function candidates(ctx: QueryContext, scope: StoreScope, search: StoreSearch): 
   if (search.number !== '') parts.push(numberHits(ctx, scope.tenantId, search.number));
   const [first, ...rest] = search.phrases;
   if (first !== undefined) {
-    const hits = (phrase: StoreSearchPhrase) => ownHits(ctx, scope.tenantId, [phrase]).union(messageHits(ctx, scope, phrase));
+    const hits = (phrase: StoreSearchPhrase) => ownHits(ctx, scope.tenantId, [phrase]).unionAll(messageHits(ctx, scope, phrase));
     let all = ctx.db.selectFrom(hits(first).as('h')).select('h.ticket_id') as unknown as TicketIds;
     // An intersection as nested IN (INTERSECT came late to MySQL).
     for (const phrase of rest) all = all.where('h.ticket_id', 'in', hits(phrase));
     parts.push(all);
   }
   if (parts.length === 0) return null;
-  return parts.reduce((union, part) => union.union(part));
+  // UNION ALL: the ids only feed an IN / any(array), where a repeat is harmless, and a
+  // UNION makes SQLite merge sorted branches: without `analyze` statistics it then read
+  // the number branch through the (tenant, ticket) key in order, every index row of the
+  // tenant (6 ms at 20,000 tickets instead of 0.4).
+  return parts.reduce((union, part) => union.unionAll(part));
 }
 
 /**

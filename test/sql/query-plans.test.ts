@@ -213,7 +213,7 @@ describe.each(kinds)('query plans (%s)', (kind) => {
    */
   const check = async (
     fn: () => Promise<unknown>,
-    options: { sortAllowed?: boolean; uses?: { sqlite: RegExp; postgres: RegExp } } = {},
+    options: { sortAllowed?: boolean; uses?: { sqlite: RegExp; postgres: RegExp }; forbids?: RegExp } = {},
   ) => {
     const dialect = target.name.startsWith('sqlite') ? 'sqlite' : 'postgres';
     const statements = await reads(target, fn);
@@ -223,6 +223,7 @@ describe.each(kinds)('query plans (%s)', (kind) => {
       const lines = await target.explain(st);
       all.push(`${st.sql}`, ...lines);
       expect(problems(dialect, lines, options), `${st.sql}\n${lines.join('\n')}`).toStrictEqual([]);
+      if (options.forbids) expect(lines.filter((l) => options.forbids!.test(l)), `${st.sql}\n${lines.join('\n')}`).toStrictEqual([]);
     }
     if (options.uses) expect(all.some((l) => options.uses![dialect].test(l)), all.join('\n')).toBe(true);
   };
@@ -238,7 +239,9 @@ describe.each(kinds)('query plans (%s)', (kind) => {
     await check(() => desk.list(operator, { sort: 'updated', cursor: cursor! }));
   });
   it('a search for a rare word and for a phrase (relevance sorts only the hits)', async () => {
-    const search = { sortAllowed: true, uses: searchIndex };
+    // The search index read by tenant alone is every index row of the tenant (SQLite
+    // without `analyze` did that for a UNION of the hits, merging sorted branches).
+    const search = { sortAllowed: true, uses: searchIndex, forbids: /^SEARCH \w+ USING (COVERING )?INDEX \S+ \(tenant_id=\?\)$/ };
     await check(() => desk.list(operator, { q: 'zebracorn' }), search);
     await check(() => desk.list(operator, { q: '"flux capacitor"' }), search);
     await check(() => desk.list(reseller, { q: 'quasar' }), search);
