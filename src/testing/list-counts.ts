@@ -16,6 +16,7 @@ import type { Actor, CustomerActor, Message, StaffActor } from '../types.js';
 import { assert, customer, operator, withDesk, type ContractOptions } from './harness.js';
 import { message, ticketRow } from './rows.js';
 import { withStore } from './store-harness.js';
+import { seededRandom } from './seeded-random.js';
 
 /** A list row's counts, as compared here. */
 interface Counts {
@@ -53,17 +54,6 @@ function fromThread(thread: readonly Pick<Message, 'opening' | 'authorType' | 'c
   return counts(n, last);
 }
 
-/** A small seeded PRNG (mulberry32): the walk is the same on every store and every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function listCountTests(o: ContractOptions): void {
   const { describe, it } = o;
@@ -209,7 +199,7 @@ export function listCountTests(o: ContractOptions): void {
       withDesk(o, async ({ desk, clock }) => {
         const c = customer();
         const staff = operator();
-        const rand = prng(1306);
+        const rand = seededRandom(1306);
         const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
         const live: string[] = [];
         for (let i = 0; i < 3; i++) {

@@ -15,21 +15,11 @@ import type { Message } from '../types.js';
 import { customer, operator, type ContractOptions, withDesk } from './harness.js';
 import { at, message, numberedTicket as row } from './rows.js';
 import { withStore } from './store-harness.js';
+import { seededRandom } from './seeded-random.js';
 
 /** `[number, searchRank]` of each row, in list order. */
 type Hit = [string, number];
 
-/** A small seeded generator (mulberry32): the same corpus on every store and run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Runs `q` in relevance order and returns `[number, rank]` per row. */
 async function hits(
@@ -290,7 +280,7 @@ export function searchTests(o: ContractOptions): void {
     it(
       'finds exactly what the reference matcher finds, ranked and ordered the same, on a random corpus in every scope',
       withStore(o, async ({ store, tenantId: t, staff, customer: cust, insert }) => {
-        const next = random(13);
+        const next = seededRandom(13);
         const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
         const vocabulary = [
           'router', 'routing', 'Route', 'reboot', 'REBOOTING', 'modem', 'Mödem', 'café', 'cafe', 'Caféteria',

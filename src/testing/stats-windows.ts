@@ -14,6 +14,7 @@ import type { AuthorType, Status } from '../types.js';
 import type { ContractOptions } from './harness.js';
 import { emptySla, numberedTicket } from './rows.js';
 import { withStore } from './store-harness.js';
+import { seededRandom } from './seeded-random.js';
 
 const DAY = 86_400_000;
 const STATUSES: Status[] = ['open', 'in_progress', 'pending', 'on_hold', 'resolved', 'closed'];
@@ -31,17 +32,6 @@ const SUBSCRIBERS: [string, string | null][] = [
 /** A UTC midnight: the tickets start on it and spread over the 40 days after. */
 const START = Date.parse('2026-01-05T00:00:00.000Z');
 
-/** A small seeded PRNG (mulberry32): the same tickets and windows on every store. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const pick = <T>(rand: Rand, items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
@@ -251,7 +241,7 @@ export function statsWindowTests(o: ContractOptions): void {
     it(
       'equals a plain count of the tickets for random windows and every scope, and after updates move tickets',
       withStore(o, async ({ store, tenantId: t, staff, customer, insert }) => {
-        const rand = prng(13);
+        const rand = seededRandom(13);
         const rows = tickets(t, 160, rand);
         await insert(...rows);
         const scopes: [string, StoreScope][] = [
@@ -309,7 +299,7 @@ export function statsWindowTests(o: ContractOptions): void {
     it(
       'equals a plain count for windows spanning months and years, cut at month and year edges, in every scope',
       withStore(o, async ({ store, tenantId: t, staff, customer, insert }) => {
-        const rand = prng(31);
+        const rand = seededRandom(31);
         // About 1,000 days from November 2023: a leap February, three New Years.
         const start = Date.parse('2023-11-01T00:00:00.000Z');
         const rows = tickets(t, 200, rand, start, 1000);
@@ -360,7 +350,7 @@ export function statsWindowTests(o: ContractOptions): void {
     it(
       'counts a window inside the transaction that writes its tickets, and nothing of a rolled-back one',
       withStore(o, async ({ store, tenantId: t, staff }) => {
-        const rand = prng(29);
+        const rand = seededRandom(29);
         const rows = tickets(t, 30, rand);
         const w = query(span(START + 2 * DAY + 5000, START + 30 * DAY - 5000));
         await store.transaction(async (tx) => {
@@ -385,7 +375,7 @@ export function statsWindowTests(o: ContractOptions): void {
     it(
       'never counts another tenant’s tickets in a window',
       withStore(o, async ({ store, tenantId: t, staff }) => {
-        const rand = prng(41);
+        const rand = seededRandom(41);
         const mine = tickets(t, 20, rand);
         const other = `${t}-other`;
         const theirs = tickets(other, 20, rand);
