@@ -161,16 +161,7 @@ export interface SeedCatalog {
 export const STAFF_IDS: readonly string[] = Array.from({ length: 30 }, (_, i) => `staff-${String(i + 1).padStart(2, '0')}`);
 
 /** A fast seeded PRNG (mulberry32), so every run generates the same data. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom as prng } from '../src/testing/seeded-random.js';
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
