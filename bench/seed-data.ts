@@ -16,6 +16,7 @@
  * Rows are arrays in the column order of `TICKET_COLUMNS` etc.; instants are epoch
  * milliseconds, booleans are booleans, JSON is text. The loaders convert per dialect.
  */
+import { seededRandom } from '../src/testing/seeded-random.js';
 
 /** How a column's values are typed in the generated rows. */
 export type SeedType = 'text' | 'ts' | 'bool' | 'int' | 'real' | 'json';
@@ -161,7 +162,7 @@ export interface SeedCatalog {
 export const STAFF_IDS: readonly string[] = Array.from({ length: 30 }, (_, i) => `staff-${String(i + 1).padStart(2, '0')}`);
 
 /** A fast seeded PRNG (mulberry32), so every run generates the same data. */
-export { seededRandom as prng } from '../src/testing/seeded-random.js';
+export const prng = seededRandom;
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
