@@ -56,7 +56,9 @@ describe.skipIf(skip !== null)(`MySQL driver${skip === null ? '' : ` (${skip})`}
     expect((await desk.get(customer, created.id)).ticket.subject).toBe(subject);
     expect((await desk.list(customer, { q: '网络' })).items.map((i) => i.id)).toStrictEqual([created.id]);
     expect((await desk.list(customer, { q: 'сеть' })).items.map((i) => i.id)).toStrictEqual([created.id]);
-    expect((await desk.list(customer, { q: '😀' })).items.map((i) => i.id)).toStrictEqual([created.id]);
+    expect((await desk.list(customer, { q: '路由器' })).items.map((i) => i.id)).toStrictEqual([created.id]);
+    // Search looks up words (letters and digits); an emoji alone is none, so it finds nothing.
+    expect((await desk.list(customer, { q: '😀' })).items).toStrictEqual([]);
   });
 
   it('compares keys by code point: ids differing only in case are two tickets, and sort as JavaScript sorts', async () => {
