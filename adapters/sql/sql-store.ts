@@ -38,6 +38,9 @@ import * as dispatch from './dispatch-queries.js';
 import * as email from './email-queries.js';
 import * as messages from './message-queries.js';
 import * as staff from './staff-state-queries.js';
+import { rebuildListColumns } from './migrations/006-list-columns.js';
+import { rebuildSearchIndex } from './migrations/007-search.js';
+import type { MigrationContext } from './migrations/migration-context.js';
 import { ticketryMigrations } from './migrations/migration-provider.js';
 import * as outbox from './outbox-queries.js';
 import { StatementCache, type QueryContext } from './query-context.js';
@@ -77,6 +80,21 @@ export interface SqlTicketStore extends TicketStore {
    * Inside a host transaction (`withTransaction`) it runs in that transaction.
    */
   rebuildStats(): Promise<void>;
+  /**
+   * Rebuilds the full-text search index (every tenant) from the tickets and messages, in
+   * one transaction that holds off writers. The store indexes its own writes; run this
+   * after tickets or messages were written or changed around it (host SQL, a bulk import,
+   * a restore), which search does not find as they now read until then.
+   * Inside a host transaction (`withTransaction`) it runs in that transaction.
+   */
+  rebuildSearchIndex(): Promise<void>;
+  /**
+   * Recounts every ticket's list columns (`replyCount`/`lastReplyAt` as staff and as the
+   * customer see them) from its messages, in one transaction that holds off message
+   * writers. Needed only after messages were written or changed around the store.
+   * Inside a host transaction (`withTransaction`) it runs in that transaction.
+   */
+  rebuildListColumns(): Promise<void>;
   /**
    * Compares the stats aggregates with a fresh count of the tickets and lists the
    * buckets that differ (`ok` when none does). Reads only (one statement per table, each
@@ -387,10 +405,26 @@ class SqlStore implements SqlTicketStore {
 
   // ---- stats aggregates -------------------------------------------------------------
 
-  async rebuildStats(): Promise<void> {
+  rebuildStats(): Promise<void> {
+    return this.#rebuild('rebuildStats', statsRebuild.rebuildStats);
+  }
+
+  rebuildSearchIndex(): Promise<void> {
+    return this.#rebuild('rebuildSearchIndex', rebuildSearchIndex);
+  }
+
+  rebuildListColumns(): Promise<void> {
+    return this.#rebuild('rebuildListColumns', rebuildListColumns);
+  }
+
+  /**
+   * Runs a rebuild of derived data (`rebuild(db, migration context)`) in one write
+   * transaction, or inside the host's transaction under a savepoint.
+   */
+  async #rebuild(method: string, rebuild: (db: Kysely<any>, ctx: MigrationContext) => Promise<void>): Promise<void> {
     this.#checkOpen();
     if (this.#active.getStore()?.open) {
-      throw new ConfigError('rebuildStats() cannot run inside transaction(fn): call it outside any ticketry transaction');
+      throw new ConfigError(`${method}() cannot run inside transaction(fn): call it outside any ticketry transaction`);
     }
     const db = this.#config.db.withoutPlugins();
     const ctx = this.#migrationContext();
@@ -400,7 +434,7 @@ class SqlStore implements SqlTicketStore {
         await this.#hostQueue.run(async () => {
           await sql.raw(`savepoint ${SAVEPOINT}`).execute(db);
           try {
-            await statsRebuild.rebuildStats(db, ctx);
+            await rebuild(db, ctx);
           } catch (err) {
             await sql.raw(`rollback to savepoint ${SAVEPOINT}`).execute(db).catch(() => undefined);
             await sql.raw(`release savepoint ${SAVEPOINT}`).execute(db).catch(() => undefined);
@@ -412,10 +446,10 @@ class SqlStore implements SqlTicketStore {
       }
       await db.connection().execute(async (conn) => {
         // The write transaction (SQLite `begin immediate`) keeps writers off; on the
-        // other dialects the rebuild functions lock the tickets table for it.
+        // other dialects the rebuild functions lock the tables they read.
         await sql.raw(this.#hooks.beginWrite).execute(conn);
         try {
-          await statsRebuild.rebuildStats(conn, ctx);
+          await rebuild(conn, ctx);
           await sql`commit`.execute(conn);
         } catch (err) {
           await sql`rollback`.execute(conn).catch(() => undefined);

@@ -170,6 +170,34 @@ function searchIndexTests(name: string, makeFixture: () => StoreFixture): void {
       expect(await find(fx.store, staff(t), 'bulk')).toStrictEqual([]);
       expect(await find(fx.store, staff(t), 'edited')).toStrictEqual([['TKT-2', 0]]);
     });
+
+    it("the store's rebuildSearchIndex() and rebuildListColumns() take in rows written around it", async () => {
+      const fx = await fixture.create({ tablePrefix: PREFIX });
+      const sql = writer(fx, fixture.kind);
+      const t = tenant();
+      const a = ticketRow(t, 1, { subject: 'Router reboot' });
+      const opening = message(a.id, { body: 'it reboots', opening: true });
+      await fx.store.transaction(async (tx) => {
+        await tx.insertTicket(t, a);
+        await tx.insertMessage(t, opening);
+      });
+      // A reply and a ticket written with plain SQL: neither searched nor counted yet.
+      const no = fixture.kind === 'postgres' || fixture.kind === 'pglite' ? false : 0;
+      await sql.copy('messages', t, opening.id, { id: 'm-around', opening: no, body: 'firmware upgraded' });
+      await sql.copy('tickets', t, a.id, { id: 'tk-around', number: 'TKT-9', subject: 'Imported ticket' });
+      const replies = async () =>
+        (await fx.store.listTickets(staff(t), { sort: 'oldest', limit: 10 })).map((r) => [r.number, r.replyCount]).sort((x, y) => String(x[0]).localeCompare(String(y[0])));
+      expect(await find(fx.store, staff(t), 'firmware')).toStrictEqual([]);
+      expect(await find(fx.store, staff(t), 'imported')).toStrictEqual([]);
+      expect(await replies()).toStrictEqual([['TKT-1', 0], ['TKT-9', 0]]);
+
+      await fx.store.rebuildSearchIndex();
+      expect(await find(fx.store, staff(t), 'firmware')).toStrictEqual([['TKT-1', 0]]);
+      expect(await find(fx.store, staff(t), 'imported')).toStrictEqual([['TKT-9', 1]]);
+      await fx.store.rebuildListColumns();
+      expect(await replies()).toStrictEqual([['TKT-1', 1], ['TKT-9', 0]]);
+      await expect(fx.store.transaction(() => fx.store.rebuildSearchIndex())).rejects.toMatchObject({ code: 'config' });
+    });
   });
 }
 
