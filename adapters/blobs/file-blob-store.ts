@@ -3,6 +3,7 @@ import { mkdir, open, readdir, stat, unlink, link, rename, utimes } from 'node:f
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
 import { ConfigError, InternalError, NotFoundError, TicketError, UnavailableError } from '../../src/errors.js';
 import { checkBlobKey, checkBlobPrefix, type BlobStore } from '../../src/blobs/blob-store.js';
 import { checkContent, checkLimit, notBytes, taken } from '../../src/blobs/blob-checks.js';
@@ -125,11 +126,15 @@ export function fileBlobStore(options: FileBlobStoreOptions): FileBlobStore {
           throw error;
         }
       }
+      // flush: fsync before close, so the blob is on disk before its key points at it
+      // (and before the caller commits the row that names it).
+      const out = createWriteStream(part, { flags: 'wx', mode: fileMode, flush: true });
       try {
-        // flush: fsync before close, so the blob is on disk before its key points at it
-        // (and before the caller commits the row that names it).
-        await pipeline(counted(content), createWriteStream(part, { flags: 'wx', mode: fileMode, flush: true }));
+        await pipeline(counted(content), out);
       } catch (err) {
+        // A stream destroyed before its file was open still opens (creates) it, then
+        // closes: removing the file before that left a `.part` behind.
+        if (!out.closed) await once(out, 'close').catch(() => undefined);
         await removeQuietly(part);
         if (sourceError) throw sourceError.error;
         throw fsError(err, 'put', key);
