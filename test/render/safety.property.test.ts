@@ -1,7 +1,7 @@
-import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { renderMarkdown } from '../../src/render/markdown.js';
+import { oracle, type OracleNode } from './html-oracle.js';
 
 /*
  * For all Markdown built from a grammar of GFM constructs, dangerous URL schemes and raw
@@ -11,19 +11,6 @@ import { renderMarkdown } from '../../src/render/markdown.js';
  * exercised too.
  */
 
-interface OracleNode {
-  readonly nodeType: number;
-  readonly nodeName: string;
-  readonly childNodes: Iterable<OracleNode>;
-  readonly attributes?: Iterable<{ readonly name: string; readonly value: string }>;
-}
-// Through createRequire so that @types/jsdom (lib: dom) stays out of the type check.
-const { JSDOM } = createRequire(import.meta.url)('jsdom') as {
-  JSDOM: new (html: string) => {
-    window: { document: { createElement(tag: 'template'): { innerHTML: string; content: OracleNode } } };
-  };
-};
-const oracle = new JSDOM('').window.document;
 /** Scale the runs for a soak, e.g. `RENDER_FUZZ=50 npx vitest run test/render`. */
 const FUZZ = Number(process.env.RENDER_FUZZ ?? 1);
 

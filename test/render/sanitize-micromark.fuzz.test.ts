@@ -1,10 +1,10 @@
-import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { renderMarkdown } from '../../src/render/markdown.js';
 import { getMarkdownToHtml } from '../../src/render/micromark-loader.js';
 import { sanitizeHtmlCapped } from '../../src/render/sanitize.js';
 import { sanitizeMicromarkHtml } from '../../src/render/sanitize-micromark.js';
+import { oracle, type OracleNode } from './html-oracle.js';
 
 /*
  * Differential fuzzing of the token pass (sanitize-micromark.ts) against DOMPurify on
@@ -24,19 +24,6 @@ import { sanitizeMicromarkHtml } from '../../src/render/sanitize-micromark.js';
 const FUZZ = Number(process.env.RENDER_FUZZ ?? 1);
 const SOAK = { timeout: 60_000 * FUZZ };
 
-interface OracleNode {
-  readonly nodeType: number;
-  readonly nodeName: string;
-  readonly childNodes: Iterable<OracleNode>;
-  readonly attributes?: Iterable<{ readonly name: string; readonly value: string }>;
-}
-// Through createRequire so that @types/jsdom (lib: dom) stays out of the type check.
-const { JSDOM } = createRequire(import.meta.url)('jsdom') as {
-  JSDOM: new (html: string) => {
-    window: { document: { createElement(tag: 'template'): { innerHTML: string; content: OracleNode } } };
-  };
-};
-const oracle = new JSDOM('').window.document;
 
 const SAFE_TAGS = new Set([
   'P', 'BR', 'HR', 'EM', 'STRONG', 'DEL', 'CODE', 'PRE', 'BLOCKQUOTE', 'SUP', 'UL', 'OL', 'LI',
