@@ -2,7 +2,7 @@
  * The memory store's reads, over a state the caller has made safe to read (inside the
  * transaction, or after every running transaction).
  */
-import { SLA_ALERTS, SLA_TARGETS, slaAlertDueAt, slaAlertFields } from '../../src/sla/sla-fields.js';
+import { SLA_ALERTS, SLA_TARGETS, slaAlertFields } from '../../src/sla/sla-fields.js';
 import { searchRankOf } from '../../src/search/search-match.js';
 import { StatsAccumulator } from '../../src/stats/stats-accumulator.js';
 import type {
@@ -25,20 +25,20 @@ import {
   copy,
   inScope,
   key,
-  messageOut,
-  stripTenant,
   visible,
   type MemoryState,
-  type StoredTicket,
 } from './memory-state.js';
+import { auditOut, messageOut, slaDueAt, ticketOut, type StoredTicket } from './memory-rows.js';
 import type { TenantData } from './memory-tenant.js';
 
 /** Sort comparator for `sort`, and the position of a row in that order. */
 function ordering(sort: StoreListQuery['sort']) {
-  const at = (t: Ticket) =>
+  const at = (t: StoredTicket) =>
     sort === 'waiting'
-      ? (t.waitingSince?.getTime() ?? NOT_WAITING)
-      : (sort === 'newest' || sort === 'oldest' || sort === 'relevance' ? t.createdAt : t.updatedAt).getTime();
+      ? (t.waitingSince ?? NOT_WAITING)
+      : sort === 'newest' || sort === 'oldest' || sort === 'relevance'
+        ? t.createdAt
+        : t.updatedAt;
   const dir = sort === 'oldest' || sort === 'waiting' ? 1 : -1;
   type Position = { attention: number; rank: number; at: number; id: string };
   const compare = (x: Position, y: Position) => {
@@ -47,7 +47,7 @@ function ordering(sort: StoreListQuery['sort']) {
     if (x.at !== y.at) return dir * (x.at - y.at);
     return dir * cmp(x.id, y.id);
   };
-  const position = (t: Ticket, rank = 0): Position => ({ attention: t.attention, rank, at: at(t), id: t.id });
+  const position = (t: StoredTicket, rank = 0): Position => ({ attention: t.attention, rank, at: at(t), id: t.id });
   const afterPosition = (a: ListAfter): Position => ({
     attention: a.attention ?? 0,
     rank: a.rank ?? 0,
@@ -89,7 +89,7 @@ export class MemoryReader implements StoreReader {
   async findTicket(scope: StoreScope, ref: string): Promise<Ticket | null> {
     this.check();
     const row = this.row(scope, ref);
-    return row ? stripTenant(row) : null;
+    return row ? ticketOut(row) : null;
   }
 
   async findTickets(scope: StoreScope, refs: readonly string[]): Promise<Ticket[]> {
@@ -100,7 +100,7 @@ export class MemoryReader implements StoreReader {
       const row = this.row(scope, ref);
       if (row && !seen.has(row.id)) {
         seen.add(row.id);
-        out.push(stripTenant(row));
+        out.push(ticketOut(row));
       }
     }
     return out;
@@ -116,7 +116,7 @@ export class MemoryReader implements StoreReader {
     // Equal times in insertion order, across threads a merge joined.
     return list
       .filter((m) => visible(scope, m))
-      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.position - b.position)
+      .sort((a, b) => a.createdAt - b.createdAt || a.position - b.position)
       .map((m) => messageOut(m, attachmentsOf(this.state, scope.tenantId, m.id)));
   }
 
@@ -188,7 +188,7 @@ export class MemoryReader implements StoreReader {
     for (const assigneeId of Object.keys(counts)) {
       for (const id of data.byAssignee.ids(assigneeId)) {
         const t = data.tickets.get(id)!;
-        if (!t.deletedAt && statuses.includes(t.status)) counts[assigneeId]! += 1;
+        if (t.deletedAt === null && statuses.includes(t.status)) counts[assigneeId]! += 1;
       }
     }
     return counts;
@@ -262,11 +262,11 @@ export class MemoryReader implements StoreReader {
     if (q.assigneeId !== undefined && t.assigneeId !== q.assigneeId) return false;
     if (q.subscriberId !== undefined && t.subscriberId !== q.subscriberId) return false;
     if (q.archived !== undefined && t.archived !== q.archived) return false;
-    if (q.deleted && !t.deletedAt) return false;
+    if (q.deleted && t.deletedAt === null) return false;
     if (q.addressedTo !== undefined && t.addressedTo !== q.addressedTo) return false;
     if (q.favorites && !(q.viewerId !== undefined && this.state.favorites.has(key(t.tenantId, q.viewerId, t.id)))) return false;
-    if (q.createdFrom && t.createdAt < q.createdFrom) return false;
-    if (q.createdTo && t.createdAt >= q.createdTo) return false;
+    if (q.createdFrom && t.createdAt < q.createdFrom.getTime()) return false;
+    if (q.createdTo && t.createdAt >= q.createdTo.getTime()) return false;
     return true;
   }
 
@@ -303,7 +303,7 @@ export class MemoryReader implements StoreReader {
       const hi = to === Infinity ? created.size : created.rank({ attention: 0, at: to, id: '' }, false);
       offer(Math.max(0, hi - lo), function* () {
         for (const t of created.walk(from, false, false)) {
-          if (t.createdAt.getTime() >= to) return;
+          if (t.createdAt >= to) return;
           yield t;
         }
       });
@@ -341,19 +341,19 @@ export class MemoryReader implements StoreReader {
 
   #summary(data: TenantData, scope: StoreScope, t: StoredTicket, viewerId: string | undefined): StoreTicketSummary {
     let replyCount = 0;
-    let lastReplyAt: Date | null = null;
+    let lastReplyAt: number | null = null;
     for (const m of data.threads.get(t.id) ?? []) {
       // Replies: customer and staff messages after the opening one, never system notes.
       if (m.opening || m.authorType === 'system' || !visible(scope, m)) continue;
       replyCount += 1;
-      if (!lastReplyAt || m.createdAt > lastReplyAt) lastReplyAt = m.createdAt;
+      if (lastReplyAt === null || m.createdAt > lastReplyAt) lastReplyAt = m.createdAt;
     }
     const mark = viewerId === undefined ? undefined : key(t.tenantId, viewerId, t.id);
     const readAt = mark === undefined ? undefined : this.state.readMarks.get(mark);
     // The copy extended in place (a spread into a new object would copy every field again).
-    const summary = stripTenant(t) as StoreTicketSummary;
+    const summary = ticketOut(t) as StoreTicketSummary;
     summary.replyCount = replyCount;
-    summary.lastReplyAt = lastReplyAt ? new Date(lastReplyAt) : null;
+    summary.lastReplyAt = lastReplyAt === null ? null : new Date(lastReplyAt);
     summary.favorite = mark !== undefined && this.state.favorites.has(mark);
     summary.readAt = readAt ? new Date(readAt) : null;
     return summary;
@@ -371,29 +371,27 @@ export class MemoryReader implements StoreReader {
   async listAudit(tenantId: string, ticketId: string): Promise<AuditEntry[]> {
     this.check();
     // Oldest first; the stable sort keeps insertion order for equal times (as SQL's position).
-    return [...(this.state.audit.get(key(tenantId, ticketId)) ?? [])]
-      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
-      .map(copy);
+    return [...(this.tenant(tenantId)?.audit.get(ticketId) ?? [])].sort((a, b) => a.createdAt - b.createdAt).map(auditOut);
   }
 
   async listStale(tenantId: string, statuses: readonly Status[], before: Date, limit: number): Promise<Ticket[]> {
     this.check();
     return (this.tenant(tenantId)?.rows ?? [])
-      .filter((t) => !t.deletedAt && statuses.includes(t.status) && t.statusChangedAt < before)
-      .sort((a, b) => a.statusChangedAt.getTime() - b.statusChangedAt.getTime() || cmp(a.id, b.id))
+      .filter((t) => t.deletedAt === null && statuses.includes(t.status) && t.statusChangedAt < before.getTime())
+      .sort((a, b) => a.statusChangedAt - b.statusChangedAt || cmp(a.id, b.id))
       .slice(0, limit)
-      .map(stripTenant);
+      .map(ticketOut);
   }
 
   async probeScheduledWork(tenantId: string, now: Date, undeliveredBefore: Date): Promise<ScheduledWorkProbe> {
     this.check();
     const alerts = SLA_ALERTS.flatMap((kind) => SLA_TARGETS.map((target) => ({ target, kind })));
-    const tickets = (this.tenant(tenantId)?.rows ?? []).filter((t) => !t.deletedAt);
+    const tickets = (this.tenant(tenantId)?.rows ?? []).filter((t) => t.deletedAt === null);
     const slaAlerts = alerts.filter(({ target, kind }) => {
       const { claim } = slaAlertFields(target, kind);
       return tickets.some((t) => {
-        const dueAt = slaAlertDueAt(t, target, kind);
-        return !t.sla[claim] && dueAt !== null && dueAt <= now;
+        const dueAt = slaDueAt(t, target, kind);
+        return t.sla[claim] === null && dueAt !== null && dueAt <= now.getTime();
       });
     });
     const undelivered = [...this.state.outbox.values()].some(

@@ -11,6 +11,7 @@
  * before.
  */
 import type { StoreSearch } from '../../src/store.js';
+import { appended } from './memory-append.js';
 
 function lowerBound(sorted: readonly string[], w: string): number {
   let lo = 0;
@@ -32,25 +33,26 @@ export class SearchIndex {
   /** Posts the words of `text` (a `searchText` output) for ticket `id`. */
   add(text: string, id: string, undo: (() => void)[]): void {
     if (text === '') return;
-    const created: string[] = [];
-    const appended: string[][] = [];
+    // Per word: the list before (undefined: a new word) and whether it was pushed onto in place.
+    const changed: { w: string; before: string[] | undefined; inPlace: boolean }[] = [];
     for (const w of new Set(text.split(' '))) {
-      let list = this.postings.get(w);
-      if (!list) {
-        this.postings.set(w, (list = []));
-        this.vocab.splice(lowerBound(this.vocab, w), 0, w);
-        created.push(w);
-      }
-      if (list[list.length - 1] === id) continue;
-      list.push(id);
-      appended.push(list);
+      const before = this.postings.get(w);
+      if (before !== undefined && before[before.length - 1] === id) continue;
+      const after = appended(before, id);
+      if (after !== before) this.postings.set(w, after);
+      if (before === undefined) this.vocab.splice(lowerBound(this.vocab, w), 0, w);
+      changed.push({ w, before, inPlace: after === before });
     }
-    if (created.length === 0 && appended.length === 0) return;
+    if (changed.length === 0) return;
     undo.push(() => {
-      for (const list of appended) list.pop();
-      for (const w of created) {
-        this.postings.delete(w);
-        this.vocab.splice(lowerBound(this.vocab, w), 1);
+      for (let i = changed.length - 1; i >= 0; i--) {
+        const { w, before, inPlace } = changed[i]!;
+        if (inPlace) before!.pop();
+        else if (before) this.postings.set(w, before);
+        else {
+          this.postings.delete(w);
+          this.vocab.splice(lowerBound(this.vocab, w), 1);
+        }
       }
     });
   }

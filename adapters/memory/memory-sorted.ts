@@ -10,7 +10,8 @@
  * exactly.
  */
 import type { StoreListQuery } from '../../src/store.js';
-import type { StoredTicket } from './memory-state.js';
+import { appended } from './memory-append.js';
+import type { StoredTicket } from './memory-rows.js';
 
 /** Where tickets nobody waits on sort under `waiting`: last, as in SQL (the end of year 9999). */
 export const NOT_WAITING = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
@@ -34,10 +35,10 @@ export interface Order {
 
 export const ORDERS = {
   /** `oldest` (and, walked backwards, `newest` and `relevance` without a search). */
-  created: { attention: false, at: (t) => t.createdAt.getTime(), dir: 1 },
-  updated: { attention: false, at: (t) => t.updatedAt.getTime(), dir: -1 },
-  queue: { attention: true, at: (t) => t.updatedAt.getTime(), dir: -1 },
-  waiting: { attention: false, at: (t) => t.waitingSince?.getTime() ?? NOT_WAITING, dir: 1 },
+  created: { attention: false, at: (t) => t.createdAt, dir: 1 },
+  updated: { attention: false, at: (t) => t.updatedAt, dir: -1 },
+  queue: { attention: true, at: (t) => t.updatedAt, dir: -1 },
+  waiting: { attention: false, at: (t) => t.waitingSince ?? NOT_WAITING, dir: 1 },
 } as const satisfies Record<string, Order>;
 
 export type OrderName = keyof typeof ORDERS;
@@ -218,8 +219,8 @@ export class GroupIndex<K> {
     if (!group) this.groups.set(k, [id]);
     else if (group instanceof Set) group.add(id);
     else if (!group.includes(id)) {
-      if (group.length < SMALL_GROUP) group.push(id);
-      else this.groups.set(k, new Set([...group, id]));
+      // An exact-size copy: a push would leave room for 16 more ids in every small group.
+      this.groups.set(k, group.length < SMALL_GROUP ? appended(group, id) : new Set([...group, id]));
     }
   }
 

@@ -2,8 +2,9 @@
  * The memory store's state and the small rules its reads and writes share: keys, copies,
  * scope and message visibility.
  */
-import type { EmailMessageRecord, OutboxEvent, StoreScope, TicketRow } from '../../src/store.js';
-import type { Attachment, AuditEntry, Message, SavedFilter, StoredAttachment, Ticket } from '../../src/types.js';
+import type { EmailMessageRecord, OutboxEvent, StoreScope } from '../../src/store.js';
+import type { Attachment, Message, SavedFilter, StoredAttachment } from '../../src/types.js';
+import type { StoredTicket } from './memory-rows.js';
 import type { TenantData } from './memory-tenant.js';
 
 /** An outbox event with its tenant and delivery time. */
@@ -30,16 +31,6 @@ export interface DispatchRow {
   lastError: string | null;
 }
 
-/** A stored ticket: the row, and its `searchText(number + ' ' + subject)` cached at write time. */
-export type StoredTicket = TicketRow & { ownText: string };
-
-/**
- * A stored message: attachments live in their own rows (always `[]` here), `position` is
- * the insertion order (SQL's `position`: ties in time order across merged threads), and
- * `text` its `searchText(body)` cached at write time.
- */
-export type StoredMessage = Message & { position: number; text: string };
-
 /** Everything the memory store holds. */
 export interface MemoryState {
   /** tenant -> its tickets, messages and the indexes over them */
@@ -56,8 +47,6 @@ export interface MemoryState {
   attachments: Map<string, StoredAttachment>;
   /** `tenant\0messageId` -> its attachment ids, in the order they were attached */
   messageAttachments: Map<string, string[]>;
-  /** `tenant\0ticketId` -> audit entries in insertion order */
-  audit: Map<string, AuditEntry[]>;
   /** `tenant\0eventId` -> event */
   outbox: Map<string, OutboxRow>;
   /** `tenant\0key` -> last number handed out */
@@ -82,7 +71,6 @@ export function emptyState(): MemoryState {
     filters: new Map(),
     attachments: new Map(),
     messageAttachments: new Map(),
-    audit: new Map(),
     outbox: new Map(),
     counters: new Map(),
     emailMessages: new Map(),
@@ -131,22 +119,10 @@ function clone(value: unknown, depth: number): unknown {
   return out;
 }
 
-/** The ticket of a stored row, without its tenant and cache, copied. */
-export function stripTenant(row: StoredTicket): Ticket {
-  const { tenantId: _t, ownText: _o, ...ticket } = row;
-  return copy(ticket);
-}
-
-/** The message of a stored one, without its position and cache, copied, with `attachments`. */
-export function messageOut(m: StoredMessage, attachments: Attachment[]): Message {
-  const { position: _p, text: _t, attachments: _a, ...message } = m;
-  return { ...copy(message), attachments };
-}
-
 /** Whether `t` is inside `scope` (tenant, soft delete, subscriber, reseller). */
-export function inScope(scope: StoreScope, t: TicketRow): boolean {
+export function inScope(scope: StoreScope, t: StoredTicket): boolean {
   if (t.tenantId !== scope.tenantId) return false;
-  if (t.deletedAt && !scope.includeDeleted) return false;
+  if (t.deletedAt !== null && !scope.includeDeleted) return false;
   if (scope.subscriberId !== undefined && t.subscriberId !== scope.subscriberId) return false;
   if (scope.resellerId !== undefined && t.resellerId !== scope.resellerId) return false;
   if (scope.requesterResellerId !== undefined && t.requesterResellerId !== scope.requesterResellerId) return false;
@@ -155,7 +131,7 @@ export function inScope(scope: StoreScope, t: TicketRow): boolean {
 }
 
 /** Whether the scope may see message `m`. */
-export function visible(scope: StoreScope, m: Message): boolean {
+export function visible(scope: StoreScope, m: Pick<Message, 'internal' | 'hidden'>): boolean {
   return scope.visibility === 'staff' || (!m.internal && !m.hidden);
 }
 

@@ -1,15 +1,16 @@
 /**
  * One tenant's tickets and messages, and the indexes the reads use: the tickets in each
  * list order, by subscriber, assignee and status, numbers (also lower-cased, for search),
- * the stats buckets and the word index.
+ * the stats buckets and the word index; and each ticket's audit trail.
  *
- * Every change goes through `writeTicket` / `writeMessage` / `setFavorite`, which keep
+ * Every change goes through `writeTicket` / `writeMessage` / `appendAudit` / `setFavorite`, which keep
  * the indexes in step and push onto the transaction's undo log the inverse of what they
  * did, so a rolled-back transaction leaves every index exactly as it was.
  */
 import { SearchIndex } from './memory-search.js';
 import { GroupIndex, ORDERS, SortedRows, type OrderName } from './memory-sorted.js';
-import type { StoredMessage, StoredTicket } from './memory-state.js';
+import { appended } from './memory-append.js';
+import type { StoredAudit, StoredMessage, StoredTicket } from './memory-rows.js';
 import { StatsIndex } from './memory-stats.js';
 
 export type Undo = (() => void)[];
@@ -29,6 +30,8 @@ export class TenantData {
   }
   /** ticket id -> its messages in insertion order */
   readonly threads = new Map<string, StoredMessage[]>();
+  /** ticket id -> its audit entries in insertion order */
+  readonly audit = new Map<string, StoredAudit[]>();
   /** message id -> message (ids are unique per tenant, as in the SQL stores) */
   readonly messages = new Map<string, StoredMessage>();
   /** Every ticket in each list order. */
@@ -113,13 +116,14 @@ export class TenantData {
   writeMessage(before: StoredMessage | null, after: StoredMessage, undo: Undo): void {
     if (before === null) {
       this.messages.set(after.id, after);
-      let thread = this.threads.get(after.ticketId);
-      if (!thread) this.threads.set(after.ticketId, (thread = []));
-      thread.push(after);
+      const thread = this.threads.get(after.ticketId);
+      const next = appended(thread, after);
+      if (next !== thread) this.threads.set(after.ticketId, next);
       undo.push(() => {
         this.messages.delete(after.id);
-        thread.pop();
-        if (thread.length === 0) this.threads.delete(after.ticketId);
+        if (next === thread) thread.pop();
+        else if (thread) this.threads.set(after.ticketId, thread);
+        else this.threads.delete(after.ticketId);
       });
     } else {
       const thread = this.threads.get(before.ticketId)!;
@@ -132,6 +136,18 @@ export class TenantData {
       });
     }
     if (before === null || before.text !== after.text) this.search.add(after.text, after.ticketId, undo);
+  }
+
+  /** Appends an audit entry to its ticket's trail. */
+  appendAudit(entry: StoredAudit, undo: Undo): void {
+    const trail = this.audit.get(entry.ticketId);
+    const next = appended(trail, entry);
+    if (next !== trail) this.audit.set(entry.ticketId, next);
+    undo.push(() => {
+      if (next === trail) trail.pop();
+      else if (trail) this.audit.set(entry.ticketId, trail);
+      else this.audit.delete(entry.ticketId);
+    });
   }
 
   /** Adds or removes `ticketId` from `staffId`'s favorites index. */

@@ -3,17 +3,15 @@
  * itself; the store replays the undo log backwards when the transaction throws.
  */
 import { ConfigError, ConflictError } from '../../src/errors.js';
-import { slaAlertDueAt, slaAlertFields } from '../../src/sla/sla-fields.js';
+import { slaAlertFields } from '../../src/sla/sla-fields.js';
 import { searchText } from '../../src/search/search-text.js';
 import { checkMessagePatch, checkTicketPatch, checkTicketRow } from '../../src/store-checks.js';
 import type { EmailMessageRecord, MessagePatch, OutboxEvent, SlaAlertKind, StoreScope, StoreTx, TicketPatch, TicketRow } from '../../src/store.js';
 import type { AuditEntry, Message, SavedFilter, StoredAttachment, Ticket } from '../../src/types.js';
 import { MemoryReader } from './memory-reader.js';
-import { cmp, copy, key, stripTenant, type MemoryState, type StoredMessage, type StoredTicket } from './memory-state.js';
+import { cmp, copy, key, type MemoryState } from './memory-state.js';
+import { ms, slaDueAt, stampAudit, stampMessage, stampSla, stampTicket, ticketOut, type StoredMessage, type StoredTicket } from './memory-rows.js';
 import { TenantData } from './memory-tenant.js';
-
-/** What a stored message's `attachments` is: they are rows of their own (one frozen array, shared). */
-const NO_ATTACHMENTS: StoredMessage['attachments'] = Object.freeze([]) as unknown as StoredMessage['attachments'];
 
 /** One transaction's view of the state. */
 export class MemoryTx extends MemoryReader implements StoreTx {
@@ -78,19 +76,15 @@ export class MemoryTx extends MemoryReader implements StoreTx {
         params: { field: 'number', number: row.number },
       });
     }
-    // The cache first: a key added after a spread would cost the row its compact shape.
-    const stored: StoredTicket = { ownText: searchText(`${row.number} ${row.subject}`), ...copy(row) };
+    const stored = stampTicket(row, searchText(`${row.number} ${row.subject}`));
     this.#tenant(tenantId).writeTicket(null, stored, this.undo);
   }
 
   /** Writes `next` over the stored `current`, the cached text following the subject. */
-  #rewrite(data: TenantData, current: StoredTicket, next: TicketRow & { ownText?: string }): StoredTicket {
-    const stored: StoredTicket = {
-      ...next,
-      ownText: next.subject === current.subject ? current.ownText : searchText(`${next.number} ${next.subject}`),
-    };
-    data.writeTicket(current, stored, this.undo);
-    return stored;
+  #rewrite(data: TenantData, current: StoredTicket, next: StoredTicket): StoredTicket {
+    if (next.subject !== current.subject) next.ownText = searchText(`${next.number} ${next.subject}`);
+    data.writeTicket(current, next, this.undo);
+    return next;
   }
 
   async updateTicket(tenantId: string, id: string, expectedVersion: number, patch: TicketPatch): Promise<boolean> {
@@ -100,8 +94,15 @@ export class MemoryTx extends MemoryReader implements StoreTx {
     const data = this.state.tenants.get(tenantId);
     const current = data?.tickets.get(id);
     if (!data || !current || current.version !== expectedVersion) return false;
-    const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
-    this.#rewrite(data, current, { ...current, ...copy(set), version: expectedVersion + 1 });
+    // A fresh row (stored rows are never changed in place): the patch's dates as numbers.
+    const next: StoredTicket = { ...current, version: expectedVersion + 1 };
+    const fields = next as unknown as Record<string, unknown>;
+    for (const [field, value] of Object.entries(patch)) {
+      if (value === undefined) continue;
+      if (field === 'sla') next.sla = stampSla(value as Ticket['sla']);
+      else fields[field] = value instanceof Date ? value.getTime() : copy(value);
+    }
+    this.#rewrite(data, current, next);
     return true;
   }
 
@@ -113,12 +114,7 @@ export class MemoryTx extends MemoryReader implements StoreTx {
     }
     if (!data?.tickets.has(message.ticketId)) throw new ConflictError('The ticket this row belongs to does not exist');
     // A message's attachments are rows of their own (insertAttachment).
-    const stored: StoredMessage = {
-      position: this.state.nextPosition++,
-      text: searchText(message.body),
-      ...copy(message),
-      attachments: NO_ATTACHMENTS,
-    };
+    const stored = stampMessage(message, this.state.nextPosition++, searchText(message.body));
     data.writeMessage(null, stored, this.undo);
   }
 
@@ -169,9 +165,14 @@ export class MemoryTx extends MemoryReader implements StoreTx {
     const data = this.state.tenants.get(tenantId);
     const current = data?.messages.get(messageId);
     if (!data || !current) return false;
-    const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
-    const next = { ...current, ...copy(set) };
-    data.writeMessage(current, { ...next, text: next.body === current.body ? current.text : searchText(next.body) }, this.undo);
+    const next: StoredMessage = { ...current };
+    const fields = next as unknown as Record<string, unknown>;
+    for (const [field, value] of Object.entries(patch)) {
+      if (value === undefined) continue;
+      fields[field] = value instanceof Date ? value.getTime() : copy(value);
+    }
+    if (next.body !== current.body) next.text = searchText(next.body);
+    data.writeMessage(current, next, this.undo);
     return true;
   }
 
@@ -280,17 +281,7 @@ export class MemoryTx extends MemoryReader implements StoreTx {
   async insertAudit(tenantId: string, entry: AuditEntry): Promise<void> {
     this.check();
     if (!this.#hasTicket(tenantId, entry.ticketId)) throw new ConflictError('The ticket this row belongs to does not exist');
-    this.#append(this.state.audit, key(tenantId, entry.ticketId), copy(entry));
-  }
-
-  #append<T>(map: Map<string, T[]>, k: string, value: T): void {
-    const list = map.get(k) ?? [];
-    list.push(value);
-    map.set(k, list);
-    this.undo.push(() => {
-      list.pop();
-      if (list.length === 0) map.delete(k);
-    });
+    this.state.tenants.get(tenantId)!.appendAudit(stampAudit(entry), this.undo);
   }
 
   async insertEmailMessage(tenantId: string, record: EmailMessageRecord): Promise<void> {
@@ -339,21 +330,22 @@ export class MemoryTx extends MemoryReader implements StoreTx {
   async claimSlaAlerts(tenantId: string, alert: SlaAlertKind, now: Date, limit: number): Promise<Ticket[]> {
     this.check();
     const { claim } = slaAlertFields(alert.target, alert.kind);
-    const due = (t: TicketRow) => slaAlertDueAt(t, alert.target, alert.kind);
+    const due = (t: StoredTicket) => slaDueAt(t, alert.target, alert.kind);
+    const nowMs = now.getTime();
     // Earliest due first, ids breaking ties: the rule every store follows under a limit.
     const data = this.state.tenants.get(tenantId);
     const candidates = (data?.rows ?? [])
       .filter((t) => {
-        if (t.deletedAt || t.sla[claim]) return false;
+        if (t.deletedAt !== null || t.sla[claim] !== null) return false;
         const at = due(t);
-        return at !== null && at <= now;
+        return at !== null && at <= nowMs;
       })
-      .sort((a, b) => due(a)!.getTime() - due(b)!.getTime() || cmp(a.id, b.id))
+      .sort((a, b) => due(a)! - due(b)! || cmp(a.id, b.id))
       .slice(0, limit);
     const claimed: Ticket[] = [];
     for (const t of candidates) {
-      const next = this.#rewrite(data!, t, { ...t, sla: { ...t.sla, [claim]: new Date(now) }, version: t.version + 1 });
-      claimed.push(stripTenant(next));
+      const next = this.#rewrite(data!, t, { ...t, sla: { ...t.sla, [claim]: ms(now) }, version: t.version + 1 });
+      claimed.push(ticketOut(next));
     }
     return claimed;
   }

@@ -72,9 +72,11 @@ function snapshotOf(state: MemoryState) {
 }
 
 function statsOf(d: TenantData) {
+  // Buckets as plain objects, in key order (a set's order follows its history).
+  const buckets = (set: number[]) => d.stats.bucketsOf(set).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
   const level = (l: TenantData['stats']['all']) => ({
-    total: [...l.total.entries()].sort(([a], [b]) => (a < b ? -1 : 1)),
-    days: [...l.days.entries()].sort(([a], [b]) => a - b).map(([day, buckets]) => [day, [...buckets].sort((a, b) => (a.key < b.key ? -1 : 1))]),
+    total: buckets(l.total),
+    days: [...l.days.entries()].sort(([a], [b]) => a - b).map(([day, set]) => [day, buckets(set)]),
   });
   return {
     all: level(d.stats.all),
@@ -140,7 +142,7 @@ async function randomWrites(state: MemoryState, rand: () => number, tenants: str
               attention: Math.floor(rand() * 3),
               ...(rand() < 0.3 ? { subject: text() } : {}),
               ...(rand() < 0.3 ? { assigneeId: rand() < 0.5 ? null : `staff-${Math.floor(rand() * 3)}` } : {}),
-              ...(rand() < 0.1 ? { deletedAt: t.deletedAt ? null : time() } : {}),
+              ...(rand() < 0.1 ? { deletedAt: t.deletedAt !== null ? null : time() } : {}),
               ...(rand() < 0.2 ? { addressedTo: t.addressedTo === 'operator' ? ('reseller' as const) : ('operator' as const) } : {}),
               ...(rand() < 0.3 ? { waitingSince: rand() < 0.5 ? null : time() } : {}),
               ...(rand() < 0.3 ? { resolvedAt: rand() < 0.5 ? null : time() } : {}),
@@ -190,8 +192,9 @@ describe('memory store indexes', () => {
     await run(
       state,
       async (tx) => {
-        const t = state.tenants.get('a')!.rows.find((row) => !row.deletedAt)!;
-        await tx.updateTicket('a', t.id, t.version, { firstResponseDueAt: new Date(T0), sla: { ...t.sla, firstResponseWarnedAt: null } });
+        const t = state.tenants.get('a')!.rows.find((row) => row.deletedAt === null)!;
+        const sla = (await tx.findTicket({ tenantId: 'a', visibility: 'staff' }, t.id))!.sla;
+        await tx.updateTicket('a', t.id, t.version, { firstResponseDueAt: new Date(T0), sla: { ...sla, firstResponseWarnedAt: null } });
         await tx.claimSlaAlerts('a', { target: 'firstResponse', kind: 'breach' }, new Date(T0 + 1), 10);
       },
       true,
