@@ -3,6 +3,8 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
+    // The zod schemas, apart so `import('ticketry')` loads no zod (src/zod-loader.ts).
+    schemas: 'src/schemas-entry.ts',
     memory: 'adapters/memory/index.ts',
     sqlite: 'adapters/sqlite/index.ts',
     postgres: 'adapters/postgres/index.ts',

@@ -2,9 +2,11 @@
  * What importing ticketry costs a host: `import('ticketry')` in a fresh Node process, the
  * built package as a user gets it (`dist/index.js`, so run `npm run build` first), no
  * store, no rendering. The goal (issue 13): under 30 ms. Beside it, for scale: an empty
- * module (the floor of any import), the CommonJS build, ticketry with its dependencies
- * already loaded (its own code alone), each eager dependency alone, and the cold cost of
- * the first Markdown render and of `warmUp()`.
+ * module (the floor of any import), the CommonJS build, ticketry with mitt (its one eager
+ * dependency) already loaded (its own code alone), each dependency alone (zod and devalue
+ * load on first use), what the first use costs (`ticketry/schemas`, the first
+ * `createTicketService`, the first `create`), and the cold cost of the first Markdown
+ * render and of `warmUp()`.
  *
  *   npm run build && npx tsx bench/import-time.ts
  *
@@ -68,6 +70,9 @@ mkdirSync(join(root, '.tmp'), { recursive: true });
 const emptyModule = join(mkdtempSync(join(root, '.tmp', 'import-time-')), 'empty.mjs');
 writeFileSync(emptyModule, 'export const a = 1;\n');
 const url = (file: string) => JSON.stringify(new URL(file, dist).href);
+/** What `import('ticketry')` itself loads. */
+const EAGER_DEPENDENCIES = ['mitt'];
+/** Measured alone for scale; zod and devalue load on first use (src/zod-loader.ts, src/events/outbox-codec.ts). */
 const DEPENDENCIES = ['zod', 'devalue', 'mitt'];
 
 const rows: Row[] = [
@@ -82,9 +87,9 @@ const rows: Row[] = [
     `,
   },
   {
-    name: "import('ticketry'), its dependencies already loaded (its own code)",
+    name: "import('ticketry'), mitt already loaded (its own code)",
     body: `
-      for (const name of ${JSON.stringify(DEPENDENCIES)}) await import(name);
+      for (const name of ${JSON.stringify(EAGER_DEPENDENCIES)}) await import(name);
       await measure(() => import(${url('index.js')}));
     `,
   },
@@ -92,6 +97,28 @@ const rows: Row[] = [
   {
     name: "import('ticketry/memory')",
     body: `await measure(() => import(${url('memory.js')}));`,
+  },
+  {
+    name: "import('ticketry/schemas') (loads zod, builds every exported schema)",
+    body: `await measure(() => import(${url('schemas.js')}));`,
+  },
+  {
+    name: 'first createTicketService() (loads zod, builds the config schema)',
+    body: `
+      const m = await import(${url('index.js')});
+      const { memoryStore } = await import(${url('memory.js')});
+      const store = memoryStore();
+      await measure(() => m.createTicketService({ store }));
+    `,
+  },
+  {
+    name: 'first create() of a service (builds the input schemas, loads devalue)',
+    body: `
+      const m = await import(${url('index.js')});
+      const { memoryStore } = await import(${url('memory.js')});
+      const desk = m.createTicketService({ store: memoryStore() });
+      await measure(() => desk.create({ kind: 'customer', id: 'c1' }, { subject: 'Slow line', body: 'Since Monday' }));
+    `,
   },
   {
     name: 'first renderBody (cold: starts the worker, loads micromark, jsdom, DOMPurify)',

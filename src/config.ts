@@ -2,7 +2,7 @@
  * Service configuration, checked by zod when the service is created. Every field has a
  * default taken from the reference systems; a bad value throws a `ConfigError` naming it.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { attachmentLimitsSchema } from './attachments/limits.js';
 import { emailConfigSchema } from './email/email-config.js';
 import { DEFAULT_CUSTOMER_STATUSES, customerStatusesSchema, isCatchAllStatusRule } from './customer-status.js';
@@ -11,146 +11,162 @@ import { calendarSchema } from './sla/calendar.js';
 import { durationSchema } from './sla/duration.js';
 import { parseNumberFormat } from './numbering.js';
 import { renderConfigSchema } from './render/render-limits.js';
+import { lazySchema } from './zod-loader.js';
 
-const name = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[a-z0-9][a-z0-9_.-]*$/, 'use lowercase letters, digits, _ . -');
+const name = lazySchema((z) =>
+  z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[a-z0-9][a-z0-9_.-]*$/, 'use lowercase letters, digits, _ . -'),
+);
 
-const slaTargetSchema = z.strictObject({
-  firstResponse: durationSchema.optional(),
-  resolution: durationSchema.optional(),
-});
+const slaTargetSchema = lazySchema((z) =>
+  z.strictObject({
+    firstResponse: durationSchema().optional(),
+    resolution: durationSchema().optional(),
+  }),
+);
 
 /** The `config.sla` policy. */
-export const slaConfigSchema = z.strictObject({
-  /** Business hours for business-time targets. @default Mon–Fri 09:00–17:00 UTC */
-  calendar: calendarSchema.optional(),
-  /** What `{ businessDays: 1 }` means, in hours. @default 8 */
-  hoursPerDay: z.number().positive().max(24).default(8),
-  /** Targets per priority. @default urgent 1 h, high 4 h, normal 1 business day, low 3 business days (first response) */
-  targets: z.record(z.string(), slaTargetSchema).default({
-    urgent: { firstResponse: { hours: 1 } },
-    high: { firstResponse: { hours: 4 } },
-    normal: { firstResponse: { businessDays: 1 } },
-    low: { firstResponse: { businessDays: 3 } },
+export const slaConfigSchema = lazySchema((z) =>
+  z.strictObject({
+    /** Business hours for business-time targets. @default Mon–Fri 09:00–17:00 UTC */
+    calendar: calendarSchema().optional(),
+    /** What `{ businessDays: 1 }` means, in hours. @default 8 */
+    hoursPerDay: z.number().positive().max(24).default(8),
+    /** Targets per priority. @default urgent 1 h, high 4 h, normal 1 business day, low 3 business days (first response) */
+    targets: z.record(z.string(), slaTargetSchema()).default({
+      urgent: { firstResponse: { hours: 1 } },
+      high: { firstResponse: { hours: 4 } },
+      normal: { firstResponse: { businessDays: 1 } },
+      low: { firstResponse: { businessDays: 3 } },
+    }),
+    /** Fraction of a target at which `sla.warning` fires. @default 0.8 */
+    warnAt: z.number().gt(0).lt(1).default(0.8),
   }),
-  /** Fraction of a target at which `sla.warning` fires. @default 0.8 */
-  warnAt: z.number().gt(0).lt(1).default(0.8),
-});
+);
 
-const departmentSchema = z.strictObject({
-  id: name,
-  name: z.string().min(1).max(120),
-  /** Business hours of this department, overriding `sla.calendar` for its tickets. */
-  calendar: calendarSchema.optional(),
-  /**
-   * Opt-in automatic assignment among the department's members, as the host's
-   * `directory.listDepartmentMembers(id)` names them, when a ticket is routed here with
-   * nobody to assign: `round_robin` takes them in turn, `least_open` the member with the
-   * fewest unresolved tickets. @default none (tickets wait in the department's queue)
-   */
-  assign: z.enum(['round_robin', 'least_open']).optional(),
-  /**
-   * The department's own mailbox address(es): a mail to one of them (`desk.ingestEmail`,
-   * matched on To, Cc and Delivered-To) opens its ticket in this department, as seed
-   * 004's per-department addresses do. Lower-cased.
-   */
-  emails: z.array(z.string().max(254).regex(/^[^\s@<>]+@[^\s@<>]+$/, 'must be a bare address such as billing@example.net').transform((a) => a.toLowerCase())).max(20).optional(),
-});
+const departmentSchema = lazySchema((z) =>
+  z.strictObject({
+    id: name(),
+    name: z.string().min(1).max(120),
+    /** Business hours of this department, overriding `sla.calendar` for its tickets. */
+    calendar: calendarSchema().optional(),
+    /**
+     * Opt-in automatic assignment among the department's members, as the host's
+     * `directory.listDepartmentMembers(id)` names them, when a ticket is routed here with
+     * nobody to assign: `round_robin` takes them in turn, `least_open` the member with the
+     * fewest unresolved tickets. @default none (tickets wait in the department's queue)
+     */
+    assign: z.enum(['round_robin', 'least_open']).optional(),
+    /**
+     * The department's own mailbox address(es): a mail to one of them (`desk.ingestEmail`,
+     * matched on To, Cc and Delivered-To) opens its ticket in this department, as seed
+     * 004's per-department addresses do. Lower-cased.
+     */
+    emails: z.array(z.string().max(254).regex(/^[^\s@<>]+@[^\s@<>]+$/, 'must be a bare address such as billing@example.net').transform((a) => a.toLowerCase())).max(20).optional(),
+  }),
+);
 
 /**
  * A routing rule (`config.routing`): tickets of these categories go to a department, to
  * an assignee, or both. The first rule naming a ticket's category applies.
  */
-const routingRuleSchema = z
-  .strictObject({
-    /** The category, or categories, this rule routes. */
-    category: z.union([name, z.array(name).min(1).max(100)]),
-    /** The department the ticket goes to. */
-    department: name.optional(),
-    /** The staff member who takes the ticket (else the department's `assign`, if any). */
-    assigneeId: z.string().min(1).max(200).optional(),
-  })
-  .refine((r) => r.department !== undefined || r.assigneeId !== undefined, {
-    message: 'a routing rule needs a department, an assigneeId, or both',
-  });
+const routingRuleSchema = lazySchema((z) =>
+  z
+    .strictObject({
+      /** The category, or categories, this rule routes. */
+      category: z.union([name(), z.array(name()).min(1).max(100)]),
+      /** The department the ticket goes to. */
+      department: name().optional(),
+      /** The staff member who takes the ticket (else the department's `assign`, if any). */
+      assigneeId: z.string().min(1).max(200).optional(),
+    })
+    .refine((r) => r.department !== undefined || r.assigneeId !== undefined, {
+      message: 'a routing rule needs a department, an assigneeId, or both',
+    }),
+);
 
 /** The fields of `createTicketService({ config })`, before the checks across fields. */
-const baseSchema = z.strictObject({
-  /** @default ['billing', 'connectivity', 'wifi', 'complaint', 'request', 'other'] */
-  categories: z
-    .array(name)
-    .min(1)
-    .default(['billing', 'connectivity', 'wifi', 'complaint', 'request', 'other']),
-  /** Category of a ticket created without one. @default 'other' */
-  defaultCategory: name.default('other'),
-  /** Priorities, lowest first. @default ['low', 'normal', 'high', 'urgent'] */
-  priorities: z.array(name).min(1).default(['low', 'normal', 'high', 'urgent']),
-  /** @default 'normal' */
-  defaultPriority: name.default('normal'),
-  /** The highest priority a customer may choose. @default 'high' */
-  customerMaxPriority: name.default('high'),
-  /**
-   * Unresolved tickets at or above this priority sort to the top of the staff queue.
-   * @default 'high'
-   */
-  queueFirstPriority: name.default('high'),
-  /** Departments tickets can be routed to. @default [] */
-  departments: z.array(departmentSchema).default([]),
-  /**
-   * Routing rules, applied on create and when a ticket's category changes: the first
-   * rule naming the category sets the department and/or assignee, unless the request
-   * names them itself. @default [] (no routing)
-   */
-  routing: z.array(routingRuleSchema).max(200).default([]),
-  /**
-   * The label a customer sees for a ticket's status: ordered rules, the first match
-   * wins. @default new / under_review / awaiting_response / closed / archived
-   */
-  customerStatuses: customerStatusesSchema.default(() =>
-    DEFAULT_CUSTOMER_STATUSES.map(({ status, ...rule }) => ({ ...rule, ...(status ? { status: [...status] } : {}) })),
-  ),
-  /** `TKT-{seq}`, `TKT-{yyyy}-{seq}`, `TK-{seq:6}` (zero-padded). @default 'TKT-{seq}' */
-  numberFormat: z.string().min(1).max(64).default('TKT-{seq}'),
-  /**
-   * Hours after which a `resolved` or `pending` ticket with no customer answer is
-   * closed by `runScheduledWork`; `null` disables. @default 168 (7 days)
-   */
-  autoCloseAfterHours: z.number().positive().nullable().default(168),
-  /** Largest message body, in characters. @default 262144 (256 KiB) */
-  maxBodyLength: z.number().int().positive().max(16 * 1024 * 1024).default(256 * 1024),
-  /**
-   * Limits on rendering staff Markdown: size, nesting, links, table cells, paragraph
-   * length and a time budget. @default see `renderConfigSchema`
-   */
-  render: renderConfigSchema.default(renderConfigSchema.parse({})),
-  /**
-   * Limits on the files attached to one message: size per file, files per message, and
-   * the types accepted by content. @default 10 MiB, 10 files, seed 004's types
-   */
-  attachments: attachmentLimitsSchema.default(() => attachmentLimitsSchema.parse({})),
-  /**
-   * The email channel: the desk's address, unknown senders, the size limit, the default
-   * language and links. @default no address, unknown senders refused, 25 MiB, English
-   */
-  email: emailConfigSchema.default(() => emailConfigSchema.parse({})),
-  /** SLA policy. */
-  sla: slaConfigSchema.default({
-    hoursPerDay: 8,
-    warnAt: 0.8,
-    targets: {
-      urgent: { firstResponse: { hours: 1 } },
-      high: { firstResponse: { hours: 4 } },
-      normal: { firstResponse: { businessDays: 1 } },
-      low: { firstResponse: { businessDays: 3 } },
-    },
+const baseSchema = lazySchema((z) =>
+  z.strictObject({
+    /** @default ['billing', 'connectivity', 'wifi', 'complaint', 'request', 'other'] */
+    categories: z
+      .array(name())
+      .min(1)
+      .default(['billing', 'connectivity', 'wifi', 'complaint', 'request', 'other']),
+    /** Category of a ticket created without one. @default 'other' */
+    defaultCategory: name().default('other'),
+    /** Priorities, lowest first. @default ['low', 'normal', 'high', 'urgent'] */
+    priorities: z.array(name()).min(1).default(['low', 'normal', 'high', 'urgent']),
+    /** @default 'normal' */
+    defaultPriority: name().default('normal'),
+    /** The highest priority a customer may choose. @default 'high' */
+    customerMaxPriority: name().default('high'),
+    /**
+     * Unresolved tickets at or above this priority sort to the top of the staff queue.
+     * @default 'high'
+     */
+    queueFirstPriority: name().default('high'),
+    /** Departments tickets can be routed to. @default [] */
+    departments: z.array(departmentSchema()).default([]),
+    /**
+     * Routing rules, applied on create and when a ticket's category changes: the first
+     * rule naming the category sets the department and/or assignee, unless the request
+     * names them itself. @default [] (no routing)
+     */
+    routing: z.array(routingRuleSchema()).max(200).default([]),
+    /**
+     * The label a customer sees for a ticket's status: ordered rules, the first match
+     * wins. @default new / under_review / awaiting_response / closed / archived
+     */
+    customerStatuses: customerStatusesSchema().default(() =>
+      DEFAULT_CUSTOMER_STATUSES.map(({ status, ...rule }) => ({ ...rule, ...(status ? { status: [...status] } : {}) })),
+    ),
+    /** `TKT-{seq}`, `TKT-{yyyy}-{seq}`, `TK-{seq:6}` (zero-padded). @default 'TKT-{seq}' */
+    numberFormat: z.string().min(1).max(64).default('TKT-{seq}'),
+    /**
+     * Hours after which a `resolved` or `pending` ticket with no customer answer is
+     * closed by `runScheduledWork`; `null` disables. @default 168 (7 days)
+     */
+    autoCloseAfterHours: z.number().positive().nullable().default(168),
+    /** Largest message body, in characters. @default 262144 (256 KiB) */
+    maxBodyLength: z.number().int().positive().max(16 * 1024 * 1024).default(256 * 1024),
+    /**
+     * Limits on rendering staff Markdown: size, nesting, links, table cells, paragraph
+     * length and a time budget. @default see `renderConfigSchema`
+     */
+    render: renderConfigSchema().default(renderConfigSchema().parse({})),
+    /**
+     * Limits on the files attached to one message: size per file, files per message, and
+     * the types accepted by content. @default 10 MiB, 10 files, seed 004's types
+     */
+    attachments: attachmentLimitsSchema().default(() => attachmentLimitsSchema().parse({})),
+    /**
+     * The email channel: the desk's address, unknown senders, the size limit, the default
+     * language and links. @default no address, unknown senders refused, 25 MiB, English
+     */
+    email: emailConfigSchema().default(() => emailConfigSchema().parse({})),
+    /** SLA policy. */
+    sla: slaConfigSchema().default({
+      hoursPerDay: 8,
+      warnAt: 0.8,
+      targets: {
+        urgent: { firstResponse: { hours: 1 } },
+        high: { firstResponse: { hours: 4 } },
+        normal: { firstResponse: { businessDays: 1 } },
+        low: { firstResponse: { businessDays: 3 } },
+      },
+    }),
   }),
-});
+);
 
 /** The schema of `createTicketService({ config })`. */
-export const ticketConfigSchema = baseSchema.superRefine((c, ctx) => {
+export const ticketConfigSchema = lazySchema(() => baseSchema().superRefine(checkAcrossFields));
+
+/** The checks across fields: unique names, defaults that exist, routing, status rules, the number format. */
+function checkAcrossFields(c: BaseConfig, ctx: z.RefinementCtx): void {
   const unique = (list: readonly string[], path: string) => {
     const seen = new Set<string>();
     list.forEach((v, i) => {
@@ -186,10 +202,13 @@ export const ticketConfigSchema = baseSchema.superRefine((c, ctx) => {
   } catch (err) {
     ctx.addIssue({ code: 'custom', path: ['numberFormat'], message: (err as Error).message });
   }
-});
+}
+
+/** The config after the field checks, before the checks across fields. */
+type BaseConfig = z.output<ReturnType<typeof baseSchema>>;
 
 /** Rules name configured categories and departments, and each category is routed by one rule. */
-function checkRouting(c: z.output<typeof baseSchema>, ctx: z.RefinementCtx): void {
+function checkRouting(c: BaseConfig, ctx: z.RefinementCtx): void {
   const departments = c.departments.map((d) => d.id);
   const routedBy = new Map<string, number>();
   c.routing.forEach((rule, i) => {
@@ -215,7 +234,7 @@ function checkRouting(c: z.output<typeof baseSchema>, ctx: z.RefinementCtx): voi
 }
 
 /** A rule with no condition matches every ticket, so rules after it would never apply. */
-function checkCustomerStatuses(rules: z.output<typeof baseSchema>['customerStatuses'], ctx: z.RefinementCtx): void {
+function checkCustomerStatuses(rules: BaseConfig['customerStatuses'], ctx: z.RefinementCtx): void {
   const catchAll = rules.findIndex(isCatchAllStatusRule);
   if (catchAll !== -1 && catchAll < rules.length - 1) {
     ctx.addIssue({
@@ -227,15 +246,15 @@ function checkCustomerStatuses(rules: z.output<typeof baseSchema>['customerStatu
 }
 
 /** Configuration as a host writes it (every field optional). */
-export type TicketConfigInput = z.input<typeof ticketConfigSchema>;
+export type TicketConfigInput = z.input<ReturnType<typeof ticketConfigSchema>>;
 /** Configuration with defaults applied. */
-export type TicketConfig = z.output<typeof ticketConfigSchema>;
+export type TicketConfig = z.output<ReturnType<typeof ticketConfigSchema>>;
 /** The SLA policy with defaults applied. */
 export type SlaConfig = TicketConfig['sla'];
 
 /** Validates `input` and applies defaults; throws `ConfigError` naming the first bad field. */
 export function resolveConfig(input: TicketConfigInput = {}): TicketConfig {
-  const parsed = ticketConfigSchema.safeParse(input);
+  const parsed = ticketConfigSchema().safeParse(input);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   const field = issue.path.map(String).join('.') || 'config';

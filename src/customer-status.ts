@@ -9,10 +9,10 @@
  * Nuevo = open and unassigned): choosing it makes the label move when staff assign, which
  * is staff-only activity everywhere else in the customer's view.
  */
-import { z } from 'zod';
 import { ValidationError } from './errors.js';
 import { requireObject } from './guard.js';
 import { STATUSES, type Status, type Ticket } from './types.js';
+import { lazySchema } from './zod-loader.js';
 
 /** One rule: a label and what a ticket must be to get it (absent conditions match anything). */
 export interface CustomerStatusRule {
@@ -45,18 +45,20 @@ export const DEFAULT_CUSTOMER_STATUSES: readonly CustomerStatusRule[] = [
 ];
 
 /** The schema of `config.customerStatuses`. */
-export const customerStatusesSchema = z
-  .array(
-    z.strictObject({
-      label: z.string().min(1).max(64),
-      status: z.array(z.enum(STATUSES as [Status, ...Status[]])).min(1).optional(),
-      archived: z.boolean().optional(),
-      answered: z.boolean().optional(),
-      assigned: z.boolean().optional(),
-    }),
-  )
-  .min(1)
-  .max(50);
+export const customerStatusesSchema = lazySchema((z) =>
+  z
+    .array(
+      z.strictObject({
+        label: z.string().min(1).max(64),
+        status: z.array(z.enum(STATUSES as [Status, ...Status[]])).min(1).optional(),
+        archived: z.boolean().optional(),
+        answered: z.boolean().optional(),
+        assigned: z.boolean().optional(),
+      }),
+    )
+    .min(1)
+    .max(50),
+);
 
 /** Whether `rule` has no condition, so it matches every ticket. */
 export function isCatchAllStatusRule(rule: CustomerStatusRule): boolean {

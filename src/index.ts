@@ -25,7 +25,7 @@ export {
   CHECKABLE_ATTACHMENT_TYPES,
   type CheckableAttachmentType,
 } from './attachments/allowed-types.js';
-export { DEFAULT_ATTACHMENT_LIMITS, attachmentLimitsSchema, type AttachmentLimits } from './attachments/limits.js';
+export { DEFAULT_ATTACHMENT_LIMITS, type AttachmentLimits } from './attachments/limits.js';
 export type { UploadContent } from './attachments/upload-content.js';
 export type { UploadRefusalReason } from './attachments/check-upload.js';
 export { checkBlobKey } from './blobs/blob-store.js';
@@ -44,7 +44,7 @@ export type {
   TicketSummaryFor,
   ViewFor,
 } from './customer-view.js';
-export { resolveConfig, slaConfigSchema, ticketConfigSchema } from './config.js';
+export { resolveConfig } from './config.js';
 export type { SlaConfig, TicketConfig, TicketConfigInput } from './config.js';
 export {
   ConfigError,
@@ -69,19 +69,9 @@ export type {
   TicketEventMap,
   TicketEventType,
 } from './events/event-types.js';
-export {
-  REQUIRED_MESSAGE,
-  bodySchema,
-  createTicketInputSchema,
-  idSchema,
-  instantSchema,
-  listQuerySchema,
-  replyInputSchema,
-  statsQuerySchema,
-  statusSchema,
-  subjectSchema,
-  updatePatchSchema,
-} from './schemas.js';
+// The zod schemas themselves are the `ticketry/schemas` entry (src/schemas-entry.ts), so
+// importing ticketry loads no zod.
+export { REQUIRED_MESSAGE } from './schemas.js';
 export type { CreateTicketInput, ListQuery, ReplyInput, StatsQuery, UpdatePatch } from './schemas.js';
 export { scopeFor } from './permissions.js';
 export { describeNote, isPublicNote } from './system-notes.js';
@@ -90,15 +80,15 @@ export { renderBody, stopRenderWorker } from './render/render-body.js';
 export { warmUp } from './render/warm-up.js';
 export type { WarmUpOptions } from './render/warm-up.js';
 export type { BodyKind } from './render/render-body.js';
-export { DEFAULT_RENDER_LIMITS, renderConfigSchema } from './render/render-limits.js';
+export { DEFAULT_RENDER_LIMITS } from './render/render-limits.js';
 export type { RenderConfig, RenderLimits } from './render/render-limits.js';
 export type { RenderRefusalReason } from './render/render-refusal.js';
 export { addBusinessTime, businessMinutesBetween } from './sla/business-time.js';
 export { slaStatus } from './sla/sla-status.js';
 export type { SlaTargetStatus } from './sla/sla-status.js';
-export { DEFAULT_CALENDAR, TWENTY_FOUR_SEVEN, calendarSchema, compileCalendar } from './sla/calendar.js';
+export { DEFAULT_CALENDAR, TWENTY_FOUR_SEVEN, compileCalendar } from './sla/calendar.js';
 export type { Calendar, CompiledCalendar, Weekday } from './sla/calendar.js';
-export { dueAt, durationSchema, resolveDuration } from './sla/duration.js';
+export { dueAt, resolveDuration } from './sla/duration.js';
 export type { Duration, ResolvedDuration } from './sla/duration.js';
 export { STATUSES, UNRESOLVED_STATUSES } from './types.js';
 export type {
@@ -110,7 +100,7 @@ export type {
   DispatchRun,
 } from './events/dispatcher.js';
 export type { ParkedEventInfo } from './events/parked-events.js';
-export { EMAIL_LANGUAGES, DEFAULT_MAX_EMAIL_BYTES, emailConfigSchema, type EmailConfig } from './email/email-config.js';
+export { EMAIL_LANGUAGES, DEFAULT_MAX_EMAIL_BYTES, type EmailConfig } from './email/email-config.js';
 export type {
   CustomerTemplateInput,
   DroppedAttachment,

@@ -1,10 +1,13 @@
 /**
- * Zod schemas for every input ticketry accepts. Exported so a host can reuse them to
- * validate HTTP bodies before calling the service. Membership of configured values
- * (categories, priorities, departments) is checked by the service, which knows the config.
+ * Zod schemas for every input ticketry accepts, as builders (`listQuerySchema()` builds the
+ * schema once and returns the same object ever after), so importing ticketry loads no zod.
+ * A host reuses them through `ticketry/schemas` to validate HTTP bodies before calling the
+ * service. Membership of configured values (categories, priorities, departments) is
+ * checked by the service, which knows the config.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { STATUSES, type Actor } from './types.js';
+import { lazySchema, type Zod } from './zod-loader.js';
 
 /** The message for a blank subject or description of a new ticket (the customer portal's wording). */
 export const REQUIRED_MESSAGE = 'Subject and description are required';
@@ -18,7 +21,7 @@ const INVERTED_WINDOW = 'The stats window ends before it starts: `to` must be af
 export const OWN_MESSAGES: readonly string[] = [REQUIRED, EMPTY_REPLY, INVERTED_WINDOW, 'Subject is longer'];
 
 /** An id or reference: a non-empty string of at most 200 characters. */
-export const idSchema = z.string().min(1, 'must not be empty').max(200, 'is longer than 200 characters');
+export const idSchema = lazySchema((z) => z.string().min(1, 'must not be empty').max(200, 'is longer than 200 characters'));
 
 /** Text without NUL characters, which no database stores. */
 const noNul = (s: string) => !s.includes('\u0000');
@@ -38,38 +41,40 @@ const PERMISSIONS = [
  * customer without an id, an unknown kind) fails closed with a validation error instead
  * of widening what the caller can see.
  */
-export const actorSchema: z.ZodType<Actor> = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('customer'),
-    id: idSchema,
-    resellerId: idSchema.nullable().optional(),
-    requesterResellerId: idSchema.optional(),
-    name: z.string().max(200).optional(),
-  }),
-  z.object({
-    kind: z.literal('staff'),
-    id: idSchema,
-    name: z.string().max(200).optional(),
-    resellerId: idSchema.nullable().optional(),
-    permissions: z.array(z.enum(PERMISSIONS)).readonly(),
-  }),
-  z.object({ kind: z.literal('system') }),
-]) as z.ZodType<Actor>;
+export const actorSchema = lazySchema(
+  (z) =>
+    z.discriminatedUnion('kind', [
+      z.object({
+        kind: z.literal('customer'),
+        id: idSchema(),
+        resellerId: idSchema().nullable().optional(),
+        requesterResellerId: idSchema().optional(),
+        name: z.string().max(200).optional(),
+      }),
+      z.object({
+        kind: z.literal('staff'),
+        id: idSchema(),
+        name: z.string().max(200).optional(),
+        resellerId: idSchema().nullable().optional(),
+        permissions: z.array(z.enum(PERMISSIONS)).readonly(),
+      }),
+      z.object({ kind: z.literal('system') }),
+    ]) as z.ZodType<Actor>,
+);
 
 /** A ticket subject: trimmed, 1–255 characters. */
-export const subjectSchema = z
-  .string()
-  .trim()
-  .min(1, REQUIRED)
-  .max(255, 'Subject is longer than 255 characters')
-  .refine(noNul, NUL_MESSAGE);
+export const subjectSchema = lazySchema((z) =>
+  z.string().trim().min(1, REQUIRED).max(255, 'Subject is longer than 255 characters').refine(noNul, NUL_MESSAGE),
+);
 
 /** A message body: not blank. The length limit is `config.maxBodyLength`, checked by the service. */
 const messageBody = (blank: string) =>
-  z
-    .string()
-    .refine((s) => s.trim().length > 0, blank)
-    .refine(noNul, NUL_MESSAGE);
+  lazySchema((z) =>
+    z
+      .string()
+      .refine((s) => s.trim().length > 0, blank)
+      .refine(noNul, NUL_MESSAGE),
+  );
 
 /** The description of a new ticket: not blank. */
 export const bodySchema = messageBody(REQUIRED);
@@ -78,153 +83,177 @@ export const bodySchema = messageBody(REQUIRED);
 export const replyBodySchema = messageBody(EMPTY_REPLY);
 
 /** A status value. */
-export const statusSchema = z.enum(STATUSES as [string, ...string[]]).transform((s) => s as (typeof STATUSES)[number]);
+export const statusSchema = lazySchema((z) =>
+  z.enum(STATUSES as [string, ...string[]]).transform((s) => s as (typeof STATUSES)[number]),
+);
 
 /** A timestamp: a `Date` or an ISO 8601 string with a zone. */
-export const instantSchema = z.union(
-  [
-    z.date().refine((d) => !Number.isNaN(d.getTime()), 'is an invalid Date'),
-    z.iso.datetime({ offset: true }).transform((s) => new Date(s)),
-  ],
-  { error: 'must be a Date or an ISO 8601 timestamp with a zone, e.g. 2026-03-20T12:00:00Z' },
+export const instantSchema = lazySchema((z) =>
+  z.union(
+    [
+      z.date().refine((d) => !Number.isNaN(d.getTime()), 'is an invalid Date'),
+      z.iso.datetime({ offset: true }).transform((s) => new Date(s)),
+    ],
+    { error: 'must be a Date or an ISO 8601 timestamp with a zone, e.g. 2026-03-20T12:00:00Z' },
+  ),
 );
 
 /**
  * One file to attach: a name (only displayed, never a path) and its bytes. The content is
  * checked by `checkUpload` (type by content, size, limits) as it streams.
  */
-export const attachmentInputSchema = z.strictObject({
-  filename: z.string().max(1000),
-  /** `Uint8Array`/`Buffer`, a Node `Readable`, a web `ReadableStream`, or any async iterable of bytes. */
-  content: z.custom<Uint8Array | AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>>(
-    (value) => value !== null && (typeof value === 'object' || typeof value === 'function'),
-    { error: 'must be a Uint8Array, a Readable, a ReadableStream or an async iterable of bytes' },
-  ),
-  /** A hint only: the content decides the type. */
-  contentType: z.string().max(255).optional(),
-});
-export type AttachmentInput = z.input<typeof attachmentInputSchema>;
+export const attachmentInputSchema = lazySchema((z) =>
+  z.strictObject({
+    filename: z.string().max(1000),
+    /** `Uint8Array`/`Buffer`, a Node `Readable`, a web `ReadableStream`, or any async iterable of bytes. */
+    content: z.custom<Uint8Array | AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>>(
+      (value) => value !== null && (typeof value === 'object' || typeof value === 'function'),
+      { error: 'must be a Uint8Array, a Readable, a ReadableStream or an async iterable of bytes' },
+    ),
+    /** A hint only: the content decides the type. */
+    contentType: z.string().max(255).optional(),
+  }),
+);
+export type AttachmentInput = z.input<ReturnType<typeof attachmentInputSchema>>;
 
 /** `create` input. */
-export const createTicketInputSchema = z.strictObject({
-  subject: subjectSchema,
-  body: bodySchema,
-  category: z.string().optional(),
-  priority: z.string().optional(),
-  department: z.string().nullable().optional(),
-  /** Staff and system only: whom the ticket is for. */
-  subscriberId: idSchema.optional(),
-  /** Staff only: `open` (default), `pending` or `resolved`. */
-  status: statusSchema.optional(),
-  /** Staff only. */
-  assigneeId: idSchema.nullable().optional(),
-  /** Staff only: a deadline overriding the resolution target. */
-  deadlineAt: instantSchema.nullable().optional(),
-  /**
-   * Who the ticket is addressed to: the subscriber's reseller or straight to the operator
-   * (over the reseller's head: the reseller's staff do not see it). A reseller's own
-   * request to the operator: `create(resellerStaff, { ..., addressedTo: 'operator' })` with
-   * no `subscriberId`, or `create(resellerRequester(staff), { ... })`; either is read and
-   * answered through `resellerRequester(staff)`. @default 'reseller' when the subscriber
-   * has one, else 'operator'
-   */
-  addressedTo: z.enum(['reseller', 'operator']).optional(),
-  /** Files attached to the opening message (`config.attachments` limits them). */
-  attachments: z.array(attachmentInputSchema).max(1000).optional(),
-});
-export type CreateTicketInput = z.input<typeof createTicketInputSchema>;
+export const createTicketInputSchema = lazySchema((z) =>
+  z.strictObject({
+    subject: subjectSchema(),
+    body: bodySchema(),
+    category: z.string().optional(),
+    priority: z.string().optional(),
+    department: z.string().nullable().optional(),
+    /** Staff and system only: whom the ticket is for. */
+    subscriberId: idSchema().optional(),
+    /** Staff only: `open` (default), `pending` or `resolved`. */
+    status: statusSchema().optional(),
+    /** Staff only. */
+    assigneeId: idSchema().nullable().optional(),
+    /** Staff only: a deadline overriding the resolution target. */
+    deadlineAt: instantSchema().nullable().optional(),
+    /**
+     * Who the ticket is addressed to: the subscriber's reseller or straight to the operator
+     * (over the reseller's head: the reseller's staff do not see it). A reseller's own
+     * request to the operator: `create(resellerStaff, { ..., addressedTo: 'operator' })` with
+     * no `subscriberId`, or `create(resellerRequester(staff), { ... })`; either is read and
+     * answered through `resellerRequester(staff)`. @default 'reseller' when the subscriber
+     * has one, else 'operator'
+     */
+    addressedTo: z.enum(['reseller', 'operator']).optional(),
+    /** Files attached to the opening message (`config.attachments` limits them). */
+    attachments: z.array(attachmentInputSchema()).max(1000).optional(),
+  }),
+);
+export type CreateTicketInput = z.input<ReturnType<typeof createTicketInputSchema>>;
 
 /** `addReply` input. */
-export const replyInputSchema = z.strictObject({
-  body: replyBodySchema,
-  /** Staff only: an internal note, never shown to the customer. @default false */
-  internal: z.boolean().optional(),
-  /** Staff only: the status after this reply. @default 'pending' for a public staff reply */
-  status: statusSchema.optional(),
-  /** Staff only: reply through another staff member's lock (needs `tickets.edit`). */
-  force: z.boolean().optional(),
-  /** Files attached to the reply or note (`config.attachments` limits them). */
-  attachments: z.array(attachmentInputSchema).max(1000).optional(),
-});
-export type ReplyInput = z.input<typeof replyInputSchema>;
+export const replyInputSchema = lazySchema((z) =>
+  z.strictObject({
+    body: replyBodySchema(),
+    /** Staff only: an internal note, never shown to the customer. @default false */
+    internal: z.boolean().optional(),
+    /** Staff only: the status after this reply. @default 'pending' for a public staff reply */
+    status: statusSchema().optional(),
+    /** Staff only: reply through another staff member's lock (needs `tickets.edit`). */
+    force: z.boolean().optional(),
+    /** Files attached to the reply or note (`config.attachments` limits them). */
+    attachments: z.array(attachmentInputSchema()).max(1000).optional(),
+  }),
+);
+export type ReplyInput = z.input<ReturnType<typeof replyInputSchema>>;
 
 /** `update` patch. */
-export const updatePatchSchema = z.strictObject({
-  subject: subjectSchema.optional(),
-  category: z.string().optional(),
-  priority: z.string().optional(),
-  department: z.string().nullable().optional(),
-  status: statusSchema.optional(),
-  assigneeId: idSchema.nullable().optional(),
-  deadlineAt: instantSchema.nullable().optional(),
-  /** Staff raise the ticket by hand (first in the queue while unresolved), or reset it. */
-  raised: z.boolean().optional(),
-  /** When given, the update fails with `conflict` if the ticket's version differs. */
-  expectedVersion: z.number().int().positive().optional(),
-  /** Write through another staff member's lock (needs `tickets.edit`). */
-  force: z.boolean().optional(),
-});
-export type UpdatePatch = z.input<typeof updatePatchSchema>;
+export const updatePatchSchema = lazySchema((z) =>
+  z.strictObject({
+    subject: subjectSchema().optional(),
+    category: z.string().optional(),
+    priority: z.string().optional(),
+    department: z.string().nullable().optional(),
+    status: statusSchema().optional(),
+    assigneeId: idSchema().nullable().optional(),
+    deadlineAt: instantSchema().nullable().optional(),
+    /** Staff raise the ticket by hand (first in the queue while unresolved), or reset it. */
+    raised: z.boolean().optional(),
+    /** When given, the update fails with `conflict` if the ticket's version differs. */
+    expectedVersion: z.number().int().positive().optional(),
+    /** Write through another staff member's lock (needs `tickets.edit`). */
+    force: z.boolean().optional(),
+  }),
+);
+export type UpdatePatch = z.input<ReturnType<typeof updatePatchSchema>>;
 
-const oneOrMany = <T extends z.ZodType>(item: T) =>
+const oneOrMany = <T extends z.ZodType>(z: Zod, item: T) =>
   z.union([item, z.array(item).min(1).max(50)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.output<T>[]);
 
 /** `list` query. */
-export const listQuerySchema = z.strictObject({
-  status: oneOrMany(statusSchema).optional(),
-  priority: oneOrMany(z.string()).optional(),
-  category: oneOrMany(z.string()).optional(),
-  department: oneOrMany(z.string()).optional(),
-  /** A staff id, `'me'` (the acting staff member) or `null` (unassigned). */
-  assigneeId: idSchema.nullable().optional(),
-  subscriberId: idSchema.optional(),
-  /** Text to find in the number, subject or visible message bodies. */
-  q: z.string().trim().min(1).max(200).optional(),
-  /** Page size, 1–200. @default 50 */
-  limit: z.number().int().min(1).max(200).optional(),
-  /** `nextCursor` from the previous page. */
-  cursor: z.string().max(1000).optional(),
-  /** @default 'queue' for staff, 'newest' for customers */
-  sort: z.enum(['queue', 'newest', 'oldest', 'updated', 'waiting', 'relevance']).optional(),
-  /** `true`: archived only. @default false: archived tickets leave default lists */
-  archived: z.boolean().optional(),
-  /** `true`: the asking staff member's favorites only. */
-  favorites: z.boolean().optional(),
-  /** `true`: soft-deleted tickets only (staff with `tickets.delete`). */
-  deleted: z.boolean().optional(),
-  /** Only tickets addressed to the reseller, or to the operator. */
-  addressedTo: z.enum(['reseller', 'operator']).optional(),
-  createdFrom: instantSchema.optional(),
-  createdTo: instantSchema.optional(),
-});
-export type ListQuery = z.input<typeof listQuerySchema>;
+export const listQuerySchema = lazySchema((z) =>
+  z.strictObject({
+    status: oneOrMany(z, statusSchema()).optional(),
+    priority: oneOrMany(z, z.string()).optional(),
+    category: oneOrMany(z, z.string()).optional(),
+    department: oneOrMany(z, z.string()).optional(),
+    /** A staff id, `'me'` (the acting staff member) or `null` (unassigned). */
+    assigneeId: idSchema().nullable().optional(),
+    subscriberId: idSchema().optional(),
+    /** Text to find in the number, subject or visible message bodies. */
+    q: z.string().trim().min(1).max(200).optional(),
+    /** Page size, 1–200. @default 50 */
+    limit: z.number().int().min(1).max(200).optional(),
+    /** `nextCursor` from the previous page. */
+    cursor: z.string().max(1000).optional(),
+    /** @default 'queue' for staff, 'newest' for customers */
+    sort: z.enum(['queue', 'newest', 'oldest', 'updated', 'waiting', 'relevance']).optional(),
+    /** `true`: archived only. @default false: archived tickets leave default lists */
+    archived: z.boolean().optional(),
+    /** `true`: the asking staff member's favorites only. */
+    favorites: z.boolean().optional(),
+    /** `true`: soft-deleted tickets only (staff with `tickets.delete`). */
+    deleted: z.boolean().optional(),
+    /** Only tickets addressed to the reseller, or to the operator. */
+    addressedTo: z.enum(['reseller', 'operator']).optional(),
+    createdFrom: instantSchema().optional(),
+    createdTo: instantSchema().optional(),
+  }),
+);
+export type ListQuery = z.input<ReturnType<typeof listQuerySchema>>;
 
 /** Where a call came from (the optional last argument of every method). */
-export const requestContextSchema = z.object({
-  ip: z.string().max(100).optional(),
-  userAgent: z.string().max(1000).optional(),
-  requestId: z.string().max(200).optional(),
-});
+export const requestContextSchema = lazySchema((z) =>
+  z.object({
+    ip: z.string().max(100).optional(),
+    userAgent: z.string().max(1000).optional(),
+    requestId: z.string().max(200).optional(),
+  }),
+);
 
 /** `runScheduledWork` options. */
-export const scheduledWorkOptionsSchema = z.strictObject({
-  /** The instant to act as of. @default the service clock */
-  now: instantSchema.optional(),
-  /** Most tickets handled per kind of work in one call, 1–10000. @default 500 */
-  limit: z.number().int().min(1).max(10_000).optional(),
-});
+export const scheduledWorkOptionsSchema = lazySchema((z) =>
+  z.strictObject({
+    /** The instant to act as of. @default the service clock */
+    now: instantSchema().optional(),
+    /** Most tickets handled per kind of work in one call, 1–10000. @default 500 */
+    limit: z.number().int().min(1).max(10_000).optional(),
+  }),
+);
 
 /** `getStats` query: tickets created in `[from, to)`. */
-export const statsQuerySchema = z
-  .strictObject({
-    from: instantSchema.optional(),
-    to: instantSchema.optional(),
-  })
-  .refine((q) => !q.from || !q.to || q.from.getTime() < q.to.getTime(), { message: INVERTED_WINDOW, path: ['to'] });
+export const statsQuerySchema = lazySchema((z) =>
+  z
+    .strictObject({
+      from: instantSchema().optional(),
+      to: instantSchema().optional(),
+    })
+    .refine((q) => !q.from || !q.to || q.from.getTime() < q.to.getTime(), { message: INVERTED_WINDOW, path: ['to'] }),
+);
+export type StatsQuery = z.input<ReturnType<typeof statsQuerySchema>>;
 
-/** `flushEvents` options. */
-export const flushEventsOptionsSchema = z.strictObject({
-  /** Most events emitted in one call, 1–10000. @default 1000 */
-  limit: z.number().int().min(1).max(10_000).optional(),
-});
-export type StatsQuery = z.input<typeof statsQuerySchema>;
+/** `flushEvents` options (absent: every default). */
+export const flushEventsOptionsSchema = lazySchema((z) =>
+  z
+    .strictObject({
+      /** Most events emitted in one call, 1–10000. @default 1000 */
+      limit: z.number().int().min(1).max(10_000).optional(),
+    })
+    .optional(),
+);

@@ -6,17 +6,19 @@ import { OWN_MESSAGES } from './schemas.js';
 type Issue = z.core.$ZodIssue;
 
 /**
- * Parses `value` with `schema`, or throws a `ValidationError` naming the first invalid
- * field in `field`/`message` and every invalid field in `issues`.
+ * Parses `value` with `schema` (a schema, or a `lazySchema` builder of one), or throws a
+ * `ValidationError` naming the first invalid field in `field`/`message` and every invalid
+ * field in `issues`.
  */
 export function parseInput<S extends z.ZodType>(
-  schema: S,
+  schema: S | (() => S),
   value: unknown,
   what: string,
   /** Prefix of the reported field, e.g. `actor` for `actor.id`. */
   prefix?: string,
 ): z.output<S> {
-  const result = schema.safeParse(value);
+  // A zod schema is an object, never a function, so a function is a builder.
+  const result = (typeof schema === 'function' ? schema() : schema).safeParse(value);
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => describe(specific(issue), what, prefix));
   const first = issues[0]!;

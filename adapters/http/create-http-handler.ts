@@ -136,7 +136,7 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
             throw new InternalError('authenticate threw', { cause: error, params: { callback: 'authenticate' } });
           }
           if (given === null || given === undefined) throw new HttpError('unauthenticated', 'Sign in first: this request carries no session');
-          const checked = actorSchema.safeParse(given);
+          const checked = actorSchema().safeParse(given);
           if (!checked.success) {
             throw new InternalError('authenticate returned something that is not an Actor', {
               cause: checked.error,

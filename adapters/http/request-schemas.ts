@@ -4,17 +4,21 @@
  * 400 naming it, like the service's own inputs. The bodies that are a service input as a
  * whole (`create`, `addReply`, `update`) are validated by the service itself.
  */
-import { z } from 'zod';
 import { idSchema, listQuerySchema } from '../../src/schemas.js';
 import { bulkActionSchema } from '../../src/service/bulk-actions.js';
+import { loadZod } from '../../src/zod-loader.js';
+
+// The core's zod (one instance for every schema ticketry builds); loading `ticketry/http`
+// builds its route table, so it loads zod at once.
+const z = loadZod();
 
 export const mergeBodySchema = z.strictObject({
   /** The ticket the source's messages move into. */
-  targetId: idSchema.describe('Id or number of the ticket to merge into'),
+  targetId: idSchema().describe('Id or number of the ticket to merge into'),
 });
 
 export const splitBodySchema = z.strictObject({
-  fromMessageId: idSchema.describe('This message and every later one move into the new ticket'),
+  fromMessageId: idSchema().describe('This message and every later one move into the new ticket'),
 });
 
 export const lockBodySchema = z.strictObject({
@@ -23,8 +27,8 @@ export const lockBodySchema = z.strictObject({
 });
 
 export const bulkBodySchema = z.strictObject({
-  ticketIds: z.array(idSchema).max(200).describe('Up to 200 ticket ids or numbers'),
-  action: bulkActionSchema,
+  ticketIds: z.array(idSchema()).max(200).describe('Up to 200 ticket ids or numbers'),
+  action: bulkActionSchema(),
 });
 
 export const editMessageBodySchema = z.strictObject({
@@ -33,5 +37,5 @@ export const editMessageBodySchema = z.strictObject({
 
 export const saveFilterBodySchema = z.strictObject({
   name: z.string().describe('The filter name (1–100 characters); the same name replaces'),
-  query: listQuerySchema.describe('A list query as JSON (arrays for several values, ISO timestamps)'),
+  query: listQuerySchema().describe('A list query as JSON (arrays for several values, ISO timestamps)'),
 });

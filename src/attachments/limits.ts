@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { lazySchema } from '../zod-loader.js';
 import { CHECKABLE_ATTACHMENT_TYPES, DEFAULT_ALLOWED_TYPES, isCheckableType } from './allowed-types.js';
 
 /** Limits on the files attached to one message (`config.attachments`). */
@@ -17,29 +17,31 @@ export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
 /** 10 files per message. */
 export const DEFAULT_MAX_FILES = 10;
 
-const allowedTypeSchema = z.string().refine(isCheckableType, {
-  error: (issue) =>
-    `Unknown attachment type ${JSON.stringify(issue.input)} in attachments.allowedTypes: ticketry can check only these types by content: ${CHECKABLE_ATTACHMENT_TYPES.join(', ')}`,
-});
-
 /**
  * `config.attachments`: every field optional, with the defaults of `DEFAULT_ATTACHMENT_LIMITS`.
  * `allowedTypes` entries must be types ticketry recognises by content
  * (`CHECKABLE_ATTACHMENT_TYPES`); anything else (`text/html`, `image/svg+xml`, a typo)
  * is a configuration error.
  */
-export const attachmentLimitsSchema = z.strictObject({
-  /** Largest file in bytes, at most 4 GiB. @default 10485760 (10 MiB) */
-  maxFileBytes: z.number().int().positive().max(4 * 1024 * 1024 * 1024).default(DEFAULT_MAX_FILE_BYTES),
-  /** Most files per message; 0 turns attachments off. @default 10 */
-  maxFiles: z.number().int().min(0).max(1000).default(DEFAULT_MAX_FILES),
-  /** Types accepted by content. @default DEFAULT_ALLOWED_TYPES */
-  allowedTypes: z
-    .array(allowedTypeSchema)
-    .max(CHECKABLE_ATTACHMENT_TYPES.length * 2)
-    .transform((types) => Object.freeze([...new Set(types)]) as readonly string[])
-    .default(DEFAULT_ALLOWED_TYPES),
-});
+export const attachmentLimitsSchema = lazySchema((z) =>
+  z.strictObject({
+    /** Largest file in bytes, at most 4 GiB. @default 10485760 (10 MiB) */
+    maxFileBytes: z.number().int().positive().max(4 * 1024 * 1024 * 1024).default(DEFAULT_MAX_FILE_BYTES),
+    /** Most files per message; 0 turns attachments off. @default 10 */
+    maxFiles: z.number().int().min(0).max(1000).default(DEFAULT_MAX_FILES),
+    /** Types accepted by content. @default DEFAULT_ALLOWED_TYPES */
+    allowedTypes: z
+      .array(
+        z.string().refine(isCheckableType, {
+          error: (issue) =>
+            `Unknown attachment type ${JSON.stringify(issue.input)} in attachments.allowedTypes: ticketry can check only these types by content: ${CHECKABLE_ATTACHMENT_TYPES.join(', ')}`,
+        }),
+      )
+      .max(CHECKABLE_ATTACHMENT_TYPES.length * 2)
+      .transform((types) => Object.freeze([...new Set(types)]) as readonly string[])
+      .default(DEFAULT_ALLOWED_TYPES),
+  }),
+);
 
 /** The defaults: 10 MiB per file, 10 files per message, seed 004's types. */
 export const DEFAULT_ATTACHMENT_LIMITS: Readonly<AttachmentLimits> = Object.freeze({
@@ -56,7 +58,7 @@ export const DEFAULT_ATTACHMENT_LIMITS: Readonly<AttachmentLimits> = Object.free
  * @throws ConfigError naming the field (`attachments.<field>`) when a limit is invalid.
  */
 export function resolveAttachmentLimits(limits: unknown = {}): AttachmentLimits {
-  const result = attachmentLimitsSchema.safeParse(limits);
+  const result = attachmentLimitsSchema().safeParse(limits);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const field = ['attachments', ...issue.path.map(String)].join('.');

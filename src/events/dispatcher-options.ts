@@ -2,8 +2,9 @@
  * The options of `desk.dispatcher`: their schema, defaults, and the retry backoff they
  * describe. A bad option is a `ConfigError` naming it (`params.field`).
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { lazySchema } from '../zod-loader.js';
 import type { TicketEvent } from './event-types.js';
 
 /** A handler: resolve when the event is handled; throw or reject to have it retried. */
@@ -64,32 +65,31 @@ export interface DispatcherOptions {
   onError?: DispatchErrorHandler;
 }
 
-const fn = <T>(what: string) =>
-  z.custom<T>((value) => typeof value === 'function', { message: `must be a function (${what})` });
-
-const int = (min: number, max: number) => z.number().int().min(min).max(max);
-
-const optionsSchema = z.strictObject({
-  handlers: z
-    .record(z.string().min(1).max(200), fn<DispatchHandler>('event) => unknown'))
-    .refine((h) => Object.keys(h).length > 0, { message: 'needs at least one handler' }),
-  maxAttempts: int(1, 1000).default(10),
-  backoff: z
-    .strictObject({
-      baseMs: int(0, 86_400_000).default(1000),
-      maxMs: int(0, 7 * 86_400_000).default(3_600_000),
-      jitter: z.number().min(0).max(1).default(0.5),
-    })
-    .default({ baseMs: 1000, maxMs: 3_600_000, jitter: 0.5 }),
-  batchSize: int(1, 1000).default(100),
-  leaseMs: int(1000, 86_400_000).default(300_000),
-  pollIntervalMs: int(1, 86_400_000).default(1000),
-  concurrency: int(1, 1000).default(10),
-  onError: fn<DispatchErrorHandler>('error, event, handlerName) => void').optional(),
+const optionsSchema = lazySchema((z) => {
+  const fn = <T>(what: string) => z.custom<T>((value) => typeof value === 'function', { message: `must be a function (${what})` });
+  const int = (min: number, max: number) => z.number().int().min(min).max(max);
+  return z.strictObject({
+    handlers: z
+      .record(z.string().min(1).max(200), fn<DispatchHandler>('event) => unknown'))
+      .refine((h) => Object.keys(h).length > 0, { message: 'needs at least one handler' }),
+    maxAttempts: int(1, 1000).default(10),
+    backoff: z
+      .strictObject({
+        baseMs: int(0, 86_400_000).default(1000),
+        maxMs: int(0, 7 * 86_400_000).default(3_600_000),
+        jitter: z.number().min(0).max(1).default(0.5),
+      })
+      .default({ baseMs: 1000, maxMs: 3_600_000, jitter: 0.5 }),
+    batchSize: int(1, 1000).default(100),
+    leaseMs: int(1000, 86_400_000).default(300_000),
+    pollIntervalMs: int(1, 86_400_000).default(1000),
+    concurrency: int(1, 1000).default(10),
+    onError: fn<DispatchErrorHandler>('error, event, handlerName) => void').optional(),
+  });
 });
 
 /** The options with every default applied. */
-export type ResolvedDispatcherOptions = Omit<z.output<typeof optionsSchema>, 'onError'> & { onError: DispatchErrorHandler };
+export type ResolvedDispatcherOptions = Omit<z.output<ReturnType<typeof optionsSchema>>, 'onError'> & { onError: DispatchErrorHandler };
 
 const defaultOnError: DispatchErrorHandler = (error, event, handlerName) =>
   console.error(
@@ -101,7 +101,7 @@ const defaultOnError: DispatchErrorHandler = (error, event, handlerName) =>
 
 /** Checks and completes `desk.dispatcher` options; throws `ConfigError` naming the bad field. */
 export function resolveDispatcherOptions(input: unknown): ResolvedDispatcherOptions {
-  const parsed = optionsSchema.safeParse(input);
+  const parsed = optionsSchema().safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const path = issue.path.map(String);

@@ -6,7 +6,9 @@
  * event as devalue text inside a JSON object: stores keep `payload` as a plain JSON object
  * (a JSON/JSONB column) and never need to know the encoding.
  */
-import { parse, stringify } from 'devalue';
+import { createRequire } from 'node:module';
+import { isAbsolute } from 'node:path';
+import type * as Devalue from 'devalue';
 import { InternalError } from '../errors.js';
 import type { TicketEvent } from './event-types.js';
 import type { OutboxEvent } from '../store.js';
@@ -15,6 +17,22 @@ import type { OutboxEvent } from '../store.js';
 const CODEC = 'devalue';
 /** The version of the encoding inside the marker, for a future change of format. */
 const VERSION = 1;
+
+let devalue: typeof Devalue | undefined;
+
+/**
+ * devalue, loaded by the first event encoded or decoded rather than by `import('ticketry')`.
+ * It is ES-module only; `require` loads it synchronously all the same on the Node versions
+ * ticketry supports (require of ES modules: Node 20.19+, 22.12+), so encoding stays a
+ * plain call inside the write transaction.
+ */
+function loadDevalue(): typeof Devalue {
+  // `__filename` first in the CJS build: see createPurifier in render/sanitize.ts.
+  devalue ??= createRequire(typeof __filename === 'string' && isAbsolute(__filename) ? __filename : import.meta.url)(
+    'devalue',
+  ) as typeof Devalue;
+  return devalue;
+}
 
 /** The outbox payload of an event: `{ codec: 'devalue', v: 1, data: '<devalue text>' }`. */
 export interface EncodedPayload {
@@ -28,7 +46,7 @@ export interface EncodedPayload {
 export function toOutbox(event: TicketEvent): OutboxEvent {
   // A string, not devalue's JSON array inside the object: a JSON column then holds only
   // a string, and Postgres JSONB cannot refuse text such as "\u0000" inside a body.
-  const payload: EncodedPayload = { codec: CODEC, v: VERSION, data: stringify(event) };
+  const payload: EncodedPayload = { codec: CODEC, v: VERSION, data: loadDevalue().stringify(event) };
   return {
     id: event.eventId,
     ticketId: event.ticket.id,
@@ -45,7 +63,7 @@ export function fromOutbox(row: OutboxEvent): TicketEvent {
     if (payload.v !== VERSION || typeof payload.data !== 'string') {
       throw new InternalError(`Outbox event ${row.id} has an encoding this version of ticketry cannot read (v ${String(payload.v)})`);
     }
-    return parse(payload.data) as TicketEvent;
+    return loadDevalue().parse(payload.data) as TicketEvent;
   }
   return fromLegacyJson(payload, row.id);
 }

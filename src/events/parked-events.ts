@@ -2,10 +2,10 @@
  * Parked events: what the dispatcher gave up on, listed for an operator and requeued
  * when the cause is fixed.
  */
-import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import type { ServiceContext } from '../service/service-context.js';
 import { parseInput } from '../validate.js';
+import { lazySchema } from '../zod-loader.js';
 import type { TicketEvent } from './event-types.js';
 import { fromOutbox } from './outbox-codec.js';
 
@@ -30,14 +30,16 @@ const DEFAULT_LIMIT = 50;
 /** The most ids `retryParkedEvents` takes at once. */
 const MAX_RETRY_IDS = 1000;
 
-const listSchema = z
-  .strictObject({
-    limit: z.number().int().min(1).max(200).optional(),
-    cursor: z.string().max(100).nullable().optional(),
-  })
-  .optional();
+const listSchema = lazySchema((z) =>
+  z
+    .strictObject({
+      limit: z.number().int().min(1).max(200).optional(),
+      cursor: z.string().max(100).nullable().optional(),
+    })
+    .optional(),
+);
 
-const idsSchema = z.array(z.string().min(1).max(200)).max(MAX_RETRY_IDS).optional();
+const idsSchema = lazySchema((z) => z.array(z.string().min(1).max(200)).max(MAX_RETRY_IDS).optional());
 
 // The cursor is the last row's position, wrapped so hosts treat it as opaque.
 const CURSOR_PREFIX = 'pk1.';

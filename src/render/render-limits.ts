@@ -1,5 +1,6 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { requireObject } from '../guard.js';
+import { lazySchema } from '../zod-loader.js';
 
 /*
  * The limits that keep rendering a staff body cheap. Each was chosen by measuring the
@@ -8,46 +9,58 @@ import { requireObject } from '../guard.js';
  * time budget catches whatever was not found.
  */
 
+/** The default of each `config.render` option (the schema's defaults, without building it). */
+const RENDER_DEFAULTS = {
+  maxMarkdownLength: 32 * 1024,
+  timeBudgetMs: 2000,
+  maxNesting: 16,
+  maxLinks: 500,
+  maxTableCells: 10_000,
+  maxParagraphLength: 4096,
+} as const;
+
 /** The `config.render` options: limits on what a Markdown body may cost to render. */
-export const renderConfigSchema = z.strictObject({
-  /**
-   * Largest staff (Markdown) body, in characters. Longer ones are refused with a
-   * `validation` error (`params.reason: 'markdown_too_long'`). Plain-text bodies are
-   * limited by `maxBodyLength` instead.
-   * @default 32768 (32 KiB)
-   */
-  maxMarkdownLength: z.number().int().positive().max(1024 * 1024).default(32 * 1024),
-  /**
-   * Wall-clock budget for rendering one Markdown body, in milliseconds. Rendering runs in
-   * a worker thread that is terminated when it overruns; the body is then refused with a
-   * `validation` error (`params.reason: 'render_budget'`).
-   * @default 2000
-   */
-  timeBudgetMs: z.number().int().min(50).max(60_000).default(2000),
-  /**
-   * Deepest nesting of block quotes and lists. Markers beyond it are shown as text.
-   * @default 16
-   */
-  maxNesting: z.number().int().min(1).max(100).default(16),
-  /** Links and images per body; the rest are shown as their text. @default 500 */
-  maxLinks: z.number().int().min(0).max(10_000).default(500),
-  /**
-   * Table cells per body (columns times rows, all tables together). A table that would
-   * exceed it is shown as text.
-   * @default 10000
-   */
-  maxTableCells: z.number().int().min(0).max(1_000_000).default(10_000),
-  /**
-   * Longest paragraph, in characters, before it is split into several. Inline parsing
-   * (emphasis, brackets) costs more than linear time within one paragraph, so this
-   * bounds the cost of a body to linear in its length.
-   * @default 4096
-   */
-  maxParagraphLength: z.number().int().min(256).max(1024 * 1024).default(4096),
-});
+export const renderConfigSchema = lazySchema((z) =>
+  z.strictObject({
+    /**
+     * Largest staff (Markdown) body, in characters. Longer ones are refused with a
+     * `validation` error (`params.reason: 'markdown_too_long'`). Plain-text bodies are
+     * limited by `maxBodyLength` instead.
+     * @default 32768 (32 KiB)
+     */
+    maxMarkdownLength: z.number().int().positive().max(1024 * 1024).default(RENDER_DEFAULTS.maxMarkdownLength),
+    /**
+     * Wall-clock budget for rendering one Markdown body, in milliseconds. Rendering runs in
+     * a worker thread that is terminated when it overruns; the body is then refused with a
+     * `validation` error (`params.reason: 'render_budget'`).
+     * @default 2000
+     */
+    timeBudgetMs: z.number().int().min(50).max(60_000).default(RENDER_DEFAULTS.timeBudgetMs),
+    /**
+     * Deepest nesting of block quotes and lists. Markers beyond it are shown as text.
+     * @default 16
+     */
+    maxNesting: z.number().int().min(1).max(100).default(RENDER_DEFAULTS.maxNesting),
+    /** Links and images per body; the rest are shown as their text. @default 500 */
+    maxLinks: z.number().int().min(0).max(10_000).default(RENDER_DEFAULTS.maxLinks),
+    /**
+     * Table cells per body (columns times rows, all tables together). A table that would
+     * exceed it is shown as text.
+     * @default 10000
+     */
+    maxTableCells: z.number().int().min(0).max(1_000_000).default(RENDER_DEFAULTS.maxTableCells),
+    /**
+     * Longest paragraph, in characters, before it is split into several. Inline parsing
+     * (emphasis, brackets) costs more than linear time within one paragraph, so this
+     * bounds the cost of a body to linear in its length.
+     * @default 4096
+     */
+    maxParagraphLength: z.number().int().min(256).max(1024 * 1024).default(RENDER_DEFAULTS.maxParagraphLength),
+  }),
+);
 
 /** Render limits with defaults applied. */
-export type RenderConfig = z.output<typeof renderConfigSchema>;
+export type RenderConfig = z.output<ReturnType<typeof renderConfigSchema>>;
 
 /** What `renderBody` needs: the render limits plus the plain-text limit. */
 export interface RenderLimits extends RenderConfig {
@@ -57,7 +70,7 @@ export interface RenderLimits extends RenderConfig {
 
 /** The defaults of every render limit. */
 export const DEFAULT_RENDER_LIMITS: Readonly<RenderLimits> = Object.freeze({
-  ...renderConfigSchema.parse({}),
+  ...RENDER_DEFAULTS,
   maxBodyLength: 256 * 1024,
 });
 

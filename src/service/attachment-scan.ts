@@ -37,7 +37,7 @@ export type AttachmentScanDecision = void | undefined | null | { refuse: Attachm
 /** `createTicketService({ scanAttachment })`. */
 export type AttachmentScanner = (file: AttachmentScanFile) => AttachmentScanDecision | Promise<AttachmentScanDecision>;
 
-const decisionSchema = hostDecisionSchema({});
+const decisionSchema = hostDecisionSchema(() => ({}));
 
 /**
  * Asks the scan about one stored file.
@@ -50,7 +50,7 @@ const decisionSchema = hostDecisionSchema({});
  */
 export async function scanStoredFile(scanner: AttachmentScanner, file: AttachmentScanFile, index: number): Promise<void> {
   const answer: unknown = await scanner(file);
-  const parsed = decisionSchema.safeParse(answer);
+  const parsed = decisionSchema().safeParse(answer);
   if (!parsed.success) {
     throw new ConfigError(
       'scanAttachment must return nothing (accept) or { refuse: { code, message } } with a code of letters, digits, _ . : - (at most 64) and a message of 1–1000 characters',

@@ -5,12 +5,12 @@
  * audit entry and events: one refusal never undoes the others, and the result says, per
  * ticket and in input order, what happened.
  */
-import { z } from 'zod';
 import { TicketError, ValidationError, type TicketErrorCode } from '../errors.js';
 import { requireStaff, requireStaffPermission } from '../permissions.js';
 import { idSchema, statusSchema } from '../schemas.js';
 import type { Actor, RequestContext, Status, Ticket } from '../types.js';
 import { parseInput } from '../validate.js';
+import { lazySchema } from '../zod-loader.js';
 import { archiveTicket } from './archive-ticket.js';
 import { deleteTicket } from './delete-ticket.js';
 import { favoriteTicket } from './favorites.js';
@@ -45,19 +45,23 @@ export type BulkResult =
 export const MAX_BULK_TICKETS = 200;
 
 /** The schema of a bulk action. */
-export const bulkActionSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('assign'), assigneeId: idSchema.nullable() }),
-  z.strictObject({ type: z.literal('status'), status: statusSchema }),
-  z.strictObject({ type: z.literal('priority'), priority: z.string().min(1).max(200) }),
-  z.strictObject({ type: z.literal('close') }),
-  z.strictObject({ type: z.literal('archive') }),
-  z.strictObject({ type: z.literal('delete') }),
-  z.strictObject({ type: z.literal('favorite'), on: z.boolean() }),
-  z.strictObject({ type: z.literal('unlock'), force: z.boolean().optional() }),
-]);
+export const bulkActionSchema = lazySchema((z) =>
+  z.discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('assign'), assigneeId: idSchema().nullable() }),
+    z.strictObject({ type: z.literal('status'), status: statusSchema() }),
+    z.strictObject({ type: z.literal('priority'), priority: z.string().min(1).max(200) }),
+    z.strictObject({ type: z.literal('close') }),
+    z.strictObject({ type: z.literal('archive') }),
+    z.strictObject({ type: z.literal('delete') }),
+    z.strictObject({ type: z.literal('favorite'), on: z.boolean() }),
+    z.strictObject({ type: z.literal('unlock'), force: z.boolean().optional() }),
+  ]),
+);
 
 /** The ticket ids of a bulk call: 0 to 200 ids or numbers. */
-export const bulkTicketIdsSchema = z.array(idSchema).max(MAX_BULK_TICKETS, `at most ${MAX_BULK_TICKETS} tickets per call`);
+export const bulkTicketIdsSchema = lazySchema((z) =>
+  z.array(idSchema()).max(MAX_BULK_TICKETS, `at most ${MAX_BULK_TICKETS} tickets per call`),
+);
 
 /**
  * Applies `action` to each of `ticketIds` (duplicates collapsed, first occurrence kept)

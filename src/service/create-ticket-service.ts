@@ -214,7 +214,7 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
     runScheduledWork: (o) => runScheduledWork(ctx, o),
     // Everything written up to now; claimed atomically, so each event goes out once.
     flushEvents: async (o) => {
-      const { limit = 1000 } = parseInput(flushEventsOptionsSchema.optional(), o, 'flushEvents options') ?? {};
+      const { limit = 1000 } = parseInput(flushEventsOptionsSchema, o, 'flushEvents options') ?? {};
       return redeliver(ctx, new Date(ctx.clock().getTime() + 1), limit);
     },
     dispatcher: (o) => createDispatcher(ctx, o),

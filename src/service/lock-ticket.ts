@@ -5,7 +5,6 @@
  * itself on the service clock. It is staff-only: it moves neither `updatedAt` nor anything
  * a customer sees, and its events never notify the customer.
  */
-import { z } from 'zod';
 import { ForbiddenError } from '../errors.js';
 import type { Notify } from '../events/event-types.js';
 import { requireStaffPermission } from '../permissions.js';
@@ -13,6 +12,7 @@ import { assertNotDeleted } from '../status-machine.js';
 import type { StoreTx, TicketPatch } from '../store.js';
 import type { Actor, RequestContext, StaffActor, Ticket } from '../types.js';
 import { parseInput } from '../validate.js';
+import { lazySchema } from '../zod-loader.js';
 import { staffNames } from './directory-lookups.js';
 import { writeAudit } from './records.js';
 import {
@@ -36,17 +36,19 @@ export interface LockOptions {
   force?: boolean;
 }
 
-const lockOptionsSchema = z.strictObject({
-  ttlSeconds: z
-    .number()
-    .int('must be a whole number of seconds')
-    .min(1, 'must be at least 1 second')
-    .max(MAX_LOCK_SECONDS, `must be at most ${MAX_LOCK_SECONDS} seconds (24 hours)`)
-    .optional(),
-  force: z.boolean().optional(),
-});
+const lockOptionsSchema = lazySchema((z) =>
+  z.strictObject({
+    ttlSeconds: z
+      .number()
+      .int('must be a whole number of seconds')
+      .min(1, 'must be at least 1 second')
+      .max(MAX_LOCK_SECONDS, `must be at most ${MAX_LOCK_SECONDS} seconds (24 hours)`)
+      .optional(),
+    force: z.boolean().optional(),
+  }),
+);
 
-const unlockOptionsSchema = z.strictObject({ force: z.boolean().optional() });
+const unlockOptionsSchema = lazySchema((z) => z.strictObject({ force: z.boolean().optional() }));
 
 /** Takes the lock on `ticketId` for the acting staff member, or extends the lock they hold. */
 export async function lockTicket(

@@ -6,7 +6,6 @@
  * whose message is the host's text; a hook that throws is `internal` (the wrapper in
  * `service-options.ts`), and an answer that is neither nothing nor a refusal is `config`.
  */
-import { z } from 'zod';
 import { ConfigError, RefusedError } from '../errors.js';
 import type { Actor, Ticket } from '../types.js';
 import { hostDecisionSchema } from './host-refusal.js';
@@ -48,7 +47,7 @@ export interface TicketPolicy {
   beforeCustomerReply?(request: PolicyRequest): PolicyDecision | Promise<PolicyDecision>;
 }
 
-const decisionSchema = hostDecisionSchema({ params: z.record(z.string(), z.unknown()).optional() });
+const decisionSchema = hostDecisionSchema((z) => ({ params: z.record(z.string(), z.unknown()).optional() }));
 
 /** Asks the host's policy, if any; a refusal is a `RefusedError` and nothing is written. */
 export async function checkPolicy(ctx: ServiceContext, request: PolicyRequest): Promise<void> {
@@ -57,7 +56,7 @@ export async function checkPolicy(ctx: ServiceContext, request: PolicyRequest): 
   if (!fn) return;
   // A copy: a hook that changes what it was shown changes nothing ticketry writes.
   const answer: unknown = await fn({ ...request, ticket: structuredClone(request.ticket) });
-  const parsed = decisionSchema.safeParse(answer);
+  const parsed = decisionSchema().safeParse(answer);
   if (!parsed.success) {
     throw new ConfigError(
       `policy.${hook} must return nothing (allow) or { refuse: { code, message } } with a code of letters, digits, _ . : - (at most 64) and a message of 1–1000 characters`,

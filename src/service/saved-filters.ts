@@ -4,11 +4,11 @@
  * only their own, in their own tenant. Personal state, not a change to any ticket: no
  * audit entry or event.
  */
-import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { idSchema, listQuerySchema, type ListQuery } from '../schemas.js';
 import type { Actor, RequestContext, SavedFilter } from '../types.js';
 import { parseInput } from '../validate.js';
+import { lazySchema } from '../zod-loader.js';
 import { parseActor, parseRequestContext, readScope } from './request-guards.js';
 import type { ServiceContext } from './service-context.js';
 import { requireStaffMember } from './staff-member.js';
@@ -18,12 +18,14 @@ import { runWrite } from './write.js';
 const MAX_QUERY_JSON = 16_000;
 
 /** A filter's name: trimmed, 1–100 characters. */
-const filterNameSchema = z
-  .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(100, 'is longer than 100 characters')
-  .refine((s) => !s.includes('\u0000'), 'must not contain NUL (\\u0000) characters');
+const filterNameSchema = lazySchema((z) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(100, 'is longer than 100 characters')
+    .refine((s) => !s.includes('\u0000'), 'must not contain NUL (\\u0000) characters'),
+);
 
 /**
  * Saves `query` (a `list` query) under `name` for the acting staff member; a filter of

@@ -6,8 +6,9 @@
  * Local times are wall-clock times in the calendar's IANA zone; the zone's UTC offsets come
  * from `zone-offsets.ts`.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { lazySchema, type Zod } from '../zod-loader.js';
 import { DAY, MINUTE, daysFromCivil } from './civil-time.js';
 import { zoneOffsets, type ZoneOffsets } from './zone-offsets.js';
 
@@ -75,30 +76,36 @@ function localDateDay(text: string): number | null {
 // Schema
 // ---------------------------------------------------------------------------------------
 
-const windowSchema = z.tuple(
-  [
-    z.string().regex(START_TIME, {
-      error: (issue) => `window start ${JSON.stringify(issue.input)} is not a time; use 'HH:MM' from 00:00 to 23:59`,
-    }),
-    z.string().regex(END_TIME, {
-      error: (issue) => `window end ${JSON.stringify(issue.input)} is not a time; use 'HH:MM' from 00:01 to 24:00`,
-    }),
-  ],
-  { error: "a window is a pair of local times, e.g. ['09:00', '17:00']" },
-);
+/** A window: a pair of `'HH:MM'` local times. */
+const windowSchema = (z: Zod) =>
+  z.tuple(
+    [
+      z.string().regex(START_TIME, {
+        error: (issue) => `window start ${JSON.stringify(issue.input)} is not a time; use 'HH:MM' from 00:00 to 23:59`,
+      }),
+      z.string().regex(END_TIME, {
+        error: (issue) => `window end ${JSON.stringify(issue.input)} is not a time; use 'HH:MM' from 00:01 to 24:00`,
+      }),
+    ],
+    { error: "a window is a pair of local times, e.g. ['09:00', '17:00']" },
+  );
 
-const weekSchema = z.strictObject(
-  {
-    mon: z.array(windowSchema).optional(),
-    tue: z.array(windowSchema).optional(),
-    wed: z.array(windowSchema).optional(),
-    thu: z.array(windowSchema).optional(),
-    fri: z.array(windowSchema).optional(),
-    sat: z.array(windowSchema).optional(),
-    sun: z.array(windowSchema).optional(),
-  },
-  { error: 'week keys are mon, tue, wed, thu, fri, sat, sun' },
-);
+/** The week: windows per weekday key. */
+const weekSchema = (z: Zod) => {
+  const window = windowSchema(z);
+  return z.strictObject(
+    {
+      mon: z.array(window).optional(),
+      tue: z.array(window).optional(),
+      wed: z.array(window).optional(),
+      thu: z.array(window).optional(),
+      fri: z.array(window).optional(),
+      sat: z.array(window).optional(),
+      sun: z.array(window).optional(),
+    },
+    { error: 'week keys are mon, tue, wed, thu, fri, sat, sun' },
+  );
+};
 
 /**
  * zod schema of a `Calendar`. Beyond the shape it rejects what would make the SLA
@@ -106,80 +113,86 @@ const weekSchema = z.strictObject(
  * empty or overlapping, a week with no open time, holidays that are not real dates, and
  * time zones the runtime does not know. Each issue's `path` names the offending entry.
  */
-export const calendarSchema: z.ZodType<Calendar, Calendar> = z
-  .strictObject({
-    timeZone: z.string().min(1, { error: "timeZone is required, e.g. 'Europe/Berlin'" }),
-    week: weekSchema,
-    holidays: z
-      .array(
-        z.string().refine((s) => localDateDay(s) !== null, {
-          error: (issue) => `holiday ${JSON.stringify(issue.input)} is not a date; use 'YYYY-MM-DD'`,
-        }),
-      )
-      .optional(),
-  })
-  .superRefine((calendar, ctx) => {
-    // zod runs this even after continuable issues (a bad 'HH:MM'), so skip anything the
-    // shape checks already rejected instead of reporting it twice.
-    if (typeof calendar.timeZone === 'string' && calendar.timeZone !== '') {
-      try {
-        zoneOffsets(calendar.timeZone);
-      } catch (err) {
-        if (!(err instanceof RangeError)) throw err;
+export const calendarSchema = lazySchema(
+  (z): z.ZodType<Calendar, Calendar> =>
+    z
+      .strictObject({
+        timeZone: z.string().min(1, { error: "timeZone is required, e.g. 'Europe/Berlin'" }),
+        week: weekSchema(z),
+        holidays: z
+          .array(
+            z.string().refine((s) => localDateDay(s) !== null, {
+              error: (issue) => `holiday ${JSON.stringify(issue.input)} is not a date; use 'YYYY-MM-DD'`,
+            }),
+          )
+          .optional(),
+      })
+      .superRefine(checkCalendar),
+);
+
+/** The checks of a calendar beyond its shape: zone, windows, open time. */
+function checkCalendar(calendar: { timeZone: string; week: Calendar['week'] }, ctx: z.RefinementCtx): void {
+  // zod runs this even after continuable issues (a bad 'HH:MM'), so skip anything the
+  // shape checks already rejected instead of reporting it twice.
+  if (typeof calendar.timeZone === 'string' && calendar.timeZone !== '') {
+    try {
+      zoneOffsets(calendar.timeZone);
+    } catch (err) {
+      if (!(err instanceof RangeError)) throw err;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['timeZone'],
+        message: `unknown time zone ${JSON.stringify(calendar.timeZone)}; use an IANA name such as 'Europe/Berlin' or 'UTC'`,
+      });
+    }
+  }
+  let open = false;
+  for (const key of WEEKDAYS) {
+    const windows = calendar.week?.[key];
+    if (!Array.isArray(windows)) continue;
+    const valid: { index: number; start: number; end: number }[] = [];
+    windows.forEach((w, index) => {
+      if (!Array.isArray(w) || typeof w[0] !== 'string' || typeof w[1] !== 'string') return;
+      if (!START_TIME.test(w[0]) || !END_TIME.test(w[1])) return;
+      const start = clockMinutes(w[0]);
+      const end = clockMinutes(w[1]);
+      if (end <= start) {
         ctx.addIssue({
           code: 'custom',
-          path: ['timeZone'],
-          message: `unknown time zone ${JSON.stringify(calendar.timeZone)}; use an IANA name such as 'Europe/Berlin' or 'UTC'`,
+          path: ['week', key, index],
+          message:
+            end === start
+              ? `window ${w[0]}–${w[1]} on ${key} is empty; remove it or give it an end after its start`
+              : `window ${w[0]}–${w[1]} on ${key} ends before it starts; an overnight shift is two windows, ` +
+                `['${w[0]}', '24:00'] on ${key} and ['00:00', '${w[1]}'] on the next day`,
+        });
+        return;
+      }
+      valid.push({ index, start, end });
+    });
+    valid.sort((a, b) => a.start - b.start);
+    for (let i = 1; i < valid.length; i++) {
+      const prev = valid[i - 1]!;
+      const cur = valid[i]!;
+      if (cur.start < prev.end) {
+        const [index, other] = cur.index > prev.index ? [cur.index, prev.index] : [prev.index, cur.index];
+        ctx.addIssue({
+          code: 'custom',
+          path: ['week', key, index],
+          message: `window ${key}[${index}] overlaps ${key}[${other}]; merge them or make one end where the other starts`,
         });
       }
     }
-    let open = false;
-    for (const key of WEEKDAYS) {
-      const windows = calendar.week?.[key];
-      if (!Array.isArray(windows)) continue;
-      const valid: { index: number; start: number; end: number }[] = [];
-      windows.forEach((w, index) => {
-        if (!Array.isArray(w) || typeof w[0] !== 'string' || typeof w[1] !== 'string') return;
-        if (!START_TIME.test(w[0]) || !END_TIME.test(w[1])) return;
-        const start = clockMinutes(w[0]);
-        const end = clockMinutes(w[1]);
-        if (end <= start) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['week', key, index],
-            message:
-              end === start
-                ? `window ${w[0]}–${w[1]} on ${key} is empty; remove it or give it an end after its start`
-                : `window ${w[0]}–${w[1]} on ${key} ends before it starts; an overnight shift is two windows, ` +
-                  `['${w[0]}', '24:00'] on ${key} and ['00:00', '${w[1]}'] on the next day`,
-          });
-          return;
-        }
-        valid.push({ index, start, end });
-      });
-      valid.sort((a, b) => a.start - b.start);
-      for (let i = 1; i < valid.length; i++) {
-        const prev = valid[i - 1]!;
-        const cur = valid[i]!;
-        if (cur.start < prev.end) {
-          const [index, other] = cur.index > prev.index ? [cur.index, prev.index] : [prev.index, cur.index];
-          ctx.addIssue({
-            code: 'custom',
-            path: ['week', key, index],
-            message: `window ${key}[${index}] overlaps ${key}[${other}]; merge them or make one end where the other starts`,
-          });
-        }
-      }
-      if (valid.length > 0) open = true;
-    }
-    if (!open && typeof calendar.week === 'object' && calendar.week !== null) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['week'],
-        message: "the week has no open hours, so no SLA could ever come due; add a window such as mon: [['09:00', '17:00']]",
-      });
-    }
-  });
+    if (valid.length > 0) open = true;
+  }
+  if (!open && typeof calendar.week === 'object' && calendar.week !== null) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['week'],
+      message: "the week has no open hours, so no SLA could ever come due; add a window such as mon: [['09:00', '17:00']]",
+    });
+  }
+}
 
 // ---------------------------------------------------------------------------------------
 // Stock calendars
@@ -261,7 +274,7 @@ export function compileCalendar(calendar: Calendar, field = 'sla.calendar'): Com
   const cached = compiled.get(calendar);
   if (cached !== undefined) return cached;
 
-  const parsed = calendarSchema.safeParse(calendar);
+  const parsed = calendarSchema().safeParse(calendar);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const rest = pathText(issue.path);

@@ -3,8 +3,9 @@
  * (`minutes`, `hours`) or the open time of a business-hours calendar (`businessMinutes`,
  * `businessHours`, `businessDays`).
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { lazySchema } from '../zod-loader.js';
 import { addBusinessTime } from './business-time.js';
 import { TWENTY_FOUR_SEVEN } from './calendar.js';
 import type { Calendar } from './calendar.js';
@@ -22,28 +23,29 @@ export type Duration =
   | { businessHours: number }
   | { businessDays: number };
 
-// zod 4's z.number() already rejects NaN and ±Infinity.
-const amount = z.number({ error: 'a duration is a number' }).positive({ error: 'a duration must be greater than 0' });
-
 /**
  * zod schema of a `Duration`: an object with exactly one of the five keys, holding a
  * positive finite number. `{ hours: 4, minutes: 30 }` is rejected, not summed; write
  * `{ minutes: 270 }`.
  */
-export const durationSchema: z.ZodType<Duration, Duration> = z.union(
-  [
-    z.strictObject({ minutes: amount }),
-    z.strictObject({ hours: amount }),
-    z.strictObject({ businessMinutes: amount }),
-    z.strictObject({ businessHours: amount }),
-    z.strictObject({ businessDays: amount }),
-  ],
-  {
-    error:
-      'a duration is one of { minutes }, { hours }, { businessMinutes }, { businessHours }, { businessDays }, ' +
-      'e.g. { businessHours: 4 }',
-  },
-);
+export const durationSchema = lazySchema((z): z.ZodType<Duration, Duration> => {
+  // zod 4's z.number() already rejects NaN and ±Infinity.
+  const amount = z.number({ error: 'a duration is a number' }).positive({ error: 'a duration must be greater than 0' });
+  return z.union(
+    [
+      z.strictObject({ minutes: amount }),
+      z.strictObject({ hours: amount }),
+      z.strictObject({ businessMinutes: amount }),
+      z.strictObject({ businessHours: amount }),
+      z.strictObject({ businessDays: amount }),
+    ],
+    {
+      error:
+        'a duration is one of { minutes }, { hours }, { businessMinutes }, { businessHours }, { businessDays }, ' +
+        'e.g. { businessHours: 4 }',
+    },
+  );
+});
 
 /** A `Duration` in minutes, and whether they are open minutes of a business calendar. */
 export interface ResolvedDuration {
@@ -67,7 +69,7 @@ export function resolveDuration(duration: Duration, hoursPerDay = 8): ResolvedDu
       params: { field: 'sla.hoursPerDay' },
     });
   }
-  const parsed = durationSchema.safeParse(duration);
+  const parsed = durationSchema().safeParse(duration);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const field = ['duration', ...issue.path.map(String)].join('.');

@@ -20,7 +20,7 @@ describe('attachment limits', () => {
         'application/gzip',
       ],
     });
-    expect(attachmentLimitsSchema.parse({})).toEqual(DEFAULT_ATTACHMENT_LIMITS);
+    expect(attachmentLimitsSchema().parse({})).toEqual(DEFAULT_ATTACHMENT_LIMITS);
     expect(resolveAttachmentLimits()).toEqual(DEFAULT_ATTACHMENT_LIMITS);
     expect(Object.isFrozen(DEFAULT_ATTACHMENT_LIMITS)).toBe(true);
   });

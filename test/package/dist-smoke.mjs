@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
 const require = createRequire(import.meta.url);
-const ENTRIES = ['ticketry', 'ticketry/memory', 'ticketry/sqlite', 'ticketry/postgres', 'ticketry/mysql', 'ticketry/blobs', 'ticketry/email', 'ticketry/http', 'ticketry/testing'];
+const ENTRIES = ['ticketry', 'ticketry/schemas', 'ticketry/memory', 'ticketry/sqlite', 'ticketry/postgres', 'ticketry/mysql', 'ticketry/blobs', 'ticketry/email', 'ticketry/http', 'ticketry/testing'];
 
 describe(`built package on Node ${process.version}`, () => {
   it('loads every entry through import and require', async () => {
@@ -41,6 +41,43 @@ describe(`built package on Node ${process.version}`, () => {
     assert.equal(reply.html, '<p><strong>hi</strong> x</p>');
     const err = await desk.get({ kind: 'customer', id: 'c2' }, t.id).catch((e) => e);
     assert.ok(TicketError.is(err, 'not_found'));
+  });
+
+  it('loads no zod nor devalue on import (ESM and CJS); ticketry/schemas validates as the service does', () => {
+    // Issue 13: zod and devalue load on first use. A resolve hook sees ES-module loads,
+    // require.cache the CommonJS ones (zod comes through createRequire).
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `
+          import { createRequire, register } from 'node:module';
+          import { MessageChannel } from 'node:worker_threads';
+          const require = createRequire(process.cwd() + '/');
+          const channel = new MessageChannel();
+          const resolved = [];
+          channel.port1.on('message', (url) => resolved.push(url));
+          channel.port1.unref();
+          const hook = 'let port; export function initialize(data) { port = data.port; }' +
+            'export async function resolve(specifier, context, next) { const r = await next(specifier, context); port.postMessage(r.url); return r; }';
+          register('data:text/javascript,' + encodeURIComponent(hook), { data: { port: channel.port2 }, transferList: [channel.port2] });
+          const loaded = async (pkg) => {
+            await new Promise((resolve) => setTimeout(resolve, 50));
+            const inPackage = (path) => path.includes('/node_modules/' + pkg + '/');
+            return resolved.some(inPackage) || Object.keys(require.cache).some(inPackage);
+          };
+          await import('ticketry');
+          require('ticketry');
+          const afterImport = { zod: await loaded('zod'), devalue: await loaded('devalue') };
+          const { createTicketInputSchema } = await import('ticketry/schemas');
+          const refused = createTicketInputSchema.safeParse({ subject: ' ', body: 'b' }).success;
+          console.log(JSON.stringify({ afterImport, refused, zod: await loaded('zod') }));
+        `,
+      ],
+      { encoding: 'utf8' },
+    );
+    assert.deepEqual(JSON.parse(out.trim()), { afterImport: { zod: false, devalue: false }, refused: false, zod: true });
   });
 
   it('renders Markdown from a host started with --input-type=module -e', () => {

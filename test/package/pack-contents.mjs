@@ -13,7 +13,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 it('the packed package holds dist, README, LICENSE and package.json only', () => {
   const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
   const files = JSON.parse(out)[0].files.map((f) => f.path).sort();
-  const entries = ['index', 'memory', 'sqlite', 'postgres', 'mysql', 'blobs', 'email', 'http', 'testing'];
+  const entries = ['index', 'schemas', 'memory', 'sqlite', 'postgres', 'mysql', 'blobs', 'email', 'http', 'testing'];
   const built = entries.flatMap((e) => [`dist/${e}.js`, `dist/${e}.cjs`, `dist/${e}.d.ts`, `dist/${e}.d.cts`]);
   for (const must of ['LICENSE', 'README.md', 'package.json', ...built]) {
     assert.ok(files.includes(must), `${must} is not in the package`);

@@ -102,7 +102,7 @@ describe('compileCalendar', () => {
   });
 
   it('the schema reports every issue with its path', () => {
-    const result = calendarSchema.safeParse({
+    const result = calendarSchema().safeParse({
       timeZone: 'Nowhere/Special',
       week: { mon: [['17:00', '09:00']], tue: [['09:00', '12:00'], ['10:00', '11:00']] },
       holidays: ['2024-02-30'],

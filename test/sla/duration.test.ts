@@ -7,7 +7,7 @@ import type { Duration } from '../../src/sla/duration.js';
 
 describe('durationSchema', () => {
   it.each<Duration>([{ minutes: 1 }, { hours: 0.5 }, { businessMinutes: 90 }, { businessHours: 4 }, { businessDays: 3 }])('accepts %j', (d) => {
-    expect(durationSchema.parse(d)).toEqual(d);
+    expect(durationSchema().parse(d)).toEqual(d);
   });
 
   it.each<[unknown, RegExp]>([
@@ -22,7 +22,7 @@ describe('durationSchema', () => {
     [4, /one of/],
     [null, /one of/],
   ])('rejects %j', (d, message) => {
-    const result = durationSchema.safeParse(d);
+    const result = durationSchema().safeParse(d);
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.message).toMatch(message);
   });

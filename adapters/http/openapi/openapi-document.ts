@@ -5,7 +5,8 @@
  * (JSON, and multipart where files are taken), its success response with the customer's
  * shape beside the staff shape where they differ, and the error responses it can give.
  */
-import { z } from 'zod';
+import type { ZodType } from 'zod';
+import { loadZod } from '../../../src/zod-loader.js';
 import { STATUS_BY_CODE, type HttpErrorCode } from '../error-response.js';
 import type { QueryKind } from '../query-coercion.js';
 import type { RouteDef } from '../route-kit.js';
@@ -22,8 +23,10 @@ export interface OpenApiInfo {
 
 type Json = Record<string, unknown>;
 
+const z = loadZod();
+
 /** The response shapes listed under `components.schemas`, by name. */
-const NAMED: Record<string, z.ZodType> = {
+const NAMED: Record<string, ZodType> = {
   Ticket: shapes.ticketSchema,
   TicketSummary: shapes.ticketSummarySchema,
   TicketPage: shapes.ticketPageSchema,
@@ -71,7 +74,7 @@ const COMMON_ERRORS: readonly HttpErrorCode[] = ['validation', 'unauthenticated'
 /** Builds the document for `routes` mounted at `basePath`. */
 export function openApiDocument(routes: readonly RouteDef[], basePath: string, info: OpenApiInfo = {}): Json {
   const registry = z.registry<{ id: string }>();
-  const refs = new Map<z.ZodType, string>();
+  const refs = new Map<ZodType, string>();
   for (const [name, schema] of Object.entries(NAMED)) {
     registry.add(schema, { id: name });
     refs.set(schema, name);
@@ -100,11 +103,11 @@ export function openApiDocument(routes: readonly RouteDef[], basePath: string, i
     delete schema.$id;
   }
 
-  const ref = (schema: z.ZodType): Json => {
+  const ref = (schema: ZodType): Json => {
     const name = refs.get(schema);
     if (name) return { $ref: `#/components/schemas/${name}` };
-    if (schema instanceof z.ZodArray && refs.has(schema.element as z.ZodType)) {
-      return { type: 'array', items: ref(schema.element as z.ZodType) };
+    if (schema instanceof z.ZodArray && refs.has(schema.element as ZodType)) {
+      return { type: 'array', items: ref(schema.element as ZodType) };
     }
     const inline = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as Json;
     delete inline.$schema;
@@ -163,7 +166,7 @@ export function openApiDocument(routes: readonly RouteDef[], basePath: string, i
   };
 }
 
-function responses(route: RouteDef, ref: (schema: z.ZodType) => Json): Json {
+function responses(route: RouteDef, ref: (schema: ZodType) => Json): Json {
   const out: Json = {};
   const { response } = route;
   if (response.status === 204) {

@@ -6,7 +6,7 @@
  * ticketry's TypeScript type, so a field added to `Ticket` and forgotten here breaks the
  * build instead of the document.
  */
-import { z } from 'zod';
+import type { output } from 'zod';
 import type { CustomerMessage, CustomerTicket, CustomerTicketSummary } from '../../../src/customer-view.js';
 import type { BulkResult } from '../../../src/service/bulk-actions.js';
 import type {
@@ -20,6 +20,9 @@ import type {
   TicketSummary,
 } from '../../../src/types.js';
 import { STATUSES } from '../../../src/types.js';
+import { loadZod } from '../../../src/zod-loader.js';
+
+const z = loadZod();
 
 const instant = z.iso.datetime({ offset: true }).describe('ISO 8601 timestamp (UTC)');
 const nullableInstant = instant.nullable();
@@ -293,16 +296,16 @@ type Json<T> = T extends Date
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 function same<_A, _B>(_check: Same<_A, _B>): void {}
 
-same<z.infer<typeof attachmentSchema>, Json<Attachment>>(true);
-same<z.infer<typeof slaStateSchema>, Json<TicketSlaState>>(true);
-same<z.infer<typeof ticketSchema>, Json<Ticket>>(true);
-same<z.infer<typeof ticketSummarySchema>, Json<TicketSummary>>(true);
-same<z.infer<typeof customerTicketSchema>, Json<CustomerTicket>>(true);
-same<z.infer<typeof customerTicketSummarySchema>, Json<CustomerTicketSummary>>(true);
-same<z.infer<typeof messageSchema>, Json<Message>>(true);
-same<z.infer<typeof customerMessageSchema>, Json<CustomerMessage>>(true);
-same<z.infer<typeof auditEntrySchema>['changes'], Json<AuditEntry>['changes']>(true);
-same<Omit<z.infer<typeof auditEntrySchema>, 'changes'>, Omit<Json<AuditEntry>, 'changes'>>(true);
-same<z.infer<typeof ticketStatsSchema>, Json<TicketStats>>(true);
-same<Omit<z.infer<typeof savedFilterSchema>, 'query'>, Omit<Json<SavedFilter>, 'query'>>(true);
-same<z.infer<typeof bulkResultSchema>['ticketId'], BulkResult['ticketId']>(true);
+same<output<typeof attachmentSchema>, Json<Attachment>>(true);
+same<output<typeof slaStateSchema>, Json<TicketSlaState>>(true);
+same<output<typeof ticketSchema>, Json<Ticket>>(true);
+same<output<typeof ticketSummarySchema>, Json<TicketSummary>>(true);
+same<output<typeof customerTicketSchema>, Json<CustomerTicket>>(true);
+same<output<typeof customerTicketSummarySchema>, Json<CustomerTicketSummary>>(true);
+same<output<typeof messageSchema>, Json<Message>>(true);
+same<output<typeof customerMessageSchema>, Json<CustomerMessage>>(true);
+same<output<typeof auditEntrySchema>['changes'], Json<AuditEntry>['changes']>(true);
+same<Omit<output<typeof auditEntrySchema>, 'changes'>, Omit<Json<AuditEntry>, 'changes'>>(true);
+same<output<typeof ticketStatsSchema>, Json<TicketStats>>(true);
+same<Omit<output<typeof savedFilterSchema>, 'query'>, Omit<Json<SavedFilter>, 'query'>>(true);
+same<output<typeof bulkResultSchema>['ticketId'], BulkResult['ticketId']>(true);

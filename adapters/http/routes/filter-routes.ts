@@ -1,11 +1,13 @@
 /**
  * The acting staff member's saved list queries.
  */
-import { z } from 'zod';
 import { parseInput } from '../../../src/validate.js';
+import { loadZod } from '../../../src/zod-loader.js';
 import { savedFilterSchema } from '../openapi/response-schemas.js';
 import { saveFilterBodySchema } from '../request-schemas.js';
 import { created, noContent, ok, type RouteDef } from '../route-kit.js';
+
+const z = loadZod();
 
 /** The body as it arrives; the service checks `query` as `list` checks it. */
 const saveFilterInput = z.strictObject({ name: z.string(), query: z.record(z.string(), z.unknown()) });

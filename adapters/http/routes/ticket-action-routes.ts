@@ -3,8 +3,8 @@
  * delete and restore, purging a deleted ticket's files, and bulk actions. Mostly staff
  * work; the service answers a customer with `forbidden` where they have no business.
  */
-import { z } from 'zod';
 import { parseInput } from '../../../src/validate.js';
+import { loadZod } from '../../../src/zod-loader.js';
 import {
   bulkResultSchema,
   customerTicketSchema,
@@ -14,6 +14,8 @@ import {
 } from '../openapi/response-schemas.js';
 import { bulkBodySchema, lockBodySchema, mergeBodySchema, splitBodySchema } from '../request-schemas.js';
 import { created, noContent, ok, type RouteDef } from '../route-kit.js';
+
+const z = loadZod();
 
 const ticket = { schema: ticketSchema };
 

@@ -4,6 +4,7 @@
  * is the service's decision, exactly as in-process.
  */
 import { createTicketInputSchema, replyInputSchema, statsQuerySchema, updatePatchSchema } from '../../../src/schemas.js';
+import { loadZod } from '../../../src/zod-loader.js';
 import {
   auditEntrySchema,
   customerReplySchema,
@@ -18,7 +19,8 @@ import {
 } from '../openapi/response-schemas.js';
 import type { QuerySpec } from '../query-coercion.js';
 import { created, ok, type RouteDef } from '../route-kit.js';
-import { z } from 'zod';
+
+const z = loadZod();
 
 /** `GET /tickets`: every key of the service's list query. */
 export const LIST_QUERY: QuerySpec = {
@@ -44,10 +46,10 @@ export const LIST_QUERY: QuerySpec = {
 export const STATS_QUERY: QuerySpec = { from: 'from', to: 'to' };
 
 /** Documentation-only shapes of the JSON inputs (files go in multipart, not JSON). */
-const createBody = createTicketInputSchema.omit({ attachments: true });
-const replyBody = replyInputSchema.omit({ attachments: true });
+const createBody = createTicketInputSchema().omit({ attachments: true });
+const replyBody = replyInputSchema().omit({ attachments: true });
 /** What the service documents as `StatsQuery`, for the parameter list. */
-export const statsQueryDoc = statsQuerySchema;
+export const statsQueryDoc = statsQuerySchema();
 
 export const ticketRoutes: RouteDef[] = [
   {
@@ -138,7 +140,7 @@ export const ticketRoutes: RouteDef[] = [
     summary: 'Change fields and status',
     tag: 'tickets',
     customerAlias: true,
-    body: { schema: updatePatchSchema, required: true },
+    body: { schema: updatePatchSchema(), required: true },
     response: { status: 200, description: 'The ticket afterwards', schema: ticketSchema, customer: customerTicketSchema },
     errors: ['forbidden', 'not_found', 'conflict', 'invalid_transition', 'locked'],
     handle: async ({ desk, actor, context, params, body }) =>

@@ -1,0 +1,113 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import * as builders from '../../src/schemas.js';
+import * as schemas from '../../src/schemas-entry.js';
+import { ticketConfigSchema } from '../../src/config.js';
+import { calendarSchema } from '../../src/sla/calendar.js';
+
+/*
+ * `import('ticketry')` must stay cheap (issue 13: under 30 ms): zod (~95 modules, ~70 ms)
+ * and devalue load on first use, and no schema is built at import. zod comes through
+ * `createRequire` (src/zod-loader.ts), devalue likewise on the first event encoded; the
+ * zod schemas themselves are the `ticketry/schemas` entry. A static `import { z } from
+ * 'zod'` (or from 'devalue') anywhere on the root entry's import graph fails the first
+ * test. The checks run in a fresh process, the only place where Node's module caches are
+ * known clean.
+ */
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const src = (file: string) => JSON.stringify(fileURLToPath(new URL(`../../${file}`, import.meta.url)));
+
+/**
+ * Runs `body` in a fresh Node process (TypeScript through tsx) and returns what it prints
+ * as JSON. `loaded(pkg)` says whether a module of the package was loaded, by `import`
+ * (a resolve hook on Node's loader thread reports every resolved URL) or by `require`
+ * (`require.cache`).
+ */
+function runFresh(body: string): Record<string, unknown> {
+  const script = `
+    import { createRequire, register } from 'node:module';
+    import { MessageChannel } from 'node:worker_threads';
+    const require = createRequire(${JSON.stringify(repoRoot)});
+    const channel = new MessageChannel();
+    const resolved = [];
+    channel.port1.on('message', (url) => resolved.push(url));
+    channel.port1.unref();
+    const hook = 'let port; export function initialize(data) { port = data.port; }' +
+      'export async function resolve(specifier, context, next) { const r = await next(specifier, context); port.postMessage(r.url); return r; }';
+    register('data:text/javascript,' + encodeURIComponent(hook), { data: { port: channel.port2 }, transferList: [channel.port2] });
+    const loaded = async (pkg) => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const inPackage = (path) => path.includes('/node_modules/' + pkg + '/');
+      return resolved.some(inPackage) || Object.keys(require.cache).some(inPackage);
+    };
+    ${body}
+  `;
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
+  expect(child.stderr).toBe('');
+  expect(child.status).toBe(0);
+  return JSON.parse(child.stdout) as Record<string, unknown>;
+}
+
+describe('what importing ticketry loads', () => {
+  test('the root entry loads neither zod nor devalue; the first service loads zod, the first event devalue', () => {
+    const result = runFresh(`
+      const m = await import(${src('src/index.ts')});
+      const afterImport = { zod: await loaded('zod'), devalue: await loaded('devalue') };
+      const { memoryStore } = await import(${src('adapters/memory/index.ts')});
+      const desk = m.createTicketService({ store: memoryStore() });
+      const afterService = { zod: await loaded('zod'), devalue: await loaded('devalue') };
+      await desk.create({ kind: 'customer', id: 'c1' }, { subject: 'Slow line', body: 'Since Monday' });
+      const afterCreate = { zod: await loaded('zod'), devalue: await loaded('devalue') };
+      let invalid = null;
+      try {
+        m.createTicketService({ store: memoryStore(), config: { categories: [] } });
+      } catch (error) {
+        invalid = error.code;
+      }
+      console.log(JSON.stringify({ afterImport, afterService, afterCreate, invalid }));
+    `);
+    expect(result).toEqual({
+      afterImport: { zod: false, devalue: false },
+      afterService: { zod: true, devalue: false },
+      afterCreate: { zod: true, devalue: true },
+      // The config is still checked at construction, synchronously.
+      invalid: 'config',
+    });
+  });
+
+  test('control: importing ticketry/schemas loads zod, and the probe sees a static zod import', () => {
+    const result = runFresh(`
+      await import(${src('src/schemas-entry.ts')});
+      const schemas = await loaded('zod');
+      console.log(JSON.stringify({ schemas }));
+    `);
+    expect(result).toEqual({ schemas: true });
+    const esm = runFresh(`
+      await import('zod');
+      console.log(JSON.stringify({ esm: await loaded('zod') }));
+    `);
+    expect(esm).toEqual({ esm: true });
+  });
+});
+
+describe('ticketry/schemas', () => {
+  test('exports the very schema objects the service validates with', () => {
+    expect(schemas.createTicketInputSchema).toBe(builders.createTicketInputSchema());
+    expect(schemas.listQuerySchema).toBe(builders.listQuerySchema());
+    expect(schemas.actorSchema).toBe(builders.actorSchema());
+    expect(schemas.ticketConfigSchema).toBe(ticketConfigSchema());
+    expect(schemas.calendarSchema).toBe(calendarSchema());
+  });
+
+  test('its schemas parse as the service does', () => {
+    expect(schemas.listQuerySchema.parse({ status: 'open' })).toEqual({ status: ['open'] });
+    expect(schemas.createTicketInputSchema.safeParse({ subject: ' ', body: 'x' }).success).toBe(false);
+    expect(schemas.ticketConfigSchema.parse({}).categories).toContain('billing');
+    expect(schemas.durationSchema.safeParse({ hours: 1, minutes: 2 }).success).toBe(false);
+  });
+});
