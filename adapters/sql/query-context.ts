@@ -6,6 +6,7 @@
 import type {
   Compilable,
   CompiledQuery,
+  DatabaseConnection,
   Expression,
   ExpressionBuilder,
   InsertQueryBuilder,
@@ -25,6 +26,13 @@ export interface QueryContext {
   readonly hooks: SqlDialectHooks;
   /** The store's compiled statements (`runCached`); absent: every statement is built and compiled anew. */
   readonly statements?: StatementCache;
+  /**
+   * The driver connection `db` is bound to, inside a transaction the store opened: a
+   * compiled statement (`runCached`) runs on it directly, without Kysely's executor
+   * (its connection provider, plugins and result transform add a chain of promises to
+   * every statement, and ticketry's only plugin leaves results as they are).
+   */
+  readonly connection?: DatabaseConnection;
 }
 
 /** The database as seen by a query on `tickets as t`. */
@@ -210,7 +218,10 @@ export async function runCached<R>(
     const slot = slots[i]!;
     parameters[i] = slot < 0 ? compiled.parameters[i] : args[slot];
   }
-  return ctx.db.executeQuery<R>({ ...compiled, parameters } as CompiledQuery<R>);
+  const query = { ...compiled, parameters } as CompiledQuery<R>;
+  return ctx.connection !== undefined
+    ? (ctx.connection.executeQuery(query) as Promise<QueryResult<R>>)
+    : ctx.db.executeQuery<R>(query);
 }
 
 function compileTemplate<R>(build: (args: readonly unknown[]) => Compilable<R>, count: number): Template | null {
@@ -247,15 +258,36 @@ export async function insertRow(
 ): Promise<boolean> {
   const columns: string[] = [];
   const values: unknown[] = [];
-  for (const [column, value] of Object.entries(row)) {
+  for (const column of Object.keys(row)) {
+    const value = (row as Record<string, unknown>)[column];
     if (value === undefined) continue;
     columns.push(column);
     values.push(value);
   }
-  const key = `insert into ${table}${skipDuplicate ? ' skipping duplicates' : ''} (${columns.join(',')})`;
+  const key = insertKey(table, skipDuplicate, columns);
   const result = await runCached(ctx, key, values, (args) => {
     const insert = ctx.db.insertInto(table).values(Object.fromEntries(columns.map((c, i) => [c, args[i]])) as never);
     return skipDuplicate ? insert.onConflict((oc) => oc.doNothing()) : insert;
   });
   return Number(result.numAffectedRows ?? 0) > 0;
+}
+
+/** The last statement key `insertKey` made per table: inserts into a table nearly always name the same columns. */
+const lastInsertKeys = new Map<string, { columns: readonly string[]; key: string }>();
+
+/**
+ * `insertRow`'s statement key, `insert into <table> (<columns>)`. The key of the last
+ * insert into the table is reused when the columns are the same (compared one by one):
+ * joining some fifty column names into a new string, and hashing it for the lookup, cost
+ * more than the comparison.
+ */
+function insertKey(table: string, skipDuplicate: boolean, columns: readonly string[]): string {
+  const id = skipDuplicate ? `${table} skipping duplicates` : table;
+  const last = lastInsertKeys.get(id);
+  if (last !== undefined && last.columns.length === columns.length && last.columns.every((c, i) => c === columns[i])) {
+    return last.key;
+  }
+  const key = `insert into ${id} (${columns.join(',')})`;
+  lastInsertKeys.set(id, { columns, key });
+  return key;
 }

@@ -117,14 +117,14 @@ type TicketColumnValues = { readonly [K in keyof TicketTable]?: unknown };
 /** A ticket as a row to insert. */
 export function ticketToRow(hooks: SqlDialectHooks, ticket: TicketRow): Insertable<TicketTable> {
   const row: Record<string, unknown> = { tenant_id: ticket.tenantId };
-  for (const [field, spec] of Object.entries(TICKET_COLUMNS) as [keyof Ticket, ColumnSpec][]) {
-    row[spec.column] = toColumn(hooks, spec, ticket[field]);
-  }
-  for (const [field, spec] of Object.entries(SLA_COLUMNS) as [keyof TicketSlaState, ColumnSpec][]) {
-    row[spec.column] = toColumn(hooks, spec, ticket.sla[field]);
-  }
+  for (const [field, spec] of TICKET_FIELDS) row[spec.column] = toColumn(hooks, spec, ticket[field]);
+  for (const [field, spec] of SLA_FIELDS) row[spec.column] = toColumn(hooks, spec, ticket.sla[field]);
   return row as unknown as Insertable<TicketTable>;
 }
+
+/** `TICKET_COLUMNS` and `SLA_COLUMNS` as lists, taken apart once (every insert walks them). */
+const TICKET_FIELDS = Object.entries(TICKET_COLUMNS) as [Exclude<keyof Ticket, 'sla'>, ColumnSpec][];
+const SLA_FIELDS = Object.entries(SLA_COLUMNS) as [keyof TicketSlaState, ColumnSpec][];
 
 /**
  * A patch as the columns to set. `sla`, when present, is the whole SLA state and
@@ -136,9 +136,7 @@ export function patchToRow(hooks: SqlDialectHooks, patch: TicketPatch): Updateab
     if (value === undefined) continue;
     if (field === 'sla') {
       const sla = value as TicketSlaState;
-      for (const [slaField, spec] of Object.entries(SLA_COLUMNS) as [keyof TicketSlaState, ColumnSpec][]) {
-        row[spec.column] = toColumn(hooks, spec, sla[slaField]);
-      }
+      for (const [slaField, spec] of SLA_FIELDS) row[spec.column] = toColumn(hooks, spec, sla[slaField]);
       continue;
     }
     const spec = (TICKET_COLUMNS as Record<string, ColumnSpec | undefined>)[field];

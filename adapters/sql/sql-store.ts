@@ -10,7 +10,7 @@
  * with the host's own work.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Migrator, sql, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, Migrator, sql, type Kysely, type Transaction } from 'kysely';
 import { ConfigError, TicketError } from '../../src/errors.js';
 
 /** Retries of a SQLite migration that met an immediate SQLITE_BUSY (50 ms, doubling: about 1.5 s in all). */
@@ -139,10 +139,15 @@ class CallbackError {
 
 const SAVEPOINT = 'ticketry_tx';
 
+const COMMIT = CompiledQuery.raw('commit');
+const ROLLBACK = CompiledQuery.raw('rollback');
+
 class SqlStore implements SqlTicketStore {
   readonly #config: SqlStoreConfig;
   readonly #hooks: SqlDialectHooks;
   readonly #base: QueryContext;
+  /** `hooks.beginWrite`, compiled once. */
+  readonly #begin: CompiledQuery;
   readonly #active = new AsyncLocalStorage<TxState>();
   /** Serialises `transaction` calls that share one host transaction (savepoints do not interleave). */
   readonly #hostQueue = new Mutex();
@@ -162,6 +167,7 @@ class SqlStore implements SqlTicketStore {
       };
     }
     this.#hooks = config.hooks;
+    this.#begin = CompiledQuery.raw(config.hooks.beginWrite);
     // A host's plugins (CamelCasePlugin, its own withSchema) would rewrite ticketry's
     // identifiers and rows; drop them and apply ticketry's names instead.
     let db = config.db.withoutPlugins() as Kysely<TicketryDatabase>;
@@ -206,8 +212,19 @@ class SqlStore implements SqlTicketStore {
 
   async #inOwnTransaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     return this.#base.db.connection().execute(async (conn) => {
-      await sql.raw(this.#hooks.beginWrite).execute(conn);
-      const state: TxState = { db: conn, hooks: this.#hooks, statements: this.#base.statements, open: true, deltas: new StatsDeltas(), wake: this.#config.wake };
+      // The driver connection `conn` is bound to (its provider hands out that one): the
+      // transaction's own statements and the compiled ones run on it directly.
+      const connection = await conn.getExecutor().provideConnection(async (c) => c);
+      await connection.executeQuery(this.#begin);
+      const state: TxState = {
+        db: conn,
+        connection,
+        hooks: this.#hooks,
+        statements: this.#base.statements,
+        open: true,
+        deltas: new StatsDeltas(),
+        wake: this.#config.wake,
+      };
       let result: T;
       try {
         result = await this.#active.run(state, () => fn(new SqlTx(state)));
@@ -215,16 +232,16 @@ class SqlStore implements SqlTicketStore {
         state.open = false;
         // The callback's error is what the caller needs; a failed rollback (dropped
         // connection) leaves nothing committed either way.
-        await sql`rollback`.execute(conn).catch(() => undefined);
+        await connection.executeQuery(ROLLBACK).catch(() => undefined);
         throw new CallbackError(err);
       }
       state.open = false;
       try {
         // The stats buckets last, in key order, after every ticket lock (see StatsDeltas).
         await state.deltas.flush(state);
-        await sql`commit`.execute(conn);
+        await connection.executeQuery(COMMIT);
       } catch (err) {
-        await sql`rollback`.execute(conn).catch(() => undefined);
+        await connection.executeQuery(ROLLBACK).catch(() => undefined);
         throw err;
       }
       for (const tenantId of state.queuedTenants ?? []) this.#config.wake?.committed?.(tenantId);

@@ -248,14 +248,17 @@ export class StatsDeltas {
     if (facts.deleted) return;
     const sums = ticketSums(facts);
     const contribution = STATS_SUMS.map((field) => sign * sums[field]);
-    const vocabulary = [facts.status, facts.category, facts.priority, facts.createdByType];
+    const { status, category, priority, createdByType } = facts;
     // `createdAt` never changes, so a ticket's updates move it between buckets of one day (and month).
     const day = Math.floor(facts.createdAt / DAY_MS);
     const month = monthOfDay(day);
-    for (const scope of [[facts.resellerId ?? '', facts.addressedTo], ['', ALL_LEVELS]]) {
-      addTo(this.#buckets, [tenantId, ...scope, ...vocabulary], contribution);
-      addTo(this.#daily, [tenantId, ...scope, day, ...vocabulary], contribution);
-      addTo(this.#monthly, [tenantId, ...scope, month, ...vocabulary], contribution);
+    // Its scope's buckets, then the tenant-wide ones.
+    for (let wide = 0; wide < 2; wide++) {
+      const reseller = wide ? '' : (facts.resellerId ?? '');
+      const level = wide ? ALL_LEVELS : facts.addressedTo;
+      addTo(this.#buckets, [tenantId, reseller, level, status, category, priority, createdByType], contribution);
+      addTo(this.#daily, [tenantId, reseller, level, day, status, category, priority, createdByType], contribution);
+      addTo(this.#monthly, [tenantId, reseller, level, month, status, category, priority, createdByType], contribution);
     }
   }
 
@@ -301,30 +304,27 @@ function takeChanged(buckets: Buckets): { key: BucketKey; sums: Sums }[] {
 /** The aggregate tables. */
 export type StatsTable = 'ticket_stats' | 'ticket_stats_daily' | 'ticket_stats_monthly';
 
-/** One multi-row upsert adding `rows`' sums to the table's buckets. */
+/** One multi-row upsert adding `buckets`' sums to the table's buckets. */
 async function upsertBuckets(
   ctx: QueryContext,
   table: StatsTable,
   keyColumns: readonly string[],
   buckets: readonly { key: BucketKey; sums: Sums }[],
 ): Promise<void> {
-  const rows = buckets.map(({ key, sums }) => {
-    const row: Record<string, unknown> = {};
-    keyColumns.forEach((column, i) => (row[column] = key[i]));
-    SUM_COLUMNS.forEach((column, i) => (row[column] = sums[i]));
-    return row;
+  // One compiled statement per table and number of buckets; the values are its arguments,
+  // row by row: the key columns, then the sums.
+  const width = keyColumns.length + SUM_COLUMNS.length;
+  const args = new Array<unknown>(buckets.length * width);
+  let at = 0;
+  for (const { key, sums } of buckets) {
+    for (let i = 0; i < keyColumns.length; i++) args[at++] = key[i];
+    for (let i = 0; i < sums.length; i++) args[at++] = sums[i];
+  }
+  await runCached(ctx, `upsert ${table} ${buckets.length}`, args, (a) => {
+    const columns = [...keyColumns, ...SUM_COLUMNS];
+    const rows = buckets.map((_, r) => Object.fromEntries(columns.map((column, i) => [column, a[r * width + i]])));
+    return upsertStatement(ctx, table, keyColumns, rows);
   });
-  // One compiled statement per table and number of buckets; the values are its arguments.
-  const columns = Object.keys(rows[0]!);
-  const args = rows.flatMap((row) => columns.map((column) => row[column]));
-  await runCached(ctx, `upsert ${table} ${rows.length}`, args, (a) =>
-    upsertStatement(
-      ctx,
-      table,
-      keyColumns,
-      rows.map((_, r) => Object.fromEntries(columns.map((column, i) => [column, a[r * columns.length + i]]))),
-    ),
-  );
 }
 
 function upsertStatement(
