@@ -6,10 +6,11 @@
  * Each listener gets a fresh copy because freezing cannot stop `Date#setTime`.
  */
 import type { TicketEvent } from './event-types.js';
+import { snapshot } from './new-event.js';
 
 /** A deep-frozen deep copy of `event`. */
 export function listenerView<E extends TicketEvent>(event: E): E {
-  return deepFreeze(structuredClone(event));
+  return deepFreeze(snapshot(event));
 }
 
 /** Freezes `value` and everything reachable from it. */
