@@ -283,7 +283,10 @@ export interface TicketSearchTable {
   key: ColumnType<DbInteger, DbInteger | undefined, never>;
   /** Postgres (`tsvector`): the text as a `tsvector`. */
   vector: ColumnType<unknown, unknown, unknown>;
-  /** MySQL/MariaDB (`like`): the text with a space before and after it. */
+  /**
+   * MySQL/MariaDB (`like`, migration 007) and SQLite (migration 009): the text with a
+   * space before and after it.
+   */
   search_text: ColumnType<string, string | undefined, string>;
 }
 

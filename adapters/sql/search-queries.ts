@@ -188,6 +188,31 @@ function candidates(ctx: QueryContext, scope: StoreScope, search: StoreSearch): 
 }
 
 /**
+ * Whether `tenantId` has at least `count` tickets whose own text (number and subject)
+ * has every phrase, counting index hits only that far.
+ */
+export async function ownHitsReach(
+  ctx: QueryContext,
+  tenantId: string,
+  phrases: readonly StoreSearchPhrase[],
+  count: number,
+): Promise<boolean> {
+  const hits = ownHits(ctx, tenantId, phrases).limit(count);
+  const row = await ctx.db
+    .selectFrom(hits.as('h'))
+    .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0) >= count;
+}
+
+/** Whether the ticket `t` is the one whose number `search` names (rank 2). */
+export function numberCondition(ctx: QueryContext, eb: TicketEb, scope: StoreScope, search: StoreSearch): Expression<SqlBool> {
+  if (search.number === '') return sql<SqlBool>`1 = 0`;
+  const ids = numberHits(ctx, scope.tenantId, search.number);
+  return eb('t.id', 'in', ids as unknown as SelectQueryBuilder<TicketryDatabase, 'tickets', { id: string }>);
+}
+
+/**
  * Whether the ticket `t` matches `search` for `scope` (bodies filtered by its
  * visibility): its id is among the index hits.
  */
@@ -204,23 +229,27 @@ export function searchCondition(ctx: QueryContext, eb: TicketEb, scope: StoreSco
 }
 
 /**
+ * Whether the `ticket_search` row `s` (one ticket's own number and subject) contains
+ * every phrase, checked on the row itself: its `tsvector` (Postgres) or its padded text
+ * (SQLite since migration 009, MySQL/MariaDB). The same answer as the index gives for the
+ * row (words are runs of letters and digits, so `% w1 w2%` in the padded text is the
+ * phrase `"w1 w2"*`), without a full-text query per row.
+ */
+function ownTextMatches(ctx: QueryContext, phrases: readonly StoreSearchPhrase[]): Expression<SqlBool> {
+  const fullText = ctx.hooks.capabilities.fullText;
+  return fullText === 'tsvector' ? matches(fullText, 's.vector', phrases) : matches('like', 's.search_text', phrases);
+}
+
+/**
  * The ticket's `searchRank` (see `StoreTicketSummary`): 2 for the exact number, 1 when
  * its own text has every phrase, else 0 (a visible message had what the own text lacked).
- * One lookup of the ticket's own index row by key, for the rows the search matched.
+ * One lookup of the ticket's own index row by key, per row it is asked for.
  */
 export function searchRank(ctx: QueryContext, eb: TicketEb, search: StoreSearch): RawBuilder<number> {
   const fullText = ctx.hooks.capabilities.fullText;
   const number = search.number === '' ? sql<SqlBool>`1 = 0` : sql<SqlBool>`${sql.ref('s.number_key')} = ${numberKey(search.number)}`;
   let own: Expression<SqlBool> = sql<SqlBool>`1 = 0`;
-  if (search.phrases.length > 0) {
-    own =
-      fullText === 'fts5'
-        ? sql<SqlBool>`${sql.ref('s.key')} in (${ctx.db
-            .selectFrom('ticket_fts as f')
-            .select('f.rowid')
-            .where(matches(fullText, 'f.search_text', search.phrases))})`
-        : matches(fullText, fullText === 'tsvector' ? 's.vector' : 's.search_text', search.phrases);
-  }
+  if (search.phrases.length > 0) own = ownTextMatches(ctx, search.phrases);
   const row = (eb as unknown as ExpressionBuilder<TicketryDatabase & { t: TicketryDatabase['tickets'] }, 't'>)
     .selectFrom('ticket_search as s')
     .select(sql<number>`case when ${number} then 2 when ${own} then 1 else 0 end`.as('rank'))
@@ -246,7 +275,12 @@ async function insertTicketText(ctx: QueryContext, tenantId: string, ticketId: s
   const rowOf = (a: readonly unknown[]) => ({ tenant_id: a[0] as string, ticket_id: a[1] as string, number_key: a[2] as string });
   switch (fullText) {
     case 'fts5': {
-      const { rows } = await runCached(ctx, 'index ticket key', args, (a) => ctx.db.insertInto('ticket_search').values(rowOf(a)).returning('key'));
+      const { rows } = await runCached(ctx, 'index ticket key', [...args, padded(text)], (a) =>
+        ctx.db
+          .insertInto('ticket_search')
+          .values({ ...rowOf(a), search_text: a[3] as string })
+          .returning('key'),
+      );
       await insertRow(ctx, 'ticket_fts', { rowid: rows[0]!.key, search_text: text });
       return;
     }
@@ -281,6 +315,7 @@ export async function reindexTicket(ctx: QueryContext, tenantId: string, ticketI
     if (found !== undefined) {
       await ctx.db.deleteFrom('ticket_fts').where('rowid', '=', found.key).execute();
       await ctx.db.insertInto('ticket_fts').values({ rowid: found.key, search_text: text }).execute();
+      await ctx.db.updateTable('ticket_search').set({ search_text: padded(text) }).where('key', '=', found.key).execute();
       return;
     }
   } else {

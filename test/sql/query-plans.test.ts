@@ -170,9 +170,11 @@ async function reads(target: PlanTarget, fn: () => Promise<unknown>): Promise<St
 /** Plan lines that read a whole tickets or messages table, or sort their rows. */
 function problems(kind: string, lines: string[], { sortAllowed = false } = {}): string[] {
   if (kind === 'sqlite') {
+    // `SCAN t` of a `CO-ROUTINE t` reads the subquery's rows (a walk's budget), not the table.
+    const coroutine = lines.includes('CO-ROUTINE t');
     return lines.filter(
       (l) =>
-        (/^SCAN (t|m|b|tickets|messages|\w*tickets|\w*messages)\b/.test(l) && !/VIRTUAL TABLE/.test(l)) ||
+        (/^SCAN (t|m|b|tickets|messages|\w*tickets|\w*messages)\b/.test(l) && !/VIRTUAL TABLE/.test(l) && !(coroutine && l === 'SCAN t')) ||
         (!sortAllowed && /USE TEMP B-TREE FOR ORDER BY/.test(l)),
     );
   }
@@ -246,6 +248,14 @@ describe.each(kinds)('query plans (%s)', (kind) => {
     await check(() => desk.list(operator, { q: '"flux capacitor"' }), search);
     await check(() => desk.list(reseller, { q: 'quasar' }), search);
     await check(() => desk.list(customer, { q: 'quasar' }), search);
+  });
+  it('a search found in most subjects walks the list newest first, reading no more than a page needs', async () => {
+    // Every ticket's own text has "tkt" (its number): dense enough to walk
+    // (adapters/sql/search-walk.ts); the walk reads the created-at index in order, unsorted.
+    const walk = { sqlite: /SEARCH t USING INDEX \S*tickets_created_idx/, postgres: /Index Scan Backward using \S*tickets_created_idx/ };
+    await check(() => desk.list(operator, { q: 'tkt' }), { uses: walk });
+    // A reseller's 33 tickets end the walk before a page is full: the hits then sort them.
+    await check(() => desk.list(reseller, { q: 'tkt' }), { uses: walk, sortAllowed: true });
   });
   it('stats: whole tenant, a 30-day window, a reseller', async () => {
     await check(() => desk.getStats(operator), { sortAllowed: true });

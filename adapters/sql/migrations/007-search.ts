@@ -19,6 +19,7 @@ import { numberKey, ticketSearchText, tsvectorLiteral } from '../search-queries.
 import { TableNamePlugin } from '../table-names.js';
 import type { TicketryDatabase } from '../schema.js';
 import type { MigrationContext } from './migration-context.js';
+import { fillTicketSearchText } from './009-ticket-search-text.js';
 
 type SearchTable = 'tickets' | 'messages' | 'ticket_search' | 'message_search' | 'ticket_fts' | 'message_fts';
 
@@ -123,6 +124,13 @@ export async function rebuildSearchIndex(db: Kysely<any>, ctx: MigrationContext)
         .values(rows.map((r) => ({ position: r.position, search_text: ` ${searchText(r.body)} ` })))
         .execute();
     }
+  }
+
+  // SQLite after migration 009: each ticket's own text beside its key, too.
+  if (fullText === 'fts5') {
+    const name = ctx.names.table('ticket_search');
+    const { rows } = await sql<{ n: number }>`select count(*) as n from pragma_table_info(${name}) where name = 'search_text'`.execute(db);
+    if (Number(rows[0]?.n ?? 0) > 0) await fillTicketSearchText(db, ctx);
   }
 }
 

@@ -1,0 +1,233 @@
+/**
+ * The ticket list: a page of summaries within scope, filtered, searched and
+ * keyset-paginated in its sort order. Written once for every dialect.
+ *
+ * A search is driven by its index hits (`search-queries.ts`), which costs in proportion
+ * to the tickets it finds. When a search's own words are in many tickets' subjects, the
+ * first pages in relevance order are the newest of those tickets, and `search-walk.ts`
+ * finds them by walking the list newest first instead.
+ */
+import { sql, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import { ValidationError } from '../../src/errors.js';
+import type { StoreListQuery, StoreScope, StoreSearch, StoreTicketSummary } from '../../src/store.js';
+import { ticketScope, type QueryContext, type WithTicketAlias } from './query-context.js';
+import { TICKET_SELECTION, ticketFromRow } from './row-mappers.js';
+import { numberCondition, searchCondition, searchRank } from './search-queries.js';
+import { walkPlan, type SearchPlan, type WalkStep } from './search-walk.js';
+
+/** Each sort: the time column, the direction, and whether `attention` leads (the staff queue). */
+const SORT_ORDERS = {
+  queue: { at: 't.updated_at', dir: 'desc', attention: true },
+  updated: { at: 't.updated_at', dir: 'desc', attention: false },
+  newest: { at: 't.created_at', dir: 'desc', attention: false },
+  oldest: { at: 't.created_at', dir: 'asc', attention: false },
+  waiting: { at: 't.waiting_since', dir: 'asc', attention: false },
+} as const;
+
+/**
+ * Sort `waiting` orders by `coalesce(waiting_since, NOT_WAITING)`: the longest waiting
+ * first, tickets nobody waits on last, one keyset for both (the last millisecond of
+ * year 9999, which every dialect stores and parses).
+ */
+const NOT_WAITING = new Date(Date.UTC(9999, 11, 31, 23, 59, 59, 999));
+
+/** A query on `tickets as t` (or rows of it under that alias), whatever it selects. */
+type TicketQuery = SelectQueryBuilder<WithTicketAlias, 't', any>;
+
+/**
+ * A page of ticket summaries: the query's filters AND-ed within scope, the search text
+ * in number, subject or a visible message body, keyset-paginated in the sort order. The
+ * reply counts come from the ticket row (`list-columns.ts`), as the scope's visibility
+ * counts them; the viewer's favorite and read mark from a primary-key lookup each.
+ *
+ * `plan` is for tests: `'hits'` always drives a search by its index hits, `'walk'` walks
+ * the list whenever a walk can answer the page; `'auto'` decides by the hits.
+ */
+export async function listTickets(
+  ctx: QueryContext,
+  scope: StoreScope,
+  q: StoreListQuery,
+  plan: SearchPlan = 'auto',
+): Promise<StoreTicketSummary[]> {
+  const walked = await walkedPage(ctx, scope, q, plan);
+  if (walked !== null) return walked;
+  return summaries(ctx, q, (await listQuery(ctx, scope, q).limit(q.limit).execute()) as Record<string, unknown>[]);
+}
+
+/**
+ * The page as a walk finds it (`search-walk.ts`), or `null` when no walk is planned or
+ * the walk did not fill the page (it may have stopped early: only a full page is an
+ * answer).
+ */
+export async function walkedPage(
+  ctx: QueryContext,
+  scope: StoreScope,
+  q: StoreListQuery,
+  plan: SearchPlan = 'auto',
+): Promise<StoreTicketSummary[] | null> {
+  const steps = await walkPlan(ctx, scope, q, plan);
+  if (steps === null) return null;
+  const rows: Record<string, unknown>[] = [];
+  for (const step of steps) {
+    if (rows.length === q.limit) break;
+    rows.push(...((await listQuery(ctx, scope, q, step).limit(q.limit - rows.length).execute()) as Record<string, unknown>[]));
+  }
+  return rows.length === q.limit ? summaries(ctx, q, rows) : null;
+}
+
+/** The summaries of the rows a list query returned. */
+function summaries(ctx: QueryContext, q: StoreListQuery, rows: Record<string, unknown>[]): StoreTicketSummary[] {
+  const { hooks } = ctx;
+  const viewer = q.viewerId ?? null;
+  const out: StoreTicketSummary[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    // The summary is built in place: one object per row, no spread copies of the ticket.
+    const summary = ticketFromRow(hooks, row) as StoreTicketSummary;
+    summary.replyCount = Number(row.reply_count);
+    summary.lastReplyAt = row.last_reply_at === null ? null : hooks.fromDate(row.last_reply_at);
+    summary.favorite = viewer !== null && row.favorite !== null && row.favorite !== undefined;
+    summary.readAt = viewer === null || row.read_at === null || row.read_at === undefined ? null : hooks.fromDate(row.read_at);
+    if (q.search !== undefined) summary.searchRank = Number(row.search_rank ?? 0);
+    out[i] = summary;
+  }
+  return out;
+}
+
+/** `query` narrowed to the scope and the list's filters. */
+function listed<Q extends TicketQuery>(ctx: QueryContext, query: Q, scope: StoreScope, q: StoreListQuery): Q {
+  const { hooks } = ctx;
+  const viewer = q.viewerId ?? null;
+  let out = query.where((eb) => ticketScope(eb, scope)) as TicketQuery;
+  if (q.deleted) out = out.where('t.deleted_at', 'is not', null);
+  if (q.addressedTo !== undefined) out = out.where('t.addressed_to', '=', q.addressedTo);
+  if (q.favorites) {
+    out = out.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('favorites as f')
+          .select(sql.lit(1).as('one'))
+          .whereRef('f.tenant_id', '=', 't.tenant_id')
+          .whereRef('f.ticket_id', '=', 't.id')
+          .where('f.staff_id', '=', viewer ?? ''),
+      ),
+    );
+  }
+
+  // An empty filter list matches nothing (and `IN ()` is a syntax error in Postgres).
+  const none = sql<SqlBool>`1 = 0`;
+  if (q.status !== undefined) out = q.status.length ? out.where('t.status', 'in', [...q.status]) : out.where(none);
+  if (q.priority !== undefined) out = q.priority.length ? out.where('t.priority', 'in', [...q.priority]) : out.where(none);
+  if (q.category !== undefined) out = q.category.length ? out.where('t.category', 'in', [...q.category]) : out.where(none);
+  if (q.department !== undefined) {
+    out = q.department.length ? out.where('t.department', 'in', [...q.department]) : out.where(none);
+  }
+  if (q.assigneeId === null) out = out.where('t.assignee_id', 'is', null);
+  else if (q.assigneeId !== undefined) out = out.where('t.assignee_id', '=', q.assigneeId);
+  if (q.subscriberId !== undefined) out = out.where('t.subscriber_id', '=', q.subscriberId);
+  if (q.archived !== undefined) out = out.where('t.archived', '=', hooks.toBoolean(q.archived));
+  if (q.createdFrom !== undefined) out = out.where('t.created_at', '>=', hooks.toDate(q.createdFrom));
+  if (q.createdTo !== undefined) out = out.where('t.created_at', '<', hooks.toDate(q.createdTo));
+  return out as Q;
+}
+
+/**
+ * The list's query, without its limit. With a walk `step`: the exact-number ticket
+ * (rank 2), or the tickets whose own text has the search (rank 1) among at most
+ * `step.rows` tickets of the list taken newest first after `step.after` (a subquery the
+ * database reads in order and stops reading once the page is full).
+ */
+function listQuery(ctx: QueryContext, scope: StoreScope, q: StoreListQuery, step?: WalkStep): TicketQuery {
+  const { hooks } = ctx;
+  const viewer = q.viewerId ?? null;
+  const newestFirst = <Q extends TicketQuery>(query: Q): Q => query.orderBy('t.created_at', 'desc').orderBy('t.id', 'desc') as Q;
+
+  let query: TicketQuery;
+  if (step?.rank === 1) {
+    // The walked tickets, newest first: scope and filters inside, so the budget counts
+    // only tickets of the list.
+    let walked = listed(ctx, ctx.db.selectFrom('tickets as t').selectAll('t'), scope, q);
+    const after = step.after;
+    if (after !== undefined) {
+      const at = hooks.toDate(after.at);
+      walked = walked.where((eb) => eb(eb.refTuple('t.created_at', 't.id'), '<', eb.tuple(at, after.id)));
+    }
+    const source = newestFirst(walked).limit(step.rows);
+    query = ctx.db.selectFrom(source.as('t')) as unknown as TicketQuery;
+  } else {
+    query = listed(ctx, ctx.db.selectFrom('tickets as t'), scope, q);
+  }
+  query = query
+    .select(TICKET_SELECTION)
+    .select(
+      scope.visibility === 'customer'
+        ? ['t.public_reply_count as reply_count', 't.public_last_reply_at as last_reply_at']
+        : ['t.reply_count as reply_count', 't.last_reply_at as last_reply_at'],
+    );
+  // Without a viewer (a customer's list) there are no marks to look up.
+  if (viewer !== null) {
+    query = query.select((eb) => [
+      eb
+        .selectFrom('favorites as f')
+        .select(sql.lit(1).as('one'))
+        .whereRef('f.tenant_id', '=', 't.tenant_id')
+        .whereRef('f.ticket_id', '=', 't.id')
+        .where('f.staff_id', '=', viewer)
+        .as('favorite'),
+      eb
+        .selectFrom('read_marks as r')
+        .select('r.read_at')
+        .whereRef('r.tenant_id', '=', 't.tenant_id')
+        .whereRef('r.ticket_id', '=', 't.id')
+        .where('r.staff_id', '=', viewer)
+        .as('read_at'),
+    ]);
+  }
+
+  const search: StoreSearch | undefined = q.search;
+  if (step !== undefined && search !== undefined) {
+    query =
+      step.rank === 2
+        ? query.where((eb) => numberCondition(ctx, eb, scope, search))
+        : query.where((eb) => eb(searchRank(ctx, eb, search), '=', 1));
+    return newestFirst(query.select(sql.lit(step.rank).as('search_rank')));
+  }
+  if (search !== undefined) {
+    query = query
+      .where((eb) => searchCondition(ctx, eb, scope, search))
+      .select((eb) => searchRank(ctx, eb, search).as('search_rank'));
+  }
+
+  // Keyset pagination: rows strictly after `q.after` in the sort order, ids breaking ties.
+  const after = q.after;
+  if (q.sort === 'relevance') {
+    if (search === undefined) throw new ValidationError('sort relevance needs a search', 'sort');
+    // Rank, then newest first, ids breaking ties; the rank is recomputed, not stored.
+    query = query.where((eb) => {
+      if (!after) return sql<SqlBool>`1 = 1`;
+      const at = hooks.toDate(after.at ?? NOT_WAITING);
+      return sql<SqlBool>`(${searchRank(ctx, eb, search)}, ${sql.ref('t.created_at')}, ${sql.ref('t.id')}) < (${after.rank ?? 0}, ${at}, ${after.id})`;
+    });
+    return newestFirst(query.orderBy(sql.ref('search_rank'), 'desc'));
+  }
+  if (q.sort === 'waiting') {
+    const waited = sql`coalesce(${sql.ref('t.waiting_since')}, ${hooks.toDate(NOT_WAITING)})`;
+    if (after) {
+      const at = hooks.toDate(after.at ?? NOT_WAITING);
+      query = query.where(sql<SqlBool>`(${waited}, ${sql.ref('t.id')}) > (${at}, ${after.id})`);
+    }
+    return query.orderBy(waited, 'asc').orderBy('t.id', 'asc');
+  }
+  const order = SORT_ORDERS[q.sort];
+  if (after) {
+    const op = order.dir === 'desc' ? '<' : '>';
+    const at = hooks.toDate(after.at ?? NOT_WAITING);
+    query = query.where((eb) =>
+      order.attention
+        ? eb(eb.refTuple('t.attention', order.at, 't.id'), op, eb.tuple(after.attention ?? 0, at, after.id))
+        : eb(eb.refTuple(order.at, 't.id'), op, eb.tuple(at, after.id)),
+    );
+  }
+  if (order.attention) query = query.orderBy('t.attention', 'desc');
+  return query.orderBy(order.at, order.dir).orderBy('t.id', order.dir);
+}

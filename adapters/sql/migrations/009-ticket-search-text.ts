@@ -1,0 +1,67 @@
+/**
+ * Migration 009: on SQLite, each ticket's own indexed text (number and subject, folded,
+ * padded with a space on each side) beside its key in `ticket_search`, as MySQL's
+ * `ticket_search` has had since 007. A search whose words many tickets have walks the
+ * list in its order and checks each ticket's own text on the row it already looks up
+ * (`../search-walk.ts`); the contentless FTS5 table cannot give the text back, and asking
+ * it about one ticket at a time costs a whole phrase query per ticket.
+ *
+ * Postgres checks the row's `tsvector` and MySQL/MariaDB its `search_text`: nothing to
+ * add there. Frozen once released, like 001: change the schema with a new migration.
+ */
+import { sql, type Kysely, type Migration } from 'kysely';
+import { ticketSearchText } from '../search-queries.js';
+import type { MigrationContext } from './migration-context.js';
+
+/** Rows read and written per statement while filling. */
+const BATCH = 500;
+
+function qualify(ctx: MigrationContext, table: 'tickets' | 'ticket_search'): string {
+  const name = ctx.names.table(table);
+  return ctx.names.schema === undefined ? name : `${ctx.names.schema}.${name}`;
+}
+
+/**
+ * Fills `ticket_search.search_text` on SQLite from the tickets' numbers and subjects, in
+ * key order and batches, as the store's writes compute it. Run by the migration, and by
+ * the search index rebuild (`rebuildSearchIndex`) once this migration has run.
+ */
+export async function fillTicketSearchText(db: Kysely<any>, ctx: MigrationContext): Promise<void> {
+  if (ctx.dialect.capabilities.fullText !== 'fts5') return;
+  const search = sql.table(qualify(ctx, 'ticket_search'));
+  const tickets = sql.table(qualify(ctx, 'tickets'));
+  let after = 0;
+  for (;;) {
+    const { rows } = await sql<{ key: number; number: string; subject: string }>`
+      select s.key as key, t.number as number, t.subject as subject
+      from ${search} as s
+      join ${tickets} as t on t.tenant_id = s.tenant_id and t.id = s.ticket_id
+      where s.key > ${after}
+      order by s.key
+      limit ${BATCH}`.execute(db);
+    if (rows.length === 0) return;
+    after = rows[rows.length - 1]!.key;
+    const values = sql.join(rows.map((r) => sql`(${r.key}, ${` ${ticketSearchText(r.number, r.subject)} `})`));
+    await sql`
+      with v(key, search_text) as (values ${values})
+      update ${search} set search_text = (select v.search_text from v where v.key = ${search}.key)
+      where key in (select key from v)`.execute(db);
+  }
+}
+
+/** Builds migration 009 for a dialect and set of names. */
+export function ticketSearchTextMigration(ctx: MigrationContext): Migration {
+  const fts5 = ctx.dialect.capabilities.fullText === 'fts5';
+  const table = qualify(ctx, 'ticket_search');
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      if (!fts5) return;
+      await db.schema.alterTable(table).addColumn('search_text', ctx.types.text).execute();
+      await fillTicketSearchText(db as Kysely<any>, ctx);
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      if (!fts5) return;
+      await db.schema.alterTable(table).dropColumn('search_text').execute();
+    },
+  };
+}

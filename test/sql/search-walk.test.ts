@@ -1,0 +1,188 @@
+/**
+ * The search walk (adapters/sql/search-walk.ts): a relevance page found by walking the
+ * list newest first must be exactly the page the index hits give, for every scope, filter,
+ * page size and cursor, ties in `created_at` included; it must answer the first pages of a
+ * search whose words are in many subjects, and refuse (fall back) when it cannot fill a
+ * page. Migration 009 must fill SQLite's own texts for tickets written before it.
+ *
+ * On the stores with a full-text index (SQLite FTS5, Postgres tsvector); MySQL/MariaDB
+ * search by LIKE never walks.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { Kysely, type Kysely as KyselyType } from 'kysely';
+import { postgresHooks } from '../../adapters/postgres/postgres-hooks.js';
+import type { SqlDialectHooks } from '../../adapters/sql/dialect-hooks.js';
+import { listTickets, walkedPage } from '../../adapters/sql/list-queries.js';
+import type { QueryContext } from '../../adapters/sql/query-context.js';
+import type { TicketryDatabase } from '../../adapters/sql/schema.js';
+import { ownHitsReach } from '../../adapters/sql/search-queries.js';
+import { TableNamePlugin, tableNames } from '../../adapters/sql/table-names.js';
+import { sqliteHooks } from '../../adapters/sqlite/sqlite-hooks.js';
+import { parseSearch } from '../../src/search/search-query.js';
+import type { ListAfter, StoreListQuery, StoreScope, StoreTicketSummary } from '../../src/store.js';
+import { seededRandom } from '../../src/testing/seeded-random.js';
+import { message, tenant, ticketRow } from './rows.js';
+import { postgresFixture, sqliteFileFixture, sqliteMemoryFixture, type FixtureStore, type StoreFixture } from './stores.js';
+
+const PREFIX = 'sw_';
+const TICKETS = 240;
+const WORDS = ['double', 'charge', 'router', 'invoice', 'march', 'refund', 'static', 'ip'];
+
+/** The store's own reads, as a `QueryContext` on the fixture's host connection. */
+function contextOf(fx: FixtureStore, hooks: SqlDialectHooks): QueryContext {
+  let db = fx.hostDb() as KyselyType<TicketryDatabase>;
+  if (fx.location.schema !== undefined) db = db.withSchema(fx.location.schema);
+  db = db.withPlugin(new TableNamePlugin(tableNames(PREFIX, fx.location.schema)));
+  return { db: db as Kysely<TicketryDatabase>, hooks };
+}
+
+/** What a test compares of a page: number and rank, in order. */
+const shape = (rows: StoreTicketSummary[]) => rows.map((r) => `${r.number}:${r.searchRank}`);
+
+/** The cursor after a page's last row, as the core builds it for relevance. */
+const afterOf = (row: StoreTicketSummary): ListAfter => ({ rank: row.searchRank ?? 0, at: row.createdAt, id: row.id });
+
+function walkTests(name: string, makeFixture: () => StoreFixture, hooks: SqlDialectHooks): void {
+  describe(`SQL search walk: ${name}`, () => {
+    const fixture = makeFixture();
+    afterAll(() => fixture.dispose());
+    const t = tenant();
+
+    /** A desk whose subjects share few words: most searches find many tickets. */
+    async function seeded(): Promise<{ fx: FixtureStore; ctx: QueryContext }> {
+      const fx = await fixture.create({ tablePrefix: PREFIX });
+      const random = seededRandom(13);
+      const pick = () => WORDS[Math.floor(random() * WORDS.length)]!;
+      await fx.store.transaction(async (tx) => {
+        for (let n = 1; n <= TICKETS; n++) {
+          // Runs of tickets created in the same millisecond: ties broken by id.
+          const createdAt = new Date(Date.UTC(2026, 0, 1) + Math.floor(n / 3) * 60_000);
+          const subject =
+            n % 4 === 0 ? `Double charge for ${pick()}` : n % 8 === 5 ? `Follow-up to TKT-8: ${pick()}` : `${pick()} ${pick()} ${pick()}`;
+          const row = ticketRow(t, n, {
+            subject,
+            createdAt,
+            updatedAt: createdAt,
+            subscriberId: `sub-${n % 5}`,
+            resellerId: n % 3 === 0 ? 'res-1' : null,
+            status: n % 7 === 0 ? 'closed' : 'open',
+            archived: n % 11 === 0,
+            deletedAt: n % 29 === 0 ? createdAt : null,
+          });
+          await tx.insertTicket(t, row);
+          await tx.insertMessage(t, message(row.id, { body: `about ${pick()} and ${pick()}`, opening: true, authorId: row.subscriberId }));
+          if (n % 2 === 0) {
+            await tx.insertMessage(t, message(row.id, { body: `note on ${pick()}`, internal: true, authorType: 'staff' }));
+          }
+        }
+      });
+      return { fx, ctx: contextOf(fx, hooks) };
+    }
+
+    /**
+     * Pages through `q` in `scope` by the hits, and at each cursor asks the walk for the
+     * same page: every page the walk answers must equal the hits' page. Returns how many
+     * pages the walk answered.
+     */
+    async function compare(ctx: QueryContext, scope: StoreScope, query: Omit<StoreListQuery, 'sort' | 'limit'>, limit: number): Promise<number> {
+      let after: ListAfter | undefined;
+      let walked = 0;
+      // The first pages are what a walk is for; further on it gives way to the hits.
+      for (let page = 0; page < 8; page++) {
+        const q: StoreListQuery = { ...query, sort: 'relevance', limit, ...(after ? { after } : {}) };
+        const byHits = await listTickets(ctx, scope, q, 'hits');
+        const byWalk = await walkedPage(ctx, scope, q, 'walk');
+        if (byWalk !== null) {
+          walked++;
+          expect(shape(byWalk), `page ${page} of ${JSON.stringify(query.search)}`).toStrictEqual(shape(byHits));
+          expect(byWalk.map((r) => r.id)).toStrictEqual(byHits.map((r) => r.id));
+        }
+        // Whatever the plan, the list answers with the hits' page.
+        expect(shape(await listTickets(ctx, scope, q, 'walk'))).toStrictEqual(shape(byHits));
+        if (byHits.length < limit) break;
+        after = afterOf(byHits[byHits.length - 1]!);
+      }
+      return walked;
+    }
+
+    it('answers the first pages of a search found in many subjects exactly as the hits do, in every scope and with filters', async () => {
+      const { ctx } = await seeded();
+      const staff: StoreScope = { tenantId: t, visibility: 'staff' };
+      const reseller: StoreScope = { tenantId: t, visibility: 'staff', resellerId: 'res-1' };
+      const customer: StoreScope = { tenantId: t, visibility: 'customer', subscriberId: 'sub-2' };
+      let walked = 0;
+      for (const q of ['"double charge"', 'double', 'charge march', 'doub', 'TKT-8', 'router ip']) {
+        const search = parseSearch(q);
+        for (const limit of [1, 7, 26]) walked += await compare(ctx, staff, { search }, limit);
+        walked += await compare(ctx, reseller, { search }, 5);
+        walked += await compare(ctx, customer, { search }, 2);
+        walked += await compare(ctx, staff, { search, status: ['open'], archived: false }, 4);
+        walked += await compare(ctx, staff, { search, deleted: true }, 2);
+      }
+      expect(walked).toBeGreaterThan(50);
+    });
+
+    it('starts with the exact-number ticket, then its rank-1 tickets newest first', async () => {
+      const { ctx } = await seeded();
+      const scope: StoreScope = { tenantId: t, visibility: 'staff' };
+      const page = await walkedPage(ctx, scope, { sort: 'relevance', limit: 4, search: parseSearch('TKT-8') }, 'walk');
+      expect(page).not.toBeNull();
+      expect(page![0]!.number).toBe('TKT-8');
+      expect(page!.map((r) => r.searchRank)).toStrictEqual([2, 1, 1, 1]);
+      const created = page!.slice(1).map((r) => r.createdAt.getTime());
+      expect(created).toStrictEqual([...created].sort((a, b) => b - a));
+    });
+
+    it('refuses a page it cannot fill: past the rank-1 tickets, or with no match within its budget', async () => {
+      const { ctx } = await seeded();
+      const scope: StoreScope = { tenantId: t, visibility: 'staff' };
+      // A word in no subject: nothing of rank 1 to walk to.
+      expect(await walkedPage(ctx, scope, { sort: 'relevance', limit: 5, search: parseSearch('about') }, 'walk')).toBeNull();
+      // Another sort than relevance is never walked.
+      expect(await walkedPage(ctx, scope, { sort: 'newest', limit: 5, search: parseSearch('double') }, 'walk')).toBeNull();
+      // A cursor among the rank-0 tickets is never walked.
+      const rankZero: ListAfter = { rank: 0, at: new Date(Date.UTC(2026, 0, 2)), id: 'tk-z' };
+      expect(await walkedPage(ctx, scope, { sort: 'relevance', limit: 5, search: parseSearch('double'), after: rankZero }, 'walk')).toBeNull();
+      // Decided by the hits: as many as the tickets whose own text has the phrase, no more.
+      const phrases = parseSearch('"double charge"').phrases;
+      const everyTicket: StoreScope = { tenantId: t, visibility: 'staff', includeDeleted: true };
+      const own = await listTickets(ctx, everyTicket, { sort: 'relevance', limit: 201, search: parseSearch('"double charge"') }, 'hits');
+      const ownCount = own.filter((r) => r.searchRank === 1).length;
+      expect(ownCount).toBeGreaterThanOrEqual(60);
+      expect(await ownHitsReach(ctx, t, phrases, ownCount)).toBe(true);
+      expect(await ownHitsReach(ctx, t, phrases, ownCount + 1)).toBe(false);
+      expect(await ownHitsReach(ctx, tenant(), phrases, 1)).toBe(false);
+    });
+
+    it('keeps own texts current: an edited subject is walked by its new words only', async () => {
+      const { fx, ctx } = await seeded();
+      const scope: StoreScope = { tenantId: t, visibility: 'staff' };
+      const first = await walkedPage(ctx, scope, { sort: 'relevance', limit: 1, search: parseSearch('"double charge"') }, 'walk');
+      const top = first![0]!;
+      await fx.store.transaction(async (tx) => {
+        await tx.updateTicket(t, top.id, top.version, { subject: 'Quite unrelated' });
+      });
+      const again = await walkedPage(ctx, scope, { sort: 'relevance', limit: 1, search: parseSearch('"double charge"') }, 'walk');
+      expect(again![0]!.id).not.toBe(top.id);
+      const renamed = await listTickets(ctx, scope, { sort: 'relevance', limit: 5, search: parseSearch('unrelated') }, 'walk');
+      expect(renamed.map((r) => [r.id, r.searchRank])).toStrictEqual([[top.id, 1]]);
+    });
+
+    if (hooks.capabilities.fullText === 'fts5') {
+      it('migration 009 fills the own texts of the tickets a store held before it', async () => {
+        const { fx, ctx } = await seeded();
+        const scope: StoreScope = { tenantId: t, visibility: 'staff' };
+        const q: StoreListQuery = { sort: 'relevance', limit: 9, search: parseSearch('"double charge"') };
+        const before = shape((await walkedPage(ctx, scope, q, 'walk'))!);
+        expect(await fx.migrateTo('008-stats-by-day')).toStrictEqual(['down 009-ticket-search-text']);
+        expect(await fx.migrateTo('009-ticket-search-text')).toStrictEqual(['up 009-ticket-search-text']);
+        expect(shape((await walkedPage(ctx, scope, q, 'walk'))!)).toStrictEqual(before);
+        expect(before).toStrictEqual(shape(await listTickets(ctx, scope, q, 'hits')));
+      });
+    }
+  });
+}
+
+walkTests('sqlite (:memory:)', sqliteMemoryFixture, sqliteHooks());
+walkTests('sqlite (file)', sqliteFileFixture, sqliteHooks());
+walkTests('postgres', postgresFixture, postgresHooks());
