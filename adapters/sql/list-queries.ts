@@ -67,12 +67,17 @@ export async function walkedPage(
 ): Promise<StoreTicketSummary[] | null> {
   const steps = await walkPlan(ctx, scope, q, plan);
   if (steps === null) return null;
-  const rows: Record<string, unknown>[] = [];
+  const page: StoreTicketSummary[] = [];
   for (const step of steps) {
-    if (rows.length === q.limit) break;
-    rows.push(...((await listQuery(ctx, scope, q, step).limit(q.limit - rows.length).execute()) as Record<string, unknown>[]));
+    if (page.length === q.limit) break;
+    const rows = (await listQuery(ctx, scope, q, step).limit(q.limit - page.length).execute()) as Record<string, unknown>[];
+    const found = summaries(ctx, q, rows);
+    // The exact-number tickets (one, unless numbers differ in case only) come unordered:
+    // an ORDER BY there would have the database walk the list for them.
+    if (step.rank === 2) found.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    page.push(...found);
   }
-  return rows.length === q.limit ? summaries(ctx, q, rows) : null;
+  return page.length === q.limit ? page : null;
 }
 
 /** The summaries of the rows a list query returned. */
@@ -144,16 +149,18 @@ function listQuery(ctx: QueryContext, scope: StoreScope, q: StoreListQuery, step
 
   let query: TicketQuery;
   if (step?.rank === 1) {
-    // The walked tickets, newest first: scope and filters inside, so the budget counts
-    // only tickets of the list.
-    let walked = listed(ctx, ctx.db.selectFrom('tickets as t').selectAll('t'), scope, q);
+    // The walked tickets' keys, newest first: scope and filters inside, so the budget
+    // counts only tickets of the list; each ticket's row is then looked up by key (a
+    // narrow subquery: copying whole rows through it cost more than the lookups).
+    let walked = listed(ctx, ctx.db.selectFrom('tickets as t').select(['t.tenant_id', 't.id', 't.created_at']), scope, q);
     const after = step.after;
     if (after !== undefined) {
       const at = hooks.toDate(after.at);
       walked = walked.where((eb) => eb(eb.refTuple('t.created_at', 't.id'), '<', eb.tuple(at, after.id)));
     }
-    const source = newestFirst(walked).limit(step.rows);
-    query = ctx.db.selectFrom(source.as('t')) as unknown as TicketQuery;
+    query = ctx.db
+      .selectFrom(newestFirst(walked).limit(step.rows).as('w'))
+      .innerJoin('tickets as t', (join) => join.onRef('t.tenant_id', '=', 'w.tenant_id').onRef('t.id', '=', 'w.id')) as unknown as TicketQuery;
   } else {
     query = listed(ctx, ctx.db.selectFrom('tickets as t'), scope, q);
   }
@@ -186,11 +193,13 @@ function listQuery(ctx: QueryContext, scope: StoreScope, q: StoreListQuery, step
 
   const search: StoreSearch | undefined = q.search;
   if (step !== undefined && search !== undefined) {
-    query =
-      step.rank === 2
-        ? query.where((eb) => numberCondition(ctx, eb, scope, search))
-        : query.where((eb) => eb(searchRank(ctx, eb, search), '=', 1));
-    return newestFirst(query.select(sql.lit(step.rank).as('search_rank')));
+    if (step.rank === 2) return query.where((eb) => numberCondition(ctx, eb, scope, search)).select(sql.lit(2).as('search_rank'));
+    // In the walk's order (the subquery's), which the database keeps without sorting.
+    return query
+      .where((eb) => eb(searchRank(ctx, eb, search), '=', 1))
+      .select(sql.lit(1).as('search_rank'))
+      .orderBy(sql.ref('w.created_at'), 'desc')
+      .orderBy(sql.ref('w.id'), 'desc');
   }
   if (search !== undefined) {
     query = query
