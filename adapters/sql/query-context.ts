@@ -30,7 +30,8 @@ export interface QueryContext {
    * The driver connection `db` is bound to, inside a transaction the store opened: a
    * compiled statement (`runCached`) runs on it directly, without Kysely's executor
    * (its connection provider, plugins and result transform add a chain of promises to
-   * every statement, and ticketry's only plugin leaves results as they are).
+   * every statement, and ticketry's only plugin leaves results as they are). Absent,
+   * a compiled statement takes a connection from `db`'s provider.
    */
   readonly connection?: DatabaseConnection;
 }
@@ -197,8 +198,26 @@ export class StatementCache {
  * where an argument does not come out as a bound parameter of its own (inlined, or
  * transformed) is never cached: it is built and compiled on every call, as without a
  * cache.
+ *
+ * Not an `async` function (nor are `insertRow` and the transaction's methods): with
+ * `AsyncLocalStorage` in use, every promise and every `await` runs Node's promise hooks,
+ * and a write runs some fifteen statements through here. A throw comes back as a
+ * rejected promise all the same.
  */
-export async function runCached<R>(
+export function runCached<R>(
+  ctx: QueryContext,
+  key: string,
+  args: readonly unknown[],
+  build: (args: readonly unknown[]) => Compilable<R>,
+): Promise<QueryResult<R>> {
+  try {
+    return runCompiled(ctx, key, args, build);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+function runCompiled<R>(
   ctx: QueryContext,
   key: string,
   args: readonly unknown[],
@@ -219,9 +238,11 @@ export async function runCached<R>(
     parameters[i] = slot < 0 ? compiled.parameters[i] : args[slot];
   }
   const query = { ...compiled, parameters } as CompiledQuery<R>;
-  return ctx.connection !== undefined
-    ? (ctx.connection.executeQuery(query) as Promise<QueryResult<R>>)
-    : ctx.db.executeQuery<R>(query);
+  // Straight to a driver connection: what `db.executeQuery` adds on top is the plugins'
+  // result transforms, and ticketry's one plugin (`TableNamePlugin`, the only one the
+  // store's Kysely instance has) leaves results as they are.
+  if (ctx.connection !== undefined) return ctx.connection.executeQuery(query) as Promise<QueryResult<R>>;
+  return ctx.db.getExecutor().provideConnection((connection) => connection.executeQuery(query)) as Promise<QueryResult<R>>;
 }
 
 function compileTemplate<R>(build: (args: readonly unknown[]) => Compilable<R>, count: number): Template | null {
@@ -250,7 +271,7 @@ function compileTemplate<R>(build: (args: readonly unknown[]) => Compilable<R>, 
  * NOTHING`: only where `capabilities.upsert` is `on-conflict`). Returns whether the row
  * went in.
  */
-export async function insertRow(
+export function insertRow(
   ctx: QueryContext,
   table: keyof TicketryDatabase,
   row: object,
@@ -265,12 +286,13 @@ export async function insertRow(
     values.push(value);
   }
   const key = insertKey(table, skipDuplicate, columns);
-  const result = await runCached(ctx, key, values, (args) => {
+  return runCached(ctx, key, values, (args) => {
     const insert = ctx.db.insertInto(table).values(Object.fromEntries(columns.map((c, i) => [c, args[i]])) as never);
     return skipDuplicate ? insert.onConflict((oc) => oc.doNothing()) : insert;
-  });
-  return Number(result.numAffectedRows ?? 0) > 0;
+  }).then(insertedAny);
 }
+
+const insertedAny = (result: QueryResult<unknown>): boolean => Number(result.numAffectedRows ?? 0) > 0;
 
 /** The last statement key `insertKey` made per table: inserts into a table nearly always name the same columns. */
 const lastInsertKeys = new Map<string, { columns: readonly string[]; key: string }>();

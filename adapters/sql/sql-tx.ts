@@ -59,15 +59,24 @@ export class SqlTx implements StoreTx {
     this.#state = state;
   }
 
-  async #run<T>(op: (ctx: QueryContext) => Promise<T>): Promise<T> {
+  // Not async (see runCached): one promise less per call, and none for the await.
+  #run<T>(op: (ctx: QueryContext) => Promise<T>): Promise<T> {
     if (!this.#state.open) {
-      throw new ConfigError('This transaction has ended; use the store, or a new transaction');
+      return Promise.reject(new ConfigError('This transaction has ended; use the store, or a new transaction'));
     }
+    let result: Promise<T>;
     try {
-      return await op(this.#state);
+      result = op(this.#state);
     } catch (err) {
-      throw TicketError.is(err) ? err : this.#state.hooks.mapError(err);
+      return Promise.reject(this.#mapped(err));
     }
+    return result.catch((err: unknown) => {
+      throw this.#mapped(err);
+    });
+  }
+
+  #mapped(err: unknown): unknown {
+    return TicketError.is(err) ? err : this.#state.hooks.mapError(err);
   }
 
   findTicket(scope: StoreScope, ref: string): Promise<Ticket | null> {

@@ -16,7 +16,7 @@ import type { SlaConfig, TicketConfig } from '../config.js';
 import { PAUSED_STATUSES, isDone } from '../status-machine.js';
 import { addBusinessTime, businessMinutesBetween } from './business-time.js';
 import { DEFAULT_CALENDAR, TWENTY_FOUR_SEVEN, type Calendar } from './calendar.js';
-import { resolveDuration } from './duration.js';
+import { resolveDuration, type Duration, type ResolvedDuration } from './duration.js';
 import { SLA_FIELDS, SLA_TARGETS, type SlaTarget } from './sla-fields.js';
 import type { Ticket, TicketSlaState } from '../types.js';
 
@@ -82,8 +82,31 @@ export class SlaClock {
   #target(t: Pick<SlaInput, 'priority' | 'department'>, target: SlaTarget): Target | null {
     const duration = this.#sla.targets[t.priority]?.[target];
     if (!duration) return null;
-    const { minutes, business } = resolveDuration(duration, this.#sla.hoursPerDay);
+    const { minutes, business } = this.#resolve(duration);
     return { minutes, calendar: business ? this.calendarFor(t.department) : TWENTY_FOUR_SEVEN };
+  }
+
+  /** Resolved durations, by the config's duration object, with the values they were resolved from. */
+  readonly #resolved = new WeakMap<Duration, { values: [string, unknown][]; hoursPerDay: unknown; resolved: ResolvedDuration }>();
+
+  /**
+   * `resolveDuration(duration, hoursPerDay)`, validated and resolved once per duration of
+   * the config (every ticket write asks for two or four): a cached result is used only
+   * while the duration object still holds the same own values, so one changed in place
+   * is resolved (and validated) again.
+   */
+  #resolve(duration: Duration): ResolvedDuration {
+    const hoursPerDay = this.#sla.hoursPerDay;
+    const cached = this.#resolved.get(duration);
+    if (cached !== undefined && cached.hoursPerDay === hoursPerDay) {
+      const keys = Object.keys(duration);
+      if (keys.length === cached.values.length && cached.values.every(([k, v], i) => keys[i] === k && (duration as Record<string, unknown>)[k] === v)) {
+        return cached.resolved;
+      }
+    }
+    const resolved = resolveDuration(duration, hoursPerDay);
+    this.#resolved.set(duration, { values: Object.entries(duration), hoursPerDay, resolved });
+    return resolved;
   }
 
   /**
