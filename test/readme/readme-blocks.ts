@@ -59,8 +59,10 @@ export function packageEntries(root: string): Record<string, string> {
   const tsup = path.join(root, 'tsup.config.ts');
   if (existsSync(tsup)) {
     const text = readFileSync(tsup, 'utf8').replace(/\/\/.*$/gm, '');
-    const entry = /entry\s*:\s*\{([^}]*)\}/.exec(text)?.[1] ?? '';
-    for (const m of entry.matchAll(/['"]?([\w-]+)['"]?\s*:\s*['"]([^'"]+)['"]/g)) tsupEntries[m[1]!] = m[2]!;
+    // Every `entry: { ... }` (the config may be several builds).
+    for (const entry of text.matchAll(/entry\s*:\s*\{([^}]*)\}/g)) {
+      for (const m of entry[1]!.matchAll(/['"]?([\w-]+)['"]?\s*:\s*['"]([^'"]+)['"]/g)) tsupEntries[m[1]!] = m[2]!;
+    }
   }
   const entries: Record<string, string> = {};
   for (const [subpath, target] of Object.entries(pkg.exports)) {
