@@ -13,7 +13,8 @@
  * rare-word search. Nothing is asserted: the numbers are printed.
  *
  * Heap: `heapUsed` after a full garbage collection, before and after seeding (the
- * difference is what the store holds), and after the measured reads.
+ * difference is what the store holds), and after the measured reads; and the
+ * `ArrayBuffer` bytes the store holds outside the heap (typed arrays' contents).
  */
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
@@ -50,6 +51,11 @@ function heapMb(): number {
   gc();
   gc();
   return process.memoryUsage().heapUsed / 2 ** 20;
+}
+
+/** `ArrayBuffer` bytes (typed arrays' contents live outside the JS heap), in MB. */
+function arrayBuffersMb(): number {
+  return process.memoryUsage().arrayBuffers / 2 ** 20;
 }
 
 /** A generated row as an object keyed by column name. */
@@ -243,12 +249,14 @@ async function cursorAt(store: TicketStore, scope: StoreScope, q: StoreListQuery
 
 async function main(): Promise<void> {
   const before = heapMb();
+  const buffersBefore = arrayBuffersMb();
   const store = memoryStore();
   const t0 = performance.now();
   const acme = await seed(store, 'acme', TICKETS, 1);
   await seed(store, 'other', Math.max(1000, Math.floor(TICKETS / 10)), 2);
   const seedSeconds = (performance.now() - t0) / 1000;
   const seeded = heapMb();
+  const buffersSeeded = arrayBuffersMb();
 
   const staff: StoreScope = { tenantId: 'acme', visibility: 'staff' };
   const bigReseller = [...acme.perReseller.entries()].filter(([r]) => r !== null).sort((a, b) => b[1] - a[1])[0]![0]!;
@@ -301,6 +309,10 @@ async function main(): Promise<void> {
   console.log(`| --- | ---: | ---: | ---: | --- |`);
   for (const r of rows) console.log(`| ${r.name} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${r.note} |`);
   console.log(`\nheap used: ${before.toFixed(1)} MB before seeding, ${seeded.toFixed(1)} MB seeded (store: ${(seeded - before).toFixed(1)} MB), ${after.toFixed(1)} MB after the reads`);
+  console.log(
+    `array buffers (outside the heap; the word index's packed postings): ${(buffersSeeded - buffersBefore).toFixed(1)} MB held by the store; ` +
+      `heap + array buffers held by the store: ${(seeded - before + buffersSeeded - buffersBefore).toFixed(1)} MB`,
+  );
   console.log(`rss: ${(process.memoryUsage().rss / 2 ** 20).toFixed(1)} MB`);
 }
 

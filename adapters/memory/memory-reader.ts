@@ -4,6 +4,7 @@
  */
 import { SLA_ALERTS, SLA_TARGETS, slaAlertFields } from '../../src/sla/sla-fields.js';
 import { searchRankOf } from '../../src/search/search-match.js';
+import { searchText } from '../../src/search/search-text.js';
 import { StatsAccumulator } from '../../src/stats/stats-accumulator.js';
 import type {
   EmailMessageRecord,
@@ -57,6 +58,9 @@ function ordering(sort: StoreListQuery['sort']) {
   return { compare, position, afterPosition };
 }
 
+/** No message texts: what `searchRankOf` decides from the number and subject alone. */
+const NO_BODIES = (): Iterable<string> => [];
+
 /** A list row before its summary: the ticket and, with a search, its rank. */
 interface Hit {
   t: StoredTicket;
@@ -81,7 +85,7 @@ export class MemoryReader implements StoreReader {
     if (!data) return null;
     const byId = data.tickets.get(ref);
     if (byId && inScope(scope, byId)) return byId;
-    const id = data.numbers.get(ref);
+    const id = data.idByNumber(ref);
     const byNumber = id === undefined ? undefined : data.tickets.get(id);
     return byNumber && inScope(scope, byNumber) ? byNumber : null;
   }
@@ -204,12 +208,22 @@ export class MemoryReader implements StoreReader {
     const passes = (t: StoredTicket) => this.#passes(scope, q, t);
     let hits: Hit[];
     if (search) {
-      hits = [];
+      // First what the number and the subject decide (ranks 2 and 1: the cached `ownText`).
+      // Tickets only a message could match (rank 0) are checked afterwards, in list order,
+      // and only until `limit` of them matched: no later one could enter the page. So a
+      // common word reads the texts of about a page of tickets, not of every candidate.
+      const found: { t: StoredTicket; rank: number; p: ReturnType<typeof position> }[] = [];
+      const maybe: { t: StoredTicket; p: ReturnType<typeof position> }[] = [];
       const consider = (t: StoredTicket) => {
         if (!passes(t)) return;
-        const rank = this.#rank(data, scope, t, search);
-        if (rank === null || (after && compare(after, position(t, rank)) >= 0)) return;
-        hits.push({ t, rank });
+        const rank = searchRankOf(search, t.number, t.ownText, NO_BODIES);
+        if (rank !== null) {
+          const p = position(t, rank);
+          if (!(after && compare(after, p) >= 0)) found.push({ t, rank, p });
+        } else if (search.phrases.length > 0) {
+          const p = position(t, 0);
+          if (!(after && compare(after, p) >= 0)) maybe.push({ t, p });
+        }
       };
       const candidates = data.search.candidates(search);
       if (candidates === null) {
@@ -226,10 +240,17 @@ export class MemoryReader implements StoreReader {
           }
         }
       }
-      // Positions computed once, not per comparison (a common word has thousands of hits).
-      const positioned = hits.map((h) => ({ h, p: position(h.t, h.rank) }));
-      positioned.sort((a, b) => compare(a.p, b.p));
-      hits = positioned.slice(0, q.limit).map(({ h }) => h);
+      // Positions computed once, not per comparison (a common word has thousands of candidates).
+      maybe.sort((a, b) => compare(a.p, b.p));
+      let matched = 0;
+      for (const m of maybe) {
+        if (matched >= q.limit) break;
+        if (this.#rank(data, scope, m.t, search) === null) continue;
+        found.push({ t: m.t, rank: 0, p: m.p });
+        matched += 1;
+      }
+      found.sort((a, b) => compare(a.p, b.p));
+      hits = found.slice(0, q.limit).map(({ t, rank }) => ({ t, rank }));
     } else {
       const best = this.#candidates(data, scope, q);
       const walked = this.#walk(data, best, q, passes);
@@ -334,8 +355,18 @@ export class MemoryReader implements StoreReader {
 
   #rank(data: TenantData, scope: StoreScope, t: StoredTicket, search: StoreSearch): number | null {
     const messages = data.threads.get(t.id) ?? [];
+    // Each visible body's text made once, when first needed (a search with several phrases reads them again).
+    const texts: string[] = [];
+    let next = 0;
     return searchRankOf(search, t.number, t.ownText, function* () {
-      for (const m of messages) if (visible(scope, m)) yield m.text;
+      for (let k = 0; ; k++) {
+        while (k >= texts.length && next < messages.length) {
+          const m = messages[next++]!;
+          if (visible(scope, m)) texts.push(searchText(m.body));
+        }
+        if (k >= texts.length) return;
+        yield texts[k]!;
+      }
     });
   }
 
@@ -371,7 +402,7 @@ export class MemoryReader implements StoreReader {
   async listAudit(tenantId: string, ticketId: string): Promise<AuditEntry[]> {
     this.check();
     // Oldest first; the stable sort keeps insertion order for equal times (as SQL's position).
-    return [...(this.tenant(tenantId)?.audit.get(ticketId) ?? [])].sort((a, b) => a.createdAt - b.createdAt).map(auditOut);
+    return [...(this.tenant(tenantId)?.auditOf(ticketId) ?? [])].sort((a, b) => a.createdAt - b.createdAt).map(auditOut);
   }
 
   async listStale(tenantId: string, statuses: readonly Status[], before: Date, limit: number): Promise<Ticket[]> {

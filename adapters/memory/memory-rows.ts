@@ -23,18 +23,51 @@ export type Stamped<T> = { [K in keyof T]: T[K] extends Date ? number : T[K] ext
 /** A ticket's SLA state as stored. */
 export type StoredSla = Stamped<TicketSlaState>;
 
-/** A stored ticket: the row with instants as numbers, and its `searchText(number + ' ' + subject)` cached at write time. */
-export type StoredTicket = Stamped<Omit<TicketRow, 'sla'>> & { sla: StoredSla; ownText: string };
+/**
+ * A stored ticket: the row with instants as numbers, its `searchText(number + ' ' + subject)`
+ * cached at write time, and `seq`, its number in its tenant (insertion order: what the word
+ * index posts for it).
+ */
+export type StoredTicket = Stamped<Omit<TicketRow, 'sla'>> & { sla: StoredSla; ownText: string; seq: number };
 
 /**
  * A stored message: no `attachments` (they are rows of their own), `position` the
- * insertion order (SQL's `position`: ties in time order across merged threads), `text` its
- * `searchText(body)` cached at write time.
+ * insertion order (SQL's `position`: ties in time order across merged threads). Its
+ * `searchText(body)` is not kept (it would cost as much heap as the bodies): the word
+ * index holds its words, and a search makes the text of the few messages it checks.
  */
-export type StoredMessage = Stamped<Omit<Message, 'attachments'>> & { position: number; text: string };
+export type StoredMessage = Stamped<Omit<Message, 'attachments'>> & { position: number };
 
-/** A stored audit entry. */
-export type StoredAudit = Stamped<AuditEntry>;
+/**
+ * A stored audit entry. `changes` is kept as its JSON text when JSON gives it back exactly
+ * (strings, finite numbers, booleans, null in plain objects and arrays: every change the
+ * core records but one of dates), a third of the heap of the objects; else as a copy.
+ */
+export type StoredAudit = Stamped<Omit<AuditEntry, 'changes'>> & { changes: string | AuditEntry['changes'] };
+
+/**
+ * `s`, flattened: `JSON.stringify` returns a rope of its buffer's pieces (about 1.5 times
+ * the bytes of the text); reading a character makes V8 flatten it in place.
+ */
+function flat(s: string): string {
+  s.charCodeAt(0);
+  return s;
+}
+
+/** Whether `JSON.parse(JSON.stringify(v))` is a deep copy of `v`, equal to `copy(v)`. */
+function jsonExact(v: unknown, depth = 0): boolean {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v) && !Object.is(v, -0);
+  if (typeof v !== 'object' || depth > 32) return false;
+  if (Array.isArray(v)) {
+    if (Object.getPrototypeOf(v) !== Array.prototype) return false;
+    for (let i = 0; i < v.length; i++) if (!(i in v) || !jsonExact(v[i], depth + 1)) return false;
+    return true;
+  }
+  if (Object.getPrototypeOf(v) !== Object.prototype || Object.getOwnPropertySymbols(v).length > 0) return false;
+  for (const k in v) if (Object.hasOwn(v, k) && !jsonExact((v as Record<string, unknown>)[k], depth + 1)) return false;
+  return true;
+}
 
 /**
  * Epoch milliseconds of an instant; `null` for none (a row without the field, which
@@ -81,7 +114,7 @@ function slaOut(s: StoredSla): TicketSlaState {
 }
 
 /** A ticket row as stored: `Date` fields as numbers, a fresh `sla`; strings are shared (immutable). */
-export function stampTicket(t: TicketRow, ownText: string): StoredTicket {
+export function stampTicket(t: TicketRow, ownText: string, seq: number): StoredTicket {
   const stored: StoredTicket = {
     tenantId: t.tenantId,
     id: t.id,
@@ -122,13 +155,14 @@ export function stampTicket(t: TicketRow, ownText: string): StoredTicket {
     channel: t.channel,
     requesterEmail: t.requesterEmail,
     ownText,
+    seq,
   };
   extras(t, stored, NOT_TICKET);
   return stored;
 }
 
 /** Stored fields that are not the ticket's. */
-const NOT_TICKET = new Set(['tenantId', 'ownText']);
+const NOT_TICKET = new Set(['tenantId', 'ownText', 'seq']);
 
 /**
  * Copies the own fields of `from` that `to` lacks and `skip` does not name: none, unless a
@@ -191,10 +225,10 @@ export function ticketOut(t: StoredTicket): Ticket {
 }
 
 /** Stored fields that are not the message's. */
-const NOT_MESSAGE = new Set(['position', 'text', 'attachments']);
+const NOT_MESSAGE = new Set(['position', 'attachments']);
 
 /** A message as stored (its attachments are rows of their own): `Date`s as numbers, nested objects copied. */
-export function stampMessage(m: Message, position: number, text: string): StoredMessage {
+export function stampMessage(m: Message, position: number): StoredMessage {
   const stored: StoredMessage = {
     id: m.id,
     ticketId: m.ticketId,
@@ -211,7 +245,6 @@ export function stampMessage(m: Message, position: number, text: string): Stored
     editedAt: ms(m.editedAt),
     email: copy(m.email),
     position,
-    text,
   };
   extras(m, stored, NOT_MESSAGE);
   return stored;
@@ -251,7 +284,7 @@ export function stampAudit(e: AuditEntry): StoredAudit {
     actorKind: e.actorKind,
     actorId: e.actorId,
     actorName: e.actorName,
-    changes: copy(e.changes),
+    changes: jsonExact(e.changes) ? flat(JSON.stringify(e.changes)) : copy(e.changes),
     ip: e.ip,
     userAgent: e.userAgent,
     requestId: e.requestId,
@@ -270,7 +303,7 @@ export function auditOut(e: StoredAudit): AuditEntry {
     actorKind: e.actorKind,
     actorId: e.actorId,
     actorName: e.actorName,
-    changes: copy(e.changes),
+    changes: typeof e.changes === 'string' ? (JSON.parse(e.changes) as AuditEntry['changes']) : copy(e.changes),
     ip: e.ip,
     userAgent: e.userAgent,
     requestId: e.requestId,

@@ -1,9 +1,9 @@
 /**
  * A tenant's stats buckets, maintained by every ticket write (as the SQL stores'
  * `ticket_stats` and `ticket_stats_daily`): per bucket key (status, category, priority,
- * creator type) the additive sums of `ticketSums`, in total and per UTC day of creation,
- * once for the whole tenant and once per partition (reseller, addressed level, requesting
- * reseller: what a scope without a subscriber can ask for).
+ * creator type) the additive sums of `ticketSums` per partition (reseller, addressed level,
+ * requesting reseller: what a scope without a subscriber can ask for), in total and per UTC
+ * day of creation, and for the whole tenant in total.
  *
  * `getStats` adds the buckets a scope and window cover (whole days from the day buckets,
  * the partial days at the window's edges from the rows in creation order) and scans a
@@ -42,7 +42,7 @@ interface Combo {
  */
 type Buckets = number[];
 
-/** Buckets in total and per day of creation. */
+/** Buckets in total and per day of creation (the whole tenant's level: in total only). */
 class Level {
   total: Buckets = [];
   readonly days = new Map<number, Buckets>();
@@ -181,12 +181,13 @@ export class StatsIndex {
     let level = this.partitions.get(c.partition);
     if (!level) this.partitions.set(c.partition, (level = new Level(t.resellerId, t.addressedTo, t.requesterResellerId)));
     const combo = this.#combo(t, c.key);
-    for (const l of [this.all, level]) {
-      l.total = addTo(l.total, combo, c.sums, sign);
-      const day = addTo(l.days.get(c.day) ?? [], combo, c.sums, sign);
-      if (day.length === 0) l.days.delete(c.day);
-      else l.days.set(c.day, day);
-    }
+    this.all.total = addTo(this.all.total, combo, c.sums, sign);
+    // Day buckets per partition only: a window over the whole tenant adds the partitions'
+    // (a tenant's day sets would repeat what they hold, for years of days).
+    level.total = addTo(level.total, combo, c.sums, sign);
+    const day = addTo(level.days.get(c.day) ?? [], combo, c.sums, sign);
+    if (day.length === 0) level.days.delete(c.day);
+    else level.days.set(c.day, day);
     if (level.total.length === 0) this.partitions.delete(c.partition);
   }
 
@@ -245,9 +246,11 @@ export class StatsIndex {
     if (scope.subscriberId !== undefined) {
       for (const t of subscriberRows()) if (counts(t)) addTicket(t);
     } else {
-      const levels = noPartitionFilter(scope) ? [this.all] : [...this.partitions.values()].filter((l) => levelInScope(scope, l));
+      const whole = noPartitionFilter(scope);
+      const levels = whole ? [...this.partitions.values()] : [...this.partitions.values()].filter((l) => levelInScope(scope, l));
       if (from === -Infinity && to === Infinity) {
-        for (const l of levels) addSet(l.total);
+        if (whole) addSet(this.all.total);
+        else for (const l of levels) addSet(l.total);
       } else if (from < to) {
         // Whole days inside [from, to) from the day buckets; the rest scanned.
         const firstDay = Math.ceil(from / DAY);

@@ -9,6 +9,7 @@
  */
 import { SearchIndex } from './memory-search.js';
 import { GroupIndex, ORDERS, SortedRows, type OrderName } from './memory-sorted.js';
+import { searchText } from '../../src/search/search-text.js';
 import { appended } from './memory-append.js';
 import type { StoredAudit, StoredMessage, StoredTicket } from './memory-rows.js';
 import { StatsIndex } from './memory-stats.js';
@@ -18,9 +19,10 @@ export type Undo = (() => void)[];
 export class TenantData {
   /** id -> ticket */
   readonly tickets = new Map<string, StoredTicket>();
-  /** number -> id */
-  readonly numbers = new Map<string, string>();
-  /** lower-cased number -> id, or ids when numbers differ only in case (a search's exact-number match is case-insensitive) */
+  /**
+   * lower-cased number -> id, or ids when numbers differ only in case (a search's
+   * exact-number match is case-insensitive; an exact lookup checks the ticket's number)
+   */
   readonly numbersLower = new Map<string, string | string[]>();
 
   /** The ids of the tickets whose number is `number`, case-insensitively. */
@@ -28,10 +30,15 @@ export class TenantData {
     const ids = this.numbersLower.get(number.toLowerCase());
     return ids === undefined ? [] : typeof ids === 'string' ? [ids] : ids;
   }
+
+  /** The id of the ticket whose number is exactly `number`. */
+  idByNumber(number: string): string | undefined {
+    return this.idsByNumber(number).find((id) => this.tickets.get(id)!.number === number);
+  }
   /** ticket id -> its messages in insertion order */
   readonly threads = new Map<string, StoredMessage[]>();
-  /** ticket id -> its audit entries in insertion order */
-  readonly audit = new Map<string, StoredAudit[]>();
+  /** ticket id -> its audit entry, or entries in insertion order (`auditOf`) */
+  readonly audit = new Map<string, StoredAudit | StoredAudit[]>();
   /** message id -> message (ids are unique per tenant, as in the SQL stores) */
   readonly messages = new Map<string, StoredMessage>();
   /** Every ticket in each list order. */
@@ -53,13 +60,13 @@ export class TenantData {
   writeTicket(before: StoredTicket | null, after: StoredTicket, undo: Undo): void {
     this.#put(before, after);
     undo.push(() => this.#unput(before, after));
-    if (before === null || before.ownText !== after.ownText) this.search.add(after.ownText, after.id, undo);
+    if (before === null || before.ownText !== after.ownText) this.search.add(after.ownText, after.seq, undo);
   }
 
   #put(before: StoredTicket | null, after: StoredTicket): void {
     this.tickets.set(after.id, after);
     if (before === null) {
-      this.numbers.set(after.number, after.id);
+      this.search.ids[after.seq] = after.id;
       const lower = after.number.toLowerCase();
       const ids = this.numbersLower.get(lower);
       this.numbersLower.set(lower, ids === undefined ? after.id : [...(typeof ids === 'string' ? [ids] : ids), after.id]);
@@ -77,8 +84,8 @@ export class TenantData {
   #unput(before: StoredTicket | null, after: StoredTicket): void {
     this.stats.update(after, before);
     if (before === null) {
+      if (after.seq === this.search.ids.length - 1) this.search.ids.pop();
       this.tickets.delete(after.id);
-      this.numbers.delete(after.number);
       const lower = after.number.toLowerCase();
       const ids = this.numbersLower.get(lower)!;
       if (typeof ids === 'string') this.numbersLower.delete(lower);
@@ -135,19 +142,26 @@ export class TenantData {
         this.messages.set(before.id, before);
       });
     }
-    if (before === null || before.text !== after.text) this.search.add(after.text, after.ticketId, undo);
+    if (before === null || before.body !== after.body) this.search.add(searchText(after.body), this.tickets.get(after.ticketId)!.seq, undo);
   }
 
   /** Appends an audit entry to its ticket's trail. */
   appendAudit(entry: StoredAudit, undo: Undo): void {
     const trail = this.audit.get(entry.ticketId);
-    const next = appended(trail, entry);
+    // A first entry is stored alone (most tickets have one: an array would cost more than the entry's fields).
+    const next = trail === undefined ? entry : Array.isArray(trail) ? appended(trail, entry) : [trail, entry];
     if (next !== trail) this.audit.set(entry.ticketId, next);
     undo.push(() => {
-      if (next === trail) trail.pop();
+      if (next === trail) (trail as StoredAudit[]).pop();
       else if (trail) this.audit.set(entry.ticketId, trail);
       else this.audit.delete(entry.ticketId);
     });
+  }
+
+  /** A ticket's audit entries, in insertion order. */
+  auditOf(ticketId: string): readonly StoredAudit[] {
+    const trail = this.audit.get(ticketId);
+    return trail === undefined ? [] : Array.isArray(trail) ? trail : [trail];
   }
 
   /** Adds or removes `ticketId` from `staffId`'s favorites index. */
@@ -157,6 +171,11 @@ export class TenantData {
     if (on) this.favorites.add(staffId, ticketId);
     else this.favorites.delete(staffId, ticketId);
     undo.push(() => (on ? this.favorites.delete(staffId, ticketId) : this.favorites.add(staffId, ticketId)));
+  }
+
+  /** The `seq` of the next ticket inserted. */
+  get nextSeq(): number {
+    return this.search.ids.length;
   }
 
   /** The tenant's tickets, in creation order. */

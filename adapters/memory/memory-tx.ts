@@ -71,13 +71,14 @@ export class MemoryTx extends MemoryReader implements StoreTx {
     if (data?.tickets.has(row.id)) {
       throw new ConflictError(`A ticket with id ${row.id} already exists`, { params: { field: 'id', id: row.id } });
     }
-    if (data?.numbers.has(row.number)) {
+    if (data?.idByNumber(row.number) !== undefined) {
       throw new ConflictError(`Ticket number ${row.number} is already taken`, {
         params: { field: 'number', number: row.number },
       });
     }
-    const stored = stampTicket(row, searchText(`${row.number} ${row.subject}`));
-    this.#tenant(tenantId).writeTicket(null, stored, this.undo);
+    const tenant = this.#tenant(tenantId);
+    const stored = stampTicket(row, searchText(`${row.number} ${row.subject}`), tenant.nextSeq);
+    tenant.writeTicket(null, stored, this.undo);
   }
 
   /** Writes `next` over the stored `current`, the cached text following the subject. */
@@ -114,7 +115,7 @@ export class MemoryTx extends MemoryReader implements StoreTx {
     }
     if (!data?.tickets.has(message.ticketId)) throw new ConflictError('The ticket this row belongs to does not exist');
     // A message's attachments are rows of their own (insertAttachment).
-    const stored = stampMessage(message, this.state.nextPosition++, searchText(message.body));
+    const stored = stampMessage(message, this.state.nextPosition++);
     data.writeMessage(null, stored, this.undo);
   }
 
@@ -171,7 +172,6 @@ export class MemoryTx extends MemoryReader implements StoreTx {
       if (value === undefined) continue;
       fields[field] = value instanceof Date ? value.getTime() : copy(value);
     }
-    if (next.body !== current.body) next.text = searchText(next.body);
     data.writeMessage(current, next, this.undo);
     return true;
   }
@@ -211,7 +211,8 @@ export class MemoryTx extends MemoryReader implements StoreTx {
     data.threads.set(toTicketId, target);
     for (const m of target) if (ids.has(m.id)) data.messages.set(m.id, m);
     // The moved bodies' words now belong to the target too.
-    for (const m of moved) data.search.add(m.text, toTicketId, this.undo);
+    const seq = data.tickets.get(toTicketId)!.seq;
+    for (const m of moved) data.search.add(searchText(m.body), seq, this.undo);
     // Their attachments follow them.
     for (const id of ids) {
       for (const attachmentId of this.state.messageAttachments.get(key(tenantId, id)) ?? []) {

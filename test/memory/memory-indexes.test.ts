@@ -54,7 +54,6 @@ function snapshotOf(state: MemoryState) {
   return [...state.tenants].map(([tenantId, d]) => ({
     tenantId,
     tickets: [...d.tickets.entries()].sort(([a], [b]) => (a < b ? -1 : 1)),
-    numbers: [...d.numbers.entries()].sort(),
     numbersLower: [...d.numbersLower.entries()].sort(),
     threads: [...d.threads.entries()].sort(([a], [b]) => (a < b ? -1 : 1)),
     messages: [...d.messages.entries()].sort(([a], [b]) => (a < b ? -1 : 1)),
@@ -66,7 +65,8 @@ function snapshotOf(state: MemoryState) {
       ]),
     ),
     stats: statsOf(d),
-    postings: [...d.search.postings.entries()].sort(([a], [b]) => (a < b ? -1 : 1)),
+    // Postings as the ids they name (ordinals and packing follow the history).
+    postings: [...d.search.postings.entries()].map(([w, p]) => [w, [...d.search.idsOf(p)]] as const).sort(([a], [b]) => (a < b ? -1 : 1)),
     vocab: [...d.search.vocab],
   }));
 }
