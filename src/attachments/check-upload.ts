@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { InternalError, ValidationError } from '../errors.js';
+import { nodeCrypto } from '../node-crypto.js';
 import type { AttachmentLimits } from './limits.js';
 import { sanitizeFilename } from './file-name.js';
 import { SNIFF_HEAD_BYTES, sniffType, type ContentVerifier, type Refusal } from './sniff-type.js';
@@ -177,7 +177,7 @@ export async function checkUpload(input: unknown, index: number, limits: Attachm
   const contentType = sniffed.contentType;
   const verifier: ContentVerifier | null = sniffed.verifier;
 
-  const hash = createHash('sha256');
+  const hash = nodeCrypto().createHash('sha256');
   let final: { size: number; checksum: string } | null = null;
   let started = false;
 

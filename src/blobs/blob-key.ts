@@ -1,7 +1,5 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../node-crypto.js';
 import { checkBlobKey } from './blob-store.js';
-
-const sha256Hex = (value: string): string => createHash('sha256').update(value, 'utf8').digest('hex');
 
 /**
  * The blob key of an attachment: `<tenant>/<yyyy>/<mm>/<id>`. The tenant is the first 16 hex

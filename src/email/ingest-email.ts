@@ -18,6 +18,7 @@
  * whole, and it answers `duplicate` with the first one's ticket.
  */
 import { ValidationError, TicketError, type RefusedError } from '../errors.js';
+import { sha256Hex } from '../node-crypto.js';
 import { addReply } from '../service/add-reply.js';
 import { createTicket } from '../service/create-ticket.js';
 import type { ServiceContext } from '../service/service-context.js';
@@ -35,7 +36,6 @@ import { messageIdDomain, normalizeMessageId, parseOwnMessageId, splitMessageIds
 import { parseMail, type ParsedMail } from './parse-mail.js';
 import { readRaw } from './read-raw.js';
 import { findThread, type MailThread } from './thread-mail.js';
-import { createHash } from 'node:crypto';
 
 /** Ingests one raw mail. */
 export async function ingestEmail(ctx: ServiceContext, raw: RawEmail, options?: IngestOptions): Promise<IngestResult> {
@@ -47,7 +47,7 @@ export async function ingestEmail(ctx: ServiceContext, raw: RawEmail, options?: 
   }
   const mail = await parseMail(read.bytes);
   if (!mail) {
-    const hash = `sha256:${createHash('sha256').update(read.bytes).digest('hex')}`;
+    const hash = `sha256:${sha256Hex(read.bytes)}`;
     return skipped('refused', 'malformed', hash, 'Nothing in it could be read as a mail (no headers)');
   }
 

@@ -5,8 +5,8 @@
  * (`config.email.unknownSenders: 'guest'`): its subscriber id is `guest:<address>`, it
  * has no reseller, and only mail from that same address reaches it.
  */
-import { createHash } from 'node:crypto';
 import { ConfigError } from '../errors.js';
+import { sha256Hex } from '../node-crypto.js';
 import type { ServiceContext } from '../service/service-context.js';
 import type { DirectorySubscriber, Ticket } from '../types.js';
 import type { MailAddress } from './parse-mail.js';
@@ -43,7 +43,7 @@ export async function identifySender(ctx: ServiceContext, from: MailAddress): Pr
 /** The subscriber id of the guest writing from `address` (lower-cased): `guest:<address>`, hashed when that would pass 200 characters. */
 export function guestSubscriberId(address: string): string {
   const id = GUEST_PREFIX + address;
-  return id.length <= 200 ? id : `${GUEST_PREFIX}sha256:${createHash('sha256').update(address).digest('hex')}`;
+  return id.length <= 200 ? id : `${GUEST_PREFIX}sha256:${sha256Hex(address)}`;
 }
 
 /** Whether `ticket` is a guest's (opened by mail from an address no subscriber had). */

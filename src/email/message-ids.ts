@@ -7,7 +7,7 @@
  * has no `.`, so the parts split unambiguously. Received ids are stored normalised
  * (`normalizeMessageId`).
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../node-crypto.js';
 import type { EmailConfig } from './email-config.js';
 
 const PREFIX = 'ticketry';
@@ -63,7 +63,7 @@ export function parseOwnMessageId(raw: string, domain: string): { ticketId: stri
 export function normalizeMessageId(raw: string): string | null {
   const id = raw.replace(/\s+/g, '').replace(/^<|>$/g, '');
   if (id === '') return null;
-  return id.length > MAX_ID_LENGTH ? `sha256:${createHash('sha256').update(id).digest('hex')}` : id;
+  return id.length > MAX_ID_LENGTH ? `sha256:${sha256Hex(id)}` : id;
 }
 
 /** Every Message-ID in a `References`/`In-Reply-To` header value (or the list mailparser gives), in order. */

@@ -5,9 +5,9 @@
  * encodings, charsets such as KOI8-R, encoded words); it is loaded on first use, so a host
  * that never takes mail never loads it.
  */
-import { createHash } from 'node:crypto';
 import type { Buffer } from 'node:buffer';
 import { InternalError } from '../errors.js';
+import { sha256Hex } from '../node-crypto.js';
 import { htmlToText } from './html-to-text.js';
 import { normalizeMessageId, splitMessageIds } from './message-ids.js';
 
@@ -106,7 +106,7 @@ export async function parseMail(bytes: Buffer): Promise<ParsedMail | null> {
   const ownId = splitMessageIds(header('message-id')[0] ?? null)[0];
   const messageId =
     (ownId !== undefined ? normalizeMessageId(ownId) : null) ??
-    `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+    `sha256:${sha256Hex(bytes)}`;
 
   const rootType = parsed.headers.get('content-type') as { value?: unknown; params?: Record<string, unknown> } | undefined;
   const params: Record<string, string> = {};

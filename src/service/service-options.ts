@@ -3,10 +3,10 @@
  * error naming the option), and the host callbacks among them wrapped so that whatever
  * they throw or return reaches the caller as a typed error.
  */
-import { randomUUID } from 'node:crypto';
 import { ConfigError, InternalError, TicketError } from '../errors.js';
 import type { TicketEvent } from '../events/event-types.js';
 import type { TicketConfigInput } from '../config.js';
+import { nodeCrypto } from '../node-crypto.js';
 import type { TicketStore } from '../store.js';
 import type { Directory, DirectoryStaff, DirectorySubscriber } from '../types.js';
 import type { BlobStore } from '../blobs/blob-store.js';
@@ -181,7 +181,7 @@ export function checkServiceOptions(options: unknown): CheckedOptions {
     clock: checkedCallback('clock', (o.clock as (() => Date) | undefined) ?? (() => new Date()), isValidDate, 'a valid Date'),
     generateId: checkedCallback(
       'generateId',
-      (o.generateId as (() => string) | undefined) ?? randomUUID,
+      (o.generateId as (() => string) | undefined) ?? (() => nodeCrypto().randomUUID()),
       isUsableId,
       'a non-empty string of at most 200 characters',
     ),

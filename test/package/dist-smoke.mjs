@@ -43,9 +43,10 @@ describe(`built package on Node ${process.version}`, () => {
     assert.ok(TicketError.is(err, 'not_found'));
   });
 
-  it('loads no zod nor devalue on import (ESM and CJS); ticketry/schemas validates as the service does', () => {
-    // Issue 13: zod and devalue load on first use. A resolve hook sees ES-module loads,
-    // require.cache the CommonJS ones (zod comes through createRequire).
+  it('loads no zod, devalue, mitt or node:crypto on import (ESM and CJS); ticketry/schemas validates as the service does', () => {
+    // Issue 13: these load on first use. A resolve hook sees ES-module loads, require.cache
+    // the CommonJS ones (zod and mitt come through createRequire), process.moduleLoadList
+    // Node's own modules (node:crypto comes through process.getBuiltinModule).
     const out = execFileSync(
       process.execPath,
       [
@@ -69,7 +70,12 @@ describe(`built package on Node ${process.version}`, () => {
           };
           await import('ticketry');
           require('ticketry');
-          const afterImport = { zod: await loaded('zod'), devalue: await loaded('devalue') };
+          const afterImport = {
+            zod: await loaded('zod'),
+            devalue: await loaded('devalue'),
+            mitt: await loaded('mitt'),
+            crypto: process.moduleLoadList.includes('NativeModule crypto'),
+          };
           const { createTicketInputSchema } = await import('ticketry/schemas');
           const refused = createTicketInputSchema.safeParse({ subject: ' ', body: 'b' }).success;
           console.log(JSON.stringify({ afterImport, refused, zod: await loaded('zod') }));
@@ -77,7 +83,11 @@ describe(`built package on Node ${process.version}`, () => {
       ],
       { encoding: 'utf8' },
     );
-    assert.deepEqual(JSON.parse(out.trim()), { afterImport: { zod: false, devalue: false }, refused: false, zod: true });
+    assert.deepEqual(JSON.parse(out.trim()), {
+      afterImport: { zod: false, devalue: false, mitt: false, crypto: false },
+      refused: false,
+      zod: true,
+    });
   });
 
   it('renders Markdown from a host started with --input-type=module -e', () => {

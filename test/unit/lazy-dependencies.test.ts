@@ -7,13 +7,14 @@ import { ticketConfigSchema } from '../../src/config.js';
 import { calendarSchema } from '../../src/sla/calendar.js';
 
 /*
- * `import('ticketry')` must stay cheap (issue 13: under 30 ms): zod (~95 modules, ~70 ms)
- * and devalue load on first use, and no schema is built at import. zod comes through
- * `createRequire` (src/zod-loader.ts), devalue likewise on the first event encoded; the
- * zod schemas themselves are the `ticketry/schemas` entry. A static `import { z } from
- * 'zod'` (or from 'devalue') anywhere on the root entry's import graph fails the first
- * test. The checks run in a fresh process, the only place where Node's module caches are
- * known clean.
+ * `import('ticketry')` must stay cheap (issue 13: under 30 ms): zod (~95 modules, ~70 ms),
+ * devalue and mitt load on first use, and no schema is built at import. zod comes through
+ * `createRequire` (src/zod-loader.ts), mitt likewise with the first service, devalue with
+ * the first event encoded; the zod schemas themselves are the `ticketry/schemas` entry. A
+ * static `import { z } from 'zod'` (or from 'devalue', 'mitt') anywhere on the root
+ * entry's import graph fails the first test. (node:crypto, loaded on first use too, is
+ * checked by test/package/dist-smoke.mjs: tsx itself loads it here.) The checks run in a
+ * fresh process, the only place where Node's module caches are known clean.
  */
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -54,15 +55,16 @@ function runFresh(body: string): Record<string, unknown> {
 }
 
 describe('what importing ticketry loads', () => {
-  test('the root entry loads neither zod nor devalue; the first service loads zod, the first event devalue', () => {
+  test('the root entry loads no zod, devalue or mitt; the first service loads zod and mitt, the first event devalue', () => {
     const result = runFresh(`
       const m = await import(${src('src/index.ts')});
-      const afterImport = { zod: await loaded('zod'), devalue: await loaded('devalue') };
+      const probe = async () => ({ zod: await loaded('zod'), devalue: await loaded('devalue'), mitt: await loaded('mitt') });
+      const afterImport = await probe();
       const { memoryStore } = await import(${src('adapters/memory/index.ts')});
       const desk = m.createTicketService({ store: memoryStore() });
-      const afterService = { zod: await loaded('zod'), devalue: await loaded('devalue') };
+      const afterService = await probe();
       await desk.create({ kind: 'customer', id: 'c1' }, { subject: 'Slow line', body: 'Since Monday' });
-      const afterCreate = { zod: await loaded('zod'), devalue: await loaded('devalue') };
+      const afterCreate = await probe();
       let invalid = null;
       try {
         m.createTicketService({ store: memoryStore(), config: { categories: [] } });
@@ -72,9 +74,9 @@ describe('what importing ticketry loads', () => {
       console.log(JSON.stringify({ afterImport, afterService, afterCreate, invalid }));
     `);
     expect(result).toEqual({
-      afterImport: { zod: false, devalue: false },
-      afterService: { zod: true, devalue: false },
-      afterCreate: { zod: true, devalue: true },
+      afterImport: { zod: false, devalue: false, mitt: false },
+      afterService: { zod: true, devalue: false, mitt: true },
+      afterCreate: { zod: true, devalue: true, mitt: true },
       // The config is still checked at construction, synchronously.
       invalid: 'config',
     });
