@@ -2,11 +2,10 @@
  * What importing ticketry costs a host: `import('ticketry')` in a fresh Node process, the
  * built package as a user gets it (`dist/index.js`, so run `npm run build` first), no
  * store, no rendering. The goal (issue 13): under 30 ms. Beside it, for scale: an empty
- * module (the floor of any import), the CommonJS build, ticketry with mitt (its one eager
- * dependency) already loaded (its own code alone), each dependency alone (zod and devalue
- * load on first use), what the first use costs (`ticketry/schemas`, the first
- * `createTicketService`, the first `create`), and the cold cost of the first Markdown
- * render and of `warmUp()`.
+ * module (the floor of any import), the CommonJS build, each dependency alone (none loads
+ * on import: zod, devalue and mitt load on first use), what the first use costs
+ * (`ticketry/schemas`, the first `createTicketService`, the first `create`), and the cold
+ * cost of the first Markdown render and of `warmUp()`.
  *
  *   npm run build && npx tsx bench/import-time.ts
  *
@@ -70,9 +69,10 @@ mkdirSync(join(root, '.tmp'), { recursive: true });
 const emptyModule = join(mkdtempSync(join(root, '.tmp', 'import-time-')), 'empty.mjs');
 writeFileSync(emptyModule, 'export const a = 1;\n');
 const url = (file: string) => JSON.stringify(new URL(file, dist).href);
-/** What `import('ticketry')` itself loads. */
-const EAGER_DEPENDENCIES = ['mitt'];
-/** Measured alone for scale; zod and devalue load on first use (src/zod-loader.ts, src/events/outbox-codec.ts). */
+/**
+ * Measured alone for scale; each loads on first use (src/zod-loader.ts,
+ * src/events/outbox-codec.ts, src/service/create-ticket-service.ts).
+ */
 const DEPENDENCIES = ['zod', 'devalue', 'mitt'];
 
 const rows: Row[] = [
@@ -84,13 +84,6 @@ const rows: Row[] = [
       const { createRequire } = await import('node:module');
       const require = createRequire(import.meta.url);
       await measure(() => require(${JSON.stringify(fileURLToPath(new URL('index.cjs', dist)))}));
-    `,
-  },
-  {
-    name: "import('ticketry'), mitt already loaded (its own code)",
-    body: `
-      for (const name of ${JSON.stringify(EAGER_DEPENDENCIES)}) await import(name);
-      await measure(() => import(${url('index.js')}));
     `,
   },
   ...DEPENDENCIES.map((name) => ({ name: `import('${name}') alone`, body: `await measure(() => import('${name}'));` })),
