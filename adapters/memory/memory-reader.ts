@@ -29,7 +29,7 @@ import {
   visible,
   type MemoryState,
 } from './memory-state.js';
-import { auditOut, messageOut, slaDueAt, ticketOut, type StoredTicket } from './memory-rows.js';
+import { OPENING, auditOut, messageOut, slaDueAt, ticketOut, type StoredTicket } from './memory-rows.js';
 import type { TenantData } from './memory-tenant.js';
 
 /** Sort comparator for `sort`, and the position of a row in that order. */
@@ -375,7 +375,7 @@ export class MemoryReader implements StoreReader {
     let lastReplyAt: number | null = null;
     for (const m of data.threads.get(t.id) ?? []) {
       // Replies: customer and staff messages after the opening one, never system notes.
-      if (m.opening || m.authorType === 'system' || !visible(scope, m)) continue;
+      if ((m.flags & OPENING) !== 0 || m.authorType === 'system' || !visible(scope, m)) continue;
       replyCount += 1;
       if (lastReplyAt === null || m.createdAt > lastReplyAt) lastReplyAt = m.createdAt;
     }

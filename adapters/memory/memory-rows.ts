@@ -31,17 +31,9 @@ export type StoredSla = Stamped<TicketSlaState>;
 export type StoredTicket = Stamped<Omit<TicketRow, 'sla'>> & { sla: StoredSla; ownText: string; seq: number };
 
 /**
- * A stored message: no `attachments` (they are rows of their own), `position` the
- * insertion order (SQL's `position`: ties in time order across merged threads). Its
- * `searchText(body)` is not kept (it would cost as much heap as the bodies): the word
- * index holds its words, and a search makes the text of the few messages it checks.
- */
-export type StoredMessage = Stamped<Omit<Message, 'attachments'>> & { position: number };
-
-/**
  * A stored audit entry. `changes` is kept as its JSON text when JSON gives it back exactly
  * (strings, finite numbers, booleans, null in plain objects and arrays: every change the
- * core records but one of dates), a third of the heap of the objects; else as a copy.
+ * core records but one of dates), a fifth less heap than the objects; else as a copy.
  */
 export type StoredAudit = Stamped<Omit<AuditEntry, 'changes'>> & { changes: string | AuditEntry['changes'] };
 
@@ -224,8 +216,54 @@ export function ticketOut(t: StoredTicket): Ticket {
   return out;
 }
 
+/** `StoredMessage.flags` bits. */
+export const INTERNAL = 1;
+export const HIDDEN = 2;
+export const OPENING = 4;
+
+/** The message fields most messages leave empty, stored together (`null`: all three `null`). */
+interface RareMessageFields {
+  system: Message['system'];
+  email: Message['email'];
+  editedAt: number | null;
+}
+
+/**
+ * A stored message: no `attachments` (they are rows of their own); `internal`, `hidden`
+ * and `opening` as bits of `flags`; `system`, `email` and `editedAt` in `rare` (`null`
+ * when all are `null`, as for nearly every message); `position` the insertion order
+ * (SQL's `position`: ties in time order across merged threads). Its `searchText(body)` is
+ * not kept (it would cost as much heap as the bodies): the word index holds its words,
+ * and a search makes the text of the few messages it checks.
+ */
+export interface StoredMessage {
+  id: string;
+  ticketId: string;
+  authorType: Message['authorType'];
+  authorId: string | null;
+  authorName: string | null;
+  body: string;
+  html: string;
+  flags: number;
+  createdAt: number;
+  position: number;
+  rare: RareMessageFields | null;
+}
+
+/** Message fields `stampMessage` stores in other shapes (an extra field is any other). */
+const MESSAGE_SHAPED = new Set(['internal', 'hidden', 'opening', 'system', 'email', 'editedAt', 'attachments']);
 /** Stored fields that are not the message's. */
-const NOT_MESSAGE = new Set(['position', 'attachments']);
+const NOT_MESSAGE = new Set(['flags', 'rare', 'position']);
+
+const bit = (on: boolean, b: number): number => (on ? b : 0);
+
+/** `flags` with bit `b` set to `on`. */
+export const withFlag = (flags: number, b: number, on: boolean): number => (flags & ~b) | bit(on, b);
+
+/** The rare fields, or `null` when all three are `null`. */
+export function rareFields(system: Message['system'], email: Message['email'], editedAt: number | null): RareMessageFields | null {
+  return system === null && email === null && editedAt === null ? null : { system, email, editedAt };
+}
 
 /** A message as stored (its attachments are rows of their own): `Date`s as numbers, nested objects copied. */
 export function stampMessage(m: Message, position: number): StoredMessage {
@@ -237,21 +275,18 @@ export function stampMessage(m: Message, position: number): StoredMessage {
     authorName: m.authorName,
     body: m.body,
     html: m.html,
-    internal: m.internal,
-    hidden: m.hidden,
-    opening: m.opening,
-    system: copy(m.system),
+    flags: bit(m.internal, INTERNAL) | bit(m.hidden, HIDDEN) | bit(m.opening, OPENING),
     createdAt: m.createdAt.getTime(),
-    editedAt: ms(m.editedAt),
-    email: copy(m.email),
     position,
+    rare: rareFields(copy(m.system), copy(m.email), ms(m.editedAt)),
   };
-  extras(m, stored, NOT_MESSAGE);
+  extras(m, stored, MESSAGE_SHAPED);
   return stored;
 }
 
 /** The message of a stored one, with `attachments`: a fresh object. */
 export function messageOut(m: StoredMessage, attachments: Attachment[]): Message {
+  const rare = m.rare;
   const out: Message = {
     id: m.id,
     ticketId: m.ticketId,
@@ -260,14 +295,14 @@ export function messageOut(m: StoredMessage, attachments: Attachment[]): Message
     authorName: m.authorName,
     body: m.body,
     html: m.html,
-    internal: m.internal,
-    hidden: m.hidden,
-    opening: m.opening,
-    system: copy(m.system),
+    internal: (m.flags & INTERNAL) !== 0,
+    hidden: (m.flags & HIDDEN) !== 0,
+    opening: (m.flags & OPENING) !== 0,
+    system: rare === null ? null : copy(rare.system),
     createdAt: new Date(m.createdAt),
-    editedAt: date(m.editedAt),
+    editedAt: rare === null ? null : date(rare.editedAt),
     attachments,
-    email: copy(m.email),
+    email: rare === null ? null : copy(rare.email),
   };
   extras(m, out, NOT_MESSAGE);
   return out;

@@ -4,7 +4,7 @@
  */
 import type { EmailMessageRecord, OutboxEvent, StoreScope } from '../../src/store.js';
 import type { Attachment, Message, SavedFilter, StoredAttachment } from '../../src/types.js';
-import type { StoredTicket } from './memory-rows.js';
+import { HIDDEN, INTERNAL, type StoredMessage, type StoredTicket } from './memory-rows.js';
 import type { TenantData } from './memory-tenant.js';
 
 /** An outbox event with its tenant and delivery time. */
@@ -131,8 +131,8 @@ export function inScope(scope: StoreScope, t: StoredTicket): boolean {
 }
 
 /** Whether the scope may see message `m`. */
-export function visible(scope: StoreScope, m: Pick<Message, 'internal' | 'hidden'>): boolean {
-  return scope.visibility === 'staff' || (!m.internal && !m.hidden);
+export function visible(scope: StoreScope, m: StoredMessage): boolean {
+  return scope.visibility === 'staff' || (m.flags & (INTERNAL | HIDDEN)) === 0;
 }
 
 /** Compares two ids as SQL stores with a binary collation do. */

@@ -10,7 +10,21 @@ import type { EmailMessageRecord, MessagePatch, OutboxEvent, SlaAlertKind, Store
 import type { AuditEntry, Message, SavedFilter, StoredAttachment, Ticket } from '../../src/types.js';
 import { MemoryReader } from './memory-reader.js';
 import { cmp, copy, key, type MemoryState } from './memory-state.js';
-import { ms, slaDueAt, stampAudit, stampMessage, stampSla, stampTicket, ticketOut, type StoredMessage, type StoredTicket } from './memory-rows.js';
+import {
+  HIDDEN,
+  OPENING,
+  ms,
+  rareFields,
+  slaDueAt,
+  stampAudit,
+  stampMessage,
+  stampSla,
+  stampTicket,
+  ticketOut,
+  withFlag,
+  type StoredMessage,
+  type StoredTicket,
+} from './memory-rows.js';
 import { TenantData } from './memory-tenant.js';
 
 /** One transaction's view of the state. */
@@ -166,11 +180,15 @@ export class MemoryTx extends MemoryReader implements StoreTx {
     const data = this.state.tenants.get(tenantId);
     const current = data?.messages.get(messageId);
     if (!data || !current) return false;
-    const next: StoredMessage = { ...current };
-    const fields = next as unknown as Record<string, unknown>;
-    for (const [field, value] of Object.entries(patch)) {
-      if (value === undefined) continue;
-      fields[field] = value instanceof Date ? value.getTime() : copy(value);
+    // The fields a patch may carry (`checkMessagePatch`): body, html, hidden, editedAt.
+    const next: StoredMessage = {
+      ...current,
+      body: patch.body ?? current.body,
+      html: patch.html ?? current.html,
+      flags: patch.hidden === undefined ? current.flags : withFlag(current.flags, HIDDEN, patch.hidden),
+    };
+    if (patch.editedAt !== undefined) {
+      next.rare = rareFields(current.rare?.system ?? null, current.rare?.email ?? null, ms(patch.editedAt));
     }
     data.writeMessage(current, next, this.undo);
     return true;
@@ -205,9 +223,9 @@ export class MemoryTx extends MemoryReader implements StoreTx {
       else data.threads.delete(ticketId);
     }
     const target = (data.threads.get(toTicketId) ?? []).map((m) =>
-      ids.has(m.id) ? { ...m, opening: m.id === openingId } : m,
+      ids.has(m.id) ? { ...m, flags: withFlag(m.flags, OPENING, m.id === openingId) } : m,
     );
-    for (const m of moved) target.push({ ...m, ticketId: toTicketId, opening: m.id === openingId });
+    for (const m of moved) target.push({ ...m, ticketId: toTicketId, flags: withFlag(m.flags, OPENING, m.id === openingId) });
     data.threads.set(toTicketId, target);
     for (const m of target) if (ids.has(m.id)) data.messages.set(m.id, m);
     // The moved bodies' words now belong to the target too.

@@ -10,6 +10,7 @@ import { memoryStore } from '../../adapters/memory/index.js';
 import { emptyState, type MemoryState } from '../../adapters/memory/memory-state.js';
 import { TenantData } from '../../adapters/memory/memory-tenant.js';
 import { NOT_WAITING } from '../../adapters/memory/memory-sorted.js';
+import { HIDDEN } from '../../adapters/memory/memory-rows.js';
 import { searchText } from '../../src/search/search-text.js';
 import { parseSearch } from '../../src/search/search-query.js';
 import { searchRankOf } from '../../src/search/search-match.js';
@@ -157,7 +158,7 @@ async function randomWrites(state: MemoryState, rand: () => number, tenants: str
             const messages = [...(d?.messages.values() ?? [])];
             if (messages.length) {
               const m = pick(messages);
-              await tx.updateMessage(tenantId, m.id, rand() < 0.5 ? { body: text(), editedAt: time() } : { hidden: !m.hidden });
+              await tx.updateMessage(tenantId, m.id, rand() < 0.5 ? { body: text(), editedAt: time() } : { hidden: (m.flags & HIDDEN) === 0 });
             }
           } else if (r < 0.92) {
             const from = pick(rows);
