@@ -100,7 +100,14 @@ function asJsonValues(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map(asJsonValues);
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asJsonValues(v)]));
+    // As Object.fromEntries(Object.entries(value)) builds it, without the entry arrays.
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      const v = asJsonValues((value as Record<string, unknown>)[key]);
+      if (key === '__proto__') Object.defineProperty(out, key, { value: v, writable: true, enumerable: true, configurable: true });
+      else out[key] = v;
+    }
+    return out;
   }
   return value;
 }

@@ -18,7 +18,22 @@ export function parseActor(actor: unknown): Actor {
 
 /** The request context for the audit trail, validated. */
 export function parseRequestContext(context: unknown): RequestContext {
-  return parseInput(requestContextSchema, context ?? {}, 'request context', 'context');
+  // Most calls pass none: what the schema makes of an empty plain object is an empty
+  // object, so that case skips the parse (every write starts with it).
+  if (context === undefined || context === null || isEmptyContext(context)) return {};
+  return parseInput(requestContextSchema, context, 'request context', 'context');
+}
+
+/** A plain object with no own keys and none of the context's fields reachable (inherited). */
+function isEmptyContext(context: unknown): boolean {
+  return (
+    typeof context === 'object' &&
+    Object.getPrototypeOf(context) === Object.prototype &&
+    Object.keys(context as object).length === 0 &&
+    !('ip' in (context as object)) &&
+    !('userAgent' in (context as object)) &&
+    !('requestId' in (context as object))
+  );
 }
 
 /** A ticket id or number as given by the caller. */
