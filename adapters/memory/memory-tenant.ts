@@ -16,18 +16,39 @@ import { StatsIndex } from './memory-stats.js';
 
 export type Undo = (() => void)[];
 
+/**
+ * The key numbers that differ only in case share: upper case of lower case (equal lower
+ * cases give equal keys; a key may also gather a few more, which the exact checks drop).
+ * A number already in that form is its own key, so a `TKT-42` costs no second string.
+ */
+function numberKey(number: string): string {
+  const key = number.toLowerCase().toUpperCase();
+  return key === number ? number : key;
+}
+
 export class TenantData {
   /** id -> ticket */
   readonly tickets = new Map<string, StoredTicket>();
   /**
-   * lower-cased number -> id, or ids when numbers differ only in case (a search's
+   * `numberKey(number)` -> id, or ids when numbers differ only in case (a search's
    * exact-number match is case-insensitive; an exact lookup checks the ticket's number)
    */
   readonly numbersLower = new Map<string, string | string[]>();
+  /** Author and actor names, one string each (a name arrives as a new string with every message). */
+  readonly #names = new Map<string, string>();
+
+  /** `name`, as the one string the tenant keeps for it. */
+  name(name: string | null): string | null {
+    if (name === null || name.length > 100) return name;
+    const kept = this.#names.get(name);
+    if (kept !== undefined) return kept;
+    this.#names.set(name, name);
+    return name;
+  }
 
   /** The ids of the tickets whose number is `number`, case-insensitively. */
   idsByNumber(number: string): readonly string[] {
-    const ids = this.numbersLower.get(number.toLowerCase());
+    const ids = this.numbersLower.get(numberKey(number));
     return ids === undefined ? [] : typeof ids === 'string' ? [ids] : ids;
   }
 
@@ -67,7 +88,7 @@ export class TenantData {
     this.tickets.set(after.id, after);
     if (before === null) {
       this.search.ids[after.seq] = after.id;
-      const lower = after.number.toLowerCase();
+      const lower = numberKey(after.number);
       const ids = this.numbersLower.get(lower);
       this.numbersLower.set(lower, ids === undefined ? after.id : [...(typeof ids === 'string' ? [ids] : ids), after.id]);
       for (const list of Object.values(this.lists)) list.insert(after);
@@ -86,7 +107,7 @@ export class TenantData {
     if (before === null) {
       if (after.seq === this.search.ids.length - 1) this.search.ids.pop();
       this.tickets.delete(after.id);
-      const lower = after.number.toLowerCase();
+      const lower = numberKey(after.number);
       const ids = this.numbersLower.get(lower)!;
       if (typeof ids === 'string') this.numbersLower.delete(lower);
       else this.numbersLower.set(lower, ids.length === 2 ? ids[0]! : ids.slice(0, -1));

@@ -130,6 +130,7 @@ export class MemoryTx extends MemoryReader implements StoreTx {
     if (!data?.tickets.has(message.ticketId)) throw new ConflictError('The ticket this row belongs to does not exist');
     // A message's attachments are rows of their own (insertAttachment).
     const stored = stampMessage(message, this.state.nextPosition++);
+    stored.authorName = data.name(stored.authorName);
     data.writeMessage(null, stored, this.undo);
   }
 
@@ -300,7 +301,10 @@ export class MemoryTx extends MemoryReader implements StoreTx {
   async insertAudit(tenantId: string, entry: AuditEntry): Promise<void> {
     this.check();
     if (!this.#hasTicket(tenantId, entry.ticketId)) throw new ConflictError('The ticket this row belongs to does not exist');
-    this.state.tenants.get(tenantId)!.appendAudit(stampAudit(entry), this.undo);
+    const data = this.state.tenants.get(tenantId)!;
+    const stored = stampAudit(entry);
+    stored.actorName = data.name(stored.actorName);
+    data.appendAudit(stored, this.undo);
   }
 
   async insertEmailMessage(tenantId: string, record: EmailMessageRecord): Promise<void> {
