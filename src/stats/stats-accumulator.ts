@@ -149,6 +149,15 @@ export function ticketSums(facts: TicketStatsFacts): StatsSums {
  */
 export function compareCodePoints(a: string, b: string): number {
   if (a === b) return 0;
+  // UTF-16 order is code point order up to the first differing unit unless a surrogate
+  // is involved there: decide without splitting the strings when neither unit is one.
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i === n) return a.length - b.length;
+  const p = a.charCodeAt(i);
+  const q = b.charCodeAt(i);
+  if ((p < 0xd800 || p > 0xdfff) && (q < 0xd800 || q > 0xdfff)) return p - q;
   const x = [...a];
   const y = [...b];
   for (let i = 0; i < Math.min(x.length, y.length); i++) {
