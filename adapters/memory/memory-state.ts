@@ -3,7 +3,7 @@
  * scope and message visibility.
  */
 import type { EmailMessageRecord, OutboxEvent, StoreScope } from '../../src/store.js';
-import type { Attachment, Message, SavedFilter, StoredAttachment } from '../../src/types.js';
+import type { Attachment, SavedFilter, StoredAttachment } from '../../src/types.js';
 import { HIDDEN, INTERNAL, type StoredMessage, type StoredTicket } from './memory-rows.js';
 import type { TenantData } from './memory-tenant.js';
 
