@@ -34,7 +34,11 @@ export class TenantData {
    * exact-number match is case-insensitive; an exact lookup checks the ticket's number)
    */
   readonly numbersLower = new Map<string, string | string[]>();
-  /** Author and actor names, one string each (a name arrives as a new string with every message). */
+  /**
+   * Author and actor names, one string each (a name arrives as a new string with every
+   * message). Not part of the undo log: a rolled-back write may leave its name here, which
+   * changes nothing a read returns.
+   */
   readonly #names = new Map<string, string>();
 
   /** `name`, as the one string the tenant keeps for it. */
