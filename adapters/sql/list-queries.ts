@@ -12,7 +12,7 @@ import { ValidationError } from '../../src/errors.js';
 import type { StoreListQuery, StoreScope, StoreSearch, StoreTicketSummary } from '../../src/store.js';
 import { ticketScope, type QueryContext, type WithTicketAlias } from './query-context.js';
 import { TICKET_SELECTION, ticketFromRow } from './row-mappers.js';
-import { numberCondition, searchCondition, searchRank } from './search-queries.js';
+import { numberKeys, searchCondition, searchRank } from './search-queries.js';
 import { walkPlan, type SearchPlan, type WalkStep } from './search-walk.js';
 
 /** Each sort: the time column, the direction, and whether `attention` leads (the staff queue). */
@@ -161,6 +161,18 @@ function listQuery(ctx: QueryContext, scope: StoreScope, q: StoreListQuery, step
     query = ctx.db
       .selectFrom(newestFirst(walked).limit(step.rows).as('w'))
       .innerJoin('tickets as t', (join) => join.onRef('t.tenant_id', '=', 'w.tenant_id').onRef('t.id', '=', 'w.id')) as unknown as TicketQuery;
+  } else if (step?.rank === 2 && q.search !== undefined) {
+    // Driven from the number's index row (a subquery with a limit, which the database
+    // reads first): a join or IN on `t` let SQLite walk a reseller's tickets for it instead.
+    const keys = numberKeys(ctx, scope.tenantId, q.search, q.limit);
+    query = listed(
+      ctx,
+      ctx.db
+        .selectFrom(keys.as('w'))
+        .innerJoin('tickets as t', (join) => join.onRef('t.tenant_id', '=', 'w.tenant_id').onRef('t.id', '=', 'w.id')) as unknown as TicketQuery,
+      scope,
+      q,
+    );
   } else {
     query = listed(ctx, ctx.db.selectFrom('tickets as t'), scope, q);
   }
@@ -193,7 +205,7 @@ function listQuery(ctx: QueryContext, scope: StoreScope, q: StoreListQuery, step
 
   const search: StoreSearch | undefined = q.search;
   if (step !== undefined && search !== undefined) {
-    if (step.rank === 2) return query.where((eb) => numberCondition(ctx, eb, scope, search)).select(sql.lit(2).as('search_rank'));
+    if (step.rank === 2) return query.select(sql.lit(2).as('search_rank'));
     // In the walk's order (the subquery's), which the database keeps without sorting.
     return query
       .where((eb) => eb(searchRank(ctx, eb, search), '=', 1))

@@ -205,11 +205,17 @@ export async function ownHitsReach(
   return Number(row?.n ?? 0) >= count;
 }
 
-/** Whether the ticket `t` is the one whose number `search` names (rank 2). */
-export function numberCondition(ctx: QueryContext, eb: TicketEb, scope: StoreScope, search: StoreSearch): Expression<SqlBool> {
-  if (search.number === '') return sql<SqlBool>`1 = 0`;
-  const ids = numberHits(ctx, scope.tenantId, search.number);
-  return eb('t.id', 'in', ids as unknown as SelectQueryBuilder<TicketryDatabase, 'tickets', { id: string }>);
+/**
+ * The keys (`tenant_id`, `id`) of the tickets whose number `search` names (rank 2), as a
+ * subquery to drive a list from: at most `limit` of them.
+ */
+export function numberKeys(ctx: QueryContext, tenantId: string, search: StoreSearch, limit: number) {
+  return ctx.db
+    .selectFrom('ticket_search as s')
+    .select(['s.tenant_id', 's.ticket_id as id'])
+    .where('s.tenant_id', '=', tenantId)
+    .where('s.number_key', '=', numberKey(search.number))
+    .limit(limit);
 }
 
 /**

@@ -174,8 +174,8 @@ function walkTests(name: string, makeFixture: () => StoreFixture, hooks: SqlDial
         const scope: StoreScope = { tenantId: t, visibility: 'staff' };
         const q: StoreListQuery = { sort: 'relevance', limit: 9, search: parseSearch('"double charge"') };
         const before = shape((await walkedPage(ctx, scope, q, 'walk'))!);
-        expect(await fx.migrateTo('008-stats-by-day')).toStrictEqual(['down 009-ticket-search-text']);
-        expect(await fx.migrateTo('009-ticket-search-text')).toStrictEqual(['up 009-ticket-search-text']);
+        expect(await fx.migrateTo('008-stats-by-day')).toStrictEqual(['down 009-search-walk']);
+        expect(await fx.migrateTo('009-search-walk')).toStrictEqual(['up 009-search-walk']);
         expect(shape((await walkedPage(ctx, scope, q, 'walk'))!)).toStrictEqual(before);
         expect(before).toStrictEqual(shape(await listTickets(ctx, scope, q, 'hits')));
       });

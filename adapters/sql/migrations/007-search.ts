@@ -19,7 +19,7 @@ import { numberKey, ticketSearchText, tsvectorLiteral } from '../search-queries.
 import { TableNamePlugin } from '../table-names.js';
 import type { TicketryDatabase } from '../schema.js';
 import type { MigrationContext } from './migration-context.js';
-import { fillTicketSearchText } from './009-ticket-search-text.js';
+import { fillTicketSearchText } from './009-search-walk.js';
 
 type SearchTable = 'tickets' | 'messages' | 'ticket_search' | 'message_search' | 'ticket_fts' | 'message_fts';
 

@@ -11,7 +11,7 @@ import { emailDeliveryMigration } from './005-email-delivery.js';
 import { listColumnsMigration } from './006-list-columns.js';
 import { searchMigration } from './007-search.js';
 import { statsByDayMigration } from './008-stats-by-day.js';
-import { ticketSearchTextMigration } from './009-ticket-search-text.js';
+import { searchWalkMigration } from './009-search-walk.js';
 import type { MigrationContext } from './migration-context.js';
 
 /**
@@ -30,7 +30,7 @@ export function ticketryMigrations(ctx: MigrationContext): MigrationProvider {
         '006-list-columns': listColumnsMigration(ctx),
         '007-search': searchMigration(ctx),
         '008-stats-by-day': statsByDayMigration(ctx),
-        '009-ticket-search-text': ticketSearchTextMigration(ctx),
+        '009-search-walk': searchWalkMigration(ctx),
       };
     },
   };

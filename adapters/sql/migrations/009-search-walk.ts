@@ -1,13 +1,17 @@
 /**
- * Migration 009: on SQLite, each ticket's own indexed text (number and subject, folded,
- * padded with a space on each side) beside its key in `ticket_search`, as MySQL's
- * `ticket_search` has had since 007. A search whose words many tickets have walks the
- * list in its order and checks each ticket's own text on the row it already looks up
- * (`../search-walk.ts`); the contentless FTS5 table cannot give the text back, and asking
- * it about one ticket at a time costs a whole phrase query per ticket.
+ * Migration 009: what a search that walks the list needs (`../search-walk.ts`).
  *
- * Postgres checks the row's `tsvector` and MySQL/MariaDB its `search_text`: nothing to
- * add there. Frozen once released, like 001: change the schema with a new migration.
+ * - On SQLite, each ticket's own indexed text (number and subject, folded, padded with a
+ *   space on each side) beside its key in `ticket_search`, as MySQL's `ticket_search` has
+ *   had since 007: the walk checks each ticket's own text on the row it already looks
+ *   up; the contentless FTS5 table cannot give the text back, and asking it about one
+ *   ticket at a time costs a whole phrase query per ticket. Postgres checks the row's
+ *   `tsvector` and MySQL/MariaDB its `search_text`: nothing to add there.
+ * - On every dialect, `tickets_reseller_created_idx` (tenant, reseller, created_at, id):
+ *   a reseller's tickets newest first, the order a reseller's search walks (without it
+ *   the walk read the reseller's whole queue and sorted it).
+ *
+ * Frozen once released, like 001: change the schema with a new migration.
  */
 import { sql, type Kysely, type Migration } from 'kysely';
 import { ticketSearchText } from '../search-queries.js';
@@ -50,18 +54,26 @@ export async function fillTicketSearchText(db: Kysely<any>, ctx: MigrationContex
 }
 
 /** Builds migration 009 for a dialect and set of names. */
-export function ticketSearchTextMigration(ctx: MigrationContext): Migration {
+export function searchWalkMigration(ctx: MigrationContext): Migration {
   const fts5 = ctx.dialect.capabilities.fullText === 'fts5';
-  const table = qualify(ctx, 'ticket_search');
+  const search = qualify(ctx, 'ticket_search');
+  const tickets = qualify(ctx, 'tickets');
+  const index = ctx.names.object('tickets_reseller_created_idx');
   return {
     async up(db: Kysely<unknown>): Promise<void> {
-      if (!fts5) return;
-      await db.schema.alterTable(table).addColumn('search_text', ctx.types.text).execute();
-      await fillTicketSearchText(db as Kysely<any>, ctx);
+      if (fts5) {
+        await db.schema.alterTable(search).addColumn('search_text', ctx.types.text).execute();
+        await fillTicketSearchText(db as Kysely<any>, ctx);
+      }
+      await db.schema.createIndex(index).on(tickets).columns(['tenant_id', 'reseller_id', 'created_at', 'id']).execute();
     },
     async down(db: Kysely<unknown>): Promise<void> {
-      if (!fts5) return;
-      await db.schema.alterTable(table).dropColumn('search_text').execute();
+      // Qualified through `withSchema` (a dotted name would be quoted as one identifier);
+      // MySQL, MariaDB: index names belong to the table.
+      const schema = ctx.names.schema === undefined ? db.schema : db.schema.withSchema(ctx.names.schema);
+      const drop = schema.dropIndex(index);
+      await (ctx.dialect.capabilities.indexesPerTable ? drop.on(tickets) : drop).execute();
+      if (fts5) await db.schema.alterTable(search).dropColumn('search_text').execute();
     },
   };
 }
