@@ -143,7 +143,7 @@ describe(`postgres store driver glue (${POSTGRES_IS_REAL ? 'server' : 'PGlite'})
       const [row] = await fx.query<{ n: string | number }>(
         `select count(*) as n from "${schema}".ticketry_migrations`,
       );
-      // Each migration recorded once (001-initial, 002-ticket-stats, 003-staff-tools, 004-attachments, 005-email-delivery, 006-list-columns, 007-search, 008-stats-by-day).
+      // Each migration recorded once (001-initial, 002-ticket-stats, 003-staff-tools, 004-attachments, 005-email-delivery, 006-list-columns, 007-search, 008-stats-by-day, 009-search-walk).
       expect(Number(row!.n)).toBe(9);
       const t = tenant();
       await stores[0]!.transaction((tx) => tx.insertTicket(t, ticketRow(t, 1)));
