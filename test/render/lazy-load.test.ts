@@ -1,6 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
+import { RECORD_LOADED_MODULES, runFresh } from '../fresh-process.js';
 import { renderMarkdown, renderPlainText } from '../../src/render/markdown.js';
 import { isMicromarkLoaded } from '../../src/render/micromark-loader.js';
 import { isSanitizerLoaded, sanitizeHtml, sanitizerWindowCount } from '../../src/render/sanitize.js';
@@ -18,49 +18,24 @@ import { isSanitizerLoaded, sanitizeHtml, sanitizerWindowCount } from '../../src
 /** Markdown whose HTML the token pass hands to DOMPurify: an autolink inside a link. */
 const NESTED_LINKS = '[<https://a.example>](https://b.example)';
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const markdownModule = fileURLToPath(new URL('../../src/render/markdown.ts', import.meta.url));
 const packageEntry = fileURLToPath(new URL('../../src/index.ts', import.meta.url));
-
-/*
- * Sees ES-module loads too: `require.cache` only lists CommonJS ones, and micromark is
- * ESM-only. A resolve hook (it runs on Node's loader thread) reports every resolved URL
- * over a MessagePort; `esmLoaded(pkg)` waits for the reports to arrive first.
- */
-const ESM_PROBE = `
-  const { register } = await import('node:module');
-  const { MessageChannel } = await import('node:worker_threads');
-  const channel = new MessageChannel();
-  const resolved = [];
-  channel.port1.on('message', (url) => resolved.push(url));
-  channel.port1.unref();
-  const hook = 'let port; export function initialize(data) { port = data.port; }' +
-    'export async function resolve(specifier, context, next) { const r = await next(specifier, context); port.postMessage(r.url); return r; }';
-  register('data:text/javascript,' + encodeURIComponent(hook), { data: { port: channel.port2 }, transferList: [channel.port2] });
-  const esmLoaded = async (pkg) => {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    return resolved.some((url) => url.includes('/node_modules/' + pkg + '/')) || loaded(pkg);
-  };
-`;
 
 /**
  * Runs `body` in a fresh Node process (TypeScript through tsx) and returns what it prints
  * as JSON. A fresh process is the only place where Node's require cache is known clean.
  */
-function runFresh(body: string): Record<string, unknown> {
-  const script = `
-    import { createRequire } from 'node:module';
-    const require = createRequire(${JSON.stringify(repoRoot)});
+function runFreshBody(body: string): Record<string, unknown> {
+  return runFresh(`
+    ${RECORD_LOADED_MODULES}
     const loaded = (pkg) => Object.keys(require.cache).some((k) => k.includes('/node_modules/' + pkg + '/'));
+    // ES modules too (micromark is ESM-only): waits for the resolve hook's reports first.
+    const esmLoaded = async (pkg) => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return resolved.some((url) => url.includes('/node_modules/' + pkg + '/')) || loaded(pkg);
+    };
     ${body}
-  `;
-  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-  });
-  expect(child.stderr).toBe('');
-  expect(child.status).toBe(0);
-  return JSON.parse(child.stdout) as Record<string, unknown>;
+  `);
 }
 
 describe('lazy sanitiser', () => {
@@ -103,7 +78,7 @@ describe('lazy sanitiser', () => {
   });
 
   test('importing markdown.ts in a fresh process leaves jsdom and dompurify unloaded, and so does an ordinary render', () => {
-    const result = runFresh(`
+    const result = runFreshBody(`
       const m = await import(${JSON.stringify(markdownModule)});
       const afterImport = { jsdom: loaded('jsdom'), dompurify: loaded('dompurify') };
       const html = m.renderMarkdown('**a** [b](https://e.example)\\n\\n| x |\\n|---|\\n| 1 |');
@@ -124,9 +99,8 @@ describe('lazy sanitiser', () => {
   });
 
   test('importing the package in a fresh process loads neither jsdom nor micromark; rendering loads micromark', () => {
-    const result = runFresh(`
-      ${ESM_PROBE}
-      const m = await import(${JSON.stringify(packageEntry)});
+    const result = runFreshBody(`
+            const m = await import(${JSON.stringify(packageEntry)});
       const afterImport = { jsdom: await esmLoaded('jsdom'), micromark: await esmLoaded('micromark') };
       const plain = m.renderPlainText('**a**');
       const afterPlain = { jsdom: await esmLoaded('jsdom'), micromark: await esmLoaded('micromark') };
@@ -148,9 +122,8 @@ describe('lazy sanitiser', () => {
   });
 
   test('control: the ES-module probe sees micromark loaded by a static ESM import', () => {
-    const result = runFresh(`
-      ${ESM_PROBE}
-      await import('micromark');
+    const result = runFreshBody(`
+            await import('micromark');
       console.log(JSON.stringify({ micromark: await esmLoaded('micromark') }));
     `);
     expect(result).toEqual({ micromark: true });
@@ -159,7 +132,7 @@ describe('lazy sanitiser', () => {
   test('control: the probe also sees jsdom loaded by a static ESM import', () => {
     // Guards the test above against a probe that only notices createRequire loads: a
     // future static `import ... from 'jsdom'` in markdown.ts would be caught too.
-    const result = runFresh(`
+    const result = runFreshBody(`
       await import('jsdom');
       console.log(JSON.stringify({ jsdom: loaded('jsdom') }));
     `);

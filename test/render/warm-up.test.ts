@@ -1,6 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
+import { RECORD_LOADED_MODULES, runFresh } from '../fresh-process.js';
 import { TicketError } from '../../src/errors.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
 import { sharedMarkdownWorker } from '../../src/render/markdown-worker.js';
@@ -16,7 +16,6 @@ import { warmUp } from '../../src/render/warm-up.js';
  * Vitest gives each test file its own module instances; the tests run in order.
  */
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const packageEntry = fileURLToPath(new URL('../../src/index.ts', import.meta.url));
 
 afterAll(async () => {
@@ -72,17 +71,8 @@ describe('warmUp', () => {
     // thread and reports each resolved URL), CommonJS ones (jsdom and DOMPurify come
     // through createRequire) from require.cache. Anything the renders after warmUp
     // loaded would show up in the difference.
-    const script = `
-      import { createRequire, register } from 'node:module';
-      import { MessageChannel } from 'node:worker_threads';
-      const require = createRequire(${JSON.stringify(repoRoot)});
-      const channel = new MessageChannel();
-      const resolved = [];
-      channel.port1.on('message', (url) => resolved.push(url));
-      channel.port1.unref();
-      const hook = 'let port; export function initialize(data) { port = data.port; }' +
-        'export async function resolve(specifier, context, next) { const r = await next(specifier, context); port.postMessage(r.url); return r; }';
-      register('data:text/javascript,' + encodeURIComponent(hook), { data: { port: channel.port2 }, transferList: [channel.port2] });
+    const result = runFresh(`
+      ${RECORD_LOADED_MODULES}
       const loaded = async () => {
         await new Promise((resolve) => setTimeout(resolve, 100));
         return new Set([...resolved.map((u) => decodeURIComponent(new URL(u).pathname)), ...Object.keys(require.cache)]);
@@ -101,14 +91,8 @@ describe('warmUp', () => {
       const newly = [...(await loaded())].filter((f) => !before.has(f));
       await m.stopRenderWorker();
       console.log(JSON.stringify({ afterImport, afterWarmUp: packages(before), rendered: html.every((h) => h.startsWith('<')), newly }));
-    `;
-    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      cwd: repoRoot,
-      encoding: 'utf8',
-    });
-    expect(child.stderr).toBe('');
-    expect(child.status).toBe(0);
-    expect(JSON.parse(child.stdout)).toEqual({
+    `);
+    expect(result).toEqual({
       afterImport: [],
       // The control: the probe sees what warmUp loaded.
       afterWarmUp: ['jsdom', 'dompurify', 'micromark'],

@@ -1,6 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
+import { RECORD_LOADED_MODULES, runFresh } from '../fresh-process.js';
 import * as builders from '../../src/schemas.js';
 import * as schemas from '../../src/schemas-entry.js';
 import { ticketConfigSchema } from '../../src/config.js';
@@ -17,46 +17,27 @@ import { calendarSchema } from '../../src/sla/calendar.js';
  * fresh process, the only place where Node's module caches are known clean.
  */
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const src = (file: string) => JSON.stringify(fileURLToPath(new URL(`../../${file}`, import.meta.url)));
 
 /**
- * Runs `body` in a fresh Node process (TypeScript through tsx) and returns what it prints
- * as JSON. `loaded(pkg)` says whether a module of the package was loaded, by `import`
- * (a resolve hook on Node's loader thread reports every resolved URL) or by `require`
- * (`require.cache`).
+ * Runs `body` in a fresh Node process and returns what it prints as JSON. `loaded(pkg)`
+ * says whether a module of the package was loaded, by `import` or by `require`.
  */
-function runFresh(body: string): Record<string, unknown> {
-  const script = `
-    import { createRequire, register } from 'node:module';
-    import { MessageChannel } from 'node:worker_threads';
-    const require = createRequire(${JSON.stringify(repoRoot)});
-    const channel = new MessageChannel();
-    const resolved = [];
-    channel.port1.on('message', (url) => resolved.push(url));
-    channel.port1.unref();
-    const hook = 'let port; export function initialize(data) { port = data.port; }' +
-      'export async function resolve(specifier, context, next) { const r = await next(specifier, context); port.postMessage(r.url); return r; }';
-    register('data:text/javascript,' + encodeURIComponent(hook), { data: { port: channel.port2 }, transferList: [channel.port2] });
+function runFreshBody(body: string): Record<string, unknown> {
+  return runFresh(`
+    ${RECORD_LOADED_MODULES}
     const loaded = async (pkg) => {
       await new Promise((resolve) => setTimeout(resolve, 50));
       const inPackage = (path) => path.includes('/node_modules/' + pkg + '/');
       return resolved.some(inPackage) || Object.keys(require.cache).some(inPackage);
     };
     ${body}
-  `;
-  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-  });
-  expect(child.stderr).toBe('');
-  expect(child.status).toBe(0);
-  return JSON.parse(child.stdout) as Record<string, unknown>;
+  `);
 }
 
 describe('what importing ticketry loads', () => {
   test('the root entry loads no zod, devalue or mitt; the first service loads zod and mitt, the first event devalue', () => {
-    const result = runFresh(`
+    const result = runFreshBody(`
       const m = await import(${src('src/index.ts')});
       const probe = async () => ({ zod: await loaded('zod'), devalue: await loaded('devalue'), mitt: await loaded('mitt') });
       const afterImport = await probe();
@@ -83,13 +64,13 @@ describe('what importing ticketry loads', () => {
   });
 
   test('control: importing ticketry/schemas loads zod, and the probe sees a static zod import', () => {
-    const result = runFresh(`
+    const result = runFreshBody(`
       await import(${src('src/schemas-entry.ts')});
       const schemas = await loaded('zod');
       console.log(JSON.stringify({ schemas }));
     `);
     expect(result).toEqual({ schemas: true });
-    const esm = runFresh(`
+    const esm = runFreshBody(`
       await import('zod');
       console.log(JSON.stringify({ esm: await loaded('zod') }));
     `);
