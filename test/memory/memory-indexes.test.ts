@@ -15,20 +15,9 @@ import { searchText } from '../../src/search/search-text.js';
 import { parseSearch } from '../../src/search/search-query.js';
 import { searchRankOf } from '../../src/search/search-match.js';
 import { message, ticketRow } from '../../src/testing/rows.js';
+import { seededRandom } from '../../src/testing/seeded-random.js';
 import type { ListAfter, StoreListQuery, StoreScope, StoreTicketSummary, TicketRow } from '../../src/store.js';
 import { UNRESOLVED_STATUSES, type Status } from '../../src/types.js';
-
-/** A seeded PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 const STATUSES: Status[] = ['open', 'in_progress', 'pending', 'on_hold', 'resolved', 'closed'];
@@ -179,14 +168,14 @@ async function randomWrites(state: MemoryState, rand: () => number, tenants: str
 describe('memory store indexes', () => {
   it('a rolled-back transaction leaves every index exactly as it was', async () => {
     const state = emptyState();
-    const rand = prng(7);
+    const rand = seededRandom(7);
     await randomWrites(state, rand, ['a', 'b'], 40, 1_000_000);
     const before = snapshot(state);
     expect(before.length).toBe(2);
     // Every kind of write, in one transaction that fails: tickets (new tenant too),
     // updates of every indexed field, messages, edits, moves, favorites, SLA claims.
     for (let seed = 1; seed <= 20; seed++) {
-      const r = prng(seed);
+      const r = seededRandom(seed);
       await randomWrites(state, r, ['a', 'b', 'new-tenant'], 1, 1);
       expect(snapshot(state)).toStrictEqual(before);
     }
@@ -205,7 +194,7 @@ describe('memory store indexes', () => {
 
   it('after committed and rolled-back writes, the indexes equal those built afresh from the rows', async () => {
     const state = emptyState();
-    await randomWrites(state, prng(11), ['a', 'b'], 150, 3);
+    await randomWrites(state, seededRandom(11), ['a', 'b'], 150, 3);
     for (const d of state.tenants.values()) {
       const fresh = rebuilt(d);
       const mine = snapshot({ ...emptyState(), tenants: new Map([['x', d]]) })[0]!;
@@ -225,7 +214,7 @@ describe('memory store indexes', () => {
 
   it('pages over several list chunks agree with a plain filter and sort, for every order and scope', async () => {
     const store = memoryStore();
-    const rand = prng(3);
+    const rand = seededRandom(3);
     const tenantId = 'big';
     const rows: TicketRow[] = [];
     const bodies = new Map<string, { body: string; internal: boolean }[]>();
