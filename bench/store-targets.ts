@@ -131,7 +131,7 @@ interface Driver {
  * one transaction. Returns the milliseconds each took (reported with the seed's index
  * rebuild).
  */
-async function backfillDerived(
+export async function backfillDerived(
   db: Kysely<any>,
   dialect: 'sqlite' | 'postgres' | 'mysql',
   schema?: string,
