@@ -4,8 +4,15 @@
  * `node --cpu-prof` can profile it).
  *
  *   BENCH_TICKETS=10000 BENCH_STORES=sqlite npx tsx bench/write-profile.ts
- *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/write-profile.ts
+ *   PROFILE_OUT=/tmp/create.cpuprofile BENCH_OPS=create npx tsx bench/write-profile.ts
+ *
+ * `PROFILE_OUT`: a CPU profile of the measured rounds only (not the seeding, the
+ * recording or the module loading that `node --cpu-prof` would include), one file per
+ * store and operation (`<name>.<store>.<op>.cpuprofile`), for Chrome's DevTools or
+ * `speedscope`.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { renderBody } from '../src/render/render-body.js';
 import { STAFF_BODY, openTarget } from './store-targets.js';
 
@@ -13,6 +20,24 @@ const TICKETS = Number(process.env.BENCH_TICKETS ?? 10_000);
 const ROUNDS = Number(process.env.PROFILE_ROUNDS ?? 200);
 const kinds = (process.env.BENCH_STORES ?? 'sqlite').split(',') as ('sqlite' | 'postgres' | 'mysql')[];
 process.env.BENCH_OPS ??= 'create,reply';
+const PROFILE_OUT = process.env.PROFILE_OUT;
+
+/** Starts the CPU profiler (when `PROFILE_OUT` is set); the returned function writes the profile. */
+async function profile(label: string): Promise<() => Promise<void>> {
+  if (!PROFILE_OUT) return async () => undefined;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile: result } = await session.post('Profiler.stop');
+    const file = PROFILE_OUT.replace(/\.cpuprofile$/, '') + `.${label}.cpuprofile`;
+    writeFileSync(file, JSON.stringify(result));
+    session.disconnect();
+    console.log(`profile: ${file}`);
+  };
+}
 
 for (const kind of kinds) {
   const target = await openTarget({ kind, tickets: TICKETS, time: 1000, log: () => undefined });
@@ -21,6 +46,7 @@ for (const kind of kinds) {
       await pair.options.setup();
       const rounds = pair.key === 'reply' ? Math.min(ROUNDS, pair.options.iterations + pair.options.warmupIterations) : ROUNDS;
       const times = { ticketry: [] as number[], raw: [] as number[], render: [] as number[] };
+      const stop = await profile(`${kind}.${pair.key}`);
       for (let i = 0; i < rounds; i++) {
         for (const side of ['ticketry', 'raw'] as const) {
           const t0 = performance.now();
@@ -34,6 +60,7 @@ for (const kind of kinds) {
           times.render.push(performance.now() - t0);
         }
       }
+      await stop();
       const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
       const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
       console.log(

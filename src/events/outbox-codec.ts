@@ -1,10 +1,23 @@
 /**
  * Outbox encoding. An event is written to the outbox in the transaction that made the
- * change and decoded when a later `flushEvents`/`runScheduledWork` re-emits it; the
- * redelivered event must equal the first delivery, `Date`s, `undefined` and all, wherever
- * they sit (`changes.deadlineAt.to`, `dueAt`, a message's dates). So the payload holds the
- * event as devalue text inside a JSON object: stores keep `payload` as a plain JSON object
- * (a JSON/JSONB column) and never need to know the encoding.
+ * change and decoded when a later `flushEvents`/`runScheduledWork` (or the dispatcher)
+ * re-emits it; the redelivered event must equal the first delivery, `Date`s, `undefined`
+ * and all, wherever they sit (`changes.deadlineAt.to`, `dueAt`, a message's dates). So
+ * the payload holds the encoded event as a string inside a JSON object: stores keep
+ * `payload` as a plain JSON object (a JSON/JSONB column) and never need to know the
+ * encoding.
+ *
+ * Two encodings, told apart by `v`:
+ * - `v: 2`, what ticketry writes: JSON with a side table of the Dates and `undefined`s
+ *   (`outbox-json.ts`), about half devalue's time inside every write transaction.
+ * - `v: 1`, devalue's text: what earlier versions wrote (rows of a rolling upgrade still
+ *   in the outbox), and what an event holding anything but plain data is still written
+ *   as (a Map, a shared object: `outbox-json.ts` says which). devalue is loaded only to
+ *   read or write such a row.
+ *
+ * The marker keeps its name `devalue` for both: a version of ticketry that knows only
+ * `v: 1` refuses a `v: 2` row with a typed error (as every version refuses a version it
+ * does not know), where a new marker would be read by it as a pre-codec plain JSON row.
  */
 import { createRequire } from 'node:module';
 import { isAbsolute } from 'node:path';
@@ -12,11 +25,14 @@ import type * as Devalue from 'devalue';
 import { InternalError } from '../errors.js';
 import type { TicketEvent } from './event-types.js';
 import type { OutboxEvent } from '../store.js';
+import { decodeJson, encodeJson } from './outbox-json.js';
 
 /** The marker of payloads this codec wrote; rows without it are the older plain JSON. */
 const CODEC = 'devalue';
-/** The version of the encoding inside the marker, for a future change of format. */
-const VERSION = 1;
+/** devalue's text. */
+const DEVALUE = 1;
+/** JSON with a side table of Dates and `undefined`s (`outbox-json.ts`). */
+const JSON_TABLE = 2;
 
 let devalue: typeof Devalue | undefined;
 
@@ -34,19 +50,26 @@ function loadDevalue(): typeof Devalue {
   return devalue;
 }
 
-/** The outbox payload of an event: `{ codec: 'devalue', v: 1, data: '<devalue text>' }`. */
+/**
+ * The outbox payload of an event: `{ codec: 'devalue', v: 2, data: '<JSON text>' }`, or
+ * `v: 1` with devalue's text.
+ */
 export interface EncodedPayload {
   codec: typeof CODEC;
-  v: typeof VERSION;
+  v: typeof DEVALUE | typeof JSON_TABLE;
   data: string;
   [key: string]: unknown;
 }
 
 /** The outbox row for `event`. */
 export function toOutbox(event: TicketEvent): OutboxEvent {
-  // A string, not devalue's JSON array inside the object: a JSON column then holds only
-  // a string, and Postgres JSONB cannot refuse text such as "\u0000" inside a body.
-  const payload: EncodedPayload = { codec: CODEC, v: VERSION, data: loadDevalue().stringify(event) };
+  // A string, not a JSON value inside the object: a JSON column then holds only a
+  // string, and Postgres JSONB cannot refuse text such as "\u0000" inside a body.
+  const json = encodeJson(event);
+  const payload: EncodedPayload =
+    json !== undefined
+      ? { codec: CODEC, v: JSON_TABLE, data: json }
+      : { codec: CODEC, v: DEVALUE, data: loadDevalue().stringify(event) };
   return {
     id: event.eventId,
     ticketId: event.ticket.id,
@@ -60,10 +83,15 @@ export function toOutbox(event: TicketEvent): OutboxEvent {
 export function fromOutbox(row: OutboxEvent): TicketEvent {
   const payload = row.payload;
   if (payload.codec === CODEC) {
-    if (payload.v !== VERSION || typeof payload.data !== 'string') {
+    if ((payload.v !== JSON_TABLE && payload.v !== DEVALUE) || typeof payload.data !== 'string') {
       throw new InternalError(`Outbox event ${row.id} has an encoding this version of ticketry cannot read (v ${String(payload.v)})`);
     }
-    return loadDevalue().parse(payload.data) as TicketEvent;
+    if (payload.v === DEVALUE) return loadDevalue().parse(payload.data) as TicketEvent;
+    try {
+      return decodeJson(payload.data) as TicketEvent;
+    } catch (error) {
+      throw new InternalError(`Outbox event ${row.id} could not be decoded: ${(error as Error).message}`, { cause: error });
+    }
   }
   return fromLegacyJson(payload, row.id);
 }
