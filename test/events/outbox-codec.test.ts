@@ -31,7 +31,7 @@ describe('outbox codec', () => {
 
   it('keeps the payload a JSON object, with a marker and a version', () => {
     const row = toOutbox(sample());
-    expect(row.payload).toEqual({ codec: 'devalue', v: 1, data: expect.any(String) });
+    expect(row.payload).toEqual({ codec: 'devalue', v: 2, data: expect.any(String) });
     expect(row.id).toBe('evt-1');
     expect(row.ticketId).toBe('tkt-1');
     expect(row.type).toBe('ticket.updated');
@@ -48,7 +48,7 @@ describe('outbox codec', () => {
 
   it('refuses an encoding version it does not know, with a typed error', () => {
     const row = toOutbox(sample());
-    row.payload = { ...row.payload, v: 2 };
+    row.payload = { ...row.payload, v: 3 };
     expect(() => fromOutbox(row)).toThrow(expect.objectContaining({ code: 'internal' }) as Error);
     try {
       fromOutbox(row);
