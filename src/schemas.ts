@@ -27,7 +27,8 @@ export const idSchema = lazySchema((z) => z.string().min(1, 'must not be empty')
 const noNul = (s: string) => !s.includes('\u0000');
 const NUL_MESSAGE = 'must not contain NUL (\\u0000) characters';
 
-const PERMISSIONS = [
+/** The permissions a staff actor may hold. */
+export const PERMISSIONS = [
   'tickets.view',
   'tickets.view_all',
   'tickets.create',
