@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import type { Pool, PoolConfig } from 'pg';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type PostgresPool } from 'kysely';
 import { ConfigError } from '../../src/errors.js';
 import { createSqlStore, type SqlTicketStore } from '../sql/sql-store.js';
 import { tableNames } from '../sql/table-names.js';
@@ -36,6 +36,15 @@ export interface PostgresConnectionStringOptions extends PostgresStoreCommonOpti
    * @default {}
    */
   poolConfig?: Omit<PoolConfig, 'connectionString'>;
+  /**
+   * Longest a single statement may run, in milliseconds, before the server cancels it
+   * and the call fails with an `unavailable` error (nothing of its transaction is
+   * written): a query stuck behind another connection's row lock, or one the server
+   * cannot finish in time. Sent as the connections' `statement_timeout`. For a host's
+   * `pool`, set `statement_timeout` in its own config instead.
+   * @default undefined (the server's `statement_timeout`, 0 = none)
+   */
+  statementTimeoutMs?: number;
 }
 
 /** Use the host's `pg.Pool`; `close()` leaves it open. */
@@ -66,6 +75,32 @@ export type PostgresStore = SqlTicketStore;
 
 type PoolConstructor = new (config: PoolConfig) => Pool;
 
+const ignore = (): void => undefined;
+
+/**
+ * The pool as Kysely sees it: each client ticketry checks out gets an `error` listener
+ * (once). pg emits a connection's failure (the server restarting, a terminated backend:
+ * 57P01) as an `error` event on the client when no query of it is running — between two
+ * statements of a transaction, say — and pg-pool listens only while the client is idle,
+ * so without this a database restart would crash the host process. The next query on
+ * the client fails instead (`unavailable`), and pg-pool drops the broken client when it
+ * is released.
+ */
+function guardedPool(pool: Pool): PostgresPool {
+  const guarded = new WeakSet<object>();
+  return {
+    async connect() {
+      const client = await pool.connect();
+      if (!guarded.has(client)) {
+        guarded.add(client);
+        client.on('error', ignore);
+      }
+      return client;
+    },
+    end: () => pool.end(),
+  };
+}
+
 function loadPg(): PoolConstructor {
   try {
     const pg = createRequire(import.meta.url)('pg') as { Pool: PoolConstructor };
@@ -76,6 +111,17 @@ function loadPg(): PoolConstructor {
       params: { package: 'pg' },
     });
   }
+}
+
+/** `statementTimeoutMs`, checked: a whole number of milliseconds above 0, or absent. */
+function statementTimeout(ms: number | undefined): number | undefined {
+  if (ms === undefined) return undefined;
+  if (!Number.isInteger(ms) || ms <= 0) {
+    throw new ConfigError(`statementTimeoutMs must be a whole number of milliseconds above 0, got ${String(ms)}`, {
+      params: { field: 'statementTimeoutMs' },
+    });
+  }
+  return ms;
 }
 
 /**
@@ -103,7 +149,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   if ('pool' in options && options.pool !== undefined) {
     // No release: Kysely's destroy() would end the host's pool.
     return createSqlStore({
-      db: new Kysely<any>({ dialect: new PostgresDialect({ pool: options.pool }) }),
+      db: new Kysely<any>({ dialect: new PostgresDialect({ pool: guardedPool(options.pool) }) }),
       hooks,
       names,
       wake: postgresOutboxWake(names, options.pool),
@@ -111,11 +157,16 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   }
   if ('connectionString' in options && typeof options.connectionString === 'string') {
     const Pool = loadPg();
-    const pool = new Pool({ ...options.poolConfig, connectionString: options.connectionString });
+    const timeout = statementTimeout(options.statementTimeoutMs);
+    const pool = new Pool({
+      ...options.poolConfig,
+      ...(timeout === undefined ? {} : { statement_timeout: timeout }),
+      connectionString: options.connectionString,
+    });
     // An idle client losing its connection emits 'error' on the pool, and an unhandled
     // 'error' event would crash the host. The next query reports the failure instead.
     pool.on('error', () => undefined);
-    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: guardedPool(pool) }) });
     return createSqlStore({ db, hooks, names, release: () => db.destroy(), wake: postgresOutboxWake(names, pool) });
   }
   throw new ConfigError('postgresStore() needs one of { connectionString }, { pool } or { db }', {
