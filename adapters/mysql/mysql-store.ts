@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import type { Pool, PoolOptions } from 'mysql2';
-import { CompiledQuery, Kysely, MysqlDialect } from 'kysely';
+import { CompiledQuery, Kysely, MysqlDialect, type DatabaseConnection } from 'kysely';
 import { ConfigError } from '../../src/errors.js';
 import { createSqlStore, type SqlTicketStore } from '../sql/sql-store.js';
 import { tableNames } from '../sql/table-names.js';
@@ -30,6 +30,17 @@ export interface MysqlUriOptions extends MysqlStoreCommonOptions {
    * @default {}
    */
   poolOptions?: Omit<PoolOptions, 'uri'>;
+  /**
+   * Longest a single statement may run, in milliseconds, before the server interrupts it
+   * and the call fails with an `unavailable` error (nothing of its transaction is
+   * written): a query stuck behind another connection's row lock, or one the server
+   * cannot finish in time. Set on every connection: MariaDB's `max_statement_time`; on
+   * MySQL, which has no such limit for writes, `max_execution_time` (reads) and
+   * `innodb_lock_wait_timeout` (whole seconds, rounded up) for lock waits. For a host's
+   * `pool`, set these on its connections instead.
+   * @default undefined (the server's settings)
+   */
+  statementTimeoutMs?: number;
 }
 
 /**
@@ -86,6 +97,28 @@ function poolDates(pool: Pool): MysqlDriverDates {
   return 'local';
 }
 
+/** `statementTimeoutMs`, checked: a whole number of milliseconds above 0, or absent. */
+function statementTimeout(ms: number | undefined): number | undefined {
+  if (ms === undefined) return undefined;
+  if (!Number.isInteger(ms) || ms <= 0) {
+    throw new ConfigError(`statementTimeoutMs must be a whole number of milliseconds above 0, got ${String(ms)}`, {
+      params: { field: 'statementTimeoutMs' },
+    });
+  }
+  return ms;
+}
+
+/** The session's statement time limit: MariaDB's `max_statement_time`, else MySQL's two settings. */
+async function setStatementTimeout(connection: DatabaseConnection, ms: number): Promise<void> {
+  try {
+    await connection.executeQuery(CompiledQuery.raw(`set session max_statement_time = ${(ms / 1000).toFixed(3)}`));
+  } catch {
+    // MySQL: no max_statement_time (ER_UNKNOWN_SYSTEM_VARIABLE).
+    await connection.executeQuery(CompiledQuery.raw(`set session max_execution_time = ${ms}`));
+    await connection.executeQuery(CompiledQuery.raw(`set session innodb_lock_wait_timeout = ${Math.max(1, Math.ceil(ms / 1000))}`));
+  }
+}
+
 /**
  * Creates a MySQL / MariaDB store. Does no I/O (mysql2 connects on first query). Call
  * `migrate()` once before use.
@@ -111,6 +144,7 @@ export function mysqlStore(options: MysqlStoreOptions): MysqlStore {
     return createSqlStore({ db: new Kysely<any>({ dialect: new MysqlDialect({ pool: options.pool }) }), hooks, names });
   }
   if ('uri' in options && typeof options.uri === 'string') {
+    const timeoutMs = statementTimeout(options.statementTimeoutMs);
     const createPool = loadMysql2();
     const pool = createPool({
       connectionLimit: 10,
@@ -130,6 +164,7 @@ export function mysqlStore(options: MysqlStoreOptions): MysqlStore {
       onCreateConnection: async (connection) => {
         await connection.executeQuery(CompiledQuery.raw("set session time_zone = '+00:00'"));
         await connection.executeQuery(CompiledQuery.raw('set session transaction isolation level read committed'));
+        if (timeoutMs !== undefined) await setStatementTimeout(connection, timeoutMs);
       },
     });
     const db = new Kysely<any>({ dialect });
