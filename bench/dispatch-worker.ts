@@ -5,12 +5,12 @@
  *
  * - `ticketry`: `desk.dispatcher({ handlers: { record } }).drain()` on `postgresStore`.
  * - `raw`: a pg pool sending the same claim and finish statements by hand, each event's
- *   payload decoded with devalue as ticketry does (a handler needs the event).
+ *   payload decoded as ticketry does (`fromOutbox`: a handler needs the event).
  */
 import { writeFileSync } from 'node:fs';
-import { parse } from 'devalue';
 import pg from 'pg';
 import { postgresStore } from '../adapters/postgres/index.js';
+import { fromOutbox } from '../src/events/outbox-codec.js';
 import { createTicketService } from '../src/index.js';
 
 /** What the parent passes (as JSON in argv[2]). */
@@ -72,7 +72,7 @@ async function raw(ids: string[]): Promise<void> {
       if (rows.length === 0) break;
       const byAttempts = new Map<number, string[]>();
       for (const row of rows) {
-        const event = parse((row.payload as { data: string }).data) as { eventId: string };
+        const event = fromOutbox({ id: row.id, ticketId: row.ticket_id, type: row.type, payload: row.payload, createdAt: row.created_at });
         ids.push(event.eventId);
         const attempts = Number(row.attempts);
         byAttempts.set(attempts, [...(byAttempts.get(attempts) ?? []), row.id as string]);
