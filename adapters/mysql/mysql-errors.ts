@@ -35,6 +35,15 @@ const UNAVAILABLE_CODES = new Set([
   'POOL_CLOSED',
 ]);
 
+/**
+ * The same by number, for servers whose codes mysql2 has no name for (it knows MySQL's
+ * list): MariaDB's 1969 `ER_STATEMENT_TIMEOUT` (max_statement_time exceeded) and 1927
+ * `ER_CONNECTION_KILLED` arrive with `code` undefined. 1205 lock wait timeout, 1040 too
+ * many connections, 1053 shutdown, 1317 interrupted, 3024 MySQL's query timeout, 4031
+ * MariaDB's idle-client disconnect.
+ */
+const UNAVAILABLE_ERRNOS = new Set([1205, 1040, 1203, 1053, 1317, 1927, 1969, 3024, 4031]);
+
 /** Data errors: a value the column cannot hold (too long, out of range, wrong type). */
 const INVALID_VALUE_CODES = new Set([
   'ER_DATA_TOO_LONG',
@@ -78,6 +87,9 @@ function classify(err: unknown): { kind: DriverErrorKind | 'deadlock'; detail?: 
   }
   if (INVALID_VALUE_CODES.has(code)) return { kind: 'invalid_value', detail: /column '([^']*)'/i.exec(message)?.[1] };
   if (UNAVAILABLE_CODES.has(code) || NETWORK_ERROR_CODES.has(code)) return { kind: 'unavailable' };
+  if (typeof record.errno === 'number' && UNAVAILABLE_ERRNOS.has(record.errno)) return { kind: 'unavailable' };
+  // SQLSTATE 70100: the query was interrupted (a timeout or KILL QUERY).
+  if (record.sqlState === '70100') return { kind: 'unavailable' };
   if (record.fatal === true) return { kind: 'unavailable' };
   if (err instanceof AggregateError && err.errors.some((e) => NETWORK_ERROR_CODES.has(String((e as { code?: unknown }).code)))) {
     return { kind: 'unavailable' };
