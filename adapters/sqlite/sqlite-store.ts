@@ -3,7 +3,7 @@
  */
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { Kysely, SqliteDialect, type DatabaseConnection, type Driver, type SqliteDatabase } from 'kysely';
 import { ConfigError } from '../../src/errors.js';
 import { localOutboxWake } from '../sql/outbox-wake.js';
 import { createSqlStore, type SqlTicketStore } from '../sql/sql-store.js';
@@ -81,6 +81,41 @@ function prepareConnection(database: BetterSqlite3.Database, busyTimeoutMs: numb
 }
 
 /**
+ * Kysely's SQLite connection runs better-sqlite3 synchronously and throws its errors
+ * synchronously from `executeQuery`, where every other driver rejects. A `.catch()`
+ * chained on the call then never runs: after SQLITE_FULL or SQLITE_IOERR, which roll the
+ * transaction back by themselves, the store's own `rollback` threw "cannot rollback - no
+ * transaction is active" past its `.catch()` and the caller got that (an `internal`
+ * error) instead of the disk-full error. Here every statement's error is a rejection.
+ */
+class RejectingSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    const acquire = driver.acquireConnection.bind(driver);
+    const wrapped = new WeakMap<DatabaseConnection, DatabaseConnection>();
+    driver.acquireConnection = async () => {
+      const connection = await acquire();
+      let safe = wrapped.get(connection);
+      if (safe === undefined) {
+        safe = {
+          executeQuery(query) {
+            try {
+              return connection.executeQuery(query);
+            } catch (err) {
+              return Promise.reject(err);
+            }
+          },
+          streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
+        };
+        wrapped.set(connection, safe);
+      }
+      return safe;
+    };
+    return driver;
+  }
+}
+
+/**
  * Creates a SQLite store. Does no I/O: a file is opened on first use. Call `migrate()`
  * once before use.
  *
@@ -130,7 +165,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   }
 
   // Kysely calls `open` on the first query, so creating the store touches nothing.
-  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: open }) });
+  const db = new Kysely<any>({ dialect: new RejectingSqliteDialect({ database: open }) });
   return createSqlStore({
     db,
     hooks: sqliteHooks(),
