@@ -64,14 +64,21 @@ const zodOnly: FieldCheck = () => DECLINE;
 const noAttachments: FieldCheck = (v) =>
   Array.isArray(v) && v.length === 0 && Object.getPrototypeOf(v) === Array.prototype ? [] : DECLINE;
 
-/** An object schema's fields in its order: the check, and whether the field may be absent. */
+/** An object schema's fields in its order: the checks, and whether each field may be absent. */
 interface Shape {
-  fields: readonly (readonly [key: string, check: FieldCheck, optional: boolean])[];
-  keys: ReadonlySet<string>;
+  keys: readonly string[];
+  checks: readonly FieldCheck[];
+  optional: readonly boolean[];
+  known: ReadonlySet<string>;
 }
 
-function shape(fields: Shape['fields']): Shape {
-  return { fields, keys: new Set(fields.map(([key]) => key)) };
+function shape(fields: readonly (readonly [key: string, check: FieldCheck, optional: boolean])[]): Shape {
+  return {
+    keys: fields.map((f) => f[0]),
+    checks: fields.map((f) => f[1]),
+    optional: fields.map((f) => f[2]),
+    known: new Set(fields.map((f) => f[0])),
+  };
 }
 
 /**
@@ -80,19 +87,20 @@ function shape(fields: Shape['fields']): Shape {
  * as `undefined`. Any own key outside the shape declines (a strict object refuses it, a
  * plain one strips it: zod does either).
  */
-function checkObject(value: unknown, { fields, keys }: Shape): Record<string, unknown> | Decline {
+function checkObject(value: unknown, { keys, checks, optional, known }: Shape): Record<string, unknown> | Decline {
   if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return DECLINE;
   const input = value as Record<string, unknown>;
-  for (const key of Object.keys(input)) if (!keys.has(key)) return DECLINE;
+  const given = Object.keys(input);
+  for (let i = 0; i < given.length; i++) if (!known.has(given[i]!)) return DECLINE;
   const out: Record<string, unknown> = {};
-  for (const [key, check, optional] of fields) {
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
     const v = input[key];
     if (v === undefined) {
-      if (!optional) return DECLINE;
-      if (!(key in input)) continue;
-      out[key] = undefined;
+      if (!optional[i]) return DECLINE;
+      if (key in input) out[key] = undefined;
     } else {
-      const checked = check(v);
+      const checked = checks[i]!(v);
       if (checked === DECLINE) return DECLINE;
       out[key] = checked;
     }
