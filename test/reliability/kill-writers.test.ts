@@ -39,7 +39,7 @@ import type { ServiceJob } from './service-worker.js';
 
 const PROCESSES = 4;
 /** Tickets in the database at each kill; the survivors stop at the last figure. */
-const STEPS = pick([150, 300, 450, 600], [1500, 3000, 4500, 6000]);
+const STEPS = pick([80, 160, 240, 320], [1500, 3000, 4500, 6000]);
 
 describe.each(STORE_KINDS)('kill -9 of writers mid-burst: %s', (kind: StoreKind) => {
   const dbs: Db[] = [];

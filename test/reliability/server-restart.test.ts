@@ -112,7 +112,7 @@ describe.each([
       connectTimeoutMs: CONNECT_TIMEOUT_MS,
     }));
     const started = performance.now();
-    await until('a first burst', async () => (await ticketCount(db, tenantId)) >= pick(100, 500));
+    await until('a first burst', async () => (await ticketCount(db, tenantId)) >= pick(50, 500));
     const outageMs: number[] = [];
     for (const outage of outages) {
       const before = performance.now();
