@@ -146,6 +146,17 @@ function readTag(html: string, at: number): Tag | null {
   return { name, closing, selfClosing: attributes.trimEnd().endsWith('/'), href, end };
 }
 
+/**
+ * `line` without trailing spaces and tabs. A loop, not `.replace(/[ \t]+$/, '')`: the
+ * regex retries from every blank of a run that does not reach the end, quadratic in the
+ * run (a `<pre>` of 64 KiB of spaces and a letter took 16 s).
+ */
+function withoutTrailingBlanks(line: string): string {
+  let end = line.length;
+  while (end > 0 && (line.charCodeAt(end - 1) === 32 || line.charCodeAt(end - 1) === 9)) end--;
+  return end === line.length ? line : line.slice(0, end);
+}
+
 /** Decodes character references; an unknown named one stays as written. */
 export function decodeEntities(text: string): string {
   if (!text.includes('&')) return text;
@@ -228,7 +239,7 @@ class TextBuilder {
 
   #endLine(): void {
     const prefix = this.#lineDepth > 0 ? `${'>'.repeat(this.#lineDepth)} ` : '';
-    this.#lines.push(prefix + this.#line.replace(/[ \t]+$/, ''));
+    this.#lines.push(prefix + withoutTrailingBlanks(this.#line));
     this.#line = '';
     this.#started = false;
     this.#pending = 0;

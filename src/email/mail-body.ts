@@ -28,7 +28,9 @@ export function mailBody(text: string, o: { reply: boolean; maxLength: number })
     .replace(/\r\n?/g, '\n')
     // Control characters (NUL above all, which no store keeps) are not text a person wrote.
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
-    .replace(/\s+$/, '')
+    // trimEnd(), not .replace(/\s+$/, ''), which is quadratic in a run of white space
+    // that does not reach the end (a mail of spaces and one letter took seconds).
+    .trimEnd()
     .replace(/^\s*\n/, '');
   const { text: trimmed, trimmed: wasTrimmed } = o.reply ? trimQuotes(clean) : { text: clean, trimmed: false };
   const body = trimmed.trim() === '' ? NO_TEXT : cut(trimmed, o.maxLength);
