@@ -123,6 +123,13 @@ export interface SqlStoreConfig {
 
 /** Creates the shared SQL store. Does no I/O. */
 export function createSqlStore(config: SqlStoreConfig): SqlTicketStore {
+  // A host's `{ db }` reaches here unchecked: anything but a Kysely instance is a config error, not a TypeError.
+  const db = config.db as unknown;
+  if (db === null || typeof db !== 'object' || typeof (db as { withoutPlugins?: unknown }).withoutPlugins !== 'function') {
+    throw new ConfigError('db must be a Kysely instance (or a Kysely transaction) on the store\'s database', {
+      params: { field: 'db' },
+    });
+  }
   return new SqlStore(config);
 }
 
@@ -562,7 +569,8 @@ class SqlStore implements SqlTicketStore {
   }
 
   withTransaction(trx: Transaction<any>): SqlTicketStore {
-    if (!trx.isTransaction) {
+    const given = trx as unknown as { isTransaction?: unknown; withoutPlugins?: unknown } | null;
+    if (given === null || typeof given !== 'object' || given.isTransaction !== true || typeof given.withoutPlugins !== 'function') {
       throw new ConfigError('withTransaction() takes a Kysely transaction (db.transaction() or db.startTransaction())');
     }
     // Same dialect, names and plugins, so the same compiled SQL: the parent's statements.
