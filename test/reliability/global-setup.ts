@@ -52,6 +52,11 @@ export async function setup(project: TestProject): Promise<void> {
   }
   ledgerDir = mkdtempSync(join(tmpdir(), 'ticketry-rel-ledger-'));
   cluster = await createCluster(bin);
+  // An interrupted run (Ctrl-C) may skip the teardown: stop and remove the cluster anyway.
+  const made = cluster;
+  process.once('exit', () => {
+    if (cluster === made) destroyCluster(made);
+  });
   console.info(`[reliability] scale ${SCALE}; throwaway PostgreSQL cluster ${cluster.dir} on 127.0.0.1:${cluster.port} (${bin}); MySQL ${version}`);
   project.provide('reliabilityLedger', join(ledgerDir, 'ledger.jsonl'));
   project.provide('reliabilityCluster', JSON.stringify(cluster));
@@ -65,6 +70,7 @@ export async function teardown(): Promise<void> {
     }
   } finally {
     if (cluster) destroyCluster(cluster);
+    cluster = undefined;
     if (ledgerDir) rmSync(ledgerDir, { recursive: true, force: true });
   }
 }
