@@ -22,6 +22,13 @@ export function encodeCursor(sort: TicketSort, row: Ticket & { searchRank?: numb
   return Buffer.from(JSON.stringify(body)).toString('base64url');
 }
 
+/** The instants every store can hold (Postgres refuses years before 4713 BC, MariaDB after 9999). */
+const MIN_TIME = new Date('0001-01-01T00:00:00.000Z').getTime();
+const MAX_TIME = new Date('9999-12-31T23:59:59.999Z').getTime();
+
+/** A position's id as the stores can look it up: an id of ticketry's length, without NUL. */
+const usableId = (id: unknown): id is string => typeof id === 'string' && id.length <= 200 && !id.includes('\u0000');
+
 /** The position encoded in `cursor`; a cursor from another sort or a mangled one is a validation error. */
 export function decodeCursor(sort: TicketSort, cursor: string): ListAfter {
   let body: { s?: unknown; t?: unknown; i?: unknown; a?: unknown; r?: unknown };
@@ -35,9 +42,11 @@ export function decodeCursor(sort: TicketSort, cursor: string): ListAfter {
     typeof body !== 'object' ||
     body.s !== sort ||
     !(typeof body.t === 'number' || (sort === 'waiting' && body.t === null)) ||
-    (typeof body.t === 'number' && Number.isNaN(new Date(body.t).getTime())) ||
-    typeof body.i !== 'string' ||
-    (sort === 'queue' && typeof body.a !== 'number') ||
+    // A time no store holds (a hand-made cursor) would be refused by one database and
+    // compared wrongly by another: refused here for all.
+    (typeof body.t === 'number' && !(body.t >= MIN_TIME && body.t <= MAX_TIME)) ||
+    !usableId(body.i) ||
+    (sort === 'queue' && !(typeof body.a === 'number' && Number.isFinite(body.a))) ||
     (sort === 'relevance' && !(body.r === 0 || body.r === 1 || body.r === 2))
   ) {
     throw new ValidationError('Invalid list cursor: it belongs to another sort or query', 'cursor');

@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { mysqlStore } from '../../adapters/mysql/index.js';
 import { postgresStore } from '../../adapters/postgres/index.js';
 import { sqliteStore } from '../../adapters/sqlite/index.js';
+import { memoryStore } from '../../adapters/memory/index.js';
 import { TicketError } from '../../src/errors.js';
+import { createTicketService } from '../../src/index.js';
+import { ALL, operator } from '../../src/testing/harness.js';
 
 function typedError(fn: () => unknown): TicketError {
   try {
@@ -38,5 +41,33 @@ describe('store factories', () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('list cursors', () => {
+  it('a hand-made cursor with a time no database holds, or an id with NUL, is a validation error naming cursor', async () => {
+    const desk = createTicketService({ store: memoryStore() });
+    const staff = operator(ALL);
+    await desk.create(staff, { subject: 's', body: 'b', subscriberId: 'sub-1' });
+    const cursor = (body: object) => Buffer.from(JSON.stringify(body)).toString('base64url');
+    for (const body of [
+      { s: 'newest', t: 8.64e15, i: 'x' }, // year 275760: MariaDB compared it wrongly (every ticket came back)
+      { s: 'newest', t: -8.64e15, i: 'x' }, // year -271821: Postgres refused it with the driver's text
+      { s: 'newest', t: Date.UTC(10_000, 0, 1), i: 'x' },
+      { s: 'newest', t: 1, i: 'x\u0000' }, // Postgres: "invalid byte sequence", the others: an empty page
+      { s: 'newest', t: 1, i: 'x'.repeat(201) },
+    ]) {
+      let caught: unknown;
+      try {
+        await desk.list(staff, { sort: 'newest', cursor: cursor(body) });
+      } catch (err) {
+        caught = err;
+      }
+      expect(TicketError.is(caught, 'validation'), `${JSON.stringify(body)}: ${String(caught)}`).toBe(true);
+      expect((caught as TicketError).params.field).toBe('cursor');
+    }
+    // The limits themselves are positions a store holds.
+    await desk.list(staff, { sort: 'newest', cursor: cursor({ s: 'newest', t: Date.UTC(9999, 11, 31, 23, 59, 59, 999), i: 'x' }) });
+    await desk.list(staff, { sort: 'newest', cursor: cursor({ s: 'newest', t: new Date('0001-01-01T00:00:00Z').getTime(), i: 'x' }) });
   });
 });
