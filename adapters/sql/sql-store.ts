@@ -10,7 +10,7 @@
  * with the host's own work.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { CompiledQuery, Migrator, sql, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, Migrator, sql, type DatabaseConnection, type Kysely, type Transaction } from 'kysely';
 import { ConfigError, TicketError } from '../../src/errors.js';
 
 /** Retries of a SQLite migration that met an immediate SQLITE_BUSY (50 ms, doubling: about 1.5 s in all). */
@@ -149,6 +149,20 @@ const SAVEPOINT = 'ticketry_tx';
 const COMMIT = CompiledQuery.raw('commit');
 const ROLLBACK = CompiledQuery.raw('rollback');
 
+/**
+ * Rolls back and ignores a failure to: the error that led here is what the caller needs,
+ * and a failed rollback (a dropped connection; SQLite after SQLITE_FULL, which rolled the
+ * transaction back by itself) leaves nothing committed either way. Inside a `try`, as a
+ * driver may throw synchronously (Kysely's SQLite connection does) rather than reject.
+ */
+async function rollbackQuietly(connection: DatabaseConnection): Promise<void> {
+  try {
+    await connection.executeQuery(ROLLBACK);
+  } catch {
+    // Nothing was committed.
+  }
+}
+
 class SqlStore implements SqlTicketStore {
   readonly #config: SqlStoreConfig;
   readonly #hooks: SqlDialectHooks;
@@ -237,9 +251,7 @@ class SqlStore implements SqlTicketStore {
         result = await this.#active.run(state, () => fn(new SqlTx(state)));
       } catch (err) {
         state.open = false;
-        // The callback's error is what the caller needs; a failed rollback (dropped
-        // connection) leaves nothing committed either way.
-        await connection.executeQuery(ROLLBACK).catch(() => undefined);
+        await rollbackQuietly(connection);
         throw new CallbackError(err);
       }
       state.open = false;
@@ -248,7 +260,7 @@ class SqlStore implements SqlTicketStore {
         await state.deltas.flush(state);
         await connection.executeQuery(COMMIT);
       } catch (err) {
-        await connection.executeQuery(ROLLBACK).catch(() => undefined);
+        await rollbackQuietly(connection);
         throw err;
       }
       for (const tenantId of state.queuedTenants ?? []) this.#config.wake?.committed?.(tenantId);

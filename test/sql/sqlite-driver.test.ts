@@ -74,6 +74,28 @@ describe('sqlite store driver glue', () => {
     }
   });
 
+  it("a full disk under a host's own Kysely ({ db }) is unavailable, with nothing written: the rollback's synchronous throw does not replace the error", async () => {
+    // SQLITE_FULL rolls the transaction back by itself, and Kysely's SQLite connection then
+    // throws "no transaction is active" from the store's ROLLBACK synchronously.
+    const database = new Database(file('full'));
+    const store = sqliteStore({ db: new Kysely<unknown>({ dialect: new SqliteDialect({ database }) }) });
+    await store.migrate();
+    const t = tenant();
+    database.pragma(`max_page_count = ${Number(database.pragma('page_count', { simple: true }))}`);
+    const row = ticketRow(t, 1);
+    const error = await caught(
+      store.transaction(async (tx) => {
+        await tx.insertTicket(t, row);
+        await tx.insertMessage(t, message(row.id, { body: 'x'.repeat(400_000), opening: true }));
+      }),
+    );
+    expect(TicketError.is(error, 'unavailable'), String(error)).toBe(true);
+    database.pragma('max_page_count = 1073741823');
+    expect(await store.findTicket(staff(t), row.id)).toBeNull();
+    await store.close();
+    database.close();
+  });
+
   it('says to run migrate() when the tables are missing', async () => {
     const store = sqliteStore({ filename: ':memory:' });
     const err = await caught(store.findTicket(staff('t'), 'x'));
