@@ -175,6 +175,17 @@ describe('the everyday shapes take the fast path', () => {
     expect(Object.isFrozen(staff.permissions)).toBe(false);
   });
 
+  it('a body is blank to the fast path exactly when zod finds it blank, for every UTF-16 unit', () => {
+    const fast = fastCheckOf(replyInputSchema)!;
+    const schema = replyInputSchema();
+    const differ: string[] = [];
+    for (let unit = 0; unit <= 0xffff; unit++) {
+      const body = ` ${String.fromCharCode(unit)}\n`;
+      if ((fast({ body }) !== DECLINE) !== schema.safeParse({ body }).success) differ.push(unit.toString(16));
+    }
+    expect(differ).toEqual([]);
+  });
+
   it('a refused input still fails with zod\'s error, through parseInput', () => {
     expect(() => parseInput(createTicketInputSchema, { subject: '   ', body: 'b' }, 'ticket')).toThrow('Subject and description are required');
     expect(() => parseInput(actorSchema, { kind: 'staff', id: 'a' }, 'actor', 'actor')).toThrow(
