@@ -6,7 +6,9 @@
  * Every dialect indexes the same texts, computed in JavaScript by `searchText`: a
  * ticket's own text (`number + ' ' + subject`, in `ticket_search`) and each message body
  * (keyed by the message's `position`; its ticket and visibility are read from `messages`,
- * so merges, splits and hides need no index change). How a dialect stores and matches
+ * so merges, splits and hides need no index change); where the dialect has an index,
+ * each text ends with its ticket's owner tokens (`owner-tokens.ts`), by which a reseller's
+ * or a customer's search is narrowed inside the index. How a dialect stores and matches
  * them is its `capabilities.fullText`:
  * - `fts5` (SQLite): contentless FTS5 tables tokenised on spaces (the `ascii` tokenizer:
  *   the folded text holds no other ASCII separator), `MATCH '"w1 w2 w3"*'`;
@@ -25,6 +27,7 @@ import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type Sel
 import { searchText } from '../../src/search/search-text.js';
 import type { StoreScope, StoreSearch, StoreSearchPhrase } from '../../src/store.js';
 import type { Message } from '../../src/types.js';
+import { hasOwnerTokens, ownerPhrases, ownerTokens, ownerTokensSql } from './owner-tokens.js';
 import { insertRow, runCached, type QueryContext, type WithTicketAlias } from './query-context.js';
 import type { TicketryDatabase } from './schema.js';
 
@@ -38,6 +41,30 @@ type FullText = QueryContext['hooks']['capabilities']['fullText'];
 /** The text a ticket is found by besides its messages: its number and subject. */
 export function ticketSearchText(number: string, subject: string): string {
   return searchText(`${number} ${subject}`);
+}
+
+/**
+ * A ticket's own text as the index holds it: `ticketSearchText`, and where the dialect
+ * has an index to narrow by them, its owner tokens (`owner-tokens.ts`).
+ */
+export function ownIndexText(
+  fullText: FullText,
+  ticket: { number: string; subject: string; resellerId: string | null; subscriberId: string },
+): string {
+  const text = ticketSearchText(ticket.number, ticket.subject);
+  if (fullText === 'like') return text;
+  const tokens = ownerTokens(ticket);
+  return text === '' ? tokens : `${text} ${tokens}`;
+}
+
+/**
+ * A message's text as the fts5 and tsvector indexes hold it: `searchText` of its body and
+ * its ticket's owner tokens (`owner-tokens.ts`).
+ */
+export function messageIndexText(row: { body: string; reseller_id: string | null; subscriber_id: string }): string {
+  const words = searchText(row.body);
+  const tokens = ownerTokens({ resellerId: row.reseller_id, subscriberId: row.subscriber_id });
+  return words === '' ? tokens : `${words} ${tokens}`;
 }
 
 /** The `number_key` of a ticket: the exact-number match, folded like the reference. */
@@ -133,9 +160,15 @@ function numberHits(ctx: QueryContext, tenantId: string, number: string): Ticket
     .where('s.number_key', '=', numberKey(number));
 }
 
-/** The tickets of `tenantId` whose own text (number and subject) contains every phrase. */
-function ownHits(ctx: QueryContext, tenantId: string, phrases: readonly StoreSearchPhrase[]): TicketIds {
+/**
+ * The tickets of the scope's tenant whose own text (number and subject) contains every
+ * phrase; narrowed in the index to the scope's reseller or subscriber by their owner
+ * tokens (a superset of the scope's tickets: the list's scope condition still applies).
+ */
+function ownHits(ctx: QueryContext, scope: StoreScope, searched: readonly StoreSearchPhrase[]): TicketIds {
   const fullText = ctx.hooks.capabilities.fullText;
+  const tenantId = scope.tenantId;
+  const phrases = fullText === 'like' ? searched : [...searched, ...ownerPhrases(scope)];
   if (fullText === 'fts5') {
     return ctx.db
       .selectFrom('ticket_fts as f')
@@ -151,19 +184,23 @@ function ownHits(ctx: QueryContext, tenantId: string, phrases: readonly StoreSea
     .where(matches(fullText, fullText === 'tsvector' ? 's.vector' : 's.search_text', phrases));
 }
 
-/** The tickets with a message the scope may see whose body contains `phrase`. */
+/**
+ * The tickets with a message the scope may see whose body contains `phrase`; narrowed in
+ * the index to the scope's reseller or subscriber by their owner tokens.
+ */
 function messageHits(ctx: QueryContext, scope: StoreScope, phrase: StoreSearchPhrase): TicketIds {
   const fullText = ctx.hooks.capabilities.fullText;
+  const phrases = fullText === 'like' ? [phrase] : [phrase, ...ownerPhrases(scope)];
   const base =
     fullText === 'fts5'
       ? ctx.db
           .selectFrom('message_fts as f')
           .innerJoin('messages as m', 'm.position', 'f.rowid')
-          .where(matches(fullText, 'f.search_text', [phrase]))
+          .where(matches(fullText, 'f.search_text', phrases))
       : ctx.db
           .selectFrom('message_search as x')
           .innerJoin('messages as m', 'm.position', 'x.position')
-          .where(matches(fullText, fullText === 'tsvector' ? 'x.vector' : 'x.search_text', [phrase]));
+          .where(matches(fullText, fullText === 'tsvector' ? 'x.vector' : 'x.search_text', phrases));
   // One shape for both sources: only `m` is referred to from here on.
   let query = (base as unknown as SelectQueryBuilder<TicketryDatabase & { m: TicketryDatabase['messages'] }, 'm', object>)
     .select('m.ticket_id')
@@ -184,7 +221,7 @@ function candidates(ctx: QueryContext, scope: StoreScope, search: StoreSearch): 
   if (search.number !== '') parts.push(numberHits(ctx, scope.tenantId, search.number));
   const [first, ...rest] = search.phrases;
   if (first !== undefined) {
-    const hits = (phrase: StoreSearchPhrase) => ownHits(ctx, scope.tenantId, [phrase]).unionAll(messageHits(ctx, scope, phrase));
+    const hits = (phrase: StoreSearchPhrase) => ownHits(ctx, scope, [phrase]).unionAll(messageHits(ctx, scope, phrase));
     let all = ctx.db.selectFrom(hits(first).as('h')).select('h.ticket_id') as unknown as TicketIds;
     // An intersection as nested IN (INTERSECT came late to MySQL).
     for (const phrase of rest) all = all.where('h.ticket_id', 'in', hits(phrase));
@@ -199,16 +236,17 @@ function candidates(ctx: QueryContext, scope: StoreScope, search: StoreSearch): 
 }
 
 /**
- * Whether `tenantId` has at least `count` tickets whose own text (number and subject)
- * has every phrase, counting index hits only that far.
+ * Whether the scope's tenant has at least `count` tickets whose own text (number and
+ * subject) has every phrase, of its reseller or subscriber if it names one (by their
+ * owner tokens), counting index hits only that far.
  */
 export async function ownHitsReach(
   ctx: QueryContext,
-  tenantId: string,
+  scope: StoreScope,
   phrases: readonly StoreSearchPhrase[],
   count: number,
 ): Promise<boolean> {
-  const hits = ownHits(ctx, tenantId, phrases).limit(count);
+  const hits = ownHits(ctx, scope, phrases).limit(count);
   let query = ctx.db.selectFrom(hits.as('h')).select((eb) => eb.fn.countAll<number | string | bigint>().as('n'));
   if (ctx.hooks.capabilities.fullText === 'tsvector') query = query.where(SERIAL);
   const row = await query.executeTakeFirst();
@@ -276,13 +314,13 @@ export function searchRank(ctx: QueryContext, eb: TicketEb, search: StoreSearch)
 
 // ---- index upkeep ---------------------------------------------------------------------
 
-/** Indexes a new ticket's number and subject. */
+/** Indexes a new ticket's number and subject (and owner). */
 export async function indexTicket(
   ctx: QueryContext,
   tenantId: string,
-  ticket: { id: string; number: string; subject: string },
+  ticket: { id: string; number: string; subject: string; resellerId: string | null; subscriberId: string },
 ): Promise<void> {
-  await insertTicketText(ctx, tenantId, ticket.id, ticket.number, ticketSearchText(ticket.number, ticket.subject));
+  await insertTicketText(ctx, tenantId, ticket.id, ticket.number, ownIndexText(ctx.hooks.capabilities.fullText, ticket));
 }
 
 async function insertTicketText(ctx: QueryContext, tenantId: string, ticketId: string, number: string, text: string): Promise<void> {
@@ -314,13 +352,18 @@ async function insertTicketText(ctx: QueryContext, tenantId: string, ticketId: s
 export async function reindexTicket(ctx: QueryContext, tenantId: string, ticketId: string): Promise<void> {
   const ticket = await ctx.db
     .selectFrom('tickets as t')
-    .select(['t.number', 't.subject'])
+    .select(['t.number', 't.subject', 't.reseller_id', 't.subscriber_id'])
     .where('t.tenant_id', '=', tenantId)
     .where('t.id', '=', ticketId)
     .executeTakeFirst();
   if (ticket === undefined) return;
-  const text = ticketSearchText(ticket.number, ticket.subject);
   const fullText = ctx.hooks.capabilities.fullText;
+  const text = ownIndexText(fullText, {
+    number: ticket.number,
+    subject: ticket.subject,
+    resellerId: ticket.reseller_id,
+    subscriberId: ticket.subscriber_id,
+  });
   if (fullText === 'fts5') {
     const found = await ctx.db
       .selectFrom('ticket_search as s')
@@ -347,12 +390,16 @@ export async function reindexTicket(ctx: QueryContext, tenantId: string, ticketI
   await insertTicketText(ctx, tenantId, ticketId, ticket.number, text);
 }
 
-/** The message's indexed text, inserted from its row (by tenant and id). */
+/**
+ * The message's indexed text, inserted from its row (by tenant and id); with its
+ * ticket's owner tokens, spelled by the statement from the ticket's row (`owner-tokens.ts`).
+ */
 async function insertMessageText(ctx: QueryContext, tenantId: string, messageId: string, text: string): Promise<void> {
   const fullText = ctx.hooks.capabilities.fullText;
   const source = (a: readonly unknown[]) =>
     ctx.db
       .selectFrom('messages as m')
+      .innerJoin('tickets as t', (join) => join.onRef('t.tenant_id', '=', 'm.tenant_id').onRef('t.id', '=', 'm.ticket_id'))
       .where('m.tenant_id', '=', a[0] as string)
       .where('m.id', '=', a[1] as string);
   if (fullText === 'fts5') {
@@ -360,13 +407,14 @@ async function insertMessageText(ctx: QueryContext, tenantId: string, messageId:
       ctx.db
         .insertInto('message_fts')
         .columns(['rowid', 'search_text'])
-        .expression(source(a).select(['m.position', sql.val(a[2] as string).as('search_text')])),
+        .expression(source(a).select(['m.position', sql<string>`${a[2]} || ${ownerTokensSql(fullText, 't')}`.as('search_text')])),
     );
     return;
   }
   const indexed = fullText === 'tsvector' ? tsvectorLiteral(text) : padded(text);
   await runCached(ctx, `index message ${fullText}`, [tenantId, messageId, indexed], (a) => {
-    const value = fullText === 'tsvector' ? sql`${a[2]}::tsvector` : sql.val(a[2] as string);
+    const value =
+      fullText === 'tsvector' ? sql`(${a[2]} || ${ownerTokensSql(fullText, 't')})::tsvector` : sql.val(a[2] as string);
     return ctx.db
       .insertInto('message_search')
       .columns(['position', fullText === 'tsvector' ? 'vector' : 'search_text'])
@@ -381,27 +429,22 @@ export async function indexMessage(ctx: QueryContext, tenantId: string, message:
 
 /** Re-indexes a message whose body was edited: the old text is found no more. */
 export async function reindexMessage(ctx: QueryContext, tenantId: string, messageId: string, body: string): Promise<void> {
-  const text = searchText(body);
   const fullText = ctx.hooks.capabilities.fullText;
+  const found = await ctx.db
+    .selectFrom('messages as m')
+    .innerJoin('tickets as t', (join) => join.onRef('t.tenant_id', '=', 'm.tenant_id').onRef('t.id', '=', 'm.ticket_id'))
+    .select(['m.position', 't.reseller_id', 't.subscriber_id'])
+    .where('m.tenant_id', '=', tenantId)
+    .where('m.id', '=', messageId)
+    .executeTakeFirst();
+  if (found === undefined) return;
+  const text = hasOwnerTokens(ctx) ? messageIndexText({ body, ...found }) : searchText(body);
   if (fullText === 'fts5') {
-    const found = await ctx.db
-      .selectFrom('messages as m')
-      .select('m.position')
-      .where('m.tenant_id', '=', tenantId)
-      .where('m.id', '=', messageId)
-      .executeTakeFirst();
-    if (found === undefined) return;
     await ctx.db.deleteFrom('message_fts').where('rowid', '=', found.position).execute();
     await ctx.db.insertInto('message_fts').values({ rowid: found.position, search_text: text }).execute();
     return;
   }
   const set = fullText === 'tsvector' ? { vector: sql`${tsvectorLiteral(text)}::tsvector` } : { search_text: padded(text) };
-  const result = await ctx.db
-    .updateTable('message_search')
-    .set(set)
-    .where('position', 'in', (eb) =>
-      eb.selectFrom('messages as m').select('m.position').where('m.tenant_id', '=', tenantId).where('m.id', '=', messageId),
-    )
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) === 0) await insertMessageText(ctx, tenantId, messageId, text);
+  const result = await ctx.db.updateTable('message_search').set(set).where('position', '=', found.position).executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) await insertMessageText(ctx, tenantId, messageId, searchText(body));
 }

@@ -10,8 +10,9 @@
  * checking each ticket's own text on its `ticket_search` row, stopping when the page is
  * full: the cost is the page divided by the share of tickets that match.
  *
- * The walk is tried when the tenant has at least `DENSE_OWN_HITS` tickets whose own text
- * matches (counted from the index, and only that far), and it reads at most
+ * The walk is tried when the scope has at least `DENSE_OWN_HITS` tickets whose own text
+ * matches (counted from the index, and only that far; a reseller's or a customer's
+ * tickets by their owner tokens, `owner-tokens.ts`), and it reads at most
  * `WALK_ROWS_PER_RESULT` tickets per row of the page. It answers only with a full page:
  * when the scope or the filters leave fewer matches than that within its budget, or the
  * page reaches past the rank-1 tickets, the list falls back to the hits. Either way the
@@ -51,7 +52,7 @@ export async function walkPlan(
   if (ctx.hooks.capabilities.fullText === 'like') return null;
   const after = q.after;
   if (after !== undefined && (after.rank ?? 0) < 1) return null;
-  if (plan === 'auto' && !(await ownHitsReach(ctx, scope.tenantId, search.phrases, DENSE_OWN_HITS))) return null;
+  if (plan === 'auto' && !(await ownHitsReach(ctx, scope, search.phrases, DENSE_OWN_HITS))) return null;
   const steps: WalkStep[] = [];
   if (after === undefined && search.number !== '') steps.push({ rank: 2 });
   const from = after?.rank === 1 && after.at !== null ? { at: after.at, id: after.id } : undefined;

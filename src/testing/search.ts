@@ -389,5 +389,49 @@ export function searchTests(o: ContractOptions): void {
       }),
       60_000,
     );
+
+    it(
+      "a reseller's and a customer's search finds exactly their tickets, by subject and by message, whatever their ids are made of, after every write",
+      withStore(o, async ({ store, tenantId: t, staff, customer: customerScope, insert }) => {
+        // Owners whose ids are not ASCII, one a prefix of another, one with a space: the
+        // SQL stores narrow a scope's hits in the index by tokens spelled from these ids.
+        const owners = [
+          { subscriberId: 'клиент-1', resellerId: 'résel 😀' },
+          { subscriberId: 'клиент-10', resellerId: 'résel 😀' },
+          { subscriberId: 'sub 1', resellerId: 'résel' },
+          { subscriberId: 'sub-\u00e9', resellerId: null },
+        ];
+        const rows = owners.map((owner, i) => row(t, i + 1, { subject: `Static IP lost ${i + 1}`, createdAt: at(i + 1), ...owner }));
+        await insert(...rows);
+        const openings = rows.map((r) => message(r.id, { body: `The modem blinks amber (${r.number})`, opening: true }));
+        await store.transaction(async (tx) => {
+          for (const m of openings) await tx.insertMessage(t, m);
+        });
+        const numbers = (list: readonly TicketRow[]) => list.map((r) => r.number).sort();
+        for (const q of ['static', 'amber', '"blinks amber"']) {
+          assert.deepStrictEqual(await found(store, staff(), q), numbers(rows), q);
+          for (const reseller of ['résel 😀', 'résel']) {
+            assert.deepStrictEqual(await found(store, staff({ resellerId: reseller }), q), numbers(rows.filter((r) => r.resellerId === reseller)), `${reseller}: ${q}`);
+          }
+          for (const r of rows) assert.deepStrictEqual(await found(store, customerScope(r.subscriberId), q), [r.number], `${r.subscriberId}: ${q}`);
+          assert.deepStrictEqual(await found(store, customerScope('клиент'), q), [], 'an id that begins another finds nothing of it');
+        }
+        // After a reply, an edited body and an edited subject, still found in scope only.
+        const first = rows[0]!;
+        await store.transaction(async (tx) => {
+          await tx.insertMessage(t, message(first.id, { body: 'Replaced the splitter', createdAt: at(9) }));
+          assert.ok(await tx.updateMessage(t, openings[1]!.id, { body: 'Fibre cut outside' }));
+          assert.ok(await tx.updateTicket(t, first.id, first.version, { subject: 'Splitter swapped' }));
+        });
+        assert.deepStrictEqual(await found(store, customerScope(first.subscriberId), 'splitter'), [first.number]);
+        assert.deepStrictEqual(await found(store, customerScope(rows[1]!.subscriberId), 'splitter'), []);
+        assert.deepStrictEqual(await found(store, staff({ resellerId: 'résel 😀' }), 'splitter'), [first.number]);
+        assert.deepStrictEqual(await found(store, staff({ resellerId: 'résel' }), 'splitter'), []);
+        assert.deepStrictEqual(await found(store, customerScope(rows[1]!.subscriberId), 'fibre'), [rows[1]!.number]);
+        assert.deepStrictEqual(await found(store, staff({ resellerId: 'résel 😀' }), 'fibre'), [rows[1]!.number]);
+        assert.deepStrictEqual(await found(store, staff({ resellerId: 'résel' }), 'fibre'), []);
+        assert.deepStrictEqual(await found(store, customerScope(rows[1]!.subscriberId), 'amber'), [], 'the old body is found no more');
+      }),
+    );
   });
 }

@@ -15,7 +15,7 @@
  */
 import { sql, type Kysely, type Migration } from 'kysely';
 import { searchText } from '../../../src/search/search-text.js';
-import { numberKey, ticketSearchText, tsvectorLiteral } from '../search-queries.js';
+import { messageIndexText, numberKey, ownIndexText, tsvectorLiteral } from '../search-queries.js';
 import { TableNamePlugin } from '../table-names.js';
 import type { TicketryDatabase } from '../schema.js';
 import type { MigrationContext } from './migration-context.js';
@@ -70,7 +70,7 @@ export async function rebuildSearchIndex(db: Kysely<any>, ctx: MigrationContext)
   for (;;) {
     let page = q
       .selectFrom('tickets as t')
-      .select(['t.tenant_id', 't.id', 't.number', 't.subject'])
+      .select(['t.tenant_id', 't.id', 't.number', 't.subject', 't.reseller_id', 't.subscriber_id'])
       .orderBy('t.tenant_id')
       .orderBy('t.id')
       .limit(BATCH);
@@ -81,7 +81,9 @@ export async function rebuildSearchIndex(db: Kysely<any>, ctx: MigrationContext)
     const rows = await page.execute();
     if (rows.length === 0) break;
     after = rows[rows.length - 1];
-    const texts = rows.map((r) => ticketSearchText(r.number, r.subject));
+    const texts = rows.map((r) =>
+      ownIndexText(fullText, { number: r.number, subject: r.subject, resellerId: r.reseller_id, subscriberId: r.subscriber_id }),
+    );
     const keys = rows.map((r) => ({ tenant_id: r.tenant_id, ticket_id: r.id, number_key: numberKey(r.number) }));
     if (fullText === 'fts5') {
       await q.insertInto('ticket_search').values(keys.map((k, i) => ({ ...k, key: key + i + 1 }))).execute();
@@ -103,7 +105,12 @@ export async function rebuildSearchIndex(db: Kysely<any>, ctx: MigrationContext)
   // Messages, in position order.
   let position: number | string | bigint | undefined;
   for (;;) {
-    let page = q.selectFrom('messages as m').select(['m.position', 'm.body']).orderBy('m.position').limit(BATCH);
+    let page = q
+      .selectFrom('messages as m')
+      .innerJoin('tickets as t', (join) => join.onRef('t.tenant_id', '=', 'm.tenant_id').onRef('t.id', '=', 'm.ticket_id'))
+      .select(['m.position', 'm.body', 't.reseller_id', 't.subscriber_id'])
+      .orderBy('m.position')
+      .limit(BATCH);
     if (position !== undefined) page = page.where('m.position', '>', position);
     const rows = await page.execute();
     if (rows.length === 0) break;
@@ -111,12 +118,12 @@ export async function rebuildSearchIndex(db: Kysely<any>, ctx: MigrationContext)
     if (fullText === 'fts5') {
       await q
         .insertInto('message_fts')
-        .values(rows.map((r) => ({ rowid: r.position, search_text: searchText(r.body) })))
+        .values(rows.map((r) => ({ rowid: r.position, search_text: messageIndexText(r) })))
         .execute();
     } else if (fullText === 'tsvector') {
       await q
         .insertInto('message_search')
-        .values(rows.map((r) => ({ position: r.position, vector: sql`${tsvectorLiteral(searchText(r.body))}::tsvector` })))
+        .values(rows.map((r) => ({ position: r.position, vector: sql`${tsvectorLiteral(messageIndexText(r))}::tsvector` })))
         .execute();
     } else {
       await q

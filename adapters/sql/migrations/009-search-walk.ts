@@ -14,7 +14,7 @@
  * Frozen once released, like 001: change the schema with a new migration.
  */
 import { sql, type Kysely, type Migration } from 'kysely';
-import { ticketSearchText } from '../search-queries.js';
+import { ownIndexText } from '../search-queries.js';
 import type { MigrationContext } from './migration-context.js';
 
 /** Rows read and written per statement while filling. */
@@ -36,8 +36,8 @@ export async function fillTicketSearchText(db: Kysely<any>, ctx: MigrationContex
   const tickets = sql.table(qualify(ctx, 'tickets'));
   let after = 0;
   for (;;) {
-    const { rows } = await sql<{ key: number; number: string; subject: string }>`
-      select s.key as key, t.number as number, t.subject as subject
+    const { rows } = await sql<{ key: number; number: string; subject: string; reseller_id: string | null; subscriber_id: string }>`
+      select s.key as key, t.number as number, t.subject as subject, t.reseller_id as reseller_id, t.subscriber_id as subscriber_id
       from ${search} as s
       join ${tickets} as t on t.tenant_id = s.tenant_id and t.id = s.ticket_id
       where s.key > ${after}
@@ -45,7 +45,9 @@ export async function fillTicketSearchText(db: Kysely<any>, ctx: MigrationContex
       limit ${BATCH}`.execute(db);
     if (rows.length === 0) return;
     after = rows[rows.length - 1]!.key;
-    const values = sql.join(rows.map((r) => sql`(${r.key}, ${` ${ticketSearchText(r.number, r.subject)} `})`));
+    const text = (r: (typeof rows)[number]) =>
+      ownIndexText('fts5', { number: r.number, subject: r.subject, resellerId: r.reseller_id, subscriberId: r.subscriber_id });
+    const values = sql.join(rows.map((r) => sql`(${r.key}, ${` ${text(r)} `})`));
     await sql`
       with v(key, search_text) as (values ${values})
       update ${search} set search_text = (select v.search_text from v where v.key = ${search}.key)

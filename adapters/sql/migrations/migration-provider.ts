@@ -12,6 +12,7 @@ import { listColumnsMigration } from './006-list-columns.js';
 import { searchMigration } from './007-search.js';
 import { statsByDayMigration } from './008-stats-by-day.js';
 import { searchWalkMigration } from './009-search-walk.js';
+import { ownerTokensMigration } from './010-owner-tokens.js';
 import type { MigrationContext } from './migration-context.js';
 
 /**
@@ -31,6 +32,7 @@ export function ticketryMigrations(ctx: MigrationContext): MigrationProvider {
         '007-search': searchMigration(ctx),
         '008-stats-by-day': statsByDayMigration(ctx),
         '009-search-walk': searchWalkMigration(ctx),
+        '010-owner-tokens': ownerTokensMigration(ctx),
       };
     },
   };
