@@ -154,7 +154,10 @@ for (const kind of kinds) {
         }
       }
       if (times[0]!.render.wall.length > 0) {
-        console.log(`  (ticketry's reply less its render timed beside it: render median ${quantile(times.at(-1)!.render.wall, 0.5).toFixed(3)} ms wall, mean ${mean(times.at(-1)!.render.wall).toFixed(3)})`);
+        console.log(
+          `  (ticketry's reply less the render timed beside it in the same round: render median ${quantile(times.at(-1)!.render.wall, 0.5).toFixed(3)} ms wall, ` +
+            `mean ${mean(times.at(-1)!.render.wall).toFixed(3)}; on a loaded machine the difference is noisy, PROFILE_MEMO_RENDER=1 leaves the render out instead)`,
+        );
       }
     }
   } finally {
