@@ -5,9 +5,11 @@
  */
 import type * as NodeCrypto from 'node:crypto';
 
-/** node:crypto itself. */
+let loaded: typeof NodeCrypto | undefined;
+
+/** node:crypto itself (looked up once: every id of every write comes through here). */
 export function nodeCrypto(): typeof NodeCrypto {
-  return process.getBuiltinModule('node:crypto');
+  return (loaded ??= process.getBuiltinModule('node:crypto'));
 }
 
 /** The SHA-256 of `data` (a string as UTF-8), in hex. */
