@@ -1,0 +1,9 @@
+import { afterAll, describe, it } from 'vitest';
+import { defineDosTests } from '../hostile/dos-suite.js';
+
+// The short run (npm test): small sizes, memory and SQLite. test/reliability/dos-linear.test.ts
+// runs 64 KiB against 256 KiB, every Markdown shape, on every store.
+defineDosTests(
+  { describe, it, afterAll },
+  { text: 16 * 1024, markdown: 4 * 1024, allMarkdownShapes: false, write: 16 * 1024, list: 8 * 1024, stores: ['memory', 'sqlite'] },
+);
