@@ -201,6 +201,11 @@ export async function stopWorker(w: Worker, guardMs = 60_000): Promise<ServiceRe
   }
 }
 
+/** Kills every worker still running (a scenario's `finally`: a failed one leaves none behind). */
+export async function killAll(workers: readonly Worker[]): Promise<void> {
+  await Promise.all(workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null).map((w) => killWorker(w)));
+}
+
 export async function killWorker(w: Worker): Promise<void> {
   w.child.kill('SIGKILL');
   await w.exited;

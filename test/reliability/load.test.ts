@@ -20,6 +20,7 @@ import {
   checkIntegrity,
   fmt,
   freshDb,
+  killAll,
   lostOf,
   readAcks,
   scheduledWorkAfterRestart,
@@ -59,8 +60,13 @@ describe.each(STORE_KINDS)('sustained mixed load: %s', (kind: StoreKind) => {
       events: join(db.dir, `w${i}.events`),
       warmupSeconds: WARMUP_SECONDS,
     }));
-    await sleep(SECONDS * 1000);
-    const reports = await Promise.all(workers.map((w) => stopWorker(w)));
+    let reports;
+    try {
+      await sleep(SECONDS * 1000);
+      reports = await Promise.all(workers.map((w) => stopWorker(w)));
+    } finally {
+      await killAll(workers);
+    }
 
     // Throughput over the measured window; per operation the worst process's p95.
     const calls = reports.reduce((n, r) => n + (r.measuredCalls ?? 0), 0);

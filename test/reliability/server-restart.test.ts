@@ -23,6 +23,7 @@ import {
   cluster,
   fmt,
   freshDb,
+  killAll,
   lostOf,
   readAcks,
   scheduledWorkAfterRestart,
@@ -112,21 +113,26 @@ describe.each([
       connectTimeoutMs: CONNECT_TIMEOUT_MS,
     }));
     const started = performance.now();
-    await until('a first burst', async () => (await ticketCount(db, tenantId)) >= pick(50, 500));
     const outageMs: number[] = [];
-    for (const outage of outages) {
-      const before = performance.now();
-      await outage.run(db);
-      outageMs.push(performance.now() - before);
-      // The same processes, the same service objects: each makes progress again.
-      const base = workers.map((w) => w.okCount());
-      await until(
-        `every process working again after "${outage.name}"`,
-        () => workers.every((w, i) => w.okCount() >= base[i]! + RECOVERED_CALLS),
-        60_000,
-      );
+    let reports;
+    try {
+      await until('a first burst', async () => (await ticketCount(db, tenantId)) >= pick(50, 500));
+      for (const outage of outages) {
+        const before = performance.now();
+        await outage.run(db);
+        outageMs.push(performance.now() - before);
+        // The same processes, the same service objects: each makes progress again.
+        const base = workers.map((w) => w.okCount());
+        await until(
+          `every process working again after "${outage.name}"`,
+          () => workers.every((w, i) => w.okCount() >= base[i]! + RECOVERED_CALLS),
+          60_000,
+        );
+      }
+      reports = await Promise.all(workers.map((w) => stopWorker(w)));
+    } finally {
+      await killAll(workers);
     }
-    const reports = await Promise.all(workers.map((w) => stopWorker(w)));
     const wall = (performance.now() - started) / 1000;
 
     const acks = readAcks(workers);

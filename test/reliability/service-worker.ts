@@ -197,6 +197,8 @@ async function main(): Promise<void> {
 
   // Progress for the parent (when to kill, when the callers came back after a restart).
   const progress = setInterval(() => process.send?.({ progress: { ok: report.ok, errors: report.errors } }), 200);
+  // The parent gone (a failed or interrupted scenario): stop, do not write on alone.
+  process.once('disconnect', () => process.exit(1));
   process.on('message', (m) => {
     if (m === 'go') go();
     if (m !== 'stop') return;
