@@ -13,7 +13,9 @@
  * The walk is tried when the scope has at least `DENSE_OWN_HITS` tickets whose own text
  * matches (counted from the index, and only that far; a reseller's or a customer's
  * tickets by their owner tokens, `owner-tokens.ts`), and it reads at most
- * `WALK_ROWS_PER_RESULT` tickets per row of the page. It answers only with a full page:
+ * `WALK_ROWS_PER_RESULT` index entries per row of the page (the tenant's tickets, or the
+ * scope's subscriber's or reseller's, newest first; the scope's other conditions and the
+ * filters apply to what it read, so they cannot make it read further). It answers only with a full page:
  * when the scope or the filters leave fewer matches than that within its budget, or the
  * page reaches past the rank-1 tickets, the list falls back to the hits. Either way the
  * page is exactly what the hits would give.
@@ -33,7 +35,7 @@ export type WalkStep =
 /** Own-text hits in the tenant from which a search walks first. */
 export const DENSE_OWN_HITS = 1000;
 
-/** Tickets a walk reads at most per row of the page (2 % of the list must match). */
+/** Index entries a walk reads at most per row of the page (2 % of them must be on the page). */
 export const WALK_ROWS_PER_RESULT = 50;
 
 /**

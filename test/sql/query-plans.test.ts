@@ -259,8 +259,8 @@ describe.each(kinds)('query plans (%s)', (kind) => {
     // Every ticket's own text has "tkt" (its number): dense enough to walk
     // (adapters/sql/search-walk.ts); the walk reads the created-at index in order, unsorted.
     const walk = {
-      sqlite: /SEARCH t USING INDEX \S*tickets_(reseller_)?created_idx/,
-      postgres: /Index Scan Backward using \S*tickets_(reseller_)?created_idx/,
+      sqlite: /SEARCH t USING (COVERING )?INDEX \S*tickets_(reseller_)?created_idx/,
+      postgres: /Index (Only )?Scan Backward using \S*tickets_(reseller_)?created_idx/,
     };
     await check(() => desk.list(operator, { q: 'tkt' }), { uses: walk });
     // A reseller's 33 tickets end the walk before a page is full: the hits then sort them.
