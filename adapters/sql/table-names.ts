@@ -43,15 +43,17 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * anything that is not a plain SQL identifier.
  */
 export function tableNames(prefix: string, schema?: string): TableNames {
-  if (prefix !== '' && !IDENTIFIER.test(prefix)) {
+  // A host's options arrive unchecked: anything but a string (a number, an object nested
+  // 20,000 deep) is refused before a regex or JSON.stringify touches it.
+  if (typeof prefix !== 'string' || (prefix !== '' && !IDENTIFIER.test(prefix))) {
     throw new ConfigError(
-      `tablePrefix must be letters, digits and underscores, not starting with a digit; got ${JSON.stringify(prefix)}`,
+      `tablePrefix must be letters, digits and underscores, not starting with a digit; got ${shown(prefix)}`,
       { params: { field: 'tablePrefix' } },
     );
   }
-  if (schema !== undefined && (!IDENTIFIER.test(schema) || schema.length > 63)) {
+  if (schema !== undefined && (typeof schema !== 'string' || !IDENTIFIER.test(schema) || schema.length > 63)) {
     throw new ConfigError(
-      `schema must be a plain SQL identifier (letters, digits, underscores); got ${JSON.stringify(schema)}`,
+      `schema must be a plain SQL identifier (letters, digits, underscores); got ${shown(schema)}`,
       { params: { field: 'schema' } },
     );
   }
@@ -63,6 +65,12 @@ export function tableNames(prefix: string, schema?: string): TableNames {
     migrationTable: `${prefix}migrations`,
     migrationLockTable: `${prefix}migrations_lock`,
   };
+}
+
+/** A refused option for an error message: a string quoted and cut, anything else its type. */
+function shown(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}...` : value);
+  return value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
 }
 
 /**

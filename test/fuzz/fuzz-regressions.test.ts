@@ -32,6 +32,17 @@ describe('store factories', () => {
     }
   });
 
+  it('a tablePrefix or schema that is not a string (even one nested too deep to print) is a config error', () => {
+    let deep: unknown = 'x';
+    for (let i = 0; i < 20_000; i++) deep = { a: deep };
+    for (const bad of [deep, 1, {}, ['a']]) {
+      const prefix = typedError(() => sqliteStore({ filename: ':memory:', tablePrefix: bad } as never));
+      expect([prefix.code, prefix.params.field]).toEqual(['config', 'tablePrefix']);
+      const schema = typedError(() => postgresStore({ connectionString: 'postgres://nobody@127.0.0.1:1/none', schema: bad } as never));
+      expect([schema.code, schema.params.field]).toEqual(['config', 'schema']);
+    }
+  });
+
   it('withTransaction of anything but a Kysely transaction is a config error', async () => {
     const store = sqliteStore({ filename: ':memory:' });
     try {

@@ -225,6 +225,8 @@ export function defineServiceFuzz(t: {
   afterAll: (fn: () => Promise<void>) => void;
   runs: number;
   timeout: number;
+  /** Called after each store's run with what it did (the reliability suite records it). */
+  report?: (store: string, tally: Tally) => void;
 }): void {
   for (const kind of storeKinds()) {
     const d = kind.skip === null ? t.describe : (name: string, fn: () => void) => t.describe(`${name} (${kind.skip})`, fn);
@@ -239,6 +241,7 @@ export function defineServiceFuzz(t: {
         async () => {
           const tally = await fuzzService(kind, t.runs, process.env.TICKETRY_FUZZ_SEED ? Number(process.env.TICKETRY_FUZZ_SEED) : undefined);
           if (process.env.TICKETRY_FUZZ_REPORT) console.log(formatTally(kind.name, tally));
+          t.report?.(kind.name, tally);
         },
         t.timeout,
       );

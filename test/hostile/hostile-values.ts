@@ -15,18 +15,31 @@ export const constructorKey = (): Record<string, unknown> => ({
   body: 'b',
 });
 
+/**
+ * `value` printed as `label` in fast-check's reports (a symbol key, invisible to JSON and
+ * to `Object.keys`): printing 20,000 levels would overflow the stack and hide the failure.
+ */
+function labelled<T extends object>(value: T, label: string): T {
+  Object.defineProperty(value, fc.toStringMethod, { value: () => label, enumerable: false });
+  return value;
+}
+
 /** Arrays nested `depth` deep. */
 export function deepArray(depth: number): unknown {
   let v: unknown = 'x';
   for (let i = 0; i < depth; i++) v = [v];
-  return v;
+  return labelled(v as object, `deepArray(${depth})`);
 }
 
 /** Objects nested `depth` deep under `key`. */
 export function deepObject(depth: number, key = 'a'): unknown {
   let v: unknown = 'x';
-  for (let i = 0; i < depth; i++) v = { [key]: v };
-  return v;
+  for (let i = 0; i < depth; i++) {
+    const next: Record<string, unknown> = {};
+    Object.defineProperty(next, key, { value: v, enumerable: true, configurable: true, writable: true });
+    v = next;
+  }
+  return labelled(v as object, `deepObject(${depth}, ${JSON.stringify(key)})`);
 }
 
 /** Strings a database or a regular expression may choke on. */
