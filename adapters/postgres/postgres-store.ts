@@ -139,6 +139,18 @@ function statementTimeout(ms: number | undefined): number | undefined {
  * Counts and bigints come back from pg as strings; the store converts every value, so
  * no global pg type parser is touched.
  */
+/**
+ * The startup `options` of the connections of a pool the store makes: the host's, then
+ * `-c jit=off`. Every statement ticketry sends is an index lookup of a few rows, but the
+ * planner cannot estimate a full-text match (a prefix is taken to match 0.5 % of the
+ * rows), so a search's estimated cost passes `jit_above_cost` and Postgres spent about
+ * 60 ms compiling a statement that then ran in 0.5 ms (a rare word at a million tickets).
+ * A host's own pool or Kysely keeps its settings: set `jit = off` there (README).
+ */
+export function sessionOptions(hostOptions: string | undefined): string {
+  return hostOptions === undefined || hostOptions.trim() === '' ? '-c jit=off' : `${hostOptions} -c jit=off`;
+}
+
 export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   const names = tableNames(options.tablePrefix ?? 'ticketry_', options.schema ?? 'public');
   const hooks = postgresHooks();
@@ -161,6 +173,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     const pool = new Pool({
       ...options.poolConfig,
       ...(timeout === undefined ? {} : { statement_timeout: timeout }),
+      options: sessionOptions(options.poolConfig?.options),
       connectionString: options.connectionString,
     });
     // An idle client losing its connection emits 'error' on the pool, and an unhandled

@@ -8,6 +8,7 @@ import { CamelCasePlugin, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresStore } from '../../adapters/postgres/index.js';
+import { sessionOptions } from '../../adapters/postgres/postgres-store.js';
 import { TicketError } from '../../src/errors.js';
 import { caught, message, tenant, ticketRow } from './rows.js';
 import { PG_URL, POSTGRES_IS_REAL, postgresFixture, type FixtureStore, type StoreFixture } from './stores.js';
@@ -43,6 +44,33 @@ describe(`postgres store driver glue (${POSTGRES_IS_REAL ? 'server' : 'PGlite'})
       }
     } finally {
       await store.close();
+    }
+  });
+
+  it.runIf(POSTGRES_IS_REAL)("runs its own pool's sessions with jit off, after the host's own startup options", async () => {
+    // A search's estimated cost passes jit_above_cost (the planner cannot estimate a
+    // full-text match): JIT compiled for 60 ms what then ran in 0.5 ms.
+    expect(sessionOptions(undefined)).toBe('-c jit=off');
+    const name = `ticketry_${randomUUID().slice(0, 8)}`;
+    const schema = `jit_${randomUUID().replaceAll('-', '').slice(0, 8)}`;
+    const store = postgresStore({ connectionString: PG_URL!, schema, poolConfig: { options: `-c application_name=${name}` } });
+    const probe = new pg.Client({ connectionString: PG_URL });
+    await probe.connect();
+    try {
+      await store.migrate();
+      expect(await store.findTicket(staff('t'), 'x')).toBeNull();
+      // The host's option reached the server (pg_stat_activity shows it), and so did ours
+      // (a session shows only its own settings: asked on a session opened the same way).
+      const { rows } = await probe.query('select count(*)::int as n from pg_stat_activity where application_name = $1', [name]);
+      expect(rows[0].n).toBeGreaterThan(0);
+      const same = new pg.Client({ connectionString: PG_URL, options: sessionOptions(`-c application_name=${name}`) });
+      await same.connect();
+      expect((await same.query('show jit')).rows[0].jit).toBe('off');
+      await same.end();
+    } finally {
+      await store.close();
+      await probe.query(`drop schema if exists "${schema}" cascade`);
+      await probe.end();
     }
   });
 
