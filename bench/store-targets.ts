@@ -18,6 +18,7 @@ import pg from 'pg';
 import { mysqlStore } from '../adapters/mysql/index.js';
 import { mysqlHooks } from '../adapters/mysql/mysql-hooks.js';
 import { postgresStore } from '../adapters/postgres/index.js';
+import { sessionOptions } from '../adapters/postgres/postgres-store.js';
 import { postgresHooks } from '../adapters/postgres/postgres-hooks.js';
 import { rebuildListColumns } from '../adapters/sql/migrations/006-list-columns.js';
 import { rebuildSearchIndex } from '../adapters/sql/migrations/007-search.js';
@@ -245,7 +246,8 @@ async function postgresServerDriver(url: string): Promise<Driver> {
 
   const store = postgresStore({ connectionString: benchUrl, schema, poolConfig: { max: 10 } });
   await store.migrate();
-  const pool = new pg.Pool({ connectionString: benchUrl, max: 10 });
+  // The raw side's sessions as ticketry's own pool makes them (jit off: postgres-store.ts).
+  const pool = new pg.Pool({ connectionString: benchUrl, max: 10, options: sessionOptions(undefined) });
   pool.on('error', () => undefined);
   const raw = pgRaw(pool);
   const recorder = new Recorder();
