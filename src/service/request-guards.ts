@@ -41,6 +41,11 @@ export function parseTicketRef(value: unknown): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > 200) {
     throw new ValidationError('A ticket id or number must be a non-empty string', 'ticketId');
   }
+  // No id or number holds a NUL, and Postgres refuses one in a query with the driver's
+  // text while the other stores answer "not found": the same answer everywhere instead.
+  if (value.includes('\u0000')) {
+    throw new ValidationError('A ticket id or number must not contain NUL (\\u0000) characters', 'ticketId');
+  }
   return value;
 }
 

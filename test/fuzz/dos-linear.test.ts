@@ -5,5 +5,5 @@ import { defineDosTests } from '../hostile/dos-suite.js';
 // runs 64 KiB against 256 KiB, every Markdown shape, on every store.
 defineDosTests(
   { describe, it, afterAll },
-  { text: 16 * 1024, markdown: 4 * 1024, allMarkdownShapes: false, write: 16 * 1024, list: 8 * 1024, stores: ['memory', 'sqlite'] },
+  { text: 16 * 1024, markdown: 8 * 1024, allMarkdownShapes: false, write: 16 * 1024, list: 8 * 1024, stores: ['memory', 'sqlite'] },
 );

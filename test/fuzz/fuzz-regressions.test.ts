@@ -82,3 +82,20 @@ describe('list cursors', () => {
     await desk.list(staff, { sort: 'newest', cursor: cursor({ s: 'newest', t: new Date('0001-01-01T00:00:00Z').getTime(), i: 'x' }) });
   });
 });
+
+describe('ticket references', () => {
+  it('a ticket id or number with a NUL is a validation error naming ticketId on every store (Postgres refused it with the driver text, the others said not found)', async () => {
+    const desk = createTicketService({ store: memoryStore() });
+    const staff = operator(ALL);
+    for (const call of [() => desk.get(staff, 'a\u0000b'), () => desk.addReply(staff, 'TKT-1\u0000', { body: 'x' }), () => desk.audit(staff, '\u0000')]) {
+      let caught: unknown;
+      try {
+        await call();
+      } catch (err) {
+        caught = err;
+      }
+      expect(TicketError.is(caught, 'validation'), String(caught)).toBe(true);
+      expect((caught as TicketError).params.field).toBe('ticketId');
+    }
+  });
+});

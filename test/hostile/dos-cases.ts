@@ -34,7 +34,7 @@ function lines(size: number, line: (i: number) => string): string {
 /** Markdown shapes beyond pathological-bodies.ts: the runs and references the issue names. */
 export const MORE_MARKDOWN: readonly [string, (n: number) => string][] = [
   ['underscore runs', (n) => halves('_', 'a', '_', n)],
-  ['backtick ladder', (n) => lines(n, (i) => `${'`'.repeat((i % 200) + 1)}a`).replaceAll('\n', ' ')],
+  ['backtick ladder, capped at 200', (n) => lines(n, (i) => `${'`'.repeat((i % 200) + 1)}a`).replaceAll('\n', ' ')],
   ['backtick runs', (n) => repeat('`', n)],
   ['link reference definitions and uses', (n) => lines(n / 2, (i) => `[r${i}]: https://e.example/${i}`) + repeat('[r1] [r2][r3] ', n / 2)],
   ['unclosed link destinations', (n) => repeat('[a](', n)],
