@@ -1,0 +1,75 @@
+/**
+ * Times searches through the service (`desk.list` with `q`) on a store seeded by
+ * `bench/seed-keep.ts`: a rare word, a phrase in one subject in twenty and a word in most
+ * message bodies, as the operator, the largest reseller's staff and a customer of it;
+ * p50/p95 of RUNS runs after 3 warm-ups. Runs `migrate()` first (and reports its time).
+ *
+ *   FILE=/tmp/1m.db npx tsx bench/search-probe.ts
+ *   DB=ticketry_1m npx tsx bench/search-probe.ts        # ONLY=cust,res to pick rows
+ */
+import pg from 'pg';
+import { createTicketService } from '../src/index.js';
+import { postgresStore } from '../adapters/postgres/index.js';
+import { sqliteStore } from '../adapters/sqlite/index.js';
+import { NOW, TENANT } from './store-targets.js';
+
+const RUNS = Number(process.env.RUNS ?? 20);
+const kind = process.env.FILE ? 'sqlite' : 'postgres';
+const store = kind === 'sqlite'
+  ? sqliteStore({ filename: process.env.FILE! })
+  : postgresStore({ connectionString: `postgres://postgres@127.0.0.1:5432/${process.env.DB ?? 'lead_1m'}` });
+{ const t0 = performance.now(); await store.migrate(); console.log('migrate', ((performance.now() - t0) / 1000).toFixed(1), 's'); }
+let rows: (sql: string) => Promise<any[]>;
+if (kind === 'sqlite') {
+  const Database = (await import('better-sqlite3')).default;
+  const db = new Database(process.env.FILE!, { readonly: true });
+  rows = async (s) => db.prepare(s).all();
+} else {
+  const pool = new pg.Pool({ connectionString: `postgres://postgres@127.0.0.1:5432/${process.env.DB ?? 'lead_1m'}`, max: 1 });
+  rows = async (s) => (await pool.query(s)).rows;
+}
+const [big] = await rows(`select reseller_id as r, count(*) as n from ticketry_tickets where tenant_id = 'acme' and reseller_id is not null group by reseller_id order by count(*) desc limit 1`);
+const [sub] = await rows(`select subscriber_id as s, count(*) as n from ticketry_tickets where tenant_id = 'acme' and reseller_id = '${big.r}' group by subscriber_id order by count(*) desc limit 1`);
+const serial = async (where: string) => {
+  const [m] = await rows(`select m.body as body from ticketry_messages m join ticketry_tickets t on t.tenant_id = m.tenant_id and t.id = m.ticket_id where m.tenant_id = 'acme' and m.body like '%sn%' and ${where} limit 1 offset 7`);
+  return /\bsn[0-9a-z]{6}\b/.exec(m.body)?.[0] ?? 'zzzz';
+};
+const opWord = await serial('1=1');
+const resWord = await serial(`t.reseller_id = '${big.r}'`);
+console.log({ reseller: big, subscriber: sub, opWord, resWord });
+const desk = createTicketService({
+  store, tenantId: TENANT, clock: () => NOW,
+  directory: { getSubscriber: (id: string) => ({ id, resellerId: id === sub.s ? big.r : null }), getStaff: (id: string) => ({ id }) },
+});
+const operator = { kind: 'staff', id: 'op-1', permissions: ['tickets.view', 'tickets.view_all'] } as any;
+const reseller = { kind: 'staff', id: 'rs-1', resellerId: big.r, permissions: ['tickets.view', 'tickets.reply'] } as any;
+const customer = { kind: 'customer', id: sub.s, resellerId: big.r } as any;
+const cases: [string, any, string][] = [
+  ['op rare word', operator, opWord],
+  ['res rare word', reseller, resWord],
+  ['op phrase', operator, '"double charge"'],
+  ['res phrase', reseller, '"double charge"'],
+  ['cust phrase', customer, '"double charge"'],
+  ['cust common word', customer, 'router'],
+  ['res common word', reseller, 'router'],
+  ['op common word', operator, 'router'],
+];
+const only = process.env.ONLY?.split(',');
+for (const [name, actor, q] of cases) {
+  if (only && !only.some((o) => name.includes(o))) continue;
+  const times: number[] = [];
+  let n = 0;
+  for (let i = 0; i < RUNS + 3; i++) {
+    const t0 = performance.now();
+    const page = await desk.list(actor, { q, limit: 50 });
+    const ms = performance.now() - t0;
+    n = page.items.length;
+    if (i >= 3) times.push(ms);
+    if (ms > 3000 && i >= 3) break;
+  }
+  times.sort((a, b) => a - b);
+  const p = (f: number) => times[Math.min(times.length - 1, Math.floor(f * times.length))]!.toFixed(2);
+  console.log(`${name.padEnd(18)} q=${q.padEnd(18)} rows=${String(n).padEnd(3)} p50 ${p(0.5)} ms  p95 ${p(0.95)} ms  (${times.length} runs)`);
+}
+await store.close();
+process.exit(0);
