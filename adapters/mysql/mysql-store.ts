@@ -98,10 +98,12 @@ function poolDates(pool: Pool): MysqlDriverDates {
 }
 
 /** `statementTimeoutMs`, checked: a whole number of milliseconds above 0, or absent. */
-function statementTimeout(ms: number | undefined): number | undefined {
+function statementTimeout(ms: unknown): number | undefined {
   if (ms === undefined) return undefined;
-  if (!Number.isInteger(ms) || ms <= 0) {
-    throw new ConfigError(`statementTimeoutMs must be a whole number of milliseconds above 0, got ${String(ms)}`, {
+  if (typeof ms !== 'number' || !Number.isInteger(ms) || ms <= 0 || ms > 2_147_483_647) {
+    // Named by type, never String(ms): a hostile value (a deeply nested array) must not overflow the stack.
+    const got = typeof ms === 'number' ? String(ms) : typeof ms;
+    throw new ConfigError(`statementTimeoutMs must be a whole number of milliseconds from 1 to 2147483647, got ${got}`, {
       params: { field: 'statementTimeoutMs' },
     });
   }
