@@ -34,7 +34,7 @@ import type { HistogramSummary } from './histogram.js';
 import { record } from './ledger.js';
 import { pick } from './scale.js';
 
-const PROCESSES = 3;
+const PROCESSES = pick(2, 3);
 const SECONDS = Number(process.env.RELIABILITY_LOAD_SECONDS ?? pick(12, 180));
 const WARMUP_SECONDS = Math.max(4, Math.round(SECONDS / 3));
 const HEAP_SLACK = 0.1;
