@@ -54,8 +54,10 @@ export async function setup(project: TestProject): Promise<void> {
   cluster = await createCluster(bin);
   // An interrupted run (Ctrl-C) may skip the teardown: stop and remove the cluster anyway.
   const made = cluster;
+  const ledger = ledgerDir;
   process.once('exit', () => {
     if (cluster === made) destroyCluster(made);
+    rmSync(ledger, { recursive: true, force: true });
   });
   console.info(`[reliability] scale ${SCALE}; throwaway PostgreSQL cluster ${cluster.dir} on 127.0.0.1:${cluster.port} (${bin}); MySQL ${version}`);
   project.provide('reliabilityLedger', join(ledgerDir, 'ledger.jsonl'));
