@@ -14,7 +14,7 @@
  */
 import { sql, type Kysely, type Migration } from 'kysely';
 import { TOKEN_MARK, ownerTokensSql } from '../owner-tokens.js';
-import { messageIndexText, ownIndexText, ticketSearchText, tsvectorLiteral } from '../search-queries.js';
+import { messageIndexText, ownIndexText, ticketSearchText } from '../search-queries.js';
 import { searchText } from '../../../src/search/search-text.js';
 import type { MigrationContext } from './migration-context.js';
 
@@ -39,15 +39,22 @@ interface OwnRow {
 }
 
 /**
- * Rewrites every ticket's own indexed text from its number, subject and (when
- * `withTokens`) owner, in batches keyed by the ticket. Run inside the migration's
- * transaction.
+ * Rewrites every ticket's own indexed text with (or without) its owner tokens. SQLite:
+ * from its number and subject, in batches keyed by the ticket (the FTS5 table cannot
+ * give a text back). Postgres: the tokens appended to (or deleted from) the stored vector.
  */
 export async function rewriteOwnTexts(db: Kysely<any>, ctx: MigrationContext, withTokens: boolean): Promise<void> {
   const fullText = ctx.dialect.capabilities.fullText;
   if (fullText === 'like') return;
   const search = sql.table(qualify(ctx, 'ticket_search'));
   const tickets = sql.table(qualify(ctx, 'tickets'));
+  if (fullText === 'tsvector') {
+    // One statement: the tokens appended to (or deleted from) each stored vector. Batches
+    // of keyset reads got slower with every batch inside the migration's transaction.
+    await sql`update ${search} as s set vector = ${tokenChange(withTokens, 's.vector')}
+      from ${tickets} as t where t.tenant_id = s.tenant_id and t.id = s.ticket_id`.execute(db);
+    return;
+  }
   const textOf = (r: OwnRow) =>
     withTokens
       ? ownIndexText(fullText, { number: r.number, subject: r.subject, resellerId: r.reseller_id, subscriberId: r.subscriber_id })
@@ -60,10 +67,8 @@ export async function rewriteOwnTexts(db: Kysely<any>, ctx: MigrationContext, wi
       after === undefined
         ? sql``
         : sql`where (s.tenant_id, s.ticket_id) > (${after.tenant}, ${after.ticket}) and (t.tenant_id, t.id) > (${after.tenant}, ${after.ticket})`;
-    // SQLite keys its FTS rows by `ticket_search.key`; Postgres has no `key`.
-    const key = fullText === 'fts5' ? sql`s.key` : sql`''`;
     const { rows } = await sql<OwnRow>`
-      select ${key} as key, s.tenant_id as tenant_id, s.ticket_id as ticket_id, t.number as number, t.subject as subject,
+      select s.key as key, s.tenant_id as tenant_id, s.ticket_id as ticket_id, t.number as number, t.subject as subject,
              t.reseller_id as reseller_id, t.subscriber_id as subscriber_id
       from ${search} as s
       join ${tickets} as t on t.tenant_id = s.tenant_id and t.id = s.ticket_id
@@ -73,24 +78,27 @@ export async function rewriteOwnTexts(db: Kysely<any>, ctx: MigrationContext, wi
     if (rows.length === 0) return;
     const last = rows[rows.length - 1]!;
     after = { tenant: last.tenant_id, ticket: last.ticket_id };
-    if (fullText === 'fts5') {
-      const fts = sql.table(qualify(ctx, 'ticket_fts'));
-      const keys = sql.join(rows.map((r) => sql`${r.key}`));
-      await sql`delete from ${fts} where rowid in (${keys})`.execute(db);
-      await sql`insert into ${fts} (rowid, search_text) values ${sql.join(rows.map((r) => sql`(${r.key}, ${textOf(r)})`))}`.execute(db);
-      const values = sql.join(rows.map((r) => sql`(${r.key}, ${` ${textOf(r)} `})`));
-      await sql`
-        with v(key, search_text) as (values ${values})
-        update ${search} set search_text = (select v.search_text from v where v.key = ${search}.key)
-        where key in (select key from v)`.execute(db);
-    } else {
-      const values = sql.join(rows.map((r) => sql`(${r.tenant_id}, ${r.ticket_id}, ${tsvectorLiteral(textOf(r))})`));
-      await sql`
-        update ${search} as s set vector = v.vector::tsvector
-        from (values ${values}) as v(tenant_id, ticket_id, vector)
-        where s.tenant_id = v.tenant_id and s.ticket_id = v.ticket_id`.execute(db);
-    }
+    const fts = sql.table(qualify(ctx, 'ticket_fts'));
+    const keys = sql.join(rows.map((r) => sql`${r.key}`));
+    await sql`delete from ${fts} where rowid in (${keys})`.execute(db);
+    await sql`insert into ${fts} (rowid, search_text) values ${sql.join(rows.map((r) => sql`(${r.key}, ${textOf(r)})`))}`.execute(db);
+    const values = sql.join(rows.map((r) => sql`(${r.key}, ${` ${textOf(r)} `})`));
+    await sql`
+      with v(key, search_text) as (values ${values})
+      update ${search} set search_text = (select v.search_text from v where v.key = ${search}.key)
+      where key in (select key from v)`.execute(db);
   }
+}
+
+/**
+ * Postgres: the vector at `column` with the owner tokens of the ticket row `t` appended,
+ * or with every token (a lexeme starting with the mark) deleted.
+ */
+function tokenChange(withTokens: boolean, column: string) {
+  const vector = sql.ref(column);
+  return withTokens
+    ? sql`${vector} || (${ownerTokensSql('tsvector', 't')})::tsvector`
+    : sql`ts_delete(${vector}, array(select u.lexeme from unnest(${vector}) as u where left(u.lexeme, 1) = ${TOKEN_MARK}))`;
 }
 
 /** Messages rewritten per batch on SQLite (each body is folded again in JavaScript). */
@@ -115,16 +123,10 @@ export async function rewriteMessageTexts(db: Kysely<any>, ctx: MigrationContext
     const top = Number(rows[0]?.top ?? 0);
     for (let low = 0; low < top; low += POSITION_RANGE) {
       const range = sql`x.position > ${low} and x.position <= ${low + POSITION_RANGE}`;
-      if (withTokens) {
-        await sql`
-          update ${search} as x set vector = x.vector || (${ownerTokensSql('tsvector', 't')})::tsvector
-          from ${messages} as m join ${tickets} as t on t.tenant_id = m.tenant_id and t.id = m.ticket_id
-          where m.position = x.position and ${range}`.execute(db);
-      } else {
-        await sql`
-          update ${search} as x set vector = ts_delete(x.vector, array(select u.lexeme from unnest(x.vector) as u where left(u.lexeme, 1) = ${TOKEN_MARK}))
-          where ${range}`.execute(db);
-      }
+      await sql`
+        update ${search} as x set vector = ${tokenChange(withTokens, 'x.vector')}
+        from ${messages} as m join ${tickets} as t on t.tenant_id = m.tenant_id and t.id = m.ticket_id
+        where m.position = x.position and ${range}`.execute(db);
     }
     return;
   }
