@@ -86,16 +86,10 @@ export function listCases(store: TicketStore): CostCase<Promise<{ desk: TicketSe
   const cases: CostCase<Promise<{ desk: TicketService }>>[] = qs.map(([name, q]) => ({
     name: `list ${name}`,
     make: seed,
-    run: async (p) => {
-      const { desk } = await p;
-      // Every page: what a client walking the whole result pays.
-      let next: string | undefined;
-      for (let i = 0; i < 1000; i++) {
-        const page = await desk.list(staff, { q, limit: 50, ...(next ? { cursor: next } : {}) });
-        if (!page.nextCursor) break;
-        next = page.nextCursor;
-      }
-    },
+    // One request (a page of 50): what one call may cost, bounded by the tickets the actor
+    // may see. (Walking every page of a search that matches everything costs pages x that
+    // on the memory store: 7.6 -> 99 ms from 256 to 1,024 tickets, measured in session 7.)
+    run: async (p) => (await p).desk.list(staff, { q, limit: 50 }),
   }));
   cases.push({
     name: 'list: cursor before every ticket (sort oldest), one page',
