@@ -83,14 +83,16 @@ export function defineDosTests(t: T, sizes: DosSizes): void {
         t.it('needs its server', async () => undefined);
         return;
       }
-      const opened = kind.open();
+      // Opened by the first test, not at collection: a pool opened minutes before its first
+      // query lost its connections in the reliability run (PG and MariaDB "unreachable").
+      let opened: ReturnType<typeof kind.open> | undefined;
       // Cases are made per test (each needs the store open), measured like the others.
       for (const name of ['write', 'list'] as const) {
         const n = name === 'write' ? sizes.write : sizes.list;
         t.it(
           `${name} cases (${n} vs ${4 * n})`,
           async () => {
-            const { store } = await opened;
+            const { store } = await (opened ??= kind.open());
             const cases = name === 'write' ? writeCases(store, 4 * n) : listCases(store);
             const failures: string[] = [];
             for (const c of cases as CostCase<unknown>[]) {
