@@ -57,7 +57,9 @@ export const actorSchema = lazySchema(
         id: idSchema(),
         name: z.string().max(200).optional(),
         resellerId: idSchema().nullable().optional(),
-        permissions: z.array(z.enum(PERMISSIONS)).readonly(),
+        // Frozen once parsed: zod's `.readonly()` also freezes a value that failed the
+        // array check, i.e. the caller's own (and throws a TypeError on a typed array).
+        permissions: z.array(z.enum(PERMISSIONS)).transform((p) => Object.freeze(p)),
       }),
       z.object({ kind: z.literal('system') }),
     ]) as z.ZodType<Actor>,
