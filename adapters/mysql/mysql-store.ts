@@ -9,6 +9,7 @@ import { ConfigError } from '../../src/errors.js';
 import { createSqlStore, type SqlTicketStore } from '../sql/sql-store.js';
 import { tableNames } from '../sql/table-names.js';
 import { mysqlHooks, type MysqlDriverDates } from './mysql-hooks.js';
+import { checkStoreOptions } from '../sql/value-checks.js';
 
 /** Options every MySQL store takes. */
 export interface MysqlStoreCommonOptions {
@@ -135,6 +136,7 @@ async function setStatementTimeout(connection: DatabaseConnection, ms: number): 
  * time zone.
  */
 export function mysqlStore(options: MysqlStoreOptions): MysqlStore {
+  checkStoreOptions(options, 'mysqlStore', '{ uri }, { pool } or { db }');
   const names = tableNames(options.tablePrefix ?? 'ticketry_');
 
   if ('db' in options && options.db !== undefined) {

@@ -10,6 +10,7 @@ import { createSqlStore, type SqlTicketStore } from '../sql/sql-store.js';
 import { tableNames } from '../sql/table-names.js';
 import { postgresHooks } from './postgres-hooks.js';
 import { postgresOutboxWake, type PgliteListener } from './postgres-wake.js';
+import { checkStoreOptions } from '../sql/value-checks.js';
 
 /** Options every Postgres store takes. */
 export interface PostgresStoreCommonOptions {
@@ -154,6 +155,7 @@ export function sessionOptions(hostOptions: string | undefined): string {
 }
 
 export function postgresStore(options: PostgresStoreOptions): PostgresStore {
+  checkStoreOptions(options, 'postgresStore', '{ connectionString }, { pool } or { db }');
   const names = tableNames(options.tablePrefix ?? 'ticketry_', options.schema ?? 'public');
   const hooks = postgresHooks();
 

@@ -1,7 +1,7 @@
 /**
  * Guards shared by the dialects' value hooks.
  */
-import { ValidationError } from '../../src/errors.js';
+import { ConfigError, ValidationError } from '../../src/errors.js';
 
 /** Epoch milliseconds of `value`, refusing an invalid `Date` instead of storing garbage. */
 export function checkedTime(value: Date): number {
@@ -10,4 +10,15 @@ export function checkedTime(value: Date): number {
     throw new ValidationError(`Expected a valid Date, got ${String(value)}`, null);
   }
   return time;
+}
+
+/**
+ * Refuses store options that are not an object (`undefined`, `null`, a string, an array:
+ * a JavaScript host, or a config read from a file) with a `ConfigError`, before any field
+ * is read from them.
+ */
+export function checkStoreOptions(options: unknown, factory: string, shapes: string): void {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new ConfigError(`${factory}() takes an options object: ${shapes}`, { params: { field: 'options' } });
+  }
 }

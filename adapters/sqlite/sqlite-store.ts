@@ -10,6 +10,7 @@ import { createSqlStore, type SqlTicketStore } from '../sql/sql-store.js';
 import { tableNames } from '../sql/table-names.js';
 import { cachingDatabase } from './statement-cache.js';
 import { sqliteHooks } from './sqlite-hooks.js';
+import { checkStoreOptions } from '../sql/value-checks.js';
 
 /** Options every SQLite store takes. */
 export interface SqliteStoreCommonOptions {
@@ -130,6 +131,7 @@ class RejectingSqliteDialect extends SqliteDialect {
  * queue on the database lock instead of failing with SQLITE_BUSY.
  */
 export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
+  checkStoreOptions(options, 'sqliteStore', '{ filename }, { database } or { db }');
   const names = tableNames(options.tablePrefix ?? 'ticketry_');
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   const cacheSize = options.statementCacheSize ?? 200;
