@@ -90,15 +90,27 @@ export const statusSchema = lazySchema((z) =>
   z.enum(STATUSES as [string, ...string[]]).transform((s) => s as (typeof STATUSES)[number]),
 );
 
-/** A timestamp: a `Date` or an ISO 8601 string with a zone. */
+/** The first and last instants every store holds (years 1 to 9999, UTC). */
+const FIRST_INSTANT = Date.parse('0001-01-01T00:00:00.000Z');
+const LAST_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+const inRange = (d: Date) => d.getTime() >= FIRST_INSTANT && d.getTime() <= LAST_INSTANT;
+const RANGE_MESSAGE = 'must be between the years 1 and 9999';
+
+/**
+ * A timestamp: a `Date` or an ISO 8601 string with a zone, between the years 1 and 9999
+ * (what every store holds: Postgres refused earlier years and MariaDB later ones, and
+ * MariaDB answered a list from a later year with every ticket).
+ */
 export const instantSchema = lazySchema((z) =>
-  z.union(
-    [
-      z.date().refine((d) => !Number.isNaN(d.getTime()), 'is an invalid Date'),
-      z.iso.datetime({ offset: true }).transform((s) => new Date(s)),
-    ],
-    { error: 'must be a Date or an ISO 8601 timestamp with a zone, e.g. 2026-03-20T12:00:00Z' },
-  ),
+  z
+    .union(
+      [
+        z.date().refine((d) => !Number.isNaN(d.getTime()), 'is an invalid Date'),
+        z.iso.datetime({ offset: true }).transform((s) => new Date(s)),
+      ],
+      { error: 'must be a Date or an ISO 8601 timestamp with a zone, e.g. 2026-03-20T12:00:00Z' },
+    )
+    .refine(inRange, RANGE_MESSAGE),
 );
 
 /**
