@@ -150,14 +150,23 @@ export function mysqlStore(options: MysqlStoreOptions): MysqlStore {
   if ('uri' in options && typeof options.uri === 'string') {
     const timeoutMs = statementTimeout(options.statementTimeoutMs);
     const createPool = loadMysql2();
-    const pool = createPool({
-      connectionLimit: 10,
-      ...options.poolOptions,
-      uri: options.uri,
-      charset: 'utf8mb4_bin',
-      dateStrings: true,
-      timezone: 'Z',
-    });
+    let pool: ReturnType<CreatePool>;
+    try {
+      pool = createPool({
+        connectionLimit: 10,
+        ...options.poolOptions,
+        uri: options.uri,
+        charset: 'utf8mb4_bin',
+        dateStrings: true,
+        timezone: 'Z',
+      });
+    } catch (cause) {
+      // mysql2 parses the URI at once: a malformed one throws a TypeError or URIError.
+      throw new ConfigError(`uri is not a MySQL URL (mysql://user:password@host:3306/database): ${String((cause as Error).message ?? cause)}`, {
+        params: { field: 'uri' },
+        cause,
+      });
+    }
     // An idle connection losing its server emits 'error' on the pool; unhandled, it
     // would crash the host. The next query reports the failure instead.
     (pool as unknown as { on(event: string, fn: (...args: unknown[]) => void): void }).on('error', () => undefined);

@@ -26,4 +26,17 @@ describe('store factories', () => {
       expect((caught as TicketError).params).toMatchObject({ field: 'options' });
     }
   });
+
+  it('mysqlStore refuses a malformed uri with a config error naming uri (mysql2 threw a TypeError or URIError)', () => {
+    for (const uri of ['xxx', 'mysql://a:%zz@h/db']) {
+      let caught: unknown;
+      try {
+        mysqlStore({ uri });
+      } catch (error) {
+        caught = error;
+      }
+      expect(TicketError.is(caught, 'config'), `${uri}: ${String(caught)}`).toBe(true);
+      expect((caught as TicketError).params).toMatchObject({ field: 'uri' });
+    }
+  });
 });
