@@ -123,11 +123,6 @@ export async function fuzzStoreFactories(runs: number): Promise<void> {
           const pathLike = (v: unknown) =>
             typeof v === 'string' || (v !== null && typeof v === 'object' && 'filename' in v);
           const arg = whole && !(name === 'sqliteStore' && pathLike(value)) ? value : options;
-          // KNOWN_OPEN, requests-FUZZ.md #2 (REL's files): a non-object options argument throws
-          // a TypeError; #2b: a `uri` mysql2 cannot parse throws a TypeError / URIError.
-          if (arg === null || typeof arg !== 'object') return;
-          const uri = (arg as { uri?: unknown }).uri;
-          if (name === 'mysqlStore' && typeof uri === 'string' && uri !== '' && !/^mysql:\/\/([\w.-]+@)?[\w.-]+(:\d+)?\/\w*$/.test(uri)) return;
           const what = () => `${name}(${describeValue(arg)})`;
           const made = expectTyped(() => factory(arg as never), what) as { close(): Promise<void> } | undefined;
           if (made) await made.close().catch(() => undefined);
