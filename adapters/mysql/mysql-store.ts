@@ -9,7 +9,7 @@ import { ConfigError } from '../../src/errors.js';
 import { createSqlStore, type SqlTicketStore } from '../sql/sql-store.js';
 import { tableNames } from '../sql/table-names.js';
 import { mysqlHooks, type MysqlDriverDates } from './mysql-hooks.js';
-import { checkStoreOptions } from '../sql/value-checks.js';
+import { checkStoreOptions, statementTimeout } from '../sql/value-checks.js';
 
 /** Options every MySQL store takes. */
 export interface MysqlStoreCommonOptions {
@@ -96,19 +96,6 @@ function poolDates(pool: Pool): MysqlDriverDates {
   const tz = config?.timezone ?? 'local';
   if (tz === 'Z' || tz === 'local' || /^[+-]\d{2}:?\d{2}$/.test(tz)) return tz as MysqlDriverDates;
   return 'local';
-}
-
-/** `statementTimeoutMs`, checked: a whole number of milliseconds above 0, or absent. */
-function statementTimeout(ms: unknown): number | undefined {
-  if (ms === undefined) return undefined;
-  if (typeof ms !== 'number' || !Number.isInteger(ms) || ms <= 0 || ms > 2_147_483_647) {
-    // Named by type, never String(ms): a hostile value (a deeply nested array) must not overflow the stack.
-    const got = typeof ms === 'number' ? String(ms) : typeof ms;
-    throw new ConfigError(`statementTimeoutMs must be a whole number of milliseconds from 1 to 2147483647, got ${got}`, {
-      params: { field: 'statementTimeoutMs' },
-    });
-  }
-  return ms;
 }
 
 /** The session's statement time limit: MariaDB's `max_statement_time`, else MySQL's two settings. */

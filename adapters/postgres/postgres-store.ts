@@ -10,7 +10,7 @@ import { createSqlStore, type SqlTicketStore } from '../sql/sql-store.js';
 import { tableNames } from '../sql/table-names.js';
 import { postgresHooks } from './postgres-hooks.js';
 import { postgresOutboxWake, type PgliteListener } from './postgres-wake.js';
-import { checkStoreOptions } from '../sql/value-checks.js';
+import { checkStoreOptions, statementTimeout } from '../sql/value-checks.js';
 
 /** Options every Postgres store takes. */
 export interface PostgresStoreCommonOptions {
@@ -112,19 +112,6 @@ function loadPg(): PoolConstructor {
       params: { package: 'pg' },
     });
   }
-}
-
-/** `statementTimeoutMs`, checked: a whole number of milliseconds above 0, or absent. */
-function statementTimeout(ms: unknown): number | undefined {
-  if (ms === undefined) return undefined;
-  if (typeof ms !== 'number' || !Number.isInteger(ms) || ms <= 0 || ms > 2_147_483_647) {
-    // Named by type, never String(ms): a hostile value (a deeply nested array) must not overflow the stack.
-    const got = typeof ms === 'number' ? String(ms) : typeof ms;
-    throw new ConfigError(`statementTimeoutMs must be a whole number of milliseconds from 1 to 2147483647, got ${got}`, {
-      params: { field: 'statementTimeoutMs' },
-    });
-  }
-  return ms;
 }
 
 /**

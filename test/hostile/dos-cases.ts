@@ -8,28 +8,9 @@ import { renderMarkdown, renderPlainText } from '../../src/render/markdown.js';
 import { createTicketInputSchema, replyInputSchema } from '../../src/schemas.js';
 import { searchText } from '../../src/search/search-text.js';
 import { parseInput } from '../../src/validate.js';
-import { PATHOLOGICAL_BODIES } from '../render/pathological-bodies.js';
+import { PATHOLOGICAL_BODIES, halves, lines, repeat } from '../render/pathological-bodies.js';
 import type { CostCase } from './cost-ratio.js';
 
-function repeat(unit: string, size: number): string {
-  return unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
-}
-
-function halves(open: string, middle: string, close: string, size: number): string {
-  const half = Math.floor((size - middle.length) / 2);
-  return repeat(open, half) + middle + repeat(close, size - middle.length - half);
-}
-
-function lines(size: number, line: (i: number) => string): string {
-  const out: string[] = [];
-  let length = 0;
-  for (let i = 0; length < size; i++) {
-    const next = `${line(i)}\n`;
-    out.push(next);
-    length += next.length;
-  }
-  return out.join('').slice(0, size);
-}
 
 /** Markdown shapes beyond pathological-bodies.ts: the runs and references the issue names. */
 export const MORE_MARKDOWN: readonly [string, (n: number) => string][] = [

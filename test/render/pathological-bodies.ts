@@ -19,18 +19,18 @@ export interface PathologicalBody {
 }
 
 /** `unit` repeated up to `size` characters, cut there. */
-function repeat(unit: string, size: number): string {
+export function repeat(unit: string, size: number): string {
   return unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
 }
 
 /** `open` then `close`, each repeated to half of `size`. */
-function halves(open: string, middle: string, close: string, size: number): string {
+export function halves(open: string, middle: string, close: string, size: number): string {
   const half = Math.floor((size - middle.length) / 2);
   return repeat(open, half) + middle + repeat(close, size - middle.length - half);
 }
 
 /** Lines `line(i)` for i = 0, 1, ... until `size` characters, cut there. */
-function lines(size: number, line: (i: number) => string): string {
+export function lines(size: number, line: (i: number) => string): string {
   const out: string[] = [];
   let length = 0;
   for (let i = 0; length < size; i++) {
