@@ -2,16 +2,16 @@
  * Hand-written checks for the inputs every write parses — the actor, `create`'s input and
  * `addReply`'s — in the shapes hosts send them. Each returns exactly what its zod schema
  * would return (same keys in the schema's order, a key given as `undefined` kept, the
- * subject trimmed, the permissions a frozen copy), or `DECLINE` for anything it does not
- * check itself, which `parseInput` then hands to zod: zod still decides every refusal,
- * so errors and their messages are zod's. A zod parse of the actor and an input cost
- * about 70-100 µs of a create or reply between database calls (cold caches), these
- * checks a few.
+ * subject trimmed, lone surrogates in text made U+FFFD, the permissions a frozen copy),
+ * or `DECLINE` for anything it does not check itself, which `parseInput` then hands to
+ * zod: zod still decides every refusal, so errors and their messages are zod's. A zod
+ * parse of the actor and an input cost about 70-100 µs of a create or reply between
+ * database calls (cold caches), these checks a few.
  *
  * test/unit/fast-validate.test.ts checks, on generated valid and invalid inputs, that a
  * check never accepts what zod refuses and never returns anything but zod's value.
  */
-import { actorSchema, createTicketInputSchema, PERMISSIONS, replyInputSchema } from './schemas.js';
+import { actorSchema, createTicketInputSchema, isWellFormed, PERMISSIONS, replyInputSchema, toWellFormed } from './schemas.js';
 import { STATUSES } from './types.js';
 
 /** What a check returns when zod must decide. */
@@ -28,30 +28,34 @@ export function fastCheckOf(schema: unknown): ((value: unknown) => unknown) | un
 
 const NUL = '\u0000';
 
-/** `idSchema()`: a string of 1–200 UTF-16 units. */
-const id: FieldCheck = (v) => (typeof v === 'string' && v.length >= 1 && v.length <= 200 ? v : DECLINE);
+/** `idSchema()`: a string of 1–200 UTF-16 units, without NUL or lone surrogates. */
+const id: FieldCheck = (v) =>
+  typeof v === 'string' && v.length >= 1 && v.length <= 200 && !v.includes(NUL) && isWellFormed(v) ? v : DECLINE;
 const idOrNull: FieldCheck = (v) => (v === null ? null : id(v));
-const anyString: FieldCheck = (v) => (typeof v === 'string' ? v : DECLINE);
-const stringOrNull: FieldCheck = (v) => (v === null || typeof v === 'string' ? v : DECLINE);
-const name: FieldCheck = (v) => (typeof v === 'string' && v.length <= 200 ? v : DECLINE);
+/** A key (category, priority, department): any string without NUL or lone surrogates. */
+const key: FieldCheck = (v) => (typeof v === 'string' && !v.includes(NUL) && isWellFormed(v) ? v : DECLINE);
+const keyOrNull: FieldCheck = (v) => (v === null ? null : key(v));
+/** An actor's name: text of at most 200 units, without NUL, lone surrogates made U+FFFD. */
+const name: FieldCheck = (v) => (typeof v === 'string' && v.length <= 200 && !v.includes(NUL) ? toWellFormed(v) : DECLINE);
 const boolean: FieldCheck = (v) => (typeof v === 'boolean' ? v : DECLINE);
 const statusSet = new Set<unknown>(STATUSES);
 const status: FieldCheck = (v) => (statusSet.has(v) ? v : DECLINE);
 const addressedTo: FieldCheck = (v) => (v === 'reseller' || v === 'operator' ? v : DECLINE);
-/** `subjectSchema()`: trimmed, then 1–255 units without NUL. */
+/** `subjectSchema()`: trimmed, then 1–255 units without NUL, lone surrogates made U+FFFD. */
 const subject: FieldCheck = (v) => {
   if (typeof v !== 'string') return DECLINE;
   const s = v.trim();
-  return s.length >= 1 && s.length <= 255 && !s.includes(NUL) ? s : DECLINE;
+  return s.length >= 1 && s.length <= 255 && !s.includes(NUL) ? toWellFormed(s) : DECLINE;
 };
 /**
- * `bodySchema()` / `replyBodySchema()`: not blank, no NUL, returned as given. "Not blank"
+ * `bodySchema()` / `replyBodySchema()`: not blank, no NUL, returned as given but for lone
+ * surrogates (made U+FFFD). "Not blank"
  * as `\S` finds it: the characters `trim()` removes are exactly those `\s` matches
  * (WhiteSpace and LineTerminator), and the search stops at the first other one instead
  * of copying a body of up to 32 KiB.
  */
 const NOT_BLANK = /\S/;
-const body: FieldCheck = (v) => (typeof v === 'string' && NOT_BLANK.test(v) && !v.includes(NUL) ? v : DECLINE);
+const body: FieldCheck = (v) => (typeof v === 'string' && NOT_BLANK.test(v) && !v.includes(NUL) ? toWellFormed(v) : DECLINE);
 const permissionSet = new Set<unknown>(PERMISSIONS);
 /** `z.array(z.enum(PERMISSIONS)).readonly()`: a frozen copy. */
 const permissions: FieldCheck = (v) => {
@@ -142,9 +146,9 @@ function fastActor(value: unknown): unknown {
 const CREATE = shape([
   ['subject', subject, false],
   ['body', body, false],
-  ['category', anyString, true],
-  ['priority', anyString, true],
-  ['department', stringOrNull, true],
+  ['category', key, true],
+  ['priority', key, true],
+  ['department', keyOrNull, true],
   ['subscriberId', id, true],
   ['status', status, true],
   ['assigneeId', idOrNull, true],

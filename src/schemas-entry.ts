@@ -16,16 +16,16 @@ import * as inputs from './schemas.js';
 import { calendarSchema as calendar } from './sla/calendar.js';
 import { durationSchema as duration } from './sla/duration.js';
 
-/** An id or reference: a non-empty string of at most 200 characters. */
+/** An id or reference: a non-empty string of at most 200 characters, without NUL or lone surrogates. */
 export const idSchema = inputs.idSchema();
 /**
  * An actor as the host builds it (customer, staff or system). The service checks it on
  * every call, so a malformed session fails closed with a `validation` error.
  */
 export const actorSchema = inputs.actorSchema();
-/** A ticket subject: trimmed, 1–255 characters. */
+/** A ticket subject: trimmed, 1–255 characters, without NUL; lone surrogates become U+FFFD. */
 export const subjectSchema = inputs.subjectSchema();
-/** The description of a new ticket: not blank (its length limit is `config.maxBodyLength`). */
+/** The description of a new ticket: not blank, without NUL; lone surrogates become U+FFFD (its length limit is `config.maxBodyLength`). */
 export const bodySchema = inputs.bodySchema();
 /** A status value. */
 export const statusSchema = inputs.statusSchema();

@@ -20,12 +20,59 @@ const INVERTED_WINDOW = 'The stats window ends before it starts: `to` must be af
 /** Messages that are already sentences a person can act on, reported as they are. */
 export const OWN_MESSAGES: readonly string[] = [REQUIRED, EMPTY_REPLY, INVERTED_WINDOW, 'Subject is longer'];
 
-/** An id or reference: a non-empty string of at most 200 characters. */
-export const idSchema = lazySchema((z) => z.string().min(1, 'must not be empty').max(200, 'is longer than 200 characters'));
+/*
+ * What the stores can hold of a string, one rule per kind of field, so every store gives
+ * the same answer:
+ * - NUL (U+0000) no database keeps in text (Postgres refuses it; the others kept it), so
+ *   a NUL is a `validation` error naming the field, in every kind of field;
+ * - a lone surrogate (half of a UTF-16 pair) has no UTF-8 form: the SQL drivers write
+ *   U+FFFD in its place (SQLite three of them), the memory store kept it, and Postgres and
+ *   MariaDB refused it in JSON columns (audit changes, saved filters). In an identifier or
+ *   a filter value (ids, category, priority, department) it is a `validation` error: two
+ *   different ids would otherwise be one id on a SQL store. In text (subject, bodies,
+ *   names, `q`, the request context) it is replaced by U+FFFD before anything is stored or
+ *   searched (`String.prototype.toWellFormed`), the way every store then keeps and finds it.
+ */
 
-/** Text without NUL characters, which no database stores. */
-const noNul = (s: string) => !s.includes('\u0000');
+/** `String.prototype.isWellFormed` / `toWellFormed` (Node 20; ES2024, newer than the lib this builds with). */
+type WellFormedString = { isWellFormed(): boolean; toWellFormed(): string };
+
+/** Whether `s` has a NUL character. */
+export const hasNul = (s: string): boolean => s.includes('\u0000');
+/** Whether `s` has no lone surrogate, i.e. has a UTF-8 form every store keeps as it is. */
+export const isWellFormed = (s: string): boolean => (s as unknown as WellFormedString).isWellFormed();
+/** `s` with each lone surrogate replaced by U+FFFD (the same string when there is none). */
+export const toWellFormed = (s: string): string =>
+  isWellFormed(s) ? s : (s as unknown as WellFormedString).toWellFormed();
+
+const noNul = (s: string) => !hasNul(s);
 const NUL_MESSAGE = 'must not contain NUL (\\u0000) characters';
+const SURROGATE_MESSAGE = 'must be well-formed Unicode (a lone surrogate such as \\uD800 is not)';
+
+/**
+ * Why `s` is not usable as an identifier or filter value (NUL, lone surrogate), or null.
+ * The same rule as `idSchema()`, for the checks that do not go through zod.
+ */
+export function identifierProblem(s: string): string | null {
+  if (hasNul(s)) return NUL_MESSAGE;
+  return isWellFormed(s) ? null : SURROGATE_MESSAGE;
+}
+
+/** A string used as a key (an id, a category, a filter value): no NUL, no lone surrogate. */
+const keyString = (z: Zod) => z.string().refine(noNul, NUL_MESSAGE).refine(isWellFormed, SURROGATE_MESSAGE);
+
+/** Text that is stored or searched: no NUL, lone surrogates made U+FFFD. */
+const text = <T extends z.ZodString>(schema: T) => schema.refine(noNul, NUL_MESSAGE).transform(toWellFormed);
+
+/** An id or reference: a non-empty string of at most 200 characters, without NUL or lone surrogates. */
+export const idSchema = lazySchema((z) =>
+  z
+    .string()
+    .min(1, 'must not be empty')
+    .max(200, 'is longer than 200 characters')
+    .refine(noNul, NUL_MESSAGE)
+    .refine(isWellFormed, SURROGATE_MESSAGE),
+);
 
 /** The permissions a staff actor may hold. */
 export const PERMISSIONS = [
@@ -50,12 +97,12 @@ export const actorSchema = lazySchema(
         id: idSchema(),
         resellerId: idSchema().nullable().optional(),
         requesterResellerId: idSchema().optional(),
-        name: z.string().max(200).optional(),
+        name: text(z.string().max(200)).optional(),
       }),
       z.object({
         kind: z.literal('staff'),
         id: idSchema(),
-        name: z.string().max(200).optional(),
+        name: text(z.string().max(200)).optional(),
         resellerId: idSchema().nullable().optional(),
         // Frozen once parsed: zod's `.readonly()` also freezes a value that failed the
         // array check, i.e. the caller's own (and throws a TypeError on a typed array).
@@ -65,18 +112,22 @@ export const actorSchema = lazySchema(
     ]) as z.ZodType<Actor>,
 );
 
-/** A ticket subject: trimmed, 1–255 characters. */
+/** A ticket subject: trimmed, 1–255 characters, no NUL, lone surrogates made U+FFFD. */
 export const subjectSchema = lazySchema((z) =>
-  z.string().trim().min(1, REQUIRED).max(255, 'Subject is longer than 255 characters').refine(noNul, NUL_MESSAGE),
+  text(z.string().trim().min(1, REQUIRED).max(255, 'Subject is longer than 255 characters')),
 );
 
-/** A message body: not blank. The length limit is `config.maxBodyLength`, checked by the service. */
+/**
+ * A message body: not blank, no NUL, lone surrogates made U+FFFD. The length limit is
+ * `config.maxBodyLength`, checked by the service.
+ */
 const messageBody = (blank: string) =>
   lazySchema((z) =>
     z
       .string()
       .refine((s) => s.trim().length > 0, blank)
-      .refine(noNul, NUL_MESSAGE),
+      .refine(noNul, NUL_MESSAGE)
+      .transform(toWellFormed),
   );
 
 /** The description of a new ticket: not blank. */
@@ -136,9 +187,9 @@ export const createTicketInputSchema = lazySchema((z) =>
   z.strictObject({
     subject: subjectSchema(),
     body: bodySchema(),
-    category: z.string().optional(),
-    priority: z.string().optional(),
-    department: z.string().nullable().optional(),
+    category: keyString(z).optional(),
+    priority: keyString(z).optional(),
+    department: keyString(z).nullable().optional(),
     /** Staff and system only: whom the ticket is for. */
     subscriberId: idSchema().optional(),
     /** Staff only: `open` (default), `pending` or `resolved`. */
@@ -182,9 +233,9 @@ export type ReplyInput = z.input<ReturnType<typeof replyInputSchema>>;
 export const updatePatchSchema = lazySchema((z) =>
   z.strictObject({
     subject: subjectSchema().optional(),
-    category: z.string().optional(),
-    priority: z.string().optional(),
-    department: z.string().nullable().optional(),
+    category: keyString(z).optional(),
+    priority: keyString(z).optional(),
+    department: keyString(z).nullable().optional(),
     status: statusSchema().optional(),
     assigneeId: idSchema().nullable().optional(),
     deadlineAt: instantSchema().nullable().optional(),
@@ -205,14 +256,14 @@ const oneOrMany = <T extends z.ZodType>(z: Zod, item: T) =>
 export const listQuerySchema = lazySchema((z) =>
   z.strictObject({
     status: oneOrMany(z, statusSchema()).optional(),
-    priority: oneOrMany(z, z.string()).optional(),
-    category: oneOrMany(z, z.string()).optional(),
-    department: oneOrMany(z, z.string()).optional(),
+    priority: oneOrMany(z, keyString(z)).optional(),
+    category: oneOrMany(z, keyString(z)).optional(),
+    department: oneOrMany(z, keyString(z)).optional(),
     /** A staff id, `'me'` (the acting staff member) or `null` (unassigned). */
     assigneeId: idSchema().nullable().optional(),
     subscriberId: idSchema().optional(),
     /** Text to find in the number, subject or visible message bodies. */
-    q: z.string().trim().min(1).max(200).optional(),
+    q: text(z.string().trim().min(1).max(200)).optional(),
     /** Page size, 1–200. @default 50 */
     limit: z.number().int().min(1).max(200).optional(),
     /** `nextCursor` from the previous page. */
@@ -236,9 +287,9 @@ export type ListQuery = z.input<ReturnType<typeof listQuerySchema>>;
 /** Where a call came from (the optional last argument of every method). */
 export const requestContextSchema = lazySchema((z) =>
   z.object({
-    ip: z.string().max(100).optional(),
-    userAgent: z.string().max(1000).optional(),
-    requestId: z.string().max(200).optional(),
+    ip: text(z.string().max(100)).optional(),
+    userAgent: text(z.string().max(1000)).optional(),
+    requestId: text(z.string().max(200)).optional(),
   }),
 );
 

@@ -9,7 +9,9 @@ import { sqliteStore } from '../../adapters/sqlite/index.js';
 import { memoryStore } from '../../adapters/memory/index.js';
 import { TicketError } from '../../src/errors.js';
 import { createTicketService } from '../../src/index.js';
-import { ALL, operator } from '../../src/testing/harness.js';
+import { ALL, customer, operator } from '../../src/testing/harness.js';
+import { storeKinds } from '../hostile/hostile-stores.js';
+import { makeWorld, type World } from '../hostile/service-calls.js';
 
 function typedError(fn: () => unknown): TicketError {
   try {
@@ -98,4 +100,92 @@ describe('ticket references', () => {
       expect((caught as TicketError).params.field).toBe('ticketId');
     }
   });
+});
+
+describe('NUL and lone surrogates: the same answer on every store', () => {
+  // Before: Postgres refused a NUL in any id, filter or text with the driver's text while
+  // the other stores kept it or found nothing; a lone surrogate was kept by the memory
+  // store, written as U+FFFD by Postgres and MariaDB (three of them by SQLite), and refused
+  // by Postgres and MariaDB inside JSON (audit changes, saved filters). Now one rule per
+  // kind of field (src/schemas.ts): NUL anywhere and lone surrogates in identifiers and
+  // filter values are `validation` naming the field; lone surrogates in text are U+FFFD,
+  // stored and searched alike everywhere.
+  const HI = '\uD83D';
+  const LO = '\uDE00';
+  type Refused = { refused: string };
+  type Case = [name: string, call: (w: World) => Promise<unknown>, expected: Refused | unknown];
+  const staffList = (w: World, query: object) => w.desk.list(w.staff, query as never).then((p) => p.items.map((t) => t.subject));
+  const cases: Case[] = [
+    ['NUL in a list category', (w) => staffList(w, { category: 'wifi\u0000' }), { refused: 'category' }],
+    ['lone surrogate in a list priority', (w) => staffList(w, { priority: ['high', `h${HI}`] }), { refused: 'priority' }],
+    ['lone surrogate in a list department', (w) => staffList(w, { department: LO }), { refused: 'department' }],
+    ['NUL in a list subscriberId', (w) => staffList(w, { subscriberId: 'sub\u0000' }), { refused: 'subscriberId' }],
+    ['lone surrogate in a list assigneeId', (w) => staffList(w, { assigneeId: `a${HI}` }), { refused: 'assigneeId' }],
+    ['NUL in q', (w) => staffList(w, { q: 'router\u0000' }), { refused: 'q' }],
+    ['NUL in a subject', (w) => w.desk.create(w.customer, { subject: 'a\u0000', body: 'b' }), { refused: 'subject' }],
+    ['NUL in a reply', (w) => w.desk.addReply(w.staff, w.open.id, { body: 'x\u0000' }), { refused: 'body' }],
+    ['NUL in a staff id', (w) => w.desk.addReply({ ...w.staff, id: 'op\u0000' }, w.open.id, { body: 'x' }), { refused: 'actor.id' }],
+    ['lone surrogate in a customer id', (w) => w.desk.create(customer(`sub-${LO}`), { subject: 's', body: 'b' }), { refused: 'actor.id' }],
+    ['NUL in an actor name', (w) => w.desk.create({ ...w.customer, name: 'N\u0000' }, { subject: 's', body: 'b' }), { refused: 'actor.name' }],
+    ['lone surrogate in a subscriberId', (w) => w.desk.create(w.staff, { subject: 's', body: 'b', subscriberId: `s${HI}` }), { refused: 'subscriberId' }],
+    ['NUL in an assigneeId', (w) => w.desk.create(w.staff, { subject: 's', body: 'b', subscriberId: 's', assigneeId: 'a\u0000' }), { refused: 'assigneeId' }],
+    ['lone surrogate in a category', (w) => w.desk.create(w.customer, { subject: 's', body: 'b', category: `wifi${LO}` }), { refused: 'category' }],
+    ['lone surrogate in an update assigneeId', (w) => w.desk.update(w.staff, w.open.id, { assigneeId: HI }), { refused: 'assigneeId' }],
+    ['NUL in the request context', (w) => w.desk.addReply(w.staff, w.open.id, { body: 'x' }, { userAgent: 'ua\u0000' }), { refused: 'context.userAgent' }],
+    ['lone surrogate in a saved filter', (w) => w.desk.saveFilter(w.staff, 'f', { category: `a${HI}` }), { refused: 'query.category' }],
+    ['NUL in a bulk assignee', (w) => w.desk.bulk(w.staff, [w.open.id], { type: 'assign', assigneeId: 'a\u0000' }), { refused: 'action.assigneeId' }],
+    [
+      'lone surrogates in a new ticket: stored as U+FFFD and found by a q with them',
+      async (w) => {
+        const t = await w.desk.create(w.customer, { subject: `Router ${HI} down`, body: `Line ${LO} dead` });
+        const d = await w.desk.get(w.staff, t.id);
+        return [d.ticket.subject, d.messages[0]!.body, await staffList(w, { q: `line ${HI} dead` }), await staffList(w, { q: `dead${LO}` })];
+      },
+      ['Router \uFFFD down', 'Line \uFFFD dead', ['Router \uFFFD down'], ['Router \uFFFD down']],
+    ],
+    [
+      'lone surrogates in a reply, an edit, a subject, a name and the context: U+FFFD',
+      async (w) => {
+        const m = await w.desk.addReply({ ...w.staff, name: `Op ${LO}` }, w.open.id, { body: `a${HI}` }, { userAgent: `ua${HI}`, requestId: LO });
+        await w.desk.editMessage(w.staff, w.replyId, `edit ${HI}${HI}`);
+        await w.desk.update(w.staff, w.open.id, { subject: `s${LO}` });
+        const d = await w.desk.get(w.staff, w.open.id);
+        const trail = (await w.desk.audit(w.staff, w.open.id)).find((a) => (a as { userAgent?: string | null }).userAgent != null) as unknown as Record<string, unknown>;
+        const reply = d.messages.find((x) => x.id === m.id) as unknown as Record<string, unknown>;
+        return [reply.body, reply.authorName, d.messages.find((x) => x.id === w.replyId)!.body, d.ticket.subject, trail.userAgent, trail.requestId];
+      },
+      ['a\uFFFD', 'Op \uFFFD', 'edit \uFFFD\uFFFD', 's\uFFFD', 'ua\uFFFD', '\uFFFD'],
+    ],
+  ];
+
+  for (const kind of storeKinds()) {
+    if (kind.skip !== null) {
+      it(`${kind.name} (${kind.skip})`, () => undefined);
+      continue;
+    }
+    it(kind.name, async () => {
+      const h = await kind.open();
+      try {
+        for (const [name, call, expected] of cases) {
+          const w = await makeWorld(h.store);
+          let got: unknown;
+          try {
+            got = await call(w);
+          } catch (err) {
+            expect(TicketError.is(err), `${name}: ${String((err as Error)?.stack ?? err)}`).toBe(true);
+            got = { refused: (err as TicketError).code === 'validation' ? (err as TicketError).params.field : `${(err as TicketError).code}: ${(err as Error).message}` };
+          }
+          if (expected !== null && typeof expected === 'object' && 'refused' in expected) {
+            const field = (got as Partial<Refused>)?.refused;
+            expect(typeof field === 'string' && (field === expected.refused || field.startsWith(`${expected.refused}.`)), `${name}: ${JSON.stringify(got)}`).toBe(true);
+          } else {
+            expect(got, name).toEqual(expected);
+          }
+        }
+      } finally {
+        await h.release();
+        await kind.close();
+      }
+    }, 120_000);
+  }
 });
