@@ -2,6 +2,7 @@ import { TicketError } from '../errors.js';
 import { limitHtmlDepth } from './html-depth.js';
 import { MAX_CONTAINER_ENDS, MAX_SETEXT_HEADINGS, capMarkdown } from './markdown-caps.js';
 import type { DegradeReason } from './markdown-caps.js';
+import { renderInChunks } from './markdown-chunks.js';
 import { getMarkdownToHtml } from './micromark-loader.js';
 import { bodyRefused } from './render-refusal.js';
 import { resolveRenderLimits } from './render-limits.js';
@@ -18,8 +19,9 @@ import { sanitizeMicromarkHtml } from './sanitize-micromark.js';
  * `require()` on Node versions that cannot require ES modules.
  *
  * The cost of a Markdown render is kept linear in the body's length by caps (see
- * markdown-caps.ts, html-depth.ts and the link cap in sanitize.ts); the service renders in
- * a worker with a time budget on top (render-body.ts).
+ * markdown-caps.ts, html-depth.ts and the link cap in sanitize.ts) and by rendering a long
+ * body in pieces (markdown-chunks.ts); the service renders in a worker with a time budget
+ * on top (render-body.ts).
  */
 
 /** Characters escaped by `escapeHtml`, with their references. */
@@ -139,7 +141,9 @@ function checkString(value: unknown): asserts value is string {
 /** The pipeline: caps, micromark, depth limit, output limit, sanitiser, note. */
 function renderCapped(markdown: string, limits: RenderLimits): string {
   const capped = capMarkdown(markdown, limits);
-  const raw = getMarkdownToHtml()(capped.markdown);
+  // In pieces of a few KiB where that gives the same HTML: micromark's time per character
+  // grows with the body's length otherwise (markdown-chunks.ts).
+  const raw = renderInChunks(getMarkdownToHtml(), capped.markdown);
   const maxOutput = OUTPUT_PER_INPUT * limits.maxMarkdownLength;
   if (raw.length > maxOutput) {
     throw bodyRefused(
