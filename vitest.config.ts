@@ -7,6 +7,9 @@ export default defineConfig({
     // The reliability suite (faults, load, hostile input; real servers, minutes) runs with
     // `npm run test:reliability` (vitest.reliability.config.ts).
     exclude: ['test/e2e/**', 'test/reliability/**', 'node_modules/**'],
+    // Most files wait on a database server or a child process more than they compute: two
+    // at a time (vitest's default on two cores is one).
+    maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
     benchmark: { include: ['bench/**/*.bench.ts'] },

@@ -31,7 +31,7 @@ import type { DispatchJob } from './dispatch-worker.js';
 
 const WORKER = fileURLToPath(new URL('./dispatch-worker.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const EVENTS = 600;
+const EVENTS = 300;
 const HANDLERS = ['mail', 'hook'] as const;
 const GUARD_MS = 60_000;
 

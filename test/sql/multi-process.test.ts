@@ -1,6 +1,6 @@
 /**
  * Several OS processes on one database (test/sql/multi-process-cases.ts), at the size
- * `npm test` can afford: concurrent migrations, two processes creating 300 tickets each
+ * `npm test` can afford: concurrent migrations, two processes creating 150 tickets each
  * (0 duplicate numbers, 0 gaps, 0 SQLITE_BUSY), a process killed mid-burst (no partial
  * ticket), SLA claims split exactly between processes. The 2 × 2,000 bursts run in
  * `npm run test:reliability` (test/reliability/store-bursts.test.ts).
@@ -13,7 +13,7 @@ import { it } from 'vitest';
 import { multiProcessTests } from './multi-process-cases.js';
 import { MYSQL_URL, PG_URL, POSTGRES_IS_REAL, REQUIRE_MYSQL, REQUIRE_PG } from './stores.js';
 
-const SIZE = { burst: 300, killAt: 150 };
+const SIZE = { burst: 150, killAt: 75 };
 
 multiProcessTests('sqlite', true, '', SIZE);
 if (REQUIRE_PG && !PG_URL) {
