@@ -28,12 +28,18 @@ export interface PostgresStoreCommonOptions {
   tablePrefix?: string;
 }
 
+/** How long a call waits for a connection of the store's own pool before it is `unavailable`. */
+const DEFAULT_CONNECTION_TIMEOUT_MS = 30_000;
+
 /** Connect with a connection string; the store owns the pool and `close()` ends it. */
 export interface PostgresConnectionStringOptions extends PostgresStoreCommonOptions {
   /** A libpq-style URL, e.g. `postgres://user:pass@host:5432/db`. */
   connectionString: string;
   /**
-   * Further `pg.Pool` settings (`max`, `connectionTimeoutMillis`, `ssl`, ...).
+   * Further `pg.Pool` settings (`max`, `connectionTimeoutMillis`, `ssl`, ...). Unlike a
+   * bare `pg.Pool`, whose callers wait for ever for a connection, the store's pool gives
+   * up after `connectionTimeoutMillis` (default 30 s) and the call fails with
+   * `unavailable`: a server that does not answer, or a pool that stays exhausted.
    * @default {}
    */
   poolConfig?: Omit<PoolConfig, 'connectionString'>;
@@ -162,6 +168,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     const Pool = loadPg();
     const timeout = statementTimeout(options.statementTimeoutMs);
     const pool = new Pool({
+      connectionTimeoutMillis: DEFAULT_CONNECTION_TIMEOUT_MS,
       ...options.poolConfig,
       ...(timeout === undefined ? {} : { statement_timeout: timeout }),
       options: sessionOptions(options.poolConfig?.options),

@@ -3,11 +3,13 @@
  * from a file) answer with a `ConfigError` naming `options`, not a TypeError from reading
  * a field of them. Found by the config fuzz (issue 14).
  */
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { mysqlStore } from '../../adapters/mysql/index.js';
 import { postgresStore } from '../../adapters/postgres/index.js';
 import { sqliteStore } from '../../adapters/sqlite/index.js';
 import { TicketError } from '../../src/errors.js';
+import { createTicketService } from '../../src/index.js';
 
 describe('store factories', () => {
   it.each([
@@ -37,6 +39,34 @@ describe('store factories', () => {
       }
       expect(TicketError.is(caught, 'config'), `${uri}: ${String(caught)}`).toBe(true);
       expect((caught as TicketError).params).toMatchObject({ field: 'uri' });
+    }
+  });
+});
+
+describe('postgresStore({ connectionString }): waiting for a connection', () => {
+  it('a server that accepts but never answers makes the call unavailable after connectionTimeoutMillis, not a hang', async () => {
+    // A TCP listener that never speaks: the pg client waits for the server's first message.
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const store = postgresStore({
+      connectionString: `postgres://nobody@127.0.0.1:${port}/none`,
+      poolConfig: { connectionTimeoutMillis: 300 },
+    });
+    try {
+      const desk = createTicketService({ store, tenantId: 't' });
+      const started = Date.now();
+      const error = await desk
+        .list({ kind: 'staff', id: 'op', role: 'operator', permissions: ['tickets.view'] } as never)
+        .catch((e: unknown) => e);
+      expect(TicketError.is(error, 'unavailable'), String(error)).toBe(true);
+      // Generous: the point is that it ends (pg's own default would wait for ever).
+      expect(Date.now() - started).toBeLessThan(20_000);
+    } finally {
+      await store.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
     }
   });
 });
