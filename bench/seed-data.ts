@@ -45,6 +45,7 @@ export const TICKET_COLUMNS: readonly SeedColumn[] = [
   c('status', 'text'),
   c('subscriber_id', 'text'),
   c('reseller_id', 'text'),
+  c('addressed_to', 'text'),
   c('assignee_id', 'text'),
   c('created_by_type', 'text'),
   c('created_by_id', 'text'),
@@ -468,6 +469,10 @@ export function* generateTenant(plan: TenantPlan, catalog: SeedCatalog): Generat
       status,
       sub,
       resellerId,
+      // A subscriber's ticket goes to its reseller (what the service files): the reseller's
+      // staff see it. Without this every seeded ticket was the operator's, and the bench's
+      // reseller rows measured an empty scope.
+      resellerId === null ? 'operator' : 'reseller',
       assignee,
       byStaff ? 'staff' : 'customer',
       byStaff ? creatorStaff : sub,
