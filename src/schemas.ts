@@ -144,8 +144,11 @@ export const statusSchema = lazySchema((z) =>
 /** The first and last instants every store holds (years 1 to 9999, UTC). */
 const FIRST_INSTANT = Date.parse('0001-01-01T00:00:00.000Z');
 const LAST_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
-const inRange = (d: Date) => d.getTime() >= FIRST_INSTANT && d.getTime() <= LAST_INSTANT;
-const RANGE_MESSAGE = 'must be between the years 1 and 9999';
+/** Whether `d` is an instant every store holds (years 1 to 9999, UTC), for checks outside zod. */
+export const inInstantRange = (d: Date): boolean => d.getTime() >= FIRST_INSTANT && d.getTime() <= LAST_INSTANT;
+const inRange = inInstantRange;
+/** Why an instant is refused outside that range (the field's name goes before it). */
+export const RANGE_MESSAGE = 'must be between the years 1 and 9999';
 
 /**
  * A timestamp: a `Date` or an ISO 8601 string with a zone, between the years 1 and 9999

@@ -102,7 +102,7 @@ describe('ticket references', () => {
   });
 });
 
-describe('NUL and lone surrogates: the same answer on every store', () => {
+describe('NUL, lone surrogates and instants at the edges: the same answer on every store', () => {
   // Before: Postgres refused a NUL in any id, filter or text with the driver's text while
   // the other stores kept it or found nothing; a lone surrogate was kept by the memory
   // store, written as U+FFFD by Postgres and MariaDB (three of them by SQLite), and refused
@@ -134,6 +134,19 @@ describe('NUL and lone surrogates: the same answer on every store', () => {
     ['NUL in the request context', (w) => w.desk.addReply(w.staff, w.open.id, { body: 'x' }, { userAgent: 'ua\u0000' }), { refused: 'context.userAgent' }],
     ['lone surrogate in a saved filter', (w) => w.desk.saveFilter(w.staff, 'f', { category: `a${HI}` }), { refused: 'query.category' }],
     ['NUL in a bulk assignee', (w) => w.desk.bulk(w.staff, [w.open.id], { type: 'assign', assigneeId: 'a\u0000' }), { refused: 'action.assigneeId' }],
+    // Instants outside the years 1-9999 (50de787), on every store, and the last one kept exactly.
+    ['the year 10000 as createdFrom', (w) => staffList(w, { createdFrom: new Date(Date.UTC(10_000, 0, 1)) }), { refused: 'createdFrom' }],
+    ['the year 0 as a stats window start', (w) => w.desk.getStats(w.staff, { from: new Date('0000-12-31T23:59:59.999Z') }), { refused: 'from' }],
+    ['the largest Date as scheduled work time', (w) => w.desk.runScheduledWork({ now: new Date(8.64e15) }), { refused: 'now' }],
+    ['the smallest Date as a deadline', (w) => w.desk.create(w.staff, { subject: 's', body: 'b', subscriberId: 's', deadlineAt: new Date(-8.64e15) }), { refused: 'deadlineAt' }],
+    [
+      'the last instant every store holds, as a deadline',
+      async (w) => {
+        await w.desk.update(w.staff, w.open.id, { deadlineAt: new Date('9999-12-31T23:59:59.999Z') });
+        return (await w.desk.get(w.staff, w.open.id)).ticket.deadlineAt?.toISOString();
+      },
+      '9999-12-31T23:59:59.999Z',
+    ],
     [
       'lone surrogates in a new ticket: stored as U+FFFD and found by a q with them',
       async (w) => {
@@ -166,8 +179,10 @@ describe('NUL and lone surrogates: the same answer on every store', () => {
     it(kind.name, async () => {
       const h = await kind.open();
       try {
+        // One world: a refused call changes nothing, and the cases that write touch what
+        // no other case reads.
+        const w = await makeWorld(h.store);
         for (const [name, call, expected] of cases) {
-          const w = await makeWorld(h.store);
           let got: unknown;
           try {
             got = await call(w);
