@@ -8,6 +8,7 @@ import { ConfigError } from '../../src/errors.js';
 import { localOutboxWake } from '../sql/outbox-wake.js';
 import { createSqlStore, type SqlTicketStore } from '../sql/sql-store.js';
 import { tableNames } from '../sql/table-names.js';
+import { letEventLoopTurn } from './event-loop-turns.js';
 import { cachingDatabase } from './statement-cache.js';
 import { sqliteHooks } from './sqlite-hooks.js';
 import { checkStoreOptions } from '../sql/value-checks.js';
@@ -95,6 +96,8 @@ class RejectingSqliteDialect extends SqliteDialect {
     const acquire = driver.acquireConnection.bind(driver);
     const wrapped = new WeakMap<DatabaseConnection, DatabaseConnection>();
     driver.acquireConnection = async () => {
+      // Between transactions, never inside one: a caller's loop must not starve the process.
+      await letEventLoopTurn();
       const connection = await acquire();
       let safe = wrapped.get(connection);
       if (safe === undefined) {
