@@ -83,6 +83,8 @@ export function mysqlHooks(options: { driverDates?: MysqlDriverDates } = {}): Sq
       partialIndexes: false,
       indexesPerTable: true,
       fullText: 'like',
+      // Migration 011: FULLTEXT indexes narrowing the LIKE scans (`search-queries.ts`).
+      likeIndex: 'innodb-fulltext',
     },
     millisBetween: (later, earlier) =>
       sql<number>`cast(round(timestampdiff(microsecond, ${earlier}, ${later}) / 1000) as signed)`,

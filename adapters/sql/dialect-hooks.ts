@@ -84,6 +84,16 @@ export interface SqlDialectCapabilities {
    *   correct, but a scan of the tenant's rows (no index).
    */
   readonly fullText: 'fts5' | 'tsvector' | 'like';
+  /**
+   * An index over the `'like'` dialects' texts, or absent for none: `'innodb-fulltext'`
+   * (MySQL, MariaDB), an InnoDB `FULLTEXT` index on each `search_text` (migration 011),
+   * built without stopwords. A phrase whose words it holds takes its candidates from
+   * `MATCH … AGAINST ('+w1 +w2*' IN BOOLEAN MODE)` and keeps the exact LIKE check on them;
+   * other phrases (CJK characters, words shorter than the server's
+   * `innodb_ft_min_token_size`) and searches inside a transaction (InnoDB indexes a
+   * transaction's rows at commit) scan with LIKE alone. See `search-queries.ts`.
+   */
+  readonly likeIndex?: 'innodb-fulltext';
 }
 
 /** The part of a dialect the migrations need: column types, capabilities, date arithmetic, table locks. */

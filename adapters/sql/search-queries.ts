@@ -14,8 +14,10 @@
  *   the folded text holds no other ASCII separator), `MATCH '"w1 w2 w3"*'`;
  * - `tsvector` (Postgres): a `tsvector` written as a literal (no parser, no dictionary:
  *   the words are exactly `searchWords`), GIN-indexed, `@@ 'w1' <-> 'w2' <-> 'w3':*`;
- * - `like` (MySQL/MariaDB): the text padded with spaces, `LIKE '% w1 w2 w3%'`: correct,
- *   but a scan of the tenant's texts.
+ * - `like` (MySQL/MariaDB): the text padded with spaces, `LIKE '% w1 w2 w3%'`; since
+ *   migration 011 (`capabilities.likeIndex`) an InnoDB FULLTEXT index gives each phrase's
+ *   candidates (`MATCH … AGAINST ('+w1 +w2 +w3*' IN BOOLEAN MODE)`) and the LIKE checks
+ *   them, so the hits are exactly the LIKE's (`likeConditions`).
  *
  * A search is driven by the index: the tickets it can match are the index hits (the
  * exact number; and for each phrase, the tickets whose own text has it or with a message
@@ -24,7 +26,7 @@
  * `src/search/search-match.ts` (the contract suite compares every store with it).
  */
 import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
-import { searchText } from '../../src/search/search-text.js';
+import { MAX_WORD_LENGTH, searchText } from '../../src/search/search-text.js';
 import type { StoreScope, StoreSearch, StoreSearchPhrase } from '../../src/store.js';
 import type { Message } from '../../src/types.js';
 import { hasOwnerTokens, ownerPhrases, ownerTokens, ownerTokensSql } from './owner-tokens.js';
@@ -201,7 +203,12 @@ function messageHits(ctx: QueryContext, scope: StoreScope, phrase: StoreSearchPh
           .selectFrom('message_search as x')
           .innerJoin('messages as m', 'm.position', 'x.position')
           .where(matches(fullText, fullText === 'tsvector' ? 'x.vector' : 'x.search_text', phrases));
-  // One shape for both sources: only `m` is referred to from here on.
+  return visibleMessageIds(ctx, scope, base);
+}
+
+/** The `ticket_id` of the messages `m` joined in `base` that are the scope's tenant's and that it may see. */
+function visibleMessageIds(ctx: QueryContext, scope: StoreScope, base: SelectQueryBuilder<any, any, object>): TicketIds {
+  // One shape for every source: only `m` is referred to from here on.
   let query = (base as unknown as SelectQueryBuilder<TicketryDatabase & { m: TicketryDatabase['messages'] }, 'm', object>)
     .select('m.ticket_id')
     .where('m.tenant_id', '=', scope.tenantId);
@@ -209,6 +216,69 @@ function messageHits(ctx: QueryContext, scope: StoreScope, phrase: StoreSearchPh
     query = query.where('m.internal', '=', ctx.hooks.toBoolean(false)).where('m.hidden', '=', ctx.hooks.toBoolean(false));
   }
   return query as TicketIds;
+}
+
+// ---- the LIKE dialects' index (MySQL, MariaDB; migration 011) ------------------------
+
+/**
+ * Words InnoDB's FULLTEXT parser keeps whole (utf8mb4): every character in these ranges,
+ * Latin (with its extensions and IPA), Greek, Cyrillic, Hebrew, Arabic letters and Thai.
+ * InnoDB takes a character for a letter by its own (older) Unicode tables, so letters
+ * added later split a word in two (U+02EC, U+0371, U+0373, U+0377 here; Cyrillic from
+ * U+0514, most of the supplementary planes). Each character `searchWords` can put in a
+ * word that this accepts is checked on the server by test/sql/mysql-fulltext.test.ts.
+ * Other words (CJK characters, other scripts) never go to the index: their phrases scan.
+ */
+export const INDEXED_WORD =
+  /^(?:(?![\u02ec\u0371\u0373\u0377])[0-9a-z\u00aa-\u02ff\u0370-\u03ff\u0400-\u0513\u05d0-\u05ea\u0621-\u063a\u0641-\u064a\u0e01-\u0e5b])+$/u;
+
+/**
+ * The shortest word the index is taken to hold: InnoDB's default
+ * `innodb_ft_min_token_size`. A server set higher is noticed by the statement itself
+ * (`likeConditions`), which then scans.
+ */
+const INDEX_MIN_WORD = 3;
+
+/**
+ * The index terms of a phrase (`+w1 +w2 +w3*`: every word it holds, the last as a prefix
+ * when the phrase's is) and the length of the shortest, or `null` when the phrase has
+ * none. A phrase's rows have each of these words (the LIKE keeps those with them in a row).
+ */
+export function indexTerms(phrase: StoreSearchPhrase): { against: string; shortest: number } | null {
+  const terms: string[] = [];
+  let shortest = Infinity;
+  phrase.words.forEach((word, i) => {
+    // A stopword-free index holds every word of its length (011 builds it so); a word
+    // under the minimum is in no index row, and one `+` term the index lacks makes
+    // InnoDB answer nothing, so those stay out.
+    if ([...word].length < INDEX_MIN_WORD || !INDEXED_WORD.test(word)) return;
+    terms.push(`+${word}${phrase.prefix && i === phrase.words.length - 1 ? '*' : ''}`);
+    shortest = Math.min(shortest, [...word].length);
+  });
+  return terms.length === 0 ? null : { against: [...new Set(terms)].join(' '), shortest };
+}
+
+/**
+ * The ways a LIKE dialect finds `phrase` in the padded texts at `column`, one UNION ALL
+ * branch each: with the FULLTEXT index (`capabilities.likeIndex`), the index's candidates
+ * checked by the LIKE; without (no index, no indexed word in the phrase, or inside a
+ * transaction, whose own rows InnoDB indexes only at commit), the LIKE alone. The index
+ * branch holds only while the server's token limits keep every word it asks for
+ * (`innodb_ft_min_token_size` at most the shortest, `innodb_ft_max_token_size` at least
+ * `MAX_WORD_LENGTH`, so a prefix misses no long word); else the LIKE branch does. Both
+ * conditions are constants of the statement: the server runs exactly one branch.
+ */
+function likeConditions(ctx: QueryContext, column: string, phrase: StoreSearchPhrase): Expression<SqlBool>[] {
+  const like = matches('like', column, [phrase]);
+  // Inside a transaction: the store's own (`connection`) or the host's (`db`).
+  const inTransaction = ctx.connection !== undefined || ctx.db.isTransaction;
+  const terms = ctx.hooks.capabilities.likeIndex === 'innodb-fulltext' && !inTransaction ? indexTerms(phrase) : null;
+  if (terms === null) return [like];
+  const held = sql<SqlBool>`(@@innodb_ft_min_token_size <= ${sql.lit(terms.shortest)} and @@innodb_ft_max_token_size >= ${sql.lit(MAX_WORD_LENGTH)})`;
+  return [
+    sql<SqlBool>`match(${sql.ref(column)}) against (${terms.against} in boolean mode) and ${like} and ${held}`,
+    sql<SqlBool>`${like} and not ${held}`,
+  ];
 }
 
 /**
@@ -252,8 +322,19 @@ function likeCandidates(ctx: QueryContext, scope: StoreScope, search: StoreSearc
   const branches: SelectQueryBuilder<any, any, { ticket_id: string; p: number }>[] = [];
   if (search.number !== '') branches.push(numberHits(ctx, scope.tenantId, search.number).select(sql.lit(-1).as('p')));
   search.phrases.forEach((phrase, i) => {
-    branches.push(ownHits(ctx, scope, [phrase]).select(sql.lit(i).as('p')));
-    branches.push(messageHits(ctx, scope, phrase).select(sql.lit(i).as('p')));
+    for (const condition of likeConditions(ctx, 's.search_text', phrase)) {
+      branches.push(
+        ctx.db
+          .selectFrom('ticket_search as s')
+          .select(['s.ticket_id', sql.lit(i).as('p')])
+          .where('s.tenant_id', '=', scope.tenantId)
+          .where(condition),
+      );
+    }
+    for (const condition of likeConditions(ctx, 'x.search_text', phrase)) {
+      const base = ctx.db.selectFrom('message_search as x').innerJoin('messages as m', 'm.position', 'x.position').where(condition);
+      branches.push(visibleMessageIds(ctx, scope, base).select(sql.lit(i).as('p')));
+    }
   });
   if (branches.length === 0) return null;
   const hits = branches.reduce((union, branch) => union.unionAll(branch));

@@ -13,6 +13,7 @@ import { searchMigration } from './007-search.js';
 import { statsByDayMigration } from './008-stats-by-day.js';
 import { searchWalkMigration } from './009-search-walk.js';
 import { ownerTokensMigration } from './010-owner-tokens.js';
+import { fullTextMigration } from './011-fulltext.js';
 import type { MigrationContext } from './migration-context.js';
 
 /**
@@ -33,6 +34,7 @@ export function ticketryMigrations(ctx: MigrationContext): MigrationProvider {
         '008-stats-by-day': statsByDayMigration(ctx),
         '009-search-walk': searchWalkMigration(ctx),
         '010-owner-tokens': ownerTokensMigration(ctx),
+        '011-fulltext': fullTextMigration(ctx),
       };
     },
   };
