@@ -26,8 +26,10 @@ export interface MysqlUriOptions extends MysqlStoreCommonOptions {
   /** A mysql2 connection URL, e.g. `mysql://user:pass@host:3306/db`. */
   uri: string;
   /**
-   * Further mysql2 pool settings (`connectionLimit`, `ssl`, ...). ticketry sets
-   * `charset`, `dateStrings`, `timezone` and `supportBigNumbers` itself.
+   * Further mysql2 pool settings (`connectionLimit`, `ssl`, ...): a plain object of
+   * settings mysql2 knows. ticketry sets `charset`, `dateStrings` and `timezone` itself
+   * (and refuses them here, as it refuses a key mysql2 does not know: a `ConfigError`
+   * naming `poolOptions.<key>`).
    * @default {}
    */
   poolOptions?: Omit<PoolOptions, 'uri'>;
@@ -98,6 +100,52 @@ function poolDates(pool: Pool): MysqlDriverDates {
   return 'local';
 }
 
+/**
+ * The settings mysql2 3.x takes (its `ConnectionConfig`'s list): any other key it ignores,
+ * printing a warning for each (an array of 100,000 elements spread into its options
+ * printed 100,000 lines).
+ */
+const MYSQL2_OPTIONS = new Set([
+  'authPlugins', 'authSwitchHandler', 'bigNumberStrings', 'charset', 'charsetNumber', 'compress', 'connectAttributes',
+  'connectTimeout', 'database', 'dateStrings', 'debug', 'decimalNumbers', 'enableKeepAlive', 'flags', 'host',
+  'insecureAuth', 'infileStreamFactory', 'isServer', 'keepAliveInitialDelay', 'localAddress', 'maxPreparedStatements',
+  'multipleStatements', 'namedPlaceholders', 'nestTables', 'password', 'password1', 'password2', 'password3',
+  'passwordSha1', 'pool', 'port', 'queryFormat', 'rowsAsArray', 'socketPath', 'ssl', 'stream', 'stringifyObjects',
+  'supportBigNumbers', 'timezone', 'trace', 'typeCast', 'uri', 'user', 'disableEval', 'enableCleartextPlugin',
+  'connectionLimit', 'maxIdle', 'idleTimeout', 'Promise', 'queueLimit', 'resetOnRelease', 'waitForConnections',
+  'jsonStrings', 'gracefulEnd',
+]);
+
+/** What ticketry sets itself: how instants and text are read must not change under it. */
+const SET_BY_TICKETRY = new Set(['uri', 'charset', 'charsetNumber', 'dateStrings', 'timezone', 'typeCast', 'rowsAsArray', 'nestTables']);
+
+/**
+ * `poolOptions`, checked: absent, or a plain object whose keys are mysql2 settings that
+ * ticketry does not set itself. A `ConfigError` names the field otherwise (mysql2 would
+ * print a warning per unknown key and go on, or the setting would be overridden).
+ */
+function checkedPoolOptions(value: unknown): Omit<PoolOptions, 'uri'> {
+  if (value === undefined) return {};
+  const proto = value === null || typeof value !== 'object' ? undefined : Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) {
+    throw new ConfigError('poolOptions must be a plain object of mysql2 pool settings, e.g. { connectionLimit: 10 }', {
+      params: { field: 'poolOptions' },
+    });
+  }
+  for (const key of Reflect.ownKeys(value as object)) {
+    const name = String(key);
+    if (typeof key === 'symbol' || !MYSQL2_OPTIONS.has(name)) {
+      throw new ConfigError(`poolOptions.${name} is not a mysql2 pool setting`, { params: { field: `poolOptions.${name}` } });
+    }
+    if (SET_BY_TICKETRY.has(name)) {
+      throw new ConfigError(`poolOptions.${name} is set by ticketry itself (utf8mb4, UTC DATETIME strings); leave it out`, {
+        params: { field: `poolOptions.${name}` },
+      });
+    }
+  }
+  return value as Omit<PoolOptions, 'uri'>;
+}
+
 /** The session's statement time limit: MariaDB's `max_statement_time`, else MySQL's two settings. */
 async function setStatementTimeout(connection: DatabaseConnection, ms: number): Promise<void> {
   try {
@@ -136,12 +184,13 @@ export function mysqlStore(options: MysqlStoreOptions): MysqlStore {
   }
   if ('uri' in options && typeof options.uri === 'string') {
     const timeoutMs = statementTimeout(options.statementTimeoutMs);
+    const poolOptions = checkedPoolOptions(options.poolOptions);
     const createPool = loadMysql2();
     let pool: ReturnType<CreatePool>;
     try {
       pool = createPool({
         connectionLimit: 10,
-        ...options.poolOptions,
+        ...poolOptions,
         uri: options.uri,
         charset: 'utf8mb4_bin',
         dateStrings: true,

@@ -15,6 +15,43 @@ import { mysqlFixture, mysqlSkipReason, type FixtureStore, type StoreFixture } f
 
 const skip = mysqlSkipReason();
 
+// No server needed: the factory checks its options before any I/O.
+describe('mysqlStore poolOptions', () => {
+  const refused = (poolOptions: unknown) => {
+    try {
+      mysqlStore({ uri: 'mysql://root@127.0.0.1:1/none', poolOptions: poolOptions as never });
+    } catch (err) {
+      return TicketError.is(err, 'config') ? (err as TicketError & { params?: { field?: string } }).params?.field : String(err);
+    }
+    return 'accepted';
+  };
+
+  it('refuses what is not a plain object of mysql2 settings, naming the field, without a warning from mysql2', () => {
+    const warned: unknown[] = [];
+    const error = console.error;
+    console.error = (...args: unknown[]) => void warned.push(args);
+    try {
+      expect(refused(new Array(100_000).fill(1))).toBe('poolOptions');
+      expect(refused('connectionLimit=2')).toBe('poolOptions');
+      expect(refused(null)).toBe('poolOptions');
+      expect(refused(new Map())).toBe('poolOptions');
+      expect(refused({ connectionLimt: 2 })).toBe('poolOptions.connectionLimt');
+      expect(refused({ [Symbol('x')]: 1 })).toBe('poolOptions.Symbol(x)');
+      expect(refused({ timezone: 'local' })).toBe('poolOptions.timezone');
+      expect(refused({ dateStrings: false })).toBe('poolOptions.dateStrings');
+      expect(refused(Object.assign(Object.create(null), { connectTimeout: 1000 }))).toBe('accepted');
+    } finally {
+      console.error = error;
+    }
+    expect(warned).toStrictEqual([]);
+  });
+
+  it('takes mysql2 pool settings', async () => {
+    const store = mysqlStore({ uri: 'mysql://root@127.0.0.1:1/none', poolOptions: { connectionLimit: 2, connectTimeout: 1000, ssl: undefined } });
+    await store.close();
+  });
+});
+
 describe.skipIf(skip !== null)(`MySQL driver${skip === null ? '' : ` (${skip})`}`, () => {
   let fixture: StoreFixture;
   let fx: FixtureStore;
