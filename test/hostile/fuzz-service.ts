@@ -135,8 +135,10 @@ export function knownOpen(call: ServiceCall, m: Mutation): string | null {
   // NUL reach Postgres (the driver's refusal; the other stores say not found), and a saved
   // filter's `q` or name with a lone surrogate is stored as given (Postgres and MariaDB
   // refuse it in the JSON column).
-  if (OPEN_REFERENCE_CALLS.has(call.name) && holdsUnstorableText(m)) return 'requests-FUZZ2.md #1';
-  return null;
+  if (!OPEN_REFERENCE_CALLS.has(call.name) || m.kind === 'actor') return null;
+  // A reference is a whole argument; a saved filter's `q` is a field of its query.
+  if (m.kind !== 'arg' && call.name !== 'saveFilter') return null;
+  return holdsUnstorableText(m) ? 'requests-FUZZ2.md #1' : null;
 }
 
 const OPEN_REFERENCE_CALLS = new Set(['split', 'editMessage', 'hideMessage', 'unhideMessage', 'getAttachment', 'retryParkedEvents', 'merge', 'saveFilter']);
