@@ -95,8 +95,11 @@ function classify(err: unknown): { kind: DriverErrorKind | 'deadlock'; detail?: 
     return { kind: 'unavailable' };
   }
   if (UNAVAILABLE_MESSAGES.test(message)) return { kind: 'unavailable' };
-  // 1146 no such table, 1054 unknown column.
-  if (code === 'ER_NO_SUCH_TABLE' || code === 'ER_BAD_FIELD_ERROR') return { kind: 'missing_schema' };
+  // 1146 no such table, 1054 unknown column, 1191 no FULLTEXT index (a search before
+  // migration 011 ran).
+  if (code === 'ER_NO_SUCH_TABLE' || code === 'ER_BAD_FIELD_ERROR' || code === 'ER_FT_MATCHING_KEY_NOT_FOUND' || record.errno === 1191) {
+    return { kind: 'missing_schema' };
+  }
   return { kind: 'unknown' };
 }
 

@@ -146,8 +146,11 @@ function checkedPoolOptions(value: unknown): Omit<PoolOptions, 'uri'> {
   return value as Omit<PoolOptions, 'uri'>;
 }
 
-/** The session's statement time limit: MariaDB's `max_statement_time`, else MySQL's two settings. */
-async function setStatementTimeout(connection: DatabaseConnection, ms: number): Promise<void> {
+/**
+ * The session's statement time limit: MariaDB's `max_statement_time`, else MySQL's two
+ * settings. Exported for tests only (the MySQL branch cannot run on MariaDB).
+ */
+export async function setStatementTimeout(connection: DatabaseConnection, ms: number): Promise<void> {
   try {
     await connection.executeQuery(CompiledQuery.raw(`set session max_statement_time = ${(ms / 1000).toFixed(3)}`));
   } catch {

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mysql from 'mysql2';
 import { mysqlStore } from '../../adapters/mysql/index.js';
+import { setStatementTimeout } from '../../adapters/mysql/mysql-store.js';
 import { TicketError } from '../../src/errors.js';
 import { createTicketService } from '../../src/service/create-ticket-service.js';
 import { tenant, ticketRow } from './rows.js';
@@ -44,6 +45,27 @@ describe('mysqlStore poolOptions', () => {
       console.error = error;
     }
     expect(warned).toStrictEqual([]);
+  });
+
+  it("sets the statement timeout with MariaDB's max_statement_time, or MySQL 8's two settings where that is unknown", async () => {
+    const sent = (server: 'mariadb' | 'mysql') => {
+      const statements: string[] = [];
+      const connection = {
+        async executeQuery(q: { sql: string }) {
+          statements.push(q.sql);
+          if (server === 'mysql' && q.sql.includes('max_statement_time')) throw Object.assign(new Error('Unknown system variable'), { errno: 1193 });
+          return { rows: [] };
+        },
+        async *streamQuery() {},
+      };
+      return setStatementTimeout(connection as never, 1500).then(() => statements);
+    };
+    expect(await sent('mariadb')).toStrictEqual(['set session max_statement_time = 1.500']);
+    expect(await sent('mysql')).toStrictEqual([
+      'set session max_statement_time = 1.500',
+      'set session max_execution_time = 1500',
+      'set session innodb_lock_wait_timeout = 2',
+    ]);
   });
 
   it('takes mysql2 pool settings', async () => {
