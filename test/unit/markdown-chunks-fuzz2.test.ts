@@ -2,7 +2,9 @@
  * src/render/markdown-chunks.ts: a body rendered in pieces gives exactly the HTML of one
  * micromark call, on generated bodies made of every block construct (and the ones that
  * reach across blank lines: definitions, footnotes, fences, HTML blocks, lists, quotes,
- * indented code), cut at every place the chunker allows (a piece length of 1).
+ * indented code), cut at every place the chunker allows (a piece length of 1), and on
+ * every pathological and DoS shape. Weakening any of the chunker's conditions fails the
+ * first test within 200 bodies.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +12,8 @@ import { capMarkdown } from '../../src/render/markdown-caps.js';
 import { renderInChunks } from '../../src/render/markdown-chunks.js';
 import { getMarkdownToHtml } from '../../src/render/micromark-loader.js';
 import { resolveRenderLimits } from '../../src/render/render-limits.js';
+import { MORE_MARKDOWN } from '../hostile/dos-cases.js';
+import { PATHOLOGICAL_BODIES } from '../render/pathological-bodies.js';
 
 const toHtml = getMarkdownToHtml();
 
@@ -76,8 +80,30 @@ describe('rendering in pieces', () => {
       fc.property(body, fc.constantFrom(1, 20, 60), (markdown, chunk) => {
         expect(renderInChunks(toHtml, markdown, chunk)).toBe(toHtml(markdown));
       }),
-      { numRuns: 1000 },
+      { numRuns: 500 },
     );
+  });
+
+  it('gives the HTML of one call on every pathological and DoS shape, capped as the renderer caps it', () => {
+    // Short paragraphs (the least the caps allow), so the caps' splits give many places to cut.
+    const limits = resolveRenderLimits({ maxMarkdownLength: 1024 * 1024, maxBodyLength: 1024 * 1024, maxParagraphLength: 256 });
+    const shapes: [string, (n: number) => string][] = [...PATHOLOGICAL_BODIES.map((b) => [b.name, b.make] as [string, (n: number) => string]), ...MORE_MARKDOWN];
+    let cut = 0;
+    for (const [name, make] of shapes) {
+      const markdown = capMarkdown(make(1000), limits).markdown;
+      let calls = 0;
+      const html = renderInChunks(
+        (m) => {
+          calls += 1;
+          return toHtml(m);
+        },
+        markdown,
+        256,
+      );
+      expect(html, name).toBe(toHtml(markdown));
+      if (calls > 1) cut += 1;
+    }
+    expect(cut).toBeGreaterThan(30); // the test means something only if many shapes are cut
   });
 
   it('cuts the long paragraphs the caps split (the entity flood) into many calls', () => {
