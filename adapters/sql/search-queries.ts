@@ -240,6 +240,26 @@ export const INDEXED_WORD =
 const INDEX_MIN_WORD = 3;
 
 /**
+ * InnoDB's built-in stopwords (`information_schema.INNODB_FT_DEFAULT_STOPWORD`, the same
+ * on MariaDB and MySQL 8), of three letters or more. Migration 011 builds the index
+ * without stopwords, but a rebuild of the table by another session (`OPTIMIZE TABLE`,
+ * `ALTER TABLE … FORCE`: measured on MariaDB 10.11) builds it again with that session's
+ * stopwords, the built-in ones by default, and then holds none of these words. So no
+ * index term is one of them or begins one (`wha*` would miss "what"): their phrases use
+ * their other words, or scan.
+ */
+export const INNODB_STOPWORDS: ReadonlySet<string> = new Set([
+  'about', 'are', 'com', 'for', 'from', 'how', 'that', 'the', 'this', 'und', 'was', 'what', 'when', 'where', 'who', 'will', 'with', 'www',
+]);
+
+/** Whether the index may lack `word`, or (`prefix`) a word it begins, whatever stopwords it was built with. */
+function maybeStopword(word: string, prefix: boolean): boolean {
+  if (!prefix) return INNODB_STOPWORDS.has(word);
+  for (const stopword of INNODB_STOPWORDS) if (stopword.startsWith(word)) return true;
+  return false;
+}
+
+/**
  * The index terms of a phrase (`+w1 +w2 +w3*`: every word it holds, the last as a prefix
  * when the phrase's is) and the length of the shortest, or `null` when the phrase has
  * none. A phrase's rows have each of these words (the LIKE keeps those with them in a row).
@@ -248,11 +268,11 @@ export function indexTerms(phrase: StoreSearchPhrase): { against: string; shorte
   const terms: string[] = [];
   let shortest = Infinity;
   phrase.words.forEach((word, i) => {
-    // A stopword-free index holds every word of its length (011 builds it so); a word
-    // under the minimum is in no index row, and one `+` term the index lacks makes
-    // InnoDB answer nothing, so those stay out.
-    if ([...word].length < INDEX_MIN_WORD || !INDEXED_WORD.test(word)) return;
-    terms.push(`+${word}${phrase.prefix && i === phrase.words.length - 1 ? '*' : ''}`);
+    // One `+` term the index lacks makes InnoDB answer nothing: a word under the minimum
+    // length, one InnoDB would split, a stopword (or a prefix of one) stay out.
+    const prefix = phrase.prefix && i === phrase.words.length - 1;
+    if ([...word].length < INDEX_MIN_WORD || !INDEXED_WORD.test(word) || maybeStopword(word, prefix)) return;
+    terms.push(`+${word}${prefix ? '*' : ''}`);
     shortest = Math.min(shortest, [...word].length);
   });
   return terms.length === 0 ? null : { against: [...new Set(terms)].join(' '), shortest };
