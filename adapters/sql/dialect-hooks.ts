@@ -80,8 +80,9 @@ export interface SqlDialectCapabilities {
    *   `MATCH '"w1 w2"*'`;
    * - `'tsvector'` (Postgres, PGlite): `tsvector` columns with GIN indexes, queried with
    *   `@@ 'w1' <-> 'w2':*`;
-   * - `'like'` (MySQL, MariaDB): the text in a column, matched with `LIKE '% w1 w2%'`:
-   *   correct, but a scan of the tenant's rows (no index).
+   * - `'like'` (MySQL, MariaDB): the text in a column, matched with `LIKE '% w1 w2%'`;
+   *   with `likeIndex`, on the candidates a FULLTEXT index gives (else a scan of the
+   *   tenant's rows).
    */
   readonly fullText: 'fts5' | 'tsvector' | 'like';
   /**
