@@ -45,6 +45,16 @@ const BLOCKS = [
   '~~~\ntilde fence\n~~~',
   '  ```\n  fence in a list item?\n  ```',
   '- ```\n  in item',
+  '````\n```\nstill code\n\nmore\n````',
+  '~~~~\n~~~\n\nstill tilde code\n~~~~~',
+  '```a`b not a fence',
+  '``` info\ncode\n\n   ```  ',
+  '    ```\n    indented, not a fence',
+  '> ```\n> quoted fence',
+  '1. ```\n   fence in an ordered item\n\n   ```',
+  '```',
+  '~~~',
+  '   ```',
   '<!-- comment',
   '-->',
   '<pre>\npre block',
@@ -70,6 +80,31 @@ const BLOCKS = [
   '',
 ];
 
+/** Fences and what can look like one, with plain lines to cut before: the chunker's own state. */
+const FENCE_BLOCKS = [
+  'Plain words',
+  '&amp;&bogus;',
+  '```',
+  '````',
+  '~~~',
+  '```js',
+  '```a`b',
+  '   ```',
+  '    ```',
+  '  ~~~  ',
+  '```` x',
+  '- item',
+  '> quote',
+  '<div>',
+  '<!--',
+  '-->',
+  '    indented',
+  '',
+];
+const fenceBody = fc
+  .array(fc.tuple(fc.constantFrom(...FENCE_BLOCKS), fc.constantFrom('\n', '\n\n')), { maxLength: 16 })
+  .map((parts) => parts.map(([block, gap]) => block + gap).join(''));
+
 const body = fc
   .array(fc.tuple(fc.constantFrom(...BLOCKS), fc.constantFrom('\n', '\n\n', '\n\n\n', '\n \n')), { maxLength: 14 })
   .map((parts) => parts.map(([block, gap]) => block + gap).join(''));
@@ -80,7 +115,28 @@ describe('rendering in pieces', () => {
       fc.property(body, fc.constantFrom(1, 20, 60), (markdown, chunk) => {
         expect(renderInChunks(toHtml, markdown, chunk)).toBe(toHtml(markdown));
       }),
-      { numRuns: 500 },
+      { numRuns: Number(process.env.TICKETRY_CHUNK_RUNS ?? 500) },
+    );
+  });
+
+  it('follows fences exactly: the same HTML on bodies of fences, fence look-alikes and containers', () => {
+    for (const markdown of [
+      '```\n    ```\n\nPlain words\n', // 4 spaces: content, not the closing fence
+      '<div>\n```\n\n```\n\nPlain words\n', // the first ``` is in the HTML block; the second opens a fence
+      '```\n   ```\n\nPlain\n', // 3 spaces: the closing fence
+      'a\n```\nx\n\ny\n```\n\nPlain\n', // a fence interrupting a paragraph
+      '````\n```\n\nPlain\n````\n\nAfter\n', // a shorter run does not close
+      '~~~\n```\n\nPlain\n~~~\n\nAfter\n', // nor the other character
+      '```a`b\n\n```\n\nPlain\n```\n\nAfter\n', // not a fence: inline code
+      '- item\n```\n\nPlain\n```\n\nAfter\n', // a column-0 fence ends the list
+    ]) {
+      expect(renderInChunks(toHtml, markdown, 1), JSON.stringify(markdown)).toBe(toHtml(markdown));
+    }
+    fc.assert(
+      fc.property(fenceBody, (markdown) => {
+        expect(renderInChunks(toHtml, markdown, 1)).toBe(toHtml(markdown));
+      }),
+      { numRuns: Number(process.env.TICKETRY_CHUNK_RUNS ?? 500) },
     );
   });
 
