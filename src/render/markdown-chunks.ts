@@ -7,7 +7,7 @@
  * backslash escapes) that is a few hundred bytes per character, so from about 16 KiB on the
  * live set outgrows V8's young generation and every event survives a scavenge or two: the
  * time per character grew 2-3x between 2 and 32 KiB (t(4n)/t(n) 5-10 where linear is 4),
- * and the whole cost is garbage collection. Pieces of a few KiB keep each call's events
+ * the extra time going to garbage collection. Pieces of a few KiB keep each call's events
  * short-lived, so the time per character stays that of a small body at any length.
  *
  * When a cut is exact. Between two top-level blocks, micromark's output for the whole is
