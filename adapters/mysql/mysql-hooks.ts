@@ -79,6 +79,7 @@ export function mysqlHooks(options: { driverDates?: MysqlDriverDates } = {}): Sq
       // DDL commits implicitly in MySQL: Kysely runs the migrations without a
       // transaction, under its `GET_LOCK` migration lock.
       migrateUnderWriteLock: false,
+      rowValueRanges: false,
       clusteredPrimaryKey: false,
       partialIndexes: false,
       indexesPerTable: true,

@@ -22,6 +22,7 @@ export function postgresHooks(): SqlDialectHooks {
       upsert: 'on-conflict',
       updateFromCte: true,
       migrateUnderWriteLock: false,
+      rowValueRanges: true,
       clusteredPrimaryKey: false,
       partialIndexes: true,
       indexesPerTable: false,

@@ -60,6 +60,13 @@ export interface SqlDialectCapabilities {
    * only guards one process). False: Kysely's own migration lock and transaction.
    */
   readonly migrateUnderWriteLock: boolean;
+  /**
+   * A row-value comparison `(a, b, c) < (?, ?, ?)` is read as one index range (SQLite,
+   * Postgres). False (MySQL, MariaDB: only the equality prefix of the index is used, so a
+   * deep page reads the list from its start): keysets are written out as
+   * `a < ? or (a = ? and (b < ? or …))` after a `a <= ?` the range optimiser can use.
+   */
+  readonly rowValueRanges: boolean;
   /** Tables may be clustered on their primary key (SQLite `WITHOUT ROWID`). */
   readonly clusteredPrimaryKey: boolean;
   /**

@@ -10,6 +10,7 @@
 import { sql, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import { ValidationError } from '../../src/errors.js';
 import type { StoreListQuery, StoreScope, StoreSearch, StoreTicketSummary } from '../../src/store.js';
+import { keysetAfter } from './keyset.js';
 import { ticketScope, type QueryContext, type WithTicketAlias } from './query-context.js';
 import { TICKET_SELECTION, ticketFromRow } from './row-mappers.js';
 import { numberKeys, searchCondition, searchRank } from './search-queries.js';
@@ -166,7 +167,7 @@ function listQuery(ctx: QueryContext, scope: StoreScope, q: StoreListQuery, step
     const after = step.after;
     if (after !== undefined) {
       const at = hooks.toDate(after.at);
-      walked = walked.where((eb) => eb(eb.refTuple('t.created_at', 't.id'), '<', eb.tuple(at, after.id)));
+      walked = walked.where(keysetAfter(ctx, [sql.ref('t.created_at'), sql.ref('t.id')], '<', [at, after.id]));
     }
     query = listed(
       ctx,
@@ -242,7 +243,7 @@ function listQuery(ctx: QueryContext, scope: StoreScope, q: StoreListQuery, step
     query = query.where((eb) => {
       if (!after) return sql<SqlBool>`1 = 1`;
       const at = hooks.toDate(after.at ?? NOT_WAITING);
-      return sql<SqlBool>`(${searchRank(ctx, eb, search)}, ${sql.ref('t.created_at')}, ${sql.ref('t.id')}) < (${after.rank ?? 0}, ${at}, ${after.id})`;
+      return keysetAfter(ctx, [searchRank(ctx, eb, search), sql.ref('t.created_at'), sql.ref('t.id')], '<', [after.rank ?? 0, at, after.id]);
     });
     return newestFirst(query.orderBy(sql.ref('search_rank'), 'desc'));
   }
@@ -250,7 +251,7 @@ function listQuery(ctx: QueryContext, scope: StoreScope, q: StoreListQuery, step
     const waited = sql`coalesce(${sql.ref('t.waiting_since')}, ${hooks.toDate(NOT_WAITING)})`;
     if (after) {
       const at = hooks.toDate(after.at ?? NOT_WAITING);
-      query = query.where(sql<SqlBool>`(${waited}, ${sql.ref('t.id')}) > (${at}, ${after.id})`);
+      query = query.where(keysetAfter(ctx, [waited, sql.ref('t.id')], '>', [at, after.id]));
     }
     return query.orderBy(waited, 'asc').orderBy('t.id', 'asc');
   }
@@ -258,10 +259,10 @@ function listQuery(ctx: QueryContext, scope: StoreScope, q: StoreListQuery, step
   if (after) {
     const op = order.dir === 'desc' ? '<' : '>';
     const at = hooks.toDate(after.at ?? NOT_WAITING);
-    query = query.where((eb) =>
+    query = query.where(
       order.attention
-        ? eb(eb.refTuple('t.attention', order.at, 't.id'), op, eb.tuple(after.attention ?? 0, at, after.id))
-        : eb(eb.refTuple(order.at, 't.id'), op, eb.tuple(at, after.id)),
+        ? keysetAfter(ctx, [sql.ref('t.attention'), sql.ref(order.at), sql.ref('t.id')], op, [after.attention ?? 0, at, after.id])
+        : keysetAfter(ctx, [sql.ref(order.at), sql.ref('t.id')], op, [at, after.id]),
     );
   }
   if (order.attention) query = query.orderBy('t.attention', 'desc');

@@ -21,6 +21,7 @@ export function sqliteHooks(): SqlDialectHooks {
       upsert: 'on-conflict',
       updateFromCte: false,
       migrateUnderWriteLock: true,
+      rowValueRanges: true,
       clusteredPrimaryKey: true,
       partialIndexes: true,
       indexesPerTable: false,
