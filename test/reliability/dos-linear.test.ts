@@ -21,10 +21,6 @@ defineDosTests(
     text: 64 * 1024,
     markdown: pick(8 * 1024, 16 * 1024),
     allMarkdownShapes: true,
-    // The character-reference flood grows about n^1.5 (open: issue 14's note). The full run
-    // measures it and fails on it; CI's short run leaves it out so that everything else
-    // there keeps gating.
-    exceptShapes: pick(['entities'], []),
     write: 64 * 1024,
     list: pick(16 * 1024, 64 * 1024),
     stores: ['memory', 'sqlite', 'postgres', 'mysql'],
