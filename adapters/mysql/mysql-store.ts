@@ -4,12 +4,12 @@
  */
 import { createRequire } from 'node:module';
 import type { Pool, PoolOptions } from 'mysql2';
-import { CompiledQuery, Kysely, MysqlDialect, type DatabaseConnection } from 'kysely';
+import { CompiledQuery, Kysely, MysqlDialect, type DatabaseConnection, type MysqlPool } from 'kysely';
 import { ConfigError } from '../../src/errors.js';
 import { createSqlStore, type SqlTicketStore } from '../sql/sql-store.js';
 import { tableNames } from '../sql/table-names.js';
 import { mysqlHooks, type MysqlDriverDates } from './mysql-hooks.js';
-import { checkStoreOptions, statementTimeout } from '../sql/value-checks.js';
+import { checkStoreOptions, millisOption, statementTimeout } from '../sql/value-checks.js';
 
 /** Options every MySQL store takes. */
 export interface MysqlStoreCommonOptions {
@@ -44,6 +44,13 @@ export interface MysqlUriOptions extends MysqlStoreCommonOptions {
    * @default undefined (the server's settings)
    */
   statementTimeoutMs?: number;
+  /**
+   * Longest a call waits for a free connection of the store's pool, in milliseconds,
+   * before it fails with `unavailable` (mysql2's own pool waits for ever; its
+   * `connectTimeout` bounds only the opening of a new connection).
+   * @default 30000
+   */
+  acquireTimeoutMs?: number;
 }
 
 /**
@@ -160,6 +167,37 @@ export async function setStatementTimeout(connection: DatabaseConnection, ms: nu
   }
 }
 
+/** How long a call waits for a free connection of the store's own pool by default. */
+const DEFAULT_ACQUIRE_TIMEOUT_MS = 30_000;
+
+/**
+ * The store's pool as Kysely's dialect sees it, with a bound on the wait for a free
+ * connection: after `ms` the call fails (`ETIMEDOUT`, so `unavailable`), and a connection
+ * that arrives later goes back to the pool.
+ */
+function boundedWait(pool: MysqlPool, ms: number): MysqlPool {
+  return {
+    getConnection(callback) {
+      let settled = false;
+      const timer = setTimeout(() => {
+        settled = true;
+        const error = Object.assign(new Error(`No free connection in the MySQL pool within ${ms} ms`), { code: 'ETIMEDOUT' });
+        callback(error as never, undefined as never);
+      }, ms);
+      pool.getConnection((err, connection) => {
+        if (settled) {
+          connection?.release();
+          return;
+        }
+        settled = true;
+        clearTimeout(timer);
+        callback(err, connection);
+      });
+    },
+    end: (callback) => pool.end(callback),
+  };
+}
+
 /**
  * Creates a MySQL / MariaDB store. Does no I/O (mysql2 connects on first query). Call
  * `migrate()` once before use.
@@ -187,6 +225,7 @@ export function mysqlStore(options: MysqlStoreOptions): MysqlStore {
   }
   if ('uri' in options && typeof options.uri === 'string') {
     const timeoutMs = statementTimeout(options.statementTimeoutMs);
+    const acquireMs = millisOption(options.acquireTimeoutMs, 'acquireTimeoutMs') ?? DEFAULT_ACQUIRE_TIMEOUT_MS;
     const poolOptions = checkedPoolOptions(options.poolOptions);
     const createPool = loadMysql2();
     let pool: ReturnType<CreatePool>;
@@ -210,7 +249,7 @@ export function mysqlStore(options: MysqlStoreOptions): MysqlStore {
     // would crash the host. The next query reports the failure instead.
     (pool as unknown as { on(event: string, fn: (...args: unknown[]) => void): void }).on('error', () => undefined);
     const dialect = new MysqlDialect({
-      pool,
+      pool: boundedWait(pool, acquireMs),
       // Every connection: UTC for NOW() and TIMESTAMP columns (ticketry binds UTC strings
       // itself), and Postgres's isolation level, which the shared queries are written for.
       onCreateConnection: async (connection) => {

@@ -25,12 +25,17 @@ export function checkStoreOptions(options: unknown, factory: string, shapes: str
 
 /** `statementTimeoutMs`, checked: a whole number of milliseconds above 0, or absent. */
 export function statementTimeout(ms: unknown): number | undefined {
+  return millisOption(ms, 'statementTimeoutMs');
+}
+
+/** A store option in milliseconds (`field`): absent, or a whole number from 1 to 2^31 - 1. */
+export function millisOption(ms: unknown, field: string): number | undefined {
   if (ms === undefined) return undefined;
   if (typeof ms !== 'number' || !Number.isInteger(ms) || ms <= 0 || ms > 2_147_483_647) {
     // Named by type, never String(ms): a hostile value (a deeply nested array) must not overflow the stack.
     const got = typeof ms === 'number' ? String(ms) : typeof ms;
-    throw new ConfigError(`statementTimeoutMs must be a whole number of milliseconds from 1 to 2147483647, got ${got}`, {
-      params: { field: 'statementTimeoutMs' },
+    throw new ConfigError(`${field} must be a whole number of milliseconds from 1 to 2147483647, got ${got}`, {
+      params: { field },
     });
   }
   return ms;

@@ -168,6 +168,43 @@ describe.skipIf(skip !== null)(`MySQL driver${skip === null ? '' : ` (${skip})`}
     ]);
   });
 
+  it('a call waits at most acquireTimeoutMs for a free pool connection, then is unavailable; the pool works on after', async () => {
+    const store = mysqlStore({ uri: fx.location.url!, poolOptions: { connectionLimit: 1 }, acquireTimeoutMs: 300 });
+    try {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let entered!: () => void;
+      const inside = new Promise<void>((resolve) => (entered = resolve));
+      // The pool's only connection, held by an open transaction.
+      const holder = store.transaction(async () => {
+        entered();
+        await held;
+      });
+      await inside;
+      const err = await store.findTicket({ tenantId: 't', visibility: 'staff' }, 'x').catch((e: unknown) => e);
+      expect(TicketError.is(err, 'unavailable'), String(err)).toBe(true);
+      release();
+      await holder;
+      // The connection that came free went back to the pool: the next call gets it.
+      expect(await store.findTicket({ tenantId: 't', visibility: 'staff' }, 'x')).toBeNull();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses an acquireTimeoutMs that is not a whole number of milliseconds', () => {
+    for (const acquireTimeoutMs of [0, -1, 1.5, Number.NaN, '100']) {
+      let caught: unknown;
+      try {
+        mysqlStore({ uri: 'mysql://root@127.0.0.1:1/none', acquireTimeoutMs: acquireTimeoutMs as never });
+      } catch (e) {
+        caught = e;
+      }
+      expect(TicketError.is(caught, 'config'), String(acquireTimeoutMs)).toBe(true);
+      expect((caught as TicketError).params).toMatchObject({ field: 'acquireTimeoutMs' });
+    }
+  });
+
   it('a server that does not answer is unavailable, never a raw driver error', async () => {
     const store = mysqlStore({ uri: 'mysql://root@127.0.0.1:1/none', poolOptions: { connectTimeout: 2000 } });
     try {
