@@ -19,6 +19,7 @@
  */
 import { ValidationError, TicketError, type RefusedError } from '../errors.js';
 import { sha256Hex } from '../node-crypto.js';
+import { inInstantRange, RANGE_MESSAGE } from '../schemas.js';
 import { addReply } from '../service/add-reply.js';
 import { createTicket } from '../service/create-ticket.js';
 import type { ServiceContext } from '../service/service-context.js';
@@ -207,6 +208,9 @@ function parseOptions(options: unknown): Date | undefined {
   if (!(receivedAt instanceof Date) || Number.isNaN(receivedAt.getTime())) {
     throw new ValidationError('options.receivedAt must be a valid Date', 'options.receivedAt');
   }
+  // As every other instant: MariaDB refused the year 10000 with the driver's text where the
+  // other stores kept it.
+  if (!inInstantRange(receivedAt)) throw new ValidationError(`options.receivedAt ${RANGE_MESSAGE}`, 'options.receivedAt');
   return receivedAt;
 }
 
