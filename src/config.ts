@@ -11,6 +11,7 @@ import { calendarSchema } from './sla/calendar.js';
 import { durationSchema } from './sla/duration.js';
 import { parseNumberFormat } from './numbering.js';
 import { renderConfigSchema } from './render/render-limits.js';
+import { identifierProblem } from './schemas.js';
 import { lazySchema } from './zod-loader.js';
 
 const name = lazySchema((z) =>
@@ -125,7 +126,16 @@ const baseSchema = lazySchema((z) =>
       DEFAULT_CUSTOMER_STATUSES.map(({ status, ...rule }) => ({ ...rule, ...(status ? { status: [...status] } : {}) })),
     ),
     /** `TKT-{seq}`, `TKT-{yyyy}-{seq}`, `TK-{seq:6}` (zero-padded). @default 'TKT-{seq}' */
-    numberFormat: z.string().min(1).max(64).default('TKT-{seq}'),
+    numberFormat: z
+      .string()
+      .min(1)
+      .max(64)
+      // A number is an identifier: a NUL made every ticket unreachable by number (and
+      // Postgres refused every create), a lone surrogate was kept by one store and written
+      // as U+FFFD (or refused in the audit JSON) by the others.
+      .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters')
+      .refine((s) => identifierProblem(s) === null, 'must be well-formed Unicode (a lone surrogate such as \\uD800 is not)')
+      .default('TKT-{seq}'),
     /**
      * Hours after which a `resolved` or `pending` ticket with no customer answer is
      * closed by `runScheduledWork`; `null` disables. @default 168 (7 days)
