@@ -29,28 +29,36 @@ export function toDatetime(value: Date): string {
   );
 }
 
+/**
+ * `Date.UTC` without its mapping of the years 0-99 to 1900-1999: a deadline in the year 1
+ * (the first instant every store holds) read back as 1901 here, and only here.
+ */
+function utcDate(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): Date {
+  const out = new Date(Date.UTC(y, mo, d, h, mi, s, ms));
+  if (y >= 0 && y < 100) out.setUTCFullYear(y, mo, d);
+  return out;
+}
+
 /** A `'YYYY-MM-DD HH:MM:SS[.fff]'` UTC string as a `Date`. */
 function fromDatetimeString(value: string): Date {
   const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?/.exec(value);
   if (m === null) return new Date(value);
   const ms = m[7] === undefined ? 0 : Number(m[7].padEnd(3, '0').slice(0, 3));
-  return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), ms));
+  return utcDate(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), ms);
 }
 
 /** Undoes mysql2's reading of a UTC wall-clock `DATETIME` in `zone`. */
 function fromDriverDate(value: Date, zone: MysqlDriverDates): Date {
   if (zone === 'local') {
     // mysql2 built `new Date(y, m, d, h, mi, s, ms)` from the stored UTC wall clock.
-    return new Date(
-      Date.UTC(
-        value.getFullYear(),
-        value.getMonth(),
-        value.getDate(),
-        value.getHours(),
-        value.getMinutes(),
-        value.getSeconds(),
-        value.getMilliseconds(),
-      ),
+    return utcDate(
+      value.getFullYear(),
+      value.getMonth(),
+      value.getDate(),
+      value.getHours(),
+      value.getMinutes(),
+      value.getSeconds(),
+      value.getMilliseconds(),
     );
   }
   const offset = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
