@@ -1,5 +1,6 @@
 /** Opaque keyset cursors for `list`: the sort and the position of the last row. */
 import { ValidationError } from './errors.js';
+import { identifierProblem } from './schemas.js';
 import type { ListAfter } from './store.js';
 import type { Ticket, TicketSort } from './types.js';
 
@@ -26,8 +27,11 @@ export function encodeCursor(sort: TicketSort, row: Ticket & { searchRank?: numb
 const MIN_TIME = new Date('0001-01-01T00:00:00.000Z').getTime();
 const MAX_TIME = new Date('9999-12-31T23:59:59.999Z').getTime();
 
-/** A position's id as the stores can look it up: an id of ticketry's length, without NUL. */
-const usableId = (id: unknown): id is string => typeof id === 'string' && id.length <= 200 && !id.includes('\u0000');
+/**
+ * A position's id as the stores can look it up: an id of ticketry's length, without NUL or
+ * a lone surrogate (memory compares UTF-16 units, the SQL stores the U+FFFD they write).
+ */
+const usableId = (id: unknown): id is string => typeof id === 'string' && id.length <= 200 && identifierProblem(id) === null;
 
 /** The position encoded in `cursor`; a cursor from another sort or a mangled one is a validation error. */
 export function decodeCursor(sort: TicketSort, cursor: string): ListAfter {

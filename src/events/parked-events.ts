@@ -3,6 +3,7 @@
  * when the cause is fixed.
  */
 import { ValidationError } from '../errors.js';
+import { idSchema } from '../schemas.js';
 import type { ServiceContext } from '../service/service-context.js';
 import { parseInput } from '../validate.js';
 import { lazySchema } from '../zod-loader.js';
@@ -39,7 +40,9 @@ const listSchema = lazySchema((z) =>
     .optional(),
 );
 
-const idsSchema = lazySchema((z) => z.array(z.string().min(1).max(200)).max(MAX_RETRY_IDS).optional());
+// Ids as every other id: no NUL (Postgres refused it with the driver's text where the
+// other stores matched nothing), no lone surrogate.
+const idsSchema = lazySchema((z) => z.array(idSchema()).max(MAX_RETRY_IDS).optional());
 
 // The cursor is the last row's position, wrapped so hosts treat it as opaque.
 const CURSOR_PREFIX = 'pk1.';

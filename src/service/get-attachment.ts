@@ -8,6 +8,7 @@
 import { contentDisposition } from '../attachments/file-name.js';
 import { isInlineSafe } from '../attachments/allowed-types.js';
 import { ConfigError, InternalError, NotFoundError, ValidationError } from '../errors.js';
+import { identifierProblem } from '../schemas.js';
 import type { Actor, Attachment, RequestContext } from '../types.js';
 import { parseActor, parseRequestContext, readScope } from './request-guards.js';
 import type { ServiceContext } from './service-context.js';
@@ -32,7 +33,7 @@ export interface AttachmentDownload {
  * The attachment `attachmentId` if the actor may see its message.
  *
  * @throws ValidationError for an id that is not a non-empty string of at most 200
- *   characters; ForbiddenError for staff without `tickets.view`; NotFoundError when it
+ *   characters, or holds a NUL or a lone surrogate; ForbiddenError for staff without `tickets.view`; NotFoundError when it
  *   does not exist or is out of the actor's sight; ConfigError without a blob store;
  *   InternalError when its row exists but its bytes do not.
  */
@@ -47,6 +48,9 @@ export async function getAttachment(
   if (typeof attachmentId !== 'string' || attachmentId.length === 0 || attachmentId.length > 200) {
     throw new ValidationError('An attachment id must be a non-empty string of at most 200 characters', 'attachmentId');
   }
+  // A NUL reached Postgres (the driver's refusal) where the other stores said not found.
+  const problem = identifierProblem(attachmentId);
+  if (problem !== null) throw new ValidationError(`attachmentId ${problem}`, 'attachmentId');
   const scope = readScope(ctx, actor);
   const found = await ctx.store.findAttachment(scope, attachmentId);
   if (!found) {

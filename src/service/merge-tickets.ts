@@ -9,6 +9,7 @@
 import { ValidationError } from '../errors.js';
 import { notifyStaff } from '../events/notify.js';
 import { requireStaff, requireStaffPermission } from '../permissions.js';
+import { identifierProblem } from '../schemas.js';
 import { checkMerge } from '../status-machine.js';
 import type { Changes } from '../events/event-types.js';
 import type { StoreScope, StoreTx } from '../store.js';
@@ -114,11 +115,17 @@ export async function mergeTickets(
   });
 }
 
-/** A ticket reference as given, reported under its own field name. */
+/**
+ * A ticket reference as given, reported under its own field name: without NUL or a lone
+ * surrogate (a NUL reached Postgres, the driver's refusal, where the other stores said
+ * not found).
+ */
 function parseRef(value: unknown, field: string): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > 200) {
     throw new ValidationError(`${field} must be a ticket id or number (a non-empty string)`, field);
   }
+  const problem = identifierProblem(value);
+  if (problem !== null) throw new ValidationError(`${field} ${problem}`, field);
   return value;
 }
 

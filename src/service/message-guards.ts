@@ -4,14 +4,21 @@
  * operation may touch, and the customer-waiting fields recomputed after a thread changes.
  */
 import { ConflictError, InvalidTransitionError, NotFoundError, ValidationError } from '../errors.js';
+import { identifierProblem } from '../schemas.js';
 import type { StoreScope, StoreTx } from '../store.js';
 import type { Actor, Message, Status, Ticket } from '../types.js';
 
-/** A message id as given by the caller: a non-empty string of at most 200 characters. */
+/**
+ * A message id as given by the caller: a non-empty string of at most 200 characters,
+ * without NUL or a lone surrogate (Postgres refuses a NUL with the driver's text where the
+ * other stores answer "not found": the same `validation` answer everywhere instead).
+ */
 export function parseMessageRef(value: unknown, field = 'messageId'): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > 200) {
     throw new ValidationError(`${field} must be a non-empty string of at most 200 characters`, field);
   }
+  const problem = identifierProblem(value);
+  if (problem !== null) throw new ValidationError(`${field} ${problem}`, field);
   return value;
 }
 

@@ -5,7 +5,7 @@
  * audit entry or event.
  */
 import { NotFoundError, ValidationError } from '../errors.js';
-import { idSchema, listQuerySchema, type ListQuery } from '../schemas.js';
+import { hasNul, idSchema, listQuerySchema, toWellFormed, type ListQuery } from '../schemas.js';
 import type { Actor, RequestContext, SavedFilter } from '../types.js';
 import { parseInput } from '../validate.js';
 import { lazySchema } from '../zod-loader.js';
@@ -17,14 +17,18 @@ import { runWrite } from './write.js';
 /** Longest stored query, as JSON: far more than any query the list schema accepts needs. */
 const MAX_QUERY_JSON = 16_000;
 
-/** A filter's name: trimmed, 1–100 characters. */
+/**
+ * A filter's name: trimmed, 1–100 characters, no NUL; a lone surrogate becomes U+FFFD (text,
+ * as src/schemas.ts treats names), so every store keeps the name it was given the same way.
+ */
 const filterNameSchema = lazySchema((z) =>
   z
     .string()
     .trim()
     .min(1, 'must not be empty')
     .max(100, 'is longer than 100 characters')
-    .refine((s) => !s.includes('\u0000'), 'must not contain NUL (\\u0000) characters'),
+    .refine((s) => !hasNul(s), 'must not contain NUL (\\u0000) characters')
+    .transform(toWellFormed),
 );
 
 /**
@@ -49,12 +53,21 @@ export async function saveFilter(
   if (query === null || typeof query !== 'object' || Array.isArray(query)) {
     throw new ValidationError('query must be a list query object, e.g. { status: "open" }', 'query');
   }
-  parseInput(listQuerySchema, query, 'saved filter query', 'query');
+  const parsed = parseInput(listQuerySchema, query, 'saved filter query', 'query');
   if (query.cursor !== undefined) {
     throw new ValidationError('A saved filter cannot hold a cursor: it is a position in one listing, not a filter', 'query.cursor');
   }
-  // JSON as the stores keep it: Dates become ISO strings, undefined fields drop out.
-  const json = JSON.stringify(query);
+  // JSON as the stores keep it: Dates become ISO strings, undefined fields drop out. `q`
+  // as parsed (trimmed, lone surrogates made U+FFFD: Postgres and MariaDB refused them in
+  // the JSON column, memory and SQLite kept them); the rest as given, so `assigneeId: 'me'`
+  // and a single status stay as written.
+  const json = JSON.stringify(parsed.q === undefined ? query : { ...query, q: parsed.q }) as string | undefined;
+  // A Date (or any object with a `toJSON`) has no own fields for the schema to refuse, but
+  // is stored as a string: MariaDB then failed reading it back, the others kept a filter
+  // that is no query.
+  if (typeof json !== 'string' || !json.startsWith('{')) {
+    throw new ValidationError('query must be a list query object, e.g. { status: "open" }', 'query');
+  }
   if (json.length > MAX_QUERY_JSON) {
     throw new ValidationError(`query is longer than ${MAX_QUERY_JSON} characters as JSON`, 'query');
   }

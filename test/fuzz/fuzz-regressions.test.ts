@@ -58,7 +58,7 @@ describe('store factories', () => {
 });
 
 describe('list cursors', () => {
-  it('a hand-made cursor with a time no database holds, or an id with NUL, is a validation error naming cursor', async () => {
+  it('a hand-made cursor with a time no database holds, or an id with NUL or a lone surrogate, is a validation error naming cursor', async () => {
     const desk = createTicketService({ store: memoryStore() });
     const staff = operator(ALL);
     await desk.create(staff, { subject: 's', body: 'b', subscriberId: 'sub-1' });
@@ -68,6 +68,7 @@ describe('list cursors', () => {
       { s: 'newest', t: -8.64e15, i: 'x' }, // year -271821: Postgres refused it with the driver's text
       { s: 'newest', t: Date.UTC(10_000, 0, 1), i: 'x' },
       { s: 'newest', t: 1, i: 'x\u0000' }, // Postgres: "invalid byte sequence", the others: an empty page
+      { s: 'newest', t: 1, i: 'x\uD800' }, // memory compared UTF-16 units, the SQL stores the U+FFFD they wrote
       { s: 'newest', t: 1, i: 'x'.repeat(201) },
     ]) {
       let caught: unknown;
@@ -134,6 +135,27 @@ describe('NUL, lone surrogates and instants at the edges: the same answer on eve
     ['NUL in the request context', (w) => w.desk.addReply(w.staff, w.open.id, { body: 'x' }, { userAgent: 'ua\u0000' }), { refused: 'context.userAgent' }],
     ['lone surrogate in a saved filter', (w) => w.desk.saveFilter(w.staff, 'f', { category: `a${HI}` }), { refused: 'query.category' }],
     ['NUL in a bulk assignee', (w) => w.desk.bulk(w.staff, [w.open.id], { type: 'assign', assigneeId: 'a\u0000' }), { refused: 'action.assigneeId' }],
+    // Message, attachment, merge and parked-event references checked by hand (requests-FUZZ2.md #1):
+    // Postgres refused a NUL with the driver's text, the other stores said not found.
+    ['NUL in a message id', (w) => w.desk.hideMessage(w.staff, 'm\u0000'), { refused: 'messageId' }],
+    ['NUL in an edited message id', (w) => w.desk.editMessage(w.staff, 'a\u0000b', 'x'), { refused: 'messageId' }],
+    ['lone surrogate in a split message id', (w) => w.desk.split(w.staff, w.open.id, `m${HI}`), { refused: 'fromMessageId' }],
+    ['NUL in an attachment id', (w) => w.desk.getAttachment(w.staff, 'a\u0000'), { refused: 'attachmentId' }],
+    ['NUL in a merge source', (w) => w.desk.merge(w.staff, 'a\u0000', w.open.id), { refused: 'sourceId' }],
+    ['lone surrogate in a merge target', (w) => w.desk.merge(w.staff, w.other.id, `t${LO}`), { refused: 'targetId' }],
+    ['NUL in a parked event id', (w) => w.desk.retryParkedEvents(['a\u0000']), { refused: 'ids' }],
+    [
+      'lone surrogates in a saved filter name and q: U+FFFD (Postgres and MariaDB refused the q in JSON)',
+      async (w) => {
+        await w.desk.saveFilter(w.staff, `n${HI}`, { q: `x${LO}` });
+        const saved = (await w.desk.listFilters(w.staff)).find((f) => f.name.startsWith('n'));
+        return [saved?.name, saved?.query];
+      },
+      ['n\uFFFD', { q: 'x\uFFFD' }],
+    ],
+    // A Date passed the query schema (no own fields) and was stored as a JSON string: MariaDB
+    // failed reading it back (internal), the other stores kept a filter that is no query.
+    ['a Date as a saved filter query', (w) => w.desk.saveFilter(w.staff, 'd', new Date('0001-01-01T00:00:00.000Z') as never), { refused: 'query' }],
     // Instants outside the years 1-9999 (50de787), on every store, and the last one kept exactly.
     ['the year 10000 as createdFrom', (w) => staffList(w, { createdFrom: new Date(Date.UTC(10_000, 0, 1)) }), { refused: 'createdFrom' }],
     ['the year 0 as a stats window start', (w) => w.desk.getStats(w.staff, { from: new Date('0000-12-31T23:59:59.999Z') }), { refused: 'from' }],
@@ -146,6 +168,23 @@ describe('NUL, lone surrogates and instants at the edges: the same answer on eve
         return (await w.desk.get(w.staff, w.open.id)).ticket.deadlineAt?.toISOString();
       },
       '9999-12-31T23:59:59.999Z',
+    ],
+    [
+      // MariaDB read the year 1 back as 1901 (Date.UTC maps the years 0-99 to 1900-1999).
+      'the first instant every store holds, as a deadline',
+      async (w) => {
+        await w.desk.update(w.staff, w.open.id, { deadlineAt: new Date('0001-01-01T00:00:00.000Z') });
+        return (await w.desk.get(w.staff, w.open.id)).ticket.deadlineAt?.toISOString();
+      },
+      '0001-01-01T00:00:00.000Z',
+    ],
+    [
+      'an instant in the year 99 as the deadline of a new ticket',
+      async (w) => {
+        const t = await w.desk.create(w.staff, { subject: 'early', body: 'b', subscriberId: 's', deadlineAt: new Date('0099-12-31T23:59:59.999Z') });
+        return [t.deadlineAt?.toISOString(), (await w.desk.get(w.staff, t.id)).ticket.deadlineAt?.toISOString()];
+      },
+      ['0099-12-31T23:59:59.999Z', '0099-12-31T23:59:59.999Z'],
     ],
     [
       'lone surrogates in a new ticket: stored as U+FFFD and found by a q with them',

@@ -9,7 +9,6 @@ import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { TicketError } from '../../src/errors.js';
-import { identifierProblem } from '../../src/schemas.js';
 import { storeKinds, type StoreKind } from './hostile-stores.js';
 import { hostileString, hostileValue, hostileCursor, hostileDate } from './hostile-values.js';
 import { makeWorld, SERVICE_CALLS, type ServiceCall, type World } from './service-calls.js';
@@ -130,38 +129,11 @@ const SURVEY = process.env.TICKETRY_FUZZ_SURVEY === '1';
  * skips exactly these inputs so it stays green, and names the request. Remove an entry
  * when its fix lands; test/fuzz/fuzz-regressions.test.ts then gets its case.
  */
-export function knownOpen(call: ServiceCall, m: Mutation): string | null {
-  // requests-FUZZ2.md #1: message, attachment, parked-event and merge references with a
-  // NUL reach Postgres (the driver's refusal; the other stores say not found), and a saved
-  // filter's `q` or name with a lone surrogate is stored as given (Postgres and MariaDB
-  // refuse it in the JSON column).
-  if (!OPEN_REFERENCE_CALLS.has(call.name) || m.kind === 'actor') return null;
-  // A reference is a whole argument; a saved filter's `q` is a field of its query.
-  if (m.kind !== 'arg' && call.name !== 'saveFilter') return null;
-  return holdsUnstorableText(m) ? 'requests-FUZZ2.md #1' : null;
-}
-
-const OPEN_REFERENCE_CALLS = new Set(['split', 'editMessage', 'hideMessage', 'unhideMessage', 'getAttachment', 'retryParkedEvents', 'merge', 'saveFilter']);
-
-/** Whether a string anywhere in the mutation's value (a bounded walk) has a NUL or a lone surrogate. */
-function holdsUnstorableText(m: Mutation): boolean {
-  const values: unknown[] = m.kind === 'fields' ? m.entries.flat() : m.kind === 'field' ? [m.key, m.value] : [m.value];
-  let budget = 10_000;
-  while (values.length > 0 && budget-- > 0) {
-    const v = values.pop();
-    if (typeof v === 'string') {
-      if (identifierProblem(v) !== null) return true;
-    } else if (v !== null && typeof v === 'object') {
-      try {
-        for (const k of Reflect.ownKeys(v)) {
-          if (typeof k === 'string') values.push(k, (v as Record<string, unknown>)[k]);
-        }
-      } catch {
-        // a proxy or a getter that throws: nothing to find
-      }
-    }
-  }
-  return false;
+export function knownOpen(_call: ServiceCall, _m: Mutation): string | null {
+  // None open: requests-FUZZ2.md #1 (message, attachment, parked-event and merge references
+  // with a NUL; a saved filter's `q` or name with a lone surrogate) is fixed, and its cases
+  // are in test/fuzz/fuzz-regressions.test.ts.
+  return null;
 }
 
 /** What one store's run did: calls per method, and per error code. */
