@@ -349,7 +349,7 @@ function candidates(ctx: QueryContext, scope: StoreScope, search: StoreSearch): 
  * (tagged -1) in one UNION ALL, grouped by ticket: a ticket is a hit when it has the
  * number or every phrase. One pass over the hits, whatever the number of phrases.
  *
- * Not the nested `IN` of the other dialects: MariaDB cannot turn an `IN` over a UNION
+ * Not SQLite's nested `IN` (Postgres counts too, with its own hits): MariaDB cannot turn an `IN` over a UNION
  * into a semi-join, so it ran each nested `IN` as a dependent subquery, once per hit of
  * the phrase around it. Eight phrases that every ticket matched took 6.6 s at 256 tickets
  * and 118 s at 1,024 (quadratic); see README ("MySQL, MariaDB") for the times now.
