@@ -11,7 +11,9 @@
  * cheaper, so what is checked is that the index path exists and fits the statement —
  * without a fitting index Postgres still prints the Seq Scan or Sort. SQLite's planner
  * takes an index whenever one fits. MySQL/MariaDB plans are printed by the benchmarks
- * only (its search is not indexed yet: issue 15).
+ * only (MariaDB has no switch to price a scan out at this size, so its plans here would
+ * follow the statistics); test/sql/mysql-fulltext.test.ts checks that a search reads both
+ * FULLTEXT keys.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
