@@ -9,7 +9,7 @@ import { ConfigError } from '../../src/errors.js';
 import { createSqlStore, type SqlTicketStore } from '../sql/sql-store.js';
 import { tableNames } from '../sql/table-names.js';
 import { mysqlHooks, type MysqlDriverDates } from './mysql-hooks.js';
-import { checkStoreOptions, millisOption, statementTimeout } from '../sql/value-checks.js';
+import { checkHostObject, checkStoreOptions, millisOption, statementTimeout } from '../sql/value-checks.js';
 
 /** Options every MySQL store takes. */
 export interface MysqlStoreCommonOptions {
@@ -219,6 +219,7 @@ export function mysqlStore(options: MysqlStoreOptions): MysqlStore {
     return createSqlStore({ db: options.db, hooks: mysqlHooks({ driverDates: options.driverDates ?? 'local' }), names });
   }
   if ('pool' in options && options.pool !== undefined) {
+    checkHostObject(options.pool, 'pool', 'getConnection', "a mysql2 pool (require('mysql2').createPool(...), the callback API)");
     const hooks = mysqlHooks({ driverDates: poolDates(options.pool) });
     // No release: Kysely's destroy() would end the host's pool.
     return createSqlStore({ db: new Kysely<any>({ dialect: new MysqlDialect({ pool: options.pool }) }), hooks, names });

@@ -10,7 +10,7 @@ import { createSqlStore, type SqlTicketStore } from '../sql/sql-store.js';
 import { tableNames } from '../sql/table-names.js';
 import { postgresHooks } from './postgres-hooks.js';
 import { postgresOutboxWake, type PgliteListener } from './postgres-wake.js';
-import { checkStoreOptions, statementTimeout } from '../sql/value-checks.js';
+import { checkHostObject, checkStoreOptions, statementTimeout } from '../sql/value-checks.js';
 
 /** Options every Postgres store takes. */
 export interface PostgresStoreCommonOptions {
@@ -156,6 +156,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     return createSqlStore({ db: options.db, hooks, names, wake: postgresOutboxWake(names, options.listener) });
   }
   if ('pool' in options && options.pool !== undefined) {
+    checkHostObject(options.pool, 'pool', 'connect', 'a pg Pool (new pg.Pool(...))');
     // No release: Kysely's destroy() would end the host's pool.
     return createSqlStore({
       db: new Kysely<any>({ dialect: new PostgresDialect({ pool: guardedPool(options.pool) }) }),

@@ -23,6 +23,17 @@ export function checkStoreOptions(options: unknown, factory: string, shapes: str
   }
 }
 
+/**
+ * A driver object the host hands in (`pool`): an object with the method the store calls
+ * (`connect` on a pg Pool, `getConnection` on a mysql2 pool). Anything else (null, a
+ * string, a plain object) is a `ConfigError` naming the field, not a TypeError later.
+ */
+export function checkHostObject(value: unknown, field: string, method: string, what: string): void {
+  if (value === null || typeof value !== 'object' || typeof (value as Record<string, unknown>)[method] !== 'function') {
+    throw new ConfigError(`${field} must be ${what}`, { params: { field } });
+  }
+}
+
 /** `statementTimeoutMs`, checked: a whole number of milliseconds above 0, or absent. */
 export function statementTimeout(ms: unknown): number | undefined {
   return millisOption(ms, 'statementTimeoutMs');

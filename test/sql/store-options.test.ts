@@ -29,6 +29,22 @@ describe('store factories', () => {
     }
   });
 
+  it.each([
+    ['postgresStore', (pool: unknown) => postgresStore({ pool: pool as never })],
+    ['mysqlStore', (pool: unknown) => mysqlStore({ uri: 'mysql://nobody@127.0.0.1:1/none', pool: pool as never } as never)],
+  ] as const)('%s refuses a pool that is not a driver pool with a config error naming pool (a null pool was a TypeError)', (name, make) => {
+    for (const pool of [null, 'pool', 1, {}, [], { connect: 1, getConnection: 1 }]) {
+      let caught: unknown;
+      try {
+        make(pool);
+      } catch (error) {
+        caught = error;
+      }
+      expect(TicketError.is(caught, 'config'), `${name}({ pool: ${JSON.stringify(pool)} }): ${String(caught)}`).toBe(true);
+      expect((caught as TicketError).params).toMatchObject({ field: 'pool' });
+    }
+  });
+
   it('mysqlStore refuses a malformed uri with a config error naming uri (mysql2 threw a TypeError or URIError)', () => {
     for (const uri of ['xxx', 'mysql://a:%zz@h/db']) {
       let caught: unknown;
