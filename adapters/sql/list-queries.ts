@@ -13,7 +13,7 @@ import type { StoreListQuery, StoreScope, StoreSearch, StoreTicketSummary } from
 import { keysetAfter } from './keyset.js';
 import { ticketScope, type QueryContext, type WithTicketAlias } from './query-context.js';
 import { TICKET_SELECTION, ticketFromRow } from './row-mappers.js';
-import { numberKeys, searchCondition, searchRank } from './search-queries.js';
+import { numberKeys, ownTextRankOne, searchCondition, searchRank } from './search-queries.js';
 import { walkPlan, type SearchPlan, type WalkStep } from './search-walk.js';
 
 /** Each sort: the time column, the direction, and whether `attention` leads (the staff queue). */
@@ -169,11 +169,21 @@ function listQuery(ctx: QueryContext, scope: StoreScope, q: StoreListQuery, step
       const at = hooks.toDate(after.at);
       walked = walked.where(keysetAfter(ctx, [sql.ref('t.created_at'), sql.ref('t.id')], '<', [at, after.id]));
     }
+    // Each walked ticket's own text is checked on its `ticket_search` row before its
+    // ticket row is looked up, so only the matches pay for the wide row (at a million
+    // tickets a walk of 1,000 for a phrase in one subject in twenty took 8 ms checking
+    // after the ticket row, 3 ms before). Cross joins with the keys in WHERE: SQLite
+    // joins them in the order written (with a scope on `t` it looked `t` up first);
+    // Postgres plans them as any join.
+    let read = ctx.db
+      .selectFrom(newestFirst(walked).limit(step.rows).as('w'))
+      .crossJoin('ticket_search as s')
+      .whereRef('s.tenant_id', '=', 'w.tenant_id')
+      .whereRef('s.ticket_id', '=', 'w.id');
+    if (q.search !== undefined) read = read.where(ownTextRankOne(ctx, q.search));
     query = listed(
       ctx,
-      ctx.db
-        .selectFrom(newestFirst(walked).limit(step.rows).as('w'))
-        .innerJoin('tickets as t', (join) => join.onRef('t.tenant_id', '=', 'w.tenant_id').onRef('t.id', '=', 'w.id')) as unknown as TicketQuery,
+      read.crossJoin('tickets as t').whereRef('t.tenant_id', '=', 'w.tenant_id').whereRef('t.id', '=', 'w.id') as unknown as TicketQuery,
       scope,
       q,
     );
@@ -222,9 +232,9 @@ function listQuery(ctx: QueryContext, scope: StoreScope, q: StoreListQuery, step
   const search: StoreSearch | undefined = q.search;
   if (step !== undefined && search !== undefined) {
     if (step.rank === 2) return query.select(sql.lit(2).as('search_rank'));
-    // In the walk's order (the subquery's), which the database keeps without sorting.
+    // Rank 1 was checked on the walked rows; in the walk's order (the subquery's), which
+    // the database keeps without sorting.
     return query
-      .where((eb) => eb(searchRank(ctx, eb, search), '=', 1))
       .select(sql.lit(1).as('search_rank'))
       .orderBy(sql.ref('w.created_at'), 'desc')
       .orderBy(sql.ref('w.id'), 'desc');

@@ -395,11 +395,19 @@ export async function ownHitsReach(
   phrases: readonly StoreSearchPhrase[],
   count: number,
 ): Promise<boolean> {
-  const hits = ownHits(ctx, scope, phrases).limit(count);
-  let query = ctx.db.selectFrom(hits.as('h')).select((eb) => eb.fn.countAll<number | string | bigint>().as('n'));
-  if (ctx.hooks.capabilities.fullText === 'tsvector') query = query.where(SERIAL);
-  const row = await query.executeTakeFirst();
-  return Number(row?.n ?? 0) >= count;
+  const reach = async (searched: readonly StoreSearchPhrase[]) => {
+    const hits = ownHits(ctx, scope, searched).limit(count);
+    let query = ctx.db.selectFrom(hits.as('h')).select((eb) => eb.fn.countAll<number | string | bigint>().as('n'));
+    if (ctx.hooks.capabilities.fullText === 'tsvector') query = query.where(SERIAL);
+    const row = await query.executeTakeFirst();
+    return Number(row?.n ?? 0) >= count;
+  };
+  // A prefix is looked up by merging the postings of every word it begins, in the whole
+  // index, before the limit stops anything (`"double charge"*`: 3.5 ms at a million
+  // tickets, `"double charge"` 0.4 ms). The tickets with the exact words are among the
+  // prefix's, so when they reach the count alone the prefix need not be asked.
+  if (!phrases.some((phrase) => phrase.prefix)) return reach(phrases);
+  return (await reach(phrases.map((phrase) => ({ words: phrase.words, prefix: false })))) || reach(phrases);
 }
 
 /**
@@ -441,6 +449,17 @@ export function searchCondition(ctx: QueryContext, eb: TicketEb, scope: StoreSco
 function ownTextMatches(ctx: QueryContext, phrases: readonly StoreSearchPhrase[]): Expression<SqlBool> {
   const fullText = ctx.hooks.capabilities.fullText;
   return fullText === 'tsvector' ? matches(fullText, 's.vector', phrases) : matches('like', 's.search_text', phrases);
+}
+
+/**
+ * Whether the `ticket_search` row `s` gives its ticket rank 1 for `search` (see
+ * `searchRank`): its own text has every phrase and its number is not the searched one.
+ * What a walk keeps of the rows it reads, checked before their ticket rows are looked up.
+ */
+export function ownTextRankOne(ctx: QueryContext, search: StoreSearch): Expression<SqlBool> {
+  const own = ownTextMatches(ctx, search.phrases);
+  if (search.number === '') return own;
+  return sql<SqlBool>`${sql.ref('s.number_key')} <> ${numberKey(search.number)} and ${own}`;
 }
 
 /**
