@@ -125,6 +125,8 @@ export function mysqlHooks(options: { driverDates?: MysqlDriverDates } = {}): Sq
       // transaction, under its `GET_LOCK` migration lock.
       migrateUnderWriteLock: false,
       rowValueRanges: false,
+      // A list row's favorite and read mark by LEFT JOIN, not a dependent subquery per row.
+      listMarksByJoin: true,
       clusteredPrimaryKey: false,
       partialIndexes: false,
       indexesPerTable: true,

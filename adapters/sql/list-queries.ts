@@ -210,7 +210,20 @@ function listQuery(ctx: QueryContext, scope: StoreScope, q: StoreListQuery, step
         : ['t.reply_count as reply_count', 't.last_reply_at as last_reply_at'],
     );
   // Without a viewer (a customer's list) there are no marks to look up.
-  if (viewer !== null) {
+  if (viewer !== null && hooks.capabilities.listMarksByJoin) {
+    // MySQL, MariaDB: joined by primary key, at most one row each, so the page's rows and
+    // their order stay the tickets'. As scalar subqueries MariaDB 10.11 ran them as two
+    // DEPENDENT SUBQUERYs per row: 1.73 ms on the server for a 51-row queue page against
+    // 1.16 ms joined (SHOW PROFILES p50, 20,000 tickets, interleaved).
+    query = query
+      .leftJoin('favorites as vf', (join) =>
+        join.onRef('vf.tenant_id', '=', 't.tenant_id').on('vf.staff_id', '=', viewer).onRef('vf.ticket_id', '=', 't.id'),
+      )
+      .leftJoin('read_marks as vr', (join) =>
+        join.onRef('vr.tenant_id', '=', 't.tenant_id').on('vr.staff_id', '=', viewer).onRef('vr.ticket_id', '=', 't.id'),
+      )
+      .select(['vf.ticket_id as favorite', 'vr.read_at as read_at']) as unknown as TicketQuery;
+  } else if (viewer !== null) {
     query = query.select((eb) => [
       eb
         .selectFrom('favorites as f')
