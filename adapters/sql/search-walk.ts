@@ -10,9 +10,10 @@
  * checking each ticket's own text on its `ticket_search` row, stopping when the page is
  * full: the cost is the page divided by the share of tickets that match.
  *
- * The walk is tried when the scope has at least `DENSE_OWN_HITS` tickets whose own text
- * matches (counted from the index, and only that far; a reseller's or a customer's
- * tickets by their owner tokens, `owner-tokens.ts`), and it reads at most
+ * The walk is tried when at least one in `WALK_ROWS_PER_RESULT` of the first
+ * `WALK_SAMPLE` tickets it would read matches (the density its budget needs, checked on
+ * those tickets' own rows: a fixed cost, where counting the matches from the index cost
+ * what the index reads for the words, on Postgres their every hit), and it reads at most
  * `WALK_ROWS_PER_RESULT` index entries per row of the page (the tenant's tickets, or the
  * scope's subscriber's or reseller's, newest first; the scope's other conditions and the
  * filters apply to what it read, so they cannot make it read further). It answers only with a full page:
@@ -20,9 +21,12 @@
  * page reaches past the rank-1 tickets, the list falls back to the hits. Either way the
  * page is exactly what the hits would give.
  */
-import type { StoreListQuery, StoreScope } from '../../src/store.js';
+import { sql, type SelectQueryBuilder } from 'kysely';
+import type { StoreListQuery, StoreScope, StoreSearch } from '../../src/store.js';
+import { keysetAfter } from './keyset.js';
 import type { QueryContext } from './query-context.js';
-import { ownHitsReach } from './search-queries.js';
+import type { TicketryDatabase } from './schema.js';
+import { ownTextRankOne } from './search-queries.js';
 
 /** How a list runs a search: by the hits, by a walk where one can answer, or as decided. */
 export type SearchPlan = 'auto' | 'hits' | 'walk';
@@ -32,11 +36,50 @@ export type WalkStep =
   | { rank: 2 }
   | { rank: 1; after: { at: Date; id: string } | undefined; rows: number };
 
-/** Own-text hits in the tenant from which a search walks first. */
-export const DENSE_OWN_HITS = 1000;
-
 /** Index entries a walk reads at most per row of the page (2 % of them must be on the page). */
 export const WALK_ROWS_PER_RESULT = 50;
+
+/** The tickets a walk would read first that are checked to decide whether it pays. */
+export const WALK_SAMPLE = 200;
+
+/** The keys of a walk's tickets: tenant, id and creation time (the walk's order). */
+type WalkedKeys = SelectQueryBuilder<TicketryDatabase & { t: TicketryDatabase['tickets'] }, 't', { tenant_id: string; id: string; created_at: unknown }>;
+
+/**
+ * The keys of at most `rows` tickets a walk reads, newest first after `after`: the
+ * tenant's, or the scope's subscriber's or reseller's (what an index serves in that
+ * order; the scope's other conditions and the list's filters apply to the rows read).
+ */
+export function walkedKeys(ctx: QueryContext, scope: StoreScope, after: { at: Date; id: string } | undefined, rows: number): WalkedKeys {
+  let walked = ctx.db
+    .selectFrom('tickets as t')
+    .select(['t.tenant_id', 't.id', 't.created_at'])
+    .where('t.tenant_id', '=', scope.tenantId);
+  if (scope.subscriberId !== undefined) walked = walked.where('t.subscriber_id', '=', scope.subscriberId);
+  else if (scope.resellerId !== undefined) walked = walked.where('t.reseller_id', '=', scope.resellerId);
+  if (after !== undefined) {
+    walked = walked.where(keysetAfter(ctx, [sql.ref('t.created_at'), sql.ref('t.id')], '<', [ctx.hooks.toDate(after.at), after.id]));
+  }
+  return walked.orderBy('t.created_at', 'desc').orderBy('t.id', 'desc').limit(rows) as WalkedKeys;
+}
+
+/**
+ * Whether a walk from `after` can be expected to fill pages: at least one in
+ * `WALK_ROWS_PER_RESULT` of the first `WALK_SAMPLE` tickets it reads has every phrase in
+ * its own text (and is not the exact-number ticket). Each sampled ticket's own row is
+ * looked up by key, as the walk does.
+ */
+export async function walkPays(ctx: QueryContext, scope: StoreScope, search: StoreSearch, after: { at: Date; id: string } | undefined): Promise<boolean> {
+  const row = await ctx.db
+    .selectFrom(walkedKeys(ctx, scope, after, WALK_SAMPLE).as('w'))
+    .crossJoin('ticket_search as s')
+    .whereRef('s.tenant_id', '=', 'w.tenant_id')
+    .whereRef('s.ticket_id', '=', 'w.id')
+    .where(ownTextRankOne(ctx, search))
+    .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0) >= WALK_SAMPLE / WALK_ROWS_PER_RESULT;
+}
 
 /**
  * The steps of a walk for this list, or `null` when the hits should drive it: no search,
@@ -54,10 +97,10 @@ export async function walkPlan(
   if (ctx.hooks.capabilities.fullText === 'like') return null;
   const after = q.after;
   if (after !== undefined && (after.rank ?? 0) < 1) return null;
-  if (plan === 'auto' && !(await ownHitsReach(ctx, scope, search.phrases, DENSE_OWN_HITS))) return null;
+  const from = after?.rank === 1 && after.at !== null ? { at: after.at, id: after.id } : undefined;
+  if (plan === 'auto' && !(await walkPays(ctx, scope, search, from))) return null;
   const steps: WalkStep[] = [];
   if (after === undefined && search.number !== '') steps.push({ rank: 2 });
-  const from = after?.rank === 1 && after.at !== null ? { at: after.at, id: after.id } : undefined;
   steps.push({ rank: 1, after: from, rows: WALK_ROWS_PER_RESULT * q.limit });
   return steps;
 }

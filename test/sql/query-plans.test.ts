@@ -230,7 +230,13 @@ describe.each(kinds)('query plans (%s)', (kind) => {
       if (options.serial) expect(lines.filter((l) => /Gather|Parallel/.test(l)), `${st.sql}\n${lines.join('\n')}`).toStrictEqual([]);
       all.push(`${st.sql}`, ...lines);
       expect(problems(dialect, lines, options), `${st.sql}\n${lines.join('\n')}`).toStrictEqual([]);
-      if (options.forbids) expect(lines.filter((l) => options.forbids!.test(l)), `${st.sql}\n${lines.join('\n')}`).toStrictEqual([]);
+      // A walk's read of the created-at index (`CO-ROUTINE w`, its sample or its budget) is
+      // bounded by its LIMIT, not the tenant's rows.
+      const walk = lines.includes('CO-ROUTINE w');
+      if (options.forbids) {
+        const forbidden = lines.filter((l) => options.forbids!.test(l) && !(walk && /created_idx/.test(l)));
+        expect(forbidden, `${st.sql}\n${lines.join('\n')}`).toStrictEqual([]);
+      }
     }
     if (options.uses) expect(all.some((l) => options.uses![dialect].test(l)), all.join('\n')).toBe(true);
   };
@@ -268,14 +274,16 @@ describe.each(kinds)('query plans (%s)', (kind) => {
     // A reseller's 33 tickets end the walk before a page is full: the hits then sort them.
     await check(() => desk.list(reseller, { q: 'tkt' }), { uses: walk, sortAllowed: true });
   });
-  it.runIf(kind === 'sqlite')("a walk checks each ticket's own text before it looks up the ticket row", async () => {
+  // SQLite only: Postgres orders the joins by its own costs.
+  if (kind === 'sqlite') it("a walk checks each ticket's own text before it looks up the ticket row", async () => {
     // Only the matches pay for the wide ticket row; with a scope on the ticket row SQLite
     // looked it up first unless the joins fix the order (list-queries.ts).
     for (const actor of [operator, reseller]) {
       const walks: string[][] = [];
       for (const st of await reads(target, () => desk.list(actor, { q: 'tkt' }))) {
         const lines = await target.explain(st);
-        if (lines.some((l) => /created_idx/.test(l))) walks.push(lines);
+        // The walk's page (its sample decides whether to walk and looks up no ticket row).
+        if (lines.some((l) => /created_idx/.test(l)) && lines.some((l) => /^SEARCH t USING INDEX sqlite_autoindex_\w*tickets_1 /.test(l))) walks.push(lines);
       }
       expect(walks.length, 'the list walked').toBeGreaterThan(0);
       for (const lines of walks) {
