@@ -15,6 +15,7 @@ import { ticketScope, type QueryContext, type WithTicketAlias } from './query-co
 import { TICKET_SELECTION, ticketFromRow } from './row-mappers.js';
 import { numberKeys, ownTextRankOne, searchCondition, searchRank } from './search-queries.js';
 import { walkedKeys, walkPlan, type SearchPlan, type WalkStep } from './search-walk.js';
+import { subscriberMatches } from './subscriber-search.js';
 
 /** Each sort: the time column, the direction, and whether `attention` leads (the staff queue). */
 const SORT_ORDERS = {
@@ -41,7 +42,8 @@ type TicketQuery = SelectQueryBuilder<WithTicketAlias, 't', any>;
  * reply counts come from the ticket row (`list-columns.ts`), as the scope's visibility
  * counts them; the viewer's favorite and read mark from a primary-key lookup each.
  *
- * `plan` is for tests: `'hits'` always drives a search by its index hits, `'walk'` walks
+ * `plan` is for tests: `'hits'` always drives a search by its index hits (never by a
+ * subscriber's own texts, `subscriber-search.ts`), `'walk'` walks
  * the list whenever a walk can answer the page; `'auto'` decides by the hits.
  */
 export async function listTickets(
@@ -52,7 +54,8 @@ export async function listTickets(
 ): Promise<StoreTicketSummary[]> {
   const walked = await walkedPage(ctx, scope, q, plan);
   if (walked !== null) return walked;
-  return summaries(ctx, q, (await listQuery(ctx, scope, q).limit(q.limit).execute()) as Record<string, unknown>[]);
+  const matched = q.search === undefined || plan === 'hits' ? null : await subscriberMatches(ctx, scope, q.search);
+  return summaries(ctx, q, (await listQuery(ctx, scope, q, undefined, matched).limit(q.limit).execute()) as Record<string, unknown>[]);
 }
 
 /**
@@ -143,7 +146,7 @@ function listed<Q extends TicketQuery>(ctx: QueryContext, query: Q, scope: Store
  * `step.rows` tickets of the list taken newest first after `step.after` (a subquery the
  * database reads in order and stops reading once the page is full).
  */
-function listQuery(ctx: QueryContext, scope: StoreScope, q: StoreListQuery, step?: WalkStep): TicketQuery {
+function listQuery(ctx: QueryContext, scope: StoreScope, q: StoreListQuery, step?: WalkStep, matched: readonly string[] | null = null): TicketQuery {
   const { hooks } = ctx;
   const viewer = q.viewerId ?? null;
   const newestFirst = <Q extends TicketQuery>(query: Q): Q => query.orderBy('t.created_at', 'desc').orderBy('t.id', 'desc') as Q;
@@ -247,7 +250,7 @@ function listQuery(ctx: QueryContext, scope: StoreScope, q: StoreListQuery, step
   }
   if (search !== undefined) {
     query = query
-      .where((eb) => searchCondition(ctx, eb, scope, search))
+      .where((eb) => searchCondition(ctx, eb, scope, search, matched))
       .select((eb) => searchRank(ctx, eb, search).as('search_rank'));
   }
 

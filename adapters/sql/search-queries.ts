@@ -399,9 +399,17 @@ export function numberKeys(ctx: QueryContext, tenantId: string, search: StoreSea
 
 /**
  * Whether the ticket `t` matches `search` for `scope` (bodies filtered by its
- * visibility): its id is among the index hits.
+ * visibility): its id is among the index hits, or among `matched` when the tickets that
+ * match are already known (`subscriber-search.ts`).
  */
-export function searchCondition(ctx: QueryContext, eb: TicketEb, scope: StoreScope, search: StoreSearch): Expression<SqlBool> {
+export function searchCondition(
+  ctx: QueryContext,
+  eb: TicketEb,
+  scope: StoreScope,
+  search: StoreSearch,
+  matched: readonly string[] | null = null,
+): Expression<SqlBool> {
+  if (matched !== null) return matched.length === 0 ? sql<SqlBool>`1 = 0` : eb('t.id', 'in', [...matched]);
   const ids = candidates(ctx, scope, search);
   if (ids === null) return sql<SqlBool>`1 = 0`;
   if (ctx.hooks.capabilities.fullText === 'tsvector') {
