@@ -261,7 +261,9 @@ describe.each(kinds)('query plans (%s)', (kind) => {
     await check(() => desk.list(operator, { q: 'zebracorn' }), search);
     await check(() => desk.list(operator, { q: '"flux capacitor"' }), search);
     await check(() => desk.list(reseller, { q: 'quasar' }), search);
-    await check(() => desk.list(customer, { q: 'quasar' }), search);
+    // A customer of a few tickets is matched on their own texts, read by key
+    // (adapters/sql/subscriber-search.ts): their tickets, then those tickets' messages.
+    await check(() => desk.list(customer, { q: 'quasar' }), { ...search, uses: { sqlite: /messages_thread_idx/, postgres: /messages_thread_idx/ } });
   });
   it('a search found in most subjects walks the list newest first, reading no more than a page needs', async () => {
     // Every ticket's own text has "tkt" (its number): dense enough to walk
