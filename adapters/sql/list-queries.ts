@@ -7,11 +7,12 @@
  * first pages in relevance order are the newest of those tickets, and `search-walk.ts`
  * finds them by walking the list newest first instead.
  */
-import { sql, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import { sql, type QueryResult, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import { ValidationError } from '../../src/errors.js';
 import type { StoreListQuery, StoreScope, StoreSearch, StoreTicketSummary } from '../../src/store.js';
+import type { SqlDialectHooks } from './dialect-hooks.js';
 import { keysetAfter } from './keyset.js';
-import { ticketScope, type QueryContext, type WithTicketAlias } from './query-context.js';
+import { runCached, scopeFromArgs, scopeParts, ticketScope, type QueryContext, type WithTicketAlias } from './query-context.js';
 import { TICKET_SELECTION, ticketFromRow } from './row-mappers.js';
 import { numberKeys, ownTextRankOne, searchCondition, searchRank } from './search-queries.js';
 import { walkedKeys, walkPlan, type SearchPlan, type WalkStep } from './search-walk.js';
@@ -54,8 +55,103 @@ export async function listTickets(
 ): Promise<StoreTicketSummary[]> {
   const walked = await walkedPage(ctx, scope, q, plan);
   if (walked !== null) return walked;
-  const matched = q.search === undefined || plan === 'hits' ? null : await subscriberMatches(ctx, scope, q.search);
+  if (q.search === undefined) return summaries(ctx, q, (await cachedPage(ctx, scope, q)).rows);
+  const matched = plan === 'hits' ? null : await subscriberMatches(ctx, scope, q.search);
   return summaries(ctx, q, (await listQuery(ctx, scope, q, undefined, matched).limit(q.limit).execute()) as Record<string, unknown>[]);
+}
+
+/** The `StoreListQuery` fields `cachedPage` puts in its key or arguments; a query with any other is not cached. */
+const CACHED_FIELDS = new Set([
+  'status', 'priority', 'category', 'department', 'assigneeId', 'subscriberId', 'addressedTo', 'viewerId',
+  'archived', 'createdFrom', 'createdTo', 'deleted', 'favorites', 'after', 'sort', 'limit', 'search',
+]);
+const LIST_FILTERS = ['status', 'priority', 'category', 'department'] as const;
+const VALUE_FILTERS = ['subscriberId', 'addressedTo', 'viewerId'] as const;
+
+/**
+ * `hooks` for building a cached page from its arguments, which `cachedPage` converted
+ * already: a `Date` or a boolean is still converted (the statement's own constants, as
+ * sort `waiting`'s end of time), a placeholder passes as it is.
+ */
+function convertedArgs(hooks: SqlDialectHooks): SqlDialectHooks {
+  return {
+    ...hooks,
+    toDate: (value: unknown) => (value instanceof Date ? hooks.toDate(value) : value),
+    toBoolean: (value: unknown) => (typeof value === 'boolean' ? hooks.toBoolean(value) : value),
+  } as SqlDialectHooks;
+}
+
+/**
+ * A page without a search, as a statement compiled once per shape of the query and scope
+ * (`runCached`): building a queue page's statement with Kysely, renaming its tables and
+ * compiling it took 0.3-0.4 ms, more than a third of the page on MariaDB. The key names
+ * what the SQL text depends on (which filters and scope fields are set, list lengths,
+ * the sort, the flags, a cursor); the arguments are the values, converted up front.
+ * A query with a field this does not know is built anew every time, as before.
+ */
+function cachedPage(ctx: QueryContext, scope: StoreScope, q: StoreListQuery): Promise<QueryResult<Record<string, unknown>>> {
+  for (const field in q) {
+    if (!CACHED_FIELDS.has(field)) return ctx.db.executeQuery(listQuery(ctx, scope, q).limit(q.limit).compile());
+  }
+  const { hooks } = ctx;
+  const { shape, args } = scopeParts(scope);
+  let key = `list page ${shape} ${q.sort}`;
+  /** Where each value sits in `args`. */
+  const at: Partial<Record<string, number>> = {};
+  const put = (name: string, value: unknown) => {
+    at[name] = args.length;
+    args.push(value);
+  };
+  for (const field of LIST_FILTERS) {
+    const values = q[field];
+    key += values === undefined ? ' -' : ` ${values.length}`;
+    if (values !== undefined) {
+      at[field] = args.length;
+      args.push(...values);
+    }
+  }
+  key += q.assigneeId === undefined ? ' -' : q.assigneeId === null ? ' 0' : ' 1';
+  if (typeof q.assigneeId === 'string') put('assigneeId', q.assigneeId);
+  for (const field of VALUE_FILTERS) {
+    key += q[field] === undefined ? ' -' : ' 1';
+    if (q[field] !== undefined) put(field, q[field]);
+  }
+  key += q.archived === undefined ? ' -' : ' 1';
+  if (q.archived !== undefined) put('archived', hooks.toBoolean(q.archived));
+  for (const field of ['createdFrom', 'createdTo'] as const) {
+    const value = q[field];
+    key += value === undefined ? ' -' : ' 1';
+    if (value !== undefined) put(field, hooks.toDate(value));
+  }
+  key += `${q.deleted ? ' D' : ' -'}${q.favorites ? ' F' : ' -'}${q.after === undefined ? ' -' : ' A'}`;
+  if (q.after !== undefined) {
+    put('afterAt', hooks.toDate(q.after.at ?? NOT_WAITING));
+    // Only the queue's keyset reads the attention: an argument nowhere bound is not cached.
+    if (SORT_ORDERS[q.sort as keyof typeof SORT_ORDERS]?.attention) put('afterAttention', q.after.attention ?? 0);
+    put('afterId', q.after.id);
+  }
+  put('limit', q.limit);
+  return runCached(ctx, key, args, (a) => {
+    const value = (name: string) => a[at[name]!];
+    const list = (field: (typeof LIST_FILTERS)[number]) => a.slice(at[field]!, at[field]! + q[field]!.length) as never;
+    const built: StoreListQuery = { sort: q.sort, limit: value('limit') as number };
+    for (const field of LIST_FILTERS) if (q[field] !== undefined) built[field] = list(field);
+    if (q.assigneeId !== undefined) built.assigneeId = q.assigneeId === null ? null : (value('assigneeId') as string);
+    for (const field of VALUE_FILTERS) if (q[field] !== undefined) built[field] = value(field) as never;
+    if (q.archived !== undefined) built.archived = value('archived') as never;
+    if (q.createdFrom !== undefined) built.createdFrom = value('createdFrom') as never;
+    if (q.createdTo !== undefined) built.createdTo = value('createdTo') as never;
+    if (q.deleted) built.deleted = true;
+    if (q.favorites) built.favorites = true;
+    if (q.after !== undefined) {
+      built.after = {
+        at: value('afterAt') as never,
+        ...(at.afterAttention === undefined ? {} : { attention: value('afterAttention') as number }),
+        id: value('afterId') as string,
+      };
+    }
+    return listQuery({ ...ctx, hooks: convertedArgs(hooks) }, scopeFromArgs(shape, a), built).limit(built.limit);
+  }) as Promise<QueryResult<Record<string, unknown>>>;
 }
 
 /**
