@@ -71,7 +71,8 @@ export interface SqlDialectCapabilities {
    * A list row's viewer marks (the favorite and the read mark) are LEFT JOINed by their
    * primary keys (MySQL, MariaDB), not read by a scalar subquery each: MariaDB runs each
    * subquery as a DEPENDENT SUBQUERY per row, and the two of them took a 51-row queue
-   * page from 1.46 to 2.66 ms on the server (SHOW PROFILES, 20,000 tickets). Absent or
+   * page from 1.16 to 1.73 ms on the server (SHOW PROFILES p50, 20,000 tickets,
+   * statements interleaved). Absent or
    * false: the subqueries (SQLite, Postgres plan them as well as a join).
    */
   readonly listMarksByJoin?: boolean;

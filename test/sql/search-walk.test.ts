@@ -9,32 +9,21 @@
  * search by LIKE never walks.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { Kysely, type Kysely as KyselyType } from 'kysely';
 import { postgresHooks } from '../../adapters/postgres/postgres-hooks.js';
 import type { SqlDialectHooks } from '../../adapters/sql/dialect-hooks.js';
 import { listTickets, walkedPage } from '../../adapters/sql/list-queries.js';
 import { WALK_ROWS_PER_RESULT, WALK_SAMPLE, walkSample } from '../../adapters/sql/search-walk.js';
 import type { QueryContext } from '../../adapters/sql/query-context.js';
-import type { TicketryDatabase } from '../../adapters/sql/schema.js';
-import { TableNamePlugin, tableNames } from '../../adapters/sql/table-names.js';
 import { sqliteHooks } from '../../adapters/sqlite/sqlite-hooks.js';
 import { parseSearch } from '../../src/search/search-query.js';
 import type { ListAfter, StoreListQuery, StoreScope, StoreTicketSummary } from '../../src/store.js';
 import { seededRandom } from '../../src/testing/seeded-random.js';
 import { message, tenant, ticketRow } from './rows.js';
-import { postgresFixture, sqliteFileFixture, sqliteMemoryFixture, type FixtureStore, type StoreFixture } from './stores.js';
+import { postgresFixture, sqliteFileFixture, sqliteMemoryFixture, storeQueryContext, type FixtureStore, type StoreFixture } from './stores.js';
 
 const PREFIX = 'sw_';
 const TICKETS = 240;
 const WORDS = ['double', 'charge', 'router', 'invoice', 'march', 'refund', 'static', 'ip'];
-
-/** The store's own reads, as a `QueryContext` on the fixture's host connection. */
-function contextOf(fx: FixtureStore, hooks: SqlDialectHooks): QueryContext {
-  let db = fx.hostDb() as KyselyType<TicketryDatabase>;
-  if (fx.location.schema !== undefined) db = db.withSchema(fx.location.schema);
-  db = db.withPlugin(new TableNamePlugin(tableNames(PREFIX, fx.location.schema)));
-  return { db: db as Kysely<TicketryDatabase>, hooks };
-}
 
 /** What a test compares of a page: number and rank, in order. */
 const shape = (rows: StoreTicketSummary[]) => rows.map((r) => `${r.number}:${r.searchRank}`);
@@ -76,7 +65,7 @@ function walkTests(name: string, makeFixture: () => StoreFixture, hooks: SqlDial
           }
         }
       });
-      return { fx, ctx: contextOf(fx, hooks) };
+      return { fx, ctx: storeQueryContext(fx, hooks, PREFIX) };
     }
 
     /**

@@ -22,7 +22,9 @@ import { postgresHooks } from '../../adapters/postgres/postgres-hooks.js';
 import type { SqlDialectHooks } from '../../adapters/sql/dialect-hooks.js';
 import { ticketryMigrations } from '../../adapters/sql/migrations/migration-provider.js';
 import type { SqlTicketStore } from '../../adapters/sql/sql-store.js';
-import { tableNames, type TableNames } from '../../adapters/sql/table-names.js';
+import type { QueryContext } from '../../adapters/sql/query-context.js';
+import type { TicketryDatabase } from '../../adapters/sql/schema.js';
+import { TableNamePlugin, tableNames, type TableNames } from '../../adapters/sql/table-names.js';
 import { sqliteStore } from '../../adapters/sqlite/index.js';
 import { sqliteHooks } from '../../adapters/sqlite/sqlite-hooks.js';
 
@@ -479,3 +481,15 @@ export function fixtureFor(kind: 'sqlite-file' | 'sqlite-memory' | 'postgres'): 
 
 /** Whether the Postgres fixture of this run is a real server (false: PGlite). */
 export const POSTGRES_IS_REAL: boolean = PG_URL !== undefined;
+
+/**
+ * The store's own reads as a `QueryContext` on the fixture's host connection, for
+ * calling the shared SQL (`adapters/sql/*-queries.ts`) directly: tables named with
+ * `prefix`, in the fixture's schema.
+ */
+export function storeQueryContext(fx: FixtureStore, hooks: SqlDialectHooks, prefix: string): QueryContext {
+  let db = fx.hostDb() as Kysely<TicketryDatabase>;
+  if (fx.location.schema !== undefined) db = db.withSchema(fx.location.schema);
+  db = db.withPlugin(new TableNamePlugin(tableNames(prefix, fx.location.schema)));
+  return { db, hooks };
+}

@@ -4,29 +4,18 @@
  * message in a customer's scope, and give way to the index past its limits.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { Kysely, type Kysely as KyselyType } from 'kysely';
 import { mysqlHooks } from '../../adapters/mysql/mysql-hooks.js';
 import { postgresHooks } from '../../adapters/postgres/postgres-hooks.js';
 import type { SqlDialectHooks } from '../../adapters/sql/dialect-hooks.js';
 import { listTickets } from '../../adapters/sql/list-queries.js';
-import type { QueryContext } from '../../adapters/sql/query-context.js';
-import type { TicketryDatabase } from '../../adapters/sql/schema.js';
 import { SUBSCRIBER_CHARS, SUBSCRIBER_MESSAGES, SUBSCRIBER_TICKETS, subscriberMatches } from '../../adapters/sql/subscriber-search.js';
-import { TableNamePlugin, tableNames } from '../../adapters/sql/table-names.js';
 import { sqliteHooks } from '../../adapters/sqlite/sqlite-hooks.js';
 import { parseSearch } from '../../src/search/search-query.js';
 import type { StoreListQuery, StoreScope, StoreTicketSummary } from '../../src/store.js';
 import { message, tenant, ticketRow } from './rows.js';
-import { mysqlFixture, mysqlSkipReason, postgresFixture, sqliteMemoryFixture, type FixtureStore, type StoreFixture } from './stores.js';
+import { mysqlFixture, mysqlSkipReason, postgresFixture, sqliteMemoryFixture, storeQueryContext, type StoreFixture } from './stores.js';
 
 const PREFIX = 'ss_';
-
-function contextOf(fx: FixtureStore, hooks: SqlDialectHooks): QueryContext {
-  let db = fx.hostDb() as KyselyType<TicketryDatabase>;
-  if (fx.location.schema !== undefined) db = db.withSchema(fx.location.schema);
-  db = db.withPlugin(new TableNamePlugin(tableNames(PREFIX, fx.location.schema)));
-  return { db: db as Kysely<TicketryDatabase>, hooks };
-}
 
 const shape = (rows: StoreTicketSummary[]) => rows.map((r) => `${r.number}:${r.searchRank}`);
 
@@ -58,7 +47,7 @@ function subscriberSearchTests(name: string, makeFixture: () => StoreFixture, ho
           await tx.insertMessage(t, message(row.id, { body: 'hiddenword routerx', hidden: true, createdAt }));
         }
       });
-      const ctx = contextOf(fx, hooks);
+      const ctx = storeQueryContext(fx, hooks, PREFIX);
       const customer: StoreScope = { tenantId: t, visibility: 'customer', subscriberId: 'sub-1', requesterResellerId: null };
       const staffOfOne: StoreScope = { tenantId: t, visibility: 'staff', subscriberId: 'sub-2' };
       for (const scope of [customer, staffOfOne]) {
@@ -100,7 +89,7 @@ function subscriberSearchTests(name: string, makeFixture: () => StoreFixture, ho
         await tx.insertTicket(t, long);
         await tx.insertMessage(t, message(long.id, { body: `router ${'x'.repeat(SUBSCRIBER_CHARS - 7)}` }));
       });
-      const ctx = contextOf(fx, hooks);
+      const ctx = storeQueryContext(fx, hooks, PREFIX);
       const router = parseSearch('router');
       expect(await subscriberMatches(ctx, scopeOf('many'), router)).toBeNull();
       expect(await subscriberMatches(ctx, scopeOf('chatty'), router)).toHaveLength(1);
