@@ -26,7 +26,7 @@ import type { StoreListQuery, StoreScope, StoreSearch } from '../../src/store.js
 import { keysetAfter } from './keyset.js';
 import type { QueryContext } from './query-context.js';
 import type { TicketryDatabase } from './schema.js';
-import { numberKeys, ownTextRankOne } from './search-queries.js';
+import { numberKeys, ownHitsReach, ownTextRankOne } from './search-queries.js';
 
 /** How a list runs a search: by the hits, by a walk where one can answer, or as decided. */
 export type SearchPlan = 'auto' | 'hits' | 'walk';
@@ -105,6 +105,12 @@ export async function walkPlan(
   const after = q.after;
   if (after !== undefined && (after.rank ?? 0) < 1) return null;
   const from = after?.rank === 1 && after.at !== null ? { at: after.at, id: after.id } : undefined;
+  // SQLite first asks its index whether there are as many own-text matches as the sample
+  // needs in the whole scope (a rare word: two lookups of a few postings, where the
+  // sample's 200 key lookups doubled the search).
+  if (plan === 'auto' && ctx.hooks.capabilities.fullText === 'fts5') {
+    if (!(await ownHitsReach(ctx, scope, search.phrases, WALK_SAMPLE / WALK_ROWS_PER_RESULT))) return null;
+  }
   // Asked for a walk (tests), the number step runs whether or not a ticket has it.
   const sample = plan === 'auto' ? await walkSample(ctx, scope, search, from) : { pays: true, numbered: true };
   if (!sample.pays) return null;

@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { postgresHooks } from '../../adapters/postgres/postgres-hooks.js';
 import type { SqlDialectHooks } from '../../adapters/sql/dialect-hooks.js';
 import { listTickets, walkedPage } from '../../adapters/sql/list-queries.js';
+import { ownHitsReach } from '../../adapters/sql/search-queries.js';
 import { WALK_ROWS_PER_RESULT, WALK_SAMPLE, walkSample } from '../../adapters/sql/search-walk.js';
 import type { QueryContext } from '../../adapters/sql/query-context.js';
 import { sqliteHooks } from '../../adapters/sqlite/sqlite-hooks.js';
@@ -157,6 +158,17 @@ function walkTests(name: string, makeFixture: () => StoreFixture, hooks: SqlDial
       expect(ranked.length).toBeGreaterThanOrEqual(60);
       const last = ranked[ranked.length - 1]!;
       expect((await walkSample(ctx, everyTicket, search, { at: last.createdAt, id: last.id })).pays).toBe(false);
+      // SQLite asks its index first whether the scope has that many own-text matches at
+      // all, by the exact words and then by the prefix (`doub` is only a prefix).
+      if (hooks.capabilities.fullText === 'fts5') {
+        for (const q of ['"double charge"', 'doub']) {
+          const own = (await listTickets(ctx, everyTicket, { sort: 'relevance', limit: 500, search: parseSearch(q) }, 'hits')).filter((r) => r.searchRank === 1).length;
+          expect(own, q).toBeGreaterThanOrEqual(60);
+          expect(await ownHitsReach(ctx, everyTicket, parseSearch(q).phrases, own), q).toBe(true);
+          expect(await ownHitsReach(ctx, everyTicket, parseSearch(q).phrases, own + 1), q).toBe(false);
+        }
+        expect(await ownHitsReach(ctx, { ...everyTicket, resellerId: 'res-none' }, search.phrases, 1)).toBe(false);
+      }
       // At the threshold: a sample (the WALK_SAMPLE tickets after a cursor, newest first)
       // holding 4 rank-1 tickets pays, one holding 3 does not.
       const newest = await listTickets(ctx, everyTicket, { sort: 'newest', limit: 500 }, 'hits');
