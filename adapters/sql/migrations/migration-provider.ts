@@ -14,6 +14,7 @@ import { statsByDayMigration } from './008-stats-by-day.js';
 import { searchWalkMigration } from './009-search-walk.js';
 import { ownerTokensMigration } from './010-owner-tokens.js';
 import { fullTextMigration } from './011-fulltext.js';
+import { resellerQueueMigration } from './012-reseller-queue.js';
 import type { MigrationContext } from './migration-context.js';
 
 /**
@@ -35,6 +36,7 @@ export function ticketryMigrations(ctx: MigrationContext): MigrationProvider {
         '009-search-walk': searchWalkMigration(ctx),
         '010-owner-tokens': ownerTokensMigration(ctx),
         '011-fulltext': fullTextMigration(ctx),
+        '012-reseller-queue': resellerQueueMigration(ctx),
       };
     },
   };
