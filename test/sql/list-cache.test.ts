@@ -200,10 +200,10 @@ describe('list pages compiled once per shape', () => {
             await same(...revalued(scope, near, seed + 1));
           }
         }),
-        { numRuns: 150 },
+        { numRuns: 50 },
       );
       expect(statements.uncacheable).toBe(0);
-      expect(statements.hits).toBeGreaterThan(1000);
+      expect(statements.hits).toBeGreaterThan(300);
     });
   }
 });
