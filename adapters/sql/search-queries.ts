@@ -483,7 +483,6 @@ export function ownTextRankOne(ctx: QueryContext, search: StoreSearch): Expressi
  * One lookup of the ticket's own index row by key, per row it is asked for.
  */
 export function searchRank(ctx: QueryContext, eb: TicketEb, search: StoreSearch): RawBuilder<number> {
-  const fullText = ctx.hooks.capabilities.fullText;
   const number = search.number === '' ? sql<SqlBool>`1 = 0` : sql<SqlBool>`${sql.ref('s.number_key')} = ${numberKey(search.number)}`;
   let own: Expression<SqlBool> = sql<SqlBool>`1 = 0`;
   if (search.phrases.length > 0) own = ownTextMatches(ctx, search.phrases);

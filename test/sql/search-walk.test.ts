@@ -213,7 +213,6 @@ function walkTests(name: string, makeFixture: () => StoreFixture, hooks: SqlDial
 
     it('migration 010 writes the owner tokens of the tickets and messages a store held before it (and down removes them)', async () => {
       const { fx, ctx } = await seeded();
-      const phrases = parseSearch('"double charge"').phrases;
       const reseller: StoreScope = { tenantId: t, visibility: 'staff', resellerId: 'res-1' };
       const customer: StoreScope = { tenantId: t, visibility: 'customer', subscriberId: 'sub-2' };
       const q: StoreListQuery = { sort: 'relevance', limit: 7, search: parseSearch('"double charge"') };
