@@ -56,7 +56,7 @@ const OUTPUT_PER_INPUT = 8;
  * then ends with a note saying so (`<p><em>Formatting simplified: …</em></p>`).
  *
  * Synchronous, on the calling thread, with no time budget: the service uses `renderBody`,
- * which runs this in a worker. The first call loads micromark, jsdom and DOMPurify (about
+ * which runs this in a worker for all but short bodies. The first call loads micromark, jsdom and DOMPurify (about
  * half a second); later calls reuse them.
  *
  * @param markdown The body as written.
@@ -66,10 +66,25 @@ const OUTPUT_PER_INPUT = 8;
  *   is longer than `maxMarkdownLength`, expands to too much HTML, or breaks the renderer.
  */
 export function renderMarkdown(markdown: string, limits?: Partial<RenderLimits>): string {
-  const all = resolveRenderLimits(limits);
+  return renderChecked(markdown, resolveRenderLimits(limits), true)!;
+}
+
+/**
+ * `renderMarkdown` for a body whose HTML the token pass can sanitise alone (every
+ * ordinary body): the same HTML, or `undefined` when the body would need DOMPurify on
+ * jsdom, which this never loads. `renderBody` uses it for short bodies on the calling
+ * thread.
+ *
+ * @throws ValidationError as `renderMarkdown`.
+ */
+export function renderOrdinaryMarkdown(markdown: string, limits: RenderLimits): string | undefined {
+  return renderChecked(markdown, limits, false);
+}
+
+function renderChecked(markdown: string, all: RenderLimits, domFallback: boolean): string | undefined {
   checkBody(markdown, Math.min(all.maxMarkdownLength, all.maxBodyLength), 'markdown_too_long');
   try {
-    return renderCapped(markdown, all);
+    return renderCapped(markdown, all, domFallback);
   } catch (err) {
     if (TicketError.is(err)) throw err;
     // A stack overflow or anything else unforeseen inside micromark or jsdom: the body is
@@ -138,8 +153,11 @@ function checkString(value: unknown): asserts value is string {
   throw bodyRefused('not_a_string', `The message body must be a string, not ${type}.`, { type });
 }
 
-/** The pipeline: caps, micromark, depth limit, output limit, sanitiser, note. */
-function renderCapped(markdown: string, limits: RenderLimits): string {
+/**
+ * The pipeline: caps, micromark, depth limit, output limit, sanitiser, note. Without
+ * `domFallback`, `undefined` where the token pass leaves the HTML to DOMPurify.
+ */
+function renderCapped(markdown: string, limits: RenderLimits, domFallback: boolean): string | undefined {
   const capped = capMarkdown(markdown, limits);
   // In pieces of a few KiB where that gives the same HTML: micromark's time per character
   // grows with the body's length otherwise (markdown-chunks.ts).
@@ -158,8 +176,10 @@ function renderCapped(markdown: string, limits: RenderLimits): string {
   if (flattened) capped.degraded.add('depth');
   // The token pass handles everything micromark writes; DOMPurify on jsdom takes whatever
   // it does not recognise (see sanitize-micromark.ts), with the same policy and result.
-  const { html, linksCapped } =
-    sanitizeMicromarkHtml(shallow, limits.maxLinks) ?? sanitizeHtmlCapped(shallow, limits.maxLinks);
+  const sanitized =
+    sanitizeMicromarkHtml(shallow, limits.maxLinks) ?? (domFallback ? sanitizeHtmlCapped(shallow, limits.maxLinks) : undefined);
+  if (sanitized === undefined) return undefined;
+  const { html, linksCapped } = sanitized;
   if (linksCapped) capped.degraded.add('links');
   return capped.degraded.size === 0 ? html : `${html}${degradedNote(capped.degraded, limits)}`;
 }

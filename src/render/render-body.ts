@@ -1,6 +1,7 @@
 import { ValidationError } from '../errors.js';
-import { checkBody, renderPlainText } from './markdown.js';
+import { checkBody, renderOrdinaryMarkdown, renderPlainText } from './markdown.js';
 import { sharedMarkdownWorker } from './markdown-worker.js';
+import { isMicromarkLoaded, preloadMicromark } from './micromark-loader.js';
 import { resolveRenderLimits } from './render-limits.js';
 import type { RenderLimits } from './render-limits.js';
 
@@ -11,9 +12,14 @@ export type BodyKind = 'markdown' | 'plain';
  * Renders a message body to the HTML stored with it, within bounded cost.
  *
  * `'plain'` is escaped on the calling thread (linear, ~0.1 s for 256 KB). `'markdown'`
- * is rendered in a worker thread with the caps of `renderMarkdown` and a hard time
- * budget: a body that overruns `timeBudgetMs` is refused, the worker terminated and
- * restarted on the next call, and the host's event loop is never blocked by the render.
+ * up to `inThreadMaxLength` characters (1,024 by default) is rendered on the calling
+ * thread too, when the token pass can sanitise its HTML (any ordinary body): at that
+ * length the caps of `renderMarkdown` bound any body to a few milliseconds, less than a
+ * round trip to the worker costs on a busy machine. Longer bodies, and those whose HTML
+ * needs DOMPurify (which is never loaded on the calling thread), are rendered in a worker
+ * thread with a hard time budget: a body that overruns `timeBudgetMs` is refused, the
+ * worker terminated and restarted on the next call, and the host's event loop is not
+ * blocked by the render.
  * Call it after the actor, the ticket and its scope have been checked, so an
  * out-of-scope request costs a lookup, not a render.
  *
@@ -41,6 +47,12 @@ export async function renderBody(kind: BodyKind, body: string, limits?: Partial<
   checkBody(body, Math.min(all.maxBodyLength, all.maxMarkdownLength), 'markdown_too_long');
   // Nothing to parse: not worth a round trip (and no worker start for an empty note).
   if (body.trim() === '') return '';
+  if (body.length <= all.inThreadMaxLength) {
+    // `import()` the first time (micromark is ESM-only).
+    if (!isMicromarkLoaded()) await preloadMicromark();
+    const html = renderOrdinaryMarkdown(body, all);
+    if (html !== undefined) return html;
+  }
   return sharedMarkdownWorker().render(body, all);
 }
 

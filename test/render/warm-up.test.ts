@@ -23,13 +23,13 @@ afterAll(async () => {
 });
 
 describe('warmUp', () => {
-  test('starts the render worker once; renders after it use that worker', async () => {
+  test('starts the render worker once and loads micromark here; renders after it use them', async () => {
     const worker = sharedMarkdownWorker();
     expect(worker.starts).toBe(0);
     await warmUp();
     expect(worker.starts).toBe(1);
-    // The default leaves this thread alone.
-    expect(isMicromarkLoaded()).toBe(false);
+    // micromark here too, for the short bodies renderBody renders on this thread; never jsdom.
+    expect(isMicromarkLoaded()).toBe(true);
     expect(isSanitizerLoaded()).toBe(false);
 
     expect(await renderBody('markdown', '**a** [b](https://e.example)')).toBe(
@@ -37,6 +37,7 @@ describe('warmUp', () => {
     );
     // A body that needs DOMPurify in the worker: loaded there at start, not now.
     expect(await renderBody('markdown', '[<https://a.example>](https://b.example)')).toContain('https://a.example');
+    expect(isSanitizerLoaded()).toBe(false);
     await warmUp();
     await Promise.all([warmUp(), renderBody('markdown', 'x'), warmUp()]);
     expect(worker.starts).toBe(1);
