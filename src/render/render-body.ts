@@ -12,10 +12,11 @@ export type BodyKind = 'markdown' | 'plain';
  * Renders a message body to the HTML stored with it, within bounded cost.
  *
  * `'plain'` is escaped on the calling thread (linear, ~0.1 s for 256 KB). `'markdown'`
- * up to `inThreadMaxLength` characters (1,024 by default) is rendered on the calling
+ * up to `inThreadMaxLength` characters (512 by default) is rendered on the calling
  * thread too, when the token pass can sanitise its HTML (any ordinary body): at that
- * length the caps of `renderMarkdown` bound any body to a few milliseconds, less than a
- * round trip to the worker costs on a busy machine. Longer bodies, and those whose HTML
+ * length the caps of `renderMarkdown` keep the costliest body found to a few times an
+ * ordinary one, a few milliseconds, and a round trip to the worker would cost about as
+ * much as the render. Longer bodies, and those whose HTML
  * needs DOMPurify (which is never loaded on the calling thread), are rendered in a worker
  * thread with a hard time budget: a body that overruns `timeBudgetMs` is refused, the
  * worker terminated and restarted on the next call, and the host's event loop is not

@@ -17,7 +17,7 @@ const RENDER_DEFAULTS = {
   maxLinks: 500,
   maxTableCells: 10_000,
   maxParagraphLength: 4096,
-  inThreadMaxLength: 1024,
+  inThreadMaxLength: 512,
 } as const;
 
 /** The `config.render` options: limits on what a Markdown body may cost to render. */
@@ -59,13 +59,14 @@ export const renderConfigSchema = lazySchema((z) =>
     maxParagraphLength: z.number().int().min(256).max(1024 * 1024).default(RENDER_DEFAULTS.maxParagraphLength),
     /**
      * Longest Markdown body, in characters, rendered on the calling thread rather than in
-     * the render worker. Handing a body to the worker and back costs more than rendering a
-     * short one (about 0.6 ms against 0.5 ms for a 300-character reply, and several
-     * milliseconds when the machine is busy), and up to this length the caps keep any
-     * body, however hostile, to a few milliseconds. Longer bodies, and bodies whose HTML
-     * needs the DOM sanitiser, are rendered in the worker under `timeBudgetMs`. 0 renders
-     * every body in the worker.
-     * @default 1024
+     * the render worker. Handing a body to the worker and back costs about what rendering
+     * a short one does (0.6 ms against 0.5 ms for a 300-character reply; several ms when
+     * the machine is busy and the worker waits for a core), and at this length the
+     * costliest shape found takes about 4 times an ordinary reply of the same length (at
+     * 1,024 characters, 10 times). Longer bodies, and bodies whose HTML needs the DOM
+     * sanitiser, are rendered in the worker under `timeBudgetMs`. 0 renders every body
+     * in the worker.
+     * @default 512
      */
     inThreadMaxLength: z.number().int().min(0).max(4096).default(RENDER_DEFAULTS.inThreadMaxLength),
   }),
