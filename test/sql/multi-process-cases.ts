@@ -194,6 +194,11 @@ export interface MultiProcessOptions {
   burst: number;
   /** Tickets in the database when the kill case kills its victim. */
   killAt: number;
+  /**
+   * Tickets the other process of the kill case creates, one at a time, beside the victim
+   * (default 300). With 4 × `killAt` or more it is still writing when the victim dies.
+   */
+  survivor?: number;
   /** The server (Postgres, MySQL); unused for SQLite. */
   url?: string;
   /** Which cases (default: all four). */
@@ -203,6 +208,7 @@ export interface MultiProcessOptions {
 /** Registers the multi-process cases on one store kind (`enabled` false: a skipped group named with `suffix`). */
 export function multiProcessTests(name: 'sqlite' | 'postgres' | 'mysql', enabled: boolean, suffix: string, options: MultiProcessOptions): void {
   const BURST = options.burst;
+  const SURVIVOR = options.survivor ?? 300;
   const cases = new Set(options.cases ?? ['migrate', 'burst', 'kill', 'claim']);
   // A case left out is not registered at all (no skipped test).
   const itCase = (c: 'migrate' | 'burst' | 'kill' | 'claim') => (cases.has(c) ? it : ((() => undefined) as unknown as typeof it));
@@ -265,7 +271,7 @@ export function multiProcessTests(name: 'sqlite' | 'postgres' | 'mysql', enabled
       const t = tenant();
       const [victim, survivor] = [
         spawn({ mode: 'burst', target, tenantId: t, count: 1_000_000, concurrency: name === 'sqlite' ? 1 : 4, tag: 'v' }),
-        spawn({ mode: 'burst', target, tenantId: t, count: 300, concurrency: 1, tag: 's' }),
+        spawn({ mode: 'burst', target, tenantId: t, count: SURVIVOR, concurrency: 1, tag: 's' }),
       ];
       await Promise.all([victim.ready, survivor.ready]);
       victim.child.send('go');
