@@ -6,17 +6,25 @@
  * days, a scan), the rows are buckets of the same sums, folded by the core's
  * `StatsAccumulator`, so every source gives the same answer to the last ticket.
  */
-import { sql, type SelectQueryBuilder } from 'kysely';
+import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import type { StoreScope, StoreStats, StoreStatsQuery } from '../../src/store.js';
-import { ticketScope, type QueryContext, type WithTicketAlias } from './query-context.js';
+import {
+  runCached,
+  scopeArgCount,
+  scopeFromArgs,
+  scopeParts,
+  ticketScope,
+  type QueryContext,
+  type WithTicketAlias,
+} from './query-context.js';
 import {
   DAY_MS,
   canUseStatsBuckets,
-  datedBucketSums,
+  datedBucketRows,
   splitDays,
   statsFromBuckets,
   statsOfGroups,
-  wholeDays,
+  SUM_COLUMNS,
   type GroupedStatsRow,
 } from './ticket-stats.js';
 
@@ -42,28 +50,131 @@ export async function getStats(
 
 /** A window over bucket-keyed scope: whole months and days from their buckets, the edges scanned. */
 async function windowStats(ctx: QueryContext, scope: StoreScope, q: StoreStatsQuery): Promise<StoreStats> {
-  const from = q.createdFrom?.getTime();
-  const to = q.createdTo?.getTime();
-  // An invalid date: the scan binds it, and the dialect refuses it as the scan always did.
-  if (Number.isNaN(from) || Number.isNaN(to)) return scanStats(ctx, scope, q);
-  if (from !== undefined && to !== undefined && from >= to) return statsOfGroups([], q);
-  const days = wholeDays(from, to);
-  if (days === null) return scanStats(ctx, scope, q);
-  const parts = splitDays(days);
-  const reads: SelectQueryBuilder<any, any, GroupedStatsRow>[] = [
-    ...(parts.months === null ? [] : [datedBucketSums(ctx, scope, 'month', parts.months)]),
-    ...parts.days.map((range) => datedBucketSums(ctx, scope, 'day', range)),
-  ];
-  let query = reads[0]!;
-  for (const read of reads.slice(1)) query = query.unionAll(read);
-  // The partial days at the edges: before the first whole day, from the end of the last.
-  if (days.firstDay !== undefined && from! < days.firstDay * DAY_MS) {
-    query = query.unionAll(scanQuery(ctx, scope, from, days.firstDay * DAY_MS));
+  const parts = windowParts(q.createdFrom?.getTime(), q.createdTo?.getTime());
+  if (parts === 'scan') return scanStats(ctx, scope, q);
+  if (parts === 'empty') return statsOfGroups([], q);
+  const { rows } = await runWindow(ctx, scope, parts);
+  return statsOfGroups(rows, q);
+}
+
+/**
+ * One read of a window: the monthly or daily buckets of a range (either end open), or
+ * a scan of the tickets created in `[from, to)` (epoch ms, either end open) whose sums
+ * are added (`sign` 1) or subtracted (-1, the part of an edge day outside the window).
+ */
+export type WindowPart =
+  | { read: 'month' | 'day'; first?: number; end?: number }
+  | { read: 'scan'; from?: number; to?: number; sign: 1 | -1 };
+
+/**
+ * How a window `[from, to)` (epoch ms, either end open) reads: its whole UTC months from
+ * the monthly buckets, the whole UTC days around them from the daily buckets (see
+ * `splitDays`), and each partial day at an edge as whichever is shorter: a scan of the
+ * part inside the window, or the day's bucket minus a scan of the part outside it (a
+ * window from 23:00 scans one hour, not 23). `'scan'`: the window is one scan (an invalid
+ * date, whose scan the dialect refuses as it always did, or a window inside one UTC day);
+ * `'empty'`: it holds nothing.
+ */
+export function windowParts(from: number | undefined, to: number | undefined): WindowPart[] | 'scan' | 'empty' {
+  if (Number.isNaN(from) || Number.isNaN(to)) return 'scan';
+  if (from !== undefined && to !== undefined && from >= to) return 'empty';
+  const fromDay = from === undefined ? undefined : Math.floor(from / DAY_MS);
+  const toDay = to === undefined ? undefined : Math.floor(to / DAY_MS);
+  if (fromDay !== undefined && fromDay === toDay) return 'scan';
+  const scans: WindowPart[] = [];
+  let firstDay: number | undefined;
+  if (from !== undefined) {
+    const dayStart = fromDay! * DAY_MS;
+    const before = from - dayStart;
+    if (before === 0) firstDay = fromDay;
+    else if (before < DAY_MS - before) {
+      firstDay = fromDay;
+      scans.push({ read: 'scan', from: dayStart, to: from, sign: -1 });
+    } else {
+      firstDay = fromDay! + 1;
+      scans.push({ read: 'scan', from, to: dayStart + DAY_MS, sign: 1 });
+    }
   }
-  if (days.endDay !== undefined && days.endDay * DAY_MS < to!) {
-    query = query.unionAll(scanQuery(ctx, scope, days.endDay * DAY_MS, to));
+  let endDay: number | undefined;
+  if (to !== undefined) {
+    const dayStart = toDay! * DAY_MS;
+    const inside = to - dayStart;
+    if (inside === 0) endDay = toDay;
+    else if (inside <= DAY_MS - inside) {
+      endDay = toDay;
+      scans.push({ read: 'scan', from: dayStart, to, sign: 1 });
+    } else {
+      endDay = toDay! + 1;
+      scans.push({ read: 'scan', from: to, to: dayStart + DAY_MS, sign: -1 });
+    }
   }
-  return statsOfGroups(await query.execute(), q);
+  const parts: WindowPart[] = [];
+  if (firstDay === undefined || endDay === undefined || firstDay < endDay) {
+    const split = splitDays({
+      ...(firstDay === undefined ? {} : { firstDay }),
+      ...(endDay === undefined ? {} : { endDay }),
+    });
+    if (split.months !== null) parts.push({ read: 'month', ...split.months });
+    for (const range of split.days) parts.push({ read: 'day', ...range });
+  }
+  return [...parts, ...scans];
+}
+
+/**
+ * Runs a window's parts as one statement: the buckets' rows and the scans' groups (their
+ * sums negated where subtracted) in a `UNION ALL`, added up by one `GROUP BY` status ×
+ * category × priority × creator (one sort, and at most a row per bucket key back to
+ * JavaScript, rather than a sort and a set of rows per part), keys whose tickets all lie
+ * outside the window dropped. Compiled once per shape of scope and parts (`runCached`:
+ * building and compiling the union with Kysely cost a good part of what SQLite takes to
+ * run it).
+ */
+function runWindow(ctx: QueryContext, scope: StoreScope, parts: readonly WindowPart[]) {
+  const { hooks } = ctx;
+  const { shape, args } = scopeParts(scope);
+  let key = `stats window ${shape}`;
+  const bound = (value: number | undefined, convert: (v: number) => unknown) => {
+    if (value === undefined) return '-';
+    args.push(convert(value));
+    return '1';
+  };
+  const day = (v: number) => v;
+  const instant = (v: number) => hooks.toDate(new Date(v));
+  for (const part of parts) {
+    if (part.read === 'scan') key += ` s${part.sign}${bound(part.from, instant)}${bound(part.to, instant)}`;
+    else key += ` ${part.read[0]}${bound(part.first, day)}${bound(part.end, day)}`;
+  }
+  return runCached(ctx, key, args, (a) => {
+    const argScope = scopeFromArgs(shape, a);
+    let next = scopeArgCount(shape);
+    const arg = (value: number | undefined) => (value === undefined ? undefined : a[next++]);
+    const reads = parts.map((part): SelectQueryBuilder<any, any, GroupedStatsRow> => {
+      if (part.read === 'scan') {
+        const from = arg(part.from);
+        const to = arg(part.to);
+        return scanQuery(ctx, argScope, from, to, part.sign);
+      }
+      const first = arg(part.first);
+      const end = arg(part.end);
+      return datedBucketRows(ctx, argScope, part.read, {
+        ...(first === undefined ? {} : { first: first as number }),
+        ...(end === undefined ? {} : { end: end as number }),
+      }) as never;
+    });
+    let union = reads[0]!;
+    for (const read of reads.slice(1)) union = union.unionAll(read);
+    return ctx.db
+      .selectFrom(union.as('w'))
+      .select((eb) => [
+        'w.status',
+        'w.category',
+        'w.priority',
+        'w.created_by_type',
+        ...SUM_COLUMNS.map((c) => eb.fn.sum<number>(`w.${c}` as 'w.status').as(c)),
+      ])
+      .groupBy(['w.status', 'w.category', 'w.priority', 'w.created_by_type'])
+      .having((eb) => eb.fn.sum('w.n' as 'w.status'), '<>', 0);
+  });
 }
 
 /**
@@ -76,43 +187,53 @@ export async function scanStats(
   scope: StoreScope,
   q: StoreStatsQuery,
 ): Promise<StoreStats> {
-  return statsOfGroups(await scanQuery(ctx, scope, q.createdFrom?.getTime(), q.createdTo?.getTime()).execute(), q);
+  const { hooks } = ctx;
+  const bound = (at: Date | undefined) => (at === undefined ? undefined : hooks.toDate(at));
+  return statsOfGroups(await scanQuery(ctx, scope, bound(q.createdFrom), bound(q.createdTo), 1).execute(), q);
 }
 
-/** The scope's non-deleted tickets created in `[from, to)` (epoch ms, either end open), grouped into buckets. */
+/**
+ * The scope's non-deleted tickets created in `[from, to)` (bound values, as the dialect's
+ * `toDate` gives them; either end open), grouped into buckets, every sum multiplied by
+ * `sign`.
+ */
 function scanQuery(
   ctx: QueryContext,
   scope: StoreScope,
-  from: number | undefined,
-  to: number | undefined,
+  from: unknown,
+  to: unknown,
+  sign: 1 | -1,
 ): SelectQueryBuilder<WithTicketAlias, 't', GroupedStatsRow> {
   const { hooks } = ctx;
+  const signed = <T>(expr: RawBuilder<T>): RawBuilder<T> => (sign === 1 ? expr : sql<T>`-(${expr})`);
   const ms = (column: 't.first_response_at' | 't.resolved_at') =>
-    sql<number>`coalesce(sum(${hooks.millisBetween(sql.ref(column), sql.ref('t.created_at'))}), 0)`;
+    signed(sql<number>`coalesce(sum(${hooks.millisBetween(sql.ref(column), sql.ref('t.created_at'))}), 0)`);
   const isTrue = (column: 't.sla_first_response_met' | 't.sla_resolution_met') =>
-    sql<number>`sum(case when ${sql.ref(column)} = ${hooks.toBoolean(true)} then 1 else 0 end)`;
+    signed(sql<number>`sum(case when ${sql.ref(column)} = ${hooks.toBoolean(true)} then 1 else 0 end)`);
+  const count = (column?: string) => signed(column === undefined ? sql<number>`count(*)` : sql<number>`count(${sql.ref(column)})`);
   // SLA-clock minutes as whole milliseconds (`slaMillis`), over tickets whose clock ran.
   const clocked = (at: 't.first_response_at' | 't.resolved_at') =>
     sql`${sql.ref(at)} is not null and ${sql.ref('t.sla_clock_at')} is not null`;
   const slaMs = (at: 't.first_response_at' | 't.resolved_at', elapsed: string) =>
-    sql<number>`coalesce(sum(case when ${clocked(at)} then round(${sql.ref(elapsed)} * 60000) else 0 end), 0)`;
-  const slaN = (at: 't.first_response_at' | 't.resolved_at') => sql<number>`sum(case when ${clocked(at)} then 1 else 0 end)`;
+    signed(sql<number>`coalesce(sum(case when ${clocked(at)} then round(${sql.ref(elapsed)} * 60000) else 0 end), 0)`);
+  const slaN = (at: 't.first_response_at' | 't.resolved_at') =>
+    signed(sql<number>`sum(case when ${clocked(at)} then 1 else 0 end)`);
   let query = ctx.db
     .selectFrom('tickets as t')
-    .select((eb) => [
+    .select([
       't.status',
       't.category',
       't.priority',
       't.created_by_type',
-      eb.fn.countAll().as('n'),
+      count().as('n'),
       ms('t.first_response_at').as('fr_ms_sum'),
-      eb.fn.count('t.first_response_at').as('fr_n'),
+      count('t.first_response_at').as('fr_n'),
       ms('t.resolved_at').as('res_ms_sum'),
-      eb.fn.count('t.resolved_at').as('res_n'),
+      count('t.resolved_at').as('res_n'),
       isTrue('t.sla_first_response_met').as('fr_met'),
-      eb.fn.count('t.sla_first_response_met').as('fr_total'),
+      count('t.sla_first_response_met').as('fr_total'),
       isTrue('t.sla_resolution_met').as('res_met'),
-      eb.fn.count('t.sla_resolution_met').as('res_total'),
+      count('t.sla_resolution_met').as('res_total'),
       slaMs('t.first_response_at', 't.sla_first_response_elapsed').as('fr_sla_ms_sum'),
       slaN('t.first_response_at').as('fr_sla_n'),
       slaMs('t.resolved_at', 't.sla_resolution_elapsed').as('res_sla_ms_sum'),
@@ -120,7 +241,7 @@ function scanQuery(
     ])
     // Deleted tickets never count, whatever the scope says.
     .where((eb) => ticketScope(eb, { ...scope, includeDeleted: false }));
-  if (from !== undefined) query = query.where('t.created_at', '>=', hooks.toDate(new Date(from)));
-  if (to !== undefined) query = query.where('t.created_at', '<', hooks.toDate(new Date(to)));
+  if (from !== undefined) query = query.where('t.created_at', '>=', from as never);
+  if (to !== undefined) query = query.where('t.created_at', '<', to as never);
   return query.groupBy(['t.status', 't.category', 't.priority', 't.created_by_type']) as never;
 }

@@ -23,7 +23,7 @@ import {
 } from '../../src/stats/stats-accumulator.js';
 import type { AddressLevel } from '../../src/types.js';
 import type { StoreScope, StoreStats, StoreStatsQuery, TicketPatch, TicketRow } from '../../src/store.js';
-import { runCached, type QueryContext } from './query-context.js';
+import { runCached, scopeFromArgs, scopeParts, type QueryContext } from './query-context.js';
 import type { DbInteger } from './schema.js';
 
 /** The additive columns of `ticket_stats`, one per `StatsSums` field, in `STATS_SUMS` order. */
@@ -383,25 +383,27 @@ export function canUseStatsBuckets(scope: StoreScope, _q: StoreStatsQuery): bool
   return scope.subscriberId === undefined && scope.requesterResellerId === undefined && scope.resellerId !== '';
 }
 
-/** A stats table's buckets in `scope`, summed per status × category × priority × creator (n = 0 buckets kept). */
-function bucketSums(ctx: QueryContext, table: StatsTable, scope: StoreScope) {
-  let query = ctx.db
-    .selectFrom(`${table} as s` as 'ticket_stats as s')
-    .select((eb) => [
-      's.status',
-      's.category',
-      's.priority',
-      's.created_by_type',
-      ...SUM_COLUMNS.map((c) => eb.fn.sum<DbInteger>(`s.${c}`).as(c)),
-    ])
-    .where('s.tenant_id', '=', scope.tenantId);
+/** The rows of a stats table in `scope`: the tenant-wide buckets, or one reseller's (or one level's). */
+function scopedBuckets(ctx: QueryContext, table: StatsTable, scope: StoreScope) {
+  const query = ctx.db.selectFrom(`${table} as s` as 'ticket_stats as s').where('s.tenant_id', '=', scope.tenantId);
   if (scope.resellerId === undefined && scope.addressedTo === undefined) {
     // The whole tenant: its tenant-wide buckets.
     return query.where('s.reseller_id', '=', '').where('s.addressed_to', '=', ALL_LEVELS);
   }
-  if (scope.resellerId !== undefined) query = query.where('s.reseller_id', '=', scope.resellerId);
+  const own = scope.resellerId === undefined ? query : query.where('s.reseller_id', '=', scope.resellerId);
   // Both levels of a reseller, as two ranges of the key (never the tenant-wide level).
-  return query.where('s.addressed_to', 'in', scope.addressedTo !== undefined ? [scope.addressedTo] : ['operator', 'reseller']);
+  return own.where('s.addressed_to', 'in', scope.addressedTo !== undefined ? [scope.addressedTo] : ['operator', 'reseller']);
+}
+
+/** A stats table's buckets in `scope`, summed per status × category × priority × creator (n = 0 buckets kept). */
+function bucketSums(ctx: QueryContext, table: StatsTable, scope: StoreScope) {
+  return scopedBuckets(ctx, table, scope).select((eb) => [
+    's.status',
+    's.category',
+    's.priority',
+    's.created_by_type',
+    ...SUM_COLUMNS.map((c) => eb.fn.sum<DbInteger>(`s.${c}`).as(c)),
+  ]);
 }
 
 const GROUP = ['s.status', 's.category', 's.priority', 's.created_by_type'] as const;
@@ -414,24 +416,13 @@ export async function statsFromBuckets(
 ): Promise<StoreStats> {
   // Summed over resellers and levels where the scope spans several (and n = 0 buckets
   // dropped) in SQL: at most one row per status × category × priority × creator.
-  const query = bucketSums(ctx, 'ticket_stats', scope)
-    .groupBy([...GROUP])
-    .having((eb) => eb.fn.sum('s.n'), '>', 0);
-  return statsOfGroups(await query.execute(), q);
-}
-
-/**
- * The whole UTC days `[firstDay, endDay)` inside `[from, to)` (either end open), or null
- * when the window holds no whole day. `from`/`to` are epoch ms.
- */
-export function wholeDays(from: number | undefined, to: number | undefined): { firstDay?: number; endDay?: number } | null {
-  const firstDay = from === undefined ? undefined : Math.ceil(from / DAY_MS);
-  const endDay = to === undefined ? undefined : Math.floor(to / DAY_MS);
-  if (firstDay !== undefined && endDay !== undefined && firstDay >= endDay) return null;
-  return {
-    ...(firstDay === undefined ? {} : { firstDay }),
-    ...(endDay === undefined ? {} : { endDay }),
-  };
+  const { shape, args } = scopeParts(scope);
+  const { rows } = await runCached(ctx, `stats buckets ${shape}`, args, (a) =>
+    bucketSums(ctx, 'ticket_stats', scopeFromArgs(shape, a))
+      .groupBy([...GROUP])
+      .having((eb) => eb.fn.sum('s.n'), '>', 0),
+  );
+  return statsOfGroups(rows as GroupedStatsRow[], q);
 }
 
 /** A range of days or months, `[first, end)`, either end open. */
@@ -469,13 +460,20 @@ export function splitDays(days: { firstDay?: number; endDay?: number }): { month
 }
 
 /**
- * The daily (`'day'`) or monthly (`'month'`) buckets of `range`, summed per status ×
- * category × priority × creator: one range read of the primary key.
+ * The daily (`'day'`) or monthly (`'month'`) buckets of `range` in `scope`, one row each
+ * (key and sums, unsummed: the window's one `GROUP BY` adds them up): one range read of
+ * the primary key.
  */
-export function datedBucketSums(ctx: QueryContext, scope: StoreScope, unit: 'day' | 'month', range: BucketRange) {
-  let query = bucketSums(ctx, unit === 'day' ? 'ticket_stats_daily' : 'ticket_stats_monthly', scope);
+export function datedBucketRows(ctx: QueryContext, scope: StoreScope, unit: 'day' | 'month', range: BucketRange) {
+  let query = scopedBuckets(ctx, unit === 'day' ? 'ticket_stats_daily' : 'ticket_stats_monthly', scope).select([
+    's.status',
+    's.category',
+    's.priority',
+    's.created_by_type',
+    ...SUM_COLUMNS.map((c) => `s.${c}` as const),
+  ]);
   const column = unit === 'day' ? 's.day' : 's.month';
   if (range.first !== undefined) query = query.where(column as 's.n', '>=', range.first);
   if (range.end !== undefined) query = query.where(column as 's.n', '<', range.end);
-  return query.groupBy([...GROUP]);
+  return query;
 }
