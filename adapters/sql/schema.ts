@@ -215,6 +215,16 @@ export interface TicketStatsMonthlyTable extends TicketStatsTable {
   month: DbInteger;
 }
 
+/**
+ * The `ticket_stats_weekly` table (migration 013): the same buckets and sums per week of
+ * a UTC calendar month (days 1-7, 8-14, 15-21, 22-28 and 29 to the end; `week`: the UTC
+ * day it begins on, whole days since 1970-01-01), so a window adds up its whole weeks
+ * here between its whole months and its days.
+ */
+export interface TicketStatsWeeklyTable extends TicketStatsTable {
+  week: DbInteger;
+}
+
 /** The `favorites` table (migration 003): a staff member's starred tickets. */
 export interface FavoriteTable {
   tenant_id: string;
@@ -322,6 +332,7 @@ export interface TicketryDatabase {
   ticket_stats: TicketStatsTable;
   ticket_stats_daily: TicketStatsDailyTable;
   ticket_stats_monthly: TicketStatsMonthlyTable;
+  ticket_stats_weekly: TicketStatsWeeklyTable;
   favorites: FavoriteTable;
   read_marks: ReadMarkTable;
   saved_filters: SavedFilterTable;
@@ -343,6 +354,8 @@ export const LOGICAL_TABLES = [
   'ticket_stats',
   'ticket_stats_daily',
   'ticket_stats_monthly',
+  // Migration 013.
+  'ticket_stats_weekly',
   'favorites',
   'read_marks',
   'saved_filters',
