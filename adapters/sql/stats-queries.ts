@@ -2,8 +2,8 @@
  * The stats aggregates, pushed down to SQL: counts per status, mean response and
  * resolution times (wall-clock and SLA-calendar), the backlog by category and priority,
  * SLA compliance per priority, resolution time by category. Whichever source answers
- * (the maintained buckets, the monthly and daily buckets of a window's whole months and
- * days, a scan), the rows are buckets of the same sums, folded by the core's
+ * (the maintained buckets, the monthly, weekly and daily buckets of a window's whole
+ * months, weeks and days, a scan), the rows are buckets of the same sums, folded by the core's
  * `StatsAccumulator`, so every source gives the same answer to the last ticket.
  */
 import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely';
@@ -32,10 +32,12 @@ import {
  * Aggregates over the non-deleted tickets in scope created in `[createdFrom, createdTo)`.
  * - Without a range: the maintained `ticket_stats` buckets (a few hundred rows at any size).
  * - With a range: the `ticket_stats_monthly` buckets of the whole UTC calendar months
- *   inside it, the `ticket_stats_daily` buckets of the whole UTC days around them, plus
- *   a scan (created-at index) of the partial days at its edges, in one statement; a
- *   window shorter than a whole day is only the scan. At most about two months of daily
- *   buckets and two partial days of tickets, however long the window.
+ *   inside it, the `ticket_stats_weekly` buckets of the whole weeks around them (days
+ *   1-7, 8-14, 15-21, 22-28, 29 to the end of a month), the `ticket_stats_daily` buckets
+ *   of the whole UTC days around those, and each partial day at an edge scanned
+ *   (created-at index), or its bucket less a scan of the part outside the window, in one
+ *   statement; a window inside one UTC day is only the scan. At most eight weeks, twelve
+ *   days and two half days of tickets besides the months, however long the window.
  * - Scopes the buckets do not key (a subscriber, a requester): `scanStats`.
  */
 export async function getStats(
@@ -48,7 +50,7 @@ export async function getStats(
   return windowStats(ctx, scope, q);
 }
 
-/** A window over bucket-keyed scope: whole months and days from their buckets, the edges scanned. */
+/** A window over bucket-keyed scope: whole months, weeks and days from their buckets, the edges scanned. */
 async function windowStats(ctx: QueryContext, scope: StoreScope, q: StoreStatsQuery): Promise<StoreStats> {
   const parts = windowParts(q.createdFrom?.getTime(), q.createdTo?.getTime());
   if (parts === 'scan') return scanStats(ctx, scope, q);
@@ -58,18 +60,19 @@ async function windowStats(ctx: QueryContext, scope: StoreScope, q: StoreStatsQu
 }
 
 /**
- * One read of a window: the monthly or daily buckets of a range (either end open), or
+ * One read of a window: the monthly, weekly or daily buckets of a range (months, weeks'
+ * first days or days; either end open), or
  * a scan of the tickets created in `[from, to)` (epoch ms, either end open) whose sums
  * are added (`sign` 1) or subtracted (-1, the part of an edge day outside the window).
  */
 export type WindowPart =
-  | { read: 'month' | 'day'; first?: number; end?: number }
+  | { read: 'month' | 'week' | 'day'; first?: number; end?: number }
   | { read: 'scan'; from?: number; to?: number; sign: 1 | -1 };
 
 /**
  * How a window `[from, to)` (epoch ms, either end open) reads: its whole UTC months from
- * the monthly buckets, the whole UTC days around them from the daily buckets (see
- * `splitDays`), and each partial day at an edge as whichever is shorter: a scan of the
+ * the monthly buckets, the whole weeks and days around them from the weekly and daily
+ * buckets (see `splitDays`), and each partial day at an edge as whichever is shorter: a scan of the
  * part inside the window, or the day's bucket minus a scan of the part outside it (a
  * window from 23:00 scans one hour, not 23). `'scan'`: the window is one scan (an invalid
  * date, whose scan the dialect refuses as it always did, or a window inside one UTC day);
@@ -115,6 +118,7 @@ export function windowParts(from: number | undefined, to: number | undefined): W
       ...(endDay === undefined ? {} : { endDay }),
     });
     if (split.months !== null) parts.push({ read: 'month', ...split.months });
+    for (const range of split.weeks) parts.push({ read: 'week', ...range });
     for (const range of split.days) parts.push({ read: 'day', ...range });
   }
   return [...parts, ...scans];

@@ -1,6 +1,7 @@
 /**
  * Rebuilding and verifying the maintained stats aggregates (`ticket_stats`,
- * `ticket_stats_daily`, `ticket_stats_monthly`; migration 008) against the tickets: what
+ * `ticket_stats_daily`, `ticket_stats_monthly`: migration 008; `ticket_stats_weekly`:
+ * migration 013) against the tickets: what
  * `store.rebuildStats()` and `store.verifyStats()` run. The store keeps the tables up to
  * date in every ticket write's transaction; these are for when something wrote tickets
  * around it (host SQL, a bulk import, a restore of the tickets table alone, an old
@@ -12,13 +13,17 @@ import type { AddressLevel } from '../../src/types.js';
 import {
   ALL_LEVELS,
   BUCKET_SUMS,
-  bucketKey,
-  bucketSource,
   bucketSumsOf,
   monthSpanOfTickets,
   rebuildStatsTables,
-  type StatsBucketTable,
 } from './migrations/008-stats-by-day.js';
+import {
+  needsMonthSpan,
+  rebuildWeeklyTable,
+  statsTableKey,
+  statsTableSource,
+  type StatsTableName,
+} from './migrations/013-stats-by-week.js';
 import type { MigrationContext } from './migrations/migration-context.js';
 import { SUM_COLUMNS, firstDayOfMonth, sumsOfRow } from './ticket-stats.js';
 
@@ -26,9 +31,10 @@ import { SUM_COLUMNS, firstDayOfMonth, sumsOfRow } from './ticket-stats.js';
 export interface StatsDifference {
   /**
    * `ticket_stats` (whole-tenant buckets), `ticket_stats_daily` (per UTC day of
-   * creation) or `ticket_stats_monthly` (per UTC calendar month of creation).
+   * creation), `ticket_stats_weekly` (per week of a UTC calendar month: days 1-7, 8-14,
+   * 15-21, 22-28, 29 to the end) or `ticket_stats_monthly` (per UTC calendar month).
    */
-  table: StatsBucketTable;
+  table: StatsTableName;
   tenantId: string;
   /** The tickets' reseller, `null` for none (and for the tenant-wide buckets). */
   resellerId: string | null;
@@ -39,6 +45,8 @@ export interface StatsDifference {
   addressedTo: AddressLevel | null;
   /** The UTC day of creation, `YYYY-MM-DD` (daily buckets only). */
   day?: string;
+  /** The UTC day the week of creation begins on, `YYYY-MM-DD` (weekly buckets only). */
+  week?: string;
   /** The UTC month of creation, `YYYY-MM` (monthly buckets only). */
   month?: string;
   status: string;
@@ -70,18 +78,19 @@ export interface VerifyStatsOptions {
 }
 
 /**
- * Recomputes the aggregate tables from the tickets (migration 008's rebuild), in one
- * transaction of `db` that holds off ticket writers: the caller runs this inside its
- * write transaction (SQLite `begin immediate`); where the dialect has table locks, the
- * rebuild takes them.
+ * Recomputes the aggregate tables from the tickets (migration 008's rebuild and 013's),
+ * in one transaction of `db` that holds off ticket writers: the caller runs this inside
+ * its write transaction (SQLite `begin immediate`); where the dialect has table locks,
+ * the rebuild takes them.
  */
 export async function rebuildStats(db: Kysely<any>, ctx: MigrationContext): Promise<void> {
   await rebuildStatsTables(db, ctx);
+  await rebuildWeeklyTable(db, ctx);
 }
 
-const TABLES: readonly StatsBucketTable[] = ['ticket_stats', 'ticket_stats_daily', 'ticket_stats_monthly'];
+const TABLES: readonly StatsTableName[] = ['ticket_stats', 'ticket_stats_daily', 'ticket_stats_monthly', 'ticket_stats_weekly'];
 
-function qualify(ctx: MigrationContext, table: StatsBucketTable): RawBuilder<unknown> {
+function qualify(ctx: MigrationContext, table: StatsTableName): RawBuilder<unknown> {
   const name = ctx.names.table(table);
   return sql.table(ctx.names.schema === undefined ? name : `${ctx.names.schema}.${name}`);
 }
@@ -111,11 +120,11 @@ export async function verifyStats(
 async function differences(
   db: Kysely<any>,
   ctx: MigrationContext,
-  table: StatsBucketTable,
+  table: StatsTableName,
   tenantId: string | undefined,
   limit: number,
 ): Promise<{ rows: StatsDifference[]; truncated: boolean }> {
-  const key = bucketKey(table);
+  const key = statsTableKey(table);
   const keyList = sql.join(key.map((c) => sql.ref(c)));
   const stored = (c: string) => sql.ref(`s_${c}`);
   const counted = (c: string) => sql.ref(`c_${c}`);
@@ -132,7 +141,7 @@ async function differences(
       where 1 = 1 ${onlyTenant}
       union all
       select ${keyList}, ${zeros('s')}, ${sql.join(countedSums)}
-      from (${bucketSource(ctx, table, table === 'ticket_stats_monthly' ? await monthSpanOfTickets(db, ctx, tenantId) : null, tenantId)}) t
+      from (${statsTableSource(ctx, table, needsMonthSpan(table) ? await monthSpanOfTickets(db, ctx, tenantId) : null, tenantId)}) t
       group by ${keyList}
     ) d
     group by ${keyList}
@@ -153,6 +162,7 @@ async function differences(
       resellerId: reseller === '' ? null : reseller,
       addressedTo: row.addressed_to === ALL_LEVELS ? null : (row.addressed_to as AddressLevel),
       ...(table === 'ticket_stats_daily' ? { day: new Date(Number(row.day) * 86_400_000).toISOString().slice(0, 10) } : {}),
+      ...(table === 'ticket_stats_weekly' ? { week: new Date(Number(row.week) * 86_400_000).toISOString().slice(0, 10) } : {}),
       ...(table === 'ticket_stats_monthly'
         ? { month: new Date(firstDayOfMonth(Number(row.month)) * 86_400_000).toISOString().slice(0, 7) }
         : {}),

@@ -1,13 +1,14 @@
 /**
- * The maintained stats aggregates (migration 008): `ticket_stats` (per tenant),
- * `ticket_stats_daily` (the same buckets per UTC day of creation) and
- * `ticket_stats_monthly` (per UTC calendar month of creation). What one ticket
+ * The maintained stats aggregates (migrations 008 and 013): `ticket_stats` (per
+ * tenant), `ticket_stats_daily` (the same buckets per UTC day of creation),
+ * `ticket_stats_weekly` (per week of a UTC calendar month: days 1-7, 8-14, 15-21, 22-28,
+ * 29 to the end) and `ticket_stats_monthly` (per UTC calendar month). What one ticket
  * contributes to its buckets, the differences a transaction collects as it inserts and
  * updates tickets, the upserts that apply them before commit, and the bucket reads
  * `getStats` folds (`./stats-queries.ts`).
  *
  * A bucket is (tenant, reseller, addressed level, status, category, priority,
- * created_by_type), plus the day or the month for the dated tables; every value is a sum
+ * created_by_type), plus the day, week or month for the dated tables; every value is a sum
  * over the bucket's non-deleted tickets, so a change is a difference: the old row's
  * contribution subtracted, the new row's added. Every ticket counts twice in each table:
  * in its scope's bucket and in the tenant-wide bucket (reseller `''`, level `'*'`) of the
@@ -24,6 +25,7 @@ import {
 import type { AddressLevel } from '../../src/types.js';
 import type { StoreScope, StoreStats, StoreStatsQuery, TicketPatch, TicketRow } from '../../src/store.js';
 import { runCached, scopeFromArgs, scopeParts, type QueryContext } from './query-context.js';
+import { weekOfDay } from './migrations/013-stats-by-week.js';
 import type { DbInteger } from './schema.js';
 
 /** The additive columns of `ticket_stats`, one per `StatsSums` field, in `STATS_SUMS` order. */
@@ -220,6 +222,9 @@ const STATS_KEY = ['tenant_id', 'reseller_id', 'addressed_to', 'status', 'catego
 /** The key columns of `ticket_stats_daily`, in primary-key (and lock) order. */
 const DAILY_KEY = ['tenant_id', 'reseller_id', 'addressed_to', 'day', 'status', 'category', 'priority', 'created_by_type'] as const;
 
+/** The key columns of `ticket_stats_weekly`, in primary-key (and lock) order. */
+const WEEKLY_KEY = ['tenant_id', 'reseller_id', 'addressed_to', 'week', 'status', 'category', 'priority', 'created_by_type'] as const;
+
 /** The key columns of `ticket_stats_monthly`, in primary-key (and lock) order. */
 const MONTHLY_KEY = ['tenant_id', 'reseller_id', 'addressed_to', 'month', 'status', 'category', 'priority', 'created_by_type'] as const;
 
@@ -231,17 +236,18 @@ type Buckets = Map<string, { key: BucketKey; sums: Sums }>;
 
 /**
  * The differences one transaction makes to the buckets of `ticket_stats`,
- * `ticket_stats_daily` and `ticket_stats_monthly`, applied by `flush` in one statement
- * per table, each in bucket-key order. Collecting them until the end (rather than
- * upserting at each write) is what keeps the lock order deterministic: a Postgres
- * transaction takes its bucket row locks in one sorted pass (whole-tenant buckets, then
- * daily, then monthly buckets) after all its ticket locks, so two writers can never
- * wait on each other's buckets in opposite orders.
+ * `ticket_stats_daily`, `ticket_stats_monthly` and `ticket_stats_weekly`, applied by
+ * `flush` in one statement per table, each in bucket-key order. Collecting them until
+ * the end (rather than upserting at each write) is what keeps the lock order
+ * deterministic: a Postgres transaction takes its bucket row locks in one sorted pass
+ * (whole-tenant buckets, then daily, monthly and weekly buckets) after all its ticket
+ * locks, so two writers can never wait on each other's buckets in opposite orders.
  */
 export class StatsDeltas {
   readonly #buckets: Buckets = new Map();
   readonly #daily: Buckets = new Map();
   readonly #monthly: Buckets = new Map();
+  readonly #weekly: Buckets = new Map();
 
   /** Adds `sign` × the ticket's contribution (nothing for a deleted ticket). */
   add(tenantId: string, facts: StatsFacts, sign: 1 | -1): void {
@@ -249,9 +255,10 @@ export class StatsDeltas {
     const sums = ticketSums(facts);
     const contribution = STATS_SUMS.map((field) => sign * sums[field]);
     const { status, category, priority, createdByType } = facts;
-    // `createdAt` never changes, so a ticket's updates move it between buckets of one day (and month).
+    // `createdAt` never changes, so a ticket's updates move it between buckets of one day (week, month).
     const day = Math.floor(facts.createdAt / DAY_MS);
     const month = monthOfDay(day);
+    const week = weekOfDay(day);
     // A bucket's map key: JSON of its scope, its day or month, JSON of its vocabulary
     // (each JSON array is self-delimiting, so the key is as unambiguous as the JSON of
     // the whole bucket key, for fewer and shorter JSON.stringify calls).
@@ -264,6 +271,7 @@ export class StatsDeltas {
       addTo(this.#buckets, `${scope}${vocabulary}`, [tenantId, reseller, level, status, category, priority, createdByType], contribution);
       addTo(this.#daily, `${scope}d${day}${vocabulary}`, [tenantId, reseller, level, day, status, category, priority, createdByType], contribution);
       addTo(this.#monthly, `${scope}m${month}${vocabulary}`, [tenantId, reseller, level, month, status, category, priority, createdByType], contribution);
+      addTo(this.#weekly, `${scope}w${week}${vocabulary}`, [tenantId, reseller, level, week, status, category, priority, createdByType], contribution);
     }
   }
 
@@ -275,17 +283,19 @@ export class StatsDeltas {
 
   /**
    * Applies the collected differences and forgets them: `ticket_stats`, then
-   * `ticket_stats_daily`, then `ticket_stats_monthly`, each in one `INSERT … ON
-   * CONFLICT DO UPDATE SET col = col + excluded.col` with its buckets in key order.
-   * Buckets whose differences cancel out are skipped.
+   * `ticket_stats_daily`, `ticket_stats_monthly` and `ticket_stats_weekly`, each in one
+   * `INSERT … ON CONFLICT DO UPDATE SET col = col + excluded.col` with its buckets in
+   * key order. Buckets whose differences cancel out are skipped.
    */
   async flush(ctx: QueryContext): Promise<void> {
     const whole = takeChanged(this.#buckets);
     const daily = takeChanged(this.#daily);
     const monthly = takeChanged(this.#monthly);
+    const weekly = takeChanged(this.#weekly);
     if (whole.length > 0) await upsertBuckets(ctx, 'ticket_stats', STATS_KEY, whole);
     if (daily.length > 0) await upsertBuckets(ctx, 'ticket_stats_daily', DAILY_KEY, daily);
     if (monthly.length > 0) await upsertBuckets(ctx, 'ticket_stats_monthly', MONTHLY_KEY, monthly);
+    if (weekly.length > 0) await upsertBuckets(ctx, 'ticket_stats_weekly', WEEKLY_KEY, weekly);
   }
 }
 
@@ -306,7 +316,7 @@ function takeChanged(buckets: Buckets): { key: BucketKey; sums: Sums }[] {
 }
 
 /** The aggregate tables. */
-export type StatsTable = 'ticket_stats' | 'ticket_stats_daily' | 'ticket_stats_monthly';
+export type StatsTable = 'ticket_stats' | 'ticket_stats_daily' | 'ticket_stats_monthly' | 'ticket_stats_weekly';
 
 /** One multi-row upsert adding `buckets`' sums to the table's buckets. */
 async function upsertBuckets(
@@ -431,13 +441,43 @@ export interface BucketRange {
   end?: number;
 }
 
+/** The whole weeks (`weekOfDay`) of `[firstDay, endDay)`, from the first week beginning on or after `firstDay`. */
+function weeksIn(firstDay: number, endDay: number): BucketRange | null {
+  const first = weekOfDay(firstDay) === firstDay ? firstDay : nextWeek(firstDay);
+  const end = weekOfDay(endDay);
+  return first < end ? { first, end } : null;
+}
+
+/** The first day of the week after the one `day` is in (after the fifth week, 29 to the end: the next month's first). */
+function nextWeek(day: number): number {
+  return Math.min(weekOfDay(day) + 7, firstDayOfMonth(monthOfDay(day) + 1));
+}
+
+/** The reads of `[firstDay, endDay)` inside one stretch of weeks: its whole weeks and the days around them. */
+function weeksAndDays(firstDay: number, endDay: number, out: { weeks: BucketRange[]; days: BucketRange[] }): void {
+  const weeks = weeksIn(firstDay, endDay);
+  if (weeks === null) {
+    out.days.push({ first: firstDay, end: endDay });
+    return;
+  }
+  if (firstDay < weeks.first!) out.days.push({ first: firstDay, end: weeks.first! });
+  out.weeks.push(weeks);
+  if (weeks.end! < endDay) out.days.push({ first: weeks.end!, end: endDay });
+}
+
 /**
  * How a range of whole days reads from the dated buckets: the whole calendar months
- * inside it from the monthly buckets, the days before the first and after the last of
- * them from the daily buckets (at most a month's worth at either end). Without a whole
- * month inside, only days. Empty ranges are left out.
+ * inside it from the monthly buckets, the whole weeks (days 1-7, 8-14, 15-21, 22-28, 29
+ * to the end of a month) before and after them from the weekly buckets, and the days
+ * around those from the daily buckets (at most six at either end). Weeks nest in
+ * months, so a range's weeks before its first whole month end where that month begins.
+ * Empty ranges are left out.
  */
-export function splitDays(days: { firstDay?: number; endDay?: number }): { months: BucketRange | null; days: BucketRange[] } {
+export function splitDays(days: { firstDay?: number; endDay?: number }): {
+  months: BucketRange | null;
+  weeks: BucketRange[];
+  days: BucketRange[];
+} {
   const { firstDay, endDay } = days;
   let firstMonth: number | undefined;
   if (firstDay !== undefined) {
@@ -445,34 +485,42 @@ export function splitDays(days: { firstDay?: number; endDay?: number }): { month
     if (firstDayOfMonth(firstMonth) < firstDay) firstMonth++;
   }
   const endMonth = endDay === undefined ? undefined : monthOfDay(endDay);
+  const out = { weeks: [] as BucketRange[], days: [] as BucketRange[] };
   if (firstMonth !== undefined && endMonth !== undefined && firstMonth >= endMonth) {
-    return { months: null, days: [{ first: firstDay!, end: endDay! }] };
+    weeksAndDays(firstDay!, endDay!, out);
+    return { months: null, ...out };
   }
-  const out: BucketRange[] = [];
   const monthsFrom = firstMonth === undefined ? undefined : firstDayOfMonth(firstMonth);
   const monthsTo = endMonth === undefined ? undefined : firstDayOfMonth(endMonth);
-  if (firstDay !== undefined && firstDay < monthsFrom!) out.push({ first: firstDay, end: monthsFrom! });
-  if (endDay !== undefined && monthsTo! < endDay) out.push({ first: monthsTo!, end: endDay });
+  if (firstDay !== undefined && firstDay < monthsFrom!) weeksAndDays(firstDay, monthsFrom!, out);
+  if (endDay !== undefined && monthsTo! < endDay) weeksAndDays(monthsTo!, endDay, out);
   return {
     months: { ...(firstMonth === undefined ? {} : { first: firstMonth }), ...(endMonth === undefined ? {} : { end: endMonth }) },
-    days: out,
+    ...out,
   };
 }
 
+/** The dated stats tables and their date column. */
+const DATED = {
+  day: ['ticket_stats_daily', 's.day'],
+  week: ['ticket_stats_weekly', 's.week'],
+  month: ['ticket_stats_monthly', 's.month'],
+} as const;
+
 /**
- * The daily (`'day'`) or monthly (`'month'`) buckets of `range` in `scope`, one row each
- * (key and sums, unsummed: the window's one `GROUP BY` adds them up): one range read of
- * the primary key.
+ * The daily, weekly or monthly buckets of `range` (days, weeks' first days, or months)
+ * in `scope`, one row each (key and sums, unsummed: the window's one `GROUP BY` adds
+ * them up): one range read of the primary key.
  */
-export function datedBucketRows(ctx: QueryContext, scope: StoreScope, unit: 'day' | 'month', range: BucketRange) {
-  let query = scopedBuckets(ctx, unit === 'day' ? 'ticket_stats_daily' : 'ticket_stats_monthly', scope).select([
+export function datedBucketRows(ctx: QueryContext, scope: StoreScope, unit: 'day' | 'week' | 'month', range: BucketRange) {
+  const [table, column] = DATED[unit];
+  let query = scopedBuckets(ctx, table, scope).select([
     's.status',
     's.category',
     's.priority',
     's.created_by_type',
     ...SUM_COLUMNS.map((c) => `s.${c}` as const),
   ]);
-  const column = unit === 'day' ? 's.day' : 's.month';
   if (range.first !== undefined) query = query.where(column as 's.n', '>=', range.first);
   if (range.end !== undefined) query = query.where(column as 's.n', '<', range.end);
   return query;

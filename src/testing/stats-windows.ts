@@ -324,6 +324,20 @@ export function statsWindowTests(o: ContractOptions): void {
           span(at('2024-06-01T00:00:00.000Z'), undefined),
           span(at('2024-06-11T19:00:00.000Z'), undefined),
           span(start - 400 * DAY, start + 1100 * DAY),
+          // Weeks of a month (1-7, 8-14, 15-21, 22-28, 29 to the end), where a store may
+          // keep buckets: whole weeks, edges inside weeks, the leap day's one-day week,
+          // a month's last week across a New Year, open ends inside a week.
+          span(at('2024-01-08T00:00:00.000Z'), at('2024-02-01T00:00:00.000Z')),
+          span(at('2024-01-07T12:00:00.000Z'), at('2024-02-08T12:00:00.000Z')),
+          span(at('2024-01-02T00:00:00.000Z'), at('2024-01-28T00:00:00.000Z')),
+          span(at('2024-01-16T00:00:00.000Z'), at('2024-02-14T00:00:00.000Z')),
+          span(at('2024-02-29T00:00:00.000Z'), at('2024-03-08T00:00:00.000Z')),
+          span(at('2024-02-22T00:00:00.000Z'), at('2024-03-01T00:00:00.000Z')),
+          span(at('2024-12-29T00:00:00.000Z'), at('2025-01-15T00:00:00.000Z')),
+          span(at('2023-12-30T23:00:00.000Z'), at('2024-01-02T01:00:00.000Z')),
+          span(at('2024-10-09T00:00:00.000Z'), at('2025-03-23T00:00:00.000Z')),
+          span(at('2025-01-22T05:00:00.000Z'), undefined),
+          span(undefined, at('2024-07-17T18:00:00.000Z')),
         ];
         // Random windows from an hour to three years, starting anywhere in the range.
         const random = Array.from({ length: 14 }, () => {

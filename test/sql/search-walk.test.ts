@@ -204,7 +204,7 @@ function walkTests(name: string, makeFixture: () => StoreFixture, hooks: SqlDial
         const scope: StoreScope = { tenantId: t, visibility: 'staff' };
         const q: StoreListQuery = { sort: 'relevance', limit: 9, search: parseSearch('"double charge"') };
         const before = shape((await walkedPage(ctx, scope, q, 'walk'))!);
-        expect(await fx.migrateTo('008-stats-by-day')).toStrictEqual(['down 012-reseller-queue', 'down 011-fulltext', 'down 010-owner-tokens', 'down 009-search-walk']);
+        expect(await fx.migrateTo('008-stats-by-day')).toStrictEqual(['down 013-stats-by-week', 'down 012-reseller-queue', 'down 011-fulltext', 'down 010-owner-tokens', 'down 009-search-walk']);
         expect(await fx.migrateTo('009-search-walk')).toStrictEqual(['up 009-search-walk']);
         expect(shape((await walkedPage(ctx, scope, q, 'walk'))!)).toStrictEqual(before);
         expect(before).toStrictEqual(shape(await listTickets(ctx, scope, q, 'hits')));
@@ -227,7 +227,7 @@ function walkTests(name: string, makeFixture: () => StoreFixture, hooks: SqlDial
       const before = await pages();
       const ownOf = async (scope: StoreScope) => (await listTickets(ctx, scope, q, 'hits')).filter((r) => r.searchRank === 1).length;
       expect(await ownOf(reseller)).toBeGreaterThan(0);
-      expect(await fx.migrateTo('009-search-walk')).toStrictEqual(['down 012-reseller-queue', 'down 011-fulltext', 'down 010-owner-tokens']);
+      expect(await fx.migrateTo('009-search-walk')).toStrictEqual(['down 013-stats-by-week', 'down 012-reseller-queue', 'down 011-fulltext', 'down 010-owner-tokens']);
       // Without the tokens the index holds no ticket of the reseller's (which is why
       // 010 must rewrite every ticket indexed before it).
       expect(await ownOf(reseller)).toBe(0);

@@ -141,6 +141,7 @@ describe('sqlite store driver glue', () => {
       'ticket_stats',
       'ticket_stats_daily',
       'ticket_stats_monthly',
+      'ticket_stats_weekly',
       'tickets',
     ];
     expect(tables).toStrictEqual([...own.map((n) => `a_${n}`), ...own.map((n) => `b_${n}`), 'tickets']);

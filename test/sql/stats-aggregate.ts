@@ -154,6 +154,7 @@ async function expectStatsMatchCount(fx: FixtureStore, tenants: string[], rows: 
 /** `fx.table` for the daily and monthly buckets (the fixture's name list predates them). */
 const dailyTable = (fx: FixtureStore) => fx.table('ticket_stats').replace(/ticket_stats([`"]?)$/, 'ticket_stats_daily$1');
 const monthlyTable = (fx: FixtureStore) => fx.table('ticket_stats').replace(/ticket_stats([`"]?)$/, 'ticket_stats_monthly$1');
+const weeklyTable = (fx: FixtureStore) => fx.table('ticket_stats').replace(/ticket_stats([`"]?)$/, 'ticket_stats_weekly$1');
 
 const optionalInstant = fc.option(fc.integer({ min: 0, max: 30 * 86_400_000 }), { nil: null });
 const met = fc.constantFrom<boolean | null>(true, false, null);
@@ -468,6 +469,11 @@ export function statsAggregateTests(name: string, makeFixture: () => StoreFixtur
       const changed = [closedOne!, deletedOne!];
       // Each ticket leaves its bucket in every table; the closed one lands in another.
       const month = (r: TicketRow) => r.createdAt.toISOString().slice(0, 7);
+      // The day its week of the month begins on (1, 8, 15, 22 or 29).
+      const week = (r: TicketRow) => {
+        const date = r.createdAt.toISOString().slice(0, 10);
+        return `${date.slice(0, 8)}${String(Math.min(4, Math.floor((r.createdAt.getUTCDate() - 1) / 7)) * 7 + 1).padStart(2, '0')}`;
+      };
       // Each ticket is in its scope's bucket and in the tenant-wide one (no reseller, no level).
       const expected = [
         ...changed.map((r) => ({ table: 'ticket_stats', status: r.status, resellerId: r.resellerId, addressedTo: r.addressedTo, category: r.category })),
@@ -477,6 +483,8 @@ export function statsAggregateTests(name: string, makeFixture: () => StoreFixtur
         { table: 'ticket_stats_daily', status: 'closed', day: closedOne!.createdAt.toISOString().slice(0, 10) },
         ...changed.map((r) => ({ table: 'ticket_stats_monthly', status: r.status, month: month(r) })),
         { table: 'ticket_stats_monthly', status: 'closed', month: month(closedOne!) },
+        ...changed.map((r) => ({ table: 'ticket_stats_weekly', status: r.status, week: week(r) })),
+        { table: 'ticket_stats_weekly', status: 'closed', week: week(closedOne!) },
       ];
       // Buckets shared with other tickets may make fewer rows than changes; every difference is one of these.
       for (const d of found.differences) {
@@ -492,10 +500,12 @@ export function statsAggregateTests(name: string, makeFixture: () => StoreFixtur
       expect(whole.filter((d) => d.addressedTo === null).reduce((sum, d) => sum + d.stored.n - d.counted.n, 0)).toBe(1);
       const monthly = found.differences.filter((d) => d.table === 'ticket_stats_monthly');
       expect(monthly.reduce((sum, d) => sum + d.stored.n - d.counted.n, 0)).toBe(2);
+      const weekly = found.differences.filter((d) => d.table === 'ticket_stats_weekly');
+      expect(weekly.reduce((sum, d) => sum + d.stored.n - d.counted.n, 0)).toBe(2);
       // The other tenant is untouched; a limit truncates the list (per table).
       expect((await fx.store.verifyStats({ tenantId: other })).ok).toBe(true);
       const one = await fx.store.verifyStats({ tenantId: t, limit: 1 });
-      expect(one.differences.length).toBe(3);
+      expect(one.differences.length).toBe(4);
       expect(one.truncated).toBe(true);
 
       await fx.store.rebuildStats();
@@ -522,7 +532,7 @@ export function statsAggregateTests(name: string, makeFixture: () => StoreFixtur
       const expected = await upgraded.store.getStats(staff(tenants[0]!), query());
       // Back to a store at migration 001 holding these tickets (every later migration's
       // `down` run for real), then upgrade it.
-      expect(await upgraded.migrateTo('001-initial')).toStrictEqual(['down 012-reseller-queue', 'down 011-fulltext', 'down 010-owner-tokens', 'down 009-search-walk', 'down 008-stats-by-day', 'down 007-search', 'down 006-list-columns', 'down 005-email-delivery', 'down 004-attachments', 'down 003-staff-tools', 'down 002-ticket-stats']);
+      expect(await upgraded.migrateTo('001-initial')).toStrictEqual(['down 013-stats-by-week', 'down 012-reseller-queue', 'down 011-fulltext', 'down 010-owner-tokens', 'down 009-search-walk', 'down 008-stats-by-day', 'down 007-search', 'down 006-list-columns', 'down 005-email-delivery', 'down 004-attachments', 'down 003-staff-tools', 'down 002-ticket-stats']);
       await expect(upgraded.query(`select count(*) as n from ${upgraded.table('ticket_stats')}`)).rejects.toThrow();
       const [kept] = await upgraded.query<{ n: number | string }>(`select count(*) as n from ${upgraded.table('tickets')}`);
       expect(Number(kept!.n)).toBe(random.length);
@@ -554,7 +564,7 @@ export function statsAggregateTests(name: string, makeFixture: () => StoreFixtur
       const expected = await upgraded.store.getStats(staff(tenants[0]!), window);
       const staffOf = (level?: AddressLevel) => staff(tenants[0]!, 'r1', level);
       const resellerStaff = await upgraded.store.getStats(staffOf('reseller'), window);
-      expect(await upgraded.migrateTo('005-email-delivery')).toStrictEqual(['down 012-reseller-queue', 'down 011-fulltext', 'down 010-owner-tokens', 'down 009-search-walk', 'down 008-stats-by-day', 'down 007-search', 'down 006-list-columns']);
+      expect(await upgraded.migrateTo('005-email-delivery')).toStrictEqual(['down 013-stats-by-week', 'down 012-reseller-queue', 'down 011-fulltext', 'down 010-owner-tokens', 'down 009-search-walk', 'down 008-stats-by-day', 'down 007-search', 'down 006-list-columns']);
       await expect(upgraded.query(`select count(*) as n from ${dailyTable(upgraded)}`)).rejects.toThrow();
       await expect(upgraded.query(`select count(*) as n from ${monthlyTable(upgraded)}`)).rejects.toThrow();
       // Back at 002's shape (no addressed level), filled from the tickets by 008's down.
@@ -570,6 +580,29 @@ export function statsAggregateTests(name: string, makeFixture: () => StoreFixtur
       expectSameStats(await upgraded.store.getStats(staff(tenants[0]!), window), expected, 'window after upgrade');
       expectSameStats(expected, countedStats(rows, tenants[0]!, undefined, window), 'window before upgrade');
       await expectStatsMatchCount(upgraded, tenants, rows, 8);
+    });
+
+    it('fills the weekly buckets from existing tickets when migration 013 runs on a store at 012', async () => {
+      const upgraded = await fixture.create({ tablePrefix: 'up13_' });
+      const tenants = [tenant(), tenant()];
+      const rows = fc.sample(fields, { numRuns: 80, seed: 13 }).map((f, i) => row(tenants[i % 2]!, f));
+      await upgraded.store.transaction(async (tx) => {
+        for (const r of rows) await tx.insertTicket(r.tenantId, r);
+      });
+      await upgraded.store.transaction(async (tx) => {
+        for (const r of rows.slice(0, 20)) {
+          const patch: TicketPatch = { status: 'resolved', resolvedAt: new Date(r.createdAt.getTime() + 7_200_000) };
+          expect(await tx.updateTicket(r.tenantId, r.id, r.version, patch)).toBe(true);
+          Object.assign(r, patch, { version: r.version + 1 });
+        }
+      });
+      // Back to 012 (013's down drops the table), then up: 013 fills it from the tickets.
+      expect(await upgraded.migrateTo('012-reseller-queue')).toStrictEqual(['down 013-stats-by-week']);
+      await expect(upgraded.query(`select count(*) as n from ${weeklyTable(upgraded)}`)).rejects.toThrow();
+      await upgraded.store.migrate();
+      const [weeks] = await upgraded.query<{ n: number | string }>(`select count(distinct week) as n from ${weeklyTable(upgraded)}`);
+      expect(Number(weeks!.n)).toBeGreaterThan(4);
+      await expectStatsMatchCount(upgraded, tenants, rows, 13);
     });
   });
 }

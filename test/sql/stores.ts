@@ -73,6 +73,7 @@ export interface FixtureStore {
       | 'ticket_stats'
       | 'ticket_stats_daily'
       | 'ticket_stats_monthly'
+      | 'ticket_stats_weekly'
       | 'favorites'
       | 'read_marks'
       | 'saved_filters'

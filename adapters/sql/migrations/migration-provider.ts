@@ -15,6 +15,7 @@ import { searchWalkMigration } from './009-search-walk.js';
 import { ownerTokensMigration } from './010-owner-tokens.js';
 import { fullTextMigration } from './011-fulltext.js';
 import { resellerQueueMigration } from './012-reseller-queue.js';
+import { statsByWeekMigration } from './013-stats-by-week.js';
 import type { MigrationContext } from './migration-context.js';
 
 /**
@@ -37,6 +38,7 @@ export function ticketryMigrations(ctx: MigrationContext): MigrationProvider {
         '010-owner-tokens': ownerTokensMigration(ctx),
         '011-fulltext': fullTextMigration(ctx),
         '012-reseller-queue': resellerQueueMigration(ctx),
+        '013-stats-by-week': statsByWeekMigration(ctx),
       };
     },
   };
