@@ -50,7 +50,7 @@ import { TableNamePlugin, type TableNames } from './table-names.js';
 import * as scans from './scan-queries.js';
 import * as tickets from './ticket-queries.js';
 import { StatsDeltas, canUseStatsBuckets } from './ticket-stats.js';
-import { SqlTx, type TxState } from './sql-tx.js';
+import { SqlTx, countPendingReplies, type TxState } from './sql-tx.js';
 import * as statsRebuild from './stats-rebuild.js';
 import type { StatsVerification, VerifyStatsOptions } from './stats-rebuild.js';
 import type { OutboxWake } from './outbox-wake.js';
@@ -256,6 +256,7 @@ class SqlStore implements SqlTicketStore {
       }
       state.open = false;
       try {
+        await countPendingReplies(state);
         // The stats buckets last, in key order, after every ticket lock (see StatsDeltas).
         await state.deltas.flush(state);
         await connection.executeQuery(COMMIT);
@@ -287,6 +288,7 @@ class SqlStore implements SqlTicketStore {
       }
       state.open = false;
       try {
+        await countPendingReplies(state);
         await state.deltas.flush(state);
       } catch (err) {
         await sql.raw(`rollback to savepoint ${SAVEPOINT}`).execute(db).catch(() => undefined);
@@ -314,6 +316,9 @@ class SqlStore implements SqlTicketStore {
 
   async #guard<T>(op: () => Promise<T>): Promise<T> {
     try {
+      // A read inside a transaction sees its replies counted (see TxState.pendingReplies).
+      const state = this.#active.getStore();
+      if (state?.open) await countPendingReplies(state);
       return await op();
     } catch (err) {
       throw this.#hooks.mapError(err);
