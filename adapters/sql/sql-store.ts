@@ -119,6 +119,8 @@ export interface SqlStoreConfig {
    * SQLite in-process. Absent: no `subscribeOutbox`, dispatchers poll.
    */
   wake?: OutboxWake;
+  /** Told the SQL text of each statement compiled once (`runCached`): Postgres names them. */
+  onCompiled?: (sql: string) => void;
 }
 
 /** Creates the shared SQL store. Does no I/O. */
@@ -177,7 +179,7 @@ class SqlStore implements SqlTicketStore {
   readonly #ownsWake: boolean;
   readonly subscribeOutbox?: (tenantId: string, onWake: () => void) => Promise<() => Promise<void>>;
 
-  constructor(config: SqlStoreConfig, ownsWake = true, statements = new StatementCache()) {
+  constructor(config: SqlStoreConfig, ownsWake = true, statements = new StatementCache(undefined, config.onCompiled)) {
     this.#config = config;
     this.#ownsWake = ownsWake;
     const subscribe = config.wake?.subscribe?.bind(config.wake);
