@@ -19,6 +19,8 @@ import mysql from 'mysql2';
 export interface Statement {
   sql: string;
   params: unknown[];
+  /** The prepared statement's name, for a statement sent named (Postgres: `preparedStatements`). */
+  name?: string;
 }
 
 /** Collects statements while `record()` runs. */
@@ -26,8 +28,8 @@ export class Recorder {
   #current: Statement[] | null = null;
 
   /** Called by the taps. */
-  log(sql: string, params: readonly unknown[] | undefined): void {
-    this.#current?.push({ sql, params: [...(params ?? [])] });
+  log(sql: string, params: readonly unknown[] | undefined, name?: string): void {
+    this.#current?.push({ sql, params: [...(params ?? [])], ...(name === undefined ? {} : { name }) });
   }
 
   /** Runs `fn` and returns what it returned plus every statement it sent. */
@@ -70,14 +72,19 @@ export function recordingSqlite(database: BetterSqlite3.Database, recorder: Reco
   });
 }
 
-/** A pg pool whose clients report every `query(text, values)` to `recorder`. */
+/** A pg pool whose clients report every `query(text, values)` (and named `query({ name, text, values })`) to `recorder`. */
 export function recordingPgPool(connectionString: string, recorder: Recorder): pg.Pool {
   const pool = new pg.Pool({ connectionString, max: 4 });
   pool.on('error', () => undefined);
   pool.on('connect', (client) => {
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
     (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-      if (typeof args[0] === 'string') recorder.log(args[0], args[1] as unknown[] | undefined);
+      const [first] = args;
+      if (typeof first === 'string') recorder.log(first, args[1] as unknown[] | undefined);
+      else if (first !== null && typeof first === 'object' && typeof (first as { text?: unknown }).text === 'string') {
+        const named = first as { name?: string; text: string; values?: unknown[] };
+        recorder.log(named.text, named.values, named.name);
+      }
       return query(...args);
     };
   });

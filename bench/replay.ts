@@ -11,8 +11,9 @@
  * events and the rendered HTML — is replayed byte for byte from the recording.
  *
  * better-sqlite3 runs each statement prepared once (ticketry keeps a prepared-statement
- * cache, so both sides prepare outside the measurement). pg runs `query(text, values)`
- * (unnamed statements, as Kysely's pg driver does), a transaction on one pooled client
+ * cache, so both sides prepare outside the measurement). pg runs `query(text, values)`,
+ * or the named `query({ name, text, values })` for a statement ticketry sent named (its
+ * prepared statements), a transaction on one pooled client
  * and everything else on the pool, as ticketry does. PGlite runs `query(text, params)`.
  */
 import type BetterSqlite3 from 'better-sqlite3';
@@ -30,6 +31,8 @@ export type Vars = Record<string, unknown>;
 /** One statement of a replay. */
 export interface Step {
   sql: string;
+  /** The prepared statement's name where ticketry sent it named (pg). */
+  name?: string;
   /** The recorded parameters. */
   params: unknown[];
   /** `[parameter index, variable name]`: parameters taken from the iteration's vars. */
@@ -65,6 +68,7 @@ export function compileSteps(statements: Statement[], templateValues: Record<str
   }
   return statements.map((st) => ({
     sql: st.sql,
+    ...(st.name === undefined ? {} : { name: st.name }),
     params: st.params,
     slots: st.params.flatMap((p, i): [number, string][] => {
       const name = byValue.get(p);
@@ -179,25 +183,26 @@ export function replaySqlite(steps: Step[], vars: Vars): void {
 
 /** A session that runs one statement at a time. */
 export interface PgSession {
-  query(sql: string, params: unknown[]): Promise<Row[]>;
+  query(sql: string, params: unknown[], name?: string): Promise<Row[]>;
   /** Returns the session to the pool; `broken` discards it (a transaction failed midway). */
   release(broken?: boolean): void;
 }
 
 /** The bare driver: statements on the pool, transactions on one session. */
 export interface PgRaw {
-  query(sql: string, params: unknown[]): Promise<Row[]>;
+  query(sql: string, params: unknown[], name?: string): Promise<Row[]>;
   connect(): Promise<PgSession>;
 }
 
 /** The raw side on a pg pool. */
 export function pgRaw(pool: pg.Pool): PgRaw {
   return {
-    query: async (sql, params) => (await pool.query(sql, params)).rows as Row[],
+    query: async (sql, params, name) => (await pool.query(name === undefined ? { text: sql, values: params } : { name, text: sql, values: params })).rows as Row[],
     async connect() {
       const client = await pool.connect();
       return {
-        query: async (sql, params) => (await client.query(sql, params)).rows as Row[],
+        query: async (sql, params, name) =>
+          (await client.query(name === undefined ? { text: sql, values: params } : { name, text: sql, values: params })).rows as Row[],
         release: (broken) => client.release(broken === true),
       };
     },
@@ -245,16 +250,16 @@ export function mysqlRaw(pool: MysqlPool): PgRaw {
  */
 export async function replayPg(raw: PgRaw, steps: Step[], vars: Vars, parallel = false): Promise<void> {
   if (parallel) {
-    await Promise.all(steps.map((step) => raw.query(step.sql, bind(step, vars))));
+    await Promise.all(steps.map((step) => raw.query(step.sql, bind(step, vars), step.name)));
     return;
   }
   let session: PgSession | null = null;
   try {
     for (const step of steps) {
       if (BEGIN.test(step.sql)) session = await raw.connect();
-      const built = step.dynamic ? step.dynamic(vars) : { sql: step.sql, params: bind(step, vars) };
+      const built = step.dynamic ? step.dynamic(vars) : { sql: step.sql, params: bind(step, vars), name: step.name };
       if (built === null) continue;
-      const rows = await (session ?? raw).query(built.sql, built.params);
+      const rows = await (session ?? raw).query(built.sql, built.params, 'name' in built ? built.name : undefined);
       if (END.test(step.sql)) {
         session?.release();
         session = null;

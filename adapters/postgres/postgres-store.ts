@@ -3,13 +3,14 @@
  * e.g. PGlite) and Kysely.
  */
 import { createRequire } from 'node:module';
-import type { Pool, PoolConfig } from 'pg';
+import type { Pool, PoolClient, PoolConfig } from 'pg';
 import { Kysely, PostgresDialect, type PostgresPool } from 'kysely';
 import { ConfigError } from '../../src/errors.js';
 import { createSqlStore, type SqlTicketStore } from '../sql/sql-store.js';
 import { tableNames } from '../sql/table-names.js';
 import { postgresHooks } from './postgres-hooks.js';
 import { postgresOutboxWake, type PgliteListener } from './postgres-wake.js';
+import { StatementNames, namingClient, type QueryClient } from './prepared-statements.js';
 import { checkHostObject, checkStoreOptions, statementTimeout } from '../sql/value-checks.js';
 
 /** Options every Postgres store takes. */
@@ -31,8 +32,22 @@ export interface PostgresStoreCommonOptions {
 /** How long a call waits for a connection of the store's own pool before it is `unavailable`. */
 const DEFAULT_CONNECTION_TIMEOUT_MS = 30_000;
 
+/** Options of the stores that hold pg connections themselves (`connectionString`, `pool`). */
+export interface PostgresPreparedOptions {
+  /**
+   * Send the statements ticketry compiles once (nearly every statement of a write, the
+   * plain list pages, the stats) as named, prepared statements: each connection parses
+   * and plans one once instead of on every call. Turn it off behind a pooler that does
+   * not keep prepared statements across transactions (PgBouncer in transaction mode
+   * before 1.21, or with `max_prepared_statements = 0`), where a named statement would
+   * be missing on the next server connection.
+   * @default true
+   */
+  preparedStatements?: boolean;
+}
+
 /** Connect with a connection string; the store owns the pool and `close()` ends it. */
-export interface PostgresConnectionStringOptions extends PostgresStoreCommonOptions {
+export interface PostgresConnectionStringOptions extends PostgresStoreCommonOptions, PostgresPreparedOptions {
   /** A libpq-style URL, e.g. `postgres://user:pass@host:5432/db`. */
   connectionString: string;
   /**
@@ -55,7 +70,7 @@ export interface PostgresConnectionStringOptions extends PostgresStoreCommonOpti
 }
 
 /** Use the host's `pg.Pool`; `close()` leaves it open. */
-export interface PostgresPoolOptions extends PostgresStoreCommonOptions {
+export interface PostgresPoolOptions extends PostgresStoreCommonOptions, PostgresPreparedOptions {
   pool: Pool;
 }
 
@@ -91,21 +106,33 @@ const ignore = (): void => undefined;
  * statements of a transaction, say — and pg-pool listens only while the client is idle,
  * so without this a database restart would crash the host process. The next query on
  * the client fails instead (`unavailable`), and pg-pool drops the broken client when it
- * is released.
+ * is released. With `statements`, each client is handed to Kysely as `namingClient` (one
+ * per client, as Kysely keeps its connections by client).
  */
-function guardedPool(pool: Pool): PostgresPool {
-  const guarded = new WeakSet<object>();
+function guardedPool(pool: Pool, statements: StatementNames | undefined): PostgresPool {
+  const guarded = new WeakMap<object, QueryClient>();
   return {
     async connect() {
       const client = await pool.connect();
-      if (!guarded.has(client)) {
-        guarded.add(client);
+      let handed = guarded.get(client);
+      if (handed === undefined) {
         client.on('error', ignore);
+        handed = statements === undefined ? client : namingClient(client, statements);
+        guarded.set(client, handed);
       }
-      return client;
+      return handed as PoolClient;
     },
     end: () => pool.end(),
   };
+}
+
+/** The statement names of a store, or `undefined` with `preparedStatements: false`. */
+function preparedStatements(options: PostgresPreparedOptions): StatementNames | undefined {
+  const on = options.preparedStatements;
+  if (on !== undefined && typeof on !== 'boolean') {
+    throw new ConfigError('preparedStatements must be true or false', { params: { field: 'preparedStatements' } });
+  }
+  return on === false ? undefined : new StatementNames();
 }
 
 function loadPg(): PoolConstructor {
@@ -157,17 +184,20 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   }
   if ('pool' in options && options.pool !== undefined) {
     checkHostObject(options.pool, 'pool', 'connect', 'a pg Pool (new pg.Pool(...))');
+    const statements = preparedStatements(options);
     // No release: Kysely's destroy() would end the host's pool.
     return createSqlStore({
-      db: new Kysely<any>({ dialect: new PostgresDialect({ pool: guardedPool(options.pool) }) }),
+      db: new Kysely<any>({ dialect: new PostgresDialect({ pool: guardedPool(options.pool, statements) }) }),
       hooks,
       names,
       wake: postgresOutboxWake(names, options.pool),
+      ...(statements ? { onCompiled: (sql: string) => statements.register(sql) } : {}),
     });
   }
   if ('connectionString' in options && typeof options.connectionString === 'string') {
     const Pool = loadPg();
     const timeout = statementTimeout(options.statementTimeoutMs);
+    const statements = preparedStatements(options);
     const pool = new Pool({
       connectionTimeoutMillis: DEFAULT_CONNECTION_TIMEOUT_MS,
       ...options.poolConfig,
@@ -178,8 +208,15 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     // An idle client losing its connection emits 'error' on the pool, and an unhandled
     // 'error' event would crash the host. The next query reports the failure instead.
     pool.on('error', () => undefined);
-    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: guardedPool(pool) }) });
-    return createSqlStore({ db, hooks, names, release: () => db.destroy(), wake: postgresOutboxWake(names, pool) });
+    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: guardedPool(pool, statements) }) });
+    return createSqlStore({
+      db,
+      hooks,
+      names,
+      release: () => db.destroy(),
+      wake: postgresOutboxWake(names, pool),
+      ...(statements ? { onCompiled: (sql: string) => statements.register(sql) } : {}),
+    });
   }
   throw new ConfigError('postgresStore() needs one of { connectionString }, { pool } or { db }', {
     params: { field: 'connectionString' },

@@ -7,7 +7,8 @@
  * message; system notes never count.
  *
  * Maintained in the write transaction of every message change: an inserted reply adds
- * itself with one UPDATE (`countInsertedMessage`); a hide, an unhide, a merge or a split
+ * itself with one UPDATE (`countInsertedMessage`), or within the ticket's own UPDATE when
+ * the transaction updates the ticket next (`PendingReplies`); a hide, an unhide, a merge or a split
  * recounts the tickets it touched from their messages (`recountTickets`). Migration 006
  * and the benchmark seeds recount every ticket (`recountAllTickets`).
  */
@@ -36,28 +37,89 @@ function latest(column: 'last_reply_at' | 'public_last_reply_at', at: unknown): 
 }
 
 /**
+ * Replies inserted into one ticket and not yet counted in its list columns: a write
+ * transaction holds them back (`SqlTx`) so that the ticket's UPDATE that usually follows
+ * counts them in the same statement (`countedColumns`); otherwise they are counted on
+ * their own (`countReplies`) before the transaction's next statement.
+ */
+export interface PendingReplies {
+  tenantId: string;
+  ticketId: string;
+  /** Replies staff can see, and the latest of them. */
+  n: number;
+  at: Date;
+  /** Of those, replies the customer can see (neither internal nor hidden), and the latest. */
+  publicN: number;
+  publicAt: Date | null;
+}
+
+/**
+ * Adds a message just inserted to `pending` (for its ticket) and returns it: `undefined`
+ * for a message no list row counts (an opening message or a system note), and a new
+ * record when `pending` is for another ticket (the caller counts that one first).
+ */
+export function addReply(pending: PendingReplies | undefined, tenantId: string, message: Message): PendingReplies | undefined {
+  if (!isReply(message)) return pending;
+  const same = pending !== undefined && pending.tenantId === tenantId && pending.ticketId === message.ticketId;
+  const base: PendingReplies = same ? pending : { tenantId, ticketId: message.ticketId, n: 0, at: message.createdAt, publicN: 0, publicAt: null };
+  const later = (a: Date | null, b: Date) => (a === null || a < b ? b : a);
+  return {
+    ...base,
+    n: base.n + 1,
+    at: later(base.at, message.createdAt),
+    ...(isPublic(message) ? { publicN: base.publicN + 1, publicAt: later(base.publicAt, message.createdAt) } : {}),
+  };
+}
+
+/**
+ * The statement cache key part and the arguments of `pending`'s SET clause: what
+ * `countedColumns` needs, in order.
+ */
+export function countArgs(ctx: QueryContext, pending: PendingReplies): { key: string; args: unknown[] } {
+  const args: unknown[] = [pending.n, ctx.hooks.toDate(pending.at)];
+  if (pending.publicN === 0) return { key: 'count replies', args };
+  args.push(pending.publicN, ctx.hooks.toDate(pending.publicAt!));
+  return { key: 'count replies, public', args };
+}
+
+/**
+ * The list columns' SET expressions for the arguments `countArgs` gave (as the
+ * placeholders `runCached` hands a statement's `build`): the counts raised, the last
+ * reply times moved forward.
+ */
+export function countedColumns(args: readonly unknown[]): Record<string, RawBuilder<unknown>> {
+  const set: Record<string, RawBuilder<unknown>> = {
+    reply_count: sql`${sql.ref('reply_count')} + ${args[0]}`,
+    last_reply_at: latest('last_reply_at', args[1]),
+  };
+  if (args.length > 2) {
+    set.public_reply_count = sql`${sql.ref('public_reply_count')} + ${args[2]}`;
+    set.public_last_reply_at = latest('public_last_reply_at', args[3]);
+  }
+  return set;
+}
+
+/** Counts `pending` into its ticket's list columns with one UPDATE. */
+export async function countReplies(ctx: QueryContext, pending: PendingReplies): Promise<void> {
+  const { key, args } = countArgs(ctx, pending);
+  const k = args.length;
+  await runCached(ctx, key, [...args, pending.tenantId, pending.ticketId], (a) =>
+    ctx.db
+      .updateTable('tickets')
+      .set(countedColumns(a.slice(0, k)))
+      .where('tenant_id', '=', a[k] as string)
+      .where('id', '=', a[k + 1] as string),
+  );
+}
+
+/**
  * Counts a message just inserted into its ticket's list columns: one UPDATE for a reply
  * (the customer's columns too when it is neither internal nor hidden), nothing for an
  * opening message or a system note.
  */
 export async function countInsertedMessage(ctx: QueryContext, tenantId: string, message: Message): Promise<void> {
-  if (!isReply(message)) return;
-  const visible = isPublic(message);
-  await runCached(ctx, `count reply${visible ? ', public' : ''}`, [ctx.hooks.toDate(message.createdAt), tenantId, message.ticketId], ([at, tenant, ticket]) => {
-    const set: Record<string, RawBuilder<unknown>> = {
-      reply_count: sql`${sql.ref('reply_count')} + 1`,
-      last_reply_at: latest('last_reply_at', at),
-    };
-    if (visible) {
-      set.public_reply_count = sql`${sql.ref('public_reply_count')} + 1`;
-      set.public_last_reply_at = latest('public_last_reply_at', at);
-    }
-    return ctx.db
-      .updateTable('tickets')
-      .set(set)
-      .where('tenant_id', '=', tenant as string)
-      .where('id', '=', ticket as string);
-  });
+  const pending = addReply(undefined, tenantId, message);
+  if (pending !== undefined) await countReplies(ctx, pending);
 }
 
 /**

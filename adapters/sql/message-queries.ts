@@ -57,10 +57,14 @@ export async function listMessages(
   return messages;
 }
 
-/** Appends a message; a missing ticket or a taken id is a `ConflictError` (mapped by the store). */
-export async function insertMessage(ctx: QueryContext, tenantId: string, message: Message): Promise<void> {
+/**
+ * Appends a message; a missing ticket or a taken id is a `ConflictError` (mapped by the
+ * store). With `countNow` false the caller counts a reply into its ticket's list columns
+ * itself (`SqlTx`, see `PendingReplies`).
+ */
+export async function insertMessage(ctx: QueryContext, tenantId: string, message: Message, countNow = true): Promise<void> {
   await insertRow(ctx, 'messages', messageToRow(ctx.hooks, tenantId, message));
-  await countInsertedMessage(ctx, tenantId, message);
+  if (countNow) await countInsertedMessage(ctx, tenantId, message);
   await indexMessage(ctx, tenantId, message);
 }
 

@@ -166,6 +166,8 @@ export class StatementCache {
   constructor(
     /** How many statements are kept (the least recently added go first). */
     readonly limit = 500,
+    /** Told each statement's SQL text when it is compiled (Postgres names them: prepared statements). */
+    readonly onCompiled?: (sql: string) => void,
   ) {}
 
   /** The template under `key`, or `null` when its statement cannot be cached, or `undefined` when unknown. */
@@ -174,6 +176,7 @@ export class StatementCache {
   }
 
   set(key: string, template: Template | null): void {
+    if (template !== null) this.onCompiled?.(template.compiled.sql);
     if (this.#templates.size >= this.limit) {
       const oldest = this.#templates.keys().next().value;
       if (oldest !== undefined) this.#templates.delete(oldest);

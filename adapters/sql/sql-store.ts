@@ -50,7 +50,7 @@ import { TableNamePlugin, type TableNames } from './table-names.js';
 import * as scans from './scan-queries.js';
 import * as tickets from './ticket-queries.js';
 import { StatsDeltas, canUseStatsBuckets } from './ticket-stats.js';
-import { SqlTx, type TxState } from './sql-tx.js';
+import { SqlTx, countPendingReplies, type TxState } from './sql-tx.js';
 import * as statsRebuild from './stats-rebuild.js';
 import type { StatsVerification, VerifyStatsOptions } from './stats-rebuild.js';
 import type { OutboxWake } from './outbox-wake.js';
@@ -119,6 +119,8 @@ export interface SqlStoreConfig {
    * SQLite in-process. Absent: no `subscribeOutbox`, dispatchers poll.
    */
   wake?: OutboxWake;
+  /** Told the SQL text of each statement compiled once (`runCached`): Postgres names them. */
+  onCompiled?: (sql: string) => void;
 }
 
 /** Creates the shared SQL store. Does no I/O. */
@@ -177,7 +179,7 @@ class SqlStore implements SqlTicketStore {
   readonly #ownsWake: boolean;
   readonly subscribeOutbox?: (tenantId: string, onWake: () => void) => Promise<() => Promise<void>>;
 
-  constructor(config: SqlStoreConfig, ownsWake = true, statements = new StatementCache()) {
+  constructor(config: SqlStoreConfig, ownsWake = true, statements = new StatementCache(undefined, config.onCompiled)) {
     this.#config = config;
     this.#ownsWake = ownsWake;
     const subscribe = config.wake?.subscribe?.bind(config.wake);
@@ -256,6 +258,7 @@ class SqlStore implements SqlTicketStore {
       }
       state.open = false;
       try {
+        await countPendingReplies(state);
         // The stats buckets last, in key order, after every ticket lock (see StatsDeltas).
         await state.deltas.flush(state);
         await connection.executeQuery(COMMIT);
@@ -287,6 +290,7 @@ class SqlStore implements SqlTicketStore {
       }
       state.open = false;
       try {
+        await countPendingReplies(state);
         await state.deltas.flush(state);
       } catch (err) {
         await sql.raw(`rollback to savepoint ${SAVEPOINT}`).execute(db).catch(() => undefined);
@@ -314,6 +318,9 @@ class SqlStore implements SqlTicketStore {
 
   async #guard<T>(op: () => Promise<T>): Promise<T> {
     try {
+      // A read inside a transaction sees its replies counted (see TxState.pendingReplies).
+      const state = this.#active.getStore();
+      if (state?.open) await countPendingReplies(state);
       return await op();
     } catch (err) {
       throw this.#hooks.mapError(err);

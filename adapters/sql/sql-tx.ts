@@ -27,6 +27,7 @@ import * as messages from './message-queries.js';
 import * as staff from './staff-state-queries.js';
 import * as outbox from './outbox-queries.js';
 import type { OutboxWake } from './outbox-wake.js';
+import { addReply, countReplies, type PendingReplies } from './list-columns.js';
 import type { QueryContext } from './query-context.js';
 import * as scans from './scan-queries.js';
 import { getStats } from './stats-queries.js';
@@ -49,6 +50,24 @@ export interface TxState extends QueryContext {
    * id, at the version read: an update at that version need not read them again.
    */
   lockedFacts?: Map<string, { version: number; facts: StatsFacts }>;
+  /**
+   * Replies inserted and not yet counted in their ticket's list columns: the ticket's
+   * UPDATE, when it comes next, counts them (a reply is one UPDATE of the ticket instead
+   * of two); any other statement of the transaction, and its end, counts them first
+   * (`countPendingReplies`).
+   */
+  pendingReplies?: PendingReplies;
+}
+
+/**
+ * Counts the transaction's pending replies (see `TxState.pendingReplies`), if any: before
+ * a statement that could read the ticket, and before the transaction ends.
+ */
+export function countPendingReplies(state: TxState): Promise<void> | undefined {
+  const pending = state.pendingReplies;
+  if (pending === undefined) return undefined;
+  state.pendingReplies = undefined;
+  return countReplies(state, pending);
 }
 
 /** The store's view inside one transaction. */
@@ -60,13 +79,15 @@ export class SqlTx implements StoreTx {
   }
 
   // Not async (see runCached): one promise less per call, and none for the await.
-  #run<T>(op: (ctx: QueryContext) => Promise<T>): Promise<T> {
+  // Counts pending replies first, except for the operations that take them on themselves.
+  #run<T>(op: (ctx: QueryContext) => Promise<T>, takesReplies = false): Promise<T> {
     if (!this.#state.open) {
       return Promise.reject(new ConfigError('This transaction has ended; use the store, or a new transaction'));
     }
     let result: Promise<T>;
     try {
-      result = op(this.#state);
+      const counted = takesReplies ? undefined : countPendingReplies(this.#state);
+      result = counted === undefined ? op(this.#state) : counted.then(() => op(this.#state));
     } catch (err) {
       return Promise.reject(this.#mapped(err));
     }
@@ -158,11 +179,26 @@ export class SqlTx implements StoreTx {
       // Any update moves the row on from what was read; a failed one leaves it unknown.
       this.#state.lockedFacts?.delete(key);
       const known = locked !== undefined && locked.version === expectedVersion ? locked.facts : undefined;
-      return tickets.updateTicket(ctx, tenantId, id, expectedVersion, patch, this.#state.deltas, known);
-    });
+      // This ticket's pending replies are counted by this UPDATE; another ticket's first.
+      const pending = this.#state.pendingReplies;
+      const replies = pending !== undefined && pending.tenantId === tenantId && pending.ticketId === id ? pending : undefined;
+      if (replies === undefined) await countPendingReplies(this.#state);
+      this.#state.pendingReplies = undefined;
+      const changed = await tickets.updateTicket(ctx, tenantId, id, expectedVersion, patch, this.#state.deltas, known, replies);
+      if (!changed) this.#state.pendingReplies = replies;
+      return changed;
+    }, true);
   }
   insertMessage(tenantId: string, message: Message): Promise<void> {
-    return this.#run((ctx) => messages.insertMessage(ctx, tenantId, message));
+    return this.#run(async (ctx) => {
+      await messages.insertMessage(ctx, tenantId, message, false);
+      // Pending replies of another ticket are counted now: one ticket's at a time.
+      const pending = this.#state.pendingReplies;
+      if (pending !== undefined && (pending.tenantId !== tenantId || pending.ticketId !== message.ticketId)) {
+        await countPendingReplies(this.#state);
+      }
+      this.#state.pendingReplies = addReply(this.#state.pendingReplies, tenantId, message);
+    }, true);
   }
   updateMessage(tenantId: string, messageId: string, patch: MessagePatch): Promise<boolean> {
     return this.#run((ctx) => messages.updateMessage(ctx, tenantId, messageId, patch));

@@ -23,8 +23,10 @@ import {
   datedBucketRows,
   splitDays,
   statsFromBuckets,
+  foldedSums,
+  statsOfFolded,
   statsOfGroups,
-  SUM_COLUMNS,
+  type FoldedStatsRow,
   type GroupedStatsRow,
 } from './ticket-stats.js';
 
@@ -55,8 +57,8 @@ async function windowStats(ctx: QueryContext, scope: StoreScope, q: StoreStatsQu
   const parts = windowParts(q.createdFrom?.getTime(), q.createdTo?.getTime());
   if (parts === 'scan') return scanStats(ctx, scope, q);
   if (parts === 'empty') return statsOfGroups([], q);
-  const { rows } = await runWindow(ctx, scope, parts);
-  return statsOfGroups(rows, q);
+  const { rows } = await runWindow(ctx, scope, parts, q.firstResponseOf);
+  return statsOfFolded(rows as FoldedStatsRow[], q);
 }
 
 /**
@@ -127,13 +129,13 @@ export function windowParts(from: number | undefined, to: number | undefined): W
 /**
  * Runs a window's parts as one statement: the buckets' rows and the scans' groups (their
  * sums negated where subtracted) in a `UNION ALL`, added up by one `GROUP BY` status ×
- * category × priority × creator (one sort, and at most a row per bucket key back to
+ * category × priority (`foldedSums`; one sort, and at most a row per key back to
  * JavaScript, rather than a sort and a set of rows per part), keys whose tickets all lie
  * outside the window dropped. Compiled once per shape of scope and parts (`runCached`:
  * building and compiling the union with Kysely cost a good part of what SQLite takes to
  * run it).
  */
-function runWindow(ctx: QueryContext, scope: StoreScope, parts: readonly WindowPart[]) {
+function runWindow(ctx: QueryContext, scope: StoreScope, parts: readonly WindowPart[], creators: readonly string[]) {
   const { hooks } = ctx;
   const { shape, args } = scopeParts(scope);
   let key = `stats window ${shape}`;
@@ -148,6 +150,9 @@ function runWindow(ctx: QueryContext, scope: StoreScope, parts: readonly WindowP
     if (part.read === 'scan') key += ` s${part.sign}${bound(part.from, instant)}${bound(part.to, instant)}`;
     else key += ` ${part.read[0]}${bound(part.first, day)}${bound(part.end, day)}`;
   }
+  // The creators whose first responses count, last (`foldedSums`).
+  key += ` c${creators.length}`;
+  args.push(...creators);
   return runCached(ctx, key, args, (a) => {
     const argScope = scopeFromArgs(shape, a);
     let next = scopeArgCount(shape);
@@ -169,14 +174,8 @@ function runWindow(ctx: QueryContext, scope: StoreScope, parts: readonly WindowP
     for (const read of reads.slice(1)) union = union.unionAll(read);
     return ctx.db
       .selectFrom(union.as('w'))
-      .select((eb) => [
-        'w.status',
-        'w.category',
-        'w.priority',
-        'w.created_by_type',
-        ...SUM_COLUMNS.map((c) => eb.fn.sum<number>(`w.${c}` as 'w.status').as(c)),
-      ])
-      .groupBy(['w.status', 'w.category', 'w.priority', 'w.created_by_type'])
+      .select(['w.status', 'w.category', 'w.priority', ...foldedSums('w', a.slice(next))])
+      .groupBy(['w.status', 'w.category', 'w.priority'])
       .having((eb) => eb.fn.sum('w.n' as 'w.status'), '<>', 0);
   });
 }

@@ -19,6 +19,7 @@ import {
   ticketScope,
   type QueryContext,
 } from './query-context.js';
+import { countArgs, countedColumns, type PendingReplies } from './list-columns.js';
 import { TICKET_SELECTION, patchToRow, ticketFromRow, ticketToRow } from './row-mappers.js';
 import { indexTicket, reindexTicket } from './search-queries.js';
 import {
@@ -110,11 +111,13 @@ export async function updateTicket(
    * its lock (`lockTicket`): the old values need not be read again.
    */
   known?: StatsFacts,
+  /** Replies this transaction inserted into the ticket and has not counted yet: counted in the same UPDATE. */
+  replies?: PendingReplies,
 ): Promise<boolean> {
   // Refused before the version check, so a bad patch is an error whatever the version.
   checkTicketPatch(patch);
   const set = { ...patchToRow(ctx.hooks, patch), version: expectedVersion + 1 };
-  const changed = await updateTicketRow(ctx, tenantId, id, expectedVersion, patch, set, deltas, known);
+  const changed = await updateTicketRow(ctx, tenantId, id, expectedVersion, patch, set, deltas, known, replies);
   if (changed && patch.subject !== undefined) await reindexTicket(ctx, tenantId, id);
   return changed;
 }
@@ -129,20 +132,28 @@ async function updateTicketRow(
   set: Record<string, unknown>,
   deltas: StatsDeltas,
   known: StatsFacts | undefined,
+  replies: PendingReplies | undefined,
 ): Promise<boolean> {
-  // One compiled statement per set of columns; the values are its arguments.
+  // One compiled statement per set of columns; the values are its arguments, then the
+  // replies' counts (see list-columns.ts), if any.
   const columns = Object.keys(set);
-  const values = columns.map((c) => set[c]);
+  const count = replies === undefined ? undefined : countArgs(ctx, replies);
+  const values = [...columns.map((c) => set[c]), ...(count?.args ?? [])];
   const n = columns.length;
-  const setOf = (a: readonly unknown[], from: number) => Object.fromEntries(columns.map((c, i) => [c, a[from + i]]));
+  const m = values.length;
+  const shape = `(${columns.join(',')})${count === undefined ? '' : ` + ${count.key}`}`;
+  const setOf = (a: readonly unknown[], from: number) => ({
+    ...Object.fromEntries(columns.map((c, i) => [c, a[from + i]])),
+    ...(count === undefined ? {} : countedColumns(a.slice(from + n, from + m))),
+  });
   const versioned = () =>
-    runCached(ctx, `update ticket (${columns.join(',')})`, [...values, tenantId, id, expectedVersion], (a) =>
+    runCached(ctx, `update ticket ${shape}`, [...values, tenantId, id, expectedVersion], (a) =>
       ctx.db
         .updateTable('tickets')
         .set(setOf(a, 0))
-        .where('tenant_id', '=', a[n] as string)
-        .where('id', '=', a[n + 1] as string)
-        .where('version', '=', a[n + 2] as number),
+        .where('tenant_id', '=', a[m] as string)
+        .where('id', '=', a[m + 1] as string)
+        .where('version', '=', a[m + 2] as number),
     ).then((r) => Number(r.numAffectedRows ?? 0) > 0);
   if (!patchMovesStats(patch)) return versioned();
   if (known !== undefined) {
@@ -161,7 +172,7 @@ async function updateTicketRow(
       .where('t.version', '=', a[2] as number);
   let before: Record<string, unknown> | undefined;
   if (ctx.hooks.capabilities.updateFromCte) {
-    const { rows } = await runCached(ctx, `update ticket returning old (${columns.join(',')})`, [tenantId, id, expectedVersion, ...values], (a) =>
+    const { rows } = await runCached(ctx, `update ticket returning old ${shape}`, [tenantId, id, expectedVersion, ...values], (a) =>
       ctx.db
         .with('old', () => lockRows(ctx, current(a), 'wait'))
         .updateTable('tickets')

@@ -11,7 +11,7 @@ import { tableNames } from '../sql/table-names.js';
 import { letEventLoopTurn } from './event-loop-turns.js';
 import { cachingDatabase } from './statement-cache.js';
 import { sqliteHooks } from './sqlite-hooks.js';
-import { checkStoreOptions } from '../sql/value-checks.js';
+import { checkHostObject, checkStoreOptions } from '../sql/value-checks.js';
 
 /** Options every SQLite store takes. */
 export interface SqliteStoreCommonOptions {
@@ -145,6 +145,8 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
 
   let open: () => Promise<SqliteDatabase>;
   if ('database' in options && options.database !== undefined) {
+    // A better-sqlite3 handle: refused here, not as an internal error on the first query.
+    for (const method of ['prepare', 'pragma']) checkHostObject(options.database, 'database', method, 'a better-sqlite3 Database');
     const database = options.database;
     open = async () => {
       prepareConnection(database, busyTimeoutMs, false);

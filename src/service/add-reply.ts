@@ -82,8 +82,9 @@ export async function addReply(
       ...(actor.kind === 'customer' ? { customerMessageAt: now, ...(ticket.waitingSince ? {} : { waitingSince: now }) } : {}),
       ...(publicStaffReply && ticket.waitingSince ? { waitingSince: null } : {}),
     };
-    const next = await applyPatch(ctx, tx, ticket, patch, status, now);
+    // The message first: a SQL store then counts it in the ticket's own UPDATE.
     await tx.insertMessage(ctx.tenantId, message);
+    const next = await applyPatch(ctx, tx, ticket, patch, status, now);
     if (mail) await mail.record(tx, ticket.id, message.id);
     await recordAttachments(ctx, tx, message, staged);
     if (data.status && data.status !== ticket.status) {

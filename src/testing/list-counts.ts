@@ -255,6 +255,80 @@ export function listCountTests(o: ContractOptions): void {
     );
 
     it(
+      'store: replies and ticket updates in one transaction, in either order, on one ticket or two, count the replies alone',
+      withStore(o, async ({ store, tenantId: t, staff, customer: customerScope, list }) => {
+        // A store may count a reply in the ticket's next UPDATE (the SQL stores hold it back
+        // until then): whatever the order, the counts are the replies', inside the
+        // transaction and after it, and an update that fails or a rollback changes nothing.
+        const a = ticketRow(t, { subscriberId: 'sub-1' });
+        const b = ticketRow(t, { subscriberId: 'sub-1' });
+        const at = (s: number) => new Date(a.createdAt.getTime() + s * 1000);
+        const rowsOf = async (read: (scope: StoreScope) => Promise<StoreTicketSummary[]>, scope: StoreScope) =>
+          new Map((await read(scope)).map((r) => [r.id, counts(r.replyCount, r.lastReplyAt)]));
+        const expectCounts = async (
+          read: (scope: StoreScope) => Promise<StoreTicketSummary[]>,
+          expected: Record<string, [Counts, Counts]>,
+          what: string,
+        ) => {
+          const asStaff = await rowsOf(read, staff());
+          const asCustomer = await rowsOf(read, customerScope('sub-1'));
+          for (const [id, [s, c]] of Object.entries(expected)) {
+            assert.deepStrictEqual(asStaff.get(id), s, `${what}: staff, ${id === a.id ? 'a' : 'b'}`);
+            assert.deepStrictEqual(asCustomer.get(id), c, `${what}: customer, ${id === a.id ? 'a' : 'b'}`);
+          }
+        };
+        const committed = (scope: StoreScope) => store.listTickets(scope, list());
+        await store.transaction(async (tx) => {
+          await tx.insertTicket(t, a);
+          await tx.insertTicket(t, b);
+          await tx.insertMessage(t, message(a.id, { opening: true, createdAt: at(0) }));
+          await tx.insertMessage(t, message(b.id, { opening: true, createdAt: at(1) }));
+        });
+        let versionA = a.version;
+        let versionB = b.version;
+
+        await store.transaction(async (tx) => {
+          await tx.insertMessage(t, message(a.id, { createdAt: at(10) }));
+          await tx.insertMessage(t, message(a.id, { authorType: 'staff', internal: true, createdAt: at(20) }));
+          assert.equal(await tx.updateTicket(t, a.id, versionA, { updatedAt: at(20) }), true);
+          versionA += 1;
+          await tx.insertMessage(t, message(b.id, { authorType: 'staff', createdAt: at(15) }));
+          await expectCounts((scope) => tx.listTickets(scope, list()), {
+            [a.id]: [counts(2, at(20)), counts(1, at(10))],
+            [b.id]: [counts(1, at(15)), counts(1, at(15))],
+          }, 'read inside the transaction');
+          // A reply to a, then an update of b: a's reply is counted on its own.
+          await tx.insertMessage(t, message(a.id, { createdAt: at(30) }));
+          assert.equal(await tx.updateTicket(t, b.id, versionB, { updatedAt: at(30) }), true);
+          versionB += 1;
+        });
+        await expectCounts(committed, {
+          [a.id]: [counts(3, at(30)), counts(2, at(30))],
+          [b.id]: [counts(1, at(15)), counts(1, at(15))],
+        }, 'committed');
+
+        // An update at a stale version changes nothing, and the reply before it still counts.
+        await store.transaction(async (tx) => {
+          await tx.insertMessage(t, message(a.id, { createdAt: at(40) }));
+          assert.equal(await tx.updateTicket(t, a.id, versionA - 1, { updatedAt: at(40) }), false);
+        });
+        await expectCounts(committed, { [a.id]: [counts(4, at(40)), counts(3, at(40))] }, 'after a stale update');
+
+        // Rolled back after the update that counted the reply: no trace.
+        const boom = new Error('rolled back');
+        await assert.rejects(
+          store.transaction(async (tx) => {
+            await tx.insertMessage(t, message(a.id, { createdAt: at(50) }));
+            assert.equal(await tx.updateTicket(t, a.id, versionA, { updatedAt: at(50) }), true);
+            throw boom;
+          }),
+          (err) => err === boom,
+        );
+        await expectCounts(committed, { [a.id]: [counts(4, at(40)), counts(3, at(40))] }, 'after a rollback');
+      }),
+    );
+
+    it(
       'store: replies inserted out of time order, hidden or internal from the start, system notes, a hide, a move and a rollback',
       withStore(o, async ({ store, tenantId: t, staff, customer: customerScope, list }) => {
         const a = ticketRow(t, { subscriberId: 'sub-1' });

@@ -160,6 +160,45 @@ describe(`postgres store driver glue (${POSTGRES_IS_REAL ? 'server' : 'PGlite'})
     expect(TicketError.is(await caught(owned.findTicket(staff('t'), 'x')), 'config')).toBe(true);
   });
 
+  it.runIf(POSTGRES_IS_REAL)('prepares the statements it compiles once, one per text and connection; preparedStatements: false prepares none (server only)', async () => {
+    const preparedBy = async (preparedStatements?: boolean) => {
+      // One connection, so the statements below and the probe share a session.
+      const pool = new pg.Pool({ connectionString: PG_URL, max: 1 });
+      try {
+        const store = postgresStore({ pool, schema: fx.location.schema!, ...(preparedStatements === undefined ? {} : { preparedStatements }) });
+        const t = tenant();
+        for (let n = 1; n <= 3; n++) await store.transaction((tx) => tx.insertTicket(t, ticketRow(t, n)));
+        expect((await store.listTickets(staff(t), { sort: 'newest', limit: 10 })).length).toBe(3);
+        const { rows } = await pool.query<{ name: string; statement: string }>(
+          "select name, statement from pg_prepared_statements where name like 'ticketry\\_%'",
+        );
+        return rows;
+      } finally {
+        await pool.end();
+      }
+    };
+    const named = await preparedBy();
+    expect(named.some((r) => r.statement.startsWith(`insert into "${fx.location.schema}"."ticketry_tickets"`)), JSON.stringify(named)).toBe(true);
+    expect(named.some((r) => r.statement.startsWith('select')), JSON.stringify(named)).toBe(true);
+    expect(new Set(named.map((r) => r.statement)).size).toBe(named.length);
+    expect(await preparedBy(false)).toEqual([]);
+  });
+
+  it('refuses a preparedStatements that is not a boolean with a config error naming it', () => {
+    for (const preparedStatements of ['yes', 1, null]) {
+      const error = (() => {
+        try {
+          postgresStore({ connectionString: 'postgres://nobody@127.0.0.1:1/none', preparedStatements: preparedStatements as never });
+        } catch (e) {
+          return e;
+        }
+        return undefined;
+      })();
+      expect(TicketError.is(error, 'config'), String(error)).toBe(true);
+      expect((error as TicketError).params).toMatchObject({ field: 'preparedStatements' });
+    }
+  });
+
   it('migrates a fresh schema from several stores at once, each on its own connection', async () => {
     const schema = `mig_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
     const stores = POSTGRES_IS_REAL

@@ -45,6 +45,19 @@ describe('store factories', () => {
     }
   });
 
+  it('sqliteStore refuses a database that is not a better-sqlite3 handle with a config error naming database (it was an internal error on the first query)', () => {
+    for (const database of [null, 'file.db', 1, {}, [], { prepare: () => undefined }]) {
+      let caught: unknown;
+      try {
+        sqliteStore({ database: database as never });
+      } catch (error) {
+        caught = error;
+      }
+      expect(TicketError.is(caught, 'config'), `sqliteStore({ database: ${JSON.stringify(database)} }): ${String(caught)}`).toBe(true);
+      expect((caught as TicketError).params).toMatchObject({ field: 'database' });
+    }
+  });
+
   it('mysqlStore refuses a malformed uri with a config error naming uri (mysql2 threw a TypeError or URIError)', () => {
     for (const uri of ['xxx', 'mysql://a:%zz@h/db']) {
       let caught: unknown;

