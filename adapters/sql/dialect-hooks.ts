@@ -111,6 +111,12 @@ export interface SqlDialectCapabilities {
    * transaction's rows at commit) scan with LIKE alone. See `search-queries.ts`.
    */
   readonly likeIndex?: 'innodb-fulltext';
+  /**
+   * A column written with a unary plus (`+t.col = ?`) is not used to choose an index:
+   * SQLite's documented way to steer its planner, which has no statistics to go by.
+   * Absent: the dialect has no such operator on text (Postgres, MySQL) and needs none.
+   */
+  readonly unaryPlusHidesIndex?: boolean;
 }
 
 /** The part of a dialect the migrations need: column types, capabilities, date arithmetic, table locks. */

@@ -291,6 +291,19 @@ function listQuery(ctx: QueryContext, scope: StoreScope, q: StoreListQuery, step
       scope,
       q,
     );
+  } else if (q.search !== undefined && hooks.capabilities.unaryPlusHidesIndex && (scope.addressedTo ?? q.addressedTo) !== undefined) {
+    // The search's hits (`t.id IN (…)`) must drive the lookup. SQLite, which keeps no
+    // statistics here, took the scope's index with three equalities (tenant, reseller,
+    // addressed level: migration 012) for cheaper than the hits by primary key, so a
+    // reseller's staff searching a rare word read every ticket addressed to them (17 ms
+    // against 0.3 ms at 1.1M tickets). The level is compared as `+t.addressed_to`, which
+    // SQLite does not serve from an index.
+    const { addressedTo: level, ...rest } = scope;
+    const { addressedTo: filtered, ...others } = q;
+    query = listed(ctx, ctx.db.selectFrom('tickets as t'), rest, others);
+    for (const value of [level, filtered]) {
+      if (value !== undefined) query = query.where(sql<SqlBool>`+${sql.ref('t.addressed_to')} = ${value}`);
+    }
   } else {
     query = listed(ctx, ctx.db.selectFrom('tickets as t'), scope, q);
   }

@@ -184,8 +184,13 @@ export class SqlTx implements StoreTx {
       const replies = pending !== undefined && pending.tenantId === tenantId && pending.ticketId === id ? pending : undefined;
       if (replies === undefined) await countPendingReplies(this.#state);
       this.#state.pendingReplies = undefined;
-      const changed = await tickets.updateTicket(ctx, tenantId, id, expectedVersion, patch, this.#state.deltas, known, replies);
-      if (!changed) this.#state.pendingReplies = replies;
+      let changed = false;
+      try {
+        changed = await tickets.updateTicket(ctx, tenantId, id, expectedVersion, patch, this.#state.deltas, known, replies);
+      } finally {
+        // Not counted (a stale version, a refused patch the caller may catch): still pending.
+        if (!changed) this.#state.pendingReplies = replies;
+      }
       return changed;
     }, true);
   }

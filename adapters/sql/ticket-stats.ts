@@ -265,7 +265,10 @@ export function monthOfDay(day: number): number {
 /** The UTC day the month `month` (months since January 1970) begins on. */
 export function firstDayOfMonth(month: number): number {
   const year = 1970 + Math.floor(month / 12);
-  return Date.UTC(year, month - (year - 1970) * 12, 1) / DAY_MS;
+  // `setUTCFullYear`, not `Date.UTC`, which reads the years 0-99 as 1900-1999.
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - (year - 1970) * 12, 1);
+  return date.getTime() / DAY_MS;
 }
 
 /** The key columns of `ticket_stats`, in primary-key (and lock) order. */

@@ -26,6 +26,7 @@ export function sqliteHooks(): SqlDialectHooks {
       partialIndexes: true,
       indexesPerTable: false,
       fullText: 'fts5',
+      unaryPlusHidesIndex: true,
     },
     millisBetween: (later, earlier) => sql<number>`(${later} - ${earlier})`,
     lockTableForRebuild: () => null,

@@ -307,10 +307,12 @@ export function listCountTests(o: ContractOptions): void {
           [b.id]: [counts(1, at(15)), counts(1, at(15))],
         }, 'committed');
 
-        // An update at a stale version changes nothing, and the reply before it still counts.
+        // An update at a stale version changes nothing, nor does a refused patch the caller
+        // catches, and the reply before them still counts.
         await store.transaction(async (tx) => {
           await tx.insertMessage(t, message(a.id, { createdAt: at(40) }));
           assert.equal(await tx.updateTicket(t, a.id, versionA - 1, { updatedAt: at(40) }), false);
+          await assert.rejects(tx.updateTicket(t, a.id, versionA, { updatedAt: 'not a date' as never }));
         });
         await expectCounts(committed, { [a.id]: [counts(4, at(40)), counts(3, at(40))] }, 'after a stale update');
 

@@ -1,6 +1,6 @@
 /**
  * The multi-process cases, registered by `multi-process.test.ts` (in `npm test`: bursts of
- * a few hundred tickets) and by `test/reliability/store-bursts.test.ts` (2 × 2,000):
+ * 2 × 60 tickets) and by `test/reliability/store-bursts.test.ts` (2 × 150 short, 2 × 2,000):
  * several OS processes on one database: concurrent migrations, two-process ticket bursts
  * (0 duplicate numbers, 0 gaps, 0 SQLITE_BUSY), a process killed mid-burst (no partial
  * ticket), and SLA claims split exactly between processes. SQLite on a temp file;

@@ -160,7 +160,7 @@ describe(`postgres store driver glue (${POSTGRES_IS_REAL ? 'server' : 'PGlite'})
     expect(TicketError.is(await caught(owned.findTicket(staff('t'), 'x')), 'config')).toBe(true);
   });
 
-  it.runIf(POSTGRES_IS_REAL)('prepares the statements it compiles once, one per text and connection; preparedStatements: false prepares none (server only)', async () => {
+  it.runIf(POSTGRES_IS_REAL)('prepares the writes it compiles once, one per text and connection, never a read; preparedStatements: false prepares none (server only)', async () => {
     const preparedBy = async (preparedStatements?: boolean) => {
       // One connection, so the statements below and the probe share a session.
       const pool = new pg.Pool({ connectionString: PG_URL, max: 1 });
@@ -179,7 +179,9 @@ describe(`postgres store driver glue (${POSTGRES_IS_REAL ? 'server' : 'PGlite'})
     };
     const named = await preparedBy();
     expect(named.some((r) => r.statement.startsWith(`insert into "${fx.location.schema}"."ticketry_tickets"`)), JSON.stringify(named)).toBe(true);
-    expect(named.some((r) => r.statement.startsWith('select')), JSON.stringify(named)).toBe(true);
+    expect(named.some((r) => r.statement.startsWith(`insert into "${fx.location.schema}"."ticketry_ticket_stats"`))).toBe(true);
+    // Reads keep the plan their own values give (a generic plan is chosen for average values).
+    expect(named.filter((r) => /^\s*select/i.test(r.statement))).toEqual([]);
     expect(new Set(named.map((r) => r.statement)).size).toBe(named.length);
     expect(await preparedBy(false)).toEqual([]);
   });

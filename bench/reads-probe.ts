@@ -1,0 +1,81 @@
+/**
+ * Times the reads a panel does every minute through the service, on a store seeded by
+ * `bench/seed-keep.ts` (a million tickets): the staff queue's first page and a page
+ * 10,000 rows deep, a reseller's queue (with view_all) and a reseller staff's own,
+ * a customer's list, a ticket with its thread, whole-tenant stats and a 30-day window;
+ * p50/p95 of RUNS runs after 3 warm-ups. Runs `migrate()` first (and reports its time).
+ *
+ *   FILE=/tmp/1m.db npx tsx bench/reads-probe.ts
+ *   DB=ticketry_1m npx tsx bench/reads-probe.ts        # ONLY=queue,stats to pick rows
+ */
+import pg from 'pg';
+import { createTicketService } from '../src/index.js';
+import { postgresStore } from '../adapters/postgres/index.js';
+import { sqliteStore } from '../adapters/sqlite/index.js';
+import { NOW, TENANT } from './store-targets.js';
+
+const RUNS = Number(process.env.RUNS ?? 30);
+const kind = process.env.FILE ? 'sqlite' : 'postgres';
+const url = `postgres://postgres@127.0.0.1:5432/${process.env.DB ?? 'lead_1m'}`;
+const store = kind === 'sqlite' ? sqliteStore({ filename: process.env.FILE! }) : postgresStore({ connectionString: url });
+{
+  const t0 = performance.now();
+  await store.migrate();
+  console.log('migrate', ((performance.now() - t0) / 1000).toFixed(1), 's');
+}
+let rows: (sql: string) => Promise<any[]>;
+if (kind === 'sqlite') {
+  const Database = (await import('better-sqlite3')).default;
+  const db = new Database(process.env.FILE!, { readonly: true });
+  rows = async (s) => db.prepare(s).all();
+} else {
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  rows = async (s) => (await pool.query(s)).rows;
+}
+const [big] = await rows(`select reseller_id as r, count(*) as n from ticketry_tickets where tenant_id = '${TENANT}' and reseller_id is not null group by reseller_id order by count(*) desc limit 1`);
+const [sub] = await rows(`select subscriber_id as s, count(*) as n from ticketry_tickets where tenant_id = '${TENANT}' and reseller_id = '${big.r}' group by subscriber_id order by count(*) desc limit 1`);
+const [one] = await rows(`select number from ticketry_tickets where tenant_id = '${TENANT}' and subscriber_id = '${sub.s}' limit 1`);
+const desk = createTicketService({
+  store,
+  tenantId: TENANT,
+  clock: () => NOW,
+  directory: { getSubscriber: (id: string) => ({ id, resellerId: id === sub.s ? big.r : null }), getStaff: (id: string) => ({ id }) },
+});
+const operator = { kind: 'staff', id: 'op-1', permissions: ['tickets.view', 'tickets.view_all'] } as any;
+const reseller = { kind: 'staff', id: 'rv-1', resellerId: big.r, permissions: ['tickets.view', 'tickets.view_all'] } as any;
+const resellerStaff = { kind: 'staff', id: 'rs-1', resellerId: big.r, permissions: ['tickets.view'] } as any;
+const customer = { kind: 'customer', id: sub.s, resellerId: big.r } as any;
+let deep: string | undefined;
+for (let seen = 0; seen < 10_000; ) {
+  const page = await desk.list(operator, { limit: 200, ...(deep ? { cursor: deep } : {}) });
+  seen += page.items.length;
+  deep = page.nextCursor ?? undefined;
+}
+const day = 86_400_000;
+const cases: [string, () => Promise<unknown>][] = [
+  ['queue, first page', () => desk.list(operator, { limit: 50 })],
+  ['queue, 10,000 rows deep', () => desk.list(operator, { limit: 50, cursor: deep! })],
+  [`reseller queue (${big.r})`, () => desk.list(reseller, { limit: 50 })],
+  ['reseller staff queue', () => desk.list(resellerStaff, { limit: 50 })],
+  ['customer list', () => desk.list(customer, { limit: 50 })],
+  ['get with thread', () => desk.get(operator, one.number)],
+  ['stats, whole tenant', () => desk.getStats(operator)],
+  ['stats, last 30 days', () => desk.getStats(operator, { from: new Date(NOW.getTime() - 30 * day), to: NOW })],
+  ['stats, reseller staff, 30 days', () => desk.getStats(resellerStaff, { from: new Date(NOW.getTime() - 30 * day), to: NOW })],
+];
+const only = process.env.ONLY?.split(',');
+console.log({ kind, reseller: big, subscriber: sub });
+for (const [name, run] of cases) {
+  if (only && !only.some((o) => name.includes(o))) continue;
+  const times: number[] = [];
+  for (let i = 0; i < RUNS + 3; i++) {
+    const t0 = performance.now();
+    await run();
+    if (i >= 3) times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  const p = (f: number) => times[Math.min(times.length - 1, Math.floor(f * times.length))]!.toFixed(2);
+  console.log(`${name.padEnd(32)} p50 ${p(0.5)} ms  p95 ${p(0.95)} ms  (${times.length} runs)`);
+}
+await store.close();
+process.exit(0);
