@@ -261,11 +261,19 @@ export function statsWindowTests(o: ContractOptions): void {
               assertSameStats(await store.getStats(scope, q), plainCount(rows, scope, q), `${stage}, ${name}, ${describeWindow(w)}`);
             }
           }
-          // Another backlog definition and first-response population, on a few windows.
-          const other = query({ unresolved: ['open', 'closed'], firstResponseOf: ['customer', 'staff'] });
-          for (const w of ws.slice(0, 8)) {
-            const q = { ...other, ...w };
-            assertSameStats(await store.getStats(staff(), q), plainCount(rows, staff(), q), `${stage}, other query, ${describeWindow(w)}`);
+          // Other backlog definitions and first-response populations (staff-opened
+          // tickets only, none at all), on a few windows.
+          const others = [
+            query({ unresolved: ['open', 'closed'], firstResponseOf: ['customer', 'staff'] }),
+            query({ unresolved: [], firstResponseOf: ['staff'] }),
+            query({ firstResponseOf: [] }),
+          ];
+          for (const other of others) {
+            for (const w of ws.slice(0, 8)) {
+              const q = { ...other, ...w };
+              const what = `${stage}, other query ${JSON.stringify(other.firstResponseOf)}, ${describeWindow(w)}`;
+              assertSameStats(await store.getStats(staff(), q), plainCount(rows, staff(), q), what);
+            }
           }
         };
         await check('as inserted');
