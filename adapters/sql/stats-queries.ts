@@ -21,7 +21,7 @@ import {
   DAY_MS,
   canUseStatsBuckets,
   datedBucketRows,
-  splitDays,
+  coverDays,
   statsFromBuckets,
   foldedSums,
   statsOfFolded,
@@ -36,10 +36,12 @@ import {
  * - With a range: the `ticket_stats_monthly` buckets of the whole UTC calendar months
  *   inside it, the `ticket_stats_weekly` buckets of the whole weeks around them (days
  *   1-7, 8-14, 15-21, 22-28, 29 to the end of a month), the `ticket_stats_daily` buckets
- *   of the whole UTC days around those, and each partial day at an edge scanned
- *   (created-at index), or its bucket less a scan of the part outside the window, in one
- *   statement; a window inside one UTC day is only the scan. At most eight weeks, twelve
- *   days and two half days of tickets besides the months, however long the window.
+ *   of the whole UTC days around those, a partial month or week at an edge read as the
+ *   whole period less the weeks and days outside when that reads fewer rows
+ *   (`coverDays`), and each partial day at an edge scanned (created-at index), or its
+ *   bucket less a scan of the part outside the window, in one statement; a window inside
+ *   one UTC day is only the scan. A few weeks, days and two half days of tickets besides
+ *   the months, however long the window.
  * - Scopes the buckets do not key (a subscriber, a requester): `scanStats`.
  */
 export async function getStats(
@@ -68,13 +70,13 @@ async function windowStats(ctx: QueryContext, scope: StoreScope, q: StoreStatsQu
  * are added (`sign` 1) or subtracted (-1, the part of an edge day outside the window).
  */
 export type WindowPart =
-  | { read: 'month' | 'week' | 'day'; first?: number; end?: number }
+  | { read: 'month' | 'week' | 'day'; first?: number; end?: number; sign: 1 | -1 }
   | { read: 'scan'; from?: number; to?: number; sign: 1 | -1 };
 
 /**
  * How a window `[from, to)` (epoch ms, either end open) reads: its whole UTC months from
- * the monthly buckets, the whole weeks and days around them from the weekly and daily
- * buckets (see `splitDays`), and each partial day at an edge as whichever is shorter: a scan of the
+ * the monthly, weekly and daily buckets, the partial months and weeks at its edges read
+ * finer or as the whole period less what lies outside (see `coverDays`), and each partial day at an edge as whichever is shorter: a scan of the
  * part inside the window, or the day's bucket minus a scan of the part outside it (a
  * window from 23:00 scans one hour, not 23). `'scan'`: the window is one scan (an invalid
  * date, whose scan the dialect refuses as it always did, or a window inside one UTC day);
@@ -115,13 +117,11 @@ export function windowParts(from: number | undefined, to: number | undefined): W
   }
   const parts: WindowPart[] = [];
   if (firstDay === undefined || endDay === undefined || firstDay < endDay) {
-    const split = splitDays({
+    const ranges = coverDays({
       ...(firstDay === undefined ? {} : { firstDay }),
       ...(endDay === undefined ? {} : { endDay }),
     });
-    if (split.months !== null) parts.push({ read: 'month', ...split.months });
-    for (const range of split.weeks) parts.push({ read: 'week', ...range });
-    for (const range of split.days) parts.push({ read: 'day', ...range });
+    for (const { unit, sign, ...range } of ranges) parts.push({ read: unit, sign, ...range });
   }
   return [...parts, ...scans];
 }
@@ -148,7 +148,7 @@ function runWindow(ctx: QueryContext, scope: StoreScope, parts: readonly WindowP
   const instant = (v: number) => hooks.toDate(new Date(v));
   for (const part of parts) {
     if (part.read === 'scan') key += ` s${part.sign}${bound(part.from, instant)}${bound(part.to, instant)}`;
-    else key += ` ${part.read[0]}${bound(part.first, day)}${bound(part.end, day)}`;
+    else key += ` ${part.read[0]}${part.sign}${bound(part.first, day)}${bound(part.end, day)}`;
   }
   // The creators whose first responses count, last (`foldedSums`).
   key += ` c${creators.length}`;
@@ -165,10 +165,8 @@ function runWindow(ctx: QueryContext, scope: StoreScope, parts: readonly WindowP
       }
       const first = arg(part.first);
       const end = arg(part.end);
-      return datedBucketRows(ctx, argScope, part.read, {
-        ...(first === undefined ? {} : { first: first as number }),
-        ...(end === undefined ? {} : { end: end as number }),
-      }) as never;
+      const range = { ...(first === undefined ? {} : { first: first as number }), ...(end === undefined ? {} : { end: end as number }) };
+      return datedBucketRows(ctx, argScope, part.read, range, part.sign) as never;
     });
     let union = reads[0]!;
     for (const read of reads.slice(1)) union = union.unionAll(read);

@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DAY_MS, firstDayOfMonth, monthOfDay, splitDays, type BucketRange } from '../../adapters/sql/ticket-stats.js';
+import { DAY_MS, coverDays, firstDayOfMonth, monthOfDay, splitDays, type BucketRange, type SignedRange } from '../../adapters/sql/ticket-stats.js';
 
 /** The day of the month of UTC day `day` (1-31), from the date itself. */
 const dateOf = (day: number): number => new Date(day * DAY_MS).getUTCDate();
@@ -90,5 +90,39 @@ describe('splitDays', () => {
     const to = splitDays({ endDay: 20_463 });
     expect(to.months?.first).toBeUndefined();
     expect(to.months?.end).toBe(monthOfDay(20_463));
+  });
+
+  it('coverDays: months, weeks and days added and subtracted count every day of a range once and no other', () => {
+    const start = fc.oneof(
+      fc.integer({ min: YEAR_1, max: YEAR_2200 }),
+      fc.integer({ min: -800, max: 800 }),
+      fc.integer({ min: YEAR_1, max: YEAR_1 + 36_600 }),
+      fc.integer({ min: 20_000, max: 20_600 }),
+    );
+    const daysOf = (r: SignedRange): number[] =>
+      r.unit === 'month' ? monthDays(r) : r.unit === 'week' ? weekDays(r) : dayRange(r);
+    fc.assert(
+      fc.property(start, fc.integer({ min: 1, max: 1_200 }), (firstDay, length) => {
+        const endDay = firstDay + length;
+        const count = new Map<number, number>();
+        for (const r of coverDays({ firstDay, endDay })) {
+          for (const day of daysOf(r)) count.set(day, (count.get(day) ?? 0) + r.sign);
+        }
+        const wrong = [...count].filter(([day, n]) => n !== (day >= firstDay && day < endDay ? 1 : 0));
+        expect(wrong, `${firstDay}..${endDay}`).toStrictEqual([]);
+        expect([...count].filter(([, n]) => n === 1).length).toBe(length);
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it('coverDays: a month less two days reads the month and the two days; an open end reads months to it', () => {
+    const jan = monthOfDay(20_454); // January 2026 (20,454 is 1 January)
+    expect(firstDayOfMonth(jan)).toBe(20_454);
+    expect(coverDays({ firstDay: 20_456, endDay: 20_485 }).map(({ unit, sign }) => `${sign > 0 ? '+' : '-'}${unit}`).sort()).toStrictEqual(['+month', '-day'].sort());
+    const open = coverDays({ firstDay: 20_456 });
+    expect(open.some((r) => r.unit === 'month' && r.end === undefined)).toBe(true);
+    const to = coverDays({ endDay: 20_470 });
+    expect(to.some((r) => r.unit === 'month' && r.first === undefined && r.end === jan)).toBe(true);
   });
 });
