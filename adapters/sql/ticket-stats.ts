@@ -485,63 +485,9 @@ export interface BucketRange {
   end?: number;
 }
 
-/** The whole weeks (`weekOfDay`) of `[firstDay, endDay)`, from the first week beginning on or after `firstDay`. */
-function weeksIn(firstDay: number, endDay: number): BucketRange | null {
-  const first = weekOfDay(firstDay) === firstDay ? firstDay : nextWeek(firstDay);
-  const end = weekOfDay(endDay);
-  return first < end ? { first, end } : null;
-}
-
 /** The first day of the week after the one `day` is in (after the fifth week, 29 to the end: the next month's first). */
 function nextWeek(day: number): number {
   return Math.min(weekOfDay(day) + 7, firstDayOfMonth(monthOfDay(day) + 1));
-}
-
-/** The reads of `[firstDay, endDay)` inside one stretch of weeks: its whole weeks and the days around them. */
-function weeksAndDays(firstDay: number, endDay: number, out: { weeks: BucketRange[]; days: BucketRange[] }): void {
-  const weeks = weeksIn(firstDay, endDay);
-  if (weeks === null) {
-    out.days.push({ first: firstDay, end: endDay });
-    return;
-  }
-  if (firstDay < weeks.first!) out.days.push({ first: firstDay, end: weeks.first! });
-  out.weeks.push(weeks);
-  if (weeks.end! < endDay) out.days.push({ first: weeks.end!, end: endDay });
-}
-
-/**
- * How a range of whole days reads from the dated buckets: the whole calendar months
- * inside it from the monthly buckets, the whole weeks (days 1-7, 8-14, 15-21, 22-28, 29
- * to the end of a month) before and after them from the weekly buckets, and the days
- * around those from the daily buckets (at most six at either end). Weeks nest in
- * months, so a range's weeks before its first whole month end where that month begins.
- * Empty ranges are left out.
- */
-export function splitDays(days: { firstDay?: number; endDay?: number }): {
-  months: BucketRange | null;
-  weeks: BucketRange[];
-  days: BucketRange[];
-} {
-  const { firstDay, endDay } = days;
-  let firstMonth: number | undefined;
-  if (firstDay !== undefined) {
-    firstMonth = monthOfDay(firstDay);
-    if (firstDayOfMonth(firstMonth) < firstDay) firstMonth++;
-  }
-  const endMonth = endDay === undefined ? undefined : monthOfDay(endDay);
-  const out = { weeks: [] as BucketRange[], days: [] as BucketRange[] };
-  if (firstMonth !== undefined && endMonth !== undefined && firstMonth >= endMonth) {
-    weeksAndDays(firstDay!, endDay!, out);
-    return { months: null, ...out };
-  }
-  const monthsFrom = firstMonth === undefined ? undefined : firstDayOfMonth(firstMonth);
-  const monthsTo = endMonth === undefined ? undefined : firstDayOfMonth(endMonth);
-  if (firstDay !== undefined && firstDay < monthsFrom!) weeksAndDays(firstDay, monthsFrom!, out);
-  if (endDay !== undefined && monthsTo! < endDay) weeksAndDays(monthsTo!, endDay, out);
-  return {
-    months: { ...(firstMonth === undefined ? {} : { first: firstMonth }), ...(endMonth === undefined ? {} : { end: endMonth }) },
-    ...out,
-  };
 }
 
 /** A range of months, weeks (their first days) or days whose buckets are added (`sign` 1) or subtracted (-1). */
