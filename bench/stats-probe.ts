@@ -52,11 +52,13 @@ const desk = createTicketService({
 });
 const operator = { kind: 'staff', id: 'op-1', permissions: ['tickets.view', 'tickets.view_all'] } as const;
 const reseller = { kind: 'staff', id: 'rs-1', resellerId: big!.r, permissions: ['tickets.view'] } as const;
+// A reseller's staff with view_all: every ticket of the reseller, both addressed levels.
+const resellerAll = { kind: 'staff', id: 'rs-2', resellerId: big!.r, permissions: ['tickets.view', 'tickets.view_all'] } as const;
 const DAY = 86_400_000;
 const now = NOW.getTime();
 const ago = (days: number) => new Date(now - days * DAY);
 const iso = (s: string) => new Date(s);
-const cases: [string, typeof operator | typeof reseller, { from?: Date; to?: Date } | undefined][] = [
+const cases: [string, typeof operator | typeof reseller | typeof resellerAll, { from?: Date; to?: Date } | undefined][] = [
   ['whole tenant', operator, undefined],
   ['7d', operator, { from: ago(7), to: NOW }],
   ['30d', operator, { from: ago(30), to: NOW }],
@@ -67,6 +69,7 @@ const cases: [string, typeof operator | typeof reseller, { from?: Date; to?: Dat
   ['1y', operator, { from: ago(365), to: NOW }],
   ['res staff 30d', reseller, { from: iso('2026-01-10T10:00:00Z'), to: iso('2026-02-09T10:00:00Z') }],
   ['res staff whole', reseller, undefined],
+  ['reseller 30d', resellerAll, { from: iso('2026-01-10T10:00:00Z'), to: iso('2026-02-09T10:00:00Z') }],
 ];
 const only = process.env.ONLY?.split(',');
 const chosen = cases.filter(([name]) => !only || only.some((o) => name === o));

@@ -4,8 +4,9 @@ import { renderMarkdown } from '../../src/render/markdown.js';
 
 /*
  * What each cap does to a body, on small examples with small limits. The costs they bound
- * are measured in bench/render.bench.ts; the pathological shapes at full size are in
- * pathological.test.ts.
+ * are measured in bench/render.bench.ts; the pathological shapes are in
+ * pathological.test.ts (8 KiB) and, at the maximum size, in
+ * test/reliability/pathological-max.test.ts.
  */
 
 const REL = 'rel="nofollow noopener noreferrer" target="_blank"';

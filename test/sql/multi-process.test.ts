@@ -1,9 +1,8 @@
 /**
  * Several OS processes on one database (test/sql/multi-process-cases.ts), at the size
- * `npm test` can afford: concurrent migrations, two processes creating 60 tickets each
- * (0 duplicate numbers, 0 gaps, 0 SQLITE_BUSY), a process killed mid-burst once 30
- * tickets are in (no partial ticket), SLA claims split exactly between processes. The
- * bursts at 2 × 150 (`.ci/run`'s short reliability run) and 2 × 2,000 run in
+ * `npm test` can afford: concurrent migrations, two processes creating 150 tickets each
+ * (0 duplicate numbers, 0 gaps, 0 SQLITE_BUSY), a process killed mid-burst (no partial
+ * ticket), SLA claims split exactly between processes. The 2 × 2,000 bursts run in
  * `npm run test:reliability` (test/reliability/store-bursts.test.ts).
  *
  * SQLite on a temp file; Postgres on the server at TICKETRY_PG_URL only — PGlite lives
@@ -14,7 +13,7 @@ import { it } from 'vitest';
 import { multiProcessTests } from './multi-process-cases.js';
 import { MYSQL_URL, PG_URL, POSTGRES_IS_REAL, REQUIRE_MYSQL, REQUIRE_PG } from './stores.js';
 
-const SIZE = { burst: 60, killAt: 30, survivor: 120 };
+const SIZE = { burst: 150, killAt: 75 };
 
 multiProcessTests('sqlite', true, '', SIZE);
 if (REQUIRE_PG && !PG_URL) {
