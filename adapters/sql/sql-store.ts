@@ -71,8 +71,8 @@ export interface SqlTicketStore extends TicketStore {
    */
   withTransaction(trx: Transaction<any>): SqlTicketStore;
   /**
-   * Recomputes the stats aggregates (`ticket_stats`, `ticket_stats_daily` and
-   * `ticket_stats_monthly`, every tenant) from the tickets, in one transaction that holds
+   * Recomputes the stats aggregates (`ticket_stats`, `ticket_stats_daily`,
+   * `ticket_stats_weekly` and `ticket_stats_monthly`, every tenant) from the tickets, in one transaction that holds
    * off ticket writers while it runs (a few seconds per 100,000 tickets). The store keeps
    * them up to date itself; run this after something changed tickets around it: host
    * SQL, a bulk import, a restore of the tickets table, or an older release writing
