@@ -191,7 +191,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       hooks,
       names,
       wake: postgresOutboxWake(names, options.pool),
-      ...(statements ? { onCompiled: (sql: string) => statements.register(sql) } : {}),
+      ...(statements ? { onCompiled: (sql: string, keyedRead: boolean) => statements.register(sql, keyedRead) } : {}),
     });
   }
   if ('connectionString' in options && typeof options.connectionString === 'string') {
@@ -215,7 +215,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       names,
       release: () => db.destroy(),
       wake: postgresOutboxWake(names, pool),
-      ...(statements ? { onCompiled: (sql: string) => statements.register(sql) } : {}),
+      ...(statements ? { onCompiled: (sql: string, keyedRead: boolean) => statements.register(sql, keyedRead) } : {}),
     });
   }
   throw new ConfigError('postgresStore() needs one of { connectionString }, { pool } or { db }', {

@@ -6,13 +6,13 @@
  * 41-column insert took 0.16 ms instead of 0.25, a primary-key read 0.19 instead of 0.27
  * (median, PostgreSQL 15 on the same 2-core VM).
  *
- * Only writes are named (INSERT, UPDATE, DELETE, and an UPDATE behind a WITH), and only
- * those compiled once per store, at most `MAX_NAMED` texts, so the server's
- * per-connection statements stay bounded. Their plans do not depend on the values (a row
- * inserted, rows looked up by key). Reads go unnamed as before: after five runs the
- * server may keep a prepared statement's generic plan, chosen for average values, and a
- * list filtered on a rare status or a very large tenant needs the plan its own values
- * give.
+ * Only writes (INSERT, UPDATE, DELETE, and an UPDATE behind a WITH) and keyed reads (a
+ * ticket by id or number, a counter, a range of stats buckets: `runCached`'s `keyed`) are
+ * named, and only those compiled once per store, at most `MAX_NAMED` texts, so the
+ * server's per-connection statements stay bounded. Their plans do not depend on the
+ * values. Other reads go unnamed as before: after five runs the server may keep a
+ * prepared statement's generic plan, chosen for average values, and a list filtered on a
+ * rare status or a very large tenant needs the plan its own values give.
  */
 import type { PoolClient } from 'pg';
 
@@ -26,9 +26,9 @@ const READ = /^\s*select\b/i;
 export class StatementNames {
   readonly #names = new Map<string, string>();
 
-  /** Names `sql` (a statement compiled once) if it is a write; a text already named keeps its name. */
-  register(sql: string): void {
-    if (this.#names.has(sql) || this.#names.size >= MAX_NAMED || READ.test(sql)) return;
+  /** Names `sql` (a statement compiled once) if it is a write or a keyed read; a text already named keeps its name. */
+  register(sql: string, keyedRead = false): void {
+    if (this.#names.has(sql) || this.#names.size >= MAX_NAMED || (READ.test(sql) && !keyedRead)) return;
     this.#names.set(sql, `ticketry_${this.#names.size + 1}`);
   }
 

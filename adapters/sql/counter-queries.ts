@@ -33,6 +33,7 @@ export async function nextSequence(ctx: QueryContext, tenantId: string, key: str
       .select('value')
       .where('tenant_id', '=', tenant as string)
       .where('key', '=', counter as string),
+    true,
   );
   return valueOf(rows[0], tenantId, key);
 }

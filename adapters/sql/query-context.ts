@@ -166,8 +166,12 @@ export class StatementCache {
   constructor(
     /** How many statements are kept (the least recently added go first). */
     readonly limit = 500,
-    /** Told each statement's SQL text when it is compiled (Postgres names them: prepared statements). */
-    readonly onCompiled?: (sql: string) => void,
+    /**
+     * Told each statement's SQL text when it is compiled, and whether it is a keyed read
+     * (`runCached`'s `keyed`): Postgres names the writes and the keyed reads (prepared
+     * statements).
+     */
+    readonly onCompiled?: (sql: string, keyedRead: boolean) => void,
   ) {}
 
   /** The template under `key`, or `null` when its statement cannot be cached, or `undefined` when unknown. */
@@ -175,8 +179,8 @@ export class StatementCache {
     return this.#templates.get(key);
   }
 
-  set(key: string, template: Template | null): void {
-    if (template !== null) this.onCompiled?.(template.compiled.sql);
+  set(key: string, template: Template | null, keyedRead = false): void {
+    if (template !== null) this.onCompiled?.(template.compiled.sql, keyedRead);
     if (this.#templates.size >= this.limit) {
       const oldest = this.#templates.keys().next().value;
       if (oldest !== undefined) this.#templates.delete(oldest);
@@ -202,6 +206,10 @@ export class StatementCache {
  * transformed) is never cached: it is built and compiled on every call, as without a
  * cache.
  *
+ * `keyed`: a read whose best plan is the same whatever its values (rows by their key, a
+ * range of stats buckets), which Postgres may then prepare like a write; a read whose
+ * plan depends on its values (a list filtered on a status) must not say so.
+ *
  * Not an `async` function (nor are `insertRow` and the transaction's methods): with
  * `AsyncLocalStorage` in use, every promise and every `await` runs Node's promise hooks,
  * and a write runs some fifteen statements through here. A throw comes back as a
@@ -212,9 +220,10 @@ export function runCached<R>(
   key: string,
   args: readonly unknown[],
   build: (args: readonly unknown[]) => Compilable<R>,
+  keyed = false,
 ): Promise<QueryResult<R>> {
   try {
-    return runCompiled(ctx, key, args, build);
+    return runCompiled(ctx, key, args, build, keyed);
   } catch (err) {
     return Promise.reject(err);
   }
@@ -225,13 +234,14 @@ function runCompiled<R>(
   key: string,
   args: readonly unknown[],
   build: (args: readonly unknown[]) => Compilable<R>,
+  keyed: boolean,
 ): Promise<QueryResult<R>> {
   const cache = ctx.statements;
   if (cache === undefined) return ctx.db.executeQuery(build(args));
   let template = cache.get(key);
   if (template === undefined) {
     template = compileTemplate(build, args.length);
-    cache.set(key, template);
+    cache.set(key, template, keyed);
   }
   if (template === null) return ctx.db.executeQuery(build(args));
   const { compiled, slots } = template;

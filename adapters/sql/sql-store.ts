@@ -119,8 +119,8 @@ export interface SqlStoreConfig {
    * SQLite in-process. Absent: no `subscribeOutbox`, dispatchers poll.
    */
   wake?: OutboxWake;
-  /** Told the SQL text of each statement compiled once (`runCached`): Postgres names them. */
-  onCompiled?: (sql: string) => void;
+  /** Told the SQL text of each statement compiled once (`runCached`), and whether it is a keyed read: Postgres names them. */
+  onCompiled?: (sql: string, keyedRead: boolean) => void;
 }
 
 /** Creates the shared SQL store. Does no I/O. */

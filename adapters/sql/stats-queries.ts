@@ -81,6 +81,7 @@ async function newestTicket(ctx: QueryContext, tenantId: string): Promise<number
       .selectFrom('tickets as t')
       .select((eb) => eb.fn.max('t.created_at').as('at'))
       .where('t.tenant_id', '=', tenant as string),
+    true,
   );
   const at = (rows[0] as { at: unknown } | undefined)?.at;
   return at === null || at === undefined ? -Infinity : ctx.hooks.fromDate(at).getTime();
@@ -203,7 +204,8 @@ function runWindow(ctx: QueryContext, scope: StoreScope, parts: readonly WindowP
       .select(['w.status', 'w.category', 'w.priority', ...foldedSums('w', a.slice(next))])
       .groupBy(['w.status', 'w.category', 'w.priority'])
       .having((eb) => eb.fn.sum('w.n' as 'w.status'), '<>', 0);
-  });
+    // Ranges of bucket keys and of the created-at index, whatever the values: keyed.
+  }, true);
 }
 
 /**

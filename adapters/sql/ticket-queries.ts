@@ -53,7 +53,7 @@ export async function findTicket(
       .orderBy(sql`case when ${sql.ref('t.id')} = ${r} then 0 else 1 end`)
       .limit(1);
     return lock ? lockRows(ctx, query, 'wait') : query;
-  });
+  }, true);
   const row = rows[0];
   return row ? ticketFromRow(ctx.hooks, row as Record<string, unknown>) : null;
 }
@@ -185,7 +185,7 @@ async function updateTicketRow(
     before = rows[0] as Record<string, unknown> | undefined;
   } else {
     // Read the old row (locked where the dialect has row locks), then update it.
-    const { rows } = await runCached(ctx, 'ticket stats columns', [tenantId, id, expectedVersion], (a) => lockRows(ctx, current(a), 'wait'));
+    const { rows } = await runCached(ctx, 'ticket stats columns', [tenantId, id, expectedVersion], (a) => lockRows(ctx, current(a), 'wait'), true);
     before = rows[0] as Record<string, unknown> | undefined;
     // Not at that version, so the versioned UPDATE cannot match either.
     if (before === undefined) return false;

@@ -475,6 +475,7 @@ export async function statsFromBuckets(
       .select(['s.status', 's.category', 's.priority', ...foldedSums('s', a.slice(args.length))])
       .groupBy(['s.status', 's.category', 's.priority'])
       .having((eb) => eb.fn.sum('s.n'), '>', 0),
+    true,
   );
   return statsOfFolded(rows as FoldedStatsRow[], q);
 }
