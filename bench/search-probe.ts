@@ -7,27 +7,12 @@
  *   FILE=/tmp/1m.db npx tsx bench/search-probe.ts
  *   DB=ticketry_1m npx tsx bench/search-probe.ts        # ONLY=cust,res to pick rows
  */
-import pg from 'pg';
 import { createTicketService } from '../src/index.js';
-import { postgresStore } from '../adapters/postgres/index.js';
-import { sqliteStore } from '../adapters/sqlite/index.js';
+import { openKeptStore } from './kept-store.js';
 import { NOW, TENANT } from './store-targets.js';
 
 const RUNS = Number(process.env.RUNS ?? 20);
-const kind = process.env.FILE ? 'sqlite' : 'postgres';
-const store = kind === 'sqlite'
-  ? sqliteStore({ filename: process.env.FILE! })
-  : postgresStore({ connectionString: `postgres://postgres@127.0.0.1:5432/${process.env.DB ?? 'lead_1m'}` });
-{ const t0 = performance.now(); await store.migrate(); console.log('migrate', ((performance.now() - t0) / 1000).toFixed(1), 's'); }
-let rows: (sql: string) => Promise<any[]>;
-if (kind === 'sqlite') {
-  const Database = (await import('better-sqlite3')).default;
-  const db = new Database(process.env.FILE!, { readonly: true });
-  rows = async (s) => db.prepare(s).all();
-} else {
-  const pool = new pg.Pool({ connectionString: `postgres://postgres@127.0.0.1:5432/${process.env.DB ?? 'lead_1m'}`, max: 1 });
-  rows = async (s) => (await pool.query(s)).rows;
-}
+const { store, rows } = await openKeptStore();
 const [big] = await rows(`select reseller_id as r, count(*) as n from ticketry_tickets where tenant_id = 'acme' and reseller_id is not null group by reseller_id order by count(*) desc limit 1`);
 const [sub] = await rows(`select subscriber_id as s, count(*) as n from ticketry_tickets where tenant_id = 'acme' and reseller_id = '${big.r}' group by subscriber_id order by count(*) desc limit 1`);
 const serial = async (where: string) => {
