@@ -16,7 +16,6 @@ import type {
   StoreTicketSummary,
   StoreTx,
   TicketPatch,
-  TicketRow,
 } from '../../src/store.js';
 import type { AuditEntry, Message, SavedFilter, Status, StoredAttachment, Ticket } from '../../src/types.js';
 import * as counters from './counter-queries.js';

@@ -26,7 +26,6 @@ import type { AddressLevel } from '../../src/types.js';
 import type { StoreScope, StoreStats, StoreStatsQuery, TicketPatch, TicketRow } from '../../src/store.js';
 import { runCached, scopeFromArgs, scopeParts, type QueryContext } from './query-context.js';
 import { weekOfDay } from './migrations/013-stats-by-week.js';
-import type { DbInteger } from './schema.js';
 
 /** The additive columns of `ticket_stats`, one per `StatsSums` field, in `STATS_SUMS` order. */
 export const SUM_COLUMNS = [
