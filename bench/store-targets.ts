@@ -52,6 +52,7 @@ import { emptyCatalog, type SeedCatalog, type TenantPlan } from './seed-data.js'
 import { seedMysql } from './seed-mysql.js';
 import { seedPostgres } from './seed-postgres.js';
 import { seedSqlite, type SeedReport } from './seed-sqlite.js';
+import { PGLITE_TIMESTAMP_PARSERS } from '../test/sql/pglite-parsers.js';
 
 /** The instant the seeded data ends at; every service in the benchmarks runs on this clock. */
 export const NOW = new Date('2026-03-02T10:00:00.000Z');
@@ -387,7 +388,7 @@ async function pgliteDriver(): Promise<Driver> {
     import('@electric-sql/pglite'),
     import('kysely-pglite-dialect'),
   ]);
-  const pglite = await PGlite.create();
+  const pglite = await PGlite.create({ parsers: PGLITE_TIMESTAMP_PARSERS });
   const db = new Kysely<any>({ dialect: new PGliteDialect(pglite) });
   const store = postgresStore({ db });
   await store.migrate();

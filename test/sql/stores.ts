@@ -27,6 +27,7 @@ import type { TicketryDatabase } from '../../adapters/sql/schema.js';
 import { TableNamePlugin, tableNames, type TableNames } from '../../adapters/sql/table-names.js';
 import { sqliteStore } from '../../adapters/sqlite/index.js';
 import { sqliteHooks } from '../../adapters/sqlite/sqlite-hooks.js';
+import { PGLITE_TIMESTAMP_PARSERS } from './pglite-parsers.js';
 
 /** The URL of the real Postgres server, if the run has one. */
 export const PG_URL: string | undefined = process.env.TICKETRY_PG_URL || undefined;
@@ -345,7 +346,8 @@ function pgliteFixture(): StoreFixture {
         import('@electric-sql/pglite'),
         import('kysely-pglite-dialect'),
       ]);
-      const pglite = await PGlite.create();
+      // Its own timestamp parser reads the years 1-99 as 2001-2099 (pglite-parsers.ts).
+      const pglite = await PGlite.create({ parsers: PGLITE_TIMESTAMP_PARSERS });
       return {
         db: new Kysely<any>({ dialect: new PGliteDialect(pglite) }),
         close: () => pglite.close(),
