@@ -282,6 +282,28 @@ export function statsAggregateTests(name: string, makeFixture: () => StoreFixtur
       });
     };
 
+    /**
+     * A store (its own table prefix) holding 80 random tickets of two tenants, 20 of them
+     * resolved afterwards, so the buckets are more than the inserts' sums: what a
+     * migration's upgrade fills its tables from.
+     */
+    const seededStore = async (tablePrefix: string, seed: number) => {
+      const upgraded = await fixture.create({ tablePrefix });
+      const tenants = [tenant(), tenant()];
+      const rows = fc.sample(fields, { numRuns: 80, seed }).map((f, i) => row(tenants[i % 2]!, f));
+      await upgraded.store.transaction(async (tx) => {
+        for (const r of rows) await tx.insertTicket(r.tenantId, r);
+      });
+      await upgraded.store.transaction(async (tx) => {
+        for (const r of rows.slice(0, 20)) {
+          const patch: TicketPatch = { status: 'resolved', resolvedAt: new Date(r.createdAt.getTime() + 7_200_000) };
+          expect(await tx.updateTicket(r.tenantId, r.id, r.version, patch)).toBe(true);
+          Object.assign(r, patch, { version: r.version + 1 });
+        }
+      });
+      return { upgraded, tenants, rows };
+    };
+
     it('equals a count of the tickets, whole tenant and any window, after random inserts and updates, for the tenant and every reseller', async () => {
       let run = 0;
       await fc.assert(
@@ -546,20 +568,7 @@ export function statsAggregateTests(name: string, makeFixture: () => StoreFixtur
     });
 
     it('fills the daily and monthly buckets and remakes ticket_stats from existing tickets when migration 008 runs on a store at 005', async () => {
-      const upgraded = await fixture.create({ tablePrefix: 'up8_' });
-      const tenants = [tenant(), tenant()];
-      const rows = fc.sample(fields, { numRuns: 80, seed: 8 }).map((f, i) => row(tenants[i % 2]!, f));
-      await upgraded.store.transaction(async (tx) => {
-        for (const r of rows) await tx.insertTicket(r.tenantId, r);
-      });
-      // Some updates too, so the buckets are more than the inserts' sums.
-      await upgraded.store.transaction(async (tx) => {
-        for (const r of rows.slice(0, 20)) {
-          const patch: TicketPatch = { status: 'resolved', resolvedAt: new Date(r.createdAt.getTime() + 7_200_000) };
-          expect(await tx.updateTicket(r.tenantId, r.id, r.version, patch)).toBe(true);
-          Object.assign(r, patch, { version: r.version + 1 });
-        }
-      });
+      const { upgraded, tenants, rows } = await seededStore('up8_', 8);
       const window = query({ createdFrom: new Date(rows[5]!.createdAt.getTime() - 1), createdTo: new Date(rows[70]!.createdAt.getTime() + 1) });
       const expected = await upgraded.store.getStats(staff(tenants[0]!), window);
       const staffOf = (level?: AddressLevel) => staff(tenants[0]!, 'r1', level);
@@ -583,19 +592,7 @@ export function statsAggregateTests(name: string, makeFixture: () => StoreFixtur
     });
 
     it('fills the weekly buckets from existing tickets when migration 013 runs on a store at 012', async () => {
-      const upgraded = await fixture.create({ tablePrefix: 'up13_' });
-      const tenants = [tenant(), tenant()];
-      const rows = fc.sample(fields, { numRuns: 80, seed: 13 }).map((f, i) => row(tenants[i % 2]!, f));
-      await upgraded.store.transaction(async (tx) => {
-        for (const r of rows) await tx.insertTicket(r.tenantId, r);
-      });
-      await upgraded.store.transaction(async (tx) => {
-        for (const r of rows.slice(0, 20)) {
-          const patch: TicketPatch = { status: 'resolved', resolvedAt: new Date(r.createdAt.getTime() + 7_200_000) };
-          expect(await tx.updateTicket(r.tenantId, r.id, r.version, patch)).toBe(true);
-          Object.assign(r, patch, { version: r.version + 1 });
-        }
-      });
+      const { upgraded, tenants, rows } = await seededStore('up13_', 13);
       // Back to 012 (013's down drops the table), then up: 013 fills it from the tickets.
       expect(await upgraded.migrateTo('012-reseller-queue')).toStrictEqual(['down 013-stats-by-week']);
       await expect(upgraded.query(`select count(*) as n from ${weeklyTable(upgraded)}`)).rejects.toThrow();
