@@ -6,6 +6,7 @@
 import { sql } from 'kysely';
 import type { SqlDialectHooks } from '../sql/dialect-hooks.js';
 import { checkedTime } from '../sql/value-checks.js';
+import { postgresMigrationIntrospector } from './migration-introspector.js';
 import { mapPostgresError } from './postgres-errors.js';
 
 const toDate = (value: Date): Date => new Date(checkedTime(value));
@@ -39,6 +40,7 @@ export function postgresHooks(): SqlDialectHooks {
     fromBoolean: (value) => value === true || value === 't' || value === 'true' || value === 1,
     fromJson: (value) => (typeof value === 'string' ? JSON.parse(value) : value),
     mapError: mapPostgresError,
+    migrationIntrospector: postgresMigrationIntrospector,
     types: {
       key: sql`text collate "C"`,
       text: 'text',

@@ -2,7 +2,7 @@
  * What differs between the SQL dialects, supplied by each driver's adapter. Everything
  * else (every query, every migration) is written once in `adapters/sql/`.
  */
-import type { ColumnDataType, Expression, RawBuilder } from 'kysely';
+import type { ColumnDataType, DatabaseIntrospector, Expression, Kysely, RawBuilder } from 'kysely';
 import type { TicketError } from '../../src/errors.js';
 import type { DbBoolean, DbTimestamp } from './schema.js';
 
@@ -163,6 +163,12 @@ export interface SqlDialectHooks extends SqlMigrationDialect {
    * duplicate by catching it (`upsert: 'on-duplicate-key'`; see `insertIgnoringDuplicates`).
    */
   isDuplicateKey?(err: unknown): boolean;
+  /**
+   * Optional: how Kysely's migrator finds its schema and its `tables` (in `schema`, or the
+   * connection's current schema), where the dialect's own introspector is unsafe
+   * (Postgres: `postgresMigrationIntrospector`).
+   */
+  migrationIntrospector?(db: Kysely<any>, tables: readonly string[], schema: string | undefined): DatabaseIntrospector;
   /** Column types for the migrations. */
   readonly types: SqlColumnTypes;
 }

@@ -41,6 +41,7 @@ import * as staff from './staff-state-queries.js';
 import { rebuildListColumns } from './migrations/006-list-columns.js';
 import { rebuildSearchIndex } from './migrations/007-search.js';
 import type { MigrationContext } from './migrations/migration-context.js';
+import { withIntrospector } from './migration-db.js';
 import { ticketryMigrations } from './migrations/migration-provider.js';
 import * as outbox from './outbox-queries.js';
 import { StatementCache, type QueryContext } from './query-context.js';
@@ -524,12 +525,15 @@ class SqlStore implements SqlTicketStore {
     const { names, hooks } = this.#config;
     // The migrator's own tables must not be renamed by ticketry's plugin; give it the
     // plain instance.
-    const db = this.#config.db.withoutPlugins();
-    if (db.isTransaction) {
+    const plain = this.#config.db.withoutPlugins();
+    if (plain.isTransaction) {
       throw new ConfigError(
         'migrate() cannot run inside a host transaction; call it on a store created from a Kysely instance, pool or connection string',
       );
     }
+    const db = hooks.migrationIntrospector
+      ? withIntrospector(plain, hooks.migrationIntrospector(plain, [names.migrationTable, names.migrationLockTable], names.schema))
+      : plain;
     const props = {
       provider: ticketryMigrations({ names, types: hooks.types, dialect: hooks }),
       migrationTableName: names.migrationTable,

@@ -8,6 +8,8 @@ import { CamelCasePlugin, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresStore } from '../../adapters/postgres/index.js';
+import { postgresMigrationIntrospector } from '../../adapters/postgres/migration-introspector.js';
+import { postgresHooks } from '../../adapters/postgres/postgres-hooks.js';
 import { sessionOptions } from '../../adapters/postgres/postgres-store.js';
 import { TicketError } from '../../src/errors.js';
 import { caught, message, tenant, ticketRow } from './rows.js';
@@ -223,6 +225,45 @@ describe(`postgres store driver glue (${POSTGRES_IS_REAL ? 'server' : 'PGlite'})
     } finally {
       for (const s of stores) await s.close();
       await fx.query(`drop schema if exists "${schema}" cascade`);
+    }
+  });
+
+  it.runIf(POSTGRES_IS_REAL)('finds its migration tables while another session drops a schema (Kysely\'s introspector fails there)', async () => {
+    // A repeatable-read snapshot that still holds a schema another session has dropped
+    // since: what one statement of Kysely's introspector sees when the drop lands while
+    // it runs (test files migrating beside files dropping their schemas, ~1 run in 3).
+    const gone = `gone_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+    const schema = `mig_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: PG_URL, max: 1 }) }) });
+    const other = new pg.Client({ connectionString: PG_URL });
+    await other.connect();
+    const store = postgresStore({ connectionString: PG_URL!, schema });
+    // The store's migrate() asks this introspector, not Kysely's.
+    expect(postgresHooks().migrationIntrospector).toBe(postgresMigrationIntrospector);
+    try {
+      await store.migrate();
+      const inSnapshot = async (read: (trx: Kysely<any>) => Promise<unknown>) => {
+        await other.query(`create schema "${gone}"; create table "${gone}".t (a int)`);
+        return db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
+          await sql`select 1`.execute(trx);
+          await other.query(`drop schema "${gone}" cascade`);
+          return read(trx);
+        });
+      };
+      const tables = await inSnapshot((trx) =>
+        postgresMigrationIntrospector(trx, ['ticketry_migrations', 'ticketry_migrations_lock', 'no_such_table'], schema).getTables(),
+      );
+      expect((tables as { name: string }[]).map((t) => t.name).sort()).toEqual(['ticketry_migrations', 'ticketry_migrations_lock']);
+      const schemas = await inSnapshot((trx) => postgresMigrationIntrospector(trx, [], schema).getSchemas());
+      expect((schemas as { name: string }[]).some((s) => s.name === schema)).toBe(true);
+      await expect(inSnapshot((trx) => trx.introspection.getTables({ withInternalKyselyTables: true }))).rejects.toThrow(
+        /schema .* does not exist/,
+      );
+    } finally {
+      await store.close();
+      await other.query(`drop schema if exists "${schema}" cascade; drop schema if exists "${gone}" cascade`);
+      await other.end();
+      await db.destroy();
     }
   });
 
