@@ -13,7 +13,19 @@ import type { ScheduledWorkProbe, StoreScope, TicketStore } from './store.js';
 import type { Ticket } from './types.js';
 
 /** A store whose optional methods are all present (native or fallback). */
-export type CompleteTicketStore = TicketStore & Required<Pick<TicketStore, 'findTickets' | 'probeScheduledWork'>>;
+export type CompleteTicketStore = TicketStore &
+  Required<Pick<TicketStore, 'findTickets' | 'probeScheduledWork' | 'readMarkOf' | 'markRead'>>;
+
+/** The optional methods, each with its fallback built on `store`'s required ones. */
+const FALLBACKS = {
+  findTickets: (store: TicketStore) => (scope: StoreScope, refs: readonly string[]) => findTicketsFallback(store, scope, refs),
+  probeScheduledWork: () => probeScheduledWorkFallback,
+  readMarkOf: () => readMarkOfFallback,
+  markRead: (store: TicketStore) => (tenantId: string, staffId: string, ticketId: string, at: Date) =>
+    store.transaction((tx) => tx.markRead(tenantId, staffId, ticketId, at)),
+};
+type OptionalMethod = keyof typeof FALLBACKS;
+const OPTIONAL = Object.keys(FALLBACKS) as OptionalMethod[];
 
 /** The fallback of `probeScheduledWork`: everything may be due, so every claim runs. */
 export async function probeScheduledWorkFallback(): Promise<ScheduledWorkProbe> {
@@ -34,6 +46,11 @@ export async function findTicketsFallback(
   return found.filter((t): t is Ticket => t !== null && !seen.has(t.id) && Boolean(seen.add(t.id)));
 }
 
+/** The fallback of `readMarkOf`: no mark known, so `get` moves it. */
+export async function readMarkOfFallback(): Promise<Date | null> {
+  return null;
+}
+
 /**
  * `store` with every optional method present: the store's own where it has one, the
  * fallback otherwise. Other members (its `transaction`, `deferEvents`, a SQL store's
@@ -41,15 +58,12 @@ export async function findTicketsFallback(
  */
 export function withStoreFallbacks(store: TicketStore): CompleteTicketStore {
   requireObject(store, 'store', 'withStoreFallbacks');
-  if (typeof store.findTickets === 'function' && typeof store.probeScheduledWork === 'function') {
-    return store as CompleteTicketStore;
-  }
+  const missing = OPTIONAL.filter((name) => typeof store[name] !== 'function');
+  if (missing.length === 0) return store as CompleteTicketStore;
+  const fallbacks = new Map<PropertyKey, unknown>(missing.map((name) => [name, FALLBACKS[name](store)]));
   return new Proxy(store, {
     get(target, prop) {
-      if (prop === 'findTickets' && typeof target.findTickets !== 'function') {
-        return (scope: StoreScope, refs: readonly string[]) => findTicketsFallback(target, scope, refs);
-      }
-      if (prop === 'probeScheduledWork' && typeof target.probeScheduledWork !== 'function') return probeScheduledWorkFallback;
+      if (fallbacks.has(prop)) return fallbacks.get(prop);
       const value = Reflect.get(target, prop) as unknown;
       return typeof value === 'function' ? value.bind(target) : value;
     },

@@ -357,6 +357,11 @@ export interface StoreReader {
   /** A staff member's saved filters, oldest first. */
   listFilters(tenantId: string, staffId: string): Promise<SavedFilter[]>;
   /**
+   * Optional (added after release). When `staffId` last read the ticket (`markRead`), or
+   * `null`. Fallback: `null`, so `get` always moves the mark.
+   */
+  readMarkOf?(tenantId: string, staffId: string, ticketId: string): Promise<Date | null>;
+  /**
    * The attachment with this id whose message the scope may see (customers: neither
    * internal nor hidden) on a ticket within scope; `null` otherwise.
    */
@@ -491,6 +496,12 @@ export interface TicketStore extends StoreReader {
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** Marks outbox events as delivered after they were emitted. */
   markDelivered(tenantId: string, ids: readonly string[]): Promise<void>;
+  /**
+   * Optional (added after release). `StoreTx.markRead` as one write of its own, outside
+   * any transaction (one statement on a SQL store): what `get` does for staff, with no
+   * other write to commit with it. Fallback: `tx.markRead` in `transaction`.
+   */
+  markRead?(tenantId: string, staffId: string, ticketId: string, at: Date): Promise<void>;
   /**
    * Atomically claims up to `limit` undelivered events created before `olderThan`
    * (left behind by a crash), so that of several instances only one re-emits each.

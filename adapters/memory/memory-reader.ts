@@ -172,6 +172,12 @@ export class MemoryReader implements StoreReader {
     return visible(scope, message) ? messageOut(message, attachmentsOf(this.state, scope.tenantId, message.id)) : null;
   }
 
+  async readMarkOf(tenantId: string, staffId: string, ticketId: string): Promise<Date | null> {
+    this.check();
+    const mark = this.state.readMarks.get(key(tenantId, staffId, ticketId));
+    return mark ? new Date(mark) : null;
+  }
+
   async listFilters(tenantId: string, staffId: string): Promise<SavedFilter[]> {
     this.check();
     return [...this.state.filters.values()]

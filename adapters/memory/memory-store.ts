@@ -95,6 +95,9 @@ class MemoryStoreImpl implements MemoryStore {
   findMessage(scope: StoreScope, messageId: string) {
     return this.#read((r) => r.findMessage(scope, messageId));
   }
+  readMarkOf(tenantId: string, staffId: string, ticketId: string) {
+    return this.#read((r) => r.readMarkOf(tenantId, staffId, ticketId));
+  }
   listFilters(tenantId: string, staffId: string) {
     return this.#read((r) => r.listFilters(tenantId, staffId));
   }

@@ -348,6 +348,10 @@ class SqlStore implements SqlTicketStore {
     return this.#guard(() => staff.listFilters(this.#reader(), tenantId, staffId));
   }
 
+  readMarkOf(tenantId: string, staffId: string, ticketId: string): Promise<Date | null> {
+    return this.#guard(() => staff.readMarkOf(this.#reader(), tenantId, staffId, ticketId));
+  }
+
   findEmailMessages(tenantId: string, messageIds: readonly string[]): Promise<EmailMessageRecord[]> {
     return this.#guard(() => email.findEmailMessages(this.#reader(), tenantId, messageIds));
   }
@@ -396,6 +400,10 @@ class SqlStore implements SqlTicketStore {
   // ---- outbox -----------------------------------------------------------------------
 
   // Single statements: atomic on their own, so no explicit transaction is needed.
+  markRead(tenantId: string, staffId: string, ticketId: string, at: Date): Promise<void> {
+    return this.#guard(() => staff.markRead(this.#reader(), tenantId, staffId, ticketId, at));
+  }
+
   markDelivered(tenantId: string, ids: readonly string[]): Promise<void> {
     return this.#guard(() => outbox.markDelivered(this.#reader(), tenantId, ids, new Date()));
   }

@@ -125,6 +125,10 @@ export class SqlTx implements StoreTx {
   listFilters(tenantId: string, staffId: string): Promise<SavedFilter[]> {
     return this.#run((ctx) => staff.listFilters(ctx, tenantId, staffId));
   }
+
+  readMarkOf(tenantId: string, staffId: string, ticketId: string): Promise<Date | null> {
+    return this.#run((ctx) => staff.readMarkOf(ctx, tenantId, staffId, ticketId));
+  }
   findAttachment(scope: StoreScope, attachmentId: string): Promise<StoredAttachment | null> {
     return this.#run((ctx) => attachments.findAttachment(ctx, scope, attachmentId));
   }

@@ -4,7 +4,7 @@
  */
 import { sql } from 'kysely';
 import type { SavedFilter, Status } from '../../src/types.js';
-import { insertIgnoringDuplicates, type QueryContext } from './query-context.js';
+import { insertIgnoringDuplicates, runCached, type QueryContext } from './query-context.js';
 import { savedFilterFromRow, savedFilterToRow } from './row-mappers.js';
 
 /** Adds or removes a favorite; adding twice keeps the first. */
@@ -42,14 +42,34 @@ export async function markRead(
   at: Date,
 ): Promise<void> {
   const { hooks } = ctx;
-  const insert = ctx.db
-    .insertInto('read_marks')
-    .values({ tenant_id: tenantId, staff_id: staffId, ticket_id: ticketId, read_at: hooks.toDate(at) });
-  const later = sql<Date>`case when ${sql.ref('read_marks.read_at')} < ${hooks.toDate(at)} then ${hooks.toDate(at)} else ${sql.ref('read_marks.read_at')} end`;
-  await (hooks.capabilities.upsert === 'on-conflict'
-    ? insert.onConflict((oc) => oc.columns(['tenant_id', 'staff_id', 'ticket_id']).doUpdateSet({ read_at: later }))
-    : insert.onDuplicateKeyUpdate({ read_at: later })
-  ).execute();
+  await runCached(ctx, 'mark read', [tenantId, staffId, ticketId, hooks.toDate(at)], ([tenant, staff, ticket, when]) => {
+    const insert = ctx.db
+      .insertInto('read_marks')
+      .values({ tenant_id: tenant as string, staff_id: staff as string, ticket_id: ticket as string, read_at: when as never });
+    const later = sql<Date>`case when ${sql.ref('read_marks.read_at')} < ${when} then ${when} else ${sql.ref('read_marks.read_at')} end`;
+    return hooks.capabilities.upsert === 'on-conflict'
+      ? insert.onConflict((oc) => oc.columns(['tenant_id', 'staff_id', 'ticket_id']).doUpdateSet({ read_at: later }))
+      : insert.onDuplicateKeyUpdate({ read_at: later });
+  });
+}
+
+/** When `staffId` last read the ticket, or null: one primary-key lookup. */
+export async function readMarkOf(ctx: QueryContext, tenantId: string, staffId: string, ticketId: string): Promise<Date | null> {
+  const { rows } = await runCached(
+    ctx,
+    'read mark',
+    [tenantId, staffId, ticketId],
+    ([tenant, staff, ticket]) =>
+      ctx.db
+        .selectFrom('read_marks')
+        .select('read_at')
+        .where('tenant_id', '=', tenant as string)
+        .where('staff_id', '=', staff as string)
+        .where('ticket_id', '=', ticket as string),
+    true,
+  );
+  const at = (rows[0] as { read_at: unknown } | undefined)?.read_at;
+  return at === undefined || at === null ? null : ctx.hooks.fromDate(at);
 }
 
 /** A staff member's filters, oldest first (ties by id). */

@@ -31,7 +31,22 @@ export async function markTicketRead(
   });
 }
 
-/** Called by `get` for staff after the thread was read: the staff member has now read it. */
-export async function markReadOnGet(ctx: ServiceContext, actor: StaffActor, ticket: Ticket): Promise<void> {
-  await runWrite(ctx, (tx) => tx.markRead(ctx.tenantId, actor.id, ticket.id, ctx.clock()));
+/**
+ * What `get` does for staff once the thread is read: the staff member has now read it.
+ * Only `unread` ever shows the mark (a customer wrote after it), so a mark already at or
+ * after the customer's last message is left where it is: moving it to now would change
+ * nothing anyone sees, now or after the next message, and the ticket view stays a read.
+ * `mark` is the staff member's mark as read beside the thread.
+ */
+export async function markReadOnGet(ctx: ServiceContext, actor: StaffActor, ticket: Ticket, mark: Date | null): Promise<void> {
+  if (!needsReadMark(ticket, mark)) return;
+  await ctx.store.markRead(ctx.tenantId, actor.id, ticket.id, ctx.clock());
+}
+
+/** Whether a view of `ticket` by a staff member whose mark is `mark` moves the mark. */
+export function needsReadMark(ticket: Ticket, mark: Date | null): boolean {
+  // Never written to by a customer: unread stays false whatever the mark, until a
+  // message that comes after now (and after any mark) anyway.
+  if (ticket.customerMessageAt === null) return false;
+  return mark === null || mark < ticket.customerMessageAt;
 }

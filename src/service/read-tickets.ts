@@ -31,10 +31,17 @@ export async function getTicket(
   const ref = parseTicketRef(idOrNumber);
   const found = await findReadable(ctx, scope, ref);
   if (!found) throw ticketNotFound(ref);
-  const messages = await ctx.store.listMessages(scope, found.id);
-  if (actor.kind === 'customer') return toCustomerDetail({ ticket: found, messages }, ctx.config.customerStatuses);
-  // Reading the thread moves the staff member's last-read pointer.
-  if (actor.kind === 'staff') await markReadOnGet(ctx, actor, found);
+  if (actor.kind !== 'staff') {
+    const messages = await ctx.store.listMessages(scope, found.id);
+    if (actor.kind === 'customer') return toCustomerDetail({ ticket: found, messages }, ctx.config.customerStatuses);
+    return { ticket: visibleLock(found, ctx.clock()), messages };
+  }
+  // Reading the thread moves the staff member's last-read pointer (read beside the thread).
+  const [messages, mark] = await Promise.all([
+    ctx.store.listMessages(scope, found.id),
+    found.customerMessageAt === null ? null : ctx.store.readMarkOf(ctx.tenantId, actor.id, found.id),
+  ]);
+  await markReadOnGet(ctx, actor, found, mark);
   return { ticket: visibleLock(found, ctx.clock()), messages };
 }
 

@@ -164,6 +164,46 @@ export function staffStateTests(o: ContractOptions): void {
     );
 
     it(
+      'get moves the read mark only past a customer message it has not covered, so viewing a read ticket writes nothing',
+      withDesk(o, async ({ desk, store, clock, tenantId }) => {
+        const c = customer();
+        const a = operator();
+        const t = await desk.create(c, { subject: 's', body: 'b' });
+        const byStaff = await desk.create(a, { subject: 'by staff', body: 'b', subscriberId: c.id });
+        // What the mark is, read straight from the store's rows (a list row carries it).
+        const mark = async (id: string) => {
+          const [row] = (await store.listTickets({ tenantId, visibility: 'staff' }, { limit: 100, sort: 'oldest', viewerId: a.id })).filter(
+            (r) => r.id === id,
+          );
+          return row!.readAt?.getTime() ?? null;
+        };
+        const unread = async (id: string) => (await desk.list(a, { sort: 'oldest' })).items.find((r) => r.id === id)!.unread;
+
+        clock.minutes(1);
+        const firstRead = clock.now().getTime();
+        await desk.get(a, t.id);
+        assert.equal(await mark(t.id), firstRead, 'the first view marks the ticket read');
+        clock.minutes(1);
+        await desk.get(a, t.id);
+        assert.equal(await mark(t.id), firstRead, 'a view with nothing new from the customer leaves the mark');
+        await desk.get(a, byStaff.id);
+        assert.equal(await mark(byStaff.id), null, 'no customer message: nothing to mark');
+
+        clock.minutes(1);
+        await desk.addReply(c, t.id, { body: 'more' });
+        await desk.addReply(c, byStaff.id, { body: 'a customer answer' });
+        assert.equal(await unread(t.id), true);
+        assert.equal(await unread(byStaff.id), true, 'a ticket viewed before any customer message still turns unread');
+        clock.minutes(1);
+        await desk.get(a, t.id);
+        await desk.get(a, byStaff.id);
+        assert.equal(await mark(t.id), clock.now().getTime(), 'a view after a customer message moves the mark');
+        assert.equal(await unread(t.id), false);
+        assert.equal(await unread(byStaff.id), false);
+      }),
+    );
+
+    it(
       'markRead: customers and the system are forbidden; scope and references are checked',
       withDesk(o, async ({ desk }) => {
         const c = customer(undefined, 'r1');

@@ -7,7 +7,8 @@ import { findTicketsFallback, withStoreFallbacks } from '../store-fallbacks.js';
 import type { TicketStore } from '../store.js';
 import type { ContractOptions } from './harness.js';
 import { SLA_ALERTS, SLA_TARGETS } from '../sla/sla-fields.js';
-import { at, emptySla, numberedTicket as row, outboxEvent, tenant } from './rows.js';
+import { TicketError } from '../errors.js';
+import { at, caught, emptySla, numberedTicket as row, outboxEvent, tenant } from './rows.js';
 import { withStore } from './store-harness.js';
 
 export function storeOptionalTests(o: ContractOptions): void {
@@ -36,6 +37,42 @@ export function storeOptionalTests(o: ContractOptions): void {
         const filled = withStoreFallbacks(older as unknown as TicketStore);
         assert.deepStrictEqual((await filled.findTickets(staff(), refs)).map((x) => x.number), ['TKT-2', 'TKT-1']);
         assert.equal(typeof filled.transaction, 'function');
+      }),
+    );
+
+    it(
+      'readMarkOf and markRead, native or fallback: one staff member’s mark in one tenant, never moved backwards',
+      withStore(o, async ({ store, tenantId: t, staff, list, insert }) => {
+        const a = row(t, 1);
+        const b = row(t, 2);
+        const other = tenant();
+        const theirs = row(other, 1, { id: a.id });
+        await insert(a, b, theirs);
+        const bare = withStoreFallbacks(bound(store) as unknown as TicketStore);
+        for (const complete of [withStoreFallbacks(store), bare]) {
+          await store.transaction(async (tx) => {
+            await tx.markRead(t, 'op-1', a.id, at(20));
+            await tx.markRead(other, 'op-1', a.id, at(40));
+          });
+          // Only a store with the method says where a mark is; the fallback knows none.
+          const known = complete !== bare && typeof store.readMarkOf === 'function';
+          assert.equal((await complete.readMarkOf(t, 'op-1', a.id))?.getTime() ?? null, known ? at(20).getTime() : null);
+          await complete.markRead(t, 'op-1', a.id, at(10));
+          await complete.markRead(t, 'op-1', b.id, at(30));
+          await complete.markRead(t, 'op-2', b.id, at(31));
+          const marks = async (viewerId: string) =>
+            (await store.listTickets(staff(), list({ viewerId, sort: 'oldest' }))).map((x) => x.readAt?.getTime() ?? null);
+          assert.deepStrictEqual(await marks('op-1'), [at(20).getTime(), at(30).getTime()], 'never backwards; each ticket its own');
+          assert.deepStrictEqual(await marks('op-2'), [null, at(31).getTime()], 'each staff member their own');
+          if (typeof store.readMarkOf === 'function') {
+            assert.equal((await store.readMarkOf(t, 'op-1', b.id))?.getTime(), at(30).getTime());
+            assert.equal(await store.readMarkOf(t, 'op-3', b.id), null);
+            assert.equal((await store.readMarkOf(other, 'op-1', a.id))?.getTime(), at(40).getTime(), 'marks stay in their tenant');
+          }
+          // A mark for a ticket that does not exist is refused like any dangling row.
+          const err = await caught(complete.markRead(t, 'op-1', 'tk-missing', at(1)));
+          assert.ok(TicketError.is(err, 'conflict'), `a read mark of a missing ticket is a conflict, got ${String(err)}`);
+        }
       }),
     );
 
