@@ -1,10 +1,12 @@
 /**
  * A better-sqlite3 handle as Kysely's `SqliteDatabase`, with a small LRU cache of
  * prepared statements: Kysely's SQLite driver prepares every statement anew, and
- * preparing costs more than running most of ticketry's statements.
+ * preparing costs more than running most of ticketry's statements. Statements read their
+ * rows as arrays made into objects (`shapedStatement`).
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
+import { shapedStatement } from './row-shapes.js';
 
 /**
  * Wraps `database` for Kysely. `close()` closes the handle only when `owned` (a handle
@@ -17,7 +19,7 @@ export function cachingDatabase(
   const cache = new Map<string, SqliteStatement>();
   return {
     prepare(text: string): SqliteStatement {
-      if (options.size <= 0) return database.prepare(text);
+      if (options.size <= 0) return shapedStatement(database.prepare(text));
       const hit = cache.get(text);
       if (hit !== undefined) {
         // Re-insert: Map iteration order is insertion order, so the first key is the LRU.
@@ -31,7 +33,7 @@ export function cachingDatabase(
         }
         return hit;
       }
-      const statement = database.prepare(text);
+      const statement = shapedStatement(database.prepare(text));
       cache.set(text, statement);
       if (cache.size > options.size) {
         const oldest = cache.keys().next().value;
