@@ -11,6 +11,7 @@ import { tableNames } from '../sql/table-names.js';
 import { postgresHooks } from './postgres-hooks.js';
 import { postgresOutboxWake, type PgliteListener } from './postgres-wake.js';
 import { StatementNames, namingClient, type QueryClient } from './prepared-statements.js';
+import { timestamptzParser } from './timestamp-parser.js';
 import { checkHostObject, checkStoreOptions, statementTimeout } from '../sql/value-checks.js';
 
 /** Options every Postgres store takes. */
@@ -96,6 +97,23 @@ export type PostgresStoreOptions = PostgresConnectionStringOptions | PostgresPoo
 export type PostgresStore = SqlTicketStore;
 
 type PoolConstructor = new (config: PoolConfig) => Pool;
+type PgModule = { Pool: PoolConstructor; types: { getTypeParser: TypeParsers['getTypeParser'] } };
+type TypeParsers = NonNullable<PoolConfig['types']>;
+
+/** The OID of `timestamptz`. */
+const TIMESTAMPTZ = 1184;
+
+/**
+ * The type parsers of a pool the store makes: pg's, with `timestamptz` read by
+ * `timestamptzParser` (pg's own for any form it does not take). A host's `poolConfig.types`
+ * replaces them all.
+ */
+function storeTypes(pg: PgModule): TypeParsers {
+  const timestamptz = timestamptzParser((text) => (pg.types.getTypeParser(TIMESTAMPTZ, 'text') as (t: string) => unknown)(text));
+  const getTypeParser = (oid: number, format?: 'text' | 'binary') =>
+    oid === TIMESTAMPTZ && format !== 'binary' ? timestamptz : pg.types.getTypeParser(oid, format as 'text');
+  return { getTypeParser: getTypeParser as TypeParsers['getTypeParser'] };
+}
 
 const ignore = (): void => undefined;
 
@@ -135,10 +153,9 @@ function preparedStatements(options: PostgresPreparedOptions): StatementNames | 
   return on === false ? undefined : new StatementNames();
 }
 
-function loadPg(): PoolConstructor {
+function loadPg(): PgModule {
   try {
-    const pg = createRequire(import.meta.url)('pg') as { Pool: PoolConstructor };
-    return pg.Pool;
+    return createRequire(import.meta.url)('pg') as PgModule;
   } catch (err) {
     throw new ConfigError('ticketry/postgres needs the pg package: npm install pg', {
       cause: err,
@@ -195,11 +212,12 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     });
   }
   if ('connectionString' in options && typeof options.connectionString === 'string') {
-    const Pool = loadPg();
+    const pg = loadPg();
     const timeout = statementTimeout(options.statementTimeoutMs);
     const statements = preparedStatements(options);
-    const pool = new Pool({
+    const pool = new pg.Pool({
       connectionTimeoutMillis: DEFAULT_CONNECTION_TIMEOUT_MS,
+      types: storeTypes(pg),
       ...options.poolConfig,
       ...(timeout === undefined ? {} : { statement_timeout: timeout }),
       options: sessionOptions(options.poolConfig?.options),
