@@ -1,6 +1,7 @@
 /**
  * Queries on `attachments`: recording a message's files, finding one within scope, a
- * thread's files for `listMessages`, and what the orphan sweep and a purge ask.
+ * message's files for `findMessage` (`listMessages` joins a thread's), and what the
+ * orphan sweep and a purge ask.
  */
 import type { StoreScope } from '../../src/store.js';
 import type { Attachment, StoredAttachment } from '../../src/types.js';

@@ -4,7 +4,7 @@
 import { checkMessagePatch } from '../../src/store-checks.js';
 import type { MessagePatch, StoreScope } from '../../src/store.js';
 import type { AuditEntry, Message } from '../../src/types.js';
-import { insertRow, ticketScope, type QueryContext } from './query-context.js';
+import { insertRow, runCached, scopeFromArgs, scopeParts, ticketScope, type QueryContext } from './query-context.js';
 import { attachmentsOfMessages, moveAttachments } from './attachment-queries.js';
 import { countInsertedMessage, recountTickets } from './list-columns.js';
 import { indexMessage, reindexMessage } from './search-queries.js';
@@ -38,24 +38,68 @@ function visibleMessages(ctx: QueryContext, scope: StoreScope) {
 }
 
 /**
- * The ticket's messages the scope may see, oldest first, ties in insertion order. The
- * caller has checked the ticket is in scope; the tenant is still filtered here.
+ * The ticket's messages the scope may see, oldest first, ties in insertion order, each
+ * with its attachments in the order they were attached. The caller has checked the
+ * ticket is in scope; the tenant is still filtered here.
+ *
+ * One statement, the attachments LEFT JOINed (a message with files comes back once per
+ * file), compiled once per shape of scope and prepared on Postgres (`keyed`): a thread
+ * read as a statement for its messages and another for their files, each built and
+ * planned anew, cost three times what the database took to run them.
  */
 export async function listMessages(
   ctx: QueryContext,
   scope: StoreScope,
   ticketId: string,
 ): Promise<Message[]> {
-  const rows = await visibleMessages(ctx, scope)
-    .where('m.ticket_id', '=', ticketId)
-    .orderBy('m.created_at', 'asc')
-    .orderBy('m.position', 'asc')
-    .execute();
-  const messages = rows.map((row) => messageFromRow(ctx.hooks, row));
-  const files = await attachmentsOfMessages(ctx, scope.tenantId, messages.map((m) => m.id));
-  for (const m of messages) m.attachments = files.get(m.id) ?? [];
+  const { shape, args } = scopeParts(scope);
+  const { rows } = await runCached(
+    ctx,
+    `thread ${shape}`,
+    [...args, ticketId],
+    (values) =>
+      visibleMessages(ctx, scopeFromArgs(shape, values))
+        .leftJoin('attachments as a', (join) => join.onRef('a.tenant_id', '=', 'm.tenant_id').onRef('a.message_id', '=', 'm.id'))
+        .select([
+          'a.id as attachment_id',
+          'a.filename as attachment_filename',
+          'a.content_type as attachment_content_type',
+          'a.size as attachment_size',
+        ])
+        .where('m.ticket_id', '=', values[values.length - 1] as string)
+        .orderBy('m.created_at', 'asc')
+        .orderBy('m.position', 'asc')
+        .orderBy('a.position', 'asc'),
+    true,
+  );
+  const messages: Message[] = [];
+  let last: Message | undefined;
+  for (const row of rows as ThreadRow[]) {
+    if (last?.id !== row.id) {
+      last = messageFromRow(ctx.hooks, row);
+      last.attachments = [];
+      messages.push(last);
+    }
+    if (row.attachment_id !== null) {
+      last.attachments.push({
+        id: row.attachment_id,
+        filename: row.attachment_filename!,
+        contentType: row.attachment_content_type!,
+        size: Number(row.attachment_size),
+      });
+    }
+  }
   return messages;
 }
+
+/** A row of the thread statement: a message's columns and one of its attachments, or nulls. */
+type ThreadRow = Record<string, unknown> & {
+  id: string;
+  attachment_id: string | null;
+  attachment_filename: string | null;
+  attachment_content_type: string | null;
+  attachment_size: unknown;
+};
 
 /**
  * Appends a message; a missing ticket or a taken id is a `ConflictError` (mapped by the
