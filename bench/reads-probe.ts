@@ -2,7 +2,8 @@
  * Times the reads a panel does every minute through the service, on a store seeded by
  * `bench/seed-keep.ts` (a million tickets): the staff queue's first page and a page
  * 10,000 rows deep, a reseller's queue (with view_all) and a reseller staff's own,
- * a customer's list, a ticket with its thread, whole-tenant stats and a 30-day window;
+ * a customer's list, a ticket with its thread (read before by the viewer, and unread: the
+ * view moves the viewer's read mark), whole-tenant stats and a 30-day window;
  * p50/p95 of RUNS runs after 3 warm-ups. Runs `migrate()` first (and reports its time).
  *
  *   FILE=/tmp/1m.db npx tsx bench/reads-probe.ts
@@ -16,7 +17,11 @@ const RUNS = Number(process.env.RUNS ?? 30);
 const { kind, store, rows } = await openKeptStore();
 const [big] = await rows(`select reseller_id as r, count(*) as n from ticketry_tickets where tenant_id = '${TENANT}' and reseller_id is not null group by reseller_id order by count(*) desc limit 1`);
 const [sub] = await rows(`select subscriber_id as s, count(*) as n from ticketry_tickets where tenant_id = '${TENANT}' and reseller_id = '${big.r}' group by subscriber_id order by count(*) desc limit 1`);
-const [one] = await rows(`select number from ticketry_tickets where tenant_id = '${TENANT}' and subscriber_id = '${sub.s}' limit 1`);
+// A ticket a customer wrote to, so that a staff view has a mark to move.
+const [one] = await rows(
+  `select number from ticketry_tickets where tenant_id = '${TENANT}' and subscriber_id = '${sub.s}' and customer_message_at is not null limit 1`,
+);
+if (!one) throw new Error('no ticket with a customer message: seed again with bench/seed-keep.ts (the seed sets customer_message_at since session 11)');
 const desk = createTicketService({
   store,
   tenantId: TENANT,
@@ -34,13 +39,17 @@ for (let seen = 0; seen < 10_000; ) {
   deep = page.nextCursor ?? undefined;
 }
 const day = 86_400_000;
+let viewer = 1000;
 const cases: [string, () => Promise<unknown>][] = [
   ['queue, first page', () => desk.list(operator, { limit: 50 })],
   ['queue, 10,000 rows deep', () => desk.list(operator, { limit: 50, cursor: deep! })],
   [`reseller queue (${big.r})`, () => desk.list(reseller, { limit: 50 })],
   ['reseller staff queue', () => desk.list(resellerStaff, { limit: 50 })],
   ['customer list', () => desk.list(customer, { limit: 50 })],
-  ['get with thread', () => desk.get(operator, one.number)],
+  // The operator read it in the warm-up: the mark covers the customer's last message, no write.
+  ['get with thread, read before', () => desk.get(operator, one.number)],
+  // A staff member who never read it: the view moves their mark (one upsert).
+  ['get with thread, unread', () => desk.get({ ...operator, id: `op-${(viewer += 1)}` }, one.number)],
   ['stats, whole tenant', () => desk.getStats(operator)],
   ['stats, last 30 days', () => desk.getStats(operator, { from: new Date(NOW.getTime() - 30 * day), to: NOW })],
   ['stats, reseller staff, 30 days', () => desk.getStats(resellerStaff, { from: new Date(NOW.getTime() - 30 * day), to: NOW })],

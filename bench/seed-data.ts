@@ -74,6 +74,7 @@ export const TICKET_COLUMNS: readonly SeedColumn[] = [
   c('sla_resolution_breached_at', 'ts'),
   c('sla_first_response_met', 'bool'),
   c('sla_resolution_met', 'bool'),
+  c('customer_message_at', 'ts'),
 ];
 
 /** The columns of `<prefix>messages` the seed writes (`position` is generated). */
@@ -376,6 +377,8 @@ export function* generateTenant(plan: TenantPlan, catalog: SeedCatalog): Generat
     const assignee = unresolved ? (rand() < 0.8 ? pick(rand, STAFF_IDS) : null) : rand() < 0.95 ? pick(rand, STAFF_IDS) : null;
     const staffAuthor = assignee ?? pick(rand, STAFF_IDS);
     let messageAt = createdAt;
+    // The latest customer message (what a staff list row's `unread` compares with).
+    let customerMessageAt: number | null = null;
     let serial: string | null = null;
     for (let k = 0; k < roles.length; k++) {
       const role = roles[k]!;
@@ -395,6 +398,7 @@ export function* generateTenant(plan: TenantPlan, catalog: SeedCatalog): Generat
           body = `${body} Router serial number: ${serial}.`;
         }
         html = htmlOf(body, false);
+        customerMessageAt = messageAt;
         authorType = 'customer';
         authorId = sub;
         authorName = null;
@@ -501,6 +505,7 @@ export function* generateTenant(plan: TenantPlan, catalog: SeedCatalog): Generat
       null,
       met,
       null,
+      customerMessageAt,
     ]);
 
     const actorKind = byStaff ? 'staff' : 'customer';
