@@ -129,6 +129,10 @@ class MemoryStoreImpl implements MemoryStore {
     return this.#read((r) => r.probeScheduledWork(tenantId, now, undeliveredBefore));
   }
 
+  markRead(tenantId: string, staffId: string, ticketId: string, at: Date): Promise<void> {
+    return this.transaction((tx) => tx.markRead(tenantId, staffId, ticketId, at));
+  }
+
   markDelivered(tenantId: string, ids: readonly string[]): Promise<void> {
     return this.#write(() => {
       const now = new Date();
