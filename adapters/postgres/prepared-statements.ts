@@ -15,6 +15,7 @@
  * rare status or a very large tenant needs the plan its own values give.
  */
 import type { PoolClient } from 'pg';
+import { rowMaker, type RowMaker } from '../sql/row-maker.js';
 
 /** Most statement texts named per store; later ones run unnamed. */
 const MAX_NAMED = 1000;
@@ -47,17 +48,49 @@ export class StatementNames {
 export type QueryClient = Pick<PoolClient, 'query' | 'release'>;
 
 /**
- * `client` as Kysely's driver sees it: `query(text, values)` of a named text runs as
- * pg's named query `{ name, text, values }`; anything else is passed on unchanged.
+ * `client` as Kysely's driver sees it: `query(text, values)` runs with `rowMode: 'array'`
+ * and its rows are made into objects by `rowMaker` (pg sets a row's fields one keyed
+ * store at a time), as pg's named query `{ name, text, values }` when the text has a
+ * name; anything else (a cursor) is passed on unchanged.
  */
 export function namingClient(client: PoolClient, names: StatementNames): QueryClient {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   return {
     query: ((...args: unknown[]) => {
       const [text, values] = args;
-      const name = typeof text === 'string' && args.length <= 2 ? names.nameOf(text) : undefined;
-      return name === undefined ? query(...args) : query({ name, text, values });
+      if (typeof text !== 'string' || args.length > 2) return query(...args);
+      const name = names.nameOf(text);
+      const config = name === undefined ? { text, values, rowMode: 'array' } : { name, text, values, rowMode: 'array' };
+      return (query(config) as Promise<ArrayResult | ArrayResult[]>).then(objectRows);
     }) as PoolClient['query'],
     release: (err?: Error | boolean) => client.release(err),
   };
+}
+
+/** What pg returns for a query in array mode (several for a text of several statements). */
+interface ArrayResult {
+  fields?: readonly { name: string }[];
+  rows: unknown[];
+}
+
+/** Row makers by their columns' names (`\0`-joined), shared by a process's clients. */
+const makers = new Map<string, RowMaker>();
+
+/** `result` with its array rows made into objects, in place. */
+function objectRows<R extends ArrayResult | ArrayResult[]>(result: R): R {
+  if (Array.isArray(result)) {
+    for (const one of result) objectRows(one);
+    return result;
+  }
+  const { fields, rows } = result as ArrayResult;
+  if (rows.length === 0 || fields === undefined) return result;
+  const names = fields.map((f) => f.name);
+  const key = names.join('\0');
+  let make = makers.get(key);
+  if (make === undefined) {
+    make = rowMaker(names);
+    if (makers.size < MAX_NAMED) makers.set(key, make);
+  }
+  for (let i = 0; i < rows.length; i++) rows[i] = make(rows[i] as unknown[]);
+  return result;
 }
