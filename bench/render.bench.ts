@@ -16,10 +16,10 @@
  * passing); `renderBody` adds a round trip to the worker, measured in the first group.
  */
 import { createRequire } from 'node:module';
-import { afterAll, bench, describe } from 'vitest';
+import { bench, describe } from 'vitest';
 import { renderMarkdown } from '../src/render/markdown.js';
 import { getMarkdownToHtml } from '../src/render/micromark-loader.js';
-import { renderBody, stopRenderWorker } from '../src/render/render-body.js';
+import { renderBody } from '../src/render/render-body.js';
 import { DEFAULT_RENDER_LIMITS } from '../src/render/render-limits.js';
 import { sanitizeHtml } from '../src/render/sanitize.js';
 import { warmUp } from '../src/render/warm-up.js';

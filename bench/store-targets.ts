@@ -43,7 +43,6 @@ import {
   prepareSqlite,
   replayPg,
   replaySqlite,
-  type PgRaw,
   type Row,
   type Step,
   type Vars,

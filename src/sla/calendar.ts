@@ -9,7 +9,7 @@
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { lazySchema, type Zod } from '../zod-loader.js';
-import { DAY, MINUTE, daysFromCivil } from './civil-time.js';
+import { MINUTE, daysFromCivil } from './civil-time.js';
 import { zoneOffsets, type ZoneOffsets } from './zone-offsets.js';
 
 /** A day of the week as a `Calendar.week` key. */

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { TicketError } from '../errors.js';
 import type { StoreTx } from '../store.js';
 import type { ContractOptions } from './harness.js';
-import { at, auditEntry, caught, emptySla, message, numberedTicket as row, outboxEvent, tenant } from './rows.js';
+import { auditEntry, caught, emptySla, message, numberedTicket as row, outboxEvent, tenant } from './rows.js';
 import { within, withStore } from './store-harness.js';
 
 const strip = <T extends { tenantId: string }>({ tenantId: _t, ...rest }: T) => rest;
