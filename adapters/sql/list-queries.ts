@@ -14,8 +14,8 @@ import type { SqlDialectHooks } from './dialect-hooks.js';
 import { keysetAfter } from './keyset.js';
 import { runCached, scopeFromArgs, scopeParts, ticketScope, type QueryContext, type WithTicketAlias } from './query-context.js';
 import { TICKET_SELECTION, ticketFromRow } from './row-mappers.js';
-import { numberKeys, ownTextRankOne, searchCondition, searchRank } from './search-queries.js';
-import { walkedKeys, walkPlan, type SearchPlan, type WalkStep } from './search-walk.js';
+import { numberKeys, searchCondition, searchRank } from './search-queries.js';
+import { walkedMatches, walkPlan, type SearchPlan, type WalkStep } from './search-walk.js';
 import { subscriberMatches } from './subscriber-search.js';
 
 /** Each sort: the time column, the direction, and whether `attention` leads (the staff queue). */
@@ -263,14 +263,8 @@ function listQuery(ctx: QueryContext, scope: StoreScope, q: StoreListQuery, step
     // checking after the ticket row, 3 ms before). The matches are a subquery with a
     // LIMIT (its budget, which it cannot exceed), which neither SQLite nor Postgres
     // merges into the outer query: given a scope on `t`, both looked `t` up first.
-    let matched = ctx.db
-      .selectFrom(walkedKeys(ctx, scope, step.after, step.rows).as('w'))
-      .innerJoin('ticket_search as s', (join) => join.onRef('s.tenant_id', '=', 'w.tenant_id').onRef('s.ticket_id', '=', 'w.id'))
-      .select(['w.tenant_id', 'w.id', 'w.created_at'])
-      .orderBy('w.created_at', 'desc')
-      .orderBy('w.id', 'desc')
-      .limit(step.rows);
-    if (q.search !== undefined) matched = matched.where(ownTextRankOne(ctx, q.search));
+    // A tenant-wide walk reads the texts themselves in order (`walkedMatches`).
+    const matched = walkedMatches(ctx, scope, q.search, step.after, step.rows);
     query = listed(
       ctx,
       ctx.db

@@ -298,6 +298,12 @@ export interface TicketSearchTable {
    * space before and after it.
    */
   search_text: ColumnType<string, string | undefined, string>;
+  /**
+   * The ticket's `created_at` (migration 014): the order a tenant-wide search walk reads
+   * the texts in (`ticket_search_walk_idx`). Null only on a row written by code older than
+   * the migration, until `rebuildSearchIndex` fills it.
+   */
+  created_at: ColumnType<DbTimestamp | null, DbTimestamp | undefined, DbTimestamp>;
 }
 
 /**

@@ -31,7 +31,7 @@ import type { StoreScope, StoreSearch, StoreSearchPhrase } from '../../src/store
 import type { Message } from '../../src/types.js';
 import { hasOwnerTokens, ownerPhrases, ownerTokens, ownerTokensSql } from './owner-tokens.js';
 import { insertRow, runCached, type QueryContext, type WithTicketAlias } from './query-context.js';
-import type { TicketryDatabase } from './schema.js';
+import type { DbTimestamp, TicketryDatabase } from './schema.js';
 
 type TicketEb = ExpressionBuilder<WithTicketAlias, 't'>;
 /** A query returning ticket ids in a column `ticket_id`. */
@@ -500,21 +500,35 @@ export function searchRank(ctx: QueryContext, eb: TicketEb, search: StoreSearch)
 export async function indexTicket(
   ctx: QueryContext,
   tenantId: string,
-  ticket: { id: string; number: string; subject: string; resellerId: string | null; subscriberId: string },
+  ticket: { id: string; number: string; subject: string; resellerId: string | null; subscriberId: string; createdAt: Date },
 ): Promise<void> {
-  await insertTicketText(ctx, tenantId, ticket.id, ticket.number, ownIndexText(ctx.hooks.capabilities.fullText, ticket));
+  const text = ownIndexText(ctx.hooks.capabilities.fullText, ticket);
+  await insertTicketText(ctx, tenantId, ticket.id, ticket.number, ctx.hooks.toDate(ticket.createdAt), text);
 }
 
-async function insertTicketText(ctx: QueryContext, tenantId: string, ticketId: string, number: string, text: string): Promise<void> {
+/** Inserts a ticket's `ticket_search` row (`createdAt`: its `created_at` as bound, see migration 014). */
+async function insertTicketText(
+  ctx: QueryContext,
+  tenantId: string,
+  ticketId: string,
+  number: string,
+  createdAt: unknown,
+  text: string,
+): Promise<void> {
   const fullText = ctx.hooks.capabilities.fullText;
-  const args = [tenantId, ticketId, numberKey(number)];
-  const rowOf = (a: readonly unknown[]) => ({ tenant_id: a[0] as string, ticket_id: a[1] as string, number_key: a[2] as string });
+  const args = [tenantId, ticketId, numberKey(number), createdAt];
+  const rowOf = (a: readonly unknown[]) => ({
+    tenant_id: a[0] as string,
+    ticket_id: a[1] as string,
+    number_key: a[2] as string,
+    created_at: a[3] as DbTimestamp,
+  });
   switch (fullText) {
     case 'fts5': {
       const { rows } = await runCached(ctx, 'index ticket key', [...args, padded(text)], (a) =>
         ctx.db
           .insertInto('ticket_search')
-          .values({ ...rowOf(a), search_text: a[3] as string })
+          .values({ ...rowOf(a), search_text: a[4] as string })
           .returning('key'),
       );
       await insertRow(ctx, 'ticket_fts', { rowid: rows[0]!.key, search_text: text });
@@ -522,11 +536,11 @@ async function insertTicketText(ctx: QueryContext, tenantId: string, ticketId: s
     }
     case 'tsvector':
       await runCached(ctx, 'index ticket tsvector', [...args, tsvectorLiteral(text)], (a) =>
-        ctx.db.insertInto('ticket_search').values({ ...rowOf(a), vector: sql`${a[3]}::tsvector` }),
+        ctx.db.insertInto('ticket_search').values({ ...rowOf(a), vector: sql`${a[4]}::tsvector` }),
       );
       return;
     case 'like':
-      await insertRow(ctx, 'ticket_search', { tenant_id: tenantId, ticket_id: ticketId, number_key: numberKey(number), search_text: padded(text) });
+      await insertRow(ctx, 'ticket_search', { ...rowOf(args), search_text: padded(text) });
   }
 }
 
@@ -534,7 +548,7 @@ async function insertTicketText(ctx: QueryContext, tenantId: string, ticketId: s
 export async function reindexTicket(ctx: QueryContext, tenantId: string, ticketId: string): Promise<void> {
   const ticket = await ctx.db
     .selectFrom('tickets as t')
-    .select(['t.number', 't.subject', 't.reseller_id', 't.subscriber_id'])
+    .select(['t.number', 't.subject', 't.reseller_id', 't.subscriber_id', 't.created_at'])
     .where('t.tenant_id', '=', tenantId)
     .where('t.id', '=', ticketId)
     .executeTakeFirst();
@@ -569,7 +583,7 @@ export async function reindexTicket(ctx: QueryContext, tenantId: string, ticketI
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) > 0) return;
   }
-  await insertTicketText(ctx, tenantId, ticketId, ticket.number, text);
+  await insertTicketText(ctx, tenantId, ticketId, ticket.number, ticket.created_at, text);
 }
 
 /**

@@ -63,6 +63,58 @@ export function walkedKeys(ctx: QueryContext, scope: StoreScope, after: { at: Da
   return walked.orderBy('t.created_at', 'desc').orderBy('t.id', 'desc').limit(rows) as WalkedKeys;
 }
 
+/** The keys of a walk's tickets whose own text gives them rank 1, newest first. */
+export type WalkMatches = SelectQueryBuilder<any, any, { tenant_id: string; id: string; created_at: unknown }>;
+
+/**
+ * The tickets whose own text gives them rank 1 for `search` (`ownTextRankOne`) among at
+ * most `rows` a walk reads newest first after `after`, newest first.
+ *
+ * A tenant-wide walk (the scope names no subscriber or reseller) on a dialect whose
+ * `ticket_search` rows carry their ticket's creation time in the walk's index (migration
+ * 014: SQLite, Postgres) reads those rows in order and checks each one as it reads it.
+ * Any other walk reads the tickets' keys (`walkedKeys`) and looks each one's
+ * `ticket_search` row up. Either way the same rows in the same order: a ticket's
+ * `ticket_search.created_at` is its `created_at`.
+ */
+export function walkedMatches(
+  ctx: QueryContext,
+  scope: StoreScope,
+  search: StoreSearch | undefined,
+  after: { at: Date; id: string } | undefined,
+  rows: number,
+): WalkMatches {
+  const check = <Q extends SelectQueryBuilder<any, any, any>>(query: Q): Q =>
+    (search === undefined ? query : query.where(ownTextRankOne(ctx, search))) as Q;
+  if (scope.subscriberId === undefined && scope.resellerId === undefined && ctx.hooks.capabilities.fullText !== 'like') {
+    let read = ctx.db
+      .selectFrom('ticket_search as s')
+      .selectAll('s')
+      .where('s.tenant_id', '=', scope.tenantId);
+    if (after !== undefined) {
+      read = read.where(keysetAfter(ctx, [sql.ref('s.created_at'), sql.ref('s.ticket_id')], '<', [ctx.hooks.toDate(after.at), after.id]));
+    }
+    read = read.orderBy('s.created_at', 'desc').orderBy('s.ticket_id', 'desc').limit(rows);
+    return check(
+      ctx.db
+        .selectFrom(read.as('s'))
+        .select(['s.tenant_id', 's.ticket_id as id', 's.created_at'])
+        .orderBy('s.created_at', 'desc')
+        .orderBy('s.ticket_id', 'desc')
+        .limit(rows),
+    ) as unknown as WalkMatches;
+  }
+  return check(
+    ctx.db
+      .selectFrom(walkedKeys(ctx, scope, after, rows).as('w'))
+      .innerJoin('ticket_search as s', (join) => join.onRef('s.tenant_id', '=', 'w.tenant_id').onRef('s.ticket_id', '=', 'w.id'))
+      .select(['w.tenant_id', 'w.id', 'w.created_at'])
+      .orderBy('w.created_at', 'desc')
+      .orderBy('w.id', 'desc')
+      .limit(rows),
+  ) as unknown as WalkMatches;
+}
+
 /**
  * What the sample says of a walk from `after`: whether it can be expected to fill pages
  * (at least one in `WALK_ROWS_PER_RESULT` of the first `WALK_SAMPLE` tickets it reads has
@@ -77,9 +129,7 @@ export async function walkSample(
   after: { at: Date; id: string } | undefined,
 ): Promise<{ pays: boolean; numbered: boolean }> {
   const row = await ctx.db
-    .selectFrom(walkedKeys(ctx, scope, after, WALK_SAMPLE).as('w'))
-    .innerJoin('ticket_search as s', (join) => join.onRef('s.tenant_id', '=', 'w.tenant_id').onRef('s.ticket_id', '=', 'w.id'))
-    .where(ownTextRankOne(ctx, search))
+    .selectFrom(walkedMatches(ctx, scope, search, after, WALK_SAMPLE).as('w'))
     .select((eb) => [
       eb.fn.countAll<number | string | bigint>().as('n'),
       search.number === '' ? sql<boolean>`0`.as('numbered') : eb.exists(numberKeys(ctx, scope.tenantId, search, 1)).as('numbered'),

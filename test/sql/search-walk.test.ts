@@ -3,7 +3,8 @@
  * list newest first must be exactly the page the index hits give, for every scope, filter,
  * page size and cursor, ties in `created_at` included; it must answer the first pages of a
  * search whose words are in many subjects, and refuse (fall back) when it cannot fill a
- * page. Migration 009 must fill SQLite's own texts for tickets written before it.
+ * page. Migration 009 must fill SQLite's own texts for tickets written before it, and
+ * migration 014 every own text's creation time (the order a tenant-wide walk reads).
  *
  * On the stores with a full-text index (SQLite FTS5, Postgres tsvector); MySQL/MariaDB
  * search by LIKE never walks.
@@ -204,12 +205,34 @@ function walkTests(name: string, makeFixture: () => StoreFixture, hooks: SqlDial
         const scope: StoreScope = { tenantId: t, visibility: 'staff' };
         const q: StoreListQuery = { sort: 'relevance', limit: 9, search: parseSearch('"double charge"') };
         const before = shape((await walkedPage(ctx, scope, q, 'walk'))!);
-        expect(await fx.migrateTo('008-stats-by-day')).toStrictEqual(['down 013-stats-by-week', 'down 012-reseller-queue', 'down 011-fulltext', 'down 010-owner-tokens', 'down 009-search-walk']);
-        expect(await fx.migrateTo('009-search-walk')).toStrictEqual(['up 009-search-walk']);
+        expect(await fx.migrateTo('008-stats-by-day')).toStrictEqual(['down 014-search-walk-order', 'down 013-stats-by-week', 'down 012-reseller-queue', 'down 011-fulltext', 'down 010-owner-tokens', 'down 009-search-walk']);
+        // Up again to the latest (the walk reads what later migrations add too).
+        await fx.store.migrate();
         expect(shape((await walkedPage(ctx, scope, q, 'walk'))!)).toStrictEqual(before);
         expect(before).toStrictEqual(shape(await listTickets(ctx, scope, q, 'hits')));
       });
     }
+
+    it('migration 014 gives the own texts of the tickets a store held before it their creation times, and the rebuild any written without one', async () => {
+      const { fx, ctx } = await seeded();
+      const scope: StoreScope = { tenantId: t, visibility: 'staff' };
+      const q: StoreListQuery = { sort: 'relevance', limit: 9, search: parseSearch('"double charge"') };
+      const before = shape((await walkedPage(ctx, scope, q, 'walk'))!);
+      expect(before).toStrictEqual(shape(await listTickets(ctx, scope, q, 'hits')));
+      expect(before.length).toBe(9);
+      expect(await fx.migrateTo('013-stats-by-week')).toStrictEqual(['down 014-search-walk-order']);
+      expect(await fx.migrateTo('014-search-walk-order')).toStrictEqual(['up 014-search-walk-order']);
+      expect(shape((await walkedPage(ctx, scope, q, 'walk'))!)).toStrictEqual(before);
+      // Rows written by the code before 014 during a rolling upgrade carry no creation
+      // time: the tenant-wide walk does not read them (its page is then not the hits')
+      // until the rebuild fills them.
+      await fx.query(`update ${fx.table('ticket_search')} set created_at = null`);
+      expect(shape((await walkedPage(ctx, scope, q, 'walk'))!)).not.toStrictEqual(before);
+      await fx.store.rebuildSearchIndex();
+      expect(shape((await walkedPage(ctx, scope, q, 'walk'))!)).toStrictEqual(before);
+      const [row] = await fx.query<{ n: unknown }>(`select count(*) as n from ${fx.table('ticket_search')} where created_at is null`);
+      expect(Number(row!.n)).toBe(0);
+    });
 
     it('migration 010 writes the owner tokens of the tickets and messages a store held before it (and down removes them)', async () => {
       const { fx, ctx } = await seeded();
@@ -227,7 +250,7 @@ function walkTests(name: string, makeFixture: () => StoreFixture, hooks: SqlDial
       const before = await pages();
       const ownOf = async (scope: StoreScope) => (await listTickets(ctx, scope, q, 'hits')).filter((r) => r.searchRank === 1).length;
       expect(await ownOf(reseller)).toBeGreaterThan(0);
-      expect(await fx.migrateTo('009-search-walk')).toStrictEqual(['down 013-stats-by-week', 'down 012-reseller-queue', 'down 011-fulltext', 'down 010-owner-tokens']);
+      expect(await fx.migrateTo('009-search-walk')).toStrictEqual(['down 014-search-walk-order', 'down 013-stats-by-week', 'down 012-reseller-queue', 'down 011-fulltext', 'down 010-owner-tokens']);
       // Without the tokens the index holds no ticket of the reseller's (which is why
       // 010 must rewrite every ticket indexed before it).
       expect(await ownOf(reseller)).toBe(0);

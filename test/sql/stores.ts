@@ -79,6 +79,7 @@ export interface FixtureStore {
       | 'read_marks'
       | 'saved_filters'
       | 'attachments'
+      | 'ticket_search'
       | 'migrations',
   ): string;
   /**

@@ -16,6 +16,7 @@ import { ownerTokensMigration } from './010-owner-tokens.js';
 import { fullTextMigration } from './011-fulltext.js';
 import { resellerQueueMigration } from './012-reseller-queue.js';
 import { statsByWeekMigration } from './013-stats-by-week.js';
+import { searchWalkOrderMigration } from './014-search-walk-order.js';
 import type { MigrationContext } from './migration-context.js';
 
 /**
@@ -39,6 +40,7 @@ export function ticketryMigrations(ctx: MigrationContext): MigrationProvider {
         '011-fulltext': fullTextMigration(ctx),
         '012-reseller-queue': resellerQueueMigration(ctx),
         '013-stats-by-week': statsByWeekMigration(ctx),
+        '014-search-walk-order': searchWalkOrderMigration(ctx),
       };
     },
   };
