@@ -53,10 +53,15 @@ export async function listTickets(
   q: StoreListQuery,
   plan: SearchPlan = 'auto',
 ): Promise<StoreTicketSummary[]> {
-  const walked = await walkedPage(ctx, scope, q, plan);
-  if (walked !== null) return walked;
   if (q.search === undefined) return summaries(ctx, q, (await cachedPage(ctx, scope, q)).rows);
+  // A small subscriber's texts first (read by key): where they answer, neither the walk's
+  // decision (SQLite's index count: 1.7 ms twice, exact words then prefix, for a customer's
+  // phrase at 1.1M tickets) nor the hits are needed. Every path gives the same page.
   const matched = plan === 'hits' ? null : await subscriberMatches(ctx, scope, q.search);
+  if (matched === null) {
+    const walked = await walkedPage(ctx, scope, q, plan);
+    if (walked !== null) return walked;
+  }
   return summaries(ctx, q, (await listQuery(ctx, scope, q, undefined, matched).limit(q.limit).execute()) as Record<string, unknown>[]);
 }
 
