@@ -304,6 +304,8 @@ export interface TicketSearchTable {
    * the migration, until `rebuildSearchIndex` fills it.
    */
   created_at: ColumnType<DbTimestamp | null, DbTimestamp | undefined, DbTimestamp>;
+  /** The ticket's `reseller_id` (migration 014): a reseller's walk reads `ticket_search_reseller_walk_idx`. */
+  reseller_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /**

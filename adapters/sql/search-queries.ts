@@ -503,32 +503,37 @@ export async function indexTicket(
   ticket: { id: string; number: string; subject: string; resellerId: string | null; subscriberId: string; createdAt: Date },
 ): Promise<void> {
   const text = ownIndexText(ctx.hooks.capabilities.fullText, ticket);
-  await insertTicketText(ctx, tenantId, ticket.id, ticket.number, ctx.hooks.toDate(ticket.createdAt), text);
+  await insertTicketText(ctx, tenantId, ticket.id, ticket.number, ctx.hooks.toDate(ticket.createdAt), ticket.resellerId, text);
 }
 
-/** Inserts a ticket's `ticket_search` row (`createdAt`: its `created_at` as bound, see migration 014). */
+/**
+ * Inserts a ticket's `ticket_search` row (`createdAt`: its `created_at` as bound, and its
+ * `resellerId`: the walk's order and owner, see migration 014).
+ */
 async function insertTicketText(
   ctx: QueryContext,
   tenantId: string,
   ticketId: string,
   number: string,
   createdAt: unknown,
+  resellerId: string | null,
   text: string,
 ): Promise<void> {
   const fullText = ctx.hooks.capabilities.fullText;
-  const args = [tenantId, ticketId, numberKey(number), createdAt];
+  const args = [tenantId, ticketId, numberKey(number), createdAt, resellerId];
   const rowOf = (a: readonly unknown[]) => ({
     tenant_id: a[0] as string,
     ticket_id: a[1] as string,
     number_key: a[2] as string,
     created_at: a[3] as DbTimestamp,
+    reseller_id: a[4] as string | null,
   });
   switch (fullText) {
     case 'fts5': {
       const { rows } = await runCached(ctx, 'index ticket key', [...args, padded(text)], (a) =>
         ctx.db
           .insertInto('ticket_search')
-          .values({ ...rowOf(a), search_text: a[4] as string })
+          .values({ ...rowOf(a), search_text: a[5] as string })
           .returning('key'),
       );
       await insertRow(ctx, 'ticket_fts', { rowid: rows[0]!.key, search_text: text });
@@ -536,7 +541,7 @@ async function insertTicketText(
     }
     case 'tsvector':
       await runCached(ctx, 'index ticket tsvector', [...args, tsvectorLiteral(text)], (a) =>
-        ctx.db.insertInto('ticket_search').values({ ...rowOf(a), vector: sql`${a[4]}::tsvector` }),
+        ctx.db.insertInto('ticket_search').values({ ...rowOf(a), vector: sql`${a[5]}::tsvector` }),
       );
       return;
     case 'like':
@@ -583,7 +588,7 @@ export async function reindexTicket(ctx: QueryContext, tenantId: string, ticketI
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) > 0) return;
   }
-  await insertTicketText(ctx, tenantId, ticketId, ticket.number, ticket.created_at, text);
+  await insertTicketText(ctx, tenantId, ticketId, ticket.number, ticket.created_at, ticket.reseller_id, text);
 }
 
 /**

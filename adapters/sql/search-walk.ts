@@ -70,12 +70,12 @@ export type WalkMatches = SelectQueryBuilder<any, any, { tenant_id: string; id: 
  * The tickets whose own text gives them rank 1 for `search` (`ownTextRankOne`) among at
  * most `rows` a walk reads newest first after `after`, newest first.
  *
- * A tenant-wide walk (the scope names no subscriber or reseller) on a dialect whose
- * `ticket_search` rows carry their ticket's creation time in the walk's index (migration
- * 014: SQLite, Postgres) reads those rows in order and checks each one as it reads it.
- * Any other walk reads the tickets' keys (`walkedKeys`) and looks each one's
- * `ticket_search` row up. Either way the same rows in the same order: a ticket's
- * `ticket_search.created_at` is its `created_at`.
+ * A tenant-wide or a reseller's walk on a dialect whose `ticket_search` rows carry their
+ * ticket's creation time and reseller in the walk's indexes (migration 014: SQLite,
+ * Postgres) reads those rows in order and checks each one as it reads it. A subscriber's
+ * walk reads the tickets' keys (`walkedKeys`) and looks each one's `ticket_search` row
+ * up. Either way the same rows in the same order: a ticket's `ticket_search.created_at`
+ * and `reseller_id` are its own.
  */
 export function walkedMatches(
   ctx: QueryContext,
@@ -86,11 +86,14 @@ export function walkedMatches(
 ): WalkMatches {
   const check = <Q extends SelectQueryBuilder<any, any, any>>(query: Q): Q =>
     (search === undefined ? query : query.where(ownTextRankOne(ctx, search))) as Q;
-  if (scope.subscriberId === undefined && scope.resellerId === undefined && ctx.hooks.capabilities.fullText !== 'like') {
+  if (scope.subscriberId === undefined && ctx.hooks.capabilities.fullText !== 'like') {
+    // What the walk's indexes hold (on SQLite all of it: the read is an index's alone).
+    const text = ctx.hooks.capabilities.fullText === 'tsvector' ? 's.vector' : 's.search_text';
     let read = ctx.db
       .selectFrom('ticket_search as s')
-      .selectAll('s')
+      .select(['s.tenant_id', 's.ticket_id', 's.created_at', 's.number_key', text])
       .where('s.tenant_id', '=', scope.tenantId);
+    if (scope.resellerId !== undefined) read = read.where('s.reseller_id', '=', scope.resellerId);
     if (after !== undefined) {
       read = read.where(keysetAfter(ctx, [sql.ref('s.created_at'), sql.ref('s.ticket_id')], '<', [ctx.hooks.toDate(after.at), after.id]));
     }

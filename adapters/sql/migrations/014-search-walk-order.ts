@@ -1,13 +1,14 @@
 /**
- * Migration 014: each ticket's creation time beside its own indexed text in
- * `ticket_search` (`created_at`, a copy of the ticket's, which never changes), and on the
- * dialects whose searches walk the list (`../search-walk.ts`: SQLite and Postgres),
- * `ticket_search_walk_idx` on (tenant, created_at, ticket), so a tenant-wide walk reads
- * the tenant's own texts newest first from one index: SQLite's holds the number key and
- * the padded text too (a covering index: the walk reads nothing else), Postgres's the
- * number key (the `tsvector` is read from the row, which lies beside the rows created
- * around it). On SQLite the exact-number index becomes (tenant, number key, ticket),
- * covering like the walk's (see `up`).
+ * Migration 014: each ticket's creation time and reseller beside its own indexed text in
+ * `ticket_search` (`created_at`, `reseller_id`: copies of the ticket's, which never
+ * change), and on the dialects whose searches walk the list (`../search-walk.ts`: SQLite
+ * and Postgres) `ticket_search_walk_idx` on (tenant, created_at, ticket) and
+ * `ticket_search_reseller_walk_idx` on (tenant, reseller, created_at, ticket), so a
+ * tenant-wide or a reseller's walk reads the own texts newest first from one index:
+ * SQLite's hold the number key and the padded text too (covering indexes: the walk reads
+ * nothing else), Postgres's the number key (the `tsvector` is read from the row, which
+ * lies beside the rows created around it). On SQLite the exact-number index becomes
+ * (tenant, number key, ticket), covering like the walk's (see `up`).
  *
  * Why: a walk read the tenant's tickets newest first from the tickets' created-at index
  * and looked each one's `ticket_search` row up by key: two lookups in two large b-trees
@@ -15,9 +16,9 @@
  * subject in twenty took 5.4 ms on SQLite; read in order from this index, 1.05 ms (the
  * same machine and load, the same 51 rows).
  *
- * A row written without `created_at` (by a process still running the code before this
- * migration, during a rolling upgrade) is not walked: `store.rebuildSearchIndex()` fills
- * it (see `fillSearchCreatedAt`).
+ * A row written without them (by a process still running the code before this migration,
+ * during a rolling upgrade) is not walked: `store.rebuildSearchIndex()` fills it (see
+ * `fillSearchCreatedAt`).
  *
  * Frozen once released, like 001: change the schema with a new migration.
  */
@@ -30,7 +31,7 @@ function qualify(ctx: MigrationContext, table: 'tickets' | 'ticket_search'): str
 }
 
 /**
- * Copies each ticket's `created_at` to its `ticket_search` row where that row has none
+ * Copies each ticket's `created_at` and `reseller_id` to its `ticket_search` row where that row has none
  * (every row, after the migration adds the column or a rebuild refills the table). One
  * statement, a correlated subquery every dialect runs (an UPDATE with a join is spelled
  * three ways). Run by the migration and by `rebuildSearchIndex` once this migration has run.
@@ -39,10 +40,11 @@ export async function fillSearchCreatedAt(db: Kysely<any>, ctx: MigrationContext
   const search = sql.table(qualify(ctx, 'ticket_search'));
   const tickets = sql.table(qualify(ctx, 'tickets'));
   const searchName = sql.table(ctx.names.table('ticket_search'));
+  const of = (column: 'created_at' | 'reseller_id') => sql`(
+      select ${sql.ref(`t.${column}`)} from ${tickets} as t
+      where t.tenant_id = ${searchName}.tenant_id and t.id = ${searchName}.ticket_id)`;
   await sql`
-    update ${search} set created_at = (
-      select t.created_at from ${tickets} as t
-      where t.tenant_id = ${searchName}.tenant_id and t.id = ${searchName}.ticket_id)
+    update ${search} set created_at = ${of('created_at')}, reseller_id = ${of('reseller_id')}
     where created_at is null`.execute(db);
 }
 
@@ -75,18 +77,22 @@ export function searchWalkOrderMigration(ctx: MigrationContext): Migration {
   const fullText = ctx.dialect.capabilities.fullText;
   const search = qualify(ctx, 'ticket_search');
   const index = ctx.names.object('ticket_search_walk_idx');
+  const resellerIndex = ctx.names.object('ticket_search_reseller_walk_idx');
   const numberIndex = ctx.names.object('ticket_search_number_id_idx');
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema.alterTable(search).addColumn('created_at', ctx.types.timestamp).execute();
+      await db.schema.alterTable(search).addColumn('reseller_id', ctx.types.key).execute();
       await fillSearchCreatedAt(db as Kysely<any>, ctx);
-      // The index after the fill: built once rather than row by row.
+      // The indexes after the fill: built once rather than row by row.
       if (fullText === 'fts5') {
-        await db.schema
-          .createIndex(index)
-          .on(search)
-          .columns(['tenant_id', 'created_at', 'ticket_id', 'number_key', 'search_text'])
-          .execute();
+        for (const [name, owner] of [[index, []], [resellerIndex, ['reseller_id']]] as const) {
+          await db.schema
+            .createIndex(name)
+            .on(search)
+            .columns(['tenant_id', ...owner, 'created_at', 'ticket_id', 'number_key', 'search_text'])
+            .execute();
+        }
         // The exact-number lookup, covering too: SQLite (no statistics) took the walk's
         // covering index, equal on the tenant alone, over 007's (tenant, number_key), which
         // needed the row for the ticket id, and read the tenant's every text for it.
@@ -94,6 +100,7 @@ export function searchWalkOrderMigration(ctx: MigrationContext): Migration {
         await db.schema.dropIndex(ctx.names.object('ticket_search_number_idx')).execute();
       } else if (fullText === 'tsvector') {
         await sql`create index ${sql.id(index)} on ${sql.table(search)} (tenant_id, created_at, ticket_id) include (number_key)`.execute(db);
+        await sql`create index ${sql.id(resellerIndex)} on ${sql.table(search)} (tenant_id, reseller_id, created_at, ticket_id) include (number_key)`.execute(db);
       }
     },
     async down(db: Kysely<unknown>): Promise<void> {
@@ -102,7 +109,11 @@ export function searchWalkOrderMigration(ctx: MigrationContext): Migration {
         await db.schema.createIndex(ctx.names.object('ticket_search_number_idx')).on(search).columns(['tenant_id', 'number_key']).execute();
         await schema.dropIndex(numberIndex).execute();
       }
-      if (fullText !== 'like') await schema.dropIndex(index).execute();
+      if (fullText !== 'like') {
+        await schema.dropIndex(index).execute();
+        await schema.dropIndex(resellerIndex).execute();
+      }
+      await db.schema.alterTable(search).dropColumn('reseller_id').execute();
       await db.schema.alterTable(search).dropColumn('created_at').execute();
     },
   };
