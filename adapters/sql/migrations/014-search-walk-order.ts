@@ -72,6 +72,30 @@ export async function hasSearchCreatedAt(db: Kysely<any>, ctx: MigrationContext)
   return Number(rows[0]?.n ?? 0) > 0;
 }
 
+/** Whether `ticket_search` has migration 011's InnoDB FULLTEXT index (MySQL/MariaDB). */
+const hasFulltextIndex = (ctx: MigrationContext): boolean => ctx.dialect.capabilities.likeIndex === 'innodb-fulltext';
+
+/**
+ * Runs `fn` on one connection whose session indexes no stopwords, where the store's
+ * FULLTEXT indexes need it (MySQL/MariaDB, `capabilities.likeIndex`): a column added to
+ * or dropped from `ticket_search` rebuilds the table and its FULLTEXT index with the
+ * session's stopwords (MariaDB 10.11 adds no column instantly to a table with one), and
+ * an index holding none must stay so (migration 011). Elsewhere `fn(db)`.
+ */
+async function withoutStopwords(db: Kysely<unknown>, ctx: MigrationContext, fn: (db: Kysely<unknown>) => Promise<void>): Promise<void> {
+  if (!hasFulltextIndex(ctx)) return fn(db);
+  await db.connection().execute(async (conn) => {
+    const { rows } = await sql<{ on: number | string }>`select @@session.innodb_ft_enable_stopword as ${sql.ref('on')}`.execute(conn);
+    const before = Number(rows[0]?.on ?? 1) ? 1 : 0;
+    await sql`set session innodb_ft_enable_stopword = 0`.execute(conn);
+    try {
+      await fn(conn);
+    } finally {
+      await sql`set session innodb_ft_enable_stopword = ${sql.raw(String(before))}`.execute(conn);
+    }
+  });
+}
+
 /** Builds migration 014 for a dialect and set of names. */
 export function searchWalkOrderMigration(ctx: MigrationContext): Migration {
   const fullText = ctx.dialect.capabilities.fullText;
@@ -79,10 +103,20 @@ export function searchWalkOrderMigration(ctx: MigrationContext): Migration {
   const index = ctx.names.object('ticket_search_walk_idx');
   const resellerIndex = ctx.names.object('ticket_search_reseller_walk_idx');
   const numberIndex = ctx.names.object('ticket_search_number_id_idx');
+  const fulltextIndexed = hasFulltextIndex(ctx);
   return {
     async up(db: Kysely<unknown>): Promise<void> {
-      await db.schema.alterTable(search).addColumn('created_at', ctx.types.timestamp).execute();
-      await db.schema.alterTable(search).addColumn('reseller_id', ctx.types.key).execute();
+      await withoutStopwords(db, ctx, async (conn) => {
+        const alter = conn.schema.alterTable(search);
+        if (fulltextIndexed) {
+          // Both in one statement: one rebuild of the table.
+          await alter.addColumn('created_at', ctx.types.timestamp).addColumn('reseller_id', ctx.types.key).execute();
+        } else {
+          // SQLite adds one column per statement.
+          await alter.addColumn('created_at', ctx.types.timestamp).execute();
+          await alter.addColumn('reseller_id', ctx.types.key).execute();
+        }
+      });
       await fillSearchCreatedAt(db as Kysely<any>, ctx);
       // The indexes after the fill: built once rather than row by row.
       if (fullText === 'fts5') {
@@ -113,8 +147,15 @@ export function searchWalkOrderMigration(ctx: MigrationContext): Migration {
         await schema.dropIndex(index).execute();
         await schema.dropIndex(resellerIndex).execute();
       }
-      await db.schema.alterTable(search).dropColumn('reseller_id').execute();
-      await db.schema.alterTable(search).dropColumn('created_at').execute();
+      await withoutStopwords(db, ctx, async (conn) => {
+        const alter = conn.schema.alterTable(search);
+        if (fulltextIndexed) {
+          await alter.dropColumn('reseller_id').dropColumn('created_at').execute();
+        } else {
+          await alter.dropColumn('reseller_id').execute();
+          await alter.dropColumn('created_at').execute();
+        }
+      });
     },
   };
 }
