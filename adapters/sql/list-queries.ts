@@ -268,7 +268,7 @@ function listQuery(ctx: QueryContext, scope: StoreScope, q: StoreListQuery, step
     // checking after the ticket row, 3 ms before). The matches are a subquery with a
     // LIMIT (its budget, which it cannot exceed), which neither SQLite nor Postgres
     // merges into the outer query: given a scope on `t`, both looked `t` up first.
-    // A tenant-wide walk reads the texts themselves in order (`walkedMatches`).
+    // A tenant-wide or a reseller's walk reads the own texts themselves in order (`walkedMatches`).
     const matched = walkedMatches(ctx, scope, q.search, step.after, step.rows);
     query = listed(
       ctx,
