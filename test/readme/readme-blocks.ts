@@ -129,6 +129,8 @@ export function checkReadmeBlocks(root: string, markdown: string): BlockResult[]
   const options: ts.CompilerOptions = {
     ...parsed.options,
     strict: true,
+    // A README example declares what it shows, used or not.
+    noUnusedLocals: false,
     noEmit: true,
     baseUrl: root,
     paths: Object.fromEntries(Object.entries(entries).map(([spec, file]) => [spec, [file]])),
