@@ -109,9 +109,8 @@ export type WindowPart =
  * as the whole period less what lies outside (see `coverDays`), and each partial day at
  * an edge as whichever is shorter: a scan of the part inside the window, or the day's
  * bucket minus a scan of the part outside it (a window from 23:00 scans one hour, not
- * 23). `'scan'`: the
- * window is one scan (an invalid date, whose scan the dialect refuses as it always did,
- * or a window inside one UTC day); `'empty'`: it holds nothing.
+ * 23). `'scan'`: the window is one scan (an invalid date, whose scan the dialect refuses
+ * as it always did, or a window inside one UTC day); `'empty'`: it holds nothing.
  */
 export function windowParts(from: number | undefined, to: number | undefined): WindowPart[] | 'scan' | 'empty' {
   if (Number.isNaN(from) || Number.isNaN(to)) return 'scan';

@@ -20,7 +20,7 @@ import { TableNamePlugin } from '../table-names.js';
 import type { TicketryDatabase } from '../schema.js';
 import type { MigrationContext } from './migration-context.js';
 import { fillTicketSearchText } from './009-search-walk.js';
-import { fillSearchCreatedAt, hasSearchCreatedAt } from './014-search-walk-order.js';
+import { fillWalkColumns, hasWalkColumns } from './014-search-walk-order.js';
 
 type SearchTable = 'tickets' | 'messages' | 'ticket_search' | 'message_search' | 'ticket_fts' | 'message_fts';
 
@@ -140,8 +140,8 @@ export async function rebuildSearchIndex(db: Kysely<any>, ctx: MigrationContext)
     const { rows } = await sql<{ n: number }>`select count(*) as n from pragma_table_info(${name}) where name = 'search_text'`.execute(db);
     if (Number(rows[0]?.n ?? 0) > 0) await fillTicketSearchText(db, ctx);
   }
-  // After migration 014: each ticket's creation time beside its text, the walk's order.
-  if (await hasSearchCreatedAt(db, ctx)) await fillSearchCreatedAt(db, ctx);
+  // After migration 014: each ticket's creation time and reseller beside its text (the walks' order).
+  if (await hasWalkColumns(db, ctx)) await fillWalkColumns(db, ctx);
 }
 
 /** Builds migration 007 for a dialect and set of names. */

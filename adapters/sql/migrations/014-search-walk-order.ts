@@ -18,7 +18,7 @@
  *
  * A row written without them (by a process still running the code before this migration,
  * during a rolling upgrade) is not walked: `store.rebuildSearchIndex()` fills it (see
- * `fillSearchCreatedAt`).
+ * `fillWalkColumns`).
  *
  * Frozen once released, like 001: change the schema with a new migration.
  */
@@ -31,12 +31,13 @@ function qualify(ctx: MigrationContext, table: 'tickets' | 'ticket_search'): str
 }
 
 /**
- * Copies each ticket's `created_at` and `reseller_id` to its `ticket_search` row where that row has none
- * (every row, after the migration adds the column or a rebuild refills the table). One
- * statement, a correlated subquery every dialect runs (an UPDATE with a join is spelled
- * three ways). Run by the migration and by `rebuildSearchIndex` once this migration has run.
+ * Copies each ticket's `created_at` and `reseller_id` to its `ticket_search` row where
+ * that row has none (every row, after the migration adds the columns or a rebuild
+ * refills the table). One statement of correlated subqueries every dialect runs (an
+ * UPDATE with a join is spelled three ways). Run by the migration and by
+ * `rebuildSearchIndex` once this migration has run.
  */
-export async function fillSearchCreatedAt(db: Kysely<any>, ctx: MigrationContext): Promise<void> {
+export async function fillWalkColumns(db: Kysely<any>, ctx: MigrationContext): Promise<void> {
   const search = sql.table(qualify(ctx, 'ticket_search'));
   const tickets = sql.table(qualify(ctx, 'tickets'));
   const searchName = sql.table(ctx.names.table('ticket_search'));
@@ -49,10 +50,10 @@ export async function fillSearchCreatedAt(db: Kysely<any>, ctx: MigrationContext
 }
 
 /**
- * Whether `ticket_search` has this migration's `created_at` (for `rebuildSearchIndex`,
- * which migration 007 runs before it exists).
+ * Whether `ticket_search` has this migration's columns (for `rebuildSearchIndex`, which
+ * migration 007 runs before they exist).
  */
-export async function hasSearchCreatedAt(db: Kysely<any>, ctx: MigrationContext): Promise<boolean> {
+export async function hasWalkColumns(db: Kysely<any>, ctx: MigrationContext): Promise<boolean> {
   // The catalogue to ask, told by the full-text capability as migration 007 tells it:
   // SQLite (fts5), Postgres (tsvector), MySQL/MariaDB (like).
   const fullText = ctx.dialect.capabilities.fullText;
@@ -117,7 +118,7 @@ export function searchWalkOrderMigration(ctx: MigrationContext): Migration {
           await alter.addColumn('reseller_id', ctx.types.key).execute();
         }
       });
-      await fillSearchCreatedAt(db as Kysely<any>, ctx);
+      await fillWalkColumns(db as Kysely<any>, ctx);
       // The indexes after the fill: built once rather than row by row.
       if (fullText === 'fts5') {
         for (const [name, owner] of [[index, []], [resellerIndex, ['reseller_id']]] as const) {
