@@ -10,6 +10,8 @@ export default defineConfig({
     // Most files wait on a database server or a child process more than they compute: two
     // at a time (vitest's default on two cores is one).
     maxWorkers: 2,
+    // The SQL stores check every cached statement's key against a fresh build.
+    setupFiles: ['test/setup/check-statements.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     benchmark: { include: ['bench/**/*.bench.ts'] },

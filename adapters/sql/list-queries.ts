@@ -9,12 +9,20 @@
  */
 import { sql, type QueryResult, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import { ValidationError } from '../../src/errors.js';
-import type { StoreListQuery, StoreScope, StoreSearch, StoreTicketSummary } from '../../src/store.js';
-import type { SqlDialectHooks } from './dialect-hooks.js';
+import type { StoreListQuery, StoreScope, StoreTicketSummary } from '../../src/store.js';
 import { keysetAfter } from './keyset.js';
-import { runCached, scopeFromArgs, scopeParts, ticketScope, type QueryContext, type WithTicketAlias } from './query-context.js';
+import {
+  convertedArgs,
+  runCached,
+  scopeFromArgs,
+  scopeParts,
+  ticketScope,
+  type QueryContext,
+  type WithTicketAlias,
+} from './query-context.js';
 import { TICKET_SELECTION, ticketFromRow } from './row-mappers.js';
 import { numberKeys, searchCondition, searchRank } from './search-queries.js';
+import { boundSearch, searchArgs, searchFromArgs, searchShape, type BoundSearch } from './search-values.js';
 import { walkedMatches, walkPlan, type SearchPlan, type WalkStep } from './search-walk.js';
 import { subscriberMatches } from './subscriber-search.js';
 
@@ -53,7 +61,7 @@ export async function listTickets(
   q: StoreListQuery,
   plan: SearchPlan = 'auto',
 ): Promise<StoreTicketSummary[]> {
-  if (q.search === undefined) return summaries(ctx, q, (await cachedPage(ctx, scope, q)).rows);
+  if (q.search === undefined) return summaries(ctx, q, (await cachedPage(ctx, scope, q, q.limit)).rows);
   // A small subscriber's texts first (read by key): where they answer, neither the walk's
   // decision (SQLite's index count: 1.7 ms twice, exact words then prefix, for a customer's
   // phrase at 1.1M tickets) nor the hits are needed. Every path gives the same page.
@@ -62,7 +70,7 @@ export async function listTickets(
     const walked = await walkedPage(ctx, scope, q, plan);
     if (walked !== null) return walked;
   }
-  return summaries(ctx, q, (await listQuery(ctx, scope, q, undefined, matched).limit(q.limit).execute()) as Record<string, unknown>[]);
+  return summaries(ctx, q, (await cachedPage(ctx, scope, q, q.limit, undefined, matched)).rows);
 }
 
 /** The `StoreListQuery` fields `cachedPage` puts in its key or arguments; a query with any other is not cached. */
@@ -74,31 +82,31 @@ const LIST_FILTERS = ['status', 'priority', 'category', 'department'] as const;
 const VALUE_FILTERS = ['subscriberId', 'addressedTo', 'viewerId'] as const;
 
 /**
- * `hooks` for building a cached page from its arguments, which `cachedPage` converted
- * already: a `Date` or a boolean is still converted (the statement's own constants, as
- * sort `waiting`'s end of time), a placeholder passes as it is.
- */
-function convertedArgs(hooks: SqlDialectHooks): SqlDialectHooks {
-  return {
-    ...hooks,
-    toDate: (value: unknown) => (value instanceof Date ? hooks.toDate(value) : value),
-    toBoolean: (value: unknown) => (typeof value === 'boolean' ? hooks.toBoolean(value) : value),
-  } as SqlDialectHooks;
-}
-
-/**
- * A page without a search, as a statement compiled once per shape of the query and scope
- * (`runCached`): building a queue page's statement with Kysely, renaming its tables and
- * compiling it took 0.3-0.4 ms, more than a third of the page on MariaDB. The key names
+ * At most `limit` rows of the list (of a walk's `step`), as a statement compiled once per
+ * shape of the query, the scope and the search (`runCached`): building a queue page's
+ * statement with Kysely, renaming its tables and compiling it took 0.3-0.4 ms, more than
+ * a third of the page on MariaDB, and a search's about 1 ms on Postgres. The key names
  * what the SQL text depends on (which filters and scope fields are set, list lengths,
- * the sort, the flags, a cursor); the arguments are the values, converted up front.
- * A query with a field this does not know is built anew every time, as before.
+ * the sort, the flags, a cursor, the search's shape, the walk step); the arguments are
+ * the values, converted up front (a search's: `BoundSearch`). Built anew every time, as
+ * before: a query with a field this does not know, a search matched on a subscriber's
+ * texts (`matched`), and a search in the LIKE dialects (whose statement depends on the
+ * words, `likeConditions`).
  */
-function cachedPage(ctx: QueryContext, scope: StoreScope, q: StoreListQuery): Promise<QueryResult<Record<string, unknown>>> {
-  for (const field in q) {
-    if (!CACHED_FIELDS.has(field)) return ctx.db.executeQuery(listQuery(ctx, scope, q).limit(q.limit).compile());
-  }
+function cachedPage(
+  ctx: QueryContext,
+  scope: StoreScope,
+  q: StoreListQuery,
+  limit: number,
+  step?: WalkStep,
+  matched: readonly string[] | null = null,
+): Promise<QueryResult<Record<string, unknown>>> {
   const { hooks } = ctx;
+  const uncached = () => ctx.db.executeQuery(listQuery(ctx, scope, q, step, matched).limit(limit).compile());
+  if (q.search !== undefined && (matched !== null || hooks.capabilities.fullText === 'like')) return uncached();
+  for (const field in q) {
+    if (!CACHED_FIELDS.has(field)) return uncached();
+  }
   const { shape, args } = scopeParts(scope);
   let key = `list page ${shape} ${q.sort}`;
   /** Where each value sits in `args`. */
@@ -128,18 +136,38 @@ function cachedPage(ctx: QueryContext, scope: StoreScope, q: StoreListQuery): Pr
     key += value === undefined ? ' -' : ' 1';
     if (value !== undefined) put(field, hooks.toDate(value));
   }
-  key += `${q.deleted ? ' D' : ' -'}${q.favorites ? ' F' : ' -'}${q.after === undefined ? ' -' : ' A'}`;
-  if (q.after !== undefined) {
-    put('afterAt', hooks.toDate(q.after.at ?? NOT_WAITING));
-    // Only the queue's keyset reads the attention: an argument nowhere bound is not cached.
-    if (SORT_ORDERS[q.sort as keyof typeof SORT_ORDERS]?.attention) put('afterAttention', q.after.attention ?? 0);
-    put('afterId', q.after.id);
+  // A walk's step reads its own cursor (below), not the list's.
+  const after = step === undefined ? q.after : undefined;
+  key += `${q.deleted ? ' D' : ' -'}${q.favorites ? ' F' : ' -'}${after === undefined ? ' -' : ' A'}`;
+  if (after !== undefined) {
+    put('afterAt', hooks.toDate(after.at ?? NOT_WAITING));
+    // Only the queue's keyset reads the attention, only relevance's the rank: an argument
+    // nowhere bound is not cached.
+    if (SORT_ORDERS[q.sort as keyof typeof SORT_ORDERS]?.attention) put('afterAttention', after.attention ?? 0);
+    if (q.sort === 'relevance') put('afterRank', after.rank ?? 0);
+    put('afterId', after.id);
   }
-  put('limit', q.limit);
+  // The search's values, and the walk step's.
+  const bound = q.search === undefined ? undefined : boundSearch(hooks.capabilities.fullText, scope, q.search);
+  if (bound !== undefined) {
+    key += ` ${searchShape(bound)}`;
+    at.search = args.length;
+    args.push(...searchArgs(bound));
+  }
+  key += step === undefined ? ' -' : step.rank === 2 ? ' w2' : step.after === undefined ? ' w1' : ' w1A';
+  if (step?.rank === 1) {
+    if (step.after !== undefined) {
+      put('stepAt', hooks.toDate(step.after.at));
+      put('stepId', step.after.id);
+    }
+    put('stepRows', step.rows);
+  }
+  put('limit', limit);
   return runCached(ctx, key, args, (a) => {
     const value = (name: string) => a[at[name]!];
     const list = (field: (typeof LIST_FILTERS)[number]) => a.slice(at[field]!, at[field]! + q[field]!.length) as never;
     const built: StoreListQuery = { sort: q.sort, limit: value('limit') as number };
+    if (q.search !== undefined) built.search = q.search;
     for (const field of LIST_FILTERS) if (q[field] !== undefined) built[field] = list(field);
     if (q.assigneeId !== undefined) built.assigneeId = q.assigneeId === null ? null : (value('assigneeId') as string);
     for (const field of VALUE_FILTERS) if (q[field] !== undefined) built[field] = value(field) as never;
@@ -148,14 +176,21 @@ function cachedPage(ctx: QueryContext, scope: StoreScope, q: StoreListQuery): Pr
     if (q.createdTo !== undefined) built.createdTo = value('createdTo') as never;
     if (q.deleted) built.deleted = true;
     if (q.favorites) built.favorites = true;
-    if (q.after !== undefined) {
+    if (after !== undefined) {
       built.after = {
         at: value('afterAt') as never,
         ...(at.afterAttention === undefined ? {} : { attention: value('afterAttention') as number }),
+        ...(at.afterRank === undefined ? {} : { rank: value('afterRank') as number }),
         id: value('afterId') as string,
       };
     }
-    return listQuery({ ...ctx, hooks: convertedArgs(hooks) }, scopeFromArgs(shape, a), built).limit(built.limit);
+    let builtStep = step;
+    if (step?.rank === 1) {
+      const after = step.after === undefined ? undefined : { at: value('stepAt') as Date, id: value('stepId') as string };
+      builtStep = { rank: 1, after, rows: value('stepRows') as number };
+    }
+    const argBound = bound === undefined ? undefined : searchFromArgs(bound, a, at.search!);
+    return listQuery({ ...ctx, hooks: convertedArgs(hooks) }, scopeFromArgs(shape, a), built, builtStep, null, argBound).limit(built.limit);
   }) as Promise<QueryResult<Record<string, unknown>>>;
 }
 
@@ -175,8 +210,7 @@ export async function walkedPage(
   const page: StoreTicketSummary[] = [];
   for (const step of steps) {
     if (page.length === q.limit) break;
-    const rows = (await listQuery(ctx, scope, q, step).limit(q.limit - page.length).execute()) as Record<string, unknown>[];
-    const found = summaries(ctx, q, rows);
+    const found = summaries(ctx, q, (await cachedPage(ctx, scope, q, q.limit - page.length, step)).rows);
     // The exact-number tickets (one, unless numbers differ in case only) come unordered:
     // an ORDER BY there would have the database walk the list for them.
     if (step.rank === 2) found.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
@@ -247,7 +281,14 @@ function listed<Q extends TicketQuery>(ctx: QueryContext, query: Q, scope: Store
  * `step.rows` tickets of the list taken newest first after `step.after` (a subquery the
  * database reads in order and stops reading once the page is full).
  */
-function listQuery(ctx: QueryContext, scope: StoreScope, q: StoreListQuery, step?: WalkStep, matched: readonly string[] | null = null): TicketQuery {
+function listQuery(
+  ctx: QueryContext,
+  scope: StoreScope,
+  q: StoreListQuery,
+  step?: WalkStep,
+  matched: readonly string[] | null = null,
+  bound: BoundSearch | undefined = q.search === undefined ? undefined : boundSearch(ctx.hooks.capabilities.fullText, scope, q.search),
+): TicketQuery {
   const { hooks } = ctx;
   const viewer = q.viewerId ?? null;
   const newestFirst = <Q extends TicketQuery>(query: Q): Q => query.orderBy('t.created_at', 'desc').orderBy('t.id', 'desc') as Q;
@@ -269,7 +310,7 @@ function listQuery(ctx: QueryContext, scope: StoreScope, q: StoreListQuery, step
     // LIMIT (its budget, which it cannot exceed), which neither SQLite nor Postgres
     // merges into the outer query: given a scope on `t`, both looked `t` up first.
     // A tenant-wide or a reseller's walk reads the own texts themselves in order (`walkedMatches`).
-    const matched = walkedMatches(ctx, scope, q.search, step.after, step.rows);
+    const matched = walkedMatches(ctx, scope, bound, step.after, step.rows);
     query = listed(
       ctx,
       ctx.db
@@ -278,10 +319,10 @@ function listQuery(ctx: QueryContext, scope: StoreScope, q: StoreListQuery, step
       scope,
       q,
     );
-  } else if (step?.rank === 2 && q.search !== undefined) {
+  } else if (step?.rank === 2 && bound !== undefined) {
     // Driven from the number's index row (a subquery with a limit, which the database
     // reads first): a join or IN on `t` let SQLite walk a reseller's tickets for it instead.
-    const keys = numberKeys(ctx, scope.tenantId, q.search, q.limit);
+    const keys = numberKeys(ctx, scope.tenantId, bound.number, q.limit);
     query = listed(
       ctx,
       ctx.db
@@ -346,8 +387,7 @@ function listQuery(ctx: QueryContext, scope: StoreScope, q: StoreListQuery, step
     ]);
   }
 
-  const search: StoreSearch | undefined = q.search;
-  if (step !== undefined && search !== undefined) {
+  if (step !== undefined && bound !== undefined) {
     if (step.rank === 2) return query.select(sql.lit(2).as('search_rank'));
     // Rank 1 was checked on the walked rows; in the walk's order (the subquery's), which
     // the database keeps without sorting.
@@ -356,21 +396,21 @@ function listQuery(ctx: QueryContext, scope: StoreScope, q: StoreListQuery, step
       .orderBy(sql.ref('w.created_at'), 'desc')
       .orderBy(sql.ref('w.id'), 'desc');
   }
-  if (search !== undefined) {
+  if (bound !== undefined) {
     query = query
-      .where((eb) => searchCondition(ctx, eb, scope, search, matched))
-      .select((eb) => searchRank(ctx, eb, search).as('search_rank'));
+      .where((eb) => searchCondition(ctx, eb, scope, bound, matched))
+      .select((eb) => searchRank(ctx, eb, bound).as('search_rank'));
   }
 
   // Keyset pagination: rows strictly after `q.after` in the sort order, ids breaking ties.
   const after = q.after;
   if (q.sort === 'relevance') {
-    if (search === undefined) throw new ValidationError('sort relevance needs a search', 'sort');
+    if (bound === undefined) throw new ValidationError('sort relevance needs a search', 'sort');
     // Rank, then newest first, ids breaking ties; the rank is recomputed, not stored.
     query = query.where((eb) => {
       if (!after) return sql<SqlBool>`1 = 1`;
       const at = hooks.toDate(after.at ?? NOT_WAITING);
-      return keysetAfter(ctx, [searchRank(ctx, eb, search), sql.ref('t.created_at'), sql.ref('t.id')], '<', [after.rank ?? 0, at, after.id]);
+      return keysetAfter(ctx, [searchRank(ctx, eb, bound), sql.ref('t.created_at'), sql.ref('t.id')], '<', [after.rank ?? 0, at, after.id]);
     });
     return newestFirst(query.orderBy(sql.ref('search_rank'), 'desc'));
   }

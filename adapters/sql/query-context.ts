@@ -103,6 +103,20 @@ export function scopeArgCount(shape: string): number {
 }
 
 /**
+ * `hooks` for building a cached statement from arguments converted already (`toDate`,
+ * `toBoolean` applied by the caller): a `Date` or a boolean is still converted (the
+ * statement's own constants, as sort `waiting`'s end of time), a placeholder or a
+ * converted value passes as it is.
+ */
+export function convertedArgs(hooks: SqlDialectHooks): SqlDialectHooks {
+  return {
+    ...hooks,
+    toDate: (value: unknown) => (value instanceof Date ? hooks.toDate(value) : value),
+    toBoolean: (value: unknown) => (typeof value === 'boolean' ? hooks.toBoolean(value) : value),
+  } as SqlDialectHooks;
+}
+
+/**
  * Adds a row lock to a SELECT as the dialect allows: `FOR UPDATE` (`wait`), or `FOR
  * UPDATE SKIP LOCKED` (`skip`, where supported; plain `FOR UPDATE` otherwise, which is
  * still correct, only slower under contention). Without row locks the query is returned
@@ -161,6 +175,15 @@ interface Template {
  * SQLite takes to run most of ticketry's writes, and a write sends ten of them.
  */
 export class StatementCache {
+  /**
+   * Every store's cache checks its keys (set by the test suite's setup,
+   * `test/setup/check-statements.ts`): each call that reuses a template also builds its
+   * statement anew from the call's own arguments and throws `StatementKeyError` when the
+   * SQL text or the bound values differ from what the template binds. A key that misses
+   * something the SQL text depends on is then a failing test, not a wrong statement.
+   */
+  static checkKeys = false;
+
   readonly #templates = new Map<string, Template | null>();
 
   constructor(
@@ -250,12 +273,33 @@ function runCompiled<R>(
     const slot = slots[i]!;
     parameters[i] = slot < 0 ? compiled.parameters[i] : args[slot];
   }
+  if (StatementCache.checkKeys) checkKey(key, build(args).compile(), compiled.sql, parameters);
   const query = { ...compiled, parameters } as CompiledQuery<R>;
   // Straight to a driver connection: what `db.executeQuery` adds on top is the plugins'
   // result transforms, and ticketry's one plugin (`TableNamePlugin`, the only one the
   // store's Kysely instance has) leaves results as they are.
   if (ctx.connection !== undefined) return ctx.connection.executeQuery(query) as Promise<QueryResult<R>>;
   return ctx.db.getExecutor().provideConnection((connection) => connection.executeQuery(query)) as Promise<QueryResult<R>>;
+}
+
+/** A cached statement's key reused for a statement whose SQL text or values differ (`StatementCache.checkKeys`). */
+export class StatementKeyError extends Error {
+  constructor(key: string, detail: string) {
+    super(`statement key "${key}" reused for another statement: ${detail}`);
+    this.name = 'StatementKeyError';
+  }
+}
+
+/** Throws `StatementKeyError` unless `fresh` (built from the call's arguments) is the template's SQL with `parameters`. */
+function checkKey(key: string, fresh: CompiledQuery, sql: string, parameters: readonly unknown[]): void {
+  if (fresh.sql !== sql) throw new StatementKeyError(key, `${JSON.stringify(fresh.sql)} is not ${JSON.stringify(sql)}`);
+  const same = (a: unknown, b: unknown) =>
+    Object.is(a, b) ||
+    (a instanceof Date && b instanceof Date && Object.is(a.getTime(), b.getTime())) ||
+    (a instanceof Uint8Array && b instanceof Uint8Array && Buffer.compare(a, b) === 0);
+  if (fresh.parameters.length !== parameters.length || fresh.parameters.some((p, i) => !same(p, parameters[i]))) {
+    throw new StatementKeyError(key, `it binds ${String(fresh.parameters.length)} values that differ from the template's`);
+  }
 }
 
 function compileTemplate<R>(build: (args: readonly unknown[]) => Compilable<R>, count: number): Template | null {

@@ -32,6 +32,7 @@ import type { Message } from '../../src/types.js';
 import { hasOwnerTokens, ownerPhrases, ownerTokens, ownerTokensSql } from './owner-tokens.js';
 import { insertRow, runCached, type QueryContext, type WithTicketAlias } from './query-context.js';
 import type { DbTimestamp, TicketryDatabase } from './schema.js';
+import { indexQuery, lexeme, likeOf, numberKey, type BoundSearch } from './search-values.js';
 
 type TicketEb = ExpressionBuilder<WithTicketAlias, 't'>;
 /** A query returning ticket ids in a column `ticket_id`. */
@@ -69,19 +70,9 @@ export function messageIndexText(row: { body: string; reseller_id: string | null
   return words === '' ? tokens : `${words} ${tokens}`;
 }
 
-/** The `number_key` of a ticket: the exact-number match, folded like the reference. */
-export function numberKey(number: string): string {
-  return number.toLowerCase();
-}
-
 /** Postgres keeps at most 256 positions per lexeme and positions up to 16383. */
 const MAX_POSITIONS = 256;
 const MAX_POSITION = 16383;
-
-/** A tsvector/tsquery lexeme, quoted. */
-function lexeme(word: string): string {
-  return `'${word.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
-}
 
 /**
  * `text` (a `searchText`) as a tsvector literal: each word with its positions, so the
@@ -108,38 +99,22 @@ function padded(text: string): string {
 
 // ---- matching -------------------------------------------------------------------------
 
-/** One phrase as a tsquery: `'w1' <-> 'w2':*`. */
-function tsqueryOf(phrase: StoreSearchPhrase): string {
-  const words = phrase.words.map(lexeme);
-  if (phrase.prefix) words[words.length - 1] += ':*';
-  return words.length === 1 ? words[0]! : `(${words.join(' <-> ')})`;
-}
-
-/** One phrase as an FTS5 query: `"w1 w2"*` (the words hold no quote). */
-function ftsQueryOf(phrase: StoreSearchPhrase): string {
-  return `"${phrase.words.join(' ').replace(/"/g, '""')}"${phrase.prefix ? '*' : ''}`;
-}
-
-/** One phrase as a LIKE pattern over a padded text: `% w1 w2 %`, or `% w1 w2%` for a prefix. */
-function likeOf(phrase: StoreSearchPhrase): string {
-  const words = phrase.words.join(' ').replace(/[\\%_]/g, (c) => `\\${c}`);
-  return `% ${words}${phrase.prefix ? '' : ' '}%`;
-}
-
-/** Whether the indexed text at `column` (of the dialect's form) contains every phrase. */
-function matches(fullText: FullText, column: string, phrases: readonly StoreSearchPhrase[]): Expression<SqlBool> {
+/**
+ * Whether the indexed text at `column` matches `query`, the index's query for it
+ * (`indexQuery`, bound as it is: a value of `BoundSearch.hits`).
+ */
+function indexMatch(fullText: 'fts5' | 'tsvector', column: string, query: unknown): Expression<SqlBool> {
   const ref = sql.ref(column);
-  switch (fullText) {
-    case 'fts5':
-      return sql<SqlBool>`${ref} match ${phrases.map(ftsQueryOf).join(' AND ')}`;
-    case 'tsvector':
-      return sql<SqlBool>`${ref} @@ ${phrases.map(tsqueryOf).join(' & ')}::tsquery`;
-    case 'like':
-      return sql<SqlBool>`${sql.join(
-        phrases.map((p) => sql`${ref} like ${likeOf(p)} escape ${'\\'}`),
-        sql` and `,
-      )}`;
-  }
+  return fullText === 'fts5' ? sql<SqlBool>`${ref} match ${query}` : sql<SqlBool>`${ref} @@ ${query}::tsquery`;
+}
+
+/** Whether the padded text at `column` has every LIKE pattern (`likeOf`, bound as they are). */
+function likeMatch(column: string, patterns: readonly unknown[]): Expression<SqlBool> {
+  const ref = sql.ref(column);
+  return sql<SqlBool>`${sql.join(
+    patterns.map((p) => sql`${ref} like ${p} escape ${'\\'}`),
+    sql` and `,
+  )}`;
 }
 
 /**
@@ -153,56 +128,54 @@ function matches(fullText: FullText, column: string, phrases: readonly StoreSear
  */
 const SERIAL = sql<SqlBool>`(current_schema() is null or true)`;
 
-/** The tickets of `tenantId` whose number is `number`, case-insensitively. */
-function numberHits(ctx: QueryContext, tenantId: string, number: string): TicketIds {
+/** The tickets of `tenantId` whose `number_key` is `key` (`numberKey`, bound as it is). */
+function numberHits(ctx: QueryContext, tenantId: string, key: unknown): TicketIds {
   return ctx.db
     .selectFrom('ticket_search as s')
     .select('s.ticket_id')
     .where('s.tenant_id', '=', tenantId)
-    .where('s.number_key', '=', numberKey(number));
+    .where('s.number_key', '=', key as string);
 }
 
 /**
- * The tickets of the scope's tenant whose own text (number and subject) contains every
- * phrase; narrowed in the index to the scope's reseller or subscriber by their owner
- * tokens (a superset of the scope's tickets: the list's scope condition still applies).
+ * The tickets of `tenantId` whose own text (number and subject) matches `query`, the
+ * index's query (`indexQuery`: the phrases and the scope's owner phrases, which narrow it
+ * in the index to the scope's reseller or subscriber; a superset of the scope's tickets:
+ * the list's scope condition still applies). fts5 and tsvector only.
  */
-function ownHits(ctx: QueryContext, scope: StoreScope, searched: readonly StoreSearchPhrase[]): TicketIds {
-  const fullText = ctx.hooks.capabilities.fullText;
-  const tenantId = scope.tenantId;
-  const phrases = fullText === 'like' ? searched : [...searched, ...ownerPhrases(scope)];
+function ownHits(ctx: QueryContext, tenantId: string, query: unknown): TicketIds {
+  const fullText = ctx.hooks.capabilities.fullText as 'fts5' | 'tsvector';
   if (fullText === 'fts5') {
     return ctx.db
       .selectFrom('ticket_fts as f')
       .innerJoin('ticket_search as s', 's.key', 'f.rowid')
       .select('s.ticket_id')
-      .where(matches(fullText, 'f.search_text', phrases))
+      .where(indexMatch(fullText, 'f.search_text', query))
       .where('s.tenant_id', '=', tenantId);
   }
   return ctx.db
     .selectFrom('ticket_search as s')
     .select('s.ticket_id')
     .where('s.tenant_id', '=', tenantId)
-    .where(matches(fullText, fullText === 'tsvector' ? 's.vector' : 's.search_text', phrases));
+    .where(indexMatch(fullText, 's.vector', query));
 }
 
 /**
- * The tickets with a message the scope may see whose body contains `phrase`; narrowed in
- * the index to the scope's reseller or subscriber by their owner tokens.
+ * The tickets with a message the scope may see whose indexed text matches `query` (a
+ * phrase and the scope's owner phrases, `BoundSearch.hits`). fts5 and tsvector only.
  */
-function messageHits(ctx: QueryContext, scope: StoreScope, phrase: StoreSearchPhrase): TicketIds {
-  const fullText = ctx.hooks.capabilities.fullText;
-  const phrases = fullText === 'like' ? [phrase] : [phrase, ...ownerPhrases(scope)];
+function messageHits(ctx: QueryContext, scope: StoreScope, query: unknown): TicketIds {
+  const fullText = ctx.hooks.capabilities.fullText as 'fts5' | 'tsvector';
   const base =
     fullText === 'fts5'
       ? ctx.db
           .selectFrom('message_fts as f')
           .innerJoin('messages as m', 'm.position', 'f.rowid')
-          .where(matches(fullText, 'f.search_text', phrases))
+          .where(indexMatch(fullText, 'f.search_text', query))
       : ctx.db
           .selectFrom('message_search as x')
           .innerJoin('messages as m', 'm.position', 'x.position')
-          .where(matches(fullText, fullText === 'tsvector' ? 'x.vector' : 'x.search_text', phrases));
+          .where(indexMatch(fullText, 'x.vector', query));
   return visibleMessageIds(ctx, scope, base);
 }
 
@@ -289,7 +262,7 @@ export function indexTerms(phrase: StoreSearchPhrase): { against: string; shorte
  * conditions are constants of the statement: the server runs exactly one branch.
  */
 function likeConditions(ctx: QueryContext, column: string, phrase: StoreSearchPhrase): Expression<SqlBool>[] {
-  const like = matches('like', column, [phrase]);
+  const like = likeMatch(column, [likeOf(phrase)]);
   // Inside a transaction: the store's own (`connection`) or the host's (`db`).
   const inTransaction = ctx.connection !== undefined || ctx.db.isTransaction;
   const terms = ctx.hooks.capabilities.likeIndex === 'innodb-fulltext' && !inTransaction ? indexTerms(phrase) : null;
@@ -302,36 +275,36 @@ function likeConditions(ctx: QueryContext, column: string, phrase: StoreSearchPh
 }
 
 /**
- * The ids of the tickets `search` can match for `scope`, from the index alone: the exact
+ * The ids of the tickets `bound` can match for `scope`, from the index alone: the exact
  * number, and the tickets having every phrase (each in their own text or in a message
  * the scope may see).
  */
-function candidates(ctx: QueryContext, scope: StoreScope, search: StoreSearch): TicketIds | null {
-  if (ctx.hooks.capabilities.fullText === 'like') return likeCandidates(ctx, scope, search);
+function candidates(ctx: QueryContext, scope: StoreScope, bound: BoundSearch): TicketIds | null {
+  if (ctx.hooks.capabilities.fullText === 'like') return likeCandidates(ctx, scope, bound.search);
   const parts: TicketIds[] = [];
-  if (search.number !== '') parts.push(numberHits(ctx, scope.tenantId, search.number));
-  const [first, ...rest] = search.phrases;
+  if (bound.numbered) parts.push(numberHits(ctx, scope.tenantId, bound.number));
+  const [first, ...rest] = bound.hits;
   if (first !== undefined) {
-    const hits = (phrase: StoreSearchPhrase) => ownHits(ctx, scope, [phrase]).unionAll(messageHits(ctx, scope, phrase));
+    const hits = (query: unknown) => ownHits(ctx, scope.tenantId, query).unionAll(messageHits(ctx, scope, query));
     if (rest.length > 0 && ctx.hooks.capabilities.fullText === 'tsvector') {
       // Postgres cannot estimate a tsquery's hits and takes each phrase for a row or two:
       // a nested IN became nested-loop semi-joins over materialized hits, quadratic when
       // the phrases are common (8 phrases every ticket matched: 58 ms at 256 tickets, 470
       // at 1,024). Counting the tagged hits per ticket is one pass whatever the estimates.
-      const tagged = search.phrases.map((phrase, i) =>
-        ctx.db.selectFrom(hits(phrase).as('h')).select(['h.ticket_id', sql.lit(i).as('p')]),
+      const tagged = bound.hits.map((query, i) =>
+        ctx.db.selectFrom(hits(query).as('h')).select(['h.ticket_id', sql.lit(i).as('p')]),
       );
       const all = ctx.db
         .selectFrom(tagged.reduce((union, part) => union.unionAll(part)).as('g'))
         .select('g.ticket_id')
         .groupBy('g.ticket_id')
-        .having(sql<SqlBool>`count(distinct ${sql.ref('g.p')}) = ${sql.lit(search.phrases.length)}`);
+        .having(sql<SqlBool>`count(distinct ${sql.ref('g.p')}) = ${sql.lit(bound.hits.length)}`);
       parts.push(all as unknown as TicketIds);
     } else {
       let all = ctx.db.selectFrom(hits(first).as('h')).select('h.ticket_id') as unknown as TicketIds;
       // An intersection as nested IN (SQLite reads each IN once into a temporary index;
       // the LIKE dialects count instead, `likeCandidates`).
-      for (const phrase of rest) all = all.where('h.ticket_id', 'in', hits(phrase));
+      for (const query of rest) all = all.where('h.ticket_id', 'in', hits(query));
       parts.push(all);
     }
   }
@@ -356,7 +329,7 @@ function candidates(ctx: QueryContext, scope: StoreScope, search: StoreSearch): 
  */
 function likeCandidates(ctx: QueryContext, scope: StoreScope, search: StoreSearch): TicketIds | null {
   const branches: SelectQueryBuilder<any, any, { ticket_id: string; p: number }>[] = [];
-  if (search.number !== '') branches.push(numberHits(ctx, scope.tenantId, search.number).select(sql.lit(-1).as('p')));
+  if (search.number !== '') branches.push(numberHits(ctx, scope.tenantId, numberKey(search.number)).select(sql.lit(-1).as('p')));
   search.phrases.forEach((phrase, i) => {
     for (const condition of likeConditions(ctx, 's.search_text', phrase)) {
       branches.push(
@@ -400,33 +373,35 @@ export async function ownHitsReach(
   phrases: readonly StoreSearchPhrase[],
   count: number,
 ): Promise<boolean> {
+  const owners = ownerPhrases(scope);
   const reach = async (searched: readonly StoreSearchPhrase[]) => {
-    const hits = ownHits(ctx, scope, searched).limit(count);
-    const row = await ctx.db
-      .selectFrom(hits.as('h'))
-      .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
-      .executeTakeFirst();
-    return Number(row?.n ?? 0) >= count;
+    const query = indexQuery('fts5', [...searched, ...owners]);
+    const { rows } = await runCached(ctx, 'own hits reach', [scope.tenantId, query, count], ([tenant, q, n]) =>
+      ctx.db
+        .selectFrom(ownHits(ctx, tenant as string, q).limit(n as number).as('h'))
+        .select((eb) => eb.fn.countAll<number | string | bigint>().as('n')),
+    );
+    return Number((rows[0] as { n?: unknown } | undefined)?.n ?? 0) >= count;
   };
   if (!phrases.some((phrase) => phrase.prefix)) return reach(phrases);
   return (await reach(phrases.map((phrase) => ({ words: phrase.words, prefix: false })))) || reach(phrases);
 }
 
 /**
- * The keys (`tenant_id`, `id`) of the tickets whose number `search` names (rank 2), as a
- * subquery to drive a list from: at most `limit` of them.
+ * The keys (`tenant_id`, `id`) of the tickets whose `number_key` is the searched number's
+ * (`BoundSearch.number`; rank 2), as a subquery to drive a list from: at most `limit` of them.
  */
-export function numberKeys(ctx: QueryContext, tenantId: string, search: StoreSearch, limit: number) {
+export function numberKeys(ctx: QueryContext, tenantId: string, key: unknown, limit: unknown) {
   return ctx.db
     .selectFrom('ticket_search as s')
     .select(['s.tenant_id', 's.ticket_id as id'])
     .where('s.tenant_id', '=', tenantId)
-    .where('s.number_key', '=', numberKey(search.number))
-    .limit(limit);
+    .where('s.number_key', '=', key as string)
+    .limit(limit as number);
 }
 
 /**
- * Whether the ticket `t` matches `search` for `scope` (bodies filtered by its
+ * Whether the ticket `t` matches the search for `scope` (bodies filtered by its
  * visibility): its id is among the index hits, or among `matched` when the tickets that
  * match are already known (`subscriber-search.ts`).
  */
@@ -434,11 +409,11 @@ export function searchCondition(
   ctx: QueryContext,
   eb: TicketEb,
   scope: StoreScope,
-  search: StoreSearch,
+  bound: BoundSearch,
   matched: readonly string[] | null = null,
 ): Expression<SqlBool> {
   if (matched !== null) return matched.length === 0 ? sql<SqlBool>`1 = 0` : eb('t.id', 'in', [...matched]);
-  const ids = candidates(ctx, scope, search);
+  const ids = candidates(ctx, scope, bound);
   if (ids === null) return sql<SqlBool>`1 = 0`;
   if (ctx.hooks.capabilities.fullText === 'tsvector') {
     // Postgres cannot estimate how many tickets a tsquery hits (a prefix least of all), and
@@ -451,30 +426,30 @@ export function searchCondition(
 
 /**
  * Whether the `ticket_search` row `s` (one ticket's own number and subject) contains
- * every phrase, checked on the row itself: its `tsvector` (Postgres) or its padded text
- * (SQLite since migration 009, MySQL/MariaDB). The same answer as the index gives for the
- * row (words are runs of letters and digits, so `% w1 w2%` in the padded text is the
- * phrase `"w1 w2"*`), without a full-text query per row.
+ * every phrase (`own`: `BoundSearch.own`), checked on the row itself: its `tsvector`
+ * (Postgres) or its padded text (SQLite since migration 009, MySQL/MariaDB). The same
+ * answer as the index gives for the row (words are runs of letters and digits, so
+ * `% w1 w2%` in the padded text is the phrase `"w1 w2"*`), without a full-text query per row.
  */
-function ownTextMatches(ctx: QueryContext, phrases: readonly StoreSearchPhrase[]): Expression<SqlBool> {
+function ownTextMatches(ctx: QueryContext, own: readonly unknown[]): Expression<SqlBool> {
   const fullText = ctx.hooks.capabilities.fullText;
-  if (fullText !== 'tsvector') return matches('like', 's.search_text', phrases);
+  if (fullText !== 'tsvector') return likeMatch('s.search_text', own);
   // `ts_match_vq` is what `@@` calls, as a function the GIN index cannot serve: this is
   // a check of the row at hand. As `@@`, a walk's check let Postgres gather the whole
   // tenant's matches from the index and hash them against the walked rows (264 ms at a
   // million tickets for a phrase in one subject in twenty, instead of a few lookups).
-  return sql<SqlBool>`ts_match_vq(${sql.ref('s.vector')}, ${phrases.map(tsqueryOf).join(' & ')}::tsquery)`;
+  return sql<SqlBool>`ts_match_vq(${sql.ref('s.vector')}, ${own[0]}::tsquery)`;
 }
 
 /**
- * Whether the `ticket_search` row `s` gives its ticket rank 1 for `search` (see
+ * Whether the `ticket_search` row `s` gives its ticket rank 1 for the search (see
  * `searchRank`): its own text has every phrase and its number is not the searched one.
  * What a walk keeps of the rows it reads, checked before their ticket rows are looked up.
  */
-export function ownTextRankOne(ctx: QueryContext, search: StoreSearch): Expression<SqlBool> {
-  const own = ownTextMatches(ctx, search.phrases);
-  if (search.number === '') return own;
-  return sql<SqlBool>`${sql.ref('s.number_key')} <> ${numberKey(search.number)} and ${own}`;
+export function ownTextRankOne(ctx: QueryContext, bound: BoundSearch): Expression<SqlBool> {
+  const own = ownTextMatches(ctx, bound.own);
+  if (!bound.numbered) return own;
+  return sql<SqlBool>`${sql.ref('s.number_key')} <> ${bound.number} and ${own}`;
 }
 
 /**
@@ -482,10 +457,10 @@ export function ownTextRankOne(ctx: QueryContext, search: StoreSearch): Expressi
  * its own text has every phrase, else 0 (a visible message had what the own text lacked).
  * One lookup of the ticket's own index row by key, per row it is asked for.
  */
-export function searchRank(ctx: QueryContext, eb: TicketEb, search: StoreSearch): RawBuilder<number> {
-  const number = search.number === '' ? sql<SqlBool>`1 = 0` : sql<SqlBool>`${sql.ref('s.number_key')} = ${numberKey(search.number)}`;
+export function searchRank(ctx: QueryContext, eb: TicketEb, bound: BoundSearch): RawBuilder<number> {
+  const number = bound.numbered ? sql<SqlBool>`${sql.ref('s.number_key')} = ${bound.number}` : sql<SqlBool>`1 = 0`;
   let own: Expression<SqlBool> = sql<SqlBool>`1 = 0`;
-  if (search.phrases.length > 0) own = ownTextMatches(ctx, search.phrases);
+  if (bound.own.length > 0) own = ownTextMatches(ctx, bound.own);
   const row = (eb as unknown as ExpressionBuilder<TicketryDatabase & { t: TicketryDatabase['tickets'] }, 't'>)
     .selectFrom('ticket_search as s')
     .select(sql<number>`case when ${number} then 2 when ${own} then 1 else 0 end`.as('rank'))

@@ -24,9 +24,10 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { StoreListQuery, StoreScope, StoreSearch } from '../../src/store.js';
 import { keysetAfter } from './keyset.js';
-import type { QueryContext } from './query-context.js';
+import { convertedArgs, runCached, scopeFromArgs, scopeParts, type QueryContext } from './query-context.js';
 import type { TicketryDatabase } from './schema.js';
 import { numberKeys, ownHitsReach, ownTextRankOne } from './search-queries.js';
+import { boundSearch, searchArgs, searchFromArgs, searchShape, type BoundSearch } from './search-values.js';
 
 /** How a list runs a search: by the hits, by a walk where one can answer, or as decided. */
 export type SearchPlan = 'auto' | 'hits' | 'walk';
@@ -67,8 +68,10 @@ export function walkedKeys(ctx: QueryContext, scope: StoreScope, after: { at: Da
 export type WalkMatches = SelectQueryBuilder<any, any, { tenant_id: string; id: string; created_at: unknown }>;
 
 /**
- * The tickets whose own text gives them rank 1 for `search` (`ownTextRankOne`) among at
- * most `rows` a walk reads newest first after `after`, newest first.
+ * The tickets whose own text gives them rank 1 for the search (`ownTextRankOne`; none
+ * given: every ticket read) among at most `rows` a walk reads newest first after
+ * `after`, newest first. `after.at` and `rows` as they are bound (a cached statement
+ * converts `after.at` up front: `convertedArgs`).
  *
  * A tenant-wide or a reseller's walk on a dialect whose `ticket_search` rows carry their
  * ticket's creation time and reseller in the walk's indexes (migration 014: SQLite,
@@ -80,12 +83,12 @@ export type WalkMatches = SelectQueryBuilder<any, any, { tenant_id: string; id: 
 export function walkedMatches(
   ctx: QueryContext,
   scope: StoreScope,
-  search: StoreSearch | undefined,
+  bound: BoundSearch | undefined,
   after: { at: Date; id: string } | undefined,
   rows: number,
 ): WalkMatches {
   const check = <Q extends SelectQueryBuilder<any, any, any>>(query: Q): Q =>
-    (search === undefined ? query : query.where(ownTextRankOne(ctx, search))) as Q;
+    (bound === undefined ? query : query.where(ownTextRankOne(ctx, bound))) as Q;
   if (scope.subscriberId === undefined && ctx.hooks.capabilities.fullText !== 'like') {
     // What the walk's indexes hold (on SQLite all of it: the read is an index's alone).
     const text = ctx.hooks.capabilities.fullText === 'tsvector' ? 's.vector' : 's.search_text';
@@ -123,7 +126,8 @@ export function walkedMatches(
  * (at least one in `WALK_ROWS_PER_RESULT` of the first `WALK_SAMPLE` tickets it reads has
  * every phrase in its own text and is not the exact-number ticket; each sampled ticket's
  * own row is looked up by key, as the walk does), and whether a ticket of the tenant has
- * the searched number (else the walk skips that step). One statement.
+ * the searched number (else the walk skips that step). One statement, compiled once per
+ * shape of scope and search (`runCached`).
  */
 export async function walkSample(
   ctx: QueryContext,
@@ -131,13 +135,27 @@ export async function walkSample(
   search: StoreSearch,
   after: { at: Date; id: string } | undefined,
 ): Promise<{ pays: boolean; numbered: boolean }> {
-  const row = await ctx.db
-    .selectFrom(walkedMatches(ctx, scope, search, after, WALK_SAMPLE).as('w'))
-    .select((eb) => [
-      eb.fn.countAll<number | string | bigint>().as('n'),
-      search.number === '' ? sql<boolean>`0`.as('numbered') : eb.exists(numberKeys(ctx, scope.tenantId, search, 1)).as('numbered'),
-    ])
-    .executeTakeFirst();
+  const bound = boundSearch(ctx.hooks.capabilities.fullText, scope, search);
+  const { shape, args } = scopeParts(scope);
+  const searchAt = args.length;
+  args.push(...searchArgs(bound));
+  if (after !== undefined) args.push(ctx.hooks.toDate(after.at), after.id);
+  const key = `walk sample ${shape} ${searchShape(bound)} ${after === undefined ? '-' : 'A'}`;
+  const { rows } = await runCached(ctx, key, args, (a) => {
+    const argCtx = { ...ctx, hooks: convertedArgs(ctx.hooks) };
+    const argBound = searchFromArgs(bound, a, searchAt);
+    const next = searchAt + searchArgs(bound).length;
+    const argAfter = after === undefined ? undefined : { at: a[next] as Date, id: a[next + 1] as string };
+    return ctx.db
+      .selectFrom(walkedMatches(argCtx, scopeFromArgs(shape, a), argBound, argAfter, WALK_SAMPLE).as('w'))
+      .select((eb) => [
+        eb.fn.countAll<number | string | bigint>().as('n'),
+        argBound.numbered
+          ? eb.exists(numberKeys(argCtx, a[0] as string, argBound.number, 1)).as('numbered')
+          : sql<boolean>`0`.as('numbered'),
+      ]);
+  });
+  const row = rows[0] as { n?: unknown; numbered?: unknown } | undefined;
   return { pays: Number(row?.n ?? 0) >= WALK_SAMPLE / WALK_ROWS_PER_RESULT, numbered: Boolean(Number(row?.numbered ?? 0)) };
 }
 

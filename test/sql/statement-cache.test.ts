@@ -7,6 +7,7 @@ import { Kysely, SqliteDialect, sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   StatementCache,
+  StatementKeyError,
   insertRow,
   runCached,
   scopeArgCount,
@@ -97,6 +98,29 @@ describe('runCached', () => {
     }
     expect(small.statements!.size).toBe(2);
     expect(small.statements!.get('k1')).toBeUndefined();
+  });
+});
+
+describe('StatementCache.checkKeys', () => {
+  it('is on in the test suite, and fails a call whose statement differs from the one its key compiled', async () => {
+    expect(StatementCache.checkKeys).toBe(true);
+    const ctx: QueryContext = { db, hooks, statements: new StatementCache() };
+    // A key that leaves out what the SQL text depends on (whether a key filter is given).
+    const sloppy = (tenant: string, key?: string) =>
+      runCached(ctx, 'counters of a tenant', key === undefined ? [tenant] : [tenant, key], ([t, k]) => {
+        const query = ctx.db.selectFrom('counters').select('value').where('tenant_id', '=', t as string);
+        return k === undefined ? query : query.where('key', '=', k as string);
+      });
+    expect((await sloppy('a')).rows).toHaveLength(2);
+    expect((await sloppy('b')).rows).toHaveLength(1);
+    await expect(sloppy('a', 'x')).rejects.toBeInstanceOf(StatementKeyError);
+    // A constant of the statement that depends on an argument's value: the same text, other values.
+    const constant = (tenant: string, limit: number) =>
+      runCached(ctx, 'first counters', [tenant], ([t]) =>
+        ctx.db.selectFrom('counters').select('value').where('tenant_id', '=', t as string).limit(limit),
+      );
+    expect((await constant('a', 1)).rows).toHaveLength(1);
+    await expect(constant('a', 2)).rejects.toThrow(/first counters/);
   });
 });
 

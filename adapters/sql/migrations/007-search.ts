@@ -15,7 +15,8 @@
  */
 import { sql, type Kysely, type Migration } from 'kysely';
 import { searchText } from '../../../src/search/search-text.js';
-import { messageIndexText, numberKey, ownIndexText, tsvectorLiteral } from '../search-queries.js';
+import { messageIndexText, ownIndexText, tsvectorLiteral } from '../search-queries.js';
+import { numberKey } from '../search-values.js';
 import { TableNamePlugin } from '../table-names.js';
 import type { TicketryDatabase } from '../schema.js';
 import type { MigrationContext } from './migration-context.js';

@@ -1,0 +1,92 @@
+/**
+ * A search's values as its statements bind them (`BoundSearch`), computed once from the
+ * search and the scope: the exact number's key, each phrase's query to the full-text
+ * index (with the scope's owner phrases, `owner-tokens.ts`) and the patterns a ticket's
+ * own row is checked with. The SQL text of a search statement then depends only on the
+ * dialect, the scope's shape, whether a number is searched and how many phrases there are
+ * (`searchShape`), so it is compiled once per shape (`runCached`) and runs with each
+ * search's own values; on Postgres it is a prepared statement, planned once.
+ */
+import type { StoreScope, StoreSearch, StoreSearchPhrase } from '../../src/store.js';
+import { ownerPhrases } from './owner-tokens.js';
+import type { QueryContext } from './query-context.js';
+
+type FullText = QueryContext['hooks']['capabilities']['fullText'];
+
+/** What a search's statements bind, and what their SQL text depends on. */
+export interface BoundSearch {
+  /** The search itself: the LIKE dialects' candidates read its phrases (those statements are never cached). */
+  readonly search: StoreSearch;
+  /** Whether a ticket number is searched (`search.number` is not empty). */
+  readonly numbered: boolean;
+  /** `numberKey(search.number)`: the exact-number match (`''` when none is searched). */
+  readonly number: unknown;
+  /** Per phrase, the full-text index's query for it and the scope's owner phrases (fts5, tsvector; none for LIKE). */
+  readonly hits: readonly unknown[];
+  /** What a ticket's own row is checked with (`ownTextMatches`): one tsquery of every phrase (tsvector), one LIKE pattern per phrase (else); none without phrases. */
+  readonly own: readonly unknown[];
+}
+
+/** A tsvector/tsquery lexeme, quoted. */
+export function lexeme(word: string): string {
+  return `'${word.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+}
+
+/** One phrase as a tsquery: `'w1' <-> 'w2':*`. */
+function tsqueryOf(phrase: StoreSearchPhrase): string {
+  const words = phrase.words.map(lexeme);
+  if (phrase.prefix) words[words.length - 1] += ':*';
+  return words.length === 1 ? words[0]! : `(${words.join(' <-> ')})`;
+}
+
+/** One phrase as an FTS5 query: `"w1 w2"*` (the words hold no quote). */
+function ftsQueryOf(phrase: StoreSearchPhrase): string {
+  return `"${phrase.words.join(' ').replace(/"/g, '""')}"${phrase.prefix ? '*' : ''}`;
+}
+
+/** One phrase as a LIKE pattern over a padded text: `% w1 w2 %`, or `% w1 w2%` for a prefix. */
+export function likeOf(phrase: StoreSearchPhrase): string {
+  const words = phrase.words.join(' ').replace(/[\\%_]/g, (c) => `\\${c}`);
+  return `% ${words}${phrase.prefix ? '' : ' '}%`;
+}
+
+/** The full-text index's query for a text having every phrase: `'w1' & ('w2' <-> 'w3':*)` (tsvector), `"w1" AND "w2 w3"*` (fts5). */
+export function indexQuery(fullText: 'fts5' | 'tsvector', phrases: readonly StoreSearchPhrase[]): string {
+  return fullText === 'fts5' ? phrases.map(ftsQueryOf).join(' AND ') : phrases.map(tsqueryOf).join(' & ');
+}
+
+/** The `number_key` of a ticket: the exact-number match, folded like the reference. */
+export function numberKey(number: string): string {
+  return number.toLowerCase();
+}
+
+/** The values `search` binds for `scope`. */
+export function boundSearch(fullText: FullText, scope: StoreScope, search: StoreSearch): BoundSearch {
+  const owners = ownerPhrases(scope);
+  const phrases = search.phrases;
+  const own = phrases.length === 0 ? [] : fullText === 'tsvector' ? [indexQuery(fullText, phrases)] : phrases.map(likeOf);
+  return {
+    search,
+    numbered: search.number !== '',
+    number: numberKey(search.number),
+    hits: fullText === 'like' ? [] : phrases.map((phrase) => indexQuery(fullText, [phrase, ...owners])),
+    own,
+  };
+}
+
+/** What a bound search's statements' SQL text depends on besides the dialect and the scope's shape: for a statement's key. */
+export function searchShape(bound: BoundSearch): string {
+  return `n${bound.numbered ? 1 : 0} p${bound.search.phrases.length} h${bound.hits.length} o${bound.own.length}`;
+}
+
+/** A bound search's values in order (`number`, `hits`, `own`): a cached statement's arguments. */
+export function searchArgs(bound: BoundSearch): unknown[] {
+  return [bound.number, ...bound.hits, ...bound.own];
+}
+
+/** The bound search `searchArgs` gave, its values taken from `args` at `from` (a cached statement's placeholders). */
+export function searchFromArgs(bound: BoundSearch, args: readonly unknown[], from: number): BoundSearch {
+  let next = from;
+  const take = (n: number) => args.slice(next, (next += n));
+  return { search: bound.search, numbered: bound.numbered, number: take(1)[0], hits: take(bound.hits.length), own: take(bound.own.length) };
+}
