@@ -215,6 +215,11 @@ export class StatementCache {
   get size(): number {
     return this.#templates.size;
   }
+
+  /** The keys whose statement cannot be cached (built and compiled on every call). For tests. */
+  uncachedKeys(): string[] {
+    return [...this.#templates].filter(([, template]) => template === null).map(([key]) => key);
+  }
 }
 
 /**

@@ -69,9 +69,20 @@ export function boundSearch(fullText: FullText, scope: StoreScope, search: Store
     search,
     numbered: search.number !== '',
     number: numberKey(search.number),
-    hits: fullText === 'like' ? [] : phrases.map((phrase) => indexQuery(fullText, [phrase, ...owners])),
+    hits: fullText === 'like' ? [] : phrases.map((phrase) => indexQuery(fullText, ownersFirst(fullText, phrase, owners))),
     own,
   };
+}
+
+/**
+ * A phrase and the scope's owner phrases, in the order the index is asked for them. A GIN
+ * index answers `<owner token> & 'word':*` faster than `'word':* & <owner token>`, though
+ * both match the same rows: at 1.1M tickets, for a reseller's token (99,000 tickets) and a
+ * word no subject holds, 0.33 ms against 7 ms in `ticket_search`; for `router`, in most
+ * message bodies, 24 against 95 ms (PostgreSQL 15). FTS5 keeps the phrase first.
+ */
+function ownersFirst(fullText: 'fts5' | 'tsvector', phrase: StoreSearchPhrase, owners: readonly StoreSearchPhrase[]): StoreSearchPhrase[] {
+  return fullText === 'tsvector' ? [...owners, phrase] : [phrase, ...owners];
 }
 
 /** What a bound search's statements' SQL text depends on besides the dialect and the scope's shape: for a statement's key. */
@@ -79,14 +90,26 @@ export function searchShape(bound: BoundSearch): string {
   return `n${bound.numbered ? 1 : 0} p${bound.search.phrases.length} h${bound.hits.length} o${bound.own.length}`;
 }
 
-/** A bound search's values in order (`number`, `hits`, `own`): a cached statement's arguments. */
+/**
+ * `bound` with only the values a statement binds: all of them for a page by the index
+ * hits (`'hits'`), the number and the own-text checks for a walk (`'walk'`), the number
+ * for the exact-number step (`'number'`). A cached statement must bind every argument it
+ * is given (`runCached`), and `searchArgs` gives what is left here.
+ */
+export function searchFor(bound: BoundSearch, use: 'hits' | 'walk' | 'number'): BoundSearch {
+  if (use === 'hits') return bound;
+  return { ...bound, hits: [], own: use === 'walk' ? bound.own : [] };
+}
+
+/** A bound search's values in order (`number` if one is searched, `hits`, `own`): a cached statement's arguments. */
 export function searchArgs(bound: BoundSearch): unknown[] {
-  return [bound.number, ...bound.hits, ...bound.own];
+  return bound.numbered ? [bound.number, ...bound.hits, ...bound.own] : [...bound.hits, ...bound.own];
 }
 
 /** The bound search `searchArgs` gave, its values taken from `args` at `from` (a cached statement's placeholders). */
 export function searchFromArgs(bound: BoundSearch, args: readonly unknown[], from: number): BoundSearch {
   let next = from;
   const take = (n: number) => args.slice(next, (next += n));
-  return { search: bound.search, numbered: bound.numbered, number: take(1)[0], hits: take(bound.hits.length), own: take(bound.own.length) };
+  const number = bound.numbered ? take(1)[0] : bound.number;
+  return { search: bound.search, numbered: bound.numbered, number, hits: take(bound.hits.length), own: take(bound.own.length) };
 }

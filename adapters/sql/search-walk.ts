@@ -27,7 +27,7 @@ import { keysetAfter } from './keyset.js';
 import { convertedArgs, runCached, scopeFromArgs, scopeParts, type QueryContext } from './query-context.js';
 import type { TicketryDatabase } from './schema.js';
 import { numberKeys, ownHitsReach, ownTextRankOne } from './search-queries.js';
-import { boundSearch, searchArgs, searchFromArgs, searchShape, type BoundSearch } from './search-values.js';
+import { boundSearch, searchArgs, searchFor, searchFromArgs, searchShape, type BoundSearch } from './search-values.js';
 
 /** How a list runs a search: by the hits, by a walk where one can answer, or as decided. */
 export type SearchPlan = 'auto' | 'hits' | 'walk';
@@ -121,6 +121,14 @@ export function walkedMatches(
   ) as unknown as WalkMatches;
 }
 
+/** The fields of `scope` a walk reads (`walkedMatches`): the tenant, and the subscriber or reseller. */
+function walkedScope(scope: StoreScope): StoreScope {
+  const walked: StoreScope = { tenantId: scope.tenantId, visibility: scope.visibility };
+  if (scope.subscriberId !== undefined) walked.subscriberId = scope.subscriberId;
+  else if (scope.resellerId !== undefined) walked.resellerId = scope.resellerId;
+  return walked;
+}
+
 /**
  * What the sample says of a walk from `after`: whether it can be expected to fill pages
  * (at least one in `WALK_ROWS_PER_RESULT` of the first `WALK_SAMPLE` tickets it reads has
@@ -135,8 +143,10 @@ export async function walkSample(
   search: StoreSearch,
   after: { at: Date; id: string } | undefined,
 ): Promise<{ pays: boolean; numbered: boolean }> {
-  const bound = boundSearch(ctx.hooks.capabilities.fullText, scope, search);
-  const { shape, args } = scopeParts(scope);
+  const bound = searchFor(boundSearch(ctx.hooks.capabilities.fullText, scope, search), 'walk');
+  // Only what the walk reads of the scope (`walkedMatches`): every argument of a cached
+  // statement must be bound in it.
+  const { shape, args } = scopeParts(walkedScope(scope));
   const searchAt = args.length;
   args.push(...searchArgs(bound));
   if (after !== undefined) args.push(ctx.hooks.toDate(after.at), after.id);
@@ -154,7 +164,8 @@ export async function walkSample(
           ? eb.exists(numberKeys(argCtx, a[0] as string, argBound.number, 1)).as('numbered')
           : sql<boolean>`0`.as('numbered'),
       ]);
-  });
+    // Keyed, like the search's page (`cachedPage`): a bounded read of one index in order.
+  }, true);
   const row = rows[0] as { n?: unknown; numbered?: unknown } | undefined;
   return { pays: Number(row?.n ?? 0) >= WALK_SAMPLE / WALK_ROWS_PER_RESULT, numbered: Boolean(Number(row?.numbered ?? 0)) };
 }

@@ -15,7 +15,7 @@ import type { SqlDialectHooks } from '../../adapters/sql/dialect-hooks.js';
 import { listTickets, walkedPage } from '../../adapters/sql/list-queries.js';
 import { ownHitsReach } from '../../adapters/sql/search-queries.js';
 import { WALK_ROWS_PER_RESULT, WALK_SAMPLE, walkSample } from '../../adapters/sql/search-walk.js';
-import type { QueryContext } from '../../adapters/sql/query-context.js';
+import type { QueryContext, StatementCache } from '../../adapters/sql/query-context.js';
 import { sqliteHooks } from '../../adapters/sqlite/sqlite-hooks.js';
 import { parseSearch } from '../../src/search/search-query.js';
 import type { ListAfter, StoreListQuery, StoreScope, StoreTicketSummary } from '../../src/store.js';
@@ -107,11 +107,17 @@ function walkTests(name: string, makeFixture: () => StoreFixture, hooks: SqlDial
         const search = parseSearch(q);
         for (const limit of [1, 7, 26]) walked += await compare(ctx, staff, { search }, limit);
         walked += await compare(ctx, reseller, { search }, 5);
+        // A reseller's staff: what is addressed to the reseller, of its own requesters.
+        walked += await compare(ctx, { ...reseller, addressedTo: 'reseller', requesterResellerId: null }, { search }, 3);
         walked += await compare(ctx, customer, { search }, 2);
         walked += await compare(ctx, staff, { search, status: ['open'], archived: false }, 4);
         walked += await compare(ctx, staff, { search, deleted: true }, 2);
       }
       expect(walked).toBeGreaterThan(50);
+      // Every statement of a search is compiled once per shape (each reuse checked against a
+      // fresh build: \`StatementCache.checkKeys\`), the walk's and the hits' alike.
+      const keys = [...(ctx.statements as StatementCache).uncachedKeys()];
+      expect(keys).toStrictEqual([]);
     });
 
     it('starts with the exact-number ticket, then its rank-1 tickets newest first', async () => {

@@ -22,7 +22,7 @@ import { postgresHooks } from '../../adapters/postgres/postgres-hooks.js';
 import type { SqlDialectHooks } from '../../adapters/sql/dialect-hooks.js';
 import { ticketryMigrations } from '../../adapters/sql/migrations/migration-provider.js';
 import type { SqlTicketStore } from '../../adapters/sql/sql-store.js';
-import type { QueryContext } from '../../adapters/sql/query-context.js';
+import { StatementCache, type QueryContext } from '../../adapters/sql/query-context.js';
 import type { TicketryDatabase } from '../../adapters/sql/schema.js';
 import { TableNamePlugin, tableNames, type TableNames } from '../../adapters/sql/table-names.js';
 import { sqliteStore } from '../../adapters/sqlite/index.js';
@@ -495,5 +495,5 @@ export function storeQueryContext(fx: FixtureStore, hooks: SqlDialectHooks, pref
   let db = fx.hostDb() as Kysely<TicketryDatabase>;
   if (fx.location.schema !== undefined) db = db.withSchema(fx.location.schema);
   db = db.withPlugin(new TableNamePlugin(tableNames(prefix, fx.location.schema)));
-  return { db, hooks };
+  return { db, hooks, statements: new StatementCache() };
 }
