@@ -164,8 +164,8 @@ export async function walkSample(
           ? eb.exists(numberKeys(argCtx, a[0] as string, argBound.number, 1)).as('numbered')
           : sql<boolean>`0`.as('numbered'),
       ]);
-    // Keyed, like the search's page (`cachedPage`): a bounded read of one index in order.
-  }, true);
+    // Not keyed, as the search's page (`cachedPage`): planned with the tenant's own values.
+  });
   const row = rows[0] as { n?: unknown; numbered?: unknown } | undefined;
   return { pays: Number(row?.n ?? 0) >= WALK_SAMPLE / WALK_ROWS_PER_RESULT, numbered: Boolean(Number(row?.numbered ?? 0)) };
 }
