@@ -45,12 +45,8 @@ interface PlanTarget {
   name: string;
   store: SqlTicketStore;
   recorder: Recorder;
-  /**
-   * The plan lines of `st`, with the Postgres settings `settings` (`name = value`) for it
-   * alone; `generic`: Postgres's generic plan for it as a prepared statement (what a named
-   * statement runs on after five calls).
-   */
-  explain(st: Statement, settings?: readonly string[], generic?: boolean): Promise<string[]>;
+  /** The plan lines of `st`, with the Postgres settings `settings` (`name = value`) for it alone. */
+  explain(st: Statement, settings?: readonly string[]): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -87,21 +83,13 @@ async function postgresTarget(): Promise<PlanTarget> {
       name: 'postgres',
       store,
       recorder,
-      async explain(st, settings = [], generic = false) {
+      async explain(st, settings = []) {
         const client = await probe.connect();
         try {
           for (const setting of ['enable_seqscan = off', 'enable_sort = off', ...settings]) await client.query(`set ${setting}`);
-          if (!generic) {
-            const { rows } = await client.query(`explain (costs off) ${st.sql}`, st.params);
-            return rows.map((r: Record<string, unknown>) => String(r['QUERY PLAN']));
-          }
-          await client.query(`prepare plan_check as ${st.sql}`);
-          await client.query('set plan_cache_mode = force_generic_plan');
-          const args = st.params.map(literal).join(', ');
-          const { rows } = await client.query(`explain (costs off) execute plan_check${args ? `(${args})` : ''}`);
+          const { rows } = await client.query(`explain (costs off) ${st.sql}`, st.params);
           return rows.map((r: Record<string, unknown>) => String(r['QUERY PLAN']));
         } finally {
-          if (generic) await client.query('deallocate all').then(() => client.query('reset plan_cache_mode'));
           for (const setting of settings) await client.query(`reset ${setting.split(' ')[0]!}`);
           client.release();
         }
@@ -122,20 +110,10 @@ async function postgresTarget(): Promise<PlanTarget> {
     name: 'postgres (PGlite)',
     store,
     recorder,
-    async explain(st, settings = [], generic = false) {
+    async explain(st, settings = []) {
       const all = ['enable_seqscan = off', 'enable_sort = off', ...settings];
       for (const setting of all) await pglite.query(`set ${setting}`);
-      let result;
-      if (generic) {
-        await pglite.query(`prepare plan_check as ${st.sql}`);
-        await pglite.query('set plan_cache_mode = force_generic_plan');
-        const args = st.params.map(literal).join(', ');
-        result = await pglite.query<Record<string, unknown>>(`explain (costs off) execute plan_check${args ? `(${args})` : ''}`);
-        await pglite.query('deallocate all');
-        await pglite.query('reset plan_cache_mode');
-      } else {
-        result = await pglite.query<Record<string, unknown>>(`explain (costs off) ${st.sql}`, st.params);
-      }
+      const result = await pglite.query<Record<string, unknown>>(`explain (costs off) ${st.sql}`, st.params);
       for (const setting of all) await pglite.query(`reset ${setting.split(' ')[0]!}`);
       return result.rows.map((r) => String(r['QUERY PLAN']));
     },
@@ -207,15 +185,6 @@ function problems(kind: string, lines: string[], { sortAllowed = false } = {}): 
   );
 }
 
-/** `value` as a Postgres literal, for `EXECUTE`'s arguments (a utility statement takes no bound parameters). */
-function literal(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
-  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
-  const text = value instanceof Date ? value.toISOString() : String(value);
-  return `'${text.replace(/'/g, "''")}'`;
-}
-
 /** Postgres settings that make a parallel plan look free (for checking a statement stays serial). */
 const PARALLEL_FREE = ['parallel_setup_cost = 0', 'parallel_tuple_cost = 0', 'min_parallel_table_scan_size = 0', 'min_parallel_index_scan_size = 0'];
 
@@ -251,21 +220,13 @@ describe.each(kinds)('query plans (%s)', (kind) => {
    */
   const check = async (
     fn: () => Promise<unknown>,
-    options: { sortAllowed?: boolean; uses?: { sqlite: RegExp; postgres: RegExp }; forbids?: RegExp; serial?: boolean; generic?: boolean } = {},
+    options: { sortAllowed?: boolean; uses?: { sqlite: RegExp; postgres: RegExp }; forbids?: RegExp; serial?: boolean } = {},
   ) => {
     const dialect = target.name.startsWith('sqlite') ? 'sqlite' : 'postgres';
     const statements = await reads(target, fn);
     expect(statements.length, 'the operation read something').toBeGreaterThan(0);
     const all: string[] = [];
     for (const st of statements) {
-      // A search's statements are prepared on Postgres (list-queries.ts, `cachedPage`):
-      // after five calls they may run on the generic plan, which must not scan or sort the
-      // tickets or messages either. (At this size it cannot show what a million tickets
-      // do to a generic plan's estimates: bench/search-probe.ts measures that.)
-      if (options.generic && dialect === 'postgres') {
-        const lines = await target.explain(st, [], true);
-        expect(problems(dialect, lines, options), `generic plan of ${st.sql}\n${lines.join('\n')}`).toStrictEqual([]);
-      }
       const lines = await target.explain(st, options.serial ? PARALLEL_FREE : []);
       if (options.serial) expect(lines.filter((l) => /Gather|Parallel/.test(l)), `${st.sql}\n${lines.join('\n')}`).toStrictEqual([]);
       all.push(`${st.sql}`, ...lines);
@@ -305,7 +266,7 @@ describe.each(kinds)('query plans (%s)', (kind) => {
     // Postgres is asked with parallel plans priced at nothing: a search must still be
     // serial (search-queries.ts, SERIAL: at a million tickets a rare word's parallel
     // plan spent most of its 91 ms starting workers).
-    const search = { sortAllowed: true, uses: searchIndex, forbids: /^SEARCH \w+ USING (COVERING )?INDEX \S+ \(tenant_id=\?\)$/, serial: true, generic: true };
+    const search = { sortAllowed: true, uses: searchIndex, forbids: /^SEARCH \w+ USING (COVERING )?INDEX \S+ \(tenant_id=\?\)$/, serial: true };
     await check(() => desk.list(operator, { q: 'zebracorn' }), search);
     await check(() => desk.list(operator, { q: '"flux capacitor"' }), search);
     await check(() => desk.list(reseller, { q: 'quasar' }), search);
@@ -331,11 +292,11 @@ describe.each(kinds)('query plans (%s)', (kind) => {
       sqlite: /SEARCH s USING COVERING INDEX \S*ticket_search_reseller_walk_idx/,
       postgres: /Index Scan Backward using \S*ticket_search_reseller_walk_idx/,
     };
-    await check(() => desk.list(operator, { q: 'tkt' }), { uses: tenantWalk, generic: true });
-    await check(() => desk.list(reseller, { q: 'tkt' }), { uses: tenantWalk, generic: true });
+    await check(() => desk.list(operator, { q: 'tkt' }), { uses: tenantWalk });
+    await check(() => desk.list(reseller, { q: 'tkt' }), { uses: tenantWalk });
     // A reseller's staff without view_all walk the reseller's texts (where too few of
     // those match for a page, the hits sort them).
-    await check(() => desk.list(resellerStaff, { q: 'tkt' }), { uses: resellerWalk, sortAllowed: true, generic: true });
+    await check(() => desk.list(resellerStaff, { q: 'tkt' }), { uses: resellerWalk, sortAllowed: true });
   });
   // SQLite only: Postgres orders the joins by its own costs.
   if (kind === 'sqlite') it("a walk checks each ticket's own text before it looks up the ticket row", async () => {
