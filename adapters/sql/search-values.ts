@@ -5,7 +5,7 @@
  * own row is checked with. The SQL text of a search statement then depends only on the
  * dialect, the scope's shape, whether a number is searched and how many phrases there are
  * (`searchShape`), so it is compiled once per shape (`runCached`) and runs with each
- * search's own values; on Postgres it is a prepared statement, planned once.
+ * search's own values (still planned with them on Postgres: `cachedPage` says why).
  */
 import type { StoreScope, StoreSearch, StoreSearchPhrase } from '../../src/store.js';
 import { ownerPhrases } from './owner-tokens.js';
