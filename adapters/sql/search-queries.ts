@@ -32,12 +32,11 @@ import type { Message } from '../../src/types.js';
 import { hasOwnerTokens, ownerPhrases, ownerTokens, ownerTokensSql } from './owner-tokens.js';
 import { insertRow, runCached, type QueryContext, type WithTicketAlias } from './query-context.js';
 import type { DbTimestamp, TicketryDatabase } from './schema.js';
-import { indexQuery, lexeme, likeOf, numberKey, type BoundSearch } from './search-values.js';
+import { indexQuery, lexeme, likeOf, numberKey, type BoundSearch, type FullText } from './search-values.js';
 
 type TicketEb = ExpressionBuilder<WithTicketAlias, 't'>;
 /** A query returning ticket ids in a column `ticket_id`. */
 type TicketIds = SelectQueryBuilder<any, any, { ticket_id: string }>;
-type FullText = QueryContext['hooks']['capabilities']['fullText'];
 
 // ---- the indexed texts ----------------------------------------------------------------
 

@@ -11,7 +11,8 @@ import type { StoreScope, StoreSearch, StoreSearchPhrase } from '../../src/store
 import { ownerPhrases } from './owner-tokens.js';
 import type { QueryContext } from './query-context.js';
 
-type FullText = QueryContext['hooks']['capabilities']['fullText'];
+/** How the dialect indexes and matches search texts (`capabilities.fullText`). */
+export type FullText = QueryContext['hooks']['capabilities']['fullText'];
 
 /** What a search's statements bind, and what their SQL text depends on. */
 export interface BoundSearch {
