@@ -68,10 +68,19 @@ async function windowStats(ctx: QueryContext, scope: StoreScope, q: StoreStatsQu
   // rows (a 30-day window ending 2 March 10:00 at 1.1M tickets: the 206 buckets of March
   // for the 321 of 1 and 2 March), and scans nothing at that end.
   const endsInsideADay = parts.some((p) => p.read === 'scan' && (p.to === to || p.from === to));
-  if (endsInsideADay && (await newestTicket(ctx, scope.tenantId)) < to!) {
+  if (endsInsideADay && from === undefined) {
     // With no start either, every ticket: the whole-tenant buckets.
-    if (from === undefined) return statsFromBuckets(ctx, scope, q);
-    parts = windowParts(from, undefined) as WindowPart[];
+    if ((await newestTicket(ctx, scope.tenantId)) < to!) return statsFromBuckets(ctx, scope, q);
+  } else if (endsInsideADay) {
+    // Read with no end, the statement also giving the tenant's newest ticket (one round
+    // trip, not two): the usual window, one that ends now, is then answered. One that
+    // ends before a ticket created later reads again with its end. No rows: no ticket at
+    // or after `from`, so none in the window either.
+    const { rows } = await runWindow(ctx, scope, windowParts(from, undefined) as WindowPart[], q.firstResponseOf, true);
+    const newest = (rows[0] as { newest?: unknown } | undefined)?.newest;
+    if (newest === undefined || newest === null || ctx.hooks.fromDate(newest).getTime() < to!) {
+      return statsOfFolded(rows as FoldedStatsRow[], q);
+    }
   }
   const { rows } = await runWindow(ctx, scope, parts, q.firstResponseOf);
   return statsOfFolded(rows as FoldedStatsRow[], q);
@@ -82,15 +91,17 @@ async function windowStats(ctx: QueryContext, scope: StoreScope, q: StoreStatsQu
  * down the created-at index.
  */
 async function newestTicket(ctx: QueryContext, tenantId: string): Promise<number> {
-  const { rows } = await runCached(ctx, 'stats newest ticket', [tenantId], ([tenant]) =>
-    ctx.db
-      .selectFrom('tickets as t')
-      .select((eb) => eb.fn.max('t.created_at').as('at'))
-      .where('t.tenant_id', '=', tenant as string),
-    true,
-  );
+  const { rows } = await runCached(ctx, 'stats newest ticket', [tenantId], ([tenant]) => newestCreated(ctx, tenant), true);
   const at = (rows[0] as { at: unknown } | undefined)?.at;
   return at === null || at === undefined ? -Infinity : ctx.hooks.fromDate(at).getTime();
+}
+
+/** The select of the tenant's newest creation time (`at`; null for none): one step down the created-at index. */
+function newestCreated(ctx: QueryContext, tenant: unknown) {
+  return ctx.db
+    .selectFrom('tickets as nt')
+    .select((eb) => eb.fn.max('nt.created_at').as('at'))
+    .where('nt.tenant_id', '=', tenant as string);
 }
 
 /**
@@ -165,7 +176,13 @@ export function windowParts(from: number | undefined, to: number | undefined): W
  * building and compiling the union with Kysely cost a good part of what SQLite takes to
  * run it).
  */
-function runWindow(ctx: QueryContext, scope: StoreScope, parts: readonly WindowPart[], creators: readonly string[]) {
+function runWindow(
+  ctx: QueryContext,
+  scope: StoreScope,
+  parts: readonly WindowPart[],
+  creators: readonly string[],
+  withNewest = false,
+) {
   const { hooks } = ctx;
   const { shape, args } = scopeParts(scope);
   let key = `stats window ${shape}`;
@@ -183,6 +200,11 @@ function runWindow(ctx: QueryContext, scope: StoreScope, parts: readonly WindowP
   // The creators whose first responses count, last (`foldedSums`).
   key += ` c${creators.length}`;
   args.push(...creators);
+  // The tenant's newest creation time on every row (`newest`), its tenant bound last.
+  if (withNewest) {
+    key += ' newest';
+    args.push(scope.tenantId);
+  }
   return runCached(ctx, key, args, (a) => {
     const argScope = scopeFromArgs(shape, a);
     let next = scopeArgCount(shape);
@@ -200,11 +222,14 @@ function runWindow(ctx: QueryContext, scope: StoreScope, parts: readonly WindowP
     });
     let union = reads[0]!;
     for (const read of reads.slice(1)) union = union.unionAll(read);
-    return ctx.db
+    const sums = foldedSums('w', a.slice(next, next + creators.length));
+    const query = ctx.db
       .selectFrom(union.as('w'))
-      .select(['w.status', 'w.category', 'w.priority', ...foldedSums('w', a.slice(next))])
+      .select(['w.status', 'w.category', 'w.priority', ...sums])
       .groupBy(['w.status', 'w.category', 'w.priority'])
       .having((eb) => eb.fn.sum('w.n' as 'w.status'), '<>', 0);
+    if (!withNewest) return query;
+    return query.select(() => newestCreated(ctx, a[next + creators.length]).as('newest'));
     // Ranges of bucket keys and of the created-at index, whatever the values: keyed.
   }, true);
 }

@@ -114,6 +114,13 @@ function windowsOver(rows: readonly TicketRow[], seed: number): { createdFrom?: 
     const [a, b] = [inside(i), inside(i + 1)].sort((x, y) => x - y);
     windows.push({ createdFrom: new Date(a!), createdTo: new Date(b!) });
   }
+  // Windows that end inside a day, around the newest ticket: after it (read with no end,
+  // the newest ticket's time on the rows), a millisecond after it, and exactly on it (it
+  // is outside: read again with the end).
+  const from = last - 40 * DAY + 5 * 3_600_000 + 17;
+  windows.push({ createdFrom: new Date(from), createdTo: new Date(midnight(last) + DAY - 3_600_000 + 1) });
+  windows.push({ createdFrom: new Date(from), createdTo: new Date(last + 1) });
+  windows.push({ createdFrom: new Date(from), createdTo: new Date(last) });
   const someTicket = times[rand[15]! % Math.max(1, times.length)];
   if (someTicket !== undefined) {
     // A window starting or ending exactly on a ticket (inclusive start, exclusive end).
