@@ -58,7 +58,7 @@ export async function getStats(
 async function windowStats(ctx: QueryContext, scope: StoreScope, q: StoreStatsQuery): Promise<StoreStats> {
   const from = q.createdFrom?.getTime();
   const to = q.createdTo?.getTime();
-  let parts = windowParts(from, to);
+  const parts = windowParts(from, to);
   if (parts === 'scan') return scanStats(ctx, scope, q);
   if (parts === 'empty') return statsOfGroups([], q);
   // A window whose end falls inside a day (its end day scanned, or its bucket less a scan
