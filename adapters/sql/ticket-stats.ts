@@ -25,6 +25,7 @@ import {
 import type { AddressLevel } from '../../src/types.js';
 import type { StoreScope, StoreStats, StoreStatsQuery, TicketPatch, TicketRow } from '../../src/store.js';
 import { runCached, scopeFromArgs, scopeParts, type QueryContext } from './query-context.js';
+import { DAY_MS, firstDayOfMonth, monthOfDay } from './migrations/008-stats-by-day.js';
 import { weekOfDay } from './migrations/013-stats-by-week.js';
 
 /** The additive columns of `ticket_stats`, one per `StatsSums` field, in `STATS_SUMS` order. */
@@ -252,23 +253,9 @@ export function factsAfterPatch(before: StatsFacts, patch: TicketPatch): StatsFa
   return after;
 }
 
-/** Milliseconds in a UTC day: a ticket's daily bucket is `Math.floor(createdAt / DAY_MS)`. */
-export const DAY_MS = 86_400_000;
-
-/** The UTC calendar month (months since January 1970) of the UTC day `day`. */
-export function monthOfDay(day: number): number {
-  const date = new Date(day * DAY_MS);
-  return (date.getUTCFullYear() - 1970) * 12 + date.getUTCMonth();
-}
-
-/** The UTC day the month `month` (months since January 1970) begins on. */
-export function firstDayOfMonth(month: number): number {
-  const year = 1970 + Math.floor(month / 12);
-  // `setUTCFullYear`, not `Date.UTC`, which reads the years 0-99 as 1900-1999.
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - (year - 1970) * 12, 1);
-  return date.getTime() / DAY_MS;
-}
+// A ticket's daily bucket is `Math.floor(createdAt / DAY_MS)`; its month and a month's
+// first day are migration 008's, which its rebuilds and checks map days to months with.
+export { DAY_MS, firstDayOfMonth, monthOfDay };
 
 /** The key columns of `ticket_stats`, in primary-key (and lock) order. */
 const STATS_KEY = ['tenant_id', 'reseller_id', 'addressed_to', 'status', 'category', 'priority', 'created_by_type'] as const;

@@ -103,10 +103,16 @@ export function monthOfDay(day: number): number {
   return (date.getUTCFullYear() - 1970) * 12 + date.getUTCMonth();
 }
 
-/** The UTC day the month `month` (months since January 1970) begins on. */
+/**
+ * The UTC day the month `month` (months since January 1970) begins on. `setUTCFullYear`,
+ * not `Date.UTC`, which reads the years 0-99 as 1900-1999 (the rebuilds and checks that
+ * map days to months with it put a ticket of the year 50 in the wrong month).
+ */
 export function firstDayOfMonth(month: number): number {
   const year = 1970 + Math.floor(month / 12);
-  return Date.UTC(year, month - (year - 1970) * 12, 1) / DAY_MS;
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - (year - 1970) * 12, 1);
+  return date.getTime() / DAY_MS;
 }
 
 /** The months `[first, end)` a monthly rebuild or check maps days to (see `utcMonthOfDay`). */

@@ -19,10 +19,10 @@
 import { sql, type Kysely, type Migration, type RawBuilder } from 'kysely';
 import {
   BUCKET_SUMS,
-  DAY_MS,
   bucketKey,
   bucketSource,
   bucketSumsOf,
+  firstDayOfMonth,
   monthOfDay,
   monthSpanOfTickets,
   type MonthSpan,
@@ -42,18 +42,6 @@ const WEEKLY_KEY = ['tenant_id', 'reseller_id', 'addressed_to', 'week', ...VOCAB
 /** A stats table's bucket key, in primary-key order. */
 export function statsTableKey(table: StatsTableName): string[] {
   return table === 'ticket_stats_weekly' ? [...WEEKLY_KEY] : bucketKey(table);
-}
-
-/**
- * The UTC day the month `month` (months since January 1970) begins on. `setUTCFullYear`,
- * not `Date.UTC` (as migration 008's `firstDayOfMonth`), which reads the years 0-99 as
- * 1900-1999.
- */
-function firstDayOfMonth(month: number): number {
-  const year = 1970 + Math.floor(month / 12);
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - (year - 1970) * 12, 1);
-  return date.getTime() / DAY_MS;
 }
 
 /**
