@@ -56,7 +56,7 @@ export function weekOfDay(day: number): number {
 /** The days the weeks of the months `span` begin on, in order. */
 function weekStarts(span: MonthSpan): number[] {
   const starts: number[] = [];
-  for (let month = span.first; month < Math.max(span.end, span.first + 1); month++) {
+  for (const month of span.months) {
     const first = firstDayOfMonth(month);
     const next = firstDayOfMonth(month + 1);
     for (let start = first; start < next && start <= first + 28; start += 7) starts.push(start);
