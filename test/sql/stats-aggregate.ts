@@ -379,11 +379,13 @@ export function statsAggregateTests(name: string, makeFixture: () => StoreFixtur
         Date.parse('1969-12-31T23:59:59.999Z'),
         Date.parse('1970-01-01T00:00:00.000Z'),
         Date.parse('1969-07-20T20:17:40.000Z'),
-        // The years 0-99, which `Date.UTC` reads as 1900-1999, and so far from the rest
-        // that the rebuild and the check map days only to the months that hold tickets.
+        // The years 0-99, which `Date.UTC` reads as 1900-1999, so far from the rest that the
+        // rebuild and the check map days only to the months that hold tickets.
         Date.parse('0049-12-31T23:59:59.999Z'),
         Date.parse('0050-01-01T00:00:00.000Z'),
         Date.parse('0050-06-15T12:00:00.000Z'),
+        // And the last day a store holds.
+        Date.parse('9999-12-31T12:00:00.000Z'),
       ];
       const rows = instants.map((ms, i) =>
         ticketRow(t, 1000 + i, { createdAt: new Date(ms), firstResponseAt: new Date(ms + 1500 * (i + 1)), status: i % 2 === 0 ? 'open' : 'closed' }),
@@ -420,7 +422,7 @@ export function statsAggregateTests(name: string, makeFixture: () => StoreFixtur
       // Written by the store (the day computed in JavaScript), checked against SQL's count.
       await check('as written');
       const days = await fx.query<{ day: number | string }>(`select distinct day from ${dailyTable(fx)} where tenant_id = ${p1(fx)} order by day`, [t]);
-      expect(days.map((d) => Number(d.day))).toStrictEqual([-701266, -701265, -701100, -165, -1, 0, 20516, 20517, 20518]);
+      expect(days.map((d) => Number(d.day))).toStrictEqual([-701266, -701265, -701100, -165, -1, 0, 20516, 20517, 20518, 2932896]);
       // Rebuilt (the day computed in SQL): the same buckets.
       await fx.store.rebuildStats();
       await check('rebuilt');

@@ -142,10 +142,10 @@ export function utcMonthOfDay(day: string, span: MonthSpan): RawBuilder<number> 
 }
 
 /**
- * Most months `monthSpanOfTickets` lists as one run from the oldest ticket's: beyond, it
- * lists only the months that hold tickets (one ticket dated in the year 50 would
- * otherwise make every rebuild and check map days over 24,000 months: 50 s on a
- * four-ticket SQLite store).
+ * Most months `monthSpanOfTickets` lists as one run from the oldest ticket's to the
+ * newest's or a year from now: beyond, it lists only the months that hold tickets (one
+ * ticket dated in the year 50, or 9999, would otherwise make every rebuild and check map
+ * days over some 24,000 (96,000) months: 50 s on a four-ticket SQLite store).
  */
 const DENSE_MONTHS = 240;
 
@@ -165,9 +165,11 @@ export async function monthSpanOfTickets(db: Kysely<any>, ctx: MigrationContext,
   const today = Math.floor(Date.now() / DAY_MS);
   const lo = rows[0]?.lo === null || rows[0]?.lo === undefined ? today : Number(rows[0].lo);
   const hi = rows[0]?.hi === null || rows[0]?.hi === undefined ? today : Number(rows[0].hi);
-  const ahead = { first: monthOfDay(today), end: monthOfDay(Math.max(hi, today + 366)) + 1 };
+  // This month to a year from now, whatever the tickets' dates.
+  const ahead = { first: monthOfDay(today), end: monthOfDay(today + 366) + 1 };
   const first = Math.min(monthOfDay(lo), ahead.first);
-  if (ahead.end - first <= DENSE_MONTHS) return { months: monthRange(first, ahead.end) };
+  const end = Math.max(monthOfDay(hi) + 1, ahead.end);
+  if (end - first <= DENSE_MONTHS) return { months: monthRange(first, end) };
   const { rows: found } = await sql<{ day: number | string }>`select distinct day from (${days}) t`.execute(db);
   const months = new Set(monthRange(ahead.first, ahead.end));
   for (const { day } of found) months.add(monthOfDay(Number(day)));
