@@ -22,8 +22,8 @@ import {
 } from './query-context.js';
 import { TICKET_SELECTION, ticketFromRow } from './row-mappers.js';
 import { numberKeys, searchCondition, searchRank } from './search-queries.js';
-import { boundSearch, searchArgs, searchFor, searchFromArgs, searchShape, type BoundSearch } from './search-values.js';
-import { walkedMatches, walkPlan, type SearchPlan, type WalkStep } from './search-walk.js';
+import { boundSearch, searchArgs, searchFor, searchFromArgs, searchShape, type BoundSearch, type SearchUse } from './search-values.js';
+import { walkedMatches, walkKeeps, walkPlan, walkUse, type SearchPlan, type WalkStep } from './search-walk.js';
 import { subscriberMatches } from './subscriber-search.js';
 
 /** Each sort: the time column, the direction, and whether `attention` leads (the staff queue). */
@@ -102,7 +102,9 @@ function cachedPage(
   matched: readonly string[] | null = null,
 ): Promise<QueryResult<Record<string, unknown>>> {
   const { hooks } = ctx;
-  const uncached = () => ctx.db.executeQuery(listQuery(ctx, scope, q, step, matched).limit(limit).compile());
+  const use: SearchUse = step === undefined ? 'hits' : step.rank === 2 ? 'number' : step.rank === 'own' ? 'own' : walkUse(step.rank);
+  const bound = q.search === undefined ? undefined : searchFor(boundSearch(hooks.capabilities.fullText, scope, q.search), use);
+  const uncached = () => ctx.db.executeQuery(listQuery(ctx, scope, q, step, matched, bound).limit(limit).compile());
   if (q.search !== undefined && (matched !== null || hooks.capabilities.fullText === 'like')) return uncached();
   for (const field in q) {
     if (!CACHED_FIELDS.has(field)) return uncached();
@@ -136,8 +138,9 @@ function cachedPage(
     key += value === undefined ? ' -' : ' 1';
     if (value !== undefined) put(field, hooks.toDate(value));
   }
-  // A walk's step reads its own cursor (below), not the list's.
-  const after = step === undefined ? q.after : undefined;
+  // A walk's step reads its own cursor (below), not the list's; the own-text step the list's.
+  const walking = step !== undefined && step.rank !== 'own';
+  const after = walking ? undefined : q.after;
   key += `${q.deleted ? ' D' : ' -'}${q.favorites ? ' F' : ' -'}${after === undefined ? ' -' : ' A'}`;
   if (after !== undefined) {
     put('afterAt', hooks.toDate(after.at ?? NOT_WAITING));
@@ -148,15 +151,15 @@ function cachedPage(
     put('afterId', after.id);
   }
   // The search's values, and the walk step's.
-  const use = step === undefined ? 'hits' : step.rank === 1 ? 'walk' : 'number';
-  const bound = q.search === undefined ? undefined : searchFor(boundSearch(hooks.capabilities.fullText, scope, q.search), use);
   if (bound !== undefined) {
     key += ` ${searchShape(bound)}`;
     at.search = args.length;
     args.push(...searchArgs(bound));
   }
-  key += step === undefined ? ' -' : step.rank === 2 ? ' w2' : step.after === undefined ? ' w1' : ' w1A';
-  if (step?.rank === 1) {
+  if (step === undefined) key += ' -';
+  else if (step.rank === 2 || step.rank === 'own') key += ` w${step.rank}`;
+  else key += ` w${step.rank}${step.after === undefined ? '' : 'A'}`;
+  if (step !== undefined && (step.rank === 1 || step.rank === 0)) {
     if (step.after !== undefined) {
       put('stepAt', hooks.toDate(step.after.at));
       put('stepId', step.after.id);
@@ -186,9 +189,9 @@ function cachedPage(
       };
     }
     let builtStep = step;
-    if (step?.rank === 1) {
+    if (step !== undefined && (step.rank === 1 || step.rank === 0)) {
       const after = step.after === undefined ? undefined : { at: value('stepAt') as Date, id: value('stepId') as string };
-      builtStep = { rank: 1, after, rows: value('stepRows') as number };
+      builtStep = { rank: step.rank, after, rows: value('stepRows') as number };
     }
     const argBound = bound === undefined ? undefined : searchFromArgs(bound, a, at.search!);
     return listQuery({ ...ctx, hooks: convertedArgs(hooks) }, scopeFromArgs(shape, a), built, builtStep, null, argBound).limit(built.limit);
@@ -301,7 +304,7 @@ function listQuery(
   const newestFirst = <Q extends TicketQuery>(query: Q): Q => query.orderBy('t.created_at', 'desc').orderBy('t.id', 'desc') as Q;
 
   let query: TicketQuery;
-  if (step?.rank === 1) {
+  if (step !== undefined && (step.rank === 1 || step.rank === 0)) {
     // The walked tickets' keys, newest first, from an index alone and at most `step.rows`
     // of them: only what an index serves in that order is applied here (the tenant, and
     // the scope's subscriber or reseller), so a walk reads a bounded stretch of the index
@@ -317,7 +320,9 @@ function listQuery(
     // LIMIT (its budget, which it cannot exceed), which neither SQLite nor Postgres
     // merges into the outer query: given a scope on `t`, both looked `t` up first.
     // A tenant-wide or a reseller's walk reads the own texts themselves in order (`walkedMatches`).
-    const matched = walkedMatches(ctx, scope, bound, step.after, step.rows);
+    // A rank-0 walk checks each one's messages as well, still before its ticket row.
+    const keep = bound === undefined ? undefined : walkKeeps(ctx, scope, bound, step.rank);
+    const matched = walkedMatches(ctx, scope, keep, step.after, step.rows);
     query = listed(
       ctx,
       ctx.db
@@ -394,12 +399,12 @@ function listQuery(
     ]);
   }
 
-  if (step !== undefined && bound !== undefined) {
+  if (step !== undefined && step.rank !== 'own' && bound !== undefined) {
     if (step.rank === 2) return query.select(sql.lit(2).as('search_rank'));
-    // Rank 1 was checked on the walked rows; in the walk's order (the subquery's), which
+    // The rank was checked on the walked rows; in the walk's order (the subquery's), which
     // the database keeps without sorting.
     return query
-      .select(sql.lit(1).as('search_rank'))
+      .select(sql.lit(step.rank).as('search_rank'))
       .orderBy(sql.ref('w.created_at'), 'desc')
       .orderBy(sql.ref('w.id'), 'desc');
   }

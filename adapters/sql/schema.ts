@@ -309,15 +309,15 @@ export interface TicketSearchTable {
 }
 
 /**
- * The `message_search` table (migration 007; Postgres and MySQL/MariaDB): a message
- * body's `searchText`, keyed by the message's `position`. The ticket and the visibility
+ * The `message_search` table (migration 007 on Postgres and MySQL/MariaDB, 015 on
+ * SQLite): a message body's `searchText`, keyed by the message's `position`. The ticket and the visibility
  * are read from `messages`, so merges, splits and hides need no index change.
  */
 export interface MessageSearchTable {
   position: DbInteger;
   /** Postgres (`tsvector`). */
   vector: ColumnType<unknown, unknown, unknown>;
-  /** MySQL/MariaDB (`like`): padded like `TicketSearchTable.search_text`. */
+  /** MySQL/MariaDB (`like`) and SQLite (`fts5`, beside `message_fts`): padded like `TicketSearchTable.search_text`. */
   search_text: ColumnType<string, string | undefined, string>;
 }
 

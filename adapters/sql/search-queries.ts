@@ -307,6 +307,8 @@ function candidates(ctx: QueryContext, scope: StoreScope, bound: BoundSearch): T
       parts.push(all);
     }
   }
+  // The tickets of rank 2 and 1 alone (`'own'`): every phrase in the own text.
+  if (bound.ownIndex.length > 0) parts.push(ownHits(ctx, scope.tenantId, bound.ownIndex[0]));
   if (parts.length === 0) return null;
   // UNION ALL: the ids only feed an IN / any(array), where a repeat is harmless, and a
   // UNION makes SQLite merge sorted branches: without `analyze` statistics it then read
@@ -372,14 +374,40 @@ export async function ownHitsReach(
   phrases: readonly StoreSearchPhrase[],
   count: number,
 ): Promise<boolean> {
+  return indexHitsReach(ctx, scope, phrases, count, false);
+}
+
+/**
+ * Whether SQLite's FTS5 index holds at least `count` texts with every phrase, of the
+ * scope's tenant (and its reseller or subscriber, by their owner tokens): own texts
+ * (`ownHitsReach`), and with `messages` message bodies too (of any visibility: an upper
+ * bound of what the scope may see), counting only that far, the exact words before the
+ * prefix as `ownHitsReach` says.
+ */
+export async function indexHitsReach(
+  ctx: QueryContext,
+  scope: StoreScope,
+  phrases: readonly StoreSearchPhrase[],
+  count: number,
+  messages: boolean,
+): Promise<boolean> {
   const owners = ownerPhrases(scope);
   const reach = async (searched: readonly StoreSearchPhrase[]) => {
     const query = indexQuery('fts5', [...searched, ...owners]);
-    const { rows } = await runCached(ctx, 'own hits reach', [scope.tenantId, query, count], ([tenant, q, n]) =>
-      ctx.db
-        .selectFrom(ownHits(ctx, tenant as string, q).limit(n as number).as('h'))
-        .select((eb) => eb.fn.countAll<number | string | bigint>().as('n')),
-    );
+    const key = messages ? 'index hits reach' : 'own hits reach';
+    const { rows } = await runCached(ctx, key, [scope.tenantId, query, count], ([tenant, q, n]) => {
+      let hits: SelectQueryBuilder<any, any, { ticket_id: unknown }> = ownHits(ctx, tenant as string, q);
+      if (messages) {
+        // The message rows themselves (a ticket's own text is counted as the key it is too).
+        hits = hits.unionAll(
+          ctx.db
+            .selectFrom('message_fts as f')
+            .select(sql<unknown>`${sql.ref('f.rowid')}`.as('ticket_id'))
+            .where(indexMatch('fts5', 'f.search_text', q)),
+        );
+      }
+      return ctx.db.selectFrom(hits.limit(n as number).as('h')).select((eb) => eb.fn.countAll<number | string | bigint>().as('n'));
+    });
     return Number((rows[0] as { n?: unknown } | undefined)?.n ?? 0) >= count;
   };
   if (!phrases.some((phrase) => phrase.prefix)) return reach(phrases);
@@ -438,6 +466,53 @@ function ownTextMatches(ctx: QueryContext, own: readonly unknown[]): Expression<
   // tenant's matches from the index and hash them against the walked rows (264 ms at a
   // million tickets for a phrase in one subject in twenty, instead of a few lookups).
   return sql<SqlBool>`ts_match_vq(${sql.ref('s.vector')}, ${own[0]}::tsquery)`;
+}
+
+/**
+ * Whether the indexed text at `column` (a `ticket_search` or a `message_search` row's:
+ * its `tsvector`, or its padded text) has one phrase, checked with `check` (a value of
+ * `BoundSearch.each`) on the row itself, as `ownTextMatches` does.
+ */
+function rowMatches(ctx: QueryContext, column: string, check: unknown): Expression<SqlBool> {
+  if (ctx.hooks.capabilities.fullText !== 'tsvector') return likeMatch(column, [check]);
+  return sql<SqlBool>`ts_match_vq(${sql.ref(column)}, ${check}::tsquery)`;
+}
+
+/**
+ * Whether the ticket of the `ticket_search` row `s` has the phrase checked with `check`
+ * (`BoundSearch.each`) in its own text or in a message the scope may see: the row, then
+ * the ticket's messages by key (`messages_thread_idx`) and each one's text by position.
+ */
+function ticketHasPhrase(ctx: QueryContext, scope: StoreScope, check: unknown): Expression<SqlBool> {
+  const text = ctx.hooks.capabilities.fullText === 'tsvector' ? 'vector' : 'search_text';
+  let messages = ctx.db
+    .selectFrom('messages as m')
+    .innerJoin('message_search as x', 'x.position', 'm.position')
+    .select(sql.lit(1).as('one'))
+    .where(sql<SqlBool>`${sql.ref('m.tenant_id')} = ${sql.ref('s.tenant_id')}`)
+    .where(sql<SqlBool>`${sql.ref('m.ticket_id')} = ${sql.ref('s.ticket_id')}`);
+  if (scope.visibility === 'customer') {
+    messages = messages.where('m.internal', '=', ctx.hooks.toBoolean(false)).where('m.hidden', '=', ctx.hooks.toBoolean(false));
+  }
+  messages = messages.where(rowMatches(ctx, `x.${text}`, check));
+  return sql<SqlBool>`(${rowMatches(ctx, `s.${text}`, check)} or exists ${messages})`;
+}
+
+/**
+ * Whether the ticket of the `ticket_search` row `s` has rank 0 for the search (see
+ * `searchRank`): every phrase in its own text or a message the scope may see
+ * (`ticketHasPhrase`), but not every phrase in its own text, and not the searched
+ * number. What a walk over the tickets a message matched keeps (`search-walk.ts`);
+ * `bound` as `searchFor(…, 'messages')` gives it.
+ */
+export function messageRankZero(ctx: QueryContext, scope: StoreScope, bound: BoundSearch): Expression<SqlBool> {
+  const text = ctx.hooks.capabilities.fullText === 'tsvector' ? 's.vector' : 's.search_text';
+  const conditions: Expression<SqlBool>[] = [];
+  if (bound.numbered) conditions.push(sql<SqlBool>`${sql.ref('s.number_key')} <> ${bound.number}`);
+  // The own text checks first: they read the row at hand, the messages a lookup each.
+  conditions.push(sql<SqlBool>`not (${sql.join(bound.each.map((check) => rowMatches(ctx, text, check)), sql` and `)})`);
+  for (const check of bound.each) conditions.push(ticketHasPhrase(ctx, scope, check));
+  return sql<SqlBool>`${sql.join(conditions, sql` and `)}`;
 }
 
 /**
@@ -584,6 +659,19 @@ async function insertMessageText(ctx: QueryContext, tenantId: string, messageId:
         .columns(['rowid', 'search_text'])
         .expression(source(a).select(['m.position', sql<string>`${a[2]} || ${ownerTokensSql(fullText, 't')}`.as('search_text')])),
     );
+    // The text by key too (migration 015), for a walk's check of the ticket's messages.
+    await runCached(ctx, 'index message text', [tenantId, messageId, padded(text)], (a) =>
+      ctx.db
+        .insertInto('message_search')
+        .columns(['position', 'search_text'])
+        .expression(
+          ctx.db
+            .selectFrom('messages as m')
+            .select(['m.position', sql.val(a[2] as string).as('search_text')])
+            .where('m.tenant_id', '=', a[0] as string)
+            .where('m.id', '=', a[1] as string),
+        ),
+    );
     return;
   }
   const indexed = fullText === 'tsvector' ? tsvectorLiteral(text) : padded(text);
@@ -617,6 +705,12 @@ export async function reindexMessage(ctx: QueryContext, tenantId: string, messag
   if (fullText === 'fts5') {
     await ctx.db.deleteFrom('message_fts').where('rowid', '=', found.position).execute();
     await ctx.db.insertInto('message_fts').values({ rowid: found.position, search_text: text }).execute();
+    const bodyText = padded(searchText(body));
+    await ctx.db
+      .insertInto('message_search')
+      .values({ position: found.position, search_text: bodyText })
+      .onConflict((oc) => oc.column('position').doUpdateSet({ search_text: bodyText }))
+      .execute();
     return;
   }
   const set = fullText === 'tsvector' ? { vector: sql`${tsvectorLiteral(text)}::tsvector` } : { search_text: padded(text) };

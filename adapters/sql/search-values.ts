@@ -26,6 +26,13 @@ export interface BoundSearch {
   readonly hits: readonly unknown[];
   /** What a ticket's own row is checked with (`ownTextMatches`): one tsquery of every phrase (tsvector), one LIKE pattern per phrase (else); none without phrases. */
   readonly own: readonly unknown[];
+  /**
+   * Per phrase, what one indexed row (a ticket's own text, a message's) is checked with
+   * for that phrase alone (`rowMatches`): a tsquery (tsvector), a LIKE pattern (else).
+   */
+  readonly each: readonly unknown[];
+  /** The index's query for an own text having every phrase, with the scope's owner phrases (fts5, tsvector; else none). */
+  readonly ownIndex: readonly unknown[];
 }
 
 /** A tsvector/tsquery lexeme, quoted. */
@@ -66,45 +73,68 @@ export function boundSearch(fullText: FullText, scope: StoreScope, search: Store
   const owners = ownerPhrases(scope);
   const phrases = search.phrases;
   const own = phrases.length === 0 ? [] : fullText === 'tsvector' ? [indexQuery(fullText, phrases)] : phrases.map(likeOf);
+  const indexed = fullText !== 'like' && phrases.length > 0;
   return {
     search,
     numbered: search.number !== '',
     number: numberKey(search.number),
-    hits: fullText === 'like' ? [] : phrases.map((phrase) => indexQuery(fullText, ownersFirst(fullText, phrase, owners))),
+    hits: fullText === 'like' ? [] : phrases.map((phrase) => indexQuery(fullText, ownersFirst(fullText, [phrase], owners))),
     own,
+    each: phrases.map((phrase) => (fullText === 'tsvector' ? tsqueryOf(phrase) : likeOf(phrase))),
+    ownIndex: indexed ? [indexQuery(fullText, ownersFirst(fullText, phrases, owners))] : [],
   };
 }
 
 /**
- * A phrase and the scope's owner phrases, in the order the index is asked for them. A GIN
+ * Phrases and the scope's owner phrases, in the order the index is asked for them. A GIN
  * index answers `<owner token> & 'word':*` faster than `'word':* & <owner token>`, though
  * both match the same rows: at 1.1M tickets, for a reseller's token (99,000 tickets) and a
  * word no subject holds, 0.33 ms against 7 ms in `ticket_search`; for `router`, in most
  * message bodies, 24 against 95 ms (PostgreSQL 15). FTS5 keeps the phrase first.
  */
-function ownersFirst(fullText: 'fts5' | 'tsvector', phrase: StoreSearchPhrase, owners: readonly StoreSearchPhrase[]): StoreSearchPhrase[] {
-  return fullText === 'tsvector' ? [...owners, phrase] : [phrase, ...owners];
+function ownersFirst(
+  fullText: 'fts5' | 'tsvector',
+  phrases: readonly StoreSearchPhrase[],
+  owners: readonly StoreSearchPhrase[],
+): StoreSearchPhrase[] {
+  return fullText === 'tsvector' ? [...owners, ...phrases] : [...phrases, ...owners];
 }
 
 /** What a bound search's statements' SQL text depends on besides the dialect and the scope's shape: for a statement's key. */
 export function searchShape(bound: BoundSearch): string {
-  return `n${bound.numbered ? 1 : 0} p${bound.search.phrases.length} h${bound.hits.length} o${bound.own.length}`;
+  const { numbered, search, hits, own, each, ownIndex } = bound;
+  return `n${numbered ? 1 : 0} p${search.phrases.length} h${hits.length} o${own.length} e${each.length} i${ownIndex.length}`;
 }
 
 /**
- * `bound` with only the values a statement binds: all of them for a page by the index
- * hits (`'hits'`), the number and the own-text checks for a walk (`'walk'`), the number
- * for the exact-number step (`'number'`). A cached statement must bind every argument it
- * is given (`runCached`), and `searchArgs` gives what is left here.
+ * What a search statement is for, and so which of a bound search's values it binds
+ * (`searchFor`): a page by the index hits (`'hits'`: the number, the hits and the own
+ * checks), a walk over the own texts (`'walk'`: the number and the own checks), the
+ * exact-number step (`'number'`), the tickets of rank 2 and 1 from the own-text index
+ * (`'own'`: the number, that index's query and the own checks), a walk over the tickets
+ * a message matched (`'messages'`: the number and the per-phrase checks).
  */
-export function searchFor(bound: BoundSearch, use: 'hits' | 'walk' | 'number'): BoundSearch {
-  if (use === 'hits') return bound;
-  return { ...bound, hits: [], own: use === 'walk' ? bound.own : [] };
+export type SearchUse = 'hits' | 'walk' | 'number' | 'own' | 'messages';
+
+/**
+ * `bound` with only the values a statement for `use` binds (`SearchUse`). A cached
+ * statement must bind every argument it is given (`runCached`), and `searchArgs` gives
+ * what is left here.
+ */
+export function searchFor(bound: BoundSearch, use: SearchUse): BoundSearch {
+  return {
+    ...bound,
+    hits: use === 'hits' ? bound.hits : [],
+    own: use === 'hits' || use === 'walk' || use === 'own' ? bound.own : [],
+    each: use === 'messages' ? bound.each : [],
+    ownIndex: use === 'own' ? bound.ownIndex : [],
+  };
 }
 
-/** A bound search's values in order (`number` if one is searched, `hits`, `own`): a cached statement's arguments. */
+/** A bound search's values in order (`number` if one is searched, `hits`, `own`, `each`, `ownIndex`): a cached statement's arguments. */
 export function searchArgs(bound: BoundSearch): unknown[] {
-  return bound.numbered ? [bound.number, ...bound.hits, ...bound.own] : [...bound.hits, ...bound.own];
+  const values = [...bound.hits, ...bound.own, ...bound.each, ...bound.ownIndex];
+  return bound.numbered ? [bound.number, ...values] : values;
 }
 
 /** The bound search `searchArgs` gave, its values taken from `args` at `from` (a cached statement's placeholders). */
@@ -112,5 +142,8 @@ export function searchFromArgs(bound: BoundSearch, args: readonly unknown[], fro
   let next = from;
   const take = (n: number) => args.slice(next, (next += n));
   const number = bound.numbered ? take(1)[0] : bound.number;
-  return { search: bound.search, numbered: bound.numbered, number, hits: take(bound.hits.length), own: take(bound.own.length) };
+  const hits = take(bound.hits.length);
+  const own = take(bound.own.length);
+  const each = take(bound.each.length);
+  return { search: bound.search, numbered: bound.numbered, number, hits, own, each, ownIndex: take(bound.ownIndex.length) };
 }

@@ -21,27 +21,43 @@
  * page reaches past the rank-1 tickets, the list falls back to the hits. Either way the
  * page is exactly what the hits would give.
  */
-import { sql, type SelectQueryBuilder } from 'kysely';
+import { sql, type Expression, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { StoreListQuery, StoreScope, StoreSearch } from '../../src/store.js';
 import { keysetAfter } from './keyset.js';
 import { convertedArgs, runCached, scopeFromArgs, scopeParts, type QueryContext } from './query-context.js';
 import type { TicketryDatabase } from './schema.js';
-import { numberKeys, ownHitsReach, ownTextRankOne } from './search-queries.js';
-import { boundSearch, searchArgs, searchFor, searchFromArgs, searchShape, type BoundSearch } from './search-values.js';
+import { indexHitsReach, messageRankZero, numberKeys, ownHitsReach, ownTextRankOne } from './search-queries.js';
+import { boundSearch, searchArgs, searchFor, searchFromArgs, searchShape, type BoundSearch, type SearchUse } from './search-values.js';
 
-/** How a list runs a search: by the hits, by a walk where one can answer, or as decided. */
-export type SearchPlan = 'auto' | 'hits' | 'walk';
+/**
+ * How a list runs a search: by the hits, by a walk where one can answer, or as decided;
+ * `'walk'` asks for the walk over own texts, `'messages'` for the walk over message
+ * matches (each where it can answer: tests compare them with the hits).
+ */
+export type SearchPlan = 'auto' | 'hits' | 'walk' | 'messages';
 
-/** One step of a walk: the exact-number ticket, or a walk over the rank-1 tickets. */
+/**
+ * One step of a walk: the exact-number ticket (rank 2), a walk over the tickets whose own
+ * text matched (rank 1), the tickets of rank 2 and 1 from the own-text index (`'own'`:
+ * the list's cursor applies), or a walk over the tickets a message matched (rank 0).
+ */
 export type WalkStep =
   | { rank: 2 }
-  | { rank: 1; after: { at: Date; id: string } | undefined; rows: number };
+  | { rank: 'own' }
+  | { rank: 1 | 0; after: { at: Date; id: string } | undefined; rows: number };
 
 /** Index entries a walk reads at most per row of the page (2 % of them must be on the page). */
 export const WALK_ROWS_PER_RESULT = 50;
 
 /** The tickets a walk would read first that are checked to decide whether it pays. */
 export const WALK_SAMPLE = 200;
+
+/**
+ * The tickets a walk over message matches would read first that are checked to decide
+ * whether it pays (at least one must match): each costs a lookup of its messages per
+ * phrase, so the sample is smaller than `WALK_SAMPLE`.
+ */
+export const MESSAGE_WALK_SAMPLE = 50;
 
 /** The keys of a walk's tickets: tenant, id and creation time (the walk's order). */
 type WalkedKeys = SelectQueryBuilder<TicketryDatabase & { t: TicketryDatabase['tickets'] }, 't', { tenant_id: string; id: string; created_at: unknown }>;
@@ -64,12 +80,26 @@ export function walkedKeys(ctx: QueryContext, scope: StoreScope, after: { at: Da
   return walked.orderBy('t.created_at', 'desc').orderBy('t.id', 'desc').limit(rows) as WalkedKeys;
 }
 
-/** The keys of a walk's tickets whose own text gives them rank 1, newest first. */
+/** The keys of a walk's tickets that it keeps, newest first. */
 export type WalkMatches = SelectQueryBuilder<any, any, { tenant_id: string; id: string; created_at: unknown }>;
 
 /**
- * The tickets whose own text gives them rank 1 for the search (`ownTextRankOne`; none
- * given: every ticket read) among at most `rows` a walk reads newest first after
+ * What a walk keeps of the `ticket_search` rows `s` it reads: for `rank` 1 the tickets
+ * whose own text gives them that rank (`ownTextRankOne`), for 0 those a message gives it
+ * (`messageRankZero`); `bound` as `searchFor` gives it for the walk (`walkUse`).
+ */
+export function walkKeeps(ctx: QueryContext, scope: StoreScope, bound: BoundSearch, rank: 1 | 0): Expression<SqlBool> {
+  return rank === 1 ? ownTextRankOne(ctx, bound) : messageRankZero(ctx, scope, bound);
+}
+
+/** The values of the search a walk for `rank` binds (`searchFor`). */
+export function walkUse(rank: 1 | 0): SearchUse {
+  return rank === 1 ? 'walk' : 'messages';
+}
+
+/**
+ * The tickets the walk keeps (`keep`, on their `ticket_search` rows `s`: `walkKeeps`;
+ * none given: every ticket read) among at most `rows` it reads newest first after
  * `after`, newest first. `after.at` and `rows` as they are bound (a cached statement
  * converts `after.at` up front: `convertedArgs`).
  *
@@ -83,12 +113,11 @@ export type WalkMatches = SelectQueryBuilder<any, any, { tenant_id: string; id: 
 export function walkedMatches(
   ctx: QueryContext,
   scope: StoreScope,
-  bound: BoundSearch | undefined,
+  keep: Expression<SqlBool> | undefined,
   after: { at: Date; id: string } | undefined,
   rows: number,
 ): WalkMatches {
-  const check = <Q extends SelectQueryBuilder<any, any, any>>(query: Q): Q =>
-    (bound === undefined ? query : query.where(ownTextRankOne(ctx, bound))) as Q;
+  const check = <Q extends SelectQueryBuilder<any, any, any>>(query: Q): Q => (keep === undefined ? query : query.where(keep)) as Q;
   if (scope.subscriberId === undefined && ctx.hooks.capabilities.fullText !== 'like') {
     // What the walk's indexes hold (on SQLite all of it: the read is an index's alone).
     const text = ctx.hooks.capabilities.fullText === 'tsvector' ? 's.vector' : 's.search_text';
@@ -121,7 +150,10 @@ export function walkedMatches(
   ) as unknown as WalkMatches;
 }
 
-/** The fields of `scope` a walk reads (`walkedMatches`): the tenant, and the subscriber or reseller. */
+/**
+ * The fields of `scope` a walk reads (`walkedMatches`): the tenant, and the subscriber or
+ * reseller; and the visibility (the messages a rank-0 walk may look at).
+ */
 function walkedScope(scope: StoreScope): StoreScope {
   const walked: StoreScope = { tenantId: scope.tenantId, visibility: scope.visibility };
   if (scope.subscriberId !== undefined) walked.subscriberId = scope.subscriberId;
@@ -130,50 +162,59 @@ function walkedScope(scope: StoreScope): StoreScope {
 }
 
 /**
- * What the sample says of a walk from `after`: whether it can be expected to fill pages
- * (at least one in `WALK_ROWS_PER_RESULT` of the first `WALK_SAMPLE` tickets it reads has
- * every phrase in its own text and is not the exact-number ticket; each sampled ticket's
- * own row is looked up by key, as the walk does), and whether a ticket of the tenant has
- * the searched number (else the walk skips that step). One statement, compiled once per
- * shape of scope and search (`runCached`).
+ * What the sample says of a walk for `rank` from `after`: whether it can be expected to
+ * fill pages, and whether a ticket of the tenant has the searched number (else the walk
+ * skips that step). For rank 1, whether at least one in `WALK_ROWS_PER_RESULT` of the
+ * first `WALK_SAMPLE` tickets it reads has every phrase in its own text and is not the
+ * exact-number ticket (each sampled ticket's own row is looked up by key, as the walk
+ * does); for rank 0, whether one of the first `MESSAGE_WALK_SAMPLE` has rank 0 (its
+ * messages looked up as the walk does). One statement, compiled once per shape of scope
+ * and search (`runCached`).
  */
 export async function walkSample(
   ctx: QueryContext,
   scope: StoreScope,
   search: StoreSearch,
   after: { at: Date; id: string } | undefined,
+  rank: 1 | 0 = 1,
 ): Promise<{ pays: boolean; numbered: boolean }> {
-  const bound = searchFor(boundSearch(ctx.hooks.capabilities.fullText, scope, search), 'walk');
+  const bound = searchFor(boundSearch(ctx.hooks.capabilities.fullText, scope, search), walkUse(rank));
+  const size = rank === 1 ? WALK_SAMPLE : MESSAGE_WALK_SAMPLE;
+  const needed = rank === 1 ? WALK_SAMPLE / WALK_ROWS_PER_RESULT : 1;
   // Only what the walk reads of the scope (`walkedMatches`): every argument of a cached
   // statement must be bound in it.
   const { shape, args } = scopeParts(walkedScope(scope));
   const searchAt = args.length;
   args.push(...searchArgs(bound));
   if (after !== undefined) args.push(ctx.hooks.toDate(after.at), after.id);
-  const key = `walk sample ${shape} ${searchShape(bound)} ${after === undefined ? '-' : 'A'}`;
+  const key = `walk sample ${rank} ${shape} ${searchShape(bound)} ${after === undefined ? '-' : 'A'}`;
   const { rows } = await runCached(ctx, key, args, (a) => {
     const argCtx = { ...ctx, hooks: convertedArgs(ctx.hooks) };
+    const argScope = scopeFromArgs(shape, a);
     const argBound = searchFromArgs(bound, a, searchAt);
     const next = searchAt + searchArgs(bound).length;
     const argAfter = after === undefined ? undefined : { at: a[next] as Date, id: a[next + 1] as string };
+    const keep = walkKeeps(argCtx, argScope, argBound, rank);
     return ctx.db
-      .selectFrom(walkedMatches(argCtx, scopeFromArgs(shape, a), argBound, argAfter, WALK_SAMPLE).as('w'))
+      .selectFrom(walkedMatches(argCtx, argScope, keep, argAfter, size).as('w'))
       .select((eb) => [
         eb.fn.countAll<number | string | bigint>().as('n'),
-        argBound.numbered
+        argBound.numbered && rank === 1
           ? eb.exists(numberKeys(argCtx, a[0] as string, argBound.number, 1)).as('numbered')
           : sql<boolean>`0`.as('numbered'),
       ]);
     // Not keyed, as the search's page (`cachedPage`): planned with the tenant's own values.
   });
   const row = rows[0] as { n?: unknown; numbered?: unknown } | undefined;
-  return { pays: Number(row?.n ?? 0) >= WALK_SAMPLE / WALK_ROWS_PER_RESULT, numbered: Boolean(Number(row?.numbered ?? 0)) };
+  return { pays: Number(row?.n ?? 0) >= needed, numbered: Boolean(Number(row?.numbered ?? 0)) };
 }
 
 /**
  * The steps of a walk for this list, or `null` when the hits should drive it: no search,
- * another sort than relevance, a page past the rank-1 tickets, the LIKE dialects (no
- * index to count from), or too few own-text hits to be worth walking for.
+ * another sort than relevance, the LIKE dialects (no index to count from), or a sample
+ * that says neither walk would pay. A walk over own texts is tried first (when one in
+ * `WALK_ROWS_PER_RESULT` subjects has the words); else, or from a cursor among the rank-0
+ * tickets, a walk over message matches (`messageWalkPlan`).
  */
 export async function walkPlan(
   ctx: QueryContext,
@@ -185,19 +226,49 @@ export async function walkPlan(
   if (plan === 'hits' || search === undefined || q.sort !== 'relevance' || search.phrases.length === 0) return null;
   if (ctx.hooks.capabilities.fullText === 'like') return null;
   const after = q.after;
-  if (after !== undefined && (after.rank ?? 0) < 1) return null;
+  if (plan === 'messages') return messageWalkPlan(ctx, scope, q, plan);
+  if (after !== undefined && (after.rank ?? 0) < 1) return plan === 'auto' ? messageWalkPlan(ctx, scope, q, plan) : null;
   const from = after?.rank === 1 && after.at !== null ? { at: after.at, id: after.id } : undefined;
   // SQLite first asks its index whether there are as many own-text matches as the sample
   // needs in the whole scope (a rare word: two lookups of a few postings, where the
   // sample's 200 key lookups doubled the search).
   if (plan === 'auto' && ctx.hooks.capabilities.fullText === 'fts5') {
-    if (!(await ownHitsReach(ctx, scope, search.phrases, WALK_SAMPLE / WALK_ROWS_PER_RESULT))) return null;
+    if (!(await ownHitsReach(ctx, scope, search.phrases, WALK_SAMPLE / WALK_ROWS_PER_RESULT))) return messageWalkPlan(ctx, scope, q, plan);
   }
   // Asked for a walk (tests), the number step runs whether or not a ticket has it.
   const sample = plan === 'auto' ? await walkSample(ctx, scope, search, from) : { pays: true, numbered: true };
-  if (!sample.pays) return null;
+  if (!sample.pays) return plan === 'auto' ? messageWalkPlan(ctx, scope, q, plan) : null;
   const steps: WalkStep[] = [];
   if (after === undefined && search.number !== '' && sample.numbered) steps.push({ rank: 2 });
   steps.push({ rank: 1, after: from, rows: WALK_ROWS_PER_RESULT * q.limit });
+  return steps;
+}
+
+/**
+ * The steps of a walk over the tickets a message matched (rank 0), when the own texts
+ * are too few to walk for: the tickets of rank 2 and 1 from the own-text index (few, or
+ * the walk over own texts would have paid; unless the cursor is past them), then a walk
+ * over the tickets newest first (after the cursor among the rank-0 tickets), keeping
+ * each whose own text and visible messages have every phrase (`messageRankZero`).
+ * `null` when a sample says the walk would not pay: on SQLite first when a phrase has
+ * fewer than `MESSAGE_WALK_SAMPLE` hits in the index (its hits are few: the index
+ * answers cheaply), then when none of the first `MESSAGE_WALK_SAMPLE` tickets it would
+ * read matches (`walkSample`).
+ */
+async function messageWalkPlan(ctx: QueryContext, scope: StoreScope, q: StoreListQuery, plan: SearchPlan): Promise<WalkStep[] | null> {
+  const search = q.search!;
+  const after = q.after;
+  const past = after !== undefined && (after.rank ?? 0) < 1;
+  const from = past && after.at !== null ? { at: after.at, id: after.id } : undefined;
+  if (plan === 'auto') {
+    if (ctx.hooks.capabilities.fullText === 'fts5') {
+      for (const phrase of search.phrases) {
+        if (!(await indexHitsReach(ctx, scope, [phrase], MESSAGE_WALK_SAMPLE, true))) return null;
+      }
+    }
+    if (!(await walkSample(ctx, scope, search, from, 0)).pays) return null;
+  }
+  const steps: WalkStep[] = past ? [] : [{ rank: 'own' }];
+  steps.push({ rank: 0, after: from, rows: WALK_ROWS_PER_RESULT * q.limit });
   return steps;
 }

@@ -75,21 +75,27 @@ function walkTests(name: string, makeFixture: () => StoreFixture, hooks: SqlDial
      * same page: every page the walk answers must equal the hits' page. Returns how many
      * pages the walk answered.
      */
-    async function compare(ctx: QueryContext, scope: StoreScope, query: Omit<StoreListQuery, 'sort' | 'limit'>, limit: number): Promise<number> {
+    async function compare(
+      ctx: QueryContext,
+      scope: StoreScope,
+      query: Omit<StoreListQuery, 'sort' | 'limit'>,
+      limit: number,
+      plan: 'walk' | 'messages' = 'walk',
+    ): Promise<number> {
       let after: ListAfter | undefined;
       let walked = 0;
       // The first pages are what a walk is for; further on it gives way to the hits.
       for (let page = 0; page < 8; page++) {
         const q: StoreListQuery = { ...query, sort: 'relevance', limit, ...(after ? { after } : {}) };
         const byHits = await listTickets(ctx, scope, q, 'hits');
-        const byWalk = await walkedPage(ctx, scope, q, 'walk');
+        const byWalk = await walkedPage(ctx, scope, q, plan);
         if (byWalk !== null) {
           walked++;
           expect(shape(byWalk), `page ${page} of ${JSON.stringify(query.search)}`).toStrictEqual(shape(byHits));
           expect(byWalk.map((r) => r.id)).toStrictEqual(byHits.map((r) => r.id));
         }
         // Whatever the plan, the list answers with the hits' page.
-        expect(shape(await listTickets(ctx, scope, q, 'walk'))).toStrictEqual(shape(byHits));
+        expect(shape(await listTickets(ctx, scope, q, plan))).toStrictEqual(shape(byHits));
         expect(shape(await listTickets(ctx, scope, q))).toStrictEqual(shape(byHits));
         if (byHits.length < limit) break;
         after = afterOf(byHits[byHits.length - 1]!);
@@ -118,6 +124,31 @@ function walkTests(name: string, makeFixture: () => StoreFixture, hooks: SqlDial
       // fresh build: \`StatementCache.checkKeys\`), the walk's and the hits' alike.
       const keys = [...(ctx.statements as StatementCache).uncachedKeys()];
       expect(keys).toStrictEqual([]);
+    });
+
+    it('answers pages of a search found in many messages exactly as the hits do: the own-text matches, then the message matches', async () => {
+      const { ctx } = await seeded();
+      const staff: StoreScope = { tenantId: t, visibility: 'staff' };
+      const reseller: StoreScope = { tenantId: t, visibility: 'staff', resellerId: 'res-1' };
+      const customer: StoreScope = { tenantId: t, visibility: 'customer', subscriberId: 'sub-2' };
+      let walked = 0;
+      // Words in the bodies (`about`, `note` only in internal notes), in subjects and bodies
+      // both, chunks found in different texts of a ticket, a number with words.
+      for (const q of ['about', 'note', 'router ip', 'charge march', '"note on" double', 'TKT-8 about', 'rou sta']) {
+        const search = parseSearch(q);
+        for (const limit of [1, 25]) walked += await compare(ctx, staff, { search }, limit, 'messages');
+        walked += await compare(ctx, reseller, { search }, 5, 'messages');
+        walked += await compare(ctx, { ...reseller, addressedTo: 'reseller', requesterResellerId: null }, { search }, 3, 'messages');
+        walked += await compare(ctx, customer, { search }, 2, 'messages');
+        walked += await compare(ctx, { ...customer, resellerId: 'res-1' }, { search }, 2, 'messages');
+        walked += await compare(ctx, staff, { search, status: ['open'], archived: false }, 4, 'messages');
+      }
+      expect(walked).toBeGreaterThan(100);
+      // A customer's walk never looks at internal notes: `note` is in nothing they may see.
+      const notes = parseSearch('note');
+      expect(await walkedPage(ctx, customer, { sort: 'relevance', limit: 1, search: notes }, 'messages')).toBeNull();
+      expect(await walkedPage(ctx, staff, { sort: 'relevance', limit: 1, search: notes }, 'messages')).not.toBeNull();
+      expect([...(ctx.statements as StatementCache).uncachedKeys()]).toStrictEqual([]);
     });
 
     it('starts with the exact-number ticket, then its rank-1 tickets newest first', async () => {
@@ -211,7 +242,7 @@ function walkTests(name: string, makeFixture: () => StoreFixture, hooks: SqlDial
         const scope: StoreScope = { tenantId: t, visibility: 'staff' };
         const q: StoreListQuery = { sort: 'relevance', limit: 9, search: parseSearch('"double charge"') };
         const before = shape((await walkedPage(ctx, scope, q, 'walk'))!);
-        expect(await fx.migrateTo('008-stats-by-day')).toStrictEqual(['down 014-search-walk-order', 'down 013-stats-by-week', 'down 012-reseller-queue', 'down 011-fulltext', 'down 010-owner-tokens', 'down 009-search-walk']);
+        expect(await fx.migrateTo('008-stats-by-day')).toStrictEqual(['down 015-message-search-text', 'down 014-search-walk-order', 'down 013-stats-by-week', 'down 012-reseller-queue', 'down 011-fulltext', 'down 010-owner-tokens', 'down 009-search-walk']);
         // Up again to the latest (the walk reads what later migrations add too).
         await fx.store.migrate();
         expect(shape((await walkedPage(ctx, scope, q, 'walk'))!)).toStrictEqual(before);
@@ -235,7 +266,7 @@ function walkTests(name: string, makeFixture: () => StoreFixture, hooks: SqlDial
       const before = await walked();
       for (const [i, scope] of scopes.entries()) expect(before[i]).toStrictEqual(shape(await listTickets(ctx, scope, q, 'hits')));
       for (const page of before) expect(page?.length).toBe(9);
-      expect(await fx.migrateTo('013-stats-by-week')).toStrictEqual(['down 014-search-walk-order']);
+      expect(await fx.migrateTo('013-stats-by-week')).toStrictEqual(['down 015-message-search-text', 'down 014-search-walk-order']);
       expect(await fx.migrateTo('014-search-walk-order')).toStrictEqual(['up 014-search-walk-order']);
       expect(await walked()).toStrictEqual(before);
       // Rows written by the code before 014 during a rolling upgrade carry neither: the
@@ -265,7 +296,7 @@ function walkTests(name: string, makeFixture: () => StoreFixture, hooks: SqlDial
       const before = await pages();
       const ownOf = async (scope: StoreScope) => (await listTickets(ctx, scope, q, 'hits')).filter((r) => r.searchRank === 1).length;
       expect(await ownOf(reseller)).toBeGreaterThan(0);
-      expect(await fx.migrateTo('009-search-walk')).toStrictEqual(['down 014-search-walk-order', 'down 013-stats-by-week', 'down 012-reseller-queue', 'down 011-fulltext', 'down 010-owner-tokens']);
+      expect(await fx.migrateTo('009-search-walk')).toStrictEqual(['down 015-message-search-text', 'down 014-search-walk-order', 'down 013-stats-by-week', 'down 012-reseller-queue', 'down 011-fulltext', 'down 010-owner-tokens']);
       // Without the tokens the index holds no ticket of the reseller's (which is why
       // 010 must rewrite every ticket indexed before it).
       expect(await ownOf(reseller)).toBe(0);

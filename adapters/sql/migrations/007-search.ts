@@ -22,6 +22,7 @@ import type { TicketryDatabase } from '../schema.js';
 import type { MigrationContext } from './migration-context.js';
 import { fillTicketSearchText } from './009-search-walk.js';
 import { fillWalkColumns, hasWalkColumns } from './014-search-walk-order.js';
+import { hasMessageSearchText } from './015-message-search-text.js';
 
 type SearchTable = 'tickets' | 'messages' | 'ticket_search' | 'message_search' | 'ticket_fts' | 'message_fts';
 
@@ -56,11 +57,14 @@ export async function rebuildSearchIndex(db: Kysely<any>, ctx: MigrationContext)
     if (lock !== null) await lock.execute(db);
   }
   const q = named(db, ctx);
+  // SQLite after migration 015: each body's text beside its position, too.
+  const messageTexts = await hasMessageSearchText(db, ctx);
   if (fullText === 'fts5') {
     for (const table of ['ticket_fts', 'message_fts'] as const) {
       const name = ctx.names.table(table);
       await sql`insert into ${sql.table(name)} (${sql.ref(name)}) values ('delete-all')`.execute(db);
     }
+    if (messageTexts) await q.deleteFrom('message_search').execute();
   } else {
     await q.deleteFrom('message_search').execute();
   }
@@ -122,6 +126,12 @@ export async function rebuildSearchIndex(db: Kysely<any>, ctx: MigrationContext)
         .insertInto('message_fts')
         .values(rows.map((r) => ({ rowid: r.position, search_text: messageIndexText(r) })))
         .execute();
+      if (messageTexts) {
+        await q
+          .insertInto('message_search')
+          .values(rows.map((r) => ({ position: r.position, search_text: ` ${searchText(r.body)} ` })))
+          .execute();
+      }
     } else if (fullText === 'tsvector') {
       await q
         .insertInto('message_search')

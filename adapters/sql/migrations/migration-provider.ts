@@ -17,6 +17,7 @@ import { fullTextMigration } from './011-fulltext.js';
 import { resellerQueueMigration } from './012-reseller-queue.js';
 import { statsByWeekMigration } from './013-stats-by-week.js';
 import { searchWalkOrderMigration } from './014-search-walk-order.js';
+import { messageSearchTextMigration } from './015-message-search-text.js';
 import type { MigrationContext } from './migration-context.js';
 
 /**
@@ -41,6 +42,7 @@ export function ticketryMigrations(ctx: MigrationContext): MigrationProvider {
         '012-reseller-queue': resellerQueueMigration(ctx),
         '013-stats-by-week': statsByWeekMigration(ctx),
         '014-search-walk-order': searchWalkOrderMigration(ctx),
+        '015-message-search-text': messageSearchTextMigration(ctx),
       };
     },
   };
