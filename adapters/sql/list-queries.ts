@@ -52,8 +52,9 @@ type TicketQuery = SelectQueryBuilder<WithTicketAlias, 't', any>;
  * counts them; the viewer's favorite and read mark from a primary-key lookup each.
  *
  * `plan` is for tests: `'hits'` always drives a search by its index hits (never by a
- * subscriber's own texts, `subscriber-search.ts`), `'walk'` walks
- * the list whenever a walk can answer the page; `'auto'` decides by the hits.
+ * subscriber's own texts, `subscriber-search.ts`), `'walk'` walks over own texts and
+ * `'messages'` over message matches whenever that walk can answer the page; `'auto'`
+ * decides by samples (`search-walk.ts`).
  */
 export async function listTickets(
   ctx: QueryContext,

@@ -28,6 +28,7 @@ import { convertedArgs, runCached, scopeFromArgs, scopeParts, type QueryContext 
 import type { TicketryDatabase } from './schema.js';
 import { indexHitsReach, messageRankZero, numberKeys, ownHitsReach, ownTextRankOne } from './search-queries.js';
 import { boundSearch, searchArgs, searchFor, searchFromArgs, searchShape, type BoundSearch, type SearchUse } from './search-values.js';
+import { commonWords, mayBeCommon } from './word-stats.js';
 
 /**
  * How a list runs a search: by the hits, by a walk where one can answer, or as decided;
@@ -260,8 +261,9 @@ export async function walkPlan(
  * over the tickets newest first (after the cursor among the rank-0 tickets), keeping
  * each whose own text and visible messages have every phrase (`messageRankZero`), at
  * most `MESSAGE_WALK_ROWS_PER_RESULT` per row of the page. `null` when a sample says the
- * walk would not pay: on SQLite first when a phrase has fewer than `MESSAGE_WALK_SAMPLE`
- * hits in the index (its hits are few: the index answers cheaply), then when fewer than
+ * walk would not pay: first when a phrase is rare (its hits are few: the index answers
+ * cheaply; SQLite: fewer than `MESSAGE_WALK_SAMPLE` hits in the index; Postgres: a word
+ * its statistics do not list as common, `word-stats.ts`), then when fewer than
  * one in `MESSAGE_WALK_ROWS_PER_RESULT` of the first `MESSAGE_WALK_SAMPLE` tickets it
  * would read match (`walkSample`).
  */
@@ -275,6 +277,9 @@ async function messageWalkPlan(ctx: QueryContext, scope: StoreScope, q: StoreLis
       for (const phrase of search.phrases) {
         if (!(await indexHitsReach(ctx, scope, [phrase], MESSAGE_WALK_SAMPLE, true))) return null;
       }
+    } else {
+      const words = await commonWords(ctx);
+      if (!search.phrases.every((phrase) => mayBeCommon(phrase, words))) return null;
     }
     if (!(await walkSample(ctx, scope, search, from, 0)).pays) return null;
   }

@@ -9,13 +9,15 @@
  * On the stores with a full-text index (SQLite FTS5, Postgres tsvector); MySQL/MariaDB
  * search by LIKE never walks.
  */
+import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { postgresHooks } from '../../adapters/postgres/postgres-hooks.js';
 import type { SqlDialectHooks } from '../../adapters/sql/dialect-hooks.js';
 import { listTickets, walkedPage } from '../../adapters/sql/list-queries.js';
 import { ownHitsReach } from '../../adapters/sql/search-queries.js';
-import { WALK_ROWS_PER_RESULT, WALK_SAMPLE, walkSample } from '../../adapters/sql/search-walk.js';
-import type { QueryContext, StatementCache } from '../../adapters/sql/query-context.js';
+import { WALK_ROWS_PER_RESULT, WALK_SAMPLE, walkPlan, walkSample } from '../../adapters/sql/search-walk.js';
+import { commonWords } from '../../adapters/sql/word-stats.js';
+import { StatementCache, type QueryContext } from '../../adapters/sql/query-context.js';
 import { sqliteHooks } from '../../adapters/sqlite/sqlite-hooks.js';
 import { parseSearch } from '../../src/search/search-query.js';
 import type { ListAfter, StoreListQuery, StoreScope, StoreTicketSummary } from '../../src/store.js';
@@ -149,6 +151,36 @@ function walkTests(name: string, makeFixture: () => StoreFixture, hooks: SqlDial
       expect(await walkedPage(ctx, customer, { sort: 'relevance', limit: 1, search: notes }, 'messages')).toBeNull();
       expect(await walkedPage(ctx, staff, { sort: 'relevance', limit: 1, search: notes }, 'messages')).not.toBeNull();
       expect([...(ctx.statements as StatementCache).uncachedKeys()]).toStrictEqual([]);
+    });
+
+    it('walks over message matches only for common phrases that a sample finds often enough', async () => {
+      let { ctx } = await seeded();
+      const staff: StoreScope = { tenantId: t, visibility: 'staff' };
+      const customer: StoreScope = { tenantId: t, visibility: 'customer', subscriberId: 'sub-2' };
+      const planOf = async (scope: StoreScope, q: string, after?: ListAfter) =>
+        (await walkPlan(ctx, scope, { sort: 'relevance', limit: 5, search: parseSearch(q), ...(after ? { after } : {}) }, 'auto'))?.map(
+          (step) => step.rank,
+        ) ?? null;
+      if (hooks.capabilities.fullText === 'tsvector') {
+        // Postgres decides rarity by its statistics: none before ANALYZE, so no walk.
+        expect(await planOf(staff, 'about')).toBeNull();
+        await sql`analyze`.execute(ctx.db);
+        expect(await commonWords({ ...ctx, statements: new StatementCache() })).toContain('about');
+        ctx = { ...ctx, statements: new StatementCache() };
+      }
+      // `about` opens every ticket's first message: the tickets of rank 1 and 2 (none),
+      // then the walk over message matches; from a cursor among rank 0, the walk alone.
+      expect(await planOf(staff, 'about')).toStrictEqual(['own', 0]);
+      expect(await planOf(staff, 'about', { rank: 0, at: new Date(Date.UTC(2026, 0, 2)), id: 'tk-z' })).toStrictEqual([0]);
+      expect(await planOf(staff, 'about router')).toStrictEqual(['own', 0]);
+      // In many subjects: the walk over own texts.
+      expect(await planOf(staff, '"double charge"')).toStrictEqual([1]);
+      // A word in no text: its hits are cheap.
+      expect(await planOf(staff, 'about zebra')).toBeNull();
+      // `note` is common in staff's texts (internal notes) but in none a customer sees: the
+      // sample finds none for them.
+      expect(await planOf(staff, 'note')).toStrictEqual(['own', 0]);
+      expect(await planOf(customer, 'note')).toBeNull();
     });
 
     it('starts with the exact-number ticket, then its rank-1 tickets newest first', async () => {
