@@ -235,14 +235,17 @@ export async function walkPlan(
   if (ctx.hooks.capabilities.fullText === 'like') return null;
   const after = q.after;
   if (plan === 'messages') return messageWalkPlan(ctx, scope, q, plan);
+  // SQLite first asks its index whether each phrase is in as many texts as a walk's
+  // sample needs (a rare word: two lookups of a few postings, where the samples' key
+  // lookups doubled the search): a rare phrase's hits are few, and the index answers.
+  const fts5 = ctx.hooks.capabilities.fullText === 'fts5';
+  if (plan === 'auto' && fts5 && (await rarePhrase(ctx, scope, search)) >= 0) return null;
   if (after !== undefined && (after.rank ?? 0) < 1) return plan === 'auto' ? messageWalkPlan(ctx, scope, q, plan) : null;
   const from = after?.rank === 1 && after.at !== null ? { at: after.at, id: after.id } : undefined;
-  // SQLite first asks its index whether there are as many own-text matches as the sample
-  // needs in the whole scope (a rare word: two lookups of a few postings, where the
-  // sample's 200 key lookups doubled the search). Not for several phrases: their
-  // prefixes' postings are merged before they are intersected (`router static`: 21 ms at
-  // a million tickets, against 0.3 ms for the sample).
-  if (plan === 'auto' && ctx.hooks.capabilities.fullText === 'fts5' && search.phrases.length === 1) {
+  // And whether the scope has as many own-text matches as the sample needs. Not for
+  // several phrases: their prefixes' postings are merged before they are intersected
+  // (`router static`: 21 ms at a million tickets, against 0.3 ms for the sample).
+  if (plan === 'auto' && fts5 && search.phrases.length === 1) {
     if (!(await ownHitsReach(ctx, scope, search.phrases, WALK_SAMPLE / WALK_ROWS_PER_RESULT))) return messageWalkPlan(ctx, scope, q, plan);
   }
   // Asked for a walk (tests), the number step runs whether or not a ticket has it.
@@ -255,15 +258,31 @@ export async function walkPlan(
 }
 
 /**
+ * The index of the first of the search's phrases that is rare, or -1: on SQLite one in
+ * fewer than `MESSAGE_WALK_SAMPLE` texts of the scope's index (own texts and message
+ * bodies, counted that far: `indexHitsReach`), on Postgres one with a word its
+ * statistics do not list as common (`word-stats.ts`). A rare phrase's hits are few.
+ */
+async function rarePhrase(ctx: QueryContext, scope: StoreScope, search: StoreSearch): Promise<number> {
+  if (ctx.hooks.capabilities.fullText === 'fts5') {
+    for (const [i, phrase] of search.phrases.entries()) {
+      if (!(await indexHitsReach(ctx, scope, [phrase], MESSAGE_WALK_SAMPLE, true))) return i;
+    }
+    return -1;
+  }
+  const words = await commonWords(ctx);
+  return search.phrases.findIndex((phrase) => !mayBeCommon(phrase, words));
+}
+
+/**
  * The steps of a walk over the tickets a message matched (rank 0), when the own texts
  * are too few to walk for: the tickets of rank 2 and 1 from the own-text index (few, or
  * the walk over own texts would have paid; unless the cursor is past them), then a walk
  * over the tickets newest first (after the cursor among the rank-0 tickets), keeping
  * each whose own text and visible messages have every phrase (`messageRankZero`), at
  * most `MESSAGE_WALK_ROWS_PER_RESULT` per row of the page. `null` when a sample says the
- * walk would not pay: first when a phrase is rare (its hits are few: the index answers
- * cheaply; SQLite: fewer than `MESSAGE_WALK_SAMPLE` hits in the index; Postgres: a word
- * its statistics do not list as common, `word-stats.ts`), then when fewer than
+ * walk would not pay: first when a phrase is rare (`rarePhrase`: its hits are few, the
+ * index answers cheaply), then when fewer than
  * one in `MESSAGE_WALK_ROWS_PER_RESULT` of the first `MESSAGE_WALK_SAMPLE` tickets it
  * would read match (`walkSample`).
  */
@@ -273,14 +292,8 @@ async function messageWalkPlan(ctx: QueryContext, scope: StoreScope, q: StoreLis
   const past = after !== undefined && (after.rank ?? 0) < 1;
   const from = past && after.at !== null ? { at: after.at, id: after.id } : undefined;
   if (plan === 'auto') {
-    if (ctx.hooks.capabilities.fullText === 'fts5') {
-      for (const phrase of search.phrases) {
-        if (!(await indexHitsReach(ctx, scope, [phrase], MESSAGE_WALK_SAMPLE, true))) return null;
-      }
-    } else {
-      const words = await commonWords(ctx);
-      if (!search.phrases.every((phrase) => mayBeCommon(phrase, words))) return null;
-    }
+    // SQLite's were checked by `walkPlan`.
+    if (ctx.hooks.capabilities.fullText === 'tsvector' && (await rarePhrase(ctx, scope, search)) >= 0) return null;
     if (!(await walkSample(ctx, scope, search, from, 0)).pays) return null;
   }
   const steps: WalkStep[] = past ? [] : [{ rank: 'own' }];
