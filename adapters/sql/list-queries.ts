@@ -103,7 +103,7 @@ function cachedPage(
   matched: readonly string[] | null = null,
 ): Promise<QueryResult<Record<string, unknown>>> {
   const { hooks } = ctx;
-  const use: SearchUse = step === undefined ? 'hits' : step.rank === 2 ? 'number' : step.rank === 'own' ? 'own' : walkUse(step.rank);
+  const use = stepUse(step);
   const bound = q.search === undefined ? undefined : searchFor(boundSearch(hooks.capabilities.fullText, scope, q.search), use);
   const uncached = () => ctx.db.executeQuery(listQuery(ctx, scope, q, step, matched, bound).limit(limit).compile());
   if (q.search !== undefined && (matched !== null || hooks.capabilities.fullText === 'like')) return uncached();
@@ -139,9 +139,8 @@ function cachedPage(
     key += value === undefined ? ' -' : ' 1';
     if (value !== undefined) put(field, hooks.toDate(value));
   }
-  // A walk's step reads its own cursor (below), not the list's; the own-text step the list's.
-  const walking = step !== undefined && step.rank !== 'own';
-  const after = walking ? undefined : q.after;
+  // A walk's step reads its own cursor (below), not the list's; the own-text and driven steps the list's.
+  const after = walks(step) ? undefined : q.after;
   key += `${q.deleted ? ' D' : ' -'}${q.favorites ? ' F' : ' -'}${after === undefined ? ' -' : ' A'}`;
   if (after !== undefined) {
     put('afterAt', hooks.toDate(after.at ?? NOT_WAITING));
@@ -158,8 +157,8 @@ function cachedPage(
     args.push(...searchArgs(bound));
   }
   if (step === undefined) key += ' -';
-  else if (step.rank === 2 || step.rank === 'own') key += ` w${step.rank}`;
-  else key += ` w${step.rank}${step.after === undefined ? '' : 'A'}`;
+  else if (step.rank === 1 || step.rank === 0) key += ` w${step.rank}${step.after === undefined ? '' : 'A'}`;
+  else key += ` w${step.rank}`;
   if (step !== undefined && (step.rank === 1 || step.rank === 0)) {
     if (step.after !== undefined) {
       put('stepAt', hooks.toDate(step.after.at));
@@ -205,10 +204,24 @@ function cachedPage(
   }) as Promise<QueryResult<Record<string, unknown>>>;
 }
 
+/** What a step's statement binds of the search (`searchFor`). */
+function stepUse(step: WalkStep | undefined): SearchUse {
+  if (step === undefined) return 'hits';
+  if (step.rank === 2) return 'number';
+  if (step.rank === 'own') return 'own';
+  if (step.rank === 'driven') return { driven: step.phrase };
+  return walkUse(step.rank);
+}
+
+/** Whether `step` reads the tickets in its own order (a walk, or the exact-number step), not the list's. */
+function walks(step: WalkStep | undefined): step is Extract<WalkStep, { rank: 2 | 1 | 0 }> {
+  return step !== undefined && step.rank !== 'own' && step.rank !== 'driven';
+}
+
 /**
  * The page as a walk finds it (`search-walk.ts`), or `null` when no walk is planned or
  * the walk did not fill the page (it may have stopped early: only a full page is an
- * answer).
+ * answer). A page driven by a rare phrase's hits is an answer as it is.
  */
 export async function walkedPage(
   ctx: QueryContext,
@@ -225,6 +238,7 @@ export async function walkedPage(
     // The exact-number tickets (one, unless numbers differ in case only) come unordered:
     // an ORDER BY there would have the database walk the list for them.
     if (step.rank === 2) found.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    if (step.rank === 'driven') return found;
     page.push(...found);
   }
   return page.length === q.limit ? page : null;
@@ -400,7 +414,7 @@ function listQuery(
     ]);
   }
 
-  if (step !== undefined && step.rank !== 'own' && bound !== undefined) {
+  if (walks(step) && bound !== undefined) {
     if (step.rank === 2) return query.select(sql.lit(2).as('search_rank'));
     // The rank was checked on the walked rows; in the walk's order (the subquery's), which
     // the database keeps without sorting.

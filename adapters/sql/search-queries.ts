@@ -442,13 +442,36 @@ export function searchCondition(
   if (matched !== null) return matched.length === 0 ? sql<SqlBool>`1 = 0` : eb('t.id', 'in', [...matched]);
   const ids = candidates(ctx, scope, bound);
   if (ids === null) return sql<SqlBool>`1 = 0`;
+  let hit: Expression<SqlBool>;
   if (ctx.hooks.capabilities.fullText === 'tsvector') {
     // Postgres cannot estimate how many tickets a tsquery hits (a prefix least of all), and
     // for `IN (…)` it may then hash the hits against a scan of the whole scope. `= any(array(…))`
     // computes the hits once (an InitPlan) and looks each one up by primary key.
-    return sql<SqlBool>`${sql.ref('t.id')} = any(array(${ids})) and ${SERIAL}`;
+    hit = sql<SqlBool>`${sql.ref('t.id')} = any(array(${ids})) and ${SERIAL}`;
+  } else {
+    hit = eb('t.id', 'in', ids as unknown as SelectQueryBuilder<TicketryDatabase, 'tickets', { id: string }>);
   }
-  return eb('t.id', 'in', ids as unknown as SelectQueryBuilder<TicketryDatabase, 'tickets', { id: string }>);
+  return bound.each.length === 0 ? hit : sql<SqlBool>`${hit} and ${drivenRest(ctx, scope, bound)}`;
+}
+
+/**
+ * A page driven by one rare phrase (`searchFor(…, 'driven')`: `hits` holds that phrase's
+ * query alone, `each` the checks of the others): whether the ticket `t`, one of that
+ * phrase's hits (or the exact number's), has the other phrases too, each in its own
+ * text or a message the scope may see (`ticketHasPhrase`, on its `ticket_search` row
+ * looked up by key), or is the exact-number ticket. The other phrases' hits are never
+ * gathered: `router` is in most message bodies, and a customer's serial number with it
+ * (`sn4k2j9x router`) gathered all of them (3 s at a million tickets).
+ */
+function drivenRest(ctx: QueryContext, scope: StoreScope, bound: BoundSearch): Expression<SqlBool> {
+  const rest = sql<SqlBool>`${sql.join(bound.each.map((check) => ticketHasPhrase(ctx, scope, check)), sql` and `)}`;
+  const own = ctx.db
+    .selectFrom('ticket_search as s')
+    .select(sql.lit(1).as('one'))
+    .where(sql<SqlBool>`${sql.ref('s.tenant_id')} = ${sql.ref('t.tenant_id')}`)
+    .where(sql<SqlBool>`${sql.ref('s.ticket_id')} = ${sql.ref('t.id')}`)
+    .where(bound.numbered ? sql<SqlBool>`(${sql.ref('s.number_key')} = ${bound.number} or ${rest})` : rest);
+  return sql<SqlBool>`exists ${own}`;
 }
 
 /**

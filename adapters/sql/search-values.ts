@@ -112,9 +112,11 @@ export function searchShape(bound: BoundSearch): string {
  * checks), a walk over the own texts (`'walk'`: the number and the own checks), the
  * exact-number step (`'number'`), the tickets of rank 2 and 1 from the own-text index
  * (`'own'`: the number, that index's query and the own checks), a walk over the tickets
- * a message matched (`'messages'`: the number and the per-phrase checks).
+ * a message matched (`'messages'`: the number and the per-phrase checks), a page driven
+ * by the hits of one rare phrase (`{ driven: i }`: the number, that phrase's hits, the
+ * own checks and the other phrases' checks).
  */
-export type SearchUse = 'hits' | 'walk' | 'number' | 'own' | 'messages';
+export type SearchUse = 'hits' | 'walk' | 'number' | 'own' | 'messages' | { driven: number };
 
 /**
  * `bound` with only the values a statement for `use` binds (`SearchUse`). A cached
@@ -122,6 +124,10 @@ export type SearchUse = 'hits' | 'walk' | 'number' | 'own' | 'messages';
  * what is left here.
  */
 export function searchFor(bound: BoundSearch, use: SearchUse): BoundSearch {
+  if (typeof use === 'object') {
+    const others = <T>(list: readonly T[]) => list.filter((_, i) => i !== use.driven);
+    return { ...bound, hits: [bound.hits[use.driven]], each: others(bound.each), ownIndex: [] };
+  }
   return {
     ...bound,
     hits: use === 'hits' ? bound.hits : [],

@@ -33,19 +33,23 @@ import { commonWords, mayBeCommon } from './word-stats.js';
 /**
  * How a list runs a search: by the hits, by a walk where one can answer, or as decided;
  * `'walk'` asks for the walk over own texts, `'messages'` for the walk over message
- * matches (each where it can answer: tests compare them with the hits).
+ * matches (each where it can answer), `{ driven: i }` for the page driven by phrase i's
+ * hits: tests compare them with the hits.
  */
-export type SearchPlan = 'auto' | 'hits' | 'walk' | 'messages';
+export type SearchPlan = 'auto' | 'hits' | 'walk' | 'messages' | { driven: number };
 
 /**
  * One step of a walk: the exact-number ticket (rank 2), a walk over the tickets whose own
  * text matched (rank 1), the tickets of rank 2 and 1 from the own-text index (`'own'`:
- * the list's cursor applies), or a walk over the tickets a message matched (rank 0).
+ * the list's cursor applies), or a walk over the tickets a message matched (rank 0). Or
+ * no walk but the page driven by one rare phrase's hits (`'driven'`, the list's cursor
+ * applies: `drivenRest` in `search-queries.ts`), an answer whether full or not.
  */
 export type WalkStep =
   | { rank: 2 }
   | { rank: 'own' }
-  | { rank: 1 | 0; after: { at: Date; id: string } | undefined; rows: number };
+  | { rank: 1 | 0; after: { at: Date; id: string } | undefined; rows: number }
+  | { rank: 'driven'; phrase: number };
 
 /** Index entries a walk reads at most per row of the page (2 % of them must be on the page). */
 export const WALK_ROWS_PER_RESULT = 50;
@@ -235,11 +239,17 @@ export async function walkPlan(
   if (ctx.hooks.capabilities.fullText === 'like') return null;
   const after = q.after;
   if (plan === 'messages') return messageWalkPlan(ctx, scope, q, plan);
+  if (typeof plan === 'object') return search.phrases.length > 1 ? [{ rank: 'driven', phrase: plan.driven }] : null;
   // SQLite first asks its index whether each phrase is in as many texts as a walk's
   // sample needs (a rare word: two lookups of a few postings, where the samples' key
-  // lookups doubled the search): a rare phrase's hits are few, and the index answers.
+  // lookups doubled the search): a rare phrase's hits are few, and the index answers;
+  // with other phrases beside it, the page is driven by its hits alone. Postgres reads
+  // its statistics for that (`rarePhrase`), with several phrases only.
   const fts5 = ctx.hooks.capabilities.fullText === 'fts5';
-  if (plan === 'auto' && fts5 && (await rarePhrase(ctx, scope, search)) >= 0) return null;
+  if (plan === 'auto' && (fts5 || search.phrases.length > 1)) {
+    const rare = await rarePhrase(ctx, scope, search);
+    if (rare !== null && rare >= 0) return search.phrases.length > 1 ? [{ rank: 'driven', phrase: rare }] : null;
+  }
   if (after !== undefined && (after.rank ?? 0) < 1) return plan === 'auto' ? messageWalkPlan(ctx, scope, q, plan) : null;
   const from = after?.rank === 1 && after.at !== null ? { at: after.at, id: after.id } : undefined;
   // And whether the scope has as many own-text matches as the sample needs. Not for
@@ -258,12 +268,13 @@ export async function walkPlan(
 }
 
 /**
- * The index of the first of the search's phrases that is rare, or -1: on SQLite one in
- * fewer than `MESSAGE_WALK_SAMPLE` texts of the scope's index (own texts and message
- * bodies, counted that far: `indexHitsReach`), on Postgres one with a word its
- * statistics do not list as common (`word-stats.ts`). A rare phrase's hits are few.
+ * The index of the first of the search's phrases that is rare, -1 when none is, `null`
+ * when that is not known: on SQLite a phrase in fewer than `MESSAGE_WALK_SAMPLE` texts of
+ * the scope's index (own texts and message bodies, counted that far: `indexHitsReach`),
+ * on Postgres one with a word its statistics do not list as common (`word-stats.ts`;
+ * unknown without statistics). A rare phrase's hits are few.
  */
-async function rarePhrase(ctx: QueryContext, scope: StoreScope, search: StoreSearch): Promise<number> {
+async function rarePhrase(ctx: QueryContext, scope: StoreScope, search: StoreSearch): Promise<number | null> {
   if (ctx.hooks.capabilities.fullText === 'fts5') {
     for (const [i, phrase] of search.phrases.entries()) {
       if (!(await indexHitsReach(ctx, scope, [phrase], MESSAGE_WALK_SAMPLE, true))) return i;
@@ -271,6 +282,7 @@ async function rarePhrase(ctx: QueryContext, scope: StoreScope, search: StoreSea
     return -1;
   }
   const words = await commonWords(ctx);
+  if (words.length === 0) return null;
   return search.phrases.findIndex((phrase) => !mayBeCommon(phrase, words));
 }
 
@@ -292,8 +304,8 @@ async function messageWalkPlan(ctx: QueryContext, scope: StoreScope, q: StoreLis
   const past = after !== undefined && (after.rank ?? 0) < 1;
   const from = past && after.at !== null ? { at: after.at, id: after.id } : undefined;
   if (plan === 'auto') {
-    // SQLite's were checked by `walkPlan`.
-    if (ctx.hooks.capabilities.fullText === 'tsvector' && (await rarePhrase(ctx, scope, search)) >= 0) return null;
+    // SQLite's were checked by `walkPlan`. Postgres without statistics: none is known common.
+    if (ctx.hooks.capabilities.fullText === 'tsvector' && (await rarePhrase(ctx, scope, search)) !== -1) return null;
     if (!(await walkSample(ctx, scope, search, from, 0)).pays) return null;
   }
   const steps: WalkStep[] = past ? [] : [{ rank: 'own' }];
