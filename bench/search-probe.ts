@@ -2,6 +2,7 @@
  * Times searches through the service (`desk.list` with `q`) on a store seeded by
  * `bench/seed-keep.ts`: a rare word, a phrase in one subject in twenty and a word in most
  * message bodies, as the operator, the largest reseller's staff and a customer of it;
+ * two words each in many texts, a word only in message bodies, a rare word with a common one;
  * p50/p95 of RUNS runs after 3 warm-ups. Runs `migrate()` first (and reports its time).
  *
  *   FILE=/tmp/1m.db npx tsx bench/search-probe.ts
@@ -38,6 +39,13 @@ const cases: [string, any, string][] = [
   ['cust common word', customer, 'router'],
   ['res common word', reseller, 'router'],
   ['op common word', operator, 'router'],
+  // Several words: each in many texts, rarely all in one ticket's subject (session 15's walk
+  // over message matches), and a rare one beside a common one (driven by the rare one's hits).
+  ['op common words', operator, 'invoice march'],
+  ['res common words', reseller, 'invoice march'],
+  ['op body word', operator, 'thanks'],
+  ['op rare + common', operator, `${opWord} router`],
+  ['res rare + common', reseller, `${resWord} router`],
 ];
 const only = process.env.ONLY?.split(',');
 for (const [name, actor, q] of cases) {

@@ -374,44 +374,52 @@ export async function ownHitsReach(
   phrases: readonly StoreSearchPhrase[],
   count: number,
 ): Promise<boolean> {
-  return indexHitsReach(ctx, scope, phrases, count, false);
+  return (await indexHitCounts(ctx, scope, phrases, count, false, (c) => c.own >= count)).own >= count;
+}
+
+/** How many texts with every phrase SQLite's FTS5 index holds (`indexHitCounts`), each counted only so far. */
+export interface IndexHitCounts {
+  /** Own texts (number and subject) of the scope's tenant. */
+  own: number;
+  /** Message bodies (0 when not asked). */
+  bodies: number;
 }
 
 /**
- * Whether SQLite's FTS5 index holds at least `count` texts with every phrase, of the
- * scope's tenant (and its reseller or subscriber, by their owner tokens): own texts
- * (`ownHitsReach`), and with `messages` message bodies too (of any visibility: an upper
- * bound of what the scope may see), counting only that far, the exact words before the
- * prefix as `ownHitsReach` says.
+ * How many texts of SQLite's FTS5 index have every phrase, of the scope's tenant (and
+ * its reseller or subscriber, by their owner tokens), own texts and (with `bodies`)
+ * message bodies, each counted up to `cap`: message bodies of any visibility and, for a
+ * scope with no owner, of any tenant (an upper bound of what the scope may see). One
+ * statement with the exact words; again with the prefix only when `enough` does not hold
+ * of the exact words' counts (a prefix's count is at least theirs), as `ownHitsReach`
+ * says.
  */
-export async function indexHitsReach(
+export async function indexHitCounts(
   ctx: QueryContext,
   scope: StoreScope,
   phrases: readonly StoreSearchPhrase[],
-  count: number,
-  messages: boolean,
-): Promise<boolean> {
+  cap: number,
+  bodies: boolean,
+  enough: (counts: IndexHitCounts) => boolean,
+): Promise<IndexHitCounts> {
   const owners = ownerPhrases(scope);
-  const reach = async (searched: readonly StoreSearchPhrase[]) => {
+  const counts = async (searched: readonly StoreSearchPhrase[]): Promise<IndexHitCounts> => {
     const query = indexQuery('fts5', [...searched, ...owners]);
-    const key = messages ? 'index hits reach' : 'own hits reach';
-    const { rows } = await runCached(ctx, key, [scope.tenantId, query, count], ([tenant, q, n]) => {
-      let hits: SelectQueryBuilder<any, any, { ticket_id: unknown }> = ownHits(ctx, tenant as string, q);
-      if (messages) {
-        // The message rows themselves (a ticket's own text is counted as the key it is too).
-        hits = hits.unionAll(
-          ctx.db
-            .selectFrom('message_fts as f')
-            .select(sql<unknown>`${sql.ref('f.rowid')}`.as('ticket_id'))
-            .where(indexMatch('fts5', 'f.search_text', q)),
-        );
-      }
-      return ctx.db.selectFrom(hits.limit(n as number).as('h')).select((eb) => eb.fn.countAll<number | string | bigint>().as('n'));
+    const key = bodies ? 'index hit counts' : 'own hits reach';
+    const { rows } = await runCached(ctx, key, [scope.tenantId, query, cap], ([tenant, q, n]) => {
+      const counted = (hits: SelectQueryBuilder<any, any, object>) =>
+        sql<number>`(${ctx.db.selectFrom(hits.limit(n as number).as('h')).select((eb) => eb.fn.countAll().as('c'))})`;
+      const own = counted(ownHits(ctx, tenant as string, q));
+      if (!bodies) return ctx.db.selectNoFrom([own.as('own'), sql<number>`0`.as('bodies')]);
+      const messages = counted(ctx.db.selectFrom('message_fts as f').select('f.rowid').where(indexMatch('fts5', 'f.search_text', q)));
+      return ctx.db.selectNoFrom([own.as('own'), messages.as('bodies')]);
     });
-    return Number((rows[0] as { n?: unknown } | undefined)?.n ?? 0) >= count;
+    const row = rows[0] as { own?: unknown; bodies?: unknown } | undefined;
+    return { own: Number(row?.own ?? 0), bodies: Number(row?.bodies ?? 0) };
   };
-  if (!phrases.some((phrase) => phrase.prefix)) return reach(phrases);
-  return (await reach(phrases.map((phrase) => ({ words: phrase.words, prefix: false })))) || reach(phrases);
+  if (!phrases.some((phrase) => phrase.prefix)) return counts(phrases);
+  const exact = await counts(phrases.map((phrase) => ({ words: phrase.words, prefix: false })));
+  return enough(exact) ? exact : counts(phrases);
 }
 
 /**

@@ -26,7 +26,7 @@ import type { StoreListQuery, StoreScope, StoreSearch } from '../../src/store.js
 import { keysetAfter } from './keyset.js';
 import { convertedArgs, runCached, scopeFromArgs, scopeParts, type QueryContext } from './query-context.js';
 import type { TicketryDatabase } from './schema.js';
-import { indexHitsReach, messageRankZero, numberKeys, ownHitsReach, ownTextRankOne } from './search-queries.js';
+import { indexHitCounts, messageRankZero, numberKeys, ownTextRankOne } from './search-queries.js';
 import { boundSearch, searchArgs, searchFor, searchFromArgs, searchShape, type BoundSearch, type SearchUse } from './search-values.js';
 import { commonWords, mayBeCommon } from './word-stats.js';
 
@@ -240,27 +240,36 @@ export async function walkPlan(
   const after = q.after;
   if (plan === 'messages') return messageWalkPlan(ctx, scope, q, plan);
   if (typeof plan === 'object') return search.phrases.length > 1 ? [{ rank: 'driven', phrase: plan.driven }] : null;
-  // SQLite first asks its index whether each phrase is in as many texts as a walk's
-  // sample needs (a rare word: two lookups of a few postings, where the samples' key
-  // lookups doubled the search): a rare phrase's hits are few, and the index answers;
-  // with other phrases beside it, the page is driven by its hits alone. Postgres reads
-  // its statistics for that (`rarePhrase`), with several phrases only.
+  // First what the index says of each phrase (`rarePhrase`): a rare phrase's hits are few
+  // and the index answers (a rare word: a lookup of a few postings, where the samples' key
+  // lookups doubled the search); beside other phrases the page is driven by its hits alone.
+  // SQLite asks its index (for one phrase, also whether the scope has as many own-text
+  // matches as the sample needs); Postgres its statistics, for several phrases only.
   const fts5 = ctx.hooks.capabilities.fullText === 'fts5';
-  if (plan === 'auto' && (fts5 || search.phrases.length > 1)) {
+  /** Whether every phrase is common enough for a walk over message matches (undefined: not known yet). */
+  let common: boolean | undefined;
+  let ownReach = true;
+  if (plan === 'auto' && fts5 && search.phrases.length === 1) {
+    const needed = WALK_SAMPLE / WALK_ROWS_PER_RESULT;
+    const counts = await indexHitCounts(ctx, scope, search.phrases, MESSAGE_WALK_SAMPLE, true, (c) => c.own >= needed && c.own + c.bodies >= MESSAGE_WALK_SAMPLE);
+    ownReach = counts.own >= needed;
+    common = counts.own + counts.bodies >= MESSAGE_WALK_SAMPLE;
+    if (!ownReach && !common) return null;
+  } else if (plan === 'auto' && (fts5 || search.phrases.length > 1)) {
     const rare = await rarePhrase(ctx, scope, search);
     if (rare !== null && rare >= 0) return search.phrases.length > 1 ? [{ rank: 'driven', phrase: rare }] : null;
+    common = rare === -1;
   }
-  if (after !== undefined && (after.rank ?? 0) < 1) return plan === 'auto' ? messageWalkPlan(ctx, scope, q, plan) : null;
+  const messages = () => (plan === 'auto' && common !== false ? messageWalkPlan(ctx, scope, q, plan, common) : null);
+  if (after !== undefined && (after.rank ?? 0) < 1) return messages();
+  // Several phrases are not counted in the own texts: their prefixes' postings are merged
+  // before they are intersected (`router static`: 21 ms at a million tickets, against
+  // 0.3 ms for the sample).
+  if (!ownReach) return messages();
   const from = after?.rank === 1 && after.at !== null ? { at: after.at, id: after.id } : undefined;
-  // And whether the scope has as many own-text matches as the sample needs. Not for
-  // several phrases: their prefixes' postings are merged before they are intersected
-  // (`router static`: 21 ms at a million tickets, against 0.3 ms for the sample).
-  if (plan === 'auto' && fts5 && search.phrases.length === 1) {
-    if (!(await ownHitsReach(ctx, scope, search.phrases, WALK_SAMPLE / WALK_ROWS_PER_RESULT))) return messageWalkPlan(ctx, scope, q, plan);
-  }
   // Asked for a walk (tests), the number step runs whether or not a ticket has it.
   const sample = plan === 'auto' ? await walkSample(ctx, scope, search, from) : { pays: true, numbered: true };
-  if (!sample.pays) return plan === 'auto' ? messageWalkPlan(ctx, scope, q, plan) : null;
+  if (!sample.pays) return messages();
   const steps: WalkStep[] = [];
   if (after === undefined && search.number !== '' && sample.numbered) steps.push({ rank: 2 });
   steps.push({ rank: 1, after: from, rows: WALK_ROWS_PER_RESULT * q.limit });
@@ -270,14 +279,16 @@ export async function walkPlan(
 /**
  * The index of the first of the search's phrases that is rare, -1 when none is, `null`
  * when that is not known: on SQLite a phrase in fewer than `MESSAGE_WALK_SAMPLE` texts of
- * the scope's index (own texts and message bodies, counted that far: `indexHitsReach`),
+ * the scope's index (own texts and message bodies, counted that far: `indexHitCounts`),
  * on Postgres one with a word its statistics do not list as common (`word-stats.ts`;
  * unknown without statistics). A rare phrase's hits are few.
  */
 async function rarePhrase(ctx: QueryContext, scope: StoreScope, search: StoreSearch): Promise<number | null> {
   if (ctx.hooks.capabilities.fullText === 'fts5') {
+    const cap = MESSAGE_WALK_SAMPLE;
     for (const [i, phrase] of search.phrases.entries()) {
-      if (!(await indexHitsReach(ctx, scope, [phrase], MESSAGE_WALK_SAMPLE, true))) return i;
+      const counts = await indexHitCounts(ctx, scope, [phrase], cap, true, (c) => c.own + c.bodies >= cap);
+      if (counts.own + counts.bodies < cap) return i;
     }
     return -1;
   }
@@ -293,19 +304,25 @@ async function rarePhrase(ctx: QueryContext, scope: StoreScope, search: StoreSea
  * over the tickets newest first (after the cursor among the rank-0 tickets), keeping
  * each whose own text and visible messages have every phrase (`messageRankZero`), at
  * most `MESSAGE_WALK_ROWS_PER_RESULT` per row of the page. `null` when a sample says the
- * walk would not pay: first when a phrase is rare (`rarePhrase`: its hits are few, the
- * index answers cheaply), then when fewer than
+ * walk would not pay: first when a phrase is rare (`common` as `walkPlan` found it, else
+ * `rarePhrase`: its hits are few, the index answers cheaply), then when fewer than
  * one in `MESSAGE_WALK_ROWS_PER_RESULT` of the first `MESSAGE_WALK_SAMPLE` tickets it
  * would read match (`walkSample`).
  */
-async function messageWalkPlan(ctx: QueryContext, scope: StoreScope, q: StoreListQuery, plan: SearchPlan): Promise<WalkStep[] | null> {
+async function messageWalkPlan(
+  ctx: QueryContext,
+  scope: StoreScope,
+  q: StoreListQuery,
+  plan: SearchPlan,
+  common?: boolean,
+): Promise<WalkStep[] | null> {
   const search = q.search!;
   const after = q.after;
   const past = after !== undefined && (after.rank ?? 0) < 1;
   const from = past && after.at !== null ? { at: after.at, id: after.id } : undefined;
   if (plan === 'auto') {
-    // SQLite's were checked by `walkPlan`. Postgres without statistics: none is known common.
-    if (ctx.hooks.capabilities.fullText === 'tsvector' && (await rarePhrase(ctx, scope, search)) !== -1) return null;
+    // As `walkPlan` found them, or else asked now (without statistics none is known common).
+    if (!(common ?? (await rarePhrase(ctx, scope, search)) === -1)) return null;
     if (!(await walkSample(ctx, scope, search, from, 0)).pays) return null;
   }
   const steps: WalkStep[] = past ? [] : [{ rank: 'own' }];

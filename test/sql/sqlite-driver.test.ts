@@ -130,6 +130,7 @@ describe('sqlite store driver glue', () => {
       'email_messages',
       'favorites',
       ...fts('message_fts'),
+      'message_search',
       'messages',
       'migrations',
       'migrations_lock',
