@@ -20,7 +20,7 @@ import { commonWords } from '../../adapters/sql/word-stats.js';
 import { StatementCache, type QueryContext } from '../../adapters/sql/query-context.js';
 import { sqliteHooks } from '../../adapters/sqlite/sqlite-hooks.js';
 import { parseSearch } from '../../src/search/search-query.js';
-import type { ListAfter, StoreListQuery, StoreScope, StoreTicketSummary } from '../../src/store.js';
+import type { ListAfter, StoreListQuery, StoreScope, StoreSearch, StoreTicketSummary } from '../../src/store.js';
 import { seededRandom } from '../../src/testing/seeded-random.js';
 import { message, tenant, ticketRow } from './rows.js';
 import { postgresFixture, sqliteFileFixture, sqliteMemoryFixture, storeQueryContext, type FixtureStore, type StoreFixture } from './stores.js';
@@ -105,20 +105,31 @@ function walkTests(name: string, makeFixture: () => StoreFixture, hooks: SqlDial
       return walked;
     }
 
+    const staff: StoreScope = { tenantId: t, visibility: 'staff' };
+    const reseller: StoreScope = { tenantId: t, visibility: 'staff', resellerId: 'res-1' };
+    const customer: StoreScope = { tenantId: t, visibility: 'customer', subscriberId: 'sub-2' };
+
+    /**
+     * `compare` for `search` with `plan` as staff (a page of each of `limits`), a reseller,
+     * a reseller's staff, a customer, and staff with filters. Returns the pages answered.
+     */
+    async function compareScopes(ctx: QueryContext, search: StoreSearch, plan: SearchPlan, limits: number[]): Promise<number> {
+      let answered = 0;
+      for (const limit of limits) answered += await compare(ctx, staff, { search }, limit, plan);
+      answered += await compare(ctx, reseller, { search }, 5, plan);
+      // A reseller's staff: what is addressed to the reseller, of its own requesters.
+      answered += await compare(ctx, { ...reseller, addressedTo: 'reseller', requesterResellerId: null }, { search }, 3, plan);
+      answered += await compare(ctx, customer, { search }, 2, plan);
+      answered += await compare(ctx, staff, { search, status: ['open'], archived: false }, 4, plan);
+      return answered;
+    }
+
     it('answers the first pages of a search found in many subjects exactly as the hits do, in every scope and with filters', async () => {
       const { ctx } = await seeded();
-      const staff: StoreScope = { tenantId: t, visibility: 'staff' };
-      const reseller: StoreScope = { tenantId: t, visibility: 'staff', resellerId: 'res-1' };
-      const customer: StoreScope = { tenantId: t, visibility: 'customer', subscriberId: 'sub-2' };
       let walked = 0;
       for (const q of ['"double charge"', 'double', 'charge march', 'doub', 'TKT-8', 'router ip']) {
         const search = parseSearch(q);
-        for (const limit of [1, 7, 26]) walked += await compare(ctx, staff, { search }, limit);
-        walked += await compare(ctx, reseller, { search }, 5);
-        // A reseller's staff: what is addressed to the reseller, of its own requesters.
-        walked += await compare(ctx, { ...reseller, addressedTo: 'reseller', requesterResellerId: null }, { search }, 3);
-        walked += await compare(ctx, customer, { search }, 2);
-        walked += await compare(ctx, staff, { search, status: ['open'], archived: false }, 4);
+        walked += await compareScopes(ctx, search, 'walk', [1, 7, 26]);
         walked += await compare(ctx, staff, { search, deleted: true }, 2);
       }
       expect(walked).toBeGreaterThan(50);
@@ -130,20 +141,13 @@ function walkTests(name: string, makeFixture: () => StoreFixture, hooks: SqlDial
 
     it('answers pages of a search found in many messages exactly as the hits do: the own-text matches, then the message matches', async () => {
       const { ctx } = await seeded();
-      const staff: StoreScope = { tenantId: t, visibility: 'staff' };
-      const reseller: StoreScope = { tenantId: t, visibility: 'staff', resellerId: 'res-1' };
-      const customer: StoreScope = { tenantId: t, visibility: 'customer', subscriberId: 'sub-2' };
       let walked = 0;
       // Words in the bodies (`about`, `note` only in internal notes), in subjects and bodies
       // both, chunks found in different texts of a ticket, a number with words.
       for (const q of ['about', 'note', 'router ip', 'charge march', '"note on" double', 'TKT-8 about', 'rou sta']) {
         const search = parseSearch(q);
-        for (const limit of [1, 25]) walked += await compare(ctx, staff, { search }, limit, 'messages');
-        walked += await compare(ctx, reseller, { search }, 5, 'messages');
-        walked += await compare(ctx, { ...reseller, addressedTo: 'reseller', requesterResellerId: null }, { search }, 3, 'messages');
-        walked += await compare(ctx, customer, { search }, 2, 'messages');
+        walked += await compareScopes(ctx, search, 'messages', [1, 25]);
         walked += await compare(ctx, { ...customer, resellerId: 'res-1' }, { search }, 2, 'messages');
-        walked += await compare(ctx, staff, { search, status: ['open'], archived: false }, 4, 'messages');
       }
       expect(walked).toBeGreaterThan(100);
       // A customer's walk never looks at internal notes: `note` is in nothing they may see.
@@ -155,29 +159,20 @@ function walkTests(name: string, makeFixture: () => StoreFixture, hooks: SqlDial
 
     it('answers a page driven by any one phrase\'s hits, the others checked per ticket, exactly as the hits do', async () => {
       const { ctx } = await seeded();
-      const staff: StoreScope = { tenantId: t, visibility: 'staff' };
-      const reseller: StoreScope = { tenantId: t, visibility: 'staff', resellerId: 'res-1' };
-      const customer: StoreScope = { tenantId: t, visibility: 'customer', subscriberId: 'sub-2' };
       let driven = 0;
-      for (const q of ['charge march', 'about router ip', '"note on" double', 'TKT-8 about', 'rou sta', 'note double']) {
+      for (const q of ['about router ip', 'TKT-8 march', '"note on" charge']) {
         const search = parseSearch(q);
         for (const [i] of search.phrases.entries()) {
           const plan = { driven: i };
-          driven += await compare(ctx, staff, { search }, 7, plan);
-          driven += await compare(ctx, reseller, { search }, 5, plan);
-          driven += await compare(ctx, { ...reseller, addressedTo: 'reseller', requesterResellerId: null }, { search }, 3, plan);
-          driven += await compare(ctx, customer, { search }, 2, plan);
-          driven += await compare(ctx, staff, { search, status: ['open'], deleted: true }, 3, plan);
+          driven += await compareScopes(ctx, search, plan, [7]);
         }
       }
       expect(driven).toBeGreaterThan(100);
       expect([...(ctx.statements as StatementCache).uncachedKeys()]).toStrictEqual([]);
-    });
+    }, 120_000);
 
     it('walks over message matches only for common phrases that a sample finds often enough', async () => {
       let { ctx } = await seeded();
-      const staff: StoreScope = { tenantId: t, visibility: 'staff' };
-      const customer: StoreScope = { tenantId: t, visibility: 'customer', subscriberId: 'sub-2' };
       const planOf = async (scope: StoreScope, q: string, after?: ListAfter) =>
         (await walkPlan(ctx, scope, { sort: 'relevance', limit: 5, search: parseSearch(q), ...(after ? { after } : {}) }, 'auto'))?.map(
           (step) => step.rank,
@@ -336,8 +331,6 @@ function walkTests(name: string, makeFixture: () => StoreFixture, hooks: SqlDial
 
     it('migration 010 writes the owner tokens of the tickets and messages a store held before it (and down removes them)', async () => {
       const { fx, ctx } = await seeded();
-      const reseller: StoreScope = { tenantId: t, visibility: 'staff', resellerId: 'res-1' };
-      const customer: StoreScope = { tenantId: t, visibility: 'customer', subscriberId: 'sub-2' };
       const q: StoreListQuery = { sort: 'relevance', limit: 7, search: parseSearch('"double charge"') };
       // "about" is in every opening message: message hits, narrowed by the messages' tokens.
       const inBodies: StoreListQuery = { sort: 'relevance', limit: 7, search: parseSearch('about') };
