@@ -302,17 +302,18 @@ function listed<Q extends TicketQuery>(ctx: QueryContext, query: Q, scope: Store
 
 /**
  * The list's query, without its limit. With a walk `step`: the exact-number ticket
- * (rank 2), or the tickets whose own text has the search (rank 1) among at most
- * `step.rows` tickets of the list taken newest first after `step.after` (a subquery the
- * database reads in order and stops reading once the page is full).
+ * (rank 2), or the tickets whose own text (rank 1) or messages (rank 0) give them the
+ * step's rank among at most `step.rows` tickets of the list taken newest first after
+ * `step.after` (a subquery the database reads in order and stops reading once the page
+ * is full). `bound`: the search's values for the step (`searchFor`, `stepUse`).
  */
 function listQuery(
   ctx: QueryContext,
   scope: StoreScope,
   q: StoreListQuery,
-  step?: WalkStep,
-  matched: readonly string[] | null = null,
-  bound: BoundSearch | undefined = q.search === undefined ? undefined : boundSearch(ctx.hooks.capabilities.fullText, scope, q.search),
+  step: WalkStep | undefined,
+  matched: readonly string[] | null,
+  bound: BoundSearch | undefined,
 ): TicketQuery {
   const { hooks } = ctx;
   const viewer = q.viewerId ?? null;

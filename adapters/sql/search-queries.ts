@@ -358,25 +358,6 @@ function likeCandidates(ctx: QueryContext, scope: StoreScope, search: StoreSearc
   return ctx.db.selectFrom(grouped.as('c')).select('c.ticket_id') as unknown as TicketIds;
 }
 
-/**
- * Whether the scope's tenant has at least `count` tickets whose own text (number and
- * subject) has every phrase, of its reseller or subscriber if it names one (by their
- * owner tokens), counting SQLite's FTS5 hits only that far. A prefix is looked up by
- * merging the postings of every word it begins, in the whole index, before the limit
- * stops anything (`"double charge"*`: 3.5 ms at a million tickets, `"double charge"`
- * 0.4 ms); the tickets with the exact words are among the prefix's, so when they reach
- * the count the prefix is not asked. (Not Postgres: with a LIMIT its planner may read the
- * table for a rare word rather than the GIN index, 640 ms at a million tickets.)
- */
-export async function ownHitsReach(
-  ctx: QueryContext,
-  scope: StoreScope,
-  phrases: readonly StoreSearchPhrase[],
-  count: number,
-): Promise<boolean> {
-  return (await indexHitCounts(ctx, scope, phrases, count, false, (c) => c.own >= count)).own >= count;
-}
-
 /** How many texts with every phrase SQLite's FTS5 index holds (`indexHitCounts`), each counted only so far. */
 export interface IndexHitCounts {
   /** Own texts (number and subject) of the scope's tenant. */
@@ -391,8 +372,11 @@ export interface IndexHitCounts {
  * message bodies, each counted up to `cap`: message bodies of any visibility and, for a
  * scope with no owner, of any tenant (an upper bound of what the scope may see). One
  * statement with the exact words; again with the prefix only when `enough` does not hold
- * of the exact words' counts (a prefix's count is at least theirs), as `ownHitsReach`
- * says.
+ * of the exact words' counts (a prefix's count is at least theirs). A prefix is looked up
+ * by merging the postings of every word it begins, in the whole index, before the limit
+ * stops anything (`"double charge"*`: 3.5 ms at a million tickets, `"double charge"`
+ * 0.4 ms). (Not Postgres: with a LIMIT its planner may read the table for a rare word
+ * rather than the GIN index, 640 ms at a million tickets.)
  */
 export async function indexHitCounts(
   ctx: QueryContext,
@@ -405,7 +389,7 @@ export async function indexHitCounts(
   const owners = ownerPhrases(scope);
   const counts = async (searched: readonly StoreSearchPhrase[]): Promise<IndexHitCounts> => {
     const query = indexQuery('fts5', [...searched, ...owners]);
-    const key = bodies ? 'index hit counts' : 'own hits reach';
+    const key = bodies ? 'index hit counts' : 'own hit counts';
     const { rows } = await runCached(ctx, key, [scope.tenantId, query, cap], ([tenant, q, n]) => {
       const counted = (hits: SelectQueryBuilder<any, any, object>) =>
         sql<number>`(${ctx.db.selectFrom(hits.limit(n as number).as('h')).select((eb) => eb.fn.countAll().as('c'))})`;

@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { postgresHooks } from '../../adapters/postgres/postgres-hooks.js';
 import type { SqlDialectHooks } from '../../adapters/sql/dialect-hooks.js';
 import { listTickets, walkedPage } from '../../adapters/sql/list-queries.js';
-import { ownHitsReach } from '../../adapters/sql/search-queries.js';
+import { indexHitCounts } from '../../adapters/sql/search-queries.js';
 import { WALK_ROWS_PER_RESULT, WALK_SAMPLE, walkPlan, walkSample, type SearchPlan } from '../../adapters/sql/search-walk.js';
 import { commonWords } from '../../adapters/sql/word-stats.js';
 import { StatementCache, type QueryContext } from '../../adapters/sql/query-context.js';
@@ -251,10 +251,14 @@ function walkTests(name: string, makeFixture: () => StoreFixture, hooks: SqlDial
         for (const q of ['"double charge"', 'doub']) {
           const own = (await listTickets(ctx, everyTicket, { sort: 'relevance', limit: 500, search: parseSearch(q) }, 'hits')).filter((r) => r.searchRank === 1).length;
           expect(own, q).toBeGreaterThanOrEqual(60);
-          expect(await ownHitsReach(ctx, everyTicket, parseSearch(q).phrases, own), q).toBe(true);
-          expect(await ownHitsReach(ctx, everyTicket, parseSearch(q).phrases, own + 1), q).toBe(false);
+          const ownCount = (cap: number) => indexHitCounts(ctx, everyTicket, parseSearch(q).phrases, cap, false, (c) => c.own >= cap);
+          expect(await ownCount(own), q).toStrictEqual({ own, bodies: 0 });
+          expect(await ownCount(own + 1), q).toStrictEqual({ own, bodies: 0 });
         }
-        expect(await ownHitsReach(ctx, { ...everyTicket, resellerId: 'res-none' }, search.phrases, 1)).toBe(false);
+        expect((await indexHitCounts(ctx, { ...everyTicket, resellerId: 'res-none' }, search.phrases, 1, false, () => false)).own).toBe(0);
+        // With the bodies: `about` opens every ticket's first message, in no subject; counted up to the cap.
+        expect(await indexHitCounts(ctx, everyTicket, parseSearch('about').phrases, 100, true, () => false)).toStrictEqual({ own: 0, bodies: 100 });
+        expect(await indexHitCounts(ctx, everyTicket, parseSearch('about').phrases, 1000, true, () => false)).toStrictEqual({ own: 0, bodies: TICKETS });
       }
       // At the threshold: a sample (the WALK_SAMPLE tickets after a cursor, newest first)
       // holding 4 rank-1 tickets pays, one holding 3 does not.
