@@ -23,7 +23,7 @@ import {
 import { TICKET_SELECTION, ticketFromRow } from './row-mappers.js';
 import { numberKeys, searchCondition, searchRank } from './search-queries.js';
 import { boundSearch, searchArgs, searchFor, searchFromArgs, searchShape, type BoundSearch, type SearchUse } from './search-values.js';
-import { walkedMatches, walkKeeps, walkPlan, walkUse, type SearchPlan, type WalkStep } from './search-walk.js';
+import { nextWalkStep, walkedMatches, walkKeeps, walkPlan, walkUse, type SearchPlan, type WalkStep, type WalkStretch } from './search-walk.js';
 import { subscriberMatches } from './subscriber-search.js';
 
 /** Each sort: the time column, the direction, and whether `attention` leads (the staff queue). */
@@ -232,14 +232,24 @@ export async function walkedPage(
   const steps = await walkPlan(ctx, scope, q, plan);
   if (steps === null) return null;
   const page: StoreTicketSummary[] = [];
-  for (const step of steps) {
+  for (let step of steps) {
     if (page.length === q.limit) break;
-    const found = summaries(ctx, q, (await cachedPage(ctx, scope, q, q.limit - page.length, step)).rows);
-    // The exact-number tickets (one, unless numbers differ in case only) come unordered:
-    // an ORDER BY there would have the database walk the list for them.
-    if (step.rank === 2) found.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
-    if (step.rank === 'driven') return found;
-    page.push(...found);
+    let walked = step.rank === 0 ? step.rows : 0;
+    for (;;) {
+      const found = summaries(ctx, q, (await cachedPage(ctx, scope, q, q.limit - page.length, step)).rows);
+      // The exact-number tickets (one, unless numbers differ in case only) come unordered:
+      // an ORDER BY there would have the database walk the list for them.
+      if (step.rank === 2) found.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+      if (step.rank === 'driven') return found;
+      page.push(...found);
+      if (step.rank !== 0 || page.length === q.limit) break;
+      // A walk over message matches goes on while walking stays cheaper than the hits.
+      const next = await nextWalkStep(ctx, scope, q.search!, step as WalkStretch, walked, plan);
+      if (next === 'done') return page;
+      if (next === null) return null;
+      step = next;
+      walked += next.rows;
+    }
   }
   return page.length === q.limit ? page : null;
 }

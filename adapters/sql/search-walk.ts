@@ -37,7 +37,7 @@ import { convertedArgs, runCached, scopeFromArgs, scopeParts, type QueryContext 
 import type { TicketryDatabase } from './schema.js';
 import { indexHitCounts, messageRankZero, numberKeys, ownTextRankOne } from './search-queries.js';
 import { boundSearch, searchArgs, searchFor, searchFromArgs, searchShape, type BoundSearch, type SearchUse } from './search-values.js';
-import { commonWords, mayBeCommon } from './word-stats.js';
+import { commonWords, estimatedTexts, mayBeCommon } from './word-stats.js';
 
 /**
  * How a list runs a search: by the hits, by a walk where one can answer, or as decided;
@@ -60,6 +60,9 @@ export type WalkStep =
   | { rank: 1 | 0; after: { at: Date; id: string } | undefined; rows: number }
   | { rank: 'driven'; phrase: number };
 
+/** A step that walks: `rows` tickets newest first after `after`. */
+export type WalkStretch = Extract<WalkStep, { rows: number }>;
+
 /** Index entries a walk reads at most per row of the page (2 % of them must be on the page). */
 export const WALK_ROWS_PER_RESULT = 50;
 
@@ -79,6 +82,16 @@ export const MESSAGE_WALK_ROWS_PER_RESULT = 100;
  * whether it pays: at least one in `MESSAGE_WALK_ROWS_PER_RESULT` must match.
  */
 export const MESSAGE_WALK_SAMPLE = 100;
+
+/**
+ * How many texts the index hits would read for what walking one ticket over message
+ * matches costs, per dialect: a walk goes on past its first stretch only while the hits
+ * would read more (`walkGoesOn`). SQLite's walk checks a ticket in about 5 us (1.1M
+ * tickets, eight common words) and its hits cost 3-6 us a text (reading the index entry,
+ * looking its message up, keeping the ticket for the intersection); Postgres's walk costs
+ * 40-70 us a ticket (two index probes per message) and its hits about 8 us a text.
+ */
+export const WALK_TICKET_TEXTS = { fts5: 2, tsvector: 8 } as const;
 
 /** The keys of a walk's tickets: tenant, id and creation time (the walk's order). */
 type WalkedKeys = SelectQueryBuilder<TicketryDatabase & { t: TicketryDatabase['tickets'] }, 't', { tenant_id: string; id: string; created_at: unknown }>;
@@ -332,12 +345,96 @@ async function messageWalkPlan(
   const after = q.after;
   const past = after !== undefined && (after.rank ?? 0) < 1;
   const from = past && after.at !== null ? { at: after.at, id: after.id } : undefined;
+  const rows = MESSAGE_WALK_ROWS_PER_RESULT * q.limit;
   if (plan === 'auto') {
     // As `walkPlan` found them, or else asked now (without statistics none is known common).
     if (!(common ?? (await rarePhrase(ctx, scope, search)) === -1)) return null;
-    if (!(await walkSample(ctx, scope, search, from, 0)).pays) return null;
+    // Fewer matches than the first stretch needs may still be cheaper to walk for than
+    // the hits are to gather (`nextWalkStep`).
+    const rate = WALK_TICKET_TEXTS[ctx.hooks.capabilities.fullText as 'fts5' | 'tsvector'];
+    const sample = await walkSample(ctx, scope, search, from, 0);
+    if (!sample.pays && !(await hitsReach(ctx, scope, search, rate * rows))) return null;
   }
   const steps: WalkStep[] = past ? [] : [{ rank: 'own' }];
-  steps.push({ rank: 0, after: from, rows: MESSAGE_WALK_ROWS_PER_RESULT * q.limit });
+  steps.push({ rank: 0, after: from, rows });
   return steps;
+}
+
+/**
+ * Whether the index hits of `search` for `scope` would read at least `texts` texts (own
+ * texts and message bodies): on SQLite counted in the FTS5 index, each phrase only so far
+ * as the sum still falls short (`indexHitCounts`); on Postgres as its statistics say
+ * (`estimatedTexts`; none without statistics, so then never).
+ */
+async function hitsReach(ctx: QueryContext, scope: StoreScope, search: StoreSearch, texts: number): Promise<boolean> {
+  if (ctx.hooks.capabilities.fullText !== 'fts5') return (await estimatedTexts(ctx, search.phrases)) >= texts;
+  let counted = 0;
+  for (const phrase of search.phrases) {
+    const cap = texts - counted;
+    const counts = await indexHitCounts(ctx, scope, [phrase], cap, true, (c) => c.own + c.bodies >= cap);
+    counted += counts.own + counts.bodies;
+    if (counted >= texts) return true;
+  }
+  return false;
+}
+
+/**
+ * Where a walk's stretch of `rows` tickets after `after` ends (`walkedMatches`' order):
+ * the last ticket it read, or `null` when fewer than `rows` were left to read (the walk
+ * has read every ticket of its scope). One statement, compiled once per shape of scope.
+ */
+async function walkBoundary(
+  ctx: QueryContext,
+  scope: StoreScope,
+  after: { at: Date; id: string } | undefined,
+  rows: number,
+): Promise<{ at: Date; id: string } | null> {
+  const { shape, args } = scopeParts(walkedScope(scope));
+  const from = args.length;
+  if (after !== undefined) args.push(ctx.hooks.toDate(after.at), after.id);
+  args.push(rows, rows - 1);
+  const key = `walk boundary ${shape} ${after === undefined ? '-' : 'A'}`;
+  const { rows: found } = await runCached(ctx, key, args, (a) => {
+    const argCtx = { ...ctx, hooks: convertedArgs(ctx.hooks) };
+    const next = after === undefined ? from : from + 2;
+    const argAfter = after === undefined ? undefined : { at: a[from] as Date, id: a[from + 1] as string };
+    return ctx.db
+      .selectFrom(walkedMatches(argCtx, scopeFromArgs(shape, a), undefined, argAfter, a[next] as number).as('w'))
+      .select(['w.created_at', 'w.id'])
+      .orderBy('w.created_at', 'desc')
+      .orderBy('w.id', 'desc')
+      .offset(a[next + 1] as number)
+      .limit(1);
+  });
+  const row = found[0] as { created_at: unknown; id: string } | undefined;
+  return row === undefined ? null : { at: ctx.hooks.fromDate(row.created_at as never), id: row.id };
+}
+
+/**
+ * The next stretch of a walk over message matches whose `step` did not fill the page:
+ * twice as many tickets as it has read so far (`walked`, `step` included), after the last
+ * one `step` read, while the index hits would read `WALK_TICKET_TEXTS` texts per ticket
+ * the walk will then have read (the hits are cheaper from there: `null`); `'done'` when
+ * `step` read the last ticket of its scope (what it found is all there is). Asked for the
+ * walk (`plan` `'messages'`, tests), it goes on to the end.
+ *
+ * A walk's first stretch is sized for a page whose matches are one ticket in
+ * `MESSAGE_WALK_ROWS_PER_RESULT`; several common words that few tickets hold together
+ * (eight words each in a quarter of the messages, all of them in one ticket in 250) ran
+ * past it into the hits, every text of every word gathered and intersected: 30 s at a
+ * million tickets on SQLite, where walking on took 0.1 s.
+ */
+export async function nextWalkStep(
+  ctx: QueryContext,
+  scope: StoreScope,
+  search: StoreSearch,
+  step: WalkStretch,
+  walked: number,
+  plan: SearchPlan,
+): Promise<WalkStretch | 'done' | null> {
+  const boundary = await walkBoundary(ctx, scope, step.after, step.rows);
+  if (boundary === null) return 'done';
+  const rate = WALK_TICKET_TEXTS[ctx.hooks.capabilities.fullText as 'fts5' | 'tsvector'];
+  if (plan === 'auto' && !(await hitsReach(ctx, scope, search, rate * walked * 2))) return null;
+  return { rank: 0, after: boundary, rows: walked };
 }

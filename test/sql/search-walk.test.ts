@@ -15,8 +15,17 @@ import { postgresHooks } from '../../adapters/postgres/postgres-hooks.js';
 import type { SqlDialectHooks } from '../../adapters/sql/dialect-hooks.js';
 import { listTickets, walkedPage } from '../../adapters/sql/list-queries.js';
 import { indexHitCounts } from '../../adapters/sql/search-queries.js';
-import { WALK_ROWS_PER_RESULT, WALK_SAMPLE, walkPlan, walkSample, type SearchPlan } from '../../adapters/sql/search-walk.js';
-import { commonWords } from '../../adapters/sql/word-stats.js';
+import {
+  MESSAGE_WALK_ROWS_PER_RESULT,
+  nextWalkStep,
+  WALK_ROWS_PER_RESULT,
+  WALK_SAMPLE,
+  WALK_TICKET_TEXTS,
+  walkPlan,
+  walkSample,
+  type SearchPlan,
+} from '../../adapters/sql/search-walk.js';
+import { commonWords, estimatedTexts } from '../../adapters/sql/word-stats.js';
 import { StatementCache, type QueryContext } from '../../adapters/sql/query-context.js';
 import { sqliteHooks } from '../../adapters/sqlite/sqlite-hooks.js';
 import { parseSearch } from '../../src/search/search-query.js';
@@ -152,9 +161,60 @@ function walkTests(name: string, makeFixture: () => StoreFixture, hooks: SqlDial
       expect(walked).toBeGreaterThan(100);
       // A customer's walk never looks at internal notes: `note` is in nothing they may see.
       const notes = parseSearch('note');
-      expect(await walkedPage(ctx, customer, { sort: 'relevance', limit: 1, search: notes }, 'messages')).toBeNull();
+      expect(await walkedPage(ctx, customer, { sort: 'relevance', limit: 1, search: notes }, 'messages')).toStrictEqual([]);
       expect(await walkedPage(ctx, staff, { sort: 'relevance', limit: 1, search: notes }, 'messages')).not.toBeNull();
       expect([...(ctx.statements as StatementCache).uncachedKeys()]).toStrictEqual([]);
+    });
+
+    it('walks on past its first stretch for matches that are few and old, and a walk that read every ticket answers what it found', async () => {
+      const { fx, ctx } = await seeded();
+      // Two tickets older than the rest, each word in another message of theirs: the first
+      // stretch of a page of one (MESSAGE_WALK_ROWS_PER_RESULT tickets) finds nothing.
+      await fx.store.transaction(async (tx) => {
+        for (const n of [901, 902]) {
+          const createdAt = new Date(Date.UTC(2025, 0, 1) + n * 60_000);
+          const row = ticketRow(t, n, { subject: 'old', createdAt, updatedAt: createdAt, subscriberId: 'sub-2', resellerId: 'res-1' });
+          await tx.insertTicket(t, row);
+          await tx.insertMessage(t, message(row.id, { body: 'zulu words', opening: true, authorId: row.subscriberId }));
+          await tx.insertMessage(t, message(row.id, { body: 'yankee words', authorType: 'staff', authorId: 'st-1', internal: n === 902 }));
+        }
+      });
+      expect(MESSAGE_WALK_ROWS_PER_RESULT).toBeLessThan(TICKETS);
+      const search = parseSearch('zulu yankee');
+      // Page after page as the hits give them, the last (empty) one when the walk read every ticket.
+      expect(await compare(ctx, staff, { search }, 1, 'messages')).toBe(3);
+      expect(await compare(ctx, reseller, { search }, 1, 'messages')).toBe(3);
+      // A customer sees `yankee` only in the ticket whose message is not internal.
+      const mine = await walkedPage(ctx, customer, { sort: 'relevance', limit: 5, search }, 'messages');
+      expect(mine?.map((r) => r.number)).toStrictEqual(['TKT-901']);
+      expect([...(ctx.statements as StatementCache).uncachedKeys()]).toStrictEqual([]);
+    });
+
+    it('walks on only while the hits would read more texts than the walk reads tickets (WALK_TICKET_TEXTS each)', async () => {
+      let { ctx } = await seeded();
+      if (hooks.capabilities.fullText === 'tsvector') {
+        // Postgres estimates the hits from its statistics.
+        await sql`analyze`.execute(ctx.db);
+        ctx = { ...ctx, statements: new StatementCache() };
+        const about = await estimatedTexts(ctx, parseSearch('about').phrases);
+        expect(about).toBeGreaterThan(TICKETS * 0.9);
+        expect(about).toBeLessThan(TICKETS * 1.1);
+        expect(await estimatedTexts(ctx, parseSearch('abou').phrases)).toBeGreaterThanOrEqual(about);
+        expect(await estimatedTexts(ctx, parseSearch('zebra').phrases)).toBe(0);
+        expect(await estimatedTexts(ctx, parseSearch('about zebra').phrases)).toBe(about);
+      }
+      // `about` is in every ticket's first message (TICKETS texts); each stretch doubles the tickets walked.
+      const rate = WALK_TICKET_TEXTS[hooks.capabilities.fullText as 'fts5' | 'tsvector'];
+      const search = parseSearch('about');
+      const step = { rank: 0 as const, after: undefined, rows: 1 };
+      const few = Math.floor((TICKETS * 0.8) / (2 * rate));
+      const next = await nextWalkStep(ctx, staff, search, step, few, 'auto');
+      expect(next).toMatchObject({ rank: 0, rows: few });
+      expect(next === null || next === 'done' ? null : next.after?.id).toBeDefined();
+      expect(await nextWalkStep(ctx, staff, search, step, Math.ceil((TICKETS * 1.25) / (2 * rate)), 'auto')).toBeNull();
+      // Asked for the walk, it goes on; from the last ticket there is nothing more to read.
+      expect(await nextWalkStep(ctx, staff, search, step, TICKETS, 'messages')).toMatchObject({ rank: 0, rows: TICKETS });
+      expect(await nextWalkStep(ctx, staff, search, { rank: 0, after: undefined, rows: TICKETS + 1 }, TICKETS, 'auto')).toBe('done');
     });
 
     it('answers a page driven by any one phrase\'s hits, the others checked per ticket, exactly as the hits do', async () => {
