@@ -221,7 +221,9 @@ function walks(step: WalkStep | undefined): step is Extract<WalkStep, { rank: 2 
 /**
  * The page as a walk finds it (`search-walk.ts`), or `null` when no walk is planned or
  * the walk did not fill the page (it may have stopped early: only a full page is an
- * answer). A page driven by a rare phrase's hits is an answer as it is.
+ * answer, or a walk over message matches that read every ticket of its scope). A walk
+ * over message matches goes on stretch by stretch while that stays cheaper than the hits
+ * (`nextWalkStep`). A page driven by a rare phrase's hits is an answer as it is.
  */
 export async function walkedPage(
   ctx: QueryContext,

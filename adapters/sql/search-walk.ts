@@ -25,10 +25,15 @@
  * 1.5 % of the tickets, each in hundreds of thousands of texts), the tickets of rank 2
  * and 1 come from the own-text index alone and then a walk over message matches takes
  * the rank-0 tickets newest first, checking each walked ticket's own text and visible
- * messages for every phrase (`messageWalkPlan`). And when one of several phrases is rare,
- * no walk: the page is driven by that phrase's hits, each checked for the others
- * (`'driven'`). Both are decided by what the index (SQLite) or the statistics (Postgres)
- * say of each phrase first, then by a sample.
+ * messages for every phrase (`messageWalkPlan`). That walk goes on past its first stretch
+ * (twice the tickets each time) while the hits would read more texts than it reads
+ * tickets, `WALK_TICKET_TEXTS` each (`nextWalkStep`): several common words that few
+ * tickets hold together are found by walking on, where gathering every word's texts cost
+ * seconds; and a walk that read every ticket answers what it found, full page or not.
+ * And when one of several phrases is rare, no walk: the page is driven by that phrase's
+ * hits, each checked for the others (`'driven'`). Both are decided by what the index
+ * (SQLite) or the statistics (Postgres) say of each phrase first, then by a sample (or,
+ * for the walk over message matches, by the hits being many: `hitsReach`).
  */
 import { sql, type Expression, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { StoreListQuery, StoreScope, StoreSearch } from '../../src/store.js';
@@ -327,12 +332,13 @@ async function rarePhrase(ctx: QueryContext, scope: StoreScope, search: StoreSea
  * are too few to walk for: the tickets of rank 2 and 1 from the own-text index (few, or
  * the walk over own texts would have paid; unless the cursor is past them), then a walk
  * over the tickets newest first (after the cursor among the rank-0 tickets), keeping
- * each whose own text and visible messages have every phrase (`messageRankZero`), at
- * most `MESSAGE_WALK_ROWS_PER_RESULT` per row of the page. `null` when a sample says the
- * walk would not pay: first when a phrase is rare (`common` as `walkPlan` found it, else
- * `rarePhrase`: its hits are few, the index answers cheaply), then when fewer than
+ * each whose own text and visible messages have every phrase (`messageRankZero`), first
+ * `MESSAGE_WALK_ROWS_PER_RESULT` per row of the page (then on: `nextWalkStep`). `null`
+ * when the walk would not pay: when a phrase is rare (`common` as `walkPlan` found it,
+ * else `rarePhrase`: its hits are few, the index answers cheaply), or when fewer than
  * one in `MESSAGE_WALK_ROWS_PER_RESULT` of the first `MESSAGE_WALK_SAMPLE` tickets it
- * would read match (`walkSample`).
+ * would read match (`walkSample`) and the hits would read fewer than `WALK_TICKET_TEXTS`
+ * texts per ticket of that first stretch (`hitsReach`).
  */
 async function messageWalkPlan(
   ctx: QueryContext,

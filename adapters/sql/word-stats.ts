@@ -11,6 +11,10 @@
  * postings cost (a common word's: tens of milliseconds). The statistics cost one small
  * catalogue read, kept for `STATS_TTL_MS` per store. Without statistics (a table never
  * analysed) no word is common: searches go by their hits, as before walks existed.
+ *
+ * The same statistics say about how many texts have each common word
+ * (`most_common_elem_freqs` times the table's rows): a walk over message matches that
+ * has not filled its page goes on while the hits would read more (`estimatedTexts`).
  */
 import { sql, type Kysely } from 'kysely';
 import type { StoreSearchPhrase } from '../../src/store.js';
