@@ -46,6 +46,11 @@ const cases: [string, any, string][] = [
   ['op body word', operator, 'thanks'],
   ['op rare + common', operator, `${opWord} router`],
   ['res rare + common', reseller, `${resWord} router`],
+  // Eight common words that one ticket in about 250 holds together (session 16: the walk
+  // goes on past its first stretch), and four that no ticket holds together (the walk
+  // reads on until the hits are cheaper, then the hits answer).
+  ['op many common', operator, 'router invoice thanks connection please hello check line'],
+  ['op common, none', operator, 'repeater blinking shipping flat'],
 ];
 const only = process.env.ONLY?.split(',');
 for (const [name, actor, q] of cases) {

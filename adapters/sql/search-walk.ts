@@ -89,14 +89,16 @@ export const MESSAGE_WALK_ROWS_PER_RESULT = 100;
 export const MESSAGE_WALK_SAMPLE = 100;
 
 /**
- * How many texts the index hits would read for what walking one ticket over message
- * matches costs, per dialect: a walk goes on past its first stretch only while the hits
- * would read more (`walkGoesOn`). SQLite's walk checks a ticket in about 5 us (1.1M
- * tickets, eight common words) and its hits cost 3-6 us a text (reading the index entry,
- * looking its message up, keeping the ticket for the intersection); Postgres's walk costs
- * 40-70 us a ticket (two index probes per message) and its hits about 8 us a text.
+ * How many texts the index hits must read for a walk over message matches to go on past
+ * a stretch (`nextWalkStep`), per ticket the walk will then have read, per dialect. At
+ * 1.1M tickets SQLite's walk checks a ticket in about 6 us and its hits cost 3.5-5.5 us a
+ * text (the index entry, its message looked up, the ticket kept for the intersection);
+ * Postgres's walk about 28 us a ticket for eight common words, 40-70 for two, its hits
+ * about 8 us a text. Set at about twice the cost ratio: each stretch doubles the tickets
+ * read, so a search the walk cannot fill costs at most about 1.3x its hits, and one the
+ * walk fills is walked while walking is the cheaper.
  */
-export const WALK_TICKET_TEXTS = { fts5: 2, tsvector: 8 } as const;
+export const WALK_TICKET_TEXTS = { fts5: 4, tsvector: 8 } as const;
 
 /** The keys of a walk's tickets: tenant, id and creation time (the walk's order). */
 type WalkedKeys = SelectQueryBuilder<TicketryDatabase & { t: TicketryDatabase['tickets'] }, 't', { tenant_id: string; id: string; created_at: unknown }>;
