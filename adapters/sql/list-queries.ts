@@ -157,9 +157,9 @@ function cachedPage(
     args.push(...searchArgs(bound));
   }
   if (step === undefined) key += ' -';
-  else if (step.rank === 1 || step.rank === 0) key += ` w${step.rank}${step.after === undefined ? '' : 'A'}`;
+  else if (stretches(step)) key += ` w${step.rank}${step.after === undefined ? '' : 'A'}`;
   else key += ` w${step.rank}`;
-  if (step !== undefined && (step.rank === 1 || step.rank === 0)) {
+  if (stretches(step)) {
     if (step.after !== undefined) {
       put('stepAt', hooks.toDate(step.after.at));
       put('stepId', step.after.id);
@@ -189,7 +189,7 @@ function cachedPage(
       };
     }
     let builtStep = step;
-    if (step !== undefined && (step.rank === 1 || step.rank === 0)) {
+    if (stretches(step)) {
       const after = step.after === undefined ? undefined : { at: value('stepAt') as Date, id: value('stepId') as string };
       builtStep = { rank: step.rank, after, rows: value('stepRows') as number };
     }
@@ -214,8 +214,13 @@ function stepUse(step: WalkStep | undefined): SearchUse {
 }
 
 /** Whether `step` reads the tickets in its own order (a walk, or the exact-number step), not the list's. */
-function walks(step: WalkStep | undefined): step is Extract<WalkStep, { rank: 2 | 1 | 0 }> {
+function walks(step: WalkStep | undefined): step is WalkStretch | { rank: 2 } {
   return step !== undefined && step.rank !== 'own' && step.rank !== 'driven';
+}
+
+/** Whether `step` is a walk: `rows` tickets read in order after its own cursor. */
+function stretches(step: WalkStep | undefined): step is WalkStretch {
+  return step !== undefined && 'rows' in step;
 }
 
 /**
@@ -236,7 +241,7 @@ export async function walkedPage(
   const page: StoreTicketSummary[] = [];
   for (let step of steps) {
     if (page.length === q.limit) break;
-    let walked = step.rank === 0 ? step.rows : 0;
+    let walked = stretches(step) ? step.rows : 0;
     for (;;) {
       const found = summaries(ctx, q, (await cachedPage(ctx, scope, q, q.limit - page.length, step)).rows);
       // The exact-number tickets (one, unless numbers differ in case only) come unordered:
@@ -244,9 +249,9 @@ export async function walkedPage(
       if (step.rank === 2) found.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
       if (step.rank === 'driven') return found;
       page.push(...found);
-      if (step.rank !== 0 || page.length === q.limit) break;
+      if ((step.rank !== 0 && step.rank !== 'any') || page.length === q.limit) break;
       // A walk over message matches goes on while walking stays cheaper than the hits.
-      const next = await nextWalkStep(ctx, scope, q.search!, step as WalkStretch, walked, plan);
+      const next = await nextWalkStep(ctx, scope, q.search!, step as WalkStretch & { rank: 0 | 'any' }, walked, plan);
       if (next === 'done') return page;
       if (next === null) return null;
       step = next;
@@ -332,7 +337,7 @@ function listQuery(
   const newestFirst = <Q extends TicketQuery>(query: Q): Q => query.orderBy('t.created_at', 'desc').orderBy('t.id', 'desc') as Q;
 
   let query: TicketQuery;
-  if (step !== undefined && (step.rank === 1 || step.rank === 0)) {
+  if (stretches(step)) {
     // The walked tickets' keys, newest first, from an index alone and at most `step.rows`
     // of them: only what an index serves in that order is applied here (the tenant, and
     // the scope's subscriber or reseller), so a walk reads a bounded stretch of the index
@@ -429,10 +434,12 @@ function listQuery(
 
   if (walks(step) && bound !== undefined) {
     if (step.rank === 2) return query.select(sql.lit(2).as('search_rank'));
-    // The rank was checked on the walked rows; in the walk's order (the subquery's), which
+    // The rank was checked on the walked rows (a walk in the `newest` order keeps every
+    // rank: looked up for the page's rows); in the walk's order (the subquery's), which
     // the database keeps without sorting.
-    return query
-      .select(sql.lit(step.rank).as('search_rank'))
+    const ranked =
+      step.rank === 'any' ? query.select((eb) => searchRank(ctx, eb, bound).as('search_rank')) : query.select(sql.lit(step.rank).as('search_rank'));
+    return ranked
       .orderBy(sql.ref('w.created_at'), 'desc')
       .orderBy(sql.ref('w.id'), 'desc');
   }

@@ -531,6 +531,18 @@ export function messageRankZero(ctx: QueryContext, scope: StoreScope, bound: Bou
 }
 
 /**
+ * Whether the ticket of the `ticket_search` row `s` matches the search at all, whatever
+ * its rank: it is the searched number, or each phrase is in its own text or a message
+ * the scope may see (`ticketHasPhrase`). What a walk in the `newest` order keeps
+ * (`search-walk.ts`); `bound` as `searchFor(…, 'any')` gives it.
+ */
+export function searchMatches(ctx: QueryContext, scope: StoreScope, bound: BoundSearch): Expression<SqlBool> {
+  const phrases = sql<SqlBool>`${sql.join(bound.each.map((check) => ticketHasPhrase(ctx, scope, check)), sql` and `)}`;
+  if (!bound.numbered) return phrases;
+  return sql<SqlBool>`(${sql.ref('s.number_key')} = ${bound.number} or ${phrases})`;
+}
+
+/**
  * Whether the `ticket_search` row `s` gives its ticket rank 1 for the search (see
  * `searchRank`): its own text has every phrase and its number is not the searched one.
  * What a walk keeps of the rows it reads, checked before their ticket rows are looked up.

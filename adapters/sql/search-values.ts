@@ -114,9 +114,10 @@ export function searchShape(bound: BoundSearch): string {
  * (`'own'`: the number, that index's query and the own checks), a walk over the tickets
  * a message matched (`'messages'`: the number and the per-phrase checks), a page driven
  * by the hits of one rare phrase (`{ driven: i }`: the number, that phrase's hits, the
- * own checks and the other phrases' checks).
+ * own checks and the other phrases' checks), a walk over every ticket the search matches
+ * in the `newest` order (`'any'`: the number, the own checks for the rank, the per-phrase checks).
  */
-export type SearchUse = 'hits' | 'walk' | 'number' | 'own' | 'messages' | { driven: number };
+export type SearchUse = 'hits' | 'walk' | 'number' | 'own' | 'messages' | 'any' | { driven: number };
 
 /**
  * `bound` with only the values a statement for `use` binds (`SearchUse`). A cached
@@ -131,8 +132,8 @@ export function searchFor(bound: BoundSearch, use: SearchUse): BoundSearch {
   return {
     ...bound,
     hits: use === 'hits' ? bound.hits : [],
-    own: use === 'hits' || use === 'walk' || use === 'own' ? bound.own : [],
-    each: use === 'messages' ? bound.each : [],
+    own: use === 'hits' || use === 'walk' || use === 'own' || use === 'any' ? bound.own : [],
+    each: use === 'messages' || use === 'any' ? bound.each : [],
     ownIndex: use === 'own' ? bound.ownIndex : [],
   };
 }

@@ -40,7 +40,7 @@ import type { StoreListQuery, StoreScope, StoreSearch } from '../../src/store.js
 import { keysetAfter } from './keyset.js';
 import { convertedArgs, runCached, scopeFromArgs, scopeParts, type QueryContext } from './query-context.js';
 import type { TicketryDatabase } from './schema.js';
-import { indexHitCounts, messageRankZero, numberKeys, ownTextRankOne } from './search-queries.js';
+import { indexHitCounts, messageRankZero, numberKeys, ownTextRankOne, searchMatches } from './search-queries.js';
 import { boundSearch, searchArgs, searchFor, searchFromArgs, searchShape, type BoundSearch, type SearchUse } from './search-values.js';
 import { commonWords, estimatedTexts, mayBeCommon } from './word-stats.js';
 
@@ -57,13 +57,21 @@ export type SearchPlan = 'auto' | 'hits' | 'walk' | 'messages' | { driven: numbe
  * text matched (rank 1), the tickets of rank 2 and 1 from the own-text index (`'own'`:
  * the list's cursor applies), or a walk over the tickets a message matched (rank 0). Or
  * no walk but the page driven by one rare phrase's hits (`'driven'`, the list's cursor
- * applies: `drivenRest` in `search-queries.ts`), an answer whether full or not.
+ * applies: `drivenRest` in `search-queries.ts`), an answer whether full or not. In the
+ * `newest` order, a walk over the tickets the search matches, whatever their rank
+ * (`'any'`).
  */
 export type WalkStep =
   | { rank: 2 }
   | { rank: 'own' }
-  | { rank: 1 | 0; after: { at: Date; id: string } | undefined; rows: number }
+  | { rank: WalkRank; after: { at: Date; id: string } | undefined; rows: number }
   | { rank: 'driven'; phrase: number };
+
+/**
+ * What a walk keeps: the tickets of rank 1 (own texts), of rank 0 (messages), or every
+ * ticket the search matches (`'any'`, for the `newest` order).
+ */
+export type WalkRank = 1 | 0 | 'any';
 
 /** A step that walks: `rows` tickets newest first after `after`. */
 export type WalkStretch = Extract<WalkStep, { rows: number }>;
@@ -127,14 +135,17 @@ export type WalkMatches = SelectQueryBuilder<any, any, { tenant_id: string; id: 
 /**
  * What a walk keeps of the `ticket_search` rows `s` it reads: for `rank` 1 the tickets
  * whose own text gives them that rank (`ownTextRankOne`), for 0 those a message gives it
- * (`messageRankZero`); `bound` as `searchFor` gives it for the walk (`walkUse`).
+ * (`messageRankZero`), for `'any'` every ticket the search matches (`searchMatches`);
+ * `bound` as `searchFor` gives it for the walk (`walkUse`).
  */
-export function walkKeeps(ctx: QueryContext, scope: StoreScope, bound: BoundSearch, rank: 1 | 0): Expression<SqlBool> {
+export function walkKeeps(ctx: QueryContext, scope: StoreScope, bound: BoundSearch, rank: WalkRank): Expression<SqlBool> {
+  if (rank === 'any') return searchMatches(ctx, scope, bound);
   return rank === 1 ? ownTextRankOne(ctx, bound) : messageRankZero(ctx, scope, bound);
 }
 
 /** The values of the search a walk for `rank` binds (`searchFor`). */
-export function walkUse(rank: 1 | 0): SearchUse {
+export function walkUse(rank: WalkRank): SearchUse {
+  if (rank === 'any') return 'any';
   return rank === 1 ? 'walk' : 'messages';
 }
 
@@ -209,17 +220,18 @@ function walkedScope(scope: StoreScope): StoreScope {
  * first `WALK_SAMPLE` tickets it reads has every phrase in its own text and is not the
  * exact-number ticket (each sampled ticket's own row is looked up by key, as the walk
  * does); for rank 0, whether one of the first `MESSAGE_WALK_SAMPLE` has rank 0 (its
- * messages looked up as the walk does). One statement, compiled once per shape of scope
- * and search (`runCached`).
+ * messages looked up as the walk does); for `'any'`, whether one of as many matches at
+ * all. One statement, compiled once per shape of scope and search (`runCached`).
  */
 export async function walkSample(
   ctx: QueryContext,
   scope: StoreScope,
   search: StoreSearch,
   after: { at: Date; id: string } | undefined,
-  rank: 1 | 0 = 1,
+  rank: WalkRank = 1,
 ): Promise<{ pays: boolean; numbered: boolean }> {
-  const bound = searchFor(boundSearch(ctx.hooks.capabilities.fullText, scope, search), walkUse(rank));
+  // What the walk keeps binds no own-text check for `'any'` (the page's rank does).
+  const bound = searchFor(boundSearch(ctx.hooks.capabilities.fullText, scope, search), rank === 'any' ? 'messages' : walkUse(rank));
   const size = rank === 1 ? WALK_SAMPLE : MESSAGE_WALK_SAMPLE;
   const needed = rank === 1 ? WALK_SAMPLE / WALK_ROWS_PER_RESULT : MESSAGE_WALK_SAMPLE / MESSAGE_WALK_ROWS_PER_RESULT;
   // Only what the walk reads of the scope (`walkedMatches`): every argument of a cached
@@ -264,8 +276,10 @@ export async function walkPlan(
   plan: SearchPlan,
 ): Promise<WalkStep[] | null> {
   const search = q.search;
-  if (plan === 'hits' || search === undefined || q.sort !== 'relevance' || search.phrases.length === 0) return null;
+  if (plan === 'hits' || search === undefined || search.phrases.length === 0) return null;
   if (ctx.hooks.capabilities.fullText === 'like') return null;
+  if (q.sort === 'newest') return newestWalkPlan(ctx, scope, q, plan);
+  if (q.sort !== 'relevance') return otherSortPlan(ctx, scope, search, plan);
   const after = q.after;
   if (plan === 'messages') return messageWalkPlan(ctx, scope, q, plan);
   if (typeof plan === 'object') return search.phrases.length > 1 ? [{ rank: 'driven', phrase: plan.driven }] : null;
@@ -436,13 +450,54 @@ export async function nextWalkStep(
   ctx: QueryContext,
   scope: StoreScope,
   search: StoreSearch,
-  step: WalkStretch,
+  step: WalkStretch & { rank: 0 | 'any' },
   walked: number,
   plan: SearchPlan,
-): Promise<WalkStretch | 'done' | null> {
+): Promise<(WalkStretch & { rank: 0 | 'any' }) | 'done' | null> {
   const boundary = await walkBoundary(ctx, scope, step.after, step.rows);
   if (boundary === null) return 'done';
   const rate = WALK_TICKET_TEXTS[ctx.hooks.capabilities.fullText as 'fts5' | 'tsvector'];
   if (plan === 'auto' && !(await hitsReach(ctx, scope, search, rate * walked * 2))) return null;
-  return { rank: 0, after: boundary, rows: walked };
+  return { rank: step.rank, after: boundary, rows: walked };
+}
+
+/**
+ * The steps of a search in the `newest` order: a walk over the tickets newest first (after
+ * the list's cursor), keeping every ticket the search matches (`'any'`: the number, or
+ * each phrase in its own text or a message the scope may see), first
+ * `MESSAGE_WALK_ROWS_PER_RESULT` tickets per row of the page, then on while that stays
+ * cheaper than the hits (`nextWalkStep`). Decided as the relevance order's walk over
+ * message matches is: `null` (the hits) when a phrase is rare (then, beside other phrases,
+ * the page is driven by its hits) or unknown, and when neither the sample nor the hits'
+ * number says the walk pays. Before, the hits always answered this order: `router` in
+ * most message bodies cost 4-5 s at a million tickets on SQLite, eight common words 34 s.
+ */
+async function newestWalkPlan(ctx: QueryContext, scope: StoreScope, q: StoreListQuery, plan: SearchPlan): Promise<WalkStep[] | null> {
+  const search = q.search!;
+  const after = q.after === undefined || q.after.at === null ? undefined : { at: q.after.at, id: q.after.id };
+  const rows = MESSAGE_WALK_ROWS_PER_RESULT * q.limit;
+  if (typeof plan === 'object') return search.phrases.length > 1 ? [{ rank: 'driven', phrase: plan.driven }] : null;
+  if (plan === 'walk') return null;
+  if (plan === 'auto') {
+    const rare = await rarePhrase(ctx, scope, search);
+    if (rare === null) return null;
+    if (rare >= 0) return search.phrases.length > 1 ? [{ rank: 'driven', phrase: rare }] : null;
+    const rate = WALK_TICKET_TEXTS[ctx.hooks.capabilities.fullText as 'fts5' | 'tsvector'];
+    const sample = await walkSample(ctx, scope, search, after, 'any');
+    if (!sample.pays && !(await hitsReach(ctx, scope, search, rate * rows))) return null;
+  }
+  return [{ rank: 'any', after, rows }];
+}
+
+/**
+ * The steps of a search in an order no walk reads (the queue, `updated`, `oldest`,
+ * `waiting`): the hits, but beside other phrases a rare one drives the page (`'driven'`),
+ * as in the relevance order.
+ */
+async function otherSortPlan(ctx: QueryContext, scope: StoreScope, search: StoreSearch, plan: SearchPlan): Promise<WalkStep[] | null> {
+  if (search.phrases.length < 2) return null;
+  if (typeof plan === 'object') return [{ rank: 'driven', phrase: plan.driven }];
+  if (plan !== 'auto') return null;
+  const rare = await rarePhrase(ctx, scope, search);
+  return rare !== null && rare >= 0 ? [{ rank: 'driven', phrase: rare }] : null;
 }

@@ -92,12 +92,13 @@ function walkTests(name: string, makeFixture: () => StoreFixture, hooks: SqlDial
       query: Omit<StoreListQuery, 'sort' | 'limit'>,
       limit: number,
       plan: SearchPlan = 'walk',
+      sort: 'relevance' | 'newest' = 'relevance',
     ): Promise<number> {
       let after: ListAfter | undefined;
       let walked = 0;
       // The first pages are what a walk is for; further on it gives way to the hits.
       for (let page = 0; page < 8; page++) {
-        const q: StoreListQuery = { ...query, sort: 'relevance', limit, ...(after ? { after } : {}) };
+        const q: StoreListQuery = { ...query, sort, limit, ...(after ? { after } : {}) };
         const byHits = await listTickets(ctx, scope, q, 'hits');
         const byWalk = await walkedPage(ctx, scope, q, plan);
         if (byWalk !== null) {
@@ -109,7 +110,8 @@ function walkTests(name: string, makeFixture: () => StoreFixture, hooks: SqlDial
         expect(shape(await listTickets(ctx, scope, q, plan))).toStrictEqual(shape(byHits));
         expect(shape(await listTickets(ctx, scope, q))).toStrictEqual(shape(byHits));
         if (byHits.length < limit) break;
-        after = afterOf(byHits[byHits.length - 1]!);
+        const last = byHits[byHits.length - 1]!;
+        after = sort === 'relevance' ? afterOf(last) : { at: last.createdAt, id: last.id };
       }
       return walked;
     }
@@ -122,14 +124,20 @@ function walkTests(name: string, makeFixture: () => StoreFixture, hooks: SqlDial
      * `compare` for `search` with `plan` as staff (a page of each of `limits`), a reseller,
      * a reseller's staff, a customer, and staff with filters. Returns the pages answered.
      */
-    async function compareScopes(ctx: QueryContext, search: StoreSearch, plan: SearchPlan, limits: number[]): Promise<number> {
+    async function compareScopes(
+      ctx: QueryContext,
+      search: StoreSearch,
+      plan: SearchPlan,
+      limits: number[],
+      sort: 'relevance' | 'newest' = 'relevance',
+    ): Promise<number> {
       let answered = 0;
-      for (const limit of limits) answered += await compare(ctx, staff, { search }, limit, plan);
-      answered += await compare(ctx, reseller, { search }, 5, plan);
+      for (const limit of limits) answered += await compare(ctx, staff, { search }, limit, plan, sort);
+      answered += await compare(ctx, reseller, { search }, 5, plan, sort);
       // A reseller's staff: what is addressed to the reseller, of its own requesters.
-      answered += await compare(ctx, { ...reseller, addressedTo: 'reseller', requesterResellerId: null }, { search }, 3, plan);
-      answered += await compare(ctx, customer, { search }, 2, plan);
-      answered += await compare(ctx, staff, { search, status: ['open'], archived: false }, 4, plan);
+      answered += await compare(ctx, { ...reseller, addressedTo: 'reseller', requesterResellerId: null }, { search }, 3, plan, sort);
+      answered += await compare(ctx, customer, { search }, 2, plan, sort);
+      answered += await compare(ctx, staff, { search, status: ['open'], archived: false }, 4, plan, sort);
       return answered;
     }
 
@@ -217,6 +225,40 @@ function walkTests(name: string, makeFixture: () => StoreFixture, hooks: SqlDial
       expect(await nextWalkStep(ctx, staff, search, { rank: 0, after: undefined, rows: TICKETS + 1 }, TICKETS, 'auto')).toBe('done');
     });
 
+    it('answers pages of a search in the newest order by walking over every ticket it matches, exactly as the hits do', async () => {
+      const { ctx } = await seeded();
+      let walked = 0;
+      // Words in subjects and bodies, only in internal notes, a number with words, a number alone, prefixes.
+      for (const q of ['about', 'double', 'note', 'router ip', '"note on" double', 'TKT-8 about', 'TKT-8', 'rou sta']) {
+        const search = parseSearch(q);
+        walked += await compareScopes(ctx, search, 'messages', [1, 25], 'newest');
+        walked += await compare(ctx, staff, { search, deleted: true }, 3, 'messages', 'newest');
+      }
+      expect(walked).toBeGreaterThan(100);
+      // A rare phrase beside another drives the page in any order, each phrase as the driver.
+      for (const q of ['about router ip', 'TKT-8 march']) {
+        const search = parseSearch(q);
+        for (const [i] of search.phrases.entries()) walked += await compareScopes(ctx, search, { driven: i }, [7], 'newest');
+      }
+      const queue = await listTickets(ctx, staff, { sort: 'queue', limit: 9, search: parseSearch('about zebra') }, 'hits');
+      expect(shape(await listTickets(ctx, staff, { sort: 'queue', limit: 9, search: parseSearch('about zebra') }, { driven: 1 }))).toStrictEqual(shape(queue));
+      // The decisions: a common word walks, a rare one beside it drives, a rare one alone goes by its hits.
+      let decided = ctx;
+      if (hooks.capabilities.fullText === 'tsvector') {
+        await sql`analyze`.execute(ctx.db);
+        decided = { ...ctx, statements: new StatementCache() };
+      }
+      const planOf = async (q: string, sort: 'newest' | 'queue' = 'newest') =>
+        (await walkPlan(decided, staff, { sort, limit: 5, search: parseSearch(q) }, 'auto'))?.map((step) => step.rank) ?? null;
+      expect(await planOf('about')).toStrictEqual(['any']);
+      expect(await planOf('about router')).toStrictEqual(['any']);
+      expect(await planOf('about zebra')).toStrictEqual(['driven']);
+      expect(await planOf('about zebra', 'queue')).toStrictEqual(['driven']);
+      expect(await planOf('about router', 'queue')).toBeNull();
+      expect(await planOf('zebra')).toBeNull();
+      expect([...(ctx.statements as StatementCache).uncachedKeys()]).toStrictEqual([]);
+    }, 120_000);
+
     it('answers a page driven by any one phrase\'s hits, the others checked per ticket, exactly as the hits do', async () => {
       const { ctx } = await seeded();
       let driven = 0;
@@ -276,8 +318,9 @@ function walkTests(name: string, makeFixture: () => StoreFixture, hooks: SqlDial
       const scope: StoreScope = { tenantId: t, visibility: 'staff' };
       // A word in no subject: nothing of rank 1 to walk to.
       expect(await walkedPage(ctx, scope, { sort: 'relevance', limit: 5, search: parseSearch('about') }, 'walk')).toBeNull();
-      // Another sort than relevance is never walked.
+      // Another sort than relevance is never walked over own texts (nor, but `newest`, at all).
       expect(await walkedPage(ctx, scope, { sort: 'newest', limit: 5, search: parseSearch('double') }, 'walk')).toBeNull();
+      expect(await walkedPage(ctx, scope, { sort: 'updated', limit: 5, search: parseSearch('double') }, 'messages')).toBeNull();
       // A cursor among the rank-0 tickets is never walked.
       const rankZero: ListAfter = { rank: 0, at: new Date(Date.UTC(2026, 0, 2)), id: 'tk-z' };
       expect(await walkedPage(ctx, scope, { sort: 'relevance', limit: 5, search: parseSearch('double'), after: rankZero }, 'walk')).toBeNull();
