@@ -9,7 +9,7 @@
  */
 import { sql, type QueryResult, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import { ValidationError } from '../../src/errors.js';
-import type { StoreListQuery, StoreScope, StoreTicketSummary } from '../../src/store.js';
+import type { ListAfter, StoreListQuery, StoreScope, StoreTicketSummary } from '../../src/store.js';
 import { keysetAfter } from './keyset.js';
 import {
   convertedArgs,
@@ -21,9 +21,19 @@ import {
   type WithTicketAlias,
 } from './query-context.js';
 import { TICKET_SELECTION, ticketFromRow } from './row-mappers.js';
-import { numberKeys, searchCondition, searchRank } from './search-queries.js';
+import { numberKeys, searchCondition, searchMatches, searchRank } from './search-queries.js';
 import { boundSearch, searchArgs, searchFor, searchFromArgs, searchShape, type BoundSearch, type SearchUse } from './search-values.js';
-import { nextWalkStep, walkedMatches, walkKeeps, walkPlan, walkUse, type SearchPlan, type WalkStep, type WalkStretch } from './search-walk.js';
+import {
+  nextWalkStep,
+  walkedMatches,
+  walkKeeps,
+  walkPlan,
+  walkUse,
+  type SearchPlan,
+  type WalkRank,
+  type WalkStep,
+  type WalkStretch,
+} from './search-walk.js';
 import { subscriberMatches } from './subscriber-search.js';
 
 /** Each sort: the time column, the direction, and whether `attention` leads (the staff queue). */
@@ -161,7 +171,9 @@ function cachedPage(
   else key += ` w${step.rank}`;
   if (stretches(step)) {
     if (step.after !== undefined) {
-      put('stepAt', hooks.toDate(step.after.at));
+      put('stepAt', hooks.toDate(step.after.at ?? NOT_WAITING));
+      // A walk over the list reads its cursor as the list's (the queue's has the attention).
+      if (step.rank === 'list' && SORT_ORDERS[q.sort as keyof typeof SORT_ORDERS]?.attention) put('stepAttention', step.after.attention ?? 0);
       put('stepId', step.after.id);
     }
     put('stepRows', step.rows);
@@ -190,8 +202,15 @@ function cachedPage(
     }
     let builtStep = step;
     if (stretches(step)) {
-      const after = step.after === undefined ? undefined : { at: value('stepAt') as Date, id: value('stepId') as string };
-      builtStep = { rank: step.rank, after, rows: value('stepRows') as number };
+      const after =
+        step.after === undefined
+          ? undefined
+          : {
+              at: value('stepAt') as Date,
+              ...(at.stepAttention === undefined ? {} : { attention: value('stepAttention') as number }),
+              id: value('stepId') as string,
+            };
+      builtStep = { rank: step.rank, after, rows: value('stepRows') as number } as WalkStretch;
     }
     const argBound = bound === undefined ? undefined : searchFromArgs(bound, a, at.search!);
     return listQuery({ ...ctx, hooks: convertedArgs(hooks) }, scopeFromArgs(shape, a), built, builtStep, null, argBound).limit(built.limit);
@@ -210,7 +229,7 @@ function stepUse(step: WalkStep | undefined): SearchUse {
   if (step.rank === 2) return 'number';
   if (step.rank === 'own') return 'own';
   if (step.rank === 'driven') return { driven: step.phrase };
-  return walkUse(step.rank);
+  return walkUse(step.rank === 'list' ? 'any' : step.rank);
 }
 
 /** Whether `step` reads the tickets in its own order (a walk, or the exact-number step), not the list's. */
@@ -249,9 +268,12 @@ export async function walkedPage(
       if (step.rank === 2) found.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
       if (step.rank === 'driven') return found;
       page.push(...found);
-      if ((step.rank !== 0 && step.rank !== 'any') || page.length === q.limit) break;
-      // A walk over message matches goes on while walking stays cheaper than the hits.
-      const next = await nextWalkStep(ctx, scope, q.search!, step as WalkStretch & { rank: 0 | 'any' }, walked, plan);
+      if (!stretches(step) || step.rank === 1 || page.length === q.limit) break;
+      // A walk over message matches or the list goes on while walking stays cheaper than the hits.
+      const next =
+        step.rank === 'list'
+          ? await nextWalkStep(ctx, scope, q.search!, step, walked, plan, (s) => listBoundary(ctx, scope, q, s))
+          : await nextWalkStep(ctx, scope, q.search!, step, walked, plan);
       if (next === 'done') return page;
       if (next === null) return null;
       step = next;
@@ -337,7 +359,21 @@ function listQuery(
   const newestFirst = <Q extends TicketQuery>(query: Q): Q => query.orderBy('t.created_at', 'desc').orderBy('t.id', 'desc') as Q;
 
   let query: TicketQuery;
-  if (stretches(step)) {
+  if (step?.rank === 'list' && bound !== undefined) {
+    // A walk over the list in its order: at most `step.rows` of the listed tickets' keys
+    // after the step's cursor (the list without its search: one range of the order's
+    // index), each kept when its `ticket_search` row and visible messages match, before
+    // its ticket row is looked up.
+    const keys = sortedAfter(ctx, listed(ctx, ctx.db.selectFrom('tickets as t'), scope, q).select(['t.tenant_id', 't.id']), q.sort, step.after);
+    const kept = ctx.db
+      .selectFrom(keys.limit(step.rows).as('w'))
+      .innerJoin('ticket_search as s', (join) => join.onRef('s.tenant_id', '=', 'w.tenant_id').onRef('s.ticket_id', '=', 'w.id'))
+      .select(['w.tenant_id', 'w.id'])
+      .where(searchMatches(ctx, scope, bound));
+    query = ctx.db
+      .selectFrom(kept.as('k'))
+      .innerJoin('tickets as t', (join) => join.onRef('t.tenant_id', '=', 'k.tenant_id').onRef('t.id', '=', 'k.id')) as unknown as TicketQuery;
+  } else if (stretches(step)) {
     // The walked tickets' keys, newest first, from an index alone and at most `step.rows`
     // of them: only what an index serves in that order is applied here (the tenant, and
     // the scope's subscriber or reseller), so a walk reads a bounded stretch of the index
@@ -354,8 +390,8 @@ function listQuery(
     // merges into the outer query: given a scope on `t`, both looked `t` up first.
     // A tenant-wide or a reseller's walk reads the own texts themselves in order (`walkedMatches`).
     // A rank-0 walk checks each one's messages as well, still before its ticket row.
-    const keep = bound === undefined ? undefined : walkKeeps(ctx, scope, bound, step.rank);
-    const matched = walkedMatches(ctx, scope, keep, step.after, step.rows);
+    const keep = bound === undefined ? undefined : walkKeeps(ctx, scope, bound, step.rank as WalkRank);
+    const matched = walkedMatches(ctx, scope, keep, step.after as { at: Date; id: string } | undefined, step.rows);
     query = listed(
       ctx,
       ctx.db
@@ -434,6 +470,8 @@ function listQuery(
 
   if (walks(step) && bound !== undefined) {
     if (step.rank === 2) return query.select(sql.lit(2).as('search_rank'));
+    // A walk over the list: what it kept, in the list's order.
+    if (step.rank === 'list') return sortedAfter(ctx, query.select((eb) => searchRank(ctx, eb, bound).as('search_rank')), q.sort, undefined);
     // The rank was checked on the walked rows (a walk in the `newest` order keeps every
     // rank: looked up for the page's rows); in the walk's order (the subquery's), which
     // the database keeps without sorting.
@@ -461,24 +499,62 @@ function listQuery(
     });
     return newestFirst(query.orderBy(sql.ref('search_rank'), 'desc'));
   }
-  if (q.sort === 'waiting') {
+  return sortedAfter(ctx, query, q.sort, after);
+}
+
+/**
+ * `query` (on `tickets as t`) in the list's order `sort` (any but relevance), keyset-paged
+ * after `after`: the rows strictly after it in that order, ids breaking ties.
+ */
+function sortedAfter<Q extends TicketQuery>(ctx: QueryContext, query: Q, sort: StoreListQuery['sort'], after: ListAfter | undefined): Q {
+  const { hooks } = ctx;
+  let out = query as TicketQuery;
+  if (sort === 'waiting') {
     const waited = sql`coalesce(${sql.ref('t.waiting_since')}, ${hooks.toDate(NOT_WAITING)})`;
     if (after) {
       const at = hooks.toDate(after.at ?? NOT_WAITING);
-      query = query.where(keysetAfter(ctx, [waited, sql.ref('t.id')], '>', [at, after.id]));
+      out = out.where(keysetAfter(ctx, [waited, sql.ref('t.id')], '>', [at, after.id]));
     }
-    return query.orderBy(waited, 'asc').orderBy('t.id', 'asc');
+    return out.orderBy(waited, 'asc').orderBy('t.id', 'asc') as Q;
   }
-  const order = SORT_ORDERS[q.sort];
+  const order = SORT_ORDERS[sort as keyof typeof SORT_ORDERS];
   if (after) {
     const op = order.dir === 'desc' ? '<' : '>';
     const at = hooks.toDate(after.at ?? NOT_WAITING);
-    query = query.where(
+    out = out.where(
       order.attention
         ? keysetAfter(ctx, [sql.ref('t.attention'), sql.ref(order.at), sql.ref('t.id')], op, [after.attention ?? 0, at, after.id])
         : keysetAfter(ctx, [sql.ref(order.at), sql.ref('t.id')], op, [at, after.id]),
     );
   }
-  if (order.attention) query = query.orderBy('t.attention', 'desc');
-  return query.orderBy(order.at, order.dir).orderBy('t.id', order.dir);
+  if (order.attention) out = out.orderBy('t.attention', 'desc');
+  return out.orderBy(order.at, order.dir).orderBy('t.id', order.dir) as Q;
+}
+
+/**
+ * Where a walk over the list (`'list'`) that read `step.rows` tickets after its cursor
+ * stopped: the list's cursor after the last ticket it read, or `null` when fewer were
+ * left (it read the whole list). Built each time (its SQL depends on the list's filters
+ * as the page's does); asked only when a stretch did not fill the page.
+ */
+async function listBoundary(
+  ctx: QueryContext,
+  scope: StoreScope,
+  q: StoreListQuery,
+  step: Extract<WalkStretch, { rank: 'list' }>,
+): Promise<ListAfter | null> {
+  const { hooks } = ctx;
+  const at = q.sort === 'waiting' ? 't.waiting_since' : SORT_ORDERS[q.sort as keyof typeof SORT_ORDERS].at;
+  const last = sortedAfter(ctx, listed(ctx, ctx.db.selectFrom('tickets as t'), scope, q), q.sort, step.after)
+    .select([sql.ref(at).as('at'), 't.attention', 't.id'])
+    .offset(step.rows - 1)
+    .limit(1);
+  const { rows } = await ctx.db.executeQuery(last.compile());
+  const row = rows[0] as { at: unknown; attention: unknown; id: string } | undefined;
+  if (row === undefined) return null;
+  return {
+    at: row.at === null ? null : hooks.fromDate(row.at as never),
+    ...(SORT_ORDERS[q.sort as keyof typeof SORT_ORDERS]?.attention ? { attention: Number(row.attention) } : {}),
+    id: row.id,
+  };
 }

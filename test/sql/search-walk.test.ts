@@ -24,6 +24,7 @@ import {
   walkPlan,
   walkSample,
   type SearchPlan,
+  type WalkStretch,
 } from '../../adapters/sql/search-walk.js';
 import { commonWords, estimatedTexts } from '../../adapters/sql/word-stats.js';
 import { StatementCache, type QueryContext } from '../../adapters/sql/query-context.js';
@@ -50,8 +51,12 @@ function walkTests(name: string, makeFixture: () => StoreFixture, hooks: SqlDial
     afterAll(() => fixture.dispose());
     const t = tenant();
 
-    /** A desk whose subjects share few words: most searches find many tickets. */
-    async function seeded(): Promise<{ fx: FixtureStore; ctx: QueryContext }> {
+    /**
+     * A desk whose subjects share few words: most searches find many tickets. With
+     * `orders`, tickets updated out of creation order, waiting since various times and of
+     * raised attention (for the list's other orders).
+     */
+    async function seeded(orders = false): Promise<{ fx: FixtureStore; ctx: QueryContext }> {
       const fx = await fixture.create({ tablePrefix: PREFIX });
       const random = seededRandom(13);
       const pick = () => WORDS[Math.floor(random() * WORDS.length)]!;
@@ -61,10 +66,12 @@ function walkTests(name: string, makeFixture: () => StoreFixture, hooks: SqlDial
           const createdAt = new Date(Date.UTC(2026, 0, 1) + Math.floor(n / 3) * 60_000);
           const subject =
             n % 4 === 0 ? `Double charge for ${pick()}` : n % 8 === 5 ? `Follow-up to TKT-8: ${pick()}` : `${pick()} ${pick()} ${pick()}`;
+          const updatedAt = orders && n % 3 === 1 ? new Date(Date.UTC(2026, 2, 1) + ((n * 7919) % 1000) * 60_000) : createdAt;
           const row = ticketRow(t, n, {
             subject,
             createdAt,
-            updatedAt: createdAt,
+            updatedAt,
+            ...(orders ? { waitingSince: n % 4 === 0 ? null : updatedAt, attention: n % 5 } : {}),
             subscriberId: `sub-${n % 5}`,
             resellerId: n % 3 === 0 ? 'res-1' : null,
             status: n % 7 === 0 ? 'closed' : 'open',
@@ -92,7 +99,7 @@ function walkTests(name: string, makeFixture: () => StoreFixture, hooks: SqlDial
       query: Omit<StoreListQuery, 'sort' | 'limit'>,
       limit: number,
       plan: SearchPlan = 'walk',
-      sort: 'relevance' | 'newest' = 'relevance',
+      sort: StoreListQuery['sort'] = 'relevance',
     ): Promise<number> {
       let after: ListAfter | undefined;
       let walked = 0;
@@ -111,7 +118,9 @@ function walkTests(name: string, makeFixture: () => StoreFixture, hooks: SqlDial
         expect(shape(await listTickets(ctx, scope, q))).toStrictEqual(shape(byHits));
         if (byHits.length < limit) break;
         const last = byHits[byHits.length - 1]!;
-        after = sort === 'relevance' ? afterOf(last) : { at: last.createdAt, id: last.id };
+        // The cursor as the core encodes it for the order (`src/list-cursor.ts`).
+        const at = sort === 'waiting' ? last.waitingSince : sort === 'queue' || sort === 'updated' ? last.updatedAt : last.createdAt;
+        after = sort === 'relevance' ? afterOf(last) : { at, id: last.id, ...(sort === 'queue' ? { attention: last.attention } : {}) };
       }
       return walked;
     }
@@ -129,7 +138,7 @@ function walkTests(name: string, makeFixture: () => StoreFixture, hooks: SqlDial
       search: StoreSearch,
       plan: SearchPlan,
       limits: number[],
-      sort: 'relevance' | 'newest' = 'relevance',
+      sort: StoreListQuery['sort'] = 'relevance',
     ): Promise<number> {
       let answered = 0;
       for (const limit of limits) answered += await compare(ctx, staff, { search }, limit, plan, sort);
@@ -214,7 +223,7 @@ function walkTests(name: string, makeFixture: () => StoreFixture, hooks: SqlDial
       // `about` is in every ticket's first message (TICKETS texts); each stretch doubles the tickets walked.
       const rate = WALK_TICKET_TEXTS[hooks.capabilities.fullText as 'fts5' | 'tsvector'];
       const search = parseSearch('about');
-      const step = { rank: 0 as const, after: undefined, rows: 1 };
+      const step: WalkStretch = { rank: 0, after: undefined, rows: 1 };
       const few = Math.floor((TICKETS * 0.8) / (2 * rate));
       const next = await nextWalkStep(ctx, staff, search, step, few, 'auto');
       expect(next).toMatchObject({ rank: 0, rows: few });
@@ -254,10 +263,32 @@ function walkTests(name: string, makeFixture: () => StoreFixture, hooks: SqlDial
       expect(await planOf('about router')).toStrictEqual(['any']);
       expect(await planOf('about zebra')).toStrictEqual(['driven']);
       expect(await planOf('about zebra', 'queue')).toStrictEqual(['driven']);
-      expect(await planOf('about router', 'queue')).toBeNull();
+      expect(await planOf('about router', 'queue')).toStrictEqual(['list']);
       expect(await planOf('zebra')).toBeNull();
       expect([...(ctx.statements as StatementCache).uncachedKeys()]).toStrictEqual([]);
     }, 120_000);
+
+    it('answers pages of a search in the list\'s other orders by walking over the list itself, exactly as the hits do', async () => {
+      const { fx, ctx } = await seeded(true);
+      let walked = 0;
+      for (const sort of ['queue', 'updated', 'oldest', 'waiting'] as const) {
+        for (const q of ['about', 'router ip', 'TKT-8 about']) walked += await compareScopes(ctx, parseSearch(q), 'messages', [1, 9], sort);
+      }
+      expect(walked).toBeGreaterThan(100);
+      // A word in every listed ticket but the first MESSAGE_WALK_ROWS_PER_RESULT of the
+      // order: a page of one is the first ticket of the walk's second stretch.
+      for (const sort of ['queue', 'updated', 'oldest', 'waiting', 'newest'] as const) {
+        const listed = await listTickets(ctx, staff, { sort, limit: TICKETS + 1 }, 'hits');
+        const word = `zz${sort}`;
+        await fx.store.transaction(async (tx) => {
+          for (const row of listed.slice(MESSAGE_WALK_ROWS_PER_RESULT)) await tx.insertMessage(t, message(row.id, { body: word, authorType: 'staff', authorId: 'st-1' }));
+        });
+        const page = await walkedPage(ctx, staff, { sort, limit: 1, search: parseSearch(word) }, 'messages');
+        expect(page?.map((r) => r.id), sort).toStrictEqual([listed[MESSAGE_WALK_ROWS_PER_RESULT]!.id]);
+        expect(await compare(ctx, staff, { search: parseSearch(word) }, 7, 'messages', sort)).toBeGreaterThan(5);
+      }
+      expect([...(ctx.statements as StatementCache).uncachedKeys()]).toStrictEqual([]);
+    }, 240_000);
 
     it('answers a page driven by any one phrase\'s hits, the others checked per ticket, exactly as the hits do', async () => {
       const { ctx } = await seeded();
@@ -318,9 +349,9 @@ function walkTests(name: string, makeFixture: () => StoreFixture, hooks: SqlDial
       const scope: StoreScope = { tenantId: t, visibility: 'staff' };
       // A word in no subject: nothing of rank 1 to walk to.
       expect(await walkedPage(ctx, scope, { sort: 'relevance', limit: 5, search: parseSearch('about') }, 'walk')).toBeNull();
-      // Another sort than relevance is never walked over own texts (nor, but `newest`, at all).
+      // Another sort than relevance is never walked over own texts.
       expect(await walkedPage(ctx, scope, { sort: 'newest', limit: 5, search: parseSearch('double') }, 'walk')).toBeNull();
-      expect(await walkedPage(ctx, scope, { sort: 'updated', limit: 5, search: parseSearch('double') }, 'messages')).toBeNull();
+      expect(await walkedPage(ctx, scope, { sort: 'updated', limit: 5, search: parseSearch('double') }, 'walk')).toBeNull();
       // A cursor among the rank-0 tickets is never walked.
       const rankZero: ListAfter = { rank: 0, at: new Date(Date.UTC(2026, 0, 2)), id: 'tk-z' };
       expect(await walkedPage(ctx, scope, { sort: 'relevance', limit: 5, search: parseSearch('double'), after: rankZero }, 'walk')).toBeNull();
