@@ -7,7 +7,7 @@
  * first pages in relevance order are the newest of those tickets, and `search-walk.ts`
  * finds them by walking the list newest first instead.
  */
-import { sql, type QueryResult, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import { sql, type Expression, type QueryResult, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import { ValidationError } from '../../src/errors.js';
 import type { ListAfter, StoreListQuery, StoreScope, StoreTicketSummary } from '../../src/store.js';
 import { keysetAfter } from './keyset.js';
@@ -364,11 +364,17 @@ function listQuery(
     // after the step's cursor (the list without its search: one range of the order's
     // index), each kept when its `ticket_search` row and visible messages match, before
     // its ticket row is looked up.
-    const keys = sortedAfter(ctx, listed(ctx, ctx.db.selectFrom('tickets as t'), scope, q).select(['t.tenant_id', 't.id']), q.sort, step.after);
+    // The order's keys go along (`o0`, `o1`, …), so the page is ordered by the walk's
+    // order, which the database keeps without sorting what it kept.
+    const order = sortKeys(ctx, q.sort);
+    const listedKeys = listed(ctx, ctx.db.selectFrom('tickets as t'), scope, q)
+      .select(['t.tenant_id', 't.id'])
+      .select(order.map((key, i) => sql`${key.expr}`.as(`o${i}`)));
+    const keys = sortedAfter(ctx, listedKeys, q.sort, step.after);
     const kept = ctx.db
       .selectFrom(keys.limit(step.rows).as('w'))
       .innerJoin('ticket_search as s', (join) => join.onRef('s.tenant_id', '=', 'w.tenant_id').onRef('s.ticket_id', '=', 'w.id'))
-      .select(['w.tenant_id', 'w.id'])
+      .select(['w.tenant_id', 'w.id', ...order.map((_, i) => `w.o${i}` as 'w.id')])
       .where(searchMatches(ctx, scope, bound));
     query = ctx.db
       .selectFrom(kept.as('k'))
@@ -471,7 +477,11 @@ function listQuery(
   if (walks(step) && bound !== undefined) {
     if (step.rank === 2) return query.select(sql.lit(2).as('search_rank'));
     // A walk over the list: what it kept, in the list's order.
-    if (step.rank === 'list') return sortedAfter(ctx, query.select((eb) => searchRank(ctx, eb, bound).as('search_rank')), q.sort, undefined);
+    if (step.rank === 'list') {
+      let ranked = query.select((eb) => searchRank(ctx, eb, bound).as('search_rank'));
+      sortKeys(ctx, q.sort).forEach((key, i) => (ranked = ranked.orderBy(sql.ref(`k.o${i}`), key.dir)));
+      return ranked;
+    }
     // The rank was checked on the walked rows (a walk in the `newest` order keeps every
     // rank: looked up for the page's rows); in the walk's order (the subquery's), which
     // the database keeps without sorting.
@@ -502,6 +512,19 @@ function listQuery(
   return sortedAfter(ctx, query, q.sort, after);
 }
 
+/** What the list's order `sort` (any but relevance) orders by, in turn, on `tickets as t`. */
+function sortKeys(ctx: QueryContext, sort: StoreListQuery['sort']): { expr: Expression<unknown>; dir: 'asc' | 'desc' }[] {
+  if (sort === 'waiting') {
+    const waited = sql`coalesce(${sql.ref('t.waiting_since')}, ${ctx.hooks.toDate(NOT_WAITING)})`;
+    return [{ expr: waited, dir: 'asc' }, { expr: sql.ref('t.id'), dir: 'asc' }];
+  }
+  const order = SORT_ORDERS[sort as keyof typeof SORT_ORDERS];
+  const keys: { expr: Expression<unknown>; dir: 'asc' | 'desc' }[] = [];
+  if (order.attention) keys.push({ expr: sql.ref('t.attention'), dir: 'desc' });
+  keys.push({ expr: sql.ref(order.at), dir: order.dir }, { expr: sql.ref('t.id'), dir: order.dir });
+  return keys;
+}
+
 /**
  * `query` (on `tickets as t`) in the list's order `sort` (any but relevance), keyset-paged
  * after `after`: the rows strictly after it in that order, ids breaking ties.
@@ -510,15 +533,13 @@ function sortedAfter<Q extends TicketQuery>(ctx: QueryContext, query: Q, sort: S
   const { hooks } = ctx;
   let out = query as TicketQuery;
   if (sort === 'waiting') {
-    const waited = sql`coalesce(${sql.ref('t.waiting_since')}, ${hooks.toDate(NOT_WAITING)})`;
     if (after) {
+      const waited = sql`coalesce(${sql.ref('t.waiting_since')}, ${hooks.toDate(NOT_WAITING)})`;
       const at = hooks.toDate(after.at ?? NOT_WAITING);
       out = out.where(keysetAfter(ctx, [waited, sql.ref('t.id')], '>', [at, after.id]));
     }
-    return out.orderBy(waited, 'asc').orderBy('t.id', 'asc') as Q;
-  }
-  const order = SORT_ORDERS[sort as keyof typeof SORT_ORDERS];
-  if (after) {
+  } else if (after) {
+    const order = SORT_ORDERS[sort as keyof typeof SORT_ORDERS];
     const op = order.dir === 'desc' ? '<' : '>';
     const at = hooks.toDate(after.at ?? NOT_WAITING);
     out = out.where(
@@ -527,8 +548,8 @@ function sortedAfter<Q extends TicketQuery>(ctx: QueryContext, query: Q, sort: S
         : keysetAfter(ctx, [sql.ref(order.at), sql.ref('t.id')], op, [at, after.id]),
     );
   }
-  if (order.attention) out = out.orderBy('t.attention', 'desc');
-  return out.orderBy(order.at, order.dir).orderBy('t.id', order.dir) as Q;
+  for (const key of sortKeys(ctx, sort)) out = out.orderBy(key.expr, key.dir);
+  return out as Q;
 }
 
 /**
