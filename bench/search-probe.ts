@@ -2,7 +2,8 @@
  * Times searches through the service (`desk.list` with `q`) on a store seeded by
  * `bench/seed-keep.ts`: a rare word, a phrase in one subject in twenty and a word in most
  * message bodies, as the operator, the largest reseller's staff and a customer of it;
- * two words each in many texts, a word only in message bodies, a rare word with a common one;
+ * two words each in many texts, a word only in message bodies, a rare word with a common one,
+ * eight common words, four never together; and some in the queue and newest orders;
  * p50/p95 of RUNS runs after 3 warm-ups. Runs `migrate()` first (and reports its time).
  *
  *   FILE=/tmp/1m.db npx tsx bench/search-probe.ts
@@ -30,7 +31,7 @@ const desk = createTicketService({
 const operator = { kind: 'staff', id: 'op-1', permissions: ['tickets.view', 'tickets.view_all'] } as any;
 const reseller = { kind: 'staff', id: 'rs-1', resellerId: big.r, permissions: ['tickets.view', 'tickets.reply'] } as any;
 const customer = { kind: 'customer', id: sub.s, resellerId: big.r } as any;
-const cases: [string, any, string][] = [
+const cases: [string, any, string, string?][] = [
   ['op rare word', operator, opWord],
   ['res rare word', reseller, resWord],
   ['op phrase', operator, '"double charge"'],
@@ -51,15 +52,22 @@ const cases: [string, any, string][] = [
   // reads on until the hits are cheaper, then the hits answer).
   ['op many common', operator, 'router invoice thanks connection please hello check line'],
   ['op common, none', operator, 'repeater blinking shipping flat'],
+  // The list's other orders (session 16: a walk over the list in its order, or newest first).
+  ['op common word, queue', operator, 'router', 'queue'],
+  ['res common word, queue', reseller, 'router', 'queue'],
+  ['op common word, newest', operator, 'router', 'newest'],
+  ['op common words, queue', operator, 'invoice march', 'queue'],
+  ['op many common, queue', operator, 'router invoice thanks connection please hello check line', 'queue'],
+  ['op rare word, queue', operator, opWord, 'queue'],
 ];
 const only = process.env.ONLY?.split(',');
-for (const [name, actor, q] of cases) {
+for (const [name, actor, q, sort] of cases) {
   if (only && !only.some((o) => name.includes(o))) continue;
   const times: number[] = [];
   let n = 0;
   for (let i = 0; i < RUNS + 3; i++) {
     const t0 = performance.now();
-    const page = await desk.list(actor, { q, limit: 50 });
+    const page = await desk.list(actor, { q, limit: 50, ...(sort ? { sort: sort as 'queue' } : {}) });
     const ms = performance.now() - t0;
     n = page.items.length;
     if (i >= 3) times.push(ms);

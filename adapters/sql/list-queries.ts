@@ -3,9 +3,9 @@
  * keyset-paginated in its sort order. Written once for every dialect.
  *
  * A search is driven by its index hits (`search-queries.ts`), which costs in proportion
- * to the tickets it finds. When a search's own words are in many tickets' subjects, the
- * first pages in relevance order are the newest of those tickets, and `search-walk.ts`
- * finds them by walking the list newest first instead.
+ * to the tickets it finds. When its words are in many tickets, the first pages are found
+ * by walking the list in its order instead and checking each ticket (`search-walk.ts`
+ * decides; the walks' statements are built here: `listQuery`, `walkedPage`).
  */
 import { sql, type Expression, type QueryResult, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import { ValidationError } from '../../src/errors.js';

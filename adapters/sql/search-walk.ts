@@ -34,6 +34,12 @@
  * hits, each checked for the others (`'driven'`). Both are decided by what the index
  * (SQLite) or the statistics (Postgres) say of each phrase first, then by a sample (or,
  * for the walk over message matches, by the hits being many: `hitsReach`).
+ *
+ * The other orders walk too: `newest` over the tickets newest first, keeping every ticket
+ * the search matches whatever its rank (`newestWalkPlan`); the queue, `updated`, `oldest`
+ * and `waiting` over the list itself in its order (`otherSortPlan`; the stretch is built
+ * in `list-queries.ts`). Both go on and give way to the hits as the walk over message
+ * matches does, and a rare phrase beside others drives the page in every order.
  */
 import { sql, type Expression, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { ListAfter, StoreListQuery, StoreScope, StoreSearch } from '../../src/store.js';
