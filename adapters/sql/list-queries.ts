@@ -245,9 +245,10 @@ function stretches(step: WalkStep | undefined): step is WalkStretch {
 /**
  * The page as a walk finds it (`search-walk.ts`), or `null` when no walk is planned or
  * the walk did not fill the page (it may have stopped early: only a full page is an
- * answer, or a walk over message matches that read every ticket of its scope). A walk
- * over message matches goes on stretch by stretch while that stays cheaper than the hits
- * (`nextWalkStep`). A page driven by a rare phrase's hits is an answer as it is.
+ * answer, or a walk over message matches, over the newest tickets or over the list that
+ * read every ticket of its scope). Those walks go on stretch by stretch while that stays
+ * cheaper than the hits (`nextWalkStep`; a walk over the list ends its stretch where
+ * `listBoundary` says). A page driven by a rare phrase's hits is an answer as it is.
  */
 export async function walkedPage(
   ctx: QueryContext,
