@@ -35,10 +35,10 @@
  * (SQLite) or the statistics (Postgres) say of each phrase first, then by a sample (or,
  * for the walk over message matches, by the hits being many: `hitsReach`).
  *
- * The other orders walk too: `newest` over the tickets newest first, keeping every ticket
- * the search matches whatever its rank (`newestWalkPlan`); the queue, `updated`, `oldest`
- * and `waiting` over the list itself in its order (`otherSortPlan`; the stretch is built
- * in `list-queries.ts`). Both go on and give way to the hits as the walk over message
+ * The other orders walk too (`orderWalkPlan`): `newest` over the tickets newest first,
+ * keeping every ticket the search matches whatever its rank; the queue, `updated`,
+ * `oldest` and `waiting` over the list itself in its order (the stretch is built in
+ * `list-queries.ts`). Both go on and give way to the hits as the walk over message
  * matches does, and a rare phrase beside others drives the page in every order.
  */
 import { sql, type Expression, type SelectQueryBuilder, type SqlBool } from 'kysely';
@@ -286,8 +286,7 @@ export async function walkPlan(
   const search = q.search;
   if (plan === 'hits' || search === undefined || search.phrases.length === 0) return null;
   if (ctx.hooks.capabilities.fullText === 'like') return null;
-  if (q.sort === 'newest') return newestWalkPlan(ctx, scope, q, plan);
-  if (q.sort !== 'relevance') return otherSortPlan(ctx, scope, q, plan);
+  if (q.sort !== 'relevance') return orderWalkPlan(ctx, scope, q, plan);
   const after = q.after;
   if (plan === 'messages') return messageWalkPlan(ctx, scope, q, plan);
   if (typeof plan === 'object') return search.phrases.length > 1 ? [{ rank: 'driven', phrase: plan.driven }] : null;
@@ -471,19 +470,23 @@ export async function nextWalkStep<S extends WalkStretch>(
 }
 
 /**
- * The steps of a search in the `newest` order: a walk over the tickets newest first (after
- * the list's cursor), keeping every ticket the search matches (`'any'`: the number, or
- * each phrase in its own text or a message the scope may see), first
+ * The steps of a search in an order other than relevance. `newest`: a walk over the
+ * tickets newest first (after the list's cursor), keeping every ticket the search matches
+ * (`'any'`: the number, or each phrase in its own text or a message the scope may see).
+ * The queue, `updated`, `oldest`, `waiting`: a walk over the list itself in that order
+ * (after its cursor), keeping the same (`'list'`). Either reads first
  * `MESSAGE_WALK_ROWS_PER_RESULT` tickets per row of the page, then on while that stays
  * cheaper than the hits (`nextWalkStep`). Decided as the relevance order's walk over
  * message matches is: `null` (the hits) when a phrase is rare (then, beside other phrases,
- * the page is driven by its hits) or unknown, and when neither the sample nor the hits'
- * number says the walk pays. Before, the hits always answered this order: `router` in
- * most message bodies cost 4-5 s at a million tickets on SQLite, eight common words 34 s.
+ * the page is driven by its hits) or unknown, and when neither the sample (the newest
+ * tickets, after the cursor in the `newest` order) nor the hits' number says the walk
+ * pays. Before, the hits always answered these orders: at a million tickets on SQLite
+ * `router` (in most message bodies) cost 13 s in the queue and 4-5 s newest first.
  */
-async function newestWalkPlan(ctx: QueryContext, scope: StoreScope, q: StoreListQuery, plan: SearchPlan): Promise<WalkStep[] | null> {
+async function orderWalkPlan(ctx: QueryContext, scope: StoreScope, q: StoreListQuery, plan: SearchPlan): Promise<WalkStep[] | null> {
   const search = q.search!;
-  const after = q.after === undefined || q.after.at === null ? undefined : { at: q.after.at, id: q.after.id };
+  const newest = q.sort === 'newest';
+  const after = newest && q.after !== undefined && q.after.at !== null ? { at: q.after.at, id: q.after.id } : undefined;
   const rows = MESSAGE_WALK_ROWS_PER_RESULT * q.limit;
   if (typeof plan === 'object') return search.phrases.length > 1 ? [{ rank: 'driven', phrase: plan.driven }] : null;
   if (plan === 'walk') return null;
@@ -495,30 +498,5 @@ async function newestWalkPlan(ctx: QueryContext, scope: StoreScope, q: StoreList
     const sample = await walkSample(ctx, scope, search, after, 'any');
     if (!sample.pays && !(await hitsReach(ctx, scope, search, rate * rows))) return null;
   }
-  return [{ rank: 'any', after, rows }];
-}
-
-/**
- * The steps of a search in the list's other orders (the queue, `updated`, `oldest`,
- * `waiting`): a walk over the list itself in that order (after its cursor), keeping the
- * tickets the search matches (`'list'`), first `MESSAGE_WALK_ROWS_PER_RESULT` tickets per
- * row of the page, then on while that stays cheaper than the hits; decided as the
- * `newest` order's walk is (`newestWalkPlan`; the sample reads the newest tickets), and
- * beside other phrases a rare one drives the page (`'driven'`). Before, the hits always
- * answered these orders: `router` in the queue cost 13 s at a million tickets on SQLite.
- */
-async function otherSortPlan(ctx: QueryContext, scope: StoreScope, q: StoreListQuery, plan: SearchPlan): Promise<WalkStep[] | null> {
-  const search = q.search!;
-  const rows = MESSAGE_WALK_ROWS_PER_RESULT * q.limit;
-  if (typeof plan === 'object') return search.phrases.length > 1 ? [{ rank: 'driven', phrase: plan.driven }] : null;
-  if (plan === 'walk') return null;
-  if (plan === 'auto') {
-    const rare = await rarePhrase(ctx, scope, search);
-    if (rare === null) return null;
-    if (rare >= 0) return search.phrases.length > 1 ? [{ rank: 'driven', phrase: rare }] : null;
-    const rate = WALK_TICKET_TEXTS[ctx.hooks.capabilities.fullText as 'fts5' | 'tsvector'];
-    const sample = await walkSample(ctx, scope, search, undefined, 'any');
-    if (!sample.pays && !(await hitsReach(ctx, scope, search, rate * rows))) return null;
-  }
-  return [{ rank: 'list', after: q.after, rows }];
+  return [newest ? { rank: 'any', after, rows } : { rank: 'list', after: q.after, rows }];
 }
