@@ -488,12 +488,14 @@ async function orderWalkPlan(ctx: QueryContext, scope: StoreScope, q: StoreListQ
   const newest = q.sort === 'newest';
   const after = newest && q.after !== undefined && q.after.at !== null ? { at: q.after.at, id: q.after.id } : undefined;
   const rows = MESSAGE_WALK_ROWS_PER_RESULT * q.limit;
-  if (typeof plan === 'object') return search.phrases.length > 1 ? [{ rank: 'driven', phrase: plan.driven }] : null;
+  // A rare phrase's hits drive the page, even alone: few, so they are looked up and sorted
+  // (SQLite otherwise read the order's whole index for them: `listQuery`).
+  if (typeof plan === 'object') return [{ rank: 'driven', phrase: plan.driven }];
   if (plan === 'walk') return null;
   if (plan === 'auto') {
     const rare = await rarePhrase(ctx, scope, search);
     if (rare === null) return null;
-    if (rare >= 0) return search.phrases.length > 1 ? [{ rank: 'driven', phrase: rare }] : null;
+    if (rare >= 0) return [{ rank: 'driven', phrase: rare }];
     const rate = WALK_TICKET_TEXTS[ctx.hooks.capabilities.fullText as 'fts5' | 'tsvector'];
     const sample = await walkSample(ctx, scope, search, after, 'any');
     if (!sample.pays && !(await hitsReach(ctx, scope, search, rate * rows))) return null;
