@@ -33,7 +33,7 @@
  * And when one of several phrases is rare, no walk: the page is driven by that phrase's
  * hits, each checked for the others (`'driven'`). Both are decided by what the index
  * (SQLite) or the statistics (Postgres) say of each phrase first, then by a sample (or,
- * for the walk over message matches, by the hits being many: `hitsReach`).
+ * for the walk over message matches, by the hits being many: `hitsOutweigh`).
  *
  * The other orders walk too (`orderWalkPlan`): `newest` over the tickets newest first,
  * keeping every ticket the search matches whatever its rank; the queue, `updated`,
@@ -361,7 +361,7 @@ async function rarePhrase(ctx: QueryContext, scope: StoreScope, search: StoreSea
  * else `rarePhrase`: its hits are few, the index answers cheaply), or when fewer than
  * one in `MESSAGE_WALK_ROWS_PER_RESULT` of the first `MESSAGE_WALK_SAMPLE` tickets it
  * would read match (`walkSample`) and the hits would read fewer than `WALK_TICKET_TEXTS`
- * texts per ticket of that first stretch (`hitsReach`).
+ * texts per ticket of that first stretch (`hitsOutweigh`).
  */
 async function messageWalkPlan(
   ctx: QueryContext,
@@ -380,9 +380,7 @@ async function messageWalkPlan(
     if (!(common ?? (await rarePhrase(ctx, scope, search)) === -1)) return null;
     // Fewer matches than the first stretch needs may still be cheaper to walk for than
     // the hits are to gather (`nextWalkStep`).
-    const rate = WALK_TICKET_TEXTS[ctx.hooks.capabilities.fullText as 'fts5' | 'tsvector'];
-    const sample = await walkSample(ctx, scope, search, from, 0);
-    if (!sample.pays && !(await hitsReach(ctx, scope, search, rate * rows))) return null;
+    if (!(await walkSample(ctx, scope, search, from, 0)).pays && !(await hitsOutweigh(ctx, scope, search, rows))) return null;
   }
   const steps: WalkStep[] = past ? [] : [{ rank: 'own' }];
   steps.push({ rank: 0, after: from, rows });
@@ -390,13 +388,16 @@ async function messageWalkPlan(
 }
 
 /**
- * Whether the index hits of `search` for `scope` would read at least `texts` texts (own
- * texts and message bodies): on SQLite counted in the FTS5 index, each phrase only so far
- * as the sum still falls short (`indexHitCounts`); on Postgres as its statistics say
+ * Whether the index hits of `search` for `scope` cost more than walking `tickets`
+ * tickets: whether they read at least `WALK_TICKET_TEXTS` texts (own texts and message
+ * bodies) per ticket. On SQLite counted in the FTS5 index, each phrase only so far as the
+ * sum still falls short (`indexHitCounts`); on Postgres as its statistics say
  * (`estimatedTexts`; none without statistics, so then never).
  */
-async function hitsReach(ctx: QueryContext, scope: StoreScope, search: StoreSearch, texts: number): Promise<boolean> {
-  if (ctx.hooks.capabilities.fullText !== 'fts5') return (await estimatedTexts(ctx, search.phrases)) >= texts;
+async function hitsOutweigh(ctx: QueryContext, scope: StoreScope, search: StoreSearch, tickets: number): Promise<boolean> {
+  const fullText = ctx.hooks.capabilities.fullText as 'fts5' | 'tsvector';
+  const texts = WALK_TICKET_TEXTS[fullText] * tickets;
+  if (fullText !== 'fts5') return (await estimatedTexts(ctx, search.phrases)) >= texts;
   let counted = 0;
   for (const phrase of search.phrases) {
     const cap = texts - counted;
@@ -464,8 +465,7 @@ export async function nextWalkStep<S extends WalkStretch>(
 ): Promise<S | 'done' | null> {
   const boundary = await boundaryOf(step);
   if (boundary === null) return 'done';
-  const rate = WALK_TICKET_TEXTS[ctx.hooks.capabilities.fullText as 'fts5' | 'tsvector'];
-  if (plan === 'auto' && !(await hitsReach(ctx, scope, search, rate * walked * 2))) return null;
+  if (plan === 'auto' && !(await hitsOutweigh(ctx, scope, search, walked * 2))) return null;
   return { ...step, after: boundary, rows: walked };
 }
 
@@ -496,9 +496,7 @@ async function orderWalkPlan(ctx: QueryContext, scope: StoreScope, q: StoreListQ
     const rare = await rarePhrase(ctx, scope, search);
     if (rare === null) return null;
     if (rare >= 0) return [{ rank: 'driven', phrase: rare }];
-    const rate = WALK_TICKET_TEXTS[ctx.hooks.capabilities.fullText as 'fts5' | 'tsvector'];
-    const sample = await walkSample(ctx, scope, search, after, 'any');
-    if (!sample.pays && !(await hitsReach(ctx, scope, search, rate * rows))) return null;
+    if (!(await walkSample(ctx, scope, search, after, 'any')).pays && !(await hitsOutweigh(ctx, scope, search, rows))) return null;
   }
   return [newest ? { rank: 'any', after, rows } : { rank: 'list', after: q.after, rows }];
 }
