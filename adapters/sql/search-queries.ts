@@ -533,8 +533,9 @@ export function messageRankZero(ctx: QueryContext, scope: StoreScope, bound: Bou
 /**
  * Whether the ticket of the `ticket_search` row `s` matches the search at all, whatever
  * its rank: it is the searched number, or each phrase is in its own text or a message
- * the scope may see (`ticketHasPhrase`). What a walk in the `newest` order keeps
- * (`search-walk.ts`); `bound` as `searchFor(…, 'any')` gives it.
+ * the scope may see (`ticketHasPhrase`). What a walk in an order other than relevance
+ * keeps (`search-walk.ts`: newest first, or over the list); `bound` as
+ * `searchFor(…, 'any')` gives it.
  */
 export function searchMatches(ctx: QueryContext, scope: StoreScope, bound: BoundSearch): Expression<SqlBool> {
   const phrases = sql<SqlBool>`${sql.join(bound.each.map((check) => ticketHasPhrase(ctx, scope, check)), sql` and `)}`;

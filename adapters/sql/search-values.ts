@@ -115,7 +115,8 @@ export function searchShape(bound: BoundSearch): string {
  * a message matched (`'messages'`: the number and the per-phrase checks), a page driven
  * by the hits of one rare phrase (`{ driven: i }`: the number, that phrase's hits, the
  * own checks and the other phrases' checks), a walk over every ticket the search matches
- * in the `newest` order (`'any'`: the number, the own checks for the rank, the per-phrase checks).
+ * in an order other than relevance (`'any'`: the number, the own checks for the rank, the
+ * per-phrase checks).
  */
 export type SearchUse = 'hits' | 'walk' | 'number' | 'own' | 'messages' | 'any' | { driven: number };
 
