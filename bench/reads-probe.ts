@@ -2,8 +2,10 @@
  * Times the reads a panel does every minute through the service, on a store seeded by
  * `bench/seed-keep.ts` (a million tickets): the staff queue's first page and a page
  * 10,000 rows deep, a reseller's queue (with view_all) and a reseller staff's own,
- * a customer's list, a ticket with its thread (read before by the viewer, and unread: the
- * view moves the viewer's read mark), whole-tenant stats and a 30-day window;
+ * a customer's list, the longest waiting first (`sort: 'waiting'`: the operator's open
+ * tickets, a page past the waiting ones, a reseller staff's), a ticket with its thread
+ * (read before by the viewer, and unread: the view moves the viewer's read mark),
+ * whole-tenant stats and a 30-day window;
  * p50/p95 of RUNS runs after 3 warm-ups. Runs `migrate()` first (and reports its time).
  *
  *   FILE=/tmp/1m.db npx tsx bench/reads-probe.ts
@@ -38,6 +40,17 @@ for (let seen = 0; seen < 10_000; ) {
   seen += page.items.length;
   deep = page.nextCursor ?? undefined;
 }
+// Past every waiting ticket: the open ones nobody waits on, after the waiting ones.
+const [waiting] = await rows(
+  `select count(*) as n from ticketry_tickets where tenant_id = '${TENANT}' and status in ('open', 'in_progress') and waiting_since is not null and deleted_at is null`,
+);
+let pastWaiting: string | undefined;
+for (let seen = 0; seen < Number(waiting.n); ) {
+  const page = await desk.list(operator, { sort: 'waiting', status: ['open', 'in_progress'], limit: 200, ...(pastWaiting ? { cursor: pastWaiting } : {}) });
+  seen += page.items.length;
+  pastWaiting = page.nextCursor ?? undefined;
+  if (!pastWaiting) break;
+}
 const day = 86_400_000;
 let viewer = 1000;
 const cases: [string, () => Promise<unknown>][] = [
@@ -46,6 +59,10 @@ const cases: [string, () => Promise<unknown>][] = [
   [`reseller queue (${big.r})`, () => desk.list(reseller, { limit: 50 })],
   ['reseller staff queue', () => desk.list(resellerStaff, { limit: 50 })],
   ['customer list', () => desk.list(customer, { limit: 50 })],
+  ['waiting, open tickets', () => desk.list(operator, { sort: 'waiting', status: ['open', 'in_progress'], limit: 50 })],
+  [`waiting, past the ${waiting.n} waiting`, () => desk.list(operator, { sort: 'waiting', status: ['open', 'in_progress'], limit: 50, cursor: pastWaiting! })],
+  ['waiting, every ticket', () => desk.list(operator, { sort: 'waiting', limit: 50 })],
+  ['waiting, reseller staff', () => desk.list(resellerStaff, { sort: 'waiting', status: ['open', 'in_progress'], limit: 50 })],
   // The operator read it in the warm-up: the mark covers the customer's last message, no write.
   ['get with thread, read before', () => desk.get(operator, one.number)],
   // A staff member who never read it: the view moves their mark (one upsert).

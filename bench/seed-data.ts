@@ -75,6 +75,7 @@ export const TICKET_COLUMNS: readonly SeedColumn[] = [
   c('sla_first_response_met', 'bool'),
   c('sla_resolution_met', 'bool'),
   c('customer_message_at', 'ts'),
+  c('waiting_since', 'ts'),
 ];
 
 /** The columns of `<prefix>messages` the seed writes (`position` is generated). */
@@ -379,6 +380,9 @@ export function* generateTenant(plan: TenantPlan, catalog: SeedCatalog): Generat
     let messageAt = createdAt;
     // The latest customer message (what a staff list row's `unread` compares with).
     let customerMessageAt: number | null = null;
+    // Since when the customer waits for staff: their first message after the last public
+    // staff reply (notes and system messages leave it), while the ticket is open.
+    let waitingSince: number | null = null;
     let serial: string | null = null;
     for (let k = 0; k < roles.length; k++) {
       const role = roles[k]!;
@@ -399,6 +403,7 @@ export function* generateTenant(plan: TenantPlan, catalog: SeedCatalog): Generat
         }
         html = htmlOf(body, false);
         customerMessageAt = messageAt;
+        waitingSince ??= messageAt;
         authorType = 'customer';
         authorId = sub;
         authorName = null;
@@ -413,6 +418,7 @@ export function* generateTenant(plan: TenantPlan, catalog: SeedCatalog): Generat
       } else {
         body = pick(rand, role === 'note' ? NOTE_BODIES : STAFF_BODIES);
         html = htmlOf(body, true);
+        if (role === 'staff') waitingSince = null;
         authorType = 'staff';
         authorId = k === 0 ? creatorStaff : staffAuthor;
         authorName = `Agent ${authorId.slice(6)}`;
@@ -506,6 +512,7 @@ export function* generateTenant(plan: TenantPlan, catalog: SeedCatalog): Generat
       met,
       null,
       customerMessageAt,
+      status === 'open' || status === 'in_progress' ? waitingSince : null,
     ]);
 
     const actorKind = byStaff ? 'staff' : 'customer';

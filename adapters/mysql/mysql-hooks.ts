@@ -133,6 +133,7 @@ export function mysqlHooks(options: { driverDates?: MysqlDriverDates } = {}): Sq
       fullText: 'like',
       // Migration 011: FULLTEXT indexes narrowing the LIKE scans (`search-queries.ts`).
       likeIndex: 'innodb-fulltext',
+      generatedColumns: 'virtual',
     },
     millisBetween: (later, earlier) =>
       sql<number>`cast(round(timestampdiff(microsecond, ${earlier}, ${later}) / 1000) as signed)`,
@@ -140,6 +141,7 @@ export function mysqlHooks(options: { driverDates?: MysqlDriverDates } = {}): Sq
     // writers off them until it ends.
     lockTableForRebuild: (table) => sql`select count(*) from ${table} lock in share mode`,
     toDate: toDatetime,
+    timestampLiteral: (value) => sql`timestamp ${sql.lit(toDatetime(value))}`,
     toNullableDate: (value) => (value === null ? null : toDatetime(value)),
     fromDate: (value) => {
       if (value instanceof Date) return fromDriverDate(value, zone);

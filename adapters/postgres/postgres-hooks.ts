@@ -28,11 +28,13 @@ export function postgresHooks(): SqlDialectHooks {
       partialIndexes: true,
       indexesPerTable: false,
       fullText: 'tsvector',
+      generatedColumns: 'stored',
     },
     millisBetween: (later, earlier) =>
       sql<number>`round(extract(epoch from (${later} - ${earlier})) * 1000)::bigint`,
     lockTableForRebuild: (table) => sql`lock table ${table} in share mode`,
     toDate,
+    timestampLiteral: (value) => sql`timestamptz ${sql.lit(toDate(value).toISOString())}`,
     toNullableDate: (value) => (value === null ? null : toDate(value)),
     // pg parses timestamptz into Date; a host's custom type parser may hand strings.
     fromDate: (value) => (value instanceof Date ? value : new Date(value as string | number)),

@@ -117,6 +117,11 @@ export interface SqlDialectCapabilities {
    * Absent: the dialect has no such operator on text (Postgres, MySQL) and needs none.
    */
   readonly unaryPlusHidesIndex?: boolean;
+  /**
+   * The generated column `ALTER TABLE … ADD COLUMN` may add: `'virtual'` (SQLite allows
+   * no other; MySQL and MariaDB index it) or `'stored'` (Postgres before 18 has no other).
+   */
+  readonly generatedColumns: 'virtual' | 'stored';
 }
 
 /** The part of a dialect the migrations need: column types, capabilities, date arithmetic, table locks. */
@@ -126,6 +131,11 @@ export interface SqlMigrationDialect {
   millisBetween(later: Expression<unknown>, earlier: Expression<unknown>): RawBuilder<number>;
   /** A `Date` as the driver should bind it (MySQL: a UTC `DATETIME(3)` literal string). */
   toDate(value: Date): DbTimestamp;
+  /**
+   * A `Date` written into the SQL text as a constant of the timestamp type, for what
+   * takes no parameters (a generated column's expression).
+   */
+  timestampLiteral(value: Date): RawBuilder<unknown>;
   /**
    * The statement that keeps writers off `table` while a rebuild reads it inside a
    * transaction, or null when the transaction already does (SQLite `begin immediate`).

@@ -11,6 +11,7 @@ import { sql, type Expression, type QueryResult, type SelectQueryBuilder, type S
 import { ValidationError } from '../../src/errors.js';
 import type { ListAfter, StoreListQuery, StoreScope, StoreTicketSummary } from '../../src/store.js';
 import { keysetAfter } from './keyset.js';
+import { NOT_WAITING } from './migrations/016-waiting-order.js';
 import {
   convertedArgs,
   runCached,
@@ -46,11 +47,11 @@ const SORT_ORDERS = {
 } as const;
 
 /**
- * Sort `waiting` orders by `coalesce(waiting_since, NOT_WAITING)`: the longest waiting
- * first, tickets nobody waits on last, one keyset for both (the last millisecond of
- * year 9999, which every dialect stores and parses).
+ * Sort `waiting` orders by `waiting_order`, the generated `coalesce(waiting_since,
+ * NOT_WAITING)` (migration 016, indexed): the longest waiting first, tickets nobody waits
+ * on last, one keyset for both.
  */
-const NOT_WAITING = new Date(Date.UTC(9999, 11, 31, 23, 59, 59, 999));
+const WAITING_ORDER = 't.waiting_order';
 
 /** A query on `tickets as t` (or rows of it under that alias), whatever it selects. */
 type TicketQuery = SelectQueryBuilder<WithTicketAlias, 't', any>;
@@ -522,10 +523,7 @@ function listQuery(
  */
 function sortKeys(ctx: QueryContext, sort: StoreListQuery['sort'], hidden = false): { expr: Expression<unknown>; dir: 'asc' | 'desc' }[] {
   if (hidden) return sortKeys(ctx, sort).map((key) => ({ expr: sql`+${key.expr}`, dir: key.dir }));
-  if (sort === 'waiting') {
-    const waited = sql`coalesce(${sql.ref('t.waiting_since')}, ${ctx.hooks.toDate(NOT_WAITING)})`;
-    return [{ expr: waited, dir: 'asc' }, { expr: sql.ref('t.id'), dir: 'asc' }];
-  }
+  if (sort === 'waiting') return [{ expr: sql.ref(WAITING_ORDER), dir: 'asc' }, { expr: sql.ref('t.id'), dir: 'asc' }];
   const order = SORT_ORDERS[sort as keyof typeof SORT_ORDERS];
   const keys: { expr: Expression<unknown>; dir: 'asc' | 'desc' }[] = [];
   if (order.attention) keys.push({ expr: sql.ref('t.attention'), dir: 'desc' });
@@ -549,9 +547,8 @@ function sortedAfter<Q extends TicketQuery>(
   let out = query as TicketQuery;
   if (sort === 'waiting') {
     if (after) {
-      const waited = sql`coalesce(${sql.ref('t.waiting_since')}, ${hooks.toDate(NOT_WAITING)})`;
       const at = hooks.toDate(after.at ?? NOT_WAITING);
-      out = out.where(keysetAfter(ctx, [waited, sql.ref('t.id')], '>', [at, after.id]));
+      out = out.where(keysetAfter(ctx, [sql.ref(WAITING_ORDER), sql.ref('t.id')], '>', [at, after.id]));
     }
   } else if (after) {
     const order = SORT_ORDERS[sort as keyof typeof SORT_ORDERS];

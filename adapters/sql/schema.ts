@@ -10,7 +10,7 @@
  * `boolean`; pg returns `bigint` columns as strings. `row-mappers.ts` turns rows into
  * the core's shapes, through the dialect's `SqlDialectHooks`.
  */
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, GeneratedAlways } from 'kysely';
 
 /**
  * An instant as a driver returns it: `Date` (Postgres, mysql2), epoch milliseconds
@@ -86,6 +86,8 @@ export interface TicketTable {
   last_reply_at: DbTimestamp | null;
   public_reply_count: Generated<DbInteger>;
   public_last_reply_at: DbTimestamp | null;
+  // Migration 016 (`016-waiting-order.ts`): generated, `coalesce(waiting_since, NOT_WAITING)`.
+  waiting_order: GeneratedAlways<DbTimestamp>;
 }
 
 /** The `messages` table: a ticket's thread; `position` keeps insertion order. */

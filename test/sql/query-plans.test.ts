@@ -145,6 +145,8 @@ async function seed(store: SqlTicketStore): Promise<void> {
             attention: i % 3,
             createdAt: created,
             updatedAt: new Date(created.getTime() + (i % 7) * 60_000),
+            // Half the open tickets wait on staff (the `waiting` order's first rows).
+            waitingSince: i % 10 === 0 ? created : null,
           });
           await tx.insertTicket(tenantId, ticket);
           await tx.insertMessage(tenantId, message(ticket.id, { opening: true, body: `The modem drops every hour (${i})`, createdAt: created }));
@@ -259,6 +261,16 @@ describe.each(kinds)('query plans (%s)', (kind) => {
     let cursor: string | null = null;
     for (let i = 0; i < 3; i++) cursor = (await desk.list(operator, { sort: 'updated', limit: 200, ...(cursor ? { cursor } : {}) })).nextCursor;
     await check(() => desk.list(operator, { sort: 'updated', cursor: cursor! }));
+  });
+  // Migration 016: the generated `waiting_order` and its two indexes (a whole scope sorted before).
+  it('the longest waiting first, the first page and one past the waiting tickets', async () => {
+    const open = { sort: 'waiting' as const, status: ['open', 'in_progress'] };
+    const waitingIndex = { sqlite: /tickets_waiting_idx/, postgres: /tickets_waiting_idx/ };
+    await check(() => desk.list(operator, open), { uses: waitingIndex });
+    // 100 tickets wait: the next page lists open tickets nobody waits on.
+    const past = (await desk.list(operator, { ...open, limit: 150 })).nextCursor;
+    await check(() => desk.list(operator, { ...open, cursor: past! }), { uses: waitingIndex });
+    await check(() => desk.list(resellerStaff, open), { uses: { sqlite: /tickets_reseller_waiting_idx/, postgres: /tickets_reseller_waiting_idx/ } });
   });
   it('a search for a rare word and for a phrase (relevance sorts only the hits)', async () => {
     // The search index read by tenant alone is every index row of the tenant (SQLite

@@ -51,7 +51,7 @@ function writer(fx: FixtureStore, kind: StoreFixture['kind']) {
   const mark = (i: number) => (kind === 'postgres' || kind === 'pglite' ? `$${i}` : '?');
   const table = (name: 'tickets' | 'messages') => fx.table(name);
   return {
-    /** Copies a row of `tickets`/`messages` (selected by tenant and id) with `changes`, leaving out `position`. */
+    /** Copies a row of `tickets`/`messages` (selected by tenant and id) with `changes`, leaving out `position` and the generated `waiting_order`. */
     async copy(name: 'tickets' | 'messages', tenantId: string, id: string, changes: Record<string, unknown>) {
       const [source] = await fx.query<Record<string, unknown>>(
         `select * from ${table(name)} where tenant_id = ${mark(1)} and id = ${mark(2)}`,
@@ -59,6 +59,7 @@ function writer(fx: FixtureStore, kind: StoreFixture['kind']) {
       );
       const row: Record<string, unknown> = { ...source!, ...changes };
       delete row.position;
+      delete row.waiting_order;
       // JSON columns come back parsed from Postgres; write them as text.
       for (const key of ['system', 'email']) if (row[key] !== null && typeof row[key] === 'object') row[key] = JSON.stringify(row[key]);
       const columns = Object.keys(row);
@@ -95,7 +96,7 @@ function searchIndexTests(name: string, makeFixture: () => StoreFixture): void {
       });
       expect(await find(fx.store, staff(t), 'toner')).toStrictEqual([['TKT-1', 0]]);
 
-      expect(await fx.migrateTo('006-list-columns')).toStrictEqual(['down 015-message-search-text', 'down 014-search-walk-order', 'down 013-stats-by-week', 'down 012-reseller-queue', 'down 011-fulltext', 'down 010-owner-tokens', 'down 009-search-walk', 'down 008-stats-by-day', 'down 007-search']);
+      expect(await fx.migrateTo('006-list-columns')).toStrictEqual(['down 016-waiting-order', 'down 015-message-search-text', 'down 014-search-walk-order', 'down 013-stats-by-week', 'down 012-reseller-queue', 'down 011-fulltext', 'down 010-owner-tokens', 'down 009-search-walk', 'down 008-stats-by-day', 'down 007-search']);
       await expect(fx.query(`select count(*) as n from ${fx.table('tickets').replace('tickets', 'ticket_search')}`)).rejects.toThrow();
 
       // At 006, with plain SQL: a new ticket with a message, and an edited body.

@@ -18,6 +18,7 @@ import { resellerQueueMigration } from './012-reseller-queue.js';
 import { statsByWeekMigration } from './013-stats-by-week.js';
 import { searchWalkOrderMigration } from './014-search-walk-order.js';
 import { messageSearchTextMigration } from './015-message-search-text.js';
+import { waitingOrderMigration } from './016-waiting-order.js';
 import type { MigrationContext } from './migration-context.js';
 
 /**
@@ -43,6 +44,7 @@ export function ticketryMigrations(ctx: MigrationContext): MigrationProvider {
         '013-stats-by-week': statsByWeekMigration(ctx),
         '014-search-walk-order': searchWalkOrderMigration(ctx),
         '015-message-search-text': messageSearchTextMigration(ctx),
+        '016-waiting-order': waitingOrderMigration(ctx),
       };
     },
   };
