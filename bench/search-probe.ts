@@ -59,6 +59,7 @@ const cases: [string, any, string, string?][] = [
   ['op common words, queue', operator, 'invoice march', 'queue'],
   ['op many common, queue', operator, 'router invoice thanks connection please hello check line', 'queue'],
   ['op rare word, queue', operator, opWord, 'queue'],
+  ['op common word, waiting', operator, 'router', 'waiting'],
 ];
 const only = process.env.ONLY?.split(',');
 for (const [name, actor, q, sort] of cases) {
