@@ -2,7 +2,8 @@
  * Times the reads a panel does every minute through the service, on a store seeded by
  * `bench/seed-keep.ts` (a million tickets): the staff queue's first page and a page
  * 10,000 rows deep, a reseller's queue (with view_all) and a reseller staff's own,
- * a customer's list, the longest waiting first (`sort: 'waiting'`: the operator's open
+ * a customer's list, the queue filtered by status (the operator's pending tickets, the last
+ * page of a reseller staff's), the longest waiting first (`sort: 'waiting'`: the operator's open
  * tickets, a page past the waiting ones, a reseller staff's), a ticket with its thread
  * (read before by the viewer, and unread: the view moves the viewer's read mark),
  * whole-tenant stats and a 30-day window;
@@ -51,6 +52,16 @@ for (let seen = 0; seen < Number(waiting.n); ) {
   pastWaiting = page.nextCursor ?? undefined;
   if (!pastWaiting) break;
 }
+// The last page of a reseller's staff's pending tickets (it learns there is no more).
+let lastPending: string | undefined;
+for (let cursor: string | undefined; ; ) {
+  const page = await desk.list(resellerStaff, { status: ['pending'], limit: 50, ...(cursor ? { cursor } : {}) });
+  if (!page.nextCursor) {
+    lastPending = cursor;
+    break;
+  }
+  cursor = page.nextCursor;
+}
 const day = 86_400_000;
 let viewer = 1000;
 const cases: [string, () => Promise<unknown>][] = [
@@ -59,6 +70,8 @@ const cases: [string, () => Promise<unknown>][] = [
   [`reseller queue (${big.r})`, () => desk.list(reseller, { limit: 50 })],
   ['reseller staff queue', () => desk.list(resellerStaff, { limit: 50 })],
   ['customer list', () => desk.list(customer, { limit: 50 })],
+  ['queue, pending', () => desk.list(operator, { status: ['pending'], limit: 50 })],
+  ['reseller staff, pending, last page', () => desk.list(resellerStaff, { status: ['pending'], limit: 50, ...(lastPending ? { cursor: lastPending } : {}) })],
   ['waiting, open tickets', () => desk.list(operator, { sort: 'waiting', status: ['open', 'in_progress'], limit: 50 })],
   [`waiting, past the ${waiting.n} waiting`, () => desk.list(operator, { sort: 'waiting', status: ['open', 'in_progress'], limit: 50, cursor: pastWaiting! })],
   ['waiting, every ticket', () => desk.list(operator, { sort: 'waiting', limit: 50 })],

@@ -130,7 +130,7 @@ export function listColumnsMigrationTests(name: string, makeFixture: () => Store
       hiddenLater.hidden = true;
 
       // Down to 005: 006's `down` runs (and what came after it); its columns and indexes are gone.
-      expect(await fx.migrateTo('005-email-delivery')).toStrictEqual(['down 016-waiting-order', 'down 015-message-search-text', 'down 014-search-walk-order', 'down 013-stats-by-week', 'down 012-reseller-queue', 'down 011-fulltext', 'down 010-owner-tokens', 'down 009-search-walk', 'down 008-stats-by-day', 'down 007-search', 'down 006-list-columns']);
+      expect(await fx.migrateTo('005-email-delivery')).toStrictEqual(['down 017-status-queue', 'down 016-waiting-order', 'down 015-message-search-text', 'down 014-search-walk-order', 'down 013-stats-by-week', 'down 012-reseller-queue', 'down 011-fulltext', 'down 010-owner-tokens', 'down 009-search-walk', 'down 008-stats-by-day', 'down 007-search', 'down 006-list-columns']);
       for (const column of NEW_COLUMNS) {
         await expect(fx.query(`select ${column} from ${fx.table('tickets')}`), column).rejects.toThrow();
       }
@@ -181,6 +181,7 @@ export function listColumnsMigrationTests(name: string, makeFixture: () => Store
         '014-search-walk-order',
         '015-message-search-text',
         '016-waiting-order',
+        '017-status-queue',
       ];
       await fx.store.migrate();
       expect(await migrationNames(fx)).toStrictEqual(latest);

@@ -262,6 +262,17 @@ describe.each(kinds)('query plans (%s)', (kind) => {
     for (let i = 0; i < 3; i++) cursor = (await desk.list(operator, { sort: 'updated', limit: 200, ...(cursor ? { cursor } : {}) })).nextCursor;
     await check(() => desk.list(operator, { sort: 'updated', cursor: cursor! }));
   });
+  // Migration 017: a status's own tickets in queue order (before, the queue's index read
+  // until enough of that status turned up, and to its end on the last page).
+  it("the queue filtered by status, for the operator and a reseller's staff", async () => {
+    const pending = { status: ['pending'] };
+    await check(() => desk.list(operator, pending), { uses: { sqlite: /tickets_status_queue_idx/, postgres: /tickets_status_queue_idx/ } });
+    const past = (await desk.list(operator, { ...pending, limit: 150 })).nextCursor;
+    await check(() => desk.list(operator, { ...pending, cursor: past! }), { uses: { sqlite: /tickets_status_queue_idx/, postgres: /tickets_status_queue_idx/ } });
+    // A reseller's staff with view_all see the tenant (`scopeFor`): the tenant's index.
+    await check(() => desk.list(reseller, pending), { uses: { sqlite: /tickets_status_queue_idx/, postgres: /tickets_status_queue_idx/ } });
+    await check(() => desk.list(resellerStaff, pending), { uses: { sqlite: /tickets_reseller_status_queue_idx/, postgres: /tickets_reseller_status_queue_idx/ } });
+  });
   // Migration 016: the generated `waiting_order` and its two indexes (a whole scope sorted before).
   it('the longest waiting first, the first page and one past the waiting tickets', async () => {
     const open = { sort: 'waiting' as const, status: ['open', 'in_progress'] };

@@ -96,7 +96,7 @@ function searchIndexTests(name: string, makeFixture: () => StoreFixture): void {
       });
       expect(await find(fx.store, staff(t), 'toner')).toStrictEqual([['TKT-1', 0]]);
 
-      expect(await fx.migrateTo('006-list-columns')).toStrictEqual(['down 016-waiting-order', 'down 015-message-search-text', 'down 014-search-walk-order', 'down 013-stats-by-week', 'down 012-reseller-queue', 'down 011-fulltext', 'down 010-owner-tokens', 'down 009-search-walk', 'down 008-stats-by-day', 'down 007-search']);
+      expect(await fx.migrateTo('006-list-columns')).toStrictEqual(['down 017-status-queue', 'down 016-waiting-order', 'down 015-message-search-text', 'down 014-search-walk-order', 'down 013-stats-by-week', 'down 012-reseller-queue', 'down 011-fulltext', 'down 010-owner-tokens', 'down 009-search-walk', 'down 008-stats-by-day', 'down 007-search']);
       await expect(fx.query(`select count(*) as n from ${fx.table('tickets').replace('tickets', 'ticket_search')}`)).rejects.toThrow();
 
       // At 006, with plain SQL: a new ticket with a message, and an edited body.

@@ -433,7 +433,7 @@ function walkTests(name: string, makeFixture: () => StoreFixture, hooks: SqlDial
         const scope: StoreScope = { tenantId: t, visibility: 'staff' };
         const q: StoreListQuery = { sort: 'relevance', limit: 9, search: parseSearch('"double charge"') };
         const before = shape((await walkedPage(ctx, scope, q, 'walk'))!);
-        expect(await fx.migrateTo('008-stats-by-day')).toStrictEqual(['down 016-waiting-order', 'down 015-message-search-text', 'down 014-search-walk-order', 'down 013-stats-by-week', 'down 012-reseller-queue', 'down 011-fulltext', 'down 010-owner-tokens', 'down 009-search-walk']);
+        expect(await fx.migrateTo('008-stats-by-day')).toStrictEqual(['down 017-status-queue', 'down 016-waiting-order', 'down 015-message-search-text', 'down 014-search-walk-order', 'down 013-stats-by-week', 'down 012-reseller-queue', 'down 011-fulltext', 'down 010-owner-tokens', 'down 009-search-walk']);
         // Up again to the latest (the walk reads what later migrations add too).
         await fx.store.migrate();
         expect(shape((await walkedPage(ctx, scope, q, 'walk'))!)).toStrictEqual(before);
@@ -457,7 +457,7 @@ function walkTests(name: string, makeFixture: () => StoreFixture, hooks: SqlDial
       const before = await walked();
       for (const [i, scope] of scopes.entries()) expect(before[i]).toStrictEqual(shape(await listTickets(ctx, scope, q, 'hits')));
       for (const page of before) expect(page?.length).toBe(9);
-      expect(await fx.migrateTo('013-stats-by-week')).toStrictEqual(['down 016-waiting-order', 'down 015-message-search-text', 'down 014-search-walk-order']);
+      expect(await fx.migrateTo('013-stats-by-week')).toStrictEqual(['down 017-status-queue', 'down 016-waiting-order', 'down 015-message-search-text', 'down 014-search-walk-order']);
       expect(await fx.migrateTo('014-search-walk-order')).toStrictEqual(['up 014-search-walk-order']);
       expect(await walked()).toStrictEqual(before);
       // Rows written by the code before 014 during a rolling upgrade carry neither: the
@@ -485,7 +485,7 @@ function walkTests(name: string, makeFixture: () => StoreFixture, hooks: SqlDial
       const before = await pages();
       const ownOf = async (scope: StoreScope) => (await listTickets(ctx, scope, q, 'hits')).filter((r) => r.searchRank === 1).length;
       expect(await ownOf(reseller)).toBeGreaterThan(0);
-      expect(await fx.migrateTo('009-search-walk')).toStrictEqual(['down 016-waiting-order', 'down 015-message-search-text', 'down 014-search-walk-order', 'down 013-stats-by-week', 'down 012-reseller-queue', 'down 011-fulltext', 'down 010-owner-tokens']);
+      expect(await fx.migrateTo('009-search-walk')).toStrictEqual(['down 017-status-queue', 'down 016-waiting-order', 'down 015-message-search-text', 'down 014-search-walk-order', 'down 013-stats-by-week', 'down 012-reseller-queue', 'down 011-fulltext', 'down 010-owner-tokens']);
       // Without the tokens the index holds no ticket of the reseller's (which is why
       // 010 must rewrite every ticket indexed before it).
       expect(await ownOf(reseller)).toBe(0);

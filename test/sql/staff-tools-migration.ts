@@ -137,7 +137,7 @@ export function staffToolsMigrationTests(name: string, makeFixture: () => StoreF
       expect(await fx.store.findTicket(staff(t), rows[1]!.id)).toStrictEqual(asTicket(rows[1]!));
 
       // Down to 002: 003's `down` runs; its columns, index and tables are gone, the tickets stay.
-      expect(await fx.migrateTo('002-ticket-stats')).toStrictEqual(['down 016-waiting-order', 'down 015-message-search-text', 'down 014-search-walk-order', 'down 013-stats-by-week', 'down 012-reseller-queue', 'down 011-fulltext', 'down 010-owner-tokens', 'down 009-search-walk', 'down 008-stats-by-day', 'down 007-search', 'down 006-list-columns', 'down 005-email-delivery', 'down 004-attachments', 'down 003-staff-tools']);
+      expect(await fx.migrateTo('002-ticket-stats')).toStrictEqual(['down 017-status-queue', 'down 016-waiting-order', 'down 015-message-search-text', 'down 014-search-walk-order', 'down 013-stats-by-week', 'down 012-reseller-queue', 'down 011-fulltext', 'down 010-owner-tokens', 'down 009-search-walk', 'down 008-stats-by-day', 'down 007-search', 'down 006-list-columns', 'down 005-email-delivery', 'down 004-attachments', 'down 003-staff-tools']);
       expect(await migrationNames(fx)).toStrictEqual(['001-initial', '002-ticket-stats']);
       for (const column of NEW_COLUMNS) {
         await expect(fx.query(`select ${column} from ${fx.table('tickets')}`), column).rejects.toThrow();
@@ -188,6 +188,7 @@ export function staffToolsMigrationTests(name: string, makeFixture: () => StoreF
         '014-search-walk-order',
         '015-message-search-text',
         '016-waiting-order',
+        '017-status-queue',
       ];
       await fx.store.migrate();
       expect(await migrationNames(fx)).toStrictEqual(latest);

@@ -571,7 +571,7 @@ export function statsAggregateTests(name: string, makeFixture: () => StoreFixtur
       const expected = await upgraded.store.getStats(staff(tenants[0]!), query());
       // Back to a store at migration 001 holding these tickets (every later migration's
       // `down` run for real), then upgrade it.
-      expect(await upgraded.migrateTo('001-initial')).toStrictEqual(['down 016-waiting-order', 'down 015-message-search-text', 'down 014-search-walk-order', 'down 013-stats-by-week', 'down 012-reseller-queue', 'down 011-fulltext', 'down 010-owner-tokens', 'down 009-search-walk', 'down 008-stats-by-day', 'down 007-search', 'down 006-list-columns', 'down 005-email-delivery', 'down 004-attachments', 'down 003-staff-tools', 'down 002-ticket-stats']);
+      expect(await upgraded.migrateTo('001-initial')).toStrictEqual(['down 017-status-queue', 'down 016-waiting-order', 'down 015-message-search-text', 'down 014-search-walk-order', 'down 013-stats-by-week', 'down 012-reseller-queue', 'down 011-fulltext', 'down 010-owner-tokens', 'down 009-search-walk', 'down 008-stats-by-day', 'down 007-search', 'down 006-list-columns', 'down 005-email-delivery', 'down 004-attachments', 'down 003-staff-tools', 'down 002-ticket-stats']);
       await expect(upgraded.query(`select count(*) as n from ${upgraded.table('ticket_stats')}`)).rejects.toThrow();
       const [kept] = await upgraded.query<{ n: number | string }>(`select count(*) as n from ${upgraded.table('tickets')}`);
       expect(Number(kept!.n)).toBe(random.length);
@@ -590,7 +590,7 @@ export function statsAggregateTests(name: string, makeFixture: () => StoreFixtur
       const expected = await upgraded.store.getStats(staff(tenants[0]!), window);
       const staffOf = (level?: AddressLevel) => staff(tenants[0]!, 'r1', level);
       const resellerStaff = await upgraded.store.getStats(staffOf('reseller'), window);
-      expect(await upgraded.migrateTo('005-email-delivery')).toStrictEqual(['down 016-waiting-order', 'down 015-message-search-text', 'down 014-search-walk-order', 'down 013-stats-by-week', 'down 012-reseller-queue', 'down 011-fulltext', 'down 010-owner-tokens', 'down 009-search-walk', 'down 008-stats-by-day', 'down 007-search', 'down 006-list-columns']);
+      expect(await upgraded.migrateTo('005-email-delivery')).toStrictEqual(['down 017-status-queue', 'down 016-waiting-order', 'down 015-message-search-text', 'down 014-search-walk-order', 'down 013-stats-by-week', 'down 012-reseller-queue', 'down 011-fulltext', 'down 010-owner-tokens', 'down 009-search-walk', 'down 008-stats-by-day', 'down 007-search', 'down 006-list-columns']);
       await expect(upgraded.query(`select count(*) as n from ${dailyTable(upgraded)}`)).rejects.toThrow();
       await expect(upgraded.query(`select count(*) as n from ${monthlyTable(upgraded)}`)).rejects.toThrow();
       // Back at 002's shape (no addressed level), filled from the tickets by 008's down.
@@ -611,7 +611,7 @@ export function statsAggregateTests(name: string, makeFixture: () => StoreFixtur
     it('fills the weekly buckets from existing tickets when migration 013 runs on a store at 012', async () => {
       const { upgraded, tenants, rows } = await seededStore('up13_', 13);
       // Back to 012 (013's down drops the table), then up: 013 fills it from the tickets.
-      expect(await upgraded.migrateTo('012-reseller-queue')).toStrictEqual(['down 016-waiting-order', 'down 015-message-search-text', 'down 014-search-walk-order', 'down 013-stats-by-week']);
+      expect(await upgraded.migrateTo('012-reseller-queue')).toStrictEqual(['down 017-status-queue', 'down 016-waiting-order', 'down 015-message-search-text', 'down 014-search-walk-order', 'down 013-stats-by-week']);
       await expect(upgraded.query(`select count(*) as n from ${weeklyTable(upgraded)}`)).rejects.toThrow();
       await upgraded.store.migrate();
       const [weeks] = await upgraded.query<{ n: number | string }>(`select count(distinct week) as n from ${weeklyTable(upgraded)}`);

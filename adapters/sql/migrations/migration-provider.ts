@@ -19,6 +19,7 @@ import { statsByWeekMigration } from './013-stats-by-week.js';
 import { searchWalkOrderMigration } from './014-search-walk-order.js';
 import { messageSearchTextMigration } from './015-message-search-text.js';
 import { waitingOrderMigration } from './016-waiting-order.js';
+import { statusQueueMigration } from './017-status-queue.js';
 import type { MigrationContext } from './migration-context.js';
 
 /**
@@ -45,6 +46,7 @@ export function ticketryMigrations(ctx: MigrationContext): MigrationProvider {
         '014-search-walk-order': searchWalkOrderMigration(ctx),
         '015-message-search-text': messageSearchTextMigration(ctx),
         '016-waiting-order': waitingOrderMigration(ctx),
+        '017-status-queue': statusQueueMigration(ctx),
       };
     },
   };
