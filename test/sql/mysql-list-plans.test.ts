@@ -9,7 +9,7 @@
  *   DEPENDENT SUBQUERY each, per row: 1.73 ms on the server for a 51-row queue page against
  *   1.16 ms joined (issue 13);
  * - the page's order is the intended index's (the queue's, the `waiting` order's of
- *   migration 016): with that index forced, there is no filesort. (Whether the optimizer takes the index unforced follows the statistics, and
+ *   migration 016, a status's queue of 017): with that index forced, there is no filesort. (Whether the optimizer takes the index unforced follows the statistics, and
  *   at test size a scan can be legitimately cheaper: `bench/stores.bench.ts` prints the
  *   plans at 20,000 tickets, where it does.)
  *
@@ -131,6 +131,9 @@ describe.skipIf(skip !== null)(`MySQL / MariaDB list page plans${skip === null ?
       [staff, queue({ sort: 'waiting' }), 'tickets_waiting_idx'],
       [staff, queue({ sort: 'waiting', after: { at: null, id: ids[100]! } }), 'tickets_waiting_idx'],
       [resellerStaff, queue({ sort: 'waiting', after: { at: new Date(Date.UTC(2026, 0, 1)), id: ids[100]! } }), 'tickets_reseller_waiting_idx'],
+      // Migration 017: a status's own tickets in queue order (the operator's only here).
+      [staff, queue({ status: ['closed'] }), 'tickets_status_queue_idx'],
+      [staff, queue({ status: ['open'], after: { attention: 1, at: new Date(Date.UTC(2026, 0, 1)), id: ids[100]! } }), 'tickets_status_queue_idx'],
     ] as const) {
       const { rows } = await plan(scope, query, index);
       const tickets = rows.find((r) => r.table === 't')!;
