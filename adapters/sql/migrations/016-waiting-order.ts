@@ -22,6 +22,7 @@
  */
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { MigrationContext } from './migration-context.js';
+import { createTicketIndexes, dropTicketIndexes, ticketsTable, type TicketIndex } from './ticket-indexes.js';
 
 /**
  * The waiting order's key of a ticket nobody waits on: the last millisecond of year 9999,
@@ -31,13 +32,13 @@ export const NOT_WAITING = new Date(Date.UTC(9999, 11, 31, 23, 59, 59, 999));
 
 /** Builds migration 016 for a dialect and set of names. */
 export function waitingOrderMigration(ctx: MigrationContext): Migration {
-  const tickets = ctx.names.schema === undefined ? ctx.names.table('tickets') : `${ctx.names.schema}.${ctx.names.table('tickets')}`;
+  const tickets = ticketsTable(ctx);
   // Status and deletion trail the order's keys: a page with a status filter checks them in
   // the index, not the ticket row (past the waiting tickets come a million closed ones:
   // 437 ms a page at 1.1M on SQLite, 21 ms with them). Not on MySQL and MariaDB (whose
   // index names belong to their table): the reseller's would exceed InnoDB's 3,072-byte key.
   const filters = ctx.dialect.capabilities.indexesPerTable ? [] : ['status', 'deleted_at'];
-  const indexes: [string, string[]][] = [
+  const indexes: TicketIndex[] = [
     ['tickets_waiting_idx', ['tenant_id', 'waiting_order', 'id', ...filters]],
     ['tickets_reseller_waiting_idx', ['tenant_id', 'reseller_id', 'waiting_order', 'id', ...filters]],
   ];
@@ -51,18 +52,10 @@ export function waitingOrderMigration(ctx: MigrationContext): Migration {
           return ctx.dialect.capabilities.generatedColumns === 'stored' ? generated.stored() : generated;
         })
         .execute();
-      for (const [name, columns] of indexes) {
-        await db.schema.createIndex(ctx.names.object(name)).on(tickets).columns(columns).execute();
-      }
+      await createTicketIndexes(db, ctx, indexes);
     },
     async down(db: Kysely<unknown>): Promise<void> {
-      // Qualified through `withSchema` (a dotted name would be quoted as one identifier);
-      // MySQL, MariaDB: index names belong to the table.
-      const schema = ctx.names.schema === undefined ? db.schema : db.schema.withSchema(ctx.names.schema);
-      for (const [name] of [...indexes].reverse()) {
-        const drop = schema.dropIndex(ctx.names.object(name));
-        await (ctx.dialect.capabilities.indexesPerTable ? drop.on(tickets) : drop).execute();
-      }
+      await dropTicketIndexes(db, ctx, indexes);
       await db.schema.alterTable(tickets).dropColumn('waiting_order').execute();
     },
   };

@@ -21,27 +21,15 @@
  */
 import type { Kysely, Migration } from 'kysely';
 import type { MigrationContext } from './migration-context.js';
+import { createTicketIndexes, dropTicketIndexes, type TicketIndex } from './ticket-indexes.js';
 
 /** Builds migration 017 for a dialect and set of names. */
 export function statusQueueMigration(ctx: MigrationContext): Migration {
-  const tickets = ctx.names.schema === undefined ? ctx.names.table('tickets') : `${ctx.names.schema}.${ctx.names.table('tickets')}`;
   const queue = ['attention desc', 'updated_at desc', 'id desc'];
-  const indexes: [string, string[]][] = [['tickets_status_queue_idx', ['tenant_id', 'status', ...queue]]];
+  const indexes: TicketIndex[] = [['tickets_status_queue_idx', ['tenant_id', 'status', ...queue]]];
   if (!ctx.dialect.capabilities.indexesPerTable) indexes.push(['tickets_reseller_status_queue_idx', ['tenant_id', 'reseller_id', 'status', ...queue]]);
   return {
-    async up(db: Kysely<unknown>): Promise<void> {
-      for (const [name, columns] of indexes) {
-        await db.schema.createIndex(ctx.names.object(name)).on(tickets).columns(columns).execute();
-      }
-    },
-    async down(db: Kysely<unknown>): Promise<void> {
-      // Qualified through `withSchema` (a dotted name would be quoted as one identifier);
-      // MySQL, MariaDB: index names belong to the table.
-      const schema = ctx.names.schema === undefined ? db.schema : db.schema.withSchema(ctx.names.schema);
-      for (const [name] of [...indexes].reverse()) {
-        const drop = schema.dropIndex(ctx.names.object(name));
-        await (ctx.dialect.capabilities.indexesPerTable ? drop.on(tickets) : drop).execute();
-      }
-    },
+    up: (db: Kysely<unknown>) => createTicketIndexes(db, ctx, indexes),
+    down: (db: Kysely<unknown>) => dropTicketIndexes(db, ctx, indexes),
   };
 }
